@@ -1,0 +1,104 @@
+// swift-tools-version: 6.2
+import PackageDescription
+
+/// Tradepost: one binary, a handful of targets with one-way dependencies.
+/// Core (domain, no I/O) <- Store (GRDB) <- HTTP (Hummingbird) <- tradepost (CLI).
+let strict: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+]
+
+let package = Package(
+    name: "tradepost",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "tradepost", targets: ["tradepost"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-auth.git", from: "2.5.0"),
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-configuration.git", from: "1.4.0", traits: ["JSON", "YAML"]),
+        .package(url: "https://github.com/adam-fowler/compress-nio.git", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
+    ],
+    targets: [
+        .target(
+            name: "TradepostCore",
+            dependencies: [],
+            swiftSettings: strict
+        ),
+        .target(
+            name: "TradepostStore",
+            dependencies: [
+                "TradepostCore",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+        .target(
+            name: "TradepostHTTP",
+            dependencies: [
+                "TradepostCore",
+                "TradepostStore",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "CompressNIO", package: "compress-nio"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+            ],
+            swiftSettings: strict,
+            plugins: ["WebAssetsPlugin"]
+        ),
+        .executableTarget(
+            name: "tradepost",
+            dependencies: [
+                "TradepostCore",
+                "TradepostStore",
+                "TradepostHTTP",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Configuration", package: "swift-configuration"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strict
+        ),
+        // Turns Resources/web into Swift string literals so the binary needs nothing beside it.
+        .executableTarget(name: "EmbedWebAssets", path: "Plugins/EmbedWebAssets"),
+        .plugin(
+            name: "WebAssetsPlugin",
+            capability: .buildTool(),
+            dependencies: ["EmbedWebAssets"],
+            path: "Plugins/WebAssetsPlugin"
+        ),
+        .testTarget(
+            name: "TradepostCoreTests",
+            dependencies: ["TradepostCore"]
+        ),
+        .testTarget(
+            name: "TradepostStoreTests",
+            dependencies: ["TradepostCore", "TradepostStore", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
+        .testTarget(
+            name: "TradepostHTTPTests",
+            dependencies: [
+                "TradepostCore", "TradepostStore", "TradepostHTTP",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+    ]
+)

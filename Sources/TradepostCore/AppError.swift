@@ -1,0 +1,73 @@
+/// The one error type services throw. The HTTP layer maps `Code` to a status in exactly one place
+/// (`ProblemMiddleware`); anything that is not an `AppError` is reported as an internal error and
+/// its details are logged, never shown.
+public struct AppError: Error, Sendable, Equatable, CustomStringConvertible {
+    public enum Code: String, Sendable, Codable, CaseIterable {
+        /// The input is malformed or fails validation (400).
+        case invalid = "invalid"
+        /// No credential, or the credential is not valid (401).
+        case unauthenticated = "unauthenticated"
+        /// The credential is valid but the action is not permitted (403).
+        case forbidden = "forbidden"
+        /// The tenant is suspended; its data is intact but nobody may use it (403).
+        case tenantSuspended = "tenant_suspended"
+        /// The thing does not exist, or exists in another tenant (404).
+        case notFound = "not_found"
+        /// The method is not allowed on this resource (405).
+        case methodNotAllowed = "method_not_allowed"
+        /// The change conflicts with the current state, e.g. a duplicate (409).
+        case conflict = "conflict"
+        /// The request body is larger than allowed (413).
+        case payloadTooLarge = "payload_too_large"
+        /// The request body is not in a supported media type (415).
+        case unsupportedMediaType = "unsupported_media_type"
+        /// Too many attempts; retry after `retryAfter` seconds (429).
+        case rateLimited = "rate_limited"
+        /// Something broke on our side; details are in the log (500).
+        case internalError = "internal"
+        /// A dependency (disk, database) is not available right now (503).
+        case unavailable = "unavailable"
+    }
+
+    /// One problem with one input field, e.g. `{"field": "email", "message": "is not an email address"}`.
+    public struct FieldError: Sendable, Equatable, Codable {
+        public var field: String
+        public var message: String
+        public init(_ field: String, _ message: String) {
+            self.field = field
+            self.message = message
+        }
+    }
+
+    public var code: Code
+    /// A human-readable explanation that is safe to show to the client.
+    public var message: String
+    public var fields: [FieldError]
+    /// Seconds until a rate-limited request may be retried.
+    public var retryAfter: Int?
+
+    public init(_ code: Code, _ message: String, fields: [FieldError] = [], retryAfter: Int? = nil) {
+        self.code = code
+        self.message = message
+        self.fields = fields
+        self.retryAfter = retryAfter
+    }
+
+    public var description: String { "\(code.rawValue): \(message)" }
+
+    public static func invalid(_ message: String, fields: [FieldError] = []) -> AppError {
+        AppError(.invalid, message, fields: fields)
+    }
+    public static func invalidField(_ field: String, _ message: String) -> AppError {
+        AppError(.invalid, "\(field) \(message)", fields: [FieldError(field, message)])
+    }
+    public static func notFound(_ what: String) -> AppError { AppError(.notFound, "\(what) not found") }
+    public static func conflict(_ message: String) -> AppError { AppError(.conflict, message) }
+    public static func forbidden(_ message: String = "You are not allowed to do this") -> AppError {
+        AppError(.forbidden, message)
+    }
+    public static let unauthenticated = AppError(.unauthenticated, "Authentication is required")
+    public static func internalError(_ message: String = "Internal error") -> AppError {
+        AppError(.internalError, message)
+    }
+}

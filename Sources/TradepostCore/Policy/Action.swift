@@ -1,0 +1,45 @@
+/// Everything a caller can ask to do. Each action has one rule in `Policy`.
+public enum Action: String, Sendable, CaseIterable {
+    // Platform administration
+    case tenantsRead = "tenants.read"
+    case tenantsManage = "tenants.manage"
+
+    // The caller's own account
+    case accountRead = "account.read"
+    case accountUpdate = "account.update"
+    case tokensManage = "account.tokens"
+
+    // Inside a tenant
+    case tenantRead = "tenant.read"
+    case usersRead = "users.read"
+    case usersManage = "users.manage"
+    case businessesRead = "businesses.read"
+    case businessesCreate = "businesses.create"
+    case businessUpdate = "business.update"
+    case businessMembersManage = "business.members"
+
+    /// The least scope an API token needs for the action.
+    public var requiredScope: Scope {
+        switch self {
+        case .tenantsRead, .accountRead, .tenantRead, .usersRead, .businessesRead: .read
+        case .accountUpdate, .businessUpdate, .businessMembersManage: .write
+        case .tenantsManage, .tokensManage, .usersManage, .businessesCreate: .admin
+        }
+    }
+}
+
+/// Facts about the target that some rules need (looked up by the caller before asking).
+public struct PolicyFacts: Sendable {
+    /// The caller's role in the business being changed.
+    public var businessRole: BusinessRole?
+    /// The current role of the user being changed.
+    public var targetRole: TenantRole?
+    /// The role the change would give them.
+    public var newRole: TenantRole?
+
+    public init(businessRole: BusinessRole? = nil, targetRole: TenantRole? = nil, newRole: TenantRole? = nil) {
+        self.businessRole = businessRole
+        self.targetRole = targetRole
+        self.newRole = newRole
+    }
+}

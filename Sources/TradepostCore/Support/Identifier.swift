@@ -1,0 +1,45 @@
+import Foundation
+
+/// Time-ordered, globally unique identifiers (ULID layout: 48-bit milliseconds + 80 random bits,
+/// Crockford base32, lowercase, 26 characters).
+///
+/// Global uniqueness matters for tenant isolation: an id from tenant B simply does not exist in
+/// tenant A's database, so a cross-tenant lookup is a plain 404. Time order makes ids usable as
+/// pagination cursors.
+public enum Identifier {
+    static let alphabet = Array("0123456789abcdefghjkmnpqrstvwxyz".utf8)
+
+    public static func make(now: Date = Date()) -> String {
+        var generator = SystemRandomNumberGenerator()
+        return make(now: now, using: &generator)
+    }
+
+    public static func make<R: RandomNumberGenerator>(now: Date, using generator: inout R) -> String {
+        let millis = UInt64(max(0, now.timeIntervalSince1970 * 1000))
+        var bytes = [UInt8](repeating: 0, count: 16)
+        for i in 0..<6 { bytes[i] = UInt8(truncatingIfNeeded: millis >> (8 * (5 - i))) }
+        for i in 6..<16 { bytes[i] = UInt8.random(in: 0...255, using: &generator) }
+        return encode(bytes)
+    }
+
+    /// Encodes 16 bytes (128 bits) as 26 base32 characters (the first carries 3 bits).
+    static func encode(_ bytes: [UInt8]) -> String {
+        var high = UInt64(0), low = UInt64(0)
+        for i in 0..<8 { high = high << 8 | UInt64(bytes[i]) }
+        for i in 8..<16 { low = low << 8 | UInt64(bytes[i]) }
+        var out = [UInt8](repeating: 0, count: 26)
+        for i in (0..<26).reversed() {
+            out[i] = alphabet[Int(low & 31)]
+            low = (low >> 5) | ((high & 31) << 59)
+            high >>= 5
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// Whether `text` has the shape of an identifier (used to reject junk before touching a database).
+    public static func isValid(_ text: String) -> Bool {
+        let utf8 = text.utf8
+        guard utf8.count == 26 else { return false }
+        return utf8.allSatisfy { alphabet.contains($0) }
+    }
+}

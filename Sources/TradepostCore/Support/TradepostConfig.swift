@@ -1,0 +1,63 @@
+import Foundation
+
+/// The effective configuration of one server process, after defaults, the config file,
+/// `TRADEPOST_*` environment variables and flags have been merged (in that order of precedence).
+/// Tests build one directly with a temporary data dir and port 0.
+public struct TradepostConfig: Sendable, Equatable {
+    /// Where control.sqlite, tenants/ and blobs live.
+    public var dataDir: String = "./tradepost-data"
+    public var host: String = "127.0.0.1"
+    public var port: Int = 8080
+    /// The address users reach the app at, e.g. https://trade.example.com (makes cookies Secure).
+    public var publicURL: String?
+    /// Trust X-Forwarded-For / X-Forwarded-Proto from a reverse proxy on the same box.
+    public var trustProxy: Bool = false
+    public var maxBodyBytes: Int = 1 << 20
+    public var logLevel: String = "info"
+    /// "json" (journald-friendly) or "text".
+    public var logFormat: String = "json"
+    /// Tenant databases kept open at once; the least recently used close past this.
+    public var maxOpenTenants: Int = 64
+    public var sessionTTLHours: Int = 24 * 30
+    public var bcryptCost: Int = 12
+    /// /readyz fails when the data dir's disk has less free space than this.
+    public var minFreeDiskMB: Int = 512
+    /// First platform admin, used only when the control database has none.
+    public var adminEmail: String?
+    public var adminPassword: String?
+
+    public init() {}
+
+    public var listen: String { "\(host):\(port)" }
+
+    /// Whether session cookies must be Secure because users reach us over TLS.
+    public var isTLS: Bool { publicURL?.lowercased().hasPrefix("https://") ?? false }
+
+    /// Parses "HOST:PORT", "[IPv6]:PORT" or ":PORT". Throws `.invalid`.
+    public static func parseListen(_ value: String) throws -> (host: String, port: Int) {
+        let error = AppError.invalidField("listen", "must be HOST:PORT, e.g. 127.0.0.1:8080")
+        guard let colon = value.lastIndex(of: ":") else { throw error }
+        var host = String(value[..<colon])
+        guard let port = Int(value[value.index(after: colon)...]), (0...65535).contains(port) else { throw error }
+        if host.hasPrefix("[") && host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
+        if host.isEmpty { host = "0.0.0.0" }
+        return (host, port)
+    }
+
+    /// Checks ranges; throws `.invalid` naming every bad key.
+    public func validate() throws {
+        var v = Validator()
+        if dataDir.isEmpty { v.fail("data", "must not be empty") }
+        if maxBodyBytes < 1024 { v.fail("http.max_body_bytes", "must be at least 1024") }
+        if !["trace", "debug", "info", "notice", "warning", "error", "critical"].contains(logLevel) {
+            v.fail("log.level", "must be one of trace, debug, info, notice, warning, error, critical")
+        }
+        if !["json", "text"].contains(logFormat) { v.fail("log.format", "must be json or text") }
+        if maxOpenTenants < 1 { v.fail("database.max_open_tenants", "must be at least 1") }
+        if sessionTTLHours < 1 { v.fail("auth.session_ttl_hours", "must be at least 1") }
+        if bcryptCost < 12 || bcryptCost > 16 { v.fail("auth.bcrypt_cost", "must be from 12 to 16") }
+        if minFreeDiskMB < 0 { v.fail("health.min_free_disk_mb", "must not be negative") }
+        if let publicURL, URL(string: publicURL)?.host == nil { v.fail("http.public_url", "must be an absolute URL") }
+        try v.check("The configuration is invalid")
+    }
+}

@@ -1,0 +1,97 @@
+import Foundation
+
+/// Collects field errors so a request reports every problem at once, not the first one only.
+public struct Validator: Sendable {
+    public private(set) var errors: [AppError.FieldError] = []
+
+    public init() {}
+
+    public mutating func fail(_ field: String, _ message: String) {
+        errors.append(.init(field, message))
+    }
+
+    /// Trims `value` and checks its length; returns the trimmed text.
+    @discardableResult
+    public mutating func text(_ field: String, _ value: String, min: Int = 1, max: Int = 200) -> String {
+        let trimmed = value.trimmingCharacters(in: .whitespacesAndNewlines)
+        if trimmed.count < min {
+            fail(field, min == 1 ? "is required" : "must be at least \(min) characters")
+        } else if trimmed.count > max {
+            fail(field, "must be at most \(max) characters")
+        } else if trimmed.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
+            fail(field, "must not contain control characters")
+        }
+        return trimmed
+    }
+
+    /// Lowercases and checks an email address; returns the normalized form.
+    @discardableResult
+    public mutating func email(_ field: String, _ value: String) -> String {
+        let email = value.trimmingCharacters(in: .whitespacesAndNewlines).lowercased()
+        if !Validator.isEmail(email) { fail(field, "is not a valid email address") }
+        return email
+    }
+
+    public mutating func password(_ field: String, _ value: String) {
+        if value.count < Validator.minPasswordLength {
+            fail(field, "must be at least \(Validator.minPasswordLength) characters")
+        } else if value.utf8.count > Validator.maxPasswordBytes {
+            // bcrypt reads only the first 72 bytes; refusing longer ones avoids a silent truncation.
+            fail(field, "must be at most \(Validator.maxPasswordBytes) bytes")
+        }
+    }
+
+    /// Tenant slugs: lowercase letters, digits and single hyphens, 2–40 characters.
+    public mutating func slug(_ field: String, _ value: String) {
+        if !Validator.isSlug(value) {
+            fail(field, "must be 2–40 lowercase letters, digits or hyphens, starting with a letter")
+        }
+    }
+
+    public mutating func identifier(_ field: String, _ value: String) {
+        if !Identifier.isValid(value) { fail(field, "is not a valid id") }
+    }
+
+    /// Throws `.invalid` with every collected field error, if any.
+    public func check(_ message: String = "The request has invalid fields") throws {
+        if !errors.isEmpty { throw AppError.invalid(message, fields: errors) }
+    }
+
+    /// A readable random password for generated accounts: 16 characters from 56 (about 93 bits).
+    public static func generatePassword() -> String {
+        let alphabet = Array("abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789")
+        var generator = SystemRandomNumberGenerator()
+        let groups = (0..<4).map { _ in String((0..<4).map { _ in alphabet.randomElement(using: &generator)! }) }
+        return groups.joined(separator: "-")
+    }
+
+    public static let minPasswordLength = 8
+    public static let maxPasswordBytes = 72
+
+    public static func isEmail(_ email: String) -> Bool {
+        let utf8 = Array(email.utf8)
+        guard utf8.count >= 3, utf8.count <= 254, let at = utf8.lastIndex(of: UInt8(ascii: "@")),
+            at > 0, at < utf8.count - 1
+        else { return false }
+        if utf8.contains(where: { $0 <= 32 || $0 == 127 }) { return false }
+        if utf8[..<at].contains(UInt8(ascii: "@")) { return false }
+        let domain = utf8[(at + 1)...]
+        if domain.first == UInt8(ascii: ".") || domain.last == UInt8(ascii: ".") { return false }
+        return true
+    }
+
+    public static func isSlug(_ slug: String) -> Bool {
+        let utf8 = Array(slug.utf8)
+        guard utf8.count >= 2, utf8.count <= 40, let first = utf8.first, (97...122).contains(first),
+            utf8.last != UInt8(ascii: "-")
+        else { return false }
+        var previousHyphen = false
+        for byte in utf8 {
+            let isHyphen = byte == UInt8(ascii: "-")
+            guard (97...122).contains(byte) || (48...57).contains(byte) || isHyphen else { return false }
+            if isHyphen && previousHyphen { return false }
+            previousHyphen = isHyphen
+        }
+        return true
+    }
+}

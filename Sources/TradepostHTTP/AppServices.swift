@@ -1,0 +1,26 @@
+import TradepostCore
+import TradepostStore
+
+/// The services the routes call, as protocols so tests can substitute any of them.
+public struct AppServices: Sendable {
+    public var tenants: any TenantService
+    public var users: any UserService
+    public var businesses: any BusinessService
+    public var admins: any PlatformAdminService
+    public var auth: any AuthService
+
+    public init(
+        tenants: any TenantService, users: any UserService, businesses: any BusinessService,
+        admins: any PlatformAdminService, auth: any AuthService
+    ) {
+        self.tenants = tenants
+        self.users = users
+        self.businesses = businesses
+        self.admins = admins
+        self.auth = auth
+    }
+
+    public init(store: Store) {
+        self.init(tenants: store.tenants, users: store.users, businesses: store.businesses, admins: store.admins, auth: store.auth)
+    }
+}

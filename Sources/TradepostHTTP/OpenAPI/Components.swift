@@ -1,0 +1,173 @@
+import TradepostCore
+
+/// The named schemas of the API, one per type that crosses the wire.
+enum Components {
+    static var schemas: [(String, JSONValue)] {
+        identity + platform + [
+            ("Problem", Schema.object([
+                ("type", Schema.string("Identifies the kind of problem")),
+                ("title", Schema.string()),
+                ("status", Schema.integer()),
+                ("detail", Schema.string("What went wrong, for a person to read")),
+                ("instance", Schema.string("The request path")),
+                ("code", Schema.enumeration(AppError.Code.self, "The same kind of problem, as a short code")),
+                ("request_id", Schema.string("Quote it when reporting a problem")),
+                ("errors", Schema.array(Schema.object([("field", Schema.string()), ("message", Schema.string())],
+                                                      required: ["field", "message"]), "One entry per bad field")),
+                ("retry_after", Schema.integer("Seconds to wait (429 only)")),
+            ], required: ["type", "title", "status", "detail", "code", "request_id"], closed: false,
+               description: "An RFC 9457 problem, sent as application/problem+json")),
+            ("Health", Schema.object([("status", Schema.string(values: ["ok"]))], required: ["status"], closed: false)),
+            ("Readiness", Schema.object([
+                ("status", Schema.string(values: ["ok", "unavailable"])),
+                ("checks", Schema.array(Schema.object([("name", Schema.string()), ("ok", Schema.boolean()), ("detail", Schema.string())],
+                                                      required: ["name", "ok", "detail"]))),
+            ], required: ["status", "checks"], closed: false)),
+        ]
+    }
+
+    static let user = Schema.object([
+        ("id", Schema.id),
+        ("email", Schema.string(format: "email")),
+        ("name", Schema.string()),
+        ("role", Schema.enumeration(TenantRole.self)),
+        ("kind", Schema.enumeration(UserKind.self)),
+        ("disabled", Schema.boolean()),
+        ("locale", Schema.nullable(Schema.string(values: ["en", "ru", "uk"]))),
+        ("created_at", Schema.dateTime),
+        ("updated_at", Schema.dateTime),
+        ("last_login_at", Schema.nullable(Schema.dateTime)),
+    ], required: ["id", "email", "name", "role", "kind", "disabled", "created_at", "updated_at"], closed: false)
+
+    static let businessFields: [(String, JSONValue)] = [
+        ("name", Schema.string(maxLength: 160)),
+        ("type", Schema.enumeration(BusinessType.self)),
+        ("city", Schema.string(maxLength: 120)),
+        ("address", Schema.nullable(Schema.string(maxLength: 300))),
+        ("phone", Schema.nullable(Schema.string(maxLength: 40))),
+        ("email", Schema.nullable(Schema.string(format: "email"))),
+        ("website", Schema.nullable(Schema.string(maxLength: 300))),
+        ("description", Schema.nullable(Schema.string(maxLength: 4000))),
+    ]
+
+    static let identity: [(String, JSONValue)] = [
+        ("User", user),
+        ("UserList", Schema.list(of: "User")),
+        ("NewUser", Schema.object([
+            ("email", Schema.string(format: "email")),
+            ("name", Schema.string(maxLength: 120)),
+            ("password", Schema.string("Omit to have one generated and returned once", minLength: 8)),
+            ("role", Schema.enumeration(TenantRole.self, "Default member; only owners make owners")),
+            ("kind", Schema.enumeration(UserKind.self, "Default member")),
+        ], required: ["email", "name"])),
+        ("CreatedUser", Schema.object([
+            ("user", Schema.ref("User")),
+            ("generated_password", Schema.string("Present when no password was given; shown once")),
+        ], required: ["user"], closed: false)),
+        ("UserUpdate", Schema.object([
+            ("name", Schema.string(maxLength: 120)),
+            ("role", Schema.enumeration(TenantRole.self)),
+            ("kind", Schema.enumeration(UserKind.self)),
+            ("disabled", Schema.boolean("Disabling ends the user's sessions and tokens")),
+        ])),
+        ("SetPassword", Schema.object([("password", Schema.string(minLength: 8))], required: ["password"])),
+        ("Business", Schema.object([("id", Schema.id)] + businessFields + [("created_at", Schema.dateTime), ("updated_at", Schema.dateTime)],
+                                   required: ["id", "name", "type", "city", "created_at", "updated_at"], closed: false)),
+        ("BusinessList", Schema.list(of: "Business")),
+        ("BusinessInput", Schema.object(businessFields, description: "On create name, type and city are required; on update a missing field stays and null clears an optional one")),
+        ("BusinessMember", Schema.object([
+            ("business_id", Schema.id), ("user_id", Schema.id), ("role", Schema.enumeration(BusinessRole.self)),
+            ("name", Schema.string()), ("email", Schema.string()), ("created_at", Schema.dateTime),
+        ], required: ["business_id", "user_id", "role", "name", "email", "created_at"], closed: false)),
+        ("BusinessMemberList", Schema.list(of: "BusinessMember")),
+        ("MemberRole", Schema.object([("role", Schema.enumeration(BusinessRole.self))], required: ["role"])),
+        ("LoginRequest", Schema.object([
+            ("tenant", Schema.string("The tenant's slug; omit to log in as a platform admin")),
+            ("email", Schema.string(format: "email")),
+            ("password", Schema.string()),
+            ("mode", Schema.string("token: return the token; cookie: set an HttpOnly session cookie", values: ["token", "cookie"])),
+        ], required: ["email", "password"])),
+        ("LoginResponse", Schema.object([
+            ("token", Schema.string("The session token (token mode only): send it as Authorization: Bearer")),
+            ("csrf_token", Schema.string("Cookie mode only: send it as X-CSRF-Token on unsafe requests")),
+            ("session_id", Schema.id),
+            ("expires_at", Schema.dateTime),
+            ("me", Schema.ref("Me")),
+        ], required: ["session_id", "expires_at", "me"], closed: false)),
+        ("Me", Schema.object([
+            ("id", Schema.id),
+            ("kind", Schema.string(values: ["platform_admin", "tenant_user"])),
+            ("email", Schema.string()),
+            ("name", Schema.string()),
+            ("role", Schema.enumeration(TenantRole.self)),
+            ("user_kind", Schema.enumeration(UserKind.self)),
+            ("locale", Schema.string()),
+            ("tenant", Schema.object([("id", Schema.id), ("slug", Schema.string()), ("name", Schema.string())],
+                                     required: ["id", "slug", "name"], closed: false)),
+            ("scopes", Schema.array(Schema.enumeration(Scope.self))),
+            ("permissions", Schema.array(Schema.enumeration(Action.self), "What the policy lets this caller do")),
+            ("csrf_token", Schema.string("Present for cookie sessions")),
+        ], required: ["id", "kind", "email", "name", "scopes", "permissions"], closed: false)),
+        ("MeUpdate", Schema.object([
+            ("name", Schema.string(maxLength: 120)),
+            ("locale", Schema.nullable(Schema.string(values: ["en", "ru", "uk"]))),
+        ])),
+        ("PasswordChange", Schema.object([("current_password", Schema.string()), ("new_password", Schema.string(minLength: 8))],
+                                         required: ["current_password", "new_password"])),
+        ("Session", Schema.object([
+            ("id", Schema.id), ("created_at", Schema.dateTime), ("expires_at", Schema.dateTime), ("last_seen_at", Schema.dateTime),
+            ("ip", Schema.nullable(Schema.string())), ("user_agent", Schema.nullable(Schema.string())),
+            ("current", Schema.boolean("The session making this request")),
+        ], required: ["id", "created_at", "expires_at", "last_seen_at", "current"], closed: false)),
+        ("SessionList", Schema.list(of: "Session")),
+        ("APIToken", Schema.object([
+            ("id", Schema.id), ("name", Schema.string()), ("scopes", Schema.array(Schema.enumeration(Scope.self))),
+            ("created_at", Schema.dateTime), ("expires_at", Schema.dateTime), ("last_used_at", Schema.nullable(Schema.dateTime)),
+            ("prefix", Schema.string("The token's first characters, to tell tokens apart")),
+        ], required: ["id", "name", "scopes", "created_at", "expires_at", "prefix"], closed: false)),
+        ("APITokenList", Schema.list(of: "APIToken")),
+        ("NewAPIToken", Schema.object([
+            ("name", Schema.string(maxLength: 80)),
+            ("scopes", Schema.array(Schema.enumeration(Scope.self))),
+            ("expires_in_days", Schema.integer("Default 90", minimum: 1, maximum: NewAPIToken.maxDays)),
+        ], required: ["name", "scopes"])),
+        ("CreatedAPIToken", Schema.object([
+            ("token", Schema.ref("APIToken")),
+            ("secret", Schema.string("Shown once: send it as Authorization: Bearer")),
+        ], required: ["token", "secret"], closed: false)),
+    ]
+
+    static let tenant = Schema.object([
+        ("id", Schema.id),
+        ("slug", Schema.string(minLength: 2, maxLength: 40)),
+        ("name", Schema.string()),
+        ("status", Schema.enumeration(TenantStatus.self)),
+        ("plan", Schema.string()),
+        ("time_zone", Schema.string(example: "Europe/Kyiv")),
+        ("created_at", Schema.dateTime),
+        ("updated_at", Schema.dateTime),
+    ], required: ["id", "slug", "name", "status", "plan", "time_zone", "created_at", "updated_at"], closed: false)
+
+    static let platform: [(String, JSONValue)] = [
+        ("Tenant", tenant),
+        ("TenantList", Schema.list(of: "Tenant")),
+        ("NewTenant", Schema.object([
+            ("slug", Schema.string("Lowercase letters, digits and hyphens", minLength: 2, maxLength: 40)),
+            ("name", Schema.string(maxLength: 120)),
+            ("plan", Schema.string("Default standard")),
+            ("time_zone", Schema.string("IANA zone, default UTC")),
+            ("owner", Schema.object([
+                ("email", Schema.string(format: "email")), ("name", Schema.string()),
+                ("password", Schema.string("Omit to have one generated", minLength: 8)),
+            ], required: ["email", "name"])),
+        ], required: ["slug", "name"])),
+        ("CreatedTenant", Schema.object([("tenant", Schema.ref("Tenant")), ("owner", Schema.ref("CreatedUser"))],
+                                        required: ["tenant"], closed: false)),
+        ("TenantUpdate", Schema.object([("name", Schema.string(maxLength: 120)), ("plan", Schema.string()), ("time_zone", Schema.string())])),
+        ("Plan", Schema.object([
+            ("slug", Schema.string()), ("name", Schema.string()),
+            ("max_users", Schema.nullable(Schema.integer())), ("storage_quota_bytes", Schema.nullable(Schema.integer())),
+        ], required: ["slug", "name"], closed: false)),
+        ("PlanList", Schema.list(of: "Plan")),
+    ]
+}

@@ -1,0 +1,84 @@
+import TradepostCore
+
+/// Builds the OpenAPI 3.1 document from `Operations` and `Components`.
+enum OpenAPIDocument {
+    static func build(version: String) -> JSONValue {
+        var paths: [(String, JSONValue)] = []
+        var order: [String] = []
+        var grouped: [String: [(String, JSONValue)]] = [:]
+        for op in Operations.all {
+            if grouped[op.path] == nil { order.append(op.path) }
+            grouped[op.path, default: []].append((op.method, operation(op)))
+        }
+        for path in order { paths.append((path, .object(grouped[path]!))) }
+        return .object([
+            ("openapi", "3.1.0"),
+            ("info", .object([
+                ("title", "Tradepost API"),
+                ("version", .string(version)),
+                ("description", .string("""
+                    B2B trade for small distributors. JSON under /api/v1; errors are RFC 9457 problems \
+                    (application/problem+json). Authenticate with Authorization: Bearer <session or API token>, \
+                    or the session cookie plus X-CSRF-Token on unsafe methods. Lists take ?limit= and ?cursor=.
+                    """)),
+            ])),
+            ("paths", .object(paths)),
+            ("components", .object([
+                ("schemas", .object(Components.schemas)),
+                ("securitySchemes", .object([
+                    ("bearer", .object([("type", "http"), ("scheme", "bearer"),
+                                        ("description", "A session token (tps_…) or a personal API token (tpt_…)")])),
+                    ("cookie", .object([("type", "apiKey"), ("in", "cookie"), ("name", "tp_session")])),
+                ])),
+            ])),
+            ("security", [.object([("bearer", [])]), .object([("cookie", [])])]),
+        ])
+    }
+
+    static func operation(_ op: Operation) -> JSONValue {
+        var out: [(String, JSONValue)] = [
+            ("operationId", .string(op.id)),
+            ("tags", [.string(op.tag)]),
+            ("summary", .string(op.summary)),
+        ]
+        var parameters: [JSONValue] = op.pathParameters.map { name in
+            .object([("name", .string(name)), ("in", "path"), ("required", true), ("schema", Schema.string())])
+        }
+        parameters += op.query.map { p in
+            .object([("name", .string(p.name)), ("in", "query"), ("required", false), ("description", .string(p.description)), ("schema", p.schema)])
+        }
+        if !parameters.isEmpty { out.append(("parameters", .array(parameters))) }
+        if let body = op.body {
+            out.append(("requestBody", .object([
+                ("required", true),
+                ("content", .object([("application/json", .object([("schema", Schema.ref(body))]))])),
+            ])))
+        }
+        var responses: [(String, JSONValue)] = []
+        let schema = op.response.map(Schema.ref) ?? op.responseSchema
+        let mediaType = op.path == "/metrics" ? "text/plain" : "application/json"
+        var success: [(String, JSONValue)] = [("description", op.status == 204 ? "Done" : "OK")]
+        if let schema { success.append(("content", .object([(mediaType, .object([("schema", schema)]))]))) }
+        responses.append((String(op.status), .object(success)))
+        var errors = Set(op.errors)
+        switch op.access {
+        case .open: break
+        case .signedIn: errors.formUnion([401])
+        case .tenantUser, .platformAdmin: errors.formUnion([401, 403])
+        }
+        if op.body != nil { errors.formUnion([400, 413, 415]) }
+        for code in errors.sorted() {
+            responses.append((String(code), .object([
+                ("description", .string(Problem.title(problemCode(code)))),
+                ("content", .object([("application/problem+json", .object([("schema", Schema.ref("Problem"))]))])),
+            ])))
+        }
+        out.append(("responses", .object(responses)))
+        if op.access == .open { out.append(("security", [])) }
+        return .object(out)
+    }
+
+    private static func problemCode(_ status: Int) -> AppError.Code {
+        AppError.Code.allCases.first { Problem.status($0).code == status } ?? .internalError
+    }
+}

@@ -1,0 +1,43 @@
+/// One documented endpoint.
+struct Operation {
+    enum Access {
+        /// No credential needed.
+        case open
+        /// Any signed-in caller (platform admin or tenant user).
+        case signedIn
+        /// A tenant user; the tenant comes from the credential.
+        case tenantUser
+        /// A platform admin.
+        case platformAdmin
+    }
+
+    struct Parameter {
+        var name: String
+        var schema: JSONValue
+        var description: String
+    }
+
+    var method: String
+    var path: String
+    var id: String
+    var tag: String
+    var summary: String
+    var access: Access = .tenantUser
+    var query: [Parameter] = []
+    var body: String? = nil
+    var status: Int = 200
+    /// A schema name, or nil for an empty response (204).
+    var response: String? = nil
+    var responseSchema: JSONValue? = nil
+    var errors: [Int] = []
+
+    static let paging = [
+        Parameter(name: "limit", schema: Schema.integer(minimum: 1, maximum: 200), description: "Items per page (default 50)"),
+        Parameter(name: "cursor", schema: Schema.string(), description: "The next_cursor of the previous page"),
+    ]
+
+    /// Path parameters, from the `{name}` segments.
+    var pathParameters: [String] {
+        path.split(separator: "/").filter { $0.hasPrefix("{") }.map { String($0.dropFirst().dropLast()) }
+    }
+}

@@ -1,0 +1,130 @@
+import Foundation
+import Hummingbird
+import TradepostCore
+
+/// Platform administration: tenants and plans. Only platform admins get past the policy.
+struct PlatformRoutes {
+    let services: AppServices
+    let maxBody: Int
+
+    func register(on api: RouterGroup<AppRequestContext>) {
+        api.get("admin/plans", use: plans)
+        api.get("admin/tenants", use: list)
+        api.post("admin/tenants", use: create)
+        api.get("admin/tenants/:id", use: get)
+        api.patch("admin/tenants/:id", use: update)
+        api.post("admin/tenants/:id/suspend", use: suspend)
+        api.post("admin/tenants/:id/resume", use: resume)
+        api.get("admin/tenants/:id/users", use: users)
+        api.post("admin/tenants/:id/users", use: createUser)
+    }
+
+    struct OwnerBody: APIRequestBody {
+        var email: String
+        var name: String
+        var password: String?
+        enum CodingKeys: String, CodingKey, CaseIterable { case email, name, password }
+    }
+
+    struct CreateBody: APIRequestBody {
+        var slug: String
+        var name: String
+        var plan: String?
+        var timeZone: String?
+        /// The tenant's first owner, created with it.
+        var owner: OwnerBody?
+        enum CodingKeys: String, CodingKey, CaseIterable {
+            case slug, name, plan, owner
+            case timeZone = "time_zone"
+        }
+        static var nested: [String: any APIRequestBody.Type] { ["owner": OwnerBody.self] }
+    }
+
+    struct UpdateBody: APIRequestBody {
+        var name: String?
+        var plan: String?
+        var timeZone: String?
+        enum CodingKeys: String, CodingKey, CaseIterable {
+            case name, plan
+            case timeZone = "time_zone"
+        }
+    }
+
+    struct CreatedTenant: Encodable {
+        var tenant: Tenant
+        var owner: UserRoutes.CreatedUserResponse?
+    }
+
+    @Sendable func plans(_ request: Request, context: AppRequestContext) async throws -> APIResponse<ListResponse<Plan>> {
+        _ = try context.authorize(.tenantsRead)
+        return APIResponse(ListResponse(items: try await services.tenants.plans()))
+    }
+
+    @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> APIResponse<ListResponse<Tenant>> {
+        _ = try context.authorize(.tenantsRead)
+        let status = try request.query("status", TenantStatus.init(rawValue:), expected: "one of \(TenantStatus.choices)")
+        return APIResponse(ListResponse(try await services.tenants.tenants(try request.pageRequest(), status: status)))
+    }
+
+    /// Creates the tenant and, when `owner` is given, its first owner. Checks the owner before
+    /// creating anything, so a bad owner leaves no half-made tenant.
+    @Sendable func create(_ request: Request, context: AppRequestContext) async throws -> APIResponse<CreatedTenant> {
+        _ = try context.authorize(.tenantsManage)
+        let body = try await request.decode(CreateBody.self, limit: maxBody)
+        let input = try NewTenant(slug: body.slug, name: body.name, plan: body.plan ?? "standard", timeZone: body.timeZone ?? "UTC").validated()
+        let owner = try body.owner.map { try NewUser(email: $0.email, name: $0.name, password: $0.password, role: .owner).validated() }
+        let tenant = try await services.tenants.createTenant(input, audit: try context.audit())
+        var createdOwner: UserRoutes.CreatedUserResponse?
+        if let owner {
+            let created = try await services.users.createUser(tenant.id, owner, audit: try context.audit())
+            createdOwner = .init(user: created.user, generatedPassword: created.generatedPassword)
+        }
+        return APIResponse(CreatedTenant(tenant: tenant, owner: createdOwner), status: .created)
+    }
+
+    @Sendable func get(_ request: Request, context: AppRequestContext) async throws -> APIResponse<Tenant> {
+        _ = try context.authorize(.tenantsRead)
+        return APIResponse(try await services.tenants.tenant(id: try tenantID(context)))
+    }
+
+    @Sendable func update(_ request: Request, context: AppRequestContext) async throws -> APIResponse<Tenant> {
+        _ = try context.authorize(.tenantsManage)
+        let id = try tenantID(context)
+        let body = try await request.decode(UpdateBody.self, limit: maxBody)
+        let update = TenantUpdate(name: body.name, plan: body.plan, timeZone: body.timeZone)
+        return APIResponse(try await services.tenants.updateTenant(id: id, update, audit: try context.audit()))
+    }
+
+    @Sendable func suspend(_ request: Request, context: AppRequestContext) async throws -> APIResponse<Tenant> {
+        _ = try context.authorize(.tenantsManage)
+        return APIResponse(try await services.tenants.setStatus(id: try tenantID(context), .suspended, audit: try context.audit()))
+    }
+
+    @Sendable func resume(_ request: Request, context: AppRequestContext) async throws -> APIResponse<Tenant> {
+        _ = try context.authorize(.tenantsManage)
+        return APIResponse(try await services.tenants.setStatus(id: try tenantID(context), .active, audit: try context.audit()))
+    }
+
+    @Sendable func users(_ request: Request, context: AppRequestContext) async throws -> APIResponse<ListResponse<User>> {
+        _ = try context.authorize(.tenantsRead)
+        let id = try tenantID(context)
+        _ = try await services.tenants.tenant(id: id)
+        return APIResponse(ListResponse(try await services.users.users(id, try request.pageRequest(), filter: UserFilter())))
+    }
+
+    @Sendable func createUser(_ request: Request, context: AppRequestContext) async throws -> APIResponse<UserRoutes.CreatedUserResponse> {
+        _ = try context.authorize(.tenantsManage)
+        let id = try tenantID(context)
+        _ = try await services.tenants.tenant(id: id)
+        let body = try await request.decode(UserRoutes.CreateBody.self, limit: maxBody)
+        let created = try await services.users.createUser(id, body.newUser, audit: try context.audit())
+        return APIResponse(.init(user: created.user, generatedPassword: created.generatedPassword), status: .created)
+    }
+
+    /// A malformed id can never name a tenant: answer 404 before touching the disk.
+    private func tenantID(_ context: AppRequestContext) throws -> TenantID {
+        let raw = try context.parameters.require("id")
+        guard Identifier.isValid(raw) else { throw AppError.notFound("Tenant") }
+        return TenantID(raw)
+    }
+}

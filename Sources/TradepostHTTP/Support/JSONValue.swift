@@ -1,0 +1,84 @@
+import Foundation
+
+/// A JSON value with ordered object keys, for documents we build by hand (problems, OpenAPI).
+indirect enum JSONValue: Sendable, Equatable, ExpressibleByStringLiteral, ExpressibleByBooleanLiteral,
+    ExpressibleByIntegerLiteral, ExpressibleByArrayLiteral
+{
+    case string(String)
+    case number(Double)
+    case bool(Bool)
+    case null
+    case array([JSONValue])
+    case object([(String, JSONValue)])
+
+    init(stringLiteral value: String) { self = .string(value) }
+    init(booleanLiteral value: Bool) { self = .bool(value) }
+    init(integerLiteral value: Int) { self = .number(Double(value)) }
+    init(arrayLiteral elements: JSONValue...) { self = .array(elements) }
+
+    static func == (lhs: JSONValue, rhs: JSONValue) -> Bool {
+        lhs.serialized() == rhs.serialized()
+    }
+
+    /// The value of `key` in an object.
+    subscript(key: String) -> JSONValue? {
+        guard case .object(let pairs) = self else { return nil }
+        return pairs.first { $0.0 == key }?.1
+    }
+
+    func serialized() -> [UInt8] {
+        var out: [UInt8] = []
+        write(into: &out)
+        return out
+    }
+
+    private func write(into out: inout [UInt8]) {
+        switch self {
+        case .string(let text): Self.writeString(text, into: &out)
+        case .number(let number):
+            if number.rounded() == number && abs(number) < 1e15 {
+                out += Array(String(Int64(number)).utf8)
+            } else {
+                out += Array("\(number)".utf8)
+            }
+        case .bool(let flag): out += Array((flag ? "true" : "false").utf8)
+        case .null: out += Array("null".utf8)
+        case .array(let items):
+            out.append(UInt8(ascii: "["))
+            for (index, item) in items.enumerated() {
+                if index > 0 { out.append(UInt8(ascii: ",")) }
+                item.write(into: &out)
+            }
+            out.append(UInt8(ascii: "]"))
+        case .object(let pairs):
+            out.append(UInt8(ascii: "{"))
+            for (index, pair) in pairs.enumerated() {
+                if index > 0 { out.append(UInt8(ascii: ",")) }
+                Self.writeString(pair.0, into: &out)
+                out.append(UInt8(ascii: ":"))
+                pair.1.write(into: &out)
+            }
+            out.append(UInt8(ascii: "}"))
+        }
+    }
+
+    private static func writeString(_ text: String, into out: inout [UInt8]) {
+        out.append(UInt8(ascii: "\""))
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": out += Array("\\\"".utf8)
+            case "\\": out += Array("\\\\".utf8)
+            case "\n": out += Array("\\n".utf8)
+            case "\r": out += Array("\\r".utf8)
+            case "\t": out += Array("\\t".utf8)
+            default:
+                if scalar.value < 0x20 {
+                    out += Array(String(format: "\\u%04x", scalar.value).utf8)
+                } else {
+                    out += Array(String(scalar).utf8)
+                }
+            }
+        }
+        out.append(UInt8(ascii: "\""))
+    }
+}

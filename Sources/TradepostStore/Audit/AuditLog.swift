@@ -1,0 +1,29 @@
+import Foundation
+import GRDB
+import TradepostCore
+
+/// Appends audit entries inside the caller's transaction, so an entry exists exactly when its change does.
+enum AuditLog {
+    /// `platform_audit` in the control database.
+    static func platform(_ db: Database, _ audit: AuditContext, _ action: String, target: String?, detail: [String: String] = [:]) throws {
+        try append(db, table: "platform_audit", audit, action, target, detail)
+    }
+
+    /// `audit_log` in a tenant database.
+    static func tenant(_ db: Database, _ audit: AuditContext, _ action: String, target: String?, detail: [String: String] = [:]) throws {
+        try append(db, table: "audit_log", audit, action, target, detail)
+    }
+
+    private static func append(
+        _ db: Database, table: String, _ audit: AuditContext, _ action: String, _ target: String?, _ detail: [String: String]
+    ) throws {
+        let json: String? =
+            detail.isEmpty
+            ? nil
+            : String(decoding: try JSONSerialization.data(withJSONObject: detail, options: [.sortedKeys]), as: UTF8.self)
+        try db.execute(
+            sql: "INSERT INTO \(table) (at, actor, actor_label, ip, action, target, detail) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            arguments: [Date(), audit.actor, audit.actorLabel, audit.ip, action, target, json]
+        )
+    }
+}

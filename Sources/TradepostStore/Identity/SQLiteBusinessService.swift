@@ -1,0 +1,171 @@
+import Foundation
+import GRDB
+import TradepostCore
+
+/// Businesses and their members, in each tenant's own database.
+public final class SQLiteBusinessService: BusinessService {
+    let tenants: TenantDatabases
+    let stats: StoreStats
+
+    public init(tenants: TenantDatabases, stats: StoreStats) {
+        self.tenants = tenants
+        self.stats = stats
+    }
+
+    public func createBusiness(_ tenant: TenantID, _ input: BusinessInput, audit: AuditContext) async throws -> Business {
+        let input = try input.validated(creating: true)
+        let now = Date()
+        let business = Business(
+            id: Identifier.make(now: now), name: input.name!, type: input.type!, city: input.city!,
+            address: input.address ?? nil, phone: input.phone ?? nil, email: input.email ?? nil,
+            website: input.website ?? nil, description: input.description ?? nil, createdAt: now, updatedAt: now)
+        try await mapErrors(stats) {
+            try await tenants.write(tenant) { db in
+                try Self.save(db, business, insert: true)
+                try AuditLog.tenant(db, audit, "business.create", target: business.id,
+                                    detail: ["name": business.name, "type": business.type.rawValue])
+            }
+        }
+        return business
+    }
+
+    public func business(_ tenant: TenantID, id: String) async throws -> Business {
+        try await mapErrors(stats) {
+            guard let business = try await tenants.read(tenant, { db in try Self.fetch(db, id: id) }) else {
+                throw AppError.notFound("Business")
+            }
+            return business
+        }
+    }
+
+    public func businesses(_ tenant: TenantID, _ page: PageRequest, filter: BusinessFilter) async throws -> Page<Business> {
+        try await mapErrors(stats) {
+            let rows = try await tenants.read(tenant) { db in
+                var sql = "SELECT * FROM businesses WHERE id > ?"
+                var args: StatementArguments = [page.after ?? ""]
+                if let query = filter.query?.trimmingCharacters(in: .whitespaces), !query.isEmpty {
+                    sql += " AND (name LIKE ? ESCAPE '\\' OR city LIKE ? ESCAPE '\\')"
+                    args += [likePattern(query), likePattern(query)]
+                }
+                if let type = filter.type {
+                    sql += " AND type = ?"
+                    args += [type.rawValue]
+                }
+                if let city = filter.city {
+                    sql += " AND city = ? COLLATE NOCASE"
+                    args += [city]
+                }
+                sql += " ORDER BY id LIMIT ?"
+                args += [page.limit + 1]
+                return try Row.fetchAll(db, sql: sql, arguments: args).map(Business.init(row:))
+            }
+            return Page(fetched: rows, limit: page.limit) { $0.id }
+        }
+    }
+
+    public func updateBusiness(_ tenant: TenantID, id: String, _ input: BusinessInput, audit: AuditContext) async throws -> Business {
+        let input = try input.validated(creating: false)
+        return try await mapErrors(stats) {
+            try await tenants.write(tenant) { db in
+                guard var business = try Self.fetch(db, id: id) else { throw AppError.notFound("Business") }
+                let before = business
+                if let name = input.name { business.name = name }
+                if let type = input.type { business.type = type }
+                if let city = input.city { business.city = city }
+                if let address = input.address { business.address = address }
+                if let phone = input.phone { business.phone = phone }
+                if let email = input.email { business.email = email }
+                if let website = input.website { business.website = website }
+                if let description = input.description { business.description = description }
+                guard business != before else { return business }
+                business.updatedAt = Date()
+                try Self.save(db, business, insert: false)
+                try AuditLog.tenant(db, audit, "business.update", target: id, detail: ["name": business.name])
+                return business
+            }
+        }
+    }
+
+    public func members(_ tenant: TenantID, businessID: String) async throws -> [BusinessMember] {
+        try await mapErrors(stats) {
+            try await tenants.read(tenant) { db in
+                try Self.requireBusiness(db, businessID)
+                return try Row.fetchAll(db, sql: """
+                    SELECT m.*, u.name, u.email FROM business_members m JOIN users u ON u.id = m.user_id
+                    WHERE m.business_id = ? ORDER BY u.name COLLATE NOCASE
+                    """, arguments: [businessID]).map(BusinessMember.init(row:))
+            }
+        }
+    }
+
+    public func setMember(
+        _ tenant: TenantID, businessID: String, userID: String, role: BusinessRole, audit: AuditContext
+    ) async throws -> BusinessMember {
+        try await mapErrors(stats) {
+            try await tenants.write(tenant) { db in
+                try Self.requireBusiness(db, businessID)
+                guard try Bool.fetchOne(db, sql: "SELECT 1 FROM users WHERE id = ?", arguments: [userID]) != nil else {
+                    throw AppError.notFound("User")
+                }
+                try db.execute(sql: """
+                    INSERT INTO business_members (business_id, user_id, role, created_at) VALUES (?, ?, ?, ?)
+                    ON CONFLICT (business_id, user_id) DO UPDATE SET role = excluded.role
+                    """, arguments: [businessID, userID, role.rawValue, Date()])
+                try AuditLog.tenant(db, audit, "business.member_set", target: businessID,
+                                    detail: ["user_id": userID, "role": role.rawValue])
+                return try Row.fetchOne(db, sql: """
+                    SELECT m.*, u.name, u.email FROM business_members m JOIN users u ON u.id = m.user_id
+                    WHERE m.business_id = ? AND m.user_id = ?
+                    """, arguments: [businessID, userID]).map(BusinessMember.init(row:))!
+            }
+        }
+    }
+
+    public func removeMember(_ tenant: TenantID, businessID: String, userID: String, audit: AuditContext) async throws {
+        try await mapErrors(stats) {
+            try await tenants.write(tenant) { db in
+                try Self.requireBusiness(db, businessID)
+                try db.execute(sql: "DELETE FROM business_members WHERE business_id = ? AND user_id = ?", arguments: [businessID, userID])
+                guard db.changesCount == 1 else { throw AppError.notFound("Member") }
+                try AuditLog.tenant(db, audit, "business.member_remove", target: businessID, detail: ["user_id": userID])
+            }
+        }
+    }
+
+    public func membership(_ tenant: TenantID, businessID: String, userID: String) async throws -> BusinessRole? {
+        try await mapErrors(stats) {
+            try await tenants.read(tenant) { db in
+                try Self.requireBusiness(db, businessID)
+                return try String.fetchOne(db, sql: "SELECT role FROM business_members WHERE business_id = ? AND user_id = ?",
+                                           arguments: [businessID, userID]).flatMap(BusinessRole.init(rawValue:))
+            }
+        }
+    }
+
+    // MARK: - Helpers
+
+    static func fetch(_ db: Database, id: String) throws -> Business? {
+        try Row.fetchOne(db, sql: "SELECT * FROM businesses WHERE id = ?", arguments: [id]).map(Business.init(row:))
+    }
+
+    static func requireBusiness(_ db: Database, _ id: String) throws {
+        guard try Bool.fetchOne(db, sql: "SELECT 1 FROM businesses WHERE id = ?", arguments: [id]) != nil else {
+            throw AppError.notFound("Business")
+        }
+    }
+
+    static func save(_ db: Database, _ b: Business, insert: Bool) throws {
+        let args: StatementArguments = [b.name, b.type.rawValue, b.city, b.address, b.phone, b.email, b.website, b.description, b.updatedAt, b.id]
+        if insert {
+            try db.execute(sql: """
+                INSERT INTO businesses (name, type, city, address, phone, email, website, description, updated_at, id, created_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """, arguments: args + [b.createdAt])
+        } else {
+            try db.execute(sql: """
+                UPDATE businesses SET name = ?, type = ?, city = ?, address = ?, phone = ?, email = ?, website = ?,
+                description = ?, updated_at = ? WHERE id = ?
+                """, arguments: args)
+        }
+    }
+}

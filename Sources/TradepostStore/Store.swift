@@ -1,0 +1,82 @@
+import Foundation
+import TradepostCore
+
+/// Everything persistent, opened once per process and passed to whoever needs it
+/// (the server, or one CLI command). No globals.
+public final class Store: Sendable {
+    public struct Options: Sendable {
+        public var dataDir: String
+        public var maxOpenTenants: Int
+        public var sessionTTL: TimeInterval
+        public var hasher: any PasswordHasher
+        public var throttle: LoginThrottle
+
+        public init(
+            dataDir: String, maxOpenTenants: Int = 64, sessionTTL: TimeInterval = 30 * 86400,
+            hasher: any PasswordHasher, throttle: LoginThrottle = LoginThrottle()
+        ) {
+            self.dataDir = dataDir
+            self.maxOpenTenants = maxOpenTenants
+            self.sessionTTL = sessionTTL
+            self.hasher = hasher
+            self.throttle = throttle
+        }
+
+        public init(config: TradepostConfig) {
+            self.init(
+                dataDir: config.dataDir, maxOpenTenants: config.maxOpenTenants,
+                sessionTTL: TimeInterval(config.sessionTTLHours) * 3600, hasher: BcryptHasher(cost: config.bcryptCost))
+        }
+    }
+
+    public let dataDir: String
+    public let control: ControlDatabase
+    public let tenantDatabases: TenantDatabases
+    public let stats: StoreStats
+    public let tenants: SQLiteTenantService
+    public let users: SQLiteUserService
+    public let businesses: SQLiteBusinessService
+    public let admins: SQLitePlatformAdminService
+    public let auth: SQLiteAuthService
+
+    /// Opens (creating if needed) and migrates the control database; tenant files open lazily.
+    public init(_ options: Options) async throws {
+        dataDir = options.dataDir
+        control = try ControlDatabase(dataDir: options.dataDir)
+        tenantDatabases = try TenantDatabases(dataDir: options.dataDir, maxOpen: options.maxOpenTenants)
+        let stats = StoreStats()
+        self.stats = stats
+        let auth = SQLiteAuthService(
+            control: control, tenants: tenantDatabases, hasher: options.hasher, throttle: options.throttle,
+            sessionTTL: options.sessionTTL, stats: stats)
+        self.auth = auth
+        tenants = SQLiteTenantService(control: control, tenants: tenantDatabases, stats: stats)
+        users = SQLiteUserService(
+            control: control, tenants: tenantDatabases, hasher: options.hasher, stats: stats,
+            revokeCredentials: { tenant, user in try await auth.revokeAll(userID: user, tenantID: tenant, except: nil) })
+        businesses = SQLiteBusinessService(tenants: tenantDatabases, stats: stats)
+        admins = SQLitePlatformAdminService(
+            control: control, hasher: options.hasher, stats: stats,
+            revokeCredentials: { admin in try await auth.revokeAll(userID: admin, tenantID: nil, except: nil) })
+    }
+
+    /// Why the control database cannot take a write right now, or nil when it can (for /readyz).
+    public func controlWriteProblem() async -> String? {
+        guard FileManager.default.isWritableFile(atPath: control.path) else { return "control.sqlite is read-only" }
+        do {
+            try await control.pool.writeWithoutTransaction { db in
+                try db.execute(sql: "BEGIN IMMEDIATE")
+                try db.execute(sql: "ROLLBACK")
+            }
+            return nil
+        } catch {
+            return "cannot take the write lock: \(stats.map(error))"
+        }
+    }
+
+    /// Checkpoints and closes every database. Call once, after the last request finished.
+    public func close() async {
+        await tenantDatabases.closeAll()
+        control.close()
+    }
+}

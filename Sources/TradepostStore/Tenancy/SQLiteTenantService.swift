@@ -1,0 +1,165 @@
+import Foundation
+import GRDB
+import TradepostCore
+
+/// Tenants and plans in `control.sqlite`; each tenant's own file is created alongside.
+public final class SQLiteTenantService: TenantService {
+    let control: ControlDatabase
+    let tenants: TenantDatabases
+    let stats: StoreStats
+
+    public init(control: ControlDatabase, tenants: TenantDatabases, stats: StoreStats) {
+        self.control = control
+        self.tenants = tenants
+        self.stats = stats
+    }
+
+    public func createTenant(_ input: NewTenant, audit: AuditContext) async throws -> Tenant {
+        let input = try input.validated()
+        let now = Date()
+        let tenant = Tenant(
+            id: TenantID(Identifier.make(now: now)), slug: input.slug, name: input.name, status: .active,
+            plan: input.plan, timeZone: input.timeZone, createdAt: now, updatedAt: now)
+        try await mapErrors(stats, conflict: "A tenant with the slug \"\(input.slug)\" already exists") {
+            try await control.pool.read { db in try Self.requirePlan(db, input.plan) }
+            if try await control.pool.read({ db in try Self.fetch(db, slug: input.slug) }) != nil {
+                throw AppError.conflict("A tenant with the slug \"\(input.slug)\" already exists")
+            }
+            // The file first: a control row never points at a missing database.
+            try await tenants.create(tenant.id)
+            do {
+                try await control.pool.write { db in
+                    try db.execute(
+                        sql: """
+                            INSERT INTO tenants (id, slug, name, status, plan, time_zone, created_at, updated_at)
+                            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                            """,
+                        arguments: [tenant.id.rawValue, tenant.slug, tenant.name, tenant.status.rawValue, tenant.plan,
+                                    tenant.timeZone, now, now])
+                    try AuditLog.platform(db, audit, "tenant.create", target: tenant.id.rawValue,
+                                          detail: ["slug": tenant.slug, "name": tenant.name, "plan": tenant.plan])
+                }
+            } catch {
+                await tenants.remove(tenant.id)
+                throw error
+            }
+        }
+        return tenant
+    }
+
+    public func tenant(id: TenantID) async throws -> Tenant {
+        try await mapErrors(stats) {
+            guard let tenant = try await control.pool.read({ db in try Self.fetch(db, id: id) }) else {
+                throw AppError.notFound("Tenant")
+            }
+            return tenant
+        }
+    }
+
+    public func tenant(slug: String) async throws -> Tenant {
+        try await mapErrors(stats) {
+            guard let tenant = try await control.pool.read({ db in try Self.fetch(db, slug: slug.lowercased()) }) else {
+                throw AppError.notFound("Tenant")
+            }
+            return tenant
+        }
+    }
+
+    public func tenants(_ page: PageRequest, status: TenantStatus?) async throws -> Page<Tenant> {
+        try await mapErrors(stats) {
+            let rows = try await control.pool.read { db in
+                var sql = "SELECT * FROM tenants WHERE id > ?"
+                var args: StatementArguments = [page.after ?? ""]
+                if let status {
+                    sql += " AND status = ?"
+                    args += [status.rawValue]
+                }
+                sql += " ORDER BY id LIMIT ?"
+                args += [page.limit + 1]
+                return try Row.fetchAll(db, sql: sql, arguments: args).map(Self.tenant(from:))
+            }
+            return Page(fetched: rows, limit: page.limit) { $0.id.rawValue }
+        }
+    }
+
+    public func updateTenant(id: TenantID, _ update: TenantUpdate, audit: AuditContext) async throws -> Tenant {
+        var v = Validator()
+        let name = update.name.map { v.text("name", $0, max: 120) }
+        if let zone = update.timeZone, TimeZone(identifier: zone) == nil { v.fail("time_zone", "is not a known IANA time zone") }
+        try v.check()
+        return try await mapErrors(stats) {
+            try await control.pool.write { db in
+                guard var tenant = try Self.fetch(db, id: id) else { throw AppError.notFound("Tenant") }
+                var detail: [String: String] = [:]
+                if let name, name != tenant.name { detail["name"] = "\(tenant.name) -> \(name)"; tenant.name = name }
+                if let plan = update.plan, plan != tenant.plan {
+                    try Self.requirePlan(db, plan)
+                    detail["plan"] = "\(tenant.plan) -> \(plan)"
+                    tenant.plan = plan
+                }
+                if let zone = update.timeZone, zone != tenant.timeZone {
+                    detail["time_zone"] = "\(tenant.timeZone) -> \(zone)"
+                    tenant.timeZone = zone
+                }
+                guard !detail.isEmpty else { return tenant }
+                tenant.updatedAt = Date()
+                try db.execute(
+                    sql: "UPDATE tenants SET name = ?, plan = ?, time_zone = ?, updated_at = ? WHERE id = ?",
+                    arguments: [tenant.name, tenant.plan, tenant.timeZone, tenant.updatedAt, id.rawValue])
+                try AuditLog.platform(db, audit, "tenant.update", target: id.rawValue, detail: detail)
+                return tenant
+            }
+        }
+    }
+
+    public func setStatus(id: TenantID, _ status: TenantStatus, audit: AuditContext) async throws -> Tenant {
+        try await mapErrors(stats) {
+            try await control.pool.write { db in
+                guard var tenant = try Self.fetch(db, id: id) else { throw AppError.notFound("Tenant") }
+                guard tenant.status != status else { return tenant }
+                tenant.status = status
+                tenant.updatedAt = Date()
+                try db.execute(
+                    sql: "UPDATE tenants SET status = ?, updated_at = ? WHERE id = ?",
+                    arguments: [status.rawValue, tenant.updatedAt, id.rawValue])
+                try AuditLog.platform(
+                    db, audit, status == .suspended ? "tenant.suspend" : "tenant.resume", target: id.rawValue,
+                    detail: ["slug": tenant.slug])
+                return tenant
+            }
+        }
+    }
+
+    public func plans() async throws -> [Plan] {
+        try await mapErrors(stats) {
+            try await control.pool.read { db in
+                try Row.fetchAll(db, sql: "SELECT * FROM plans ORDER BY max_users IS NULL, max_users").map {
+                    Plan(slug: $0["slug"], name: $0["name"], maxUsers: $0["max_users"], storageQuotaBytes: $0["storage_quota_bytes"])
+                }
+            }
+        }
+    }
+
+    // MARK: - Helpers (run inside the caller's transaction)
+
+    static func requirePlan(_ db: Database, _ slug: String) throws {
+        guard try Bool.fetchOne(db, sql: "SELECT 1 FROM plans WHERE slug = ?", arguments: [slug]) != nil else {
+            throw AppError.invalidField("plan", "is not a known plan")
+        }
+    }
+
+    static func fetch(_ db: Database, id: TenantID) throws -> Tenant? {
+        try Row.fetchOne(db, sql: "SELECT * FROM tenants WHERE id = ?", arguments: [id.rawValue]).map(tenant(from:))
+    }
+
+    static func fetch(_ db: Database, slug: String) throws -> Tenant? {
+        try Row.fetchOne(db, sql: "SELECT * FROM tenants WHERE slug = ?", arguments: [slug]).map(tenant(from:))
+    }
+
+    static func tenant(from row: Row) -> Tenant {
+        Tenant(
+            id: TenantID(row["id"] as String), slug: row["slug"], name: row["name"],
+            status: TenantStatus(rawValue: row["status"]) ?? .suspended, plan: row["plan"], timeZone: row["time_zone"],
+            createdAt: row["created_at"], updatedAt: row["updated_at"])
+    }
+}

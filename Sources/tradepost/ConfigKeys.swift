@@ -1,0 +1,31 @@
+/// Every configuration key, its default and what it does. `config print`, the README and
+/// packaging/tradepost.yaml list the same keys; a test keeps them in step.
+struct ConfigKeySpec: Sendable {
+    let key: String
+    let defaultValue: String
+    let help: String
+    var secret = false
+
+    /// `http.listen` → `TRADEPOST_HTTP_LISTEN`.
+    var environmentName: String {
+        "TRADEPOST_" + key.uppercased().replacingOccurrences(of: ".", with: "_")
+    }
+}
+
+enum ConfigKeys {
+    static let all: [ConfigKeySpec] = [
+        .init(key: "data", defaultValue: "./tradepost-data", help: "Directory for control.sqlite, tenants/ and blobs"),
+        .init(key: "http.listen", defaultValue: "127.0.0.1:8080", help: "Address and port of the web app and API"),
+        .init(key: "http.public_url", defaultValue: "", help: "URL users reach the app at; https:// makes cookies Secure"),
+        .init(key: "http.trust_proxy", defaultValue: "false", help: "Trust X-Forwarded-For/-Proto from a local reverse proxy"),
+        .init(key: "http.max_body_bytes", defaultValue: "1048576", help: "Largest accepted JSON request body"),
+        .init(key: "log.level", defaultValue: "info", help: "trace, debug, info, notice, warning, error or critical"),
+        .init(key: "log.format", defaultValue: "json", help: "json (one object per line, for journald) or text"),
+        .init(key: "database.max_open_tenants", defaultValue: "64", help: "Tenant databases kept open; least recently used close"),
+        .init(key: "auth.session_ttl_hours", defaultValue: "720", help: "How long a login session lasts"),
+        .init(key: "auth.bcrypt_cost", defaultValue: "12", help: "bcrypt cost for passwords (12 to 16)"),
+        .init(key: "health.min_free_disk_mb", defaultValue: "512", help: "/readyz fails below this much free disk"),
+        .init(key: "admin.email", defaultValue: "", help: "First platform admin's email (used only on an empty data dir)"),
+        .init(key: "admin.password", defaultValue: "", help: "First platform admin's password (random and printed if empty)", secret: true),
+    ]
+}

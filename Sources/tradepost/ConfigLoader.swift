@@ -1,0 +1,96 @@
+import Configuration
+import Foundation
+import SystemPackage
+import TradepostCore
+
+/// Merges defaults < config file (YAML) < `TRADEPOST_*` environment < flags, and remembers where
+/// each value came from. swift-configuration reads the file and the environment.
+struct ConfigLoader {
+    struct Entry: Encodable {
+        var key: String
+        var value: String
+        var source: String
+        var secret: Bool
+    }
+
+    struct Loaded {
+        var config: TradepostConfig
+        var entries: [Entry]
+    }
+
+    /// Throws `ValidationError`-style messages for a missing or malformed file and for bad values.
+    static func load(
+        flags: [String: String], configFile: String?,
+        environment: [String: String] = ProcessInfo.processInfo.environment
+    ) async throws -> Loaded {
+        let env = ConfigReader(provider: EnvironmentVariablesProvider(environmentVariables: environment).prefixKeys(with: "tradepost"))
+        var file: ConfigReader?
+        let path = configFile ?? environment["TRADEPOST_CONFIG"]
+        if let path {
+            do {
+                file = ConfigReader(provider: try await FileProvider<YAMLSnapshot>(filePath: FilePath(path)))
+            } catch {
+                throw CLIError("cannot read the config file \(path): \(error)", hint: "check the path and the YAML syntax")
+            }
+        }
+        var entries: [Entry] = []
+        var values: [String: String] = [:]
+        for spec in ConfigKeys.all {
+            var value = spec.defaultValue, source = "default"
+            if let fromFile = file?.string(forKey: ConfigKey(spec.key), isSecret: spec.secret) {
+                value = fromFile
+                source = "file"
+            }
+            if let fromEnv = env.string(forKey: ConfigKey(spec.key), isSecret: spec.secret) {
+                value = fromEnv
+                source = "env \(spec.environmentName)"
+            }
+            if let fromFlag = flags[spec.key] {
+                value = fromFlag
+                source = "flag"
+            }
+            values[spec.key] = value
+            entries.append(Entry(key: spec.key, value: value, source: source, secret: spec.secret))
+        }
+        return Loaded(config: try build(values), entries: entries)
+    }
+
+    static func build(_ v: [String: String]) throws -> TradepostConfig {
+        var config = TradepostConfig()
+        func int(_ key: String) throws -> Int {
+            guard let number = Int(v[key] ?? "") else { throw CLIError("\(key) must be an integer, got \"\(v[key] ?? "")\"") }
+            return number
+        }
+        func bool(_ key: String) throws -> Bool {
+            switch (v[key] ?? "").lowercased() {
+            case "true", "1", "yes", "on": return true
+            case "false", "0", "no", "off", "": return false
+            default: throw CLIError("\(key) must be true or false, got \"\(v[key]!)\"")
+            }
+        }
+        func text(_ key: String) -> String? { v[key].flatMap { $0.isEmpty ? nil : $0 } }
+        config.dataDir = v["data"] ?? config.dataDir
+        do {
+            (config.host, config.port) = try TradepostConfig.parseListen(v["http.listen"] ?? "")
+        } catch {
+            throw CLIError("http.listen must be HOST:PORT, got \"\(v["http.listen"] ?? "")\"", hint: "e.g. --listen 0.0.0.0:8080")
+        }
+        config.publicURL = text("http.public_url")
+        config.trustProxy = try bool("http.trust_proxy")
+        config.maxBodyBytes = try int("http.max_body_bytes")
+        config.logLevel = v["log.level"] ?? config.logLevel
+        config.logFormat = v["log.format"] ?? config.logFormat
+        config.maxOpenTenants = try int("database.max_open_tenants")
+        config.sessionTTLHours = try int("auth.session_ttl_hours")
+        config.bcryptCost = try int("auth.bcrypt_cost")
+        config.minFreeDiskMB = try int("health.min_free_disk_mb")
+        config.adminEmail = text("admin.email")
+        config.adminPassword = text("admin.password")
+        do {
+            try config.validate()
+        } catch let error as AppError {
+            throw CLIError(error.fields.map { "\($0.field) \($0.message)" }.joined(separator: "; "))
+        }
+        return config
+    }
+}
