@@ -50,6 +50,9 @@ public final class LoginThrottle: Sendable {
         self.maxEntries = maxEntries
     }
 
+    /// Keys tracked now (for tests and metrics).
+    var entryCount: Int { state.withLock { $0.count } }
+
     public static func accountKey(tenant: String?, email: String) -> String {
         "acct:\(tenant ?? "-")/\(email.lowercased())"
     }

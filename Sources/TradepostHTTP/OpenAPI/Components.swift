@@ -108,6 +108,7 @@ enum Components {
             ("permissions", Schema.array(Schema.enumeration(Action.self), "What the policy lets this caller do")),
             ("csrf_token", Schema.string("Present for cookie sessions")),
         ], required: ["id", "kind", "email", "name", "scopes", "permissions"], closed: false)),
+        ("SessionState", Schema.object([("me", Schema.nullable(Schema.ref("Me")))], required: ["me"], closed: false)),
         ("MeUpdate", Schema.object([
             ("name", Schema.string(maxLength: 120)),
             ("locale", Schema.nullable(Schema.string(values: ["en", "ru", "uk"]))),

@@ -20,7 +20,10 @@ enum Operations {
                   summary: "Log in with tenant slug, email and password (no tenant: platform admin)", access: .open,
                   body: "LoginRequest", response: "LoginResponse", errors: [400, 401, 403, 429]),
         Operation(method: "post", path: "/api/v1/auth/logout", id: "logout", tag: "auth",
-                  summary: "End the current session and clear the cookie", access: .signedIn, status: 204),
+                  summary: "End the current session (if any) and clear the cookie", access: .open, status: 204),
+        Operation(method: "get", path: "/api/v1/auth/session", id: "currentSession", tag: "auth",
+                  summary: "The signed-in caller, or null (never 401: for clients checking whether they are signed in)",
+                  access: .open, response: "SessionState", errors: [403]),
     ]
 
     static let account: [Operation] = [

@@ -11,6 +11,25 @@ struct AuthRoutes {
     func register(on api: RouterGroup<AppRequestContext>) {
         api.post("auth/login", use: login)
         api.post("auth/logout", use: logout)
+        api.get("auth/session", use: currentSession)
+    }
+
+    struct SessionState: Encodable {
+        /// The caller, or null when the request carries no valid credential.
+        var me: MeResponse?
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(me, forKey: .me)
+        }
+        enum CodingKeys: String, CodingKey { case me }
+    }
+
+    /// "Is anyone signed in?" answered without an error, so the web app can boot quietly.
+    /// A suspended tenant is still an error (403): the user must be told.
+    @Sendable func currentSession(_ request: Request, context: AppRequestContext) async throws -> APIResponse<SessionState> {
+        if let failure = context.authFailure, failure.code == .tenantSuspended { throw failure }
+        guard let principal = context.principal else { return APIResponse(SessionState(me: nil)) }
+        return APIResponse(SessionState(me: try await MeResponse.build(principal, services: services, cookieToken: context.cookieToken)))
     }
 
     struct LoginBody: APIRequestBody {
@@ -57,9 +76,9 @@ struct AuthRoutes {
     }
 
     /// Ends the session the request came with (a no-op for API tokens) and clears the cookie.
+    /// Works without a valid session too, so a user of a suspended tenant can still sign out.
     @Sendable func logout(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let principal = try context.requirePrincipal()
-        if let id = principal.credential.sessionID { try await services.auth.logout(sessionID: id) }
+        if let id = context.principal?.credential.sessionID { try await services.auth.logout(sessionID: id) }
         var response = Response.noContent
         cookies.clear(on: &response, request: request)
         return response

@@ -72,7 +72,13 @@ struct PlatformRoutes {
         _ = try context.authorize(.tenantsManage)
         let body = try await request.decode(CreateBody.self, limit: maxBody)
         let input = try NewTenant(slug: body.slug, name: body.name, plan: body.plan ?? "standard", timeZone: body.timeZone ?? "UTC").validated()
-        let owner = try body.owner.map { try NewUser(email: $0.email, name: $0.name, password: $0.password, role: .owner).validated() }
+        let owner: NewUser?
+        do {
+            owner = try body.owner.map { try NewUser(email: $0.email, name: $0.name, password: $0.password, role: .owner).validated() }
+        } catch var error as AppError {
+            error.fields = error.fields.map { .init("owner.\($0.field)", $0.message) }
+            throw error
+        }
         let tenant = try await services.tenants.createTenant(input, audit: try context.audit())
         var createdOwner: UserRoutes.CreatedUserResponse?
         if let owner {

@@ -1,0 +1,63 @@
+// The app frame: brand, navigation that follows the user's permissions, language switch, account menu.
+import { api } from './api.js';
+import { h, mount } from './dom.js';
+import { language, languages, setLanguage, t } from './i18n.js';
+import { navigate } from './router.js';
+import { session } from './session.js';
+
+function navItems() {
+  const items = [];
+  if (session.isPlatformAdmin) {
+    items.push(['/platform/tenants', 'nav.tenants', 'tenants.read']);
+  } else {
+    items.push(['/', 'nav.home', null], ['/businesses', 'nav.businesses', 'businesses.read'], ['/users', 'nav.users', 'users.read']);
+  }
+  items.push(['/account', 'nav.account', null]);
+  return items.filter(([, , permission]) => !permission || session.can(permission));
+}
+
+async function logout() {
+  try { await api.post('/auth/logout'); } catch { /* the session may already be gone */ }
+  session.set(null);
+  navigate('/login', { replace: true });
+}
+
+/** Draws the frame around the page and returns the <main> element for the page to fill. */
+export function renderFrame(app, path) {
+  const me = session.me;
+  const links = navItems().map(([href, key]) => {
+    const active = href === '/' ? path === '/' : path === href || path.startsWith(`${href}/`);
+    return h('a', { href, class: active ? 'nav-link active' : 'nav-link', 'aria-current': active ? 'page' : null }, t(key));
+  });
+  const langSelect = h('select', {
+    class: 'lang-select', 'aria-label': t('nav.language'),
+    onchange: async (e) => {
+      await setLanguage(e.target.value, true);
+      if (!session.isPlatformAdmin) api.patch('/me', { locale: e.target.value }).catch(() => {});
+      navigate(location.pathname + location.search, { replace: true });
+    },
+  }, languages.map((l) => h('option', { value: l.code, selected: l.code === language() }, l.name)));
+  const menuButton = h('button', {
+    class: 'menu-toggle', type: 'button', 'aria-expanded': 'false', 'aria-controls': 'site-nav',
+    onclick: (e) => {
+      const open = e.currentTarget.getAttribute('aria-expanded') !== 'true';
+      e.currentTarget.setAttribute('aria-expanded', String(open));
+      document.getElementById('site-nav').classList.toggle('open', open);
+    },
+  }, h('span', { class: 'visually-hidden' }, t('nav.menu')), '☰');
+  const main = h('main', { id: 'main', class: 'page', tabindex: -1 });
+  mount(app,
+    h('header', { class: 'topbar' },
+      h('a', { href: '/', class: 'brand' }, h('img', { src: document.querySelector('link[rel=icon]').href, alt: '', width: 28, height: 28 }), 'Tradepost'),
+      me.tenant ? h('span', { class: 'tenant-name', title: me.tenant.slug }, me.tenant.name) : h('span', { class: 'tenant-name' }, t('nav.platform')),
+      menuButton),
+    h('div', { class: 'shell' },
+      h('nav', { id: 'site-nav', class: 'sidenav', 'aria-label': t('nav.main') },
+        links,
+        h('div', { class: 'sidenav-footer' },
+          h('div', { class: 'who' }, h('strong', {}, me.name), h('span', {}, me.email)),
+          langSelect,
+          h('button', { type: 'button', class: 'link-button', onclick: logout }, t('nav.logout')))),
+      main));
+  return main;
+}

@@ -1,0 +1,68 @@
+// Boot: pick the language, find out who is signed in, then route.
+import { api, setUnauthenticatedHandler } from './api.js';
+import { h, mount } from './dom.js';
+import { detectLanguage, setLanguage, t } from './i18n.js';
+import { renderFrame } from './layout.js';
+import { match, navigate, route, start } from './router.js';
+import { session } from './session.js';
+
+route('/login', () => import('./pages/login.js'), { public: true });
+route('/', () => import('./pages/home.js'));
+route('/account', () => import('./pages/account.js'));
+route('/users', () => import('./pages/users.js'), { permission: 'users.read' });
+route('/businesses', () => import('./pages/businesses.js'), { permission: 'businesses.read' });
+route('/businesses/:id', () => import('./pages/business.js'), { permission: 'businesses.read' });
+route('/platform/tenants', () => import('./pages/tenants.js'), { permission: 'tenants.read' });
+
+function loginPath() {
+  const here = location.pathname + location.search;
+  return here === '/' || here.startsWith('/login') ? '/login' : `/login?next=${encodeURIComponent(here)}`;
+}
+
+async function render() {
+  const app = document.getElementById('app');
+  const path = location.pathname;
+  const found = match(path);
+  const ctx = { params: found?.params || {}, query: new URLSearchParams(location.search) };
+  if (found?.route.public) {
+    if (session.me) return navigate('/', { replace: true });
+    const page = await found.route.load();
+    return page.render(app, ctx);
+  }
+  if (!session.me) return navigate(loginPath(), { replace: true });
+  const main = renderFrame(app, path);
+  if (!found) return mount(main, h('h1', { tabindex: -1 }, t('error.notFound.title')), h('p', {}, t('error.notFound.text')));
+  if (found.route.permission && !session.can(found.route.permission)) {
+    return mount(main, h('h1', { tabindex: -1 }, t('error.forbidden.title')), h('p', {}, t('error.forbidden.text')));
+  }
+  try {
+    const page = await found.route.load();
+    await page.render(main, ctx);
+  } catch (error) {
+    if (error.status === 401) return;
+    mount(main, h('h1', { tabindex: -1 }, t('error.generic.title')), h('p', { class: 'error-text' }, error.message));
+  }
+  main.querySelector('h1')?.focus({ preventScroll: true });
+}
+
+async function boot() {
+  await setLanguage(detectLanguage());
+  setUnauthenticatedHandler(() => {
+    if (!session.me) return;
+    session.set(null);
+    navigate(loginPath(), { replace: true });
+  });
+  try {
+    const { me } = await api.get('/auth/session');
+    session.set(me);
+    if (me?.locale && !localStorage.getItem('tp.lang')) await setLanguage(me.locale);
+  } catch (error) {
+    if (error.code === 'tenant_suspended') return mount(document.getElementById('app'), h('main', { id: 'main', class: 'login-page' },
+      h('section', { class: 'login-card' }, h('h1', {}, t('error.forbidden.title')), h('p', {}, t('login.suspended')),
+        h('button', { type: 'button', class: 'primary', onclick: async () => { await api.post('/auth/logout'); location.assign('/login'); } }, t('nav.logout')))));
+    console.warn('could not load the session', error.code);
+  }
+  await start(render);
+}
+
+boot();

@@ -1,0 +1,58 @@
+import { api } from '../api.js';
+import { busyButton, h, mount, toast } from '../dom.js';
+import { t } from '../i18n.js';
+import { session } from '../session.js';
+import { businessForm } from './business-form.js';
+
+export async function render(main, ctx) {
+  const id = ctx.params.id;
+  const [business, members] = await Promise.all([api.get(`/businesses/${id}`), api.get(`/businesses/${id}/members`)]);
+  const myRole = members.items.find((m) => m.user_id === session.me.id)?.role;
+  const canEdit = session.can('business.update') && (['owner', 'admin'].includes(session.me.role) || myRole === 'manager');
+  const membersBox = h('div', { class: 'table-wrap' });
+
+  const details = h('dl', { class: 'details' },
+    [['field.type', t(`type.${business.type}`)], ['field.city', business.city], ['field.address', business.address],
+      ['field.phone', business.phone], ['field.email', business.email], ['field.website', business.website],
+      ['field.description', business.description]]
+      .filter(([, v]) => v)
+      .map(([k, v]) => [h('dt', {}, t(k)), h('dd', {}, v)]));
+
+  mount(main,
+    h('p', { class: 'breadcrumb' }, h('a', { href: '/businesses' }, t('nav.businesses'))),
+    h('h1', { tabindex: -1 }, business.name),
+    h('div', { class: 'grid-2' },
+      h('section', { class: 'panel' }, h('h2', {}, t('businesses.profile')),
+        canEdit ? businessForm(business, async () => { toast(t('businesses.saved'), 'success'); await render(main, ctx); }) : details),
+      h('section', { class: 'panel' }, h('h2', {}, t('businesses.members')), membersBox)));
+  await drawMembers(membersBox, id, members.items, canEdit);
+}
+
+async function drawMembers(box, id, items, canEdit) {
+  const reload = async () => drawMembers(box, id, (await api.get(`/businesses/${id}/members`)).items, canEdit);
+  const rows = items.map((m) => h('tr', {},
+    h('td', {}, m.name, h('div', { class: 'small muted' }, m.email)),
+    h('td', {}, t(`memberRole.${m.role}`)),
+    h('td', { class: 'actions' }, canEdit ? busyButton({ class: 'danger small' }, t('action.remove'), async () => {
+      await api.del(`/businesses/${id}/members/${m.user_id}`);
+      toast(t('businesses.memberRemoved'), 'success');
+      await reload();
+    }) : null)));
+  const table = items.length
+    ? h('table', {}, h('thead', {}, h('tr', {}, [t('field.name'), t('field.role'), ''].map((c) => h('th', { scope: 'col' }, c)))), h('tbody', {}, rows))
+    : h('p', { class: 'empty' }, t('businesses.noMembers'));
+  mount(box, table, canEdit ? await addMemberForm(id, items, reload) : null);
+}
+
+async function addMemberForm(id, members, reload) {
+  if (!session.can('users.read')) return null;
+  const users = (await api.get('/users?limit=200')).items.filter((u) => !u.disabled && !members.some((m) => m.user_id === u.id));
+  if (!users.length) return null;
+  const user = h('select', { 'aria-label': t('businesses.user') }, users.map((u) => h('option', { value: u.id }, `${u.name} <${u.email}>`)));
+  const role = h('select', { 'aria-label': t('field.role') }, ['staff', 'manager'].map((r) => h('option', { value: r }, t(`memberRole.${r}`))));
+  return h('div', { class: 'inline-form' }, user, role, busyButton({ class: 'primary' }, t('action.add'), async () => {
+    await api.put(`/businesses/${id}/members/${user.value}`, { role: role.value });
+    toast(t('businesses.memberAdded'), 'success');
+    await reload();
+  }));
+}
