@@ -14,11 +14,28 @@ enum DatabaseOpener {
         config.busyMode = .timeout(busyTimeout)
         config.foreignKeysEnabled = true
         config.maximumReaderCount = readers
+        // GRDB gives read-only connections their own 10 s busy handler and leaves them at synchronous=FULL;
+        // every connection gets the same settings so nothing depends on which one ran.
+        config.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA busy_timeout = \(Int(busyTimeout * 1000)); PRAGMA synchronous = NORMAL")
+            db.add(function: fold)
+        }
         return config
     }
 
     static func openPool(path: String, label: String, readers: Int) throws -> DatabasePool {
         try DatabasePool(path: path, configuration: configuration(label: label, readers: readers))
+    }
+
+    /// `fold(text)`: lowercase without diacritics, Unicode-aware (SQLite's NOCASE and LIKE fold ASCII
+    /// only, so "Київ" would not match "київ"). Used for case-insensitive filters and name search.
+    static let fold = DatabaseFunction("fold", argumentCount: 1, pure: true) { values in
+        guard let text = String.fromDatabaseValue(values[0]) else { return nil }
+        return Self.folded(text)
+    }
+
+    static func folded(_ text: String) -> String {
+        text.folding(options: [.caseInsensitive, .diacriticInsensitive], locale: nil)
     }
 
     /// The pragmas a connection actually runs with, for tests and `doctor`.

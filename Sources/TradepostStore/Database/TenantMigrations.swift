@@ -37,7 +37,6 @@ public enum TenantMigrations {
                 updated_at TEXT NOT NULL
             );
             CREATE INDEX businesses_by_type ON businesses (type);
-            CREATE INDEX businesses_by_city ON businesses (city COLLATE NOCASE);
 
             CREATE TABLE business_members (
                 business_id TEXT NOT NULL REFERENCES businesses(id) ON DELETE CASCADE,

@@ -38,10 +38,10 @@ extension PlatformAdmin {
     }
 }
 
-/// Escapes `%`, `_` and `\` for a LIKE pattern used with `ESCAPE '\'`.
+/// A LIKE pattern for `fold(column) LIKE ? ESCAPE '\'`: folded, with `%`, `_` and `\` escaped.
 func likePattern(_ text: String) -> String {
     var out = "%"
-    for character in text {
+    for character in DatabaseOpener.folded(text) {
         if character == "%" || character == "_" || character == "\\" { out.append("\\") }
         out.append(character)
     }

@@ -44,7 +44,7 @@ public final class SQLiteBusinessService: BusinessService {
                 var sql = "SELECT * FROM businesses WHERE id > ?"
                 var args: StatementArguments = [page.after ?? ""]
                 if let query = filter.query?.trimmingCharacters(in: .whitespaces), !query.isEmpty {
-                    sql += " AND (name LIKE ? ESCAPE '\\' OR city LIKE ? ESCAPE '\\')"
+                    sql += " AND (fold(name) LIKE ? ESCAPE '\\' OR fold(city) LIKE ? ESCAPE '\\')"
                     args += [likePattern(query), likePattern(query)]
                 }
                 if let type = filter.type {
@@ -52,8 +52,8 @@ public final class SQLiteBusinessService: BusinessService {
                     args += [type.rawValue]
                 }
                 if let city = filter.city {
-                    sql += " AND city = ? COLLATE NOCASE"
-                    args += [city]
+                    sql += " AND fold(city) = ?"
+                    args += [DatabaseOpener.folded(city)]
                 }
                 sql += " ORDER BY id LIMIT ?"
                 args += [page.limit + 1]

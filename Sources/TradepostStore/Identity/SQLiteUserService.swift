@@ -76,7 +76,7 @@ public final class SQLiteUserService: UserService {
                 var sql = "SELECT * FROM users WHERE id > ?"
                 var args: StatementArguments = [page.after ?? ""]
                 if let query = filter.query?.trimmingCharacters(in: .whitespaces), !query.isEmpty {
-                    sql += " AND (name LIKE ? ESCAPE '\\' OR email LIKE ? ESCAPE '\\')"
+                    sql += " AND (fold(name) LIKE ? ESCAPE '\\' OR fold(email) LIKE ? ESCAPE '\\')"
                     args += [likePattern(query), likePattern(query)]
                 }
                 if let role = filter.role {

@@ -1,0 +1,69 @@
+import Foundation
+import GRDB
+import Testing
+import TradepostCore
+@testable import TradepostStore
+
+@Suite("Migrations and connection setup")
+struct MigrationTests {
+    /// Shipped migrations must never change. If this fails you edited one: undo that and add a new
+    /// migration at the end instead. Add the checksum of each newly shipped migration here.
+    static let shipped: [String: [Int: String]] = [
+        "control": [1: "93292361f8c5b15c524e51616cdc521a210bf8d365df3284a4d652da30c5c2de"],
+        "tenant": [1: "ada7398121e66b681a889e2ea41002321ef1bd4fea1fa763e92231cf3f39d94d"],
+    ]
+
+    @Test(arguments: [ControlMigrations.migrator, TenantMigrations.migrator])
+    func shippedMigrationsAreUnchanged(_ migrator: Migrator) {
+        let pinned = Self.shipped[migrator.schema] ?? [:]
+        for migration in migrator.migrations {
+            #expect(pinned[migration.version] == migration.checksum,
+                    "\(migrator.schema) migration \(migration.version) (\(migration.name)) changed or is not pinned")
+        }
+    }
+
+    @Test func migrationsRunOnceAndAreRecorded() throws {
+        let queue = try DatabaseQueue()
+        #expect(try TenantMigrations.migrator.migrate(queue) == [1])
+        #expect(try TenantMigrations.migrator.migrate(queue) == [])
+        let applied = try queue.read { try TenantMigrations.migrator.appliedMigrations($0) }
+        #expect(applied.map(\.version) == [1])
+        #expect(applied.first?.checksum == TenantMigrations.migrator.migrations[0].checksum)
+    }
+
+    @Test func anEditedMigrationIsRefused() throws {
+        let queue = try DatabaseQueue()
+        try Migrator(schema: "x", migrations: [Migration(1, "one", "CREATE TABLE a (id INTEGER)")]).migrate(queue)
+        let edited = Migrator(schema: "x", migrations: [Migration(1, "one", "CREATE TABLE a (id INTEGER, b TEXT)")])
+        #expect(throws: MigrationError.self) { try edited.migrate(queue) }
+    }
+
+    @Test func aNewerDatabaseIsRefused() throws {
+        let queue = try DatabaseQueue()
+        try Migrator(schema: "x", migrations: [Migration(1, "one", "CREATE TABLE a (id INTEGER)"),
+                                               Migration(2, "two", "CREATE TABLE b (id INTEGER)")]).migrate(queue)
+        let older = Migrator(schema: "x", migrations: [Migration(1, "one", "CREATE TABLE a (id INTEGER)")])
+        #expect(throws: MigrationError.self) { try older.migrate(queue) }
+    }
+
+    @Test func aFailingMigrationLeavesNothingBehind() throws {
+        let queue = try DatabaseQueue()
+        let broken = Migrator(schema: "x", migrations: [Migration(1, "one", "CREATE TABLE a (id INTEGER); INSERT INTO nope VALUES (1)")])
+        #expect(throws: DatabaseError.self) { try broken.migrate(queue) }
+        #expect(try queue.read { try $0.tableExists("a") } == false)
+        #expect(try queue.read { try broken.appliedMigrations($0) }.isEmpty)
+    }
+
+    @Test func everyConnectionHasTheRequiredPragmas() async throws {
+        let store = try await makeStore()
+        defer { Task { await store.remove() } }
+        let (tenant, _) = try await store.tenantWithOwner("pragmas")
+        let expected = ["busy_timeout": "5000", "journal_mode": "wal", "synchronous": "1", "foreign_keys": "1"]
+        #expect(try await store.control.pool.write { try DatabaseOpener.pragmas($0) } == expected)
+        #expect(try await store.control.pool.read { try DatabaseOpener.pragmas($0) } == expected)
+        let tenantPragmas: [[String: String]] = try await store.tenantDatabases.withPool(tenant.id) { pool in
+            [try await pool.write { try DatabaseOpener.pragmas($0) }, try await pool.read { try DatabaseOpener.pragmas($0) }]
+        }
+        #expect(tenantPragmas == [expected, expected])
+    }
+}

@@ -1,0 +1,148 @@
+import Foundation
+import GRDB
+import Testing
+import TradepostCore
+@testable import TradepostStore
+
+@Suite("Tenants, users and businesses")
+struct TenancyServiceTests {
+    @Test func tenantsHaveUniqueSlugsAndTheirOwnFiles() async throws {
+        let store = try await makeStore()
+        defer { Task { await store.remove() } }
+        let tenant = try await store.tenants.createTenant(NewTenant(slug: "Acme", name: " Acme Pharma "), audit: .cli)
+        #expect(tenant.slug == "acme")
+        #expect(tenant.name == "Acme Pharma")
+        #expect(FileManager.default.fileExists(atPath: store.tenantDatabases.path(for: tenant.id)))
+        await #expect(throws: AppError.conflict("A tenant with the slug \"acme\" already exists")) {
+            try await store.tenants.createTenant(NewTenant(slug: "acme", name: "Other"), audit: .cli)
+        }
+        // A bad plan is refused before any file is made.
+        let files = try FileManager.default.contentsOfDirectory(atPath: store.tenantDatabases.directory).count
+        await #expect(throws: AppError.self) {
+            try await store.tenants.createTenant(NewTenant(slug: "nope", name: "Nope", plan: "gold"), audit: .cli)
+        }
+        #expect(try FileManager.default.contentsOfDirectory(atPath: store.tenantDatabases.directory).count == files)
+        let audit = try await store.control.pool.read { try String.fetchAll($0, sql: "SELECT action FROM platform_audit") }
+        #expect(audit == ["tenant.create"])
+    }
+
+    @Test func suspendingKeepsDataAndIsAudited() async throws {
+        let store = try await makeStore()
+        defer { Task { await store.remove() } }
+        let (tenant, owner) = try await store.tenantWithOwner("acme")
+        let suspended = try await store.tenants.setStatus(id: tenant.id, .suspended, audit: .cli)
+        #expect(suspended.status == .suspended)
+        #expect(try await store.users.user(tenant.id, id: owner.id).email == owner.email)
+        #expect(try await store.tenants.tenants(PageRequest(), status: .suspended).items.map(\.id) == [tenant.id])
+        #expect(try await store.tenants.setStatus(id: tenant.id, .active, audit: .cli).status == .active)
+    }
+
+    @Test func emailsAreUniquePerTenantNotAcrossTenants() async throws {
+        let store = try await makeStore()
+        defer { Task { await store.remove() } }
+        let (a, _) = try await store.tenantWithOwner("alpha")
+        let (b, _) = try await store.tenantWithOwner("beta")
+        let input = NewUser(email: "Anna@Shared.test", name: "Anna", password: "password-1")
+        let inA = try await store.users.createUser(a.id, input, audit: .cli)
+        #expect(inA.user.email == "anna@shared.test")
+        #expect(inA.generatedPassword == nil)
+        await #expect(throws: AppError.self) { try await store.users.createUser(a.id, input, audit: .cli) }
+        #expect(try await store.users.createUser(b.id, input, audit: .cli).user.id != inA.user.id)
+        // Tenant A's ids do not exist in tenant B.
+        await #expect(throws: AppError.notFound("User")) { try await store.users.user(b.id, id: inA.user.id) }
+    }
+
+    @Test func aTenantKeepsAnActiveOwner() async throws {
+        let store = try await makeStore()
+        defer { Task { await store.remove() } }
+        let (tenant, owner) = try await store.tenantWithOwner("acme")
+        await #expect(throws: AppError.self) {
+            try await store.users.updateUser(tenant.id, id: owner.id, UserUpdate(role: .admin), audit: .cli)
+        }
+        await #expect(throws: AppError.self) {
+            try await store.users.updateUser(tenant.id, id: owner.id, UserUpdate(disabled: true), audit: .cli)
+        }
+        let second = try await store.users.createUser(
+            tenant.id, NewUser(email: "two@acme.test", name: "Two", password: nil, role: .owner), audit: .cli)
+        #expect(second.generatedPassword?.count == 19)
+        let demoted = try await store.users.updateUser(tenant.id, id: owner.id, UserUpdate(role: .admin), audit: .cli)
+        #expect(demoted.role == .admin)
+        let actions = try await store.tenantDatabases.read(tenant.id) { try String.fetchAll($0, sql: "SELECT action FROM audit_log ORDER BY id") }
+        #expect(actions == ["user.create", "user.create", "user.role_change"])
+    }
+
+    @Test func thePlanCapsActiveUsers() async throws {
+        let store = try await makeStore()
+        defer { Task { await store.remove() } }
+        let (tenant, _) = try await store.tenantWithOwner("small", plan: "free")  // 5 users
+        for i in 2...5 {
+            _ = try await store.users.createUser(tenant.id, NewUser(email: "u\(i)@small.test", name: "U", password: nil), audit: .cli)
+        }
+        await #expect(throws: AppError.self) {
+            try await store.users.createUser(tenant.id, NewUser(email: "u6@small.test", name: "U", password: nil), audit: .cli)
+        }
+        #expect(try await store.users.userCount(tenant.id) == 5)
+    }
+
+    @Test func usersPageAndFilter() async throws {
+        let store = try await makeStore()
+        defer { Task { await store.remove() } }
+        let (tenant, _) = try await store.tenantWithOwner("big", plan: "unlimited")
+        for i in 0..<7 {
+            _ = try await store.users.createUser(
+                tenant.id, NewUser(email: "p\(i)@big.test", name: i % 2 == 0 ? "Petro \(i)" : "Olha \(i)", password: nil), audit: .cli)
+        }
+        var seen: [String] = []
+        var page = PageRequest(limit: 3)
+        while true {
+            let result = try await store.users.users(tenant.id, page, filter: UserFilter())
+            seen += result.items.map(\.id)
+            guard let next = result.nextCursor else { break }
+            page.after = Cursor.decode(next)
+        }
+        #expect(seen.count == 8)
+        #expect(seen == seen.sorted())
+        let olhas = try await store.users.users(tenant.id, PageRequest(), filter: UserFilter(query: "olha"))
+        #expect(olhas.items.count == 3)
+        let pct = try await store.users.users(tenant.id, PageRequest(), filter: UserFilter(query: "%"))
+        #expect(pct.items.isEmpty)
+    }
+
+    @Test func businessesAndMembers() async throws {
+        let store = try await makeStore()
+        defer { Task { await store.remove() } }
+        let (tenant, owner) = try await store.tenantWithOwner("acme")
+        await #expect(throws: AppError.self) {
+            try await store.businesses.createBusiness(tenant.id, BusinessInput(name: "X"), audit: .cli)
+        }
+        let business = try await store.businesses.createBusiness(
+            tenant.id, BusinessInput(name: "Аптека №1", type: .pharmacy, city: "Київ", phone: .some("+380 44 123-45-67")), audit: .cli)
+        #expect(business.phone == "+380 44 123-45-67")
+        let cleared = try await store.businesses.updateBusiness(tenant.id, id: business.id, BusinessInput(phone: .some(nil)), audit: .cli)
+        #expect(cleared.phone == nil)
+        #expect(cleared.name == "Аптека №1")
+        _ = try await store.businesses.setMember(tenant.id, businessID: business.id, userID: owner.id, role: .manager, audit: .cli)
+        #expect(try await store.businesses.membership(tenant.id, businessID: business.id, userID: owner.id) == .manager)
+        #expect(try await store.businesses.members(tenant.id, businessID: business.id).map(\.email) == [owner.email])
+        await #expect(throws: AppError.self) {
+            try await store.businesses.setMember(tenant.id, businessID: business.id, userID: Identifier.make(), role: .staff, audit: .cli)
+        }
+        try await store.businesses.removeMember(tenant.id, businessID: business.id, userID: owner.id, audit: .cli)
+        #expect(try await store.businesses.members(tenant.id, businessID: business.id).isEmpty)
+        let found = try await store.businesses.businesses(tenant.id, PageRequest(), filter: BusinessFilter(type: .pharmacy, city: "київ"))
+        #expect(found.items.count == 1)
+    }
+
+    @Test func bootstrapRunsOnceOnAnEmptyDataDir() async throws {
+        let store = try await makeStore()
+        defer { Task { await store.remove() } }
+        let first = try await store.bootstrap(adminEmail: nil, adminPassword: nil)
+        #expect(first.admin?.email == "admin@localhost")
+        #expect(first.admin?.generatedPassword != nil)
+        #expect(first.demoTenant?.slug == "demo")
+        let again = try await store.bootstrap(adminEmail: nil, adminPassword: nil)
+        #expect(again.admin == nil)
+        #expect(again.demoTenant == nil)
+        #expect(try await store.admins.adminCount() == 1)
+    }
+}
