@@ -92,7 +92,7 @@ async function loadTokens(box) {
     h('thead', {}, h('tr', {}, [t('field.name'), t('account.scopes'), t('account.expires'), t('account.lastUsed'), ''].map((c) => h('th', { scope: 'col' }, c)))),
     h('tbody', {}, items.map((tok) => h('tr', {},
       h('td', {}, tok.name, h('code', { class: 'small muted' }, ` ${tok.prefix}…`)),
-      h('td', {}, tok.scopes.join(', ')),
+      h('td', {}, tok.scopes.map((s) => t(`scope.${s}`)).join(', ')),
       h('td', {}, formatDateTime(tok.expires_at)),
       h('td', {}, formatDateTime(tok.last_used_at)),
       h('td', { class: 'actions' }, busyButton({ class: 'danger small' }, t('action.revoke'), async () => {

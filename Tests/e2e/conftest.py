@@ -1,0 +1,169 @@
+"""Starts the real tradepost binary on a free port with a temporary data dir.
+
+The suite builds nothing: scripts/test builds the binary first and passes its path in
+TRADEPOST_BIN (default .build/debug/tradepost).
+"""
+import json
+import os
+import re
+import signal
+import socket
+import subprocess
+import tempfile
+import time
+from pathlib import Path
+
+import pytest
+import requests
+
+ROOT = Path(__file__).resolve().parents[2]
+BIN = os.environ.get("TRADEPOST_BIN", str(ROOT / ".build" / "debug" / "tradepost"))
+ARTIFACTS = ROOT / "Tests" / "e2e" / "artifacts"
+ADMIN_EMAIL = "root@e2e.test"
+ADMIN_PASSWORD = "root-password-e2e"
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def run_cli(*args, data=None, env=None, input=None, check=True):
+    """Runs a tradepost subcommand and returns the CompletedProcess."""
+    cmd = [BIN, *args]
+    if data is not None:
+        cmd += ["--data", str(data)]
+    full_env = {**os.environ, **(env or {})}
+    result = subprocess.run(cmd, capture_output=True, text=True, env=full_env, input=input, timeout=60)
+    if check and result.returncode != 0:
+        raise AssertionError(f"{' '.join(cmd)} failed ({result.returncode}):\n{result.stdout}\n{result.stderr}")
+    return result
+
+
+def cli_json(*args, data=None, env=None, input=None):
+    return json.loads(run_cli(*args, "--json", data=data, env=env, input=input).stdout)
+
+
+class Server:
+    """A running `tradepost serve`."""
+
+    def __init__(self, data_dir, extra_args=(), env=None):
+        self.data = Path(data_dir)
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.log_path = self.data.parent / f"serve-{self.port}.log"
+        self.extra_args = list(extra_args)
+        self.env = env or {}
+        self.proc = None
+
+    def start(self, timeout=15):
+        self.log = open(self.log_path, "w")
+        env = {**os.environ, "TRADEPOST_ADMIN_EMAIL": ADMIN_EMAIL, "TRADEPOST_ADMIN_PASSWORD": ADMIN_PASSWORD, **self.env}
+        self.started_at = time.monotonic()
+        self.proc = subprocess.Popen(
+            [BIN, "serve", "--data", str(self.data), "--listen", f"127.0.0.1:{self.port}", *self.extra_args],
+            stdout=self.log, stderr=subprocess.STDOUT, env=env)
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise AssertionError(f"server exited early:\n{self.output()}")
+            try:
+                if requests.get(self.url + "/healthz", timeout=0.5).status_code == 200:
+                    return self
+            except requests.ConnectionError:
+                time.sleep(0.02)
+        raise AssertionError(f"server did not start:\n{self.output()}")
+
+    def output(self):
+        if not self.log.closed:
+            self.log.flush()
+        return self.log_path.read_text()
+
+    def log_lines(self):
+        """The JSON log lines (banner lines are plain text)."""
+        out = []
+        for line in self.output().splitlines():
+            if line.startswith("{"):
+                out.append(json.loads(line))
+        return out
+
+    def stop(self, sig=signal.SIGTERM, timeout=20):
+        if self.proc and self.proc.poll() is None:
+            self.proc.send_signal(sig)
+            try:
+                self.proc.wait(timeout=timeout)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                raise
+        self.log.close()
+        return self.proc.returncode
+
+    # --- API helpers -------------------------------------------------------------------------
+
+    def login(self, email, password, tenant=None, **kw):
+        body = {"email": email, "password": password}
+        if tenant:
+            body["tenant"] = tenant
+        r = requests.post(self.url + "/api/v1/auth/login", json=body, **kw)
+        assert r.status_code == 200, r.text
+        return r.json()["token"]
+
+    def api(self, method, path, token=None, **kw):
+        headers = kw.pop("headers", {})
+        if token:
+            headers["Authorization"] = f"Bearer {token}"
+        return requests.request(method, self.url + "/api/v1" + path, headers=headers, timeout=30, **kw)
+
+    def admin_token(self):
+        return self.login(ADMIN_EMAIL, ADMIN_PASSWORD)
+
+    def create_tenant(self, slug, owner_email=None, owner_password="owner-password-1", token=None):
+        token = token or self.admin_token()
+        body = {"slug": slug, "name": slug.title()}
+        if owner_email:
+            body["owner"] = {"email": owner_email, "name": "Owner " + slug, "password": owner_password}
+        r = self.api("POST", "/admin/tenants", token, json=body)
+        assert r.status_code == 201, r.text
+        return r.json()["tenant"]
+
+
+@pytest.fixture
+def data_dir():
+    with tempfile.TemporaryDirectory(prefix="tp-e2e-") as d:
+        yield Path(d) / "data"
+
+
+@pytest.fixture
+def server(data_dir):
+    s = Server(data_dir).start()
+    yield s
+    code = s.stop()
+    assert code == 0, f"server exited with {code}:\n{s.output()[-3000:]}"
+
+
+@pytest.fixture(scope="module")
+def shared_server():
+    """One server for a whole module of read-mostly tests."""
+    with tempfile.TemporaryDirectory(prefix="tp-e2e-") as d:
+        s = Server(Path(d) / "data").start()
+        yield s
+        s.stop()
+
+
+def problem(response, status, code=None):
+    """Asserts an RFC 9457 problem response and returns its body."""
+    assert response.status_code == status, response.text
+    assert response.headers["Content-Type"].startswith("application/problem+json"), response.headers
+    body = response.json()
+    for key in ("type", "title", "status", "detail", "code", "request_id"):
+        assert key in body, body
+    assert body["status"] == status
+    assert body["request_id"] == response.headers["X-Request-Id"]
+    if code:
+        assert body["code"] == code, body
+    return body
+
+
+def banner_passwords(text):
+    return re.findall(r"password: (\S+)", text)

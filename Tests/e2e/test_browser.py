@@ -1,0 +1,160 @@
+"""The web app in headless Chromium (Debian's package, driven by Playwright; never `playwright install`)."""
+import os
+import shutil
+
+import pytest
+from playwright.sync_api import expect, sync_playwright
+
+from conftest import ADMIN_EMAIL, ADMIN_PASSWORD, ARTIFACTS
+
+CHROMIUM = os.environ.get("CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
+
+
+@pytest.fixture
+def browser():
+    if not os.path.exists(CHROMIUM):
+        pytest.fail(f"Chromium not found at {CHROMIUM}: scripts/test installs Debian's chromium package")
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        yield b
+        b.close()
+
+
+def watch(page):
+    problems = []
+    page.on("console", lambda m: problems.append(f"console.{m.type}: {m.text}") if m.type == "error" else None)
+    page.on("pageerror", lambda e: problems.append(f"page error: {e}"))
+    return problems
+
+
+def test_platform_admin_and_tenant_owner_journeys(server, browser):
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    context = browser.new_context(viewport={"width": 1280, "height": 860}, locale="en-US")
+    page = context.new_page()
+    problems = watch(page)
+
+    # Deep link while signed out → login, then back to where we wanted to go.
+    page.goto(server.url + "/platform/tenants")
+    expect(page).to_have_url(server.url + "/login?next=%2Fplatform%2Ftenants")
+    page.get_by_label("I am a platform administrator").check()
+    expect(page.get_by_label("Company")).to_be_hidden()
+    page.get_by_label("Email").fill(ADMIN_EMAIL)
+    page.get_by_label("Password").fill(ADMIN_PASSWORD)
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", name="Tenants")).to_be_visible()
+    expect(page).to_have_url(server.url + "/platform/tenants")
+
+    page.get_by_role("button", name="New tenant").click()
+    dialog = page.get_by_role("dialog")
+    dialog.get_by_label("Name", exact=True).first.fill("Fresh Farm")
+    expect(dialog.get_by_label("Short name")).to_have_value("fresh-farm")
+    dialog.locator("[name='owner.email']").fill("olena@fresh.test")
+    dialog.locator("[name='owner.name']").fill("Olena")
+    dialog.get_by_role("button", name="Create").click()
+    secret = dialog.locator("input.secret")
+    expect(secret).to_be_visible()
+    owner_password = secret.input_value()
+    dialog.get_by_role("button", name="Done").click()
+    row = page.get_by_role("row").filter(has_text="fresh-farm")
+    expect(row).to_be_visible()
+    page.on("dialog", lambda d: d.accept())
+    row.get_by_role("button", name="Suspend").click()
+    expect(row.get_by_text("Suspended")).to_be_visible()
+    row.get_by_role("button", name="Resume").click()
+    expect(row.get_by_text("Active")).to_be_visible()
+    page.screenshot(path=str(ARTIFACTS / "platform-tenants.png"), full_page=True)
+    page.get_by_role("button", name="Log out").click()
+    expect(page.get_by_role("heading", name="Sign in")).to_be_visible()
+
+    # The tenant's owner: keyboard-only login.
+    page.get_by_label("Company").fill("fresh-farm")
+    page.keyboard.press("Tab")
+    page.keyboard.type("olena@fresh.test")
+    page.keyboard.press("Tab")
+    page.keyboard.type(owner_password)
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", name="Hello, Olena")).to_be_visible()
+    nav = page.get_by_role("navigation", name="Main")
+    expect(nav.get_by_role("link")).to_have_text(["Home", "Businesses", "Users", "My account"])
+
+    nav.get_by_role("link", name="Businesses").click()
+    page.get_by_role("button", name="Add business").click()
+    dialog = page.get_by_role("dialog")
+    dialog.get_by_label("Name").fill("Аптека «Здоров’я»")
+    dialog.get_by_label("Type").select_option("pharmacy")
+    dialog.get_by_label("City").fill("Львів")
+    dialog.get_by_role("button", name="Add").click()
+    expect(page.get_by_role("heading", name="Аптека «Здоров’я»")).to_be_visible()
+    page.get_by_role("button", name="Add", exact=True).click()
+    expect(page.get_by_role("cell", name="Olena")).to_be_visible()
+    page.screenshot(path=str(ARTIFACTS / "business.png"), full_page=True)
+
+    nav.get_by_role("link", name="Users").click()
+    page.get_by_role("button", name="Add user").click()
+    dialog = page.get_by_role("dialog")
+    dialog.get_by_label("Email").fill("not-an-email")
+    dialog.get_by_label("Name").fill("Petro")
+    dialog.get_by_role("button", name="Add").click()
+    expect(dialog.get_by_text("is not a valid email address")).to_be_visible()
+    dialog.get_by_label("Email").fill("petro@fresh.test")
+    dialog.get_by_label("Kind").select_option("salesperson")
+    dialog.get_by_role("button", name="Add").click()
+    expect(dialog.locator("input.secret")).to_be_visible()
+    dialog.get_by_role("button", name="Done").click()
+    expect(page.get_by_role("cell", name="petro@fresh.test")).to_be_visible()
+
+    nav.get_by_role("link", name="My account").click()
+    expect(page.get_by_role("heading", name="Sessions")).to_be_visible()
+    expect(page.get_by_text("this device")).to_be_visible()
+    page.get_by_role("button", name="New token").click()
+    dialog = page.get_by_role("dialog")
+    dialog.get_by_label("Name").fill("price sync")
+    dialog.get_by_role("button", name="Create").click()
+    expect(dialog.locator("input.secret")).to_be_visible()
+    token = dialog.locator("input.secret").input_value()
+    assert token.startswith("tpt_")
+    dialog.get_by_role("button", name="Done").click()
+    expect(page.get_by_role("cell", name="price sync")).to_be_visible()
+
+    # Switch the language: the interface follows, and dates use the locale.
+    page.get_by_label("Language").first.select_option("uk")
+    expect(page.get_by_role("heading", name="Мій обліковий запис")).to_be_visible()
+    nav = page.get_by_role("navigation", name="Головне")
+    expect(nav.get_by_role("link", name="Компанії")).to_be_visible()
+    page.screenshot(path=str(ARTIFACTS / "account-uk.png"), full_page=True)
+
+    # Phone width: the menu folds behind a button.
+    page.set_viewport_size({"width": 390, "height": 844})
+    toggle = page.get_by_role("button", name="Меню")
+    expect(toggle).to_be_visible()
+    toggle.click()
+    expect(nav.get_by_role("link", name="Користувачі")).to_be_visible()
+    page.screenshot(path=str(ARTIFACTS / "phone-menu.png"))
+    nav.get_by_role("link", name="Користувачі").click()
+    expect(page.get_by_role("heading", name="Користувачі")).to_be_visible()
+
+    page.goto(server.url + "/no/such/page")
+    expect(page.get_by_role("heading", name="Сторінку не знайдено")).to_be_visible()
+    page.get_by_role("button", name="Меню").click()
+    page.get_by_role("button", name="Вийти").click()
+    expect(page.get_by_role("heading", name="Вхід")).to_be_visible()
+
+    # The only console entry is Chromium's note on the one request we made fail on purpose
+    # (the invalid email, answered 400); any script error would be listed here too.
+    assert problems == ["console.error: Failed to load resource: the server responded with a status of 400 (Bad Request)"], problems
+    context.close()
+
+
+def test_login_errors_are_announced(server, browser):
+    page = browser.new_page()
+    problems = watch(page)
+    page.goto(server.url + "/login")
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("alert")).to_contain_text("Enter your company")
+    page.get_by_label("Company").fill("demo")
+    page.get_by_label("Email").fill("owner@demo.local")
+    page.get_by_label("Password").fill("wrong-password")
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("alert")).to_have_text("Wrong company, email or password.")
+    # The 401 of a failed login is a network event, not a script error.
+    assert [p for p in problems if "401" not in p] == []

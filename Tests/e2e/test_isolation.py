@@ -1,0 +1,172 @@
+"""The tenant-isolation matrix: for every endpoint in the OpenAPI document, a credential of tenant A
+used on tenant B's resources gets 404 (403 for platform endpoints) and changes nothing in B.
+
+The matrix is driven by /api/openapi.json: an endpoint without a case here fails the test, so
+every new endpoint has to join the matrix.
+"""
+import pytest
+import requests
+
+from conftest import problem
+
+
+@pytest.fixture
+def world(server):
+    admin = server.admin_token()
+    a = server.create_tenant("alpha", owner_email="owner@alpha.test", token=admin)
+    b = server.create_tenant("beta", owner_email="owner@beta.test", token=admin)
+    ta = server.login("owner@alpha.test", "owner-password-1", tenant="alpha")
+    tb = server.login("owner@beta.test", "owner-password-1", tenant="beta")
+
+    def seed(token, tenant):
+        user = server.api("POST", "/users", token, json={"email": f"staff@{tenant}.test", "name": "Staff", "password": "staff-pass-1"}).json()["user"]
+        biz = server.api("POST", "/businesses", token, json={"name": f"{tenant} pharma", "type": "pharmacy", "city": "Lviv"}).json()
+        assert server.api("PUT", f"/businesses/{biz['id']}/members/{user['id']}", token, json={"role": "staff"}).status_code == 200
+        api_token = server.api("POST", "/me/tokens", token, json={"name": "t", "scopes": ["read"]}).json()
+        session = [s for s in server.api("GET", "/me/sessions", token).json()["items"] if s["current"]][0]
+        return {"user": user["id"], "business": biz["id"], "token": api_token["token"]["id"], "session": session["id"]}
+
+    return {"admin": admin, "a": a, "b": b, "ta": ta, "tb": tb, "A": seed(ta, "alpha"), "B": seed(tb, "beta")}
+
+
+def snapshot(server, token):
+    """Everything tenant B owns, as B sees it."""
+    businesses = server.api("GET", "/businesses", token).json()["items"]
+    return {
+        "me": server.api("GET", "/me", token).json(),
+        "tenant": server.api("GET", "/tenant", token).json(),
+        "users": server.api("GET", "/users", token).json()["items"],
+        "businesses": businesses,
+        "members": {b["id"]: server.api("GET", f"/businesses/{b['id']}/members", token).json()["items"] for b in businesses},
+        "tokens": server.api("GET", "/me/tokens", token).json()["items"],
+        "sessions": sorted(s["id"] for s in server.api("GET", "/me/sessions", token).json()["items"]),
+    }
+
+
+def case_not_found(method, path, body=None):
+    def run(server, w):
+        B, A = w["B"], w["A"]
+        concrete = path.format(id=B["user"] if "/users/" in path else B["business"], user_id=B["user"])
+        if path.startswith("/me/sessions/"):
+            concrete = path.format(id=B["session"])
+        if path.startswith("/me/tokens/"):
+            concrete = path.format(id=B["token"])
+        problem(server.api(method, concrete, w["ta"], json=body), 404, "not_found")
+        if "{user_id}" in path:
+            # A's own business with B's user: the user does not exist in A.
+            mixed = path.format(id=A["business"], user_id=B["user"])
+            problem(server.api(method, mixed, w["ta"], json=body), 404, "not_found")
+    return run
+
+
+def case_platform_only(method, path, body=None):
+    def run(server, w):
+        concrete = path.format(id=w["b"]["id"])
+        problem(server.api(method, concrete, w["ta"], json=body), 403, "forbidden")
+    return run
+
+
+def case_list(path, key="id"):
+    def run(server, w):
+        r = server.api("GET", path, w["ta"])
+        assert r.status_code == 200
+        ids = {item[key] for item in r.json()["items"]}
+        assert not ids & set(w["B"].values()), f"{path} leaked tenant B ids"
+    return run
+
+
+def case_create(path, body):
+    def run(server, w):
+        r = server.api("POST", path, w["ta"], json=body)
+        assert r.status_code in (200, 201), r.text
+    return run
+
+
+def case_own(method, path, check, body=None):
+    def run(server, w):
+        r = server.api(method, path, w["ta"], json=body)
+        check(r, w)
+    return run
+
+
+def tenant_is_a(r, w):
+    assert r.status_code == 200 and r.json()["id"] == w["a"]["id"]
+
+
+def me_is_a(r, w):
+    assert r.status_code == 200 and r.json()["tenant"]["id"] == w["a"]["id"]
+
+
+def session_is_a(r, w):
+    assert r.status_code == 200 and r.json()["me"]["tenant"]["id"] == w["a"]["id"]
+
+
+def public(server, w):
+    pass  # no tenant data behind it
+
+
+def login_into_b_with_a_password(server, w):
+    r = server.api("POST", "/auth/login", json={"tenant": "beta", "email": "owner@alpha.test", "password": "owner-password-1"})
+    problem(r, 401, "unauthenticated")
+
+
+MATRIX = {
+    "GET /healthz": public,
+    "GET /readyz": public,
+    "GET /metrics": public,
+    "GET /api/openapi.json": public,
+    "POST /api/v1/auth/login": login_into_b_with_a_password,
+    "POST /api/v1/auth/logout": public,  # acts on the caller's own session only (checked by the B snapshot)
+    "GET /api/v1/auth/session": case_own("GET", "/auth/session", session_is_a),
+    "GET /api/v1/me": case_own("GET", "/me", me_is_a),
+    "PATCH /api/v1/me": case_own("PATCH", "/me", me_is_a, {"name": "Owner A"}),
+    "POST /api/v1/me/password": public,  # the caller's own password (exercised in test_auth)
+    "GET /api/v1/me/sessions": case_list("/me/sessions"),
+    "DELETE /api/v1/me/sessions/{id}": case_not_found("DELETE", "/me/sessions/{id}"),
+    "GET /api/v1/me/tokens": case_list("/me/tokens"),
+    "POST /api/v1/me/tokens": case_create("/me/tokens", {"name": "a2", "scopes": ["read"]}),
+    "DELETE /api/v1/me/tokens/{id}": case_not_found("DELETE", "/me/tokens/{id}"),
+    "GET /api/v1/tenant": case_own("GET", "/tenant", tenant_is_a),
+    "GET /api/v1/users": case_list("/users"),
+    "POST /api/v1/users": case_create("/users", {"email": "staff@beta.test", "name": "Same email, other tenant"}),
+    "GET /api/v1/users/{id}": case_not_found("GET", "/users/{id}"),
+    "PATCH /api/v1/users/{id}": case_not_found("PATCH", "/users/{id}", {"name": "Hijacked", "disabled": True}),
+    "POST /api/v1/users/{id}/password": case_not_found("POST", "/users/{id}/password", {"password": "hijacked-pass"}),
+    "GET /api/v1/businesses": case_list("/businesses"),
+    "POST /api/v1/businesses": case_create("/businesses", {"name": "beta pharma", "type": "supplier", "city": "Lviv"}),
+    "GET /api/v1/businesses/{id}": case_not_found("GET", "/businesses/{id}"),
+    "PATCH /api/v1/businesses/{id}": case_not_found("PATCH", "/businesses/{id}", {"name": "Hijacked"}),
+    "GET /api/v1/businesses/{id}/members": case_not_found("GET", "/businesses/{id}/members"),
+    "PUT /api/v1/businesses/{id}/members/{user_id}": case_not_found("PUT", "/businesses/{id}/members/{user_id}", {"role": "manager"}),
+    "DELETE /api/v1/businesses/{id}/members/{user_id}": case_not_found("DELETE", "/businesses/{id}/members/{user_id}"),
+    "GET /api/v1/admin/plans": case_platform_only("GET", "/admin/plans"),
+    "GET /api/v1/admin/tenants": case_platform_only("GET", "/admin/tenants"),
+    "POST /api/v1/admin/tenants": case_platform_only("POST", "/admin/tenants", {"slug": "gamma", "name": "G"}),
+    "GET /api/v1/admin/tenants/{id}": case_platform_only("GET", "/admin/tenants/{id}"),
+    "PATCH /api/v1/admin/tenants/{id}": case_platform_only("PATCH", "/admin/tenants/{id}", {"name": "Hijacked"}),
+    "POST /api/v1/admin/tenants/{id}/suspend": case_platform_only("POST", "/admin/tenants/{id}/suspend"),
+    "POST /api/v1/admin/tenants/{id}/resume": case_platform_only("POST", "/admin/tenants/{id}/resume"),
+    "GET /api/v1/admin/tenants/{id}/users": case_platform_only("GET", "/admin/tenants/{id}/users"),
+    "POST /api/v1/admin/tenants/{id}/users": case_platform_only("POST", "/admin/tenants/{id}/users", {"email": "x@beta.test", "name": "X"}),
+}
+
+
+def operations(server):
+    doc = requests.get(server.url + "/api/openapi.json").json()
+    return {f"{method.upper()} {path}" for path, item in doc["paths"].items() for method in item}
+
+
+def test_every_endpoint_is_in_the_matrix(server):
+    documented = operations(server)
+    assert documented - MATRIX.keys() == set(), "add these endpoints to the isolation matrix"
+    assert MATRIX.keys() - documented == set(), "the matrix names endpoints that no longer exist"
+
+
+def test_tenant_a_never_touches_tenant_b(server, world):
+    before = snapshot(server, world["tb"])
+    for name in sorted(operations(server)):
+        MATRIX[name](server, world)
+    after = snapshot(server, world["tb"])
+    assert after == before
+    # B's credentials still work and B still sees only its own.
+    assert server.api("GET", "/me", world["tb"]).json()["tenant"]["slug"] == "beta"
