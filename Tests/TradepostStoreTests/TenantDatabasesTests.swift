@@ -31,7 +31,7 @@ struct TenantDatabasesTests {
             }
             try await group.waitForAll()
         }
-        #expect(await databases.openCount <= 64)
+        #expect(databases.openCount <= 64)
         let grown = openFileDescriptors() - before
         // Each open tenant holds a writer (db, -wal, -shm) and maybe a reader; 64 × 6 is a generous ceiling.
         #expect(grown <= 64 * 6, "file descriptors grew by \(grown)")
@@ -44,7 +44,7 @@ struct TenantDatabasesTests {
             #expect(value != nil)
         }
         await databases.closeAll()
-        #expect(await databases.openCount == 0)
+        #expect(databases.openCount == 0)
     }
 
     @Test func closingCheckpointsAndTruncatesTheWAL() async throws {
@@ -62,7 +62,7 @@ struct TenantDatabasesTests {
         // Opening a second tenant past the limit closes the first.
         _ = try await databases.read(second) { db in try Int.fetchOne(db, sql: "SELECT 1") }
         try await Task.sleep(for: .milliseconds(200))
-        #expect(await databases.openCount == 1)
+        #expect(databases.openCount == 1)
         let size = (try? FileManager.default.attributesOfItem(atPath: wal)[.size] as? Int) ?? 0
         #expect(size == 0, "WAL still holds \(size) bytes after close")
         #expect(try await databases.read(first) { try Int.fetchOne($0, sql: "SELECT count(*) FROM settings") } == 201)

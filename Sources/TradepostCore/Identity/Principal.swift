@@ -44,6 +44,7 @@ public struct Principal: Sendable, Equatable {
     /// Set for tenant users only.
     public var tenantID: TenantID?
     public var tenantSlug: String?
+    public var tenantName: String?
     public var role: TenantRole?
     public var userKind: UserKind?
     public var locale: String?
@@ -53,7 +54,8 @@ public struct Principal: Sendable, Equatable {
 
     public init(
         kind: Kind, userID: String, email: String, name: String, tenantID: TenantID?, tenantSlug: String?,
-        role: TenantRole?, userKind: UserKind?, locale: String?, scopes: Set<Scope>, credential: Credential
+        tenantName: String? = nil, role: TenantRole?, userKind: UserKind?, locale: String?, scopes: Set<Scope>,
+        credential: Credential
     ) {
         self.kind = kind
         self.userID = userID
@@ -61,6 +63,7 @@ public struct Principal: Sendable, Equatable {
         self.name = name
         self.tenantID = tenantID
         self.tenantSlug = tenantSlug
+        self.tenantName = tenantName
         self.role = role
         self.userKind = userKind
         self.locale = locale

@@ -37,7 +37,7 @@ public final class AppMetrics: Sendable {
 
     /// Samples the gauges and renders the registry in Prometheus text format.
     func render(store: Store) async -> [UInt8] {
-        openTenants.set(Int64(await store.tenantDatabases.openCount))
+        openTenants.set(Int64(store.tenantDatabases.openCount))
         residentMemory.set(Int64(ProcessStats.residentMemoryBytes()))
         let busy = store.stats.busyErrors
         let delta = busySeen.withLock { seen in

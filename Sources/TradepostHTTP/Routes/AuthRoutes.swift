@@ -109,8 +109,12 @@ struct MeResponse: Encodable {
     static func build(_ principal: Principal, services: AppServices, cookieToken: String? = nil) async throws -> MeResponse {
         var tenant: TenantRef?
         if let id = principal.tenantID {
-            let t = try await services.tenants.tenant(id: id)
-            tenant = TenantRef(id: t.id.rawValue, slug: t.slug, name: t.name)
+            if let slug = principal.tenantSlug, let name = principal.tenantName {
+                tenant = TenantRef(id: id.rawValue, slug: slug, name: name)
+            } else {
+                let t = try await services.tenants.tenant(id: id)
+                tenant = TenantRef(id: t.id.rawValue, slug: t.slug, name: t.name)
+            }
         }
         return MeResponse(
             id: principal.userID, kind: principal.kind.rawValue, email: principal.email, name: principal.name,

@@ -49,6 +49,12 @@ enum DatabaseOpener {
 }
 
 extension DatabasePool {
+    /// A synchronous read on the calling thread, callable from async code (where Swift would pick
+    /// GRDB's async overload and hop to its queue and back). For short lookups on hot paths only.
+    func readNow<T>(_ body: (Database) throws -> T) throws -> T {
+        try read(body)
+    }
+
     /// Folds the WAL back into the main file and truncates it; done before a pool is closed.
     func checkpointAndClose() {
         _ = try? writeWithoutTransaction { db in try db.checkpoint(.truncate) }

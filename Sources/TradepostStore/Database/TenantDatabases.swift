@@ -1,30 +1,35 @@
 import Foundation
 import GRDB
+import Synchronization
 import TradepostCore
 
 /// One SQLite file per tenant (`tenants/<id>.sqlite`), opened on first use and closed
 /// least-recently-used past `maxOpen`, so a thousand tenants never exhaust file descriptors.
 ///
 /// A pool is lent out for the length of one operation (`withPool`); only pools nobody is using
-/// are closed, after a `checkpoint(TRUNCATE)`. Opening and closing happen off the actor so one
+/// are closed, after a `checkpoint(TRUNCATE)`. Taking an open pool is a lock and a counter, with no
+/// thread hop (it happens on every request); opening and closing run in tasks of their own so one
 /// slow tenant never holds up the others.
-public actor TenantDatabases {
-    public nonisolated let directory: String
-    public nonisolated let maxOpen: Int
+public final class TenantDatabases: Sendable {
+    public let directory: String
+    public let maxOpen: Int
     private let readersPerTenant: Int
 
-    private enum State {
+    private enum Phase {
         case opening(Task<DatabasePool, any Error>)
         case open(DatabasePool)
         case closing(Task<Void, Never>)
     }
     private struct Entry {
-        var state: State
+        var phase: Phase
         var leases = 0
         var lastUsed: UInt64 = 0
     }
-    private var entries: [TenantID: Entry] = [:]
-    private var tick: UInt64 = 0
+    private struct State {
+        var entries: [TenantID: Entry] = [:]
+        var tick: UInt64 = 0
+    }
+    private let state = Mutex(State())
 
     public init(dataDir: String, maxOpen: Int, readersPerTenant: Int = 2) throws {
         directory = (dataDir as NSString).appendingPathComponent("tenants")
@@ -33,18 +38,18 @@ public actor TenantDatabases {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
     }
 
-    public nonisolated func path(for id: TenantID) -> String {
+    public func path(for id: TenantID) -> String {
         (directory as NSString).appendingPathComponent("\(id.rawValue).sqlite")
     }
 
-    /// Number of tenant databases open right now (for metrics).
+    /// Number of tenant databases open (or opening) right now, for metrics.
     public var openCount: Int {
-        entries.values.filter { if case .closing = $0.state { false } else { true } }.count
+        state.withLock { $0.entries.values.filter { if case .closing = $0.phase { false } else { true } }.count }
     }
 
     /// Creates and migrates a new tenant's file, stamping the tenant id into it.
-    /// Throws `.conflict` when the file already exists.
-    public nonisolated func create(_ id: TenantID) async throws {
+    /// Throws `.invalid` for a malformed id and `.conflict` when the file already exists.
+    public func create(_ id: TenantID) async throws {
         guard Identifier.isValid(id.rawValue) else { throw AppError.invalidField("id", "is not a valid tenant id") }
         let path = path(for: id)
         guard !FileManager.default.fileExists(atPath: path) else {
@@ -70,48 +75,65 @@ public actor TenantDatabases {
 
     /// Runs `body` with the tenant's pool, which stays open until `body` returns.
     /// Throws `.notFound` when the tenant has no database file.
-    public nonisolated func withPool<T>(_ id: TenantID, _ body: (DatabasePool) async throws -> T) async throws -> T {
+    public func withPool<T>(_ id: TenantID, _ body: (DatabasePool) async throws -> T) async throws -> T {
         let pool = try await acquire(id)
-        do {
-            let result = try await body(pool)
-            await release(id)
-            return result
-        } catch {
-            await release(id)
-            throw error
-        }
+        defer { release(id) }
+        return try await body(pool)
     }
 
-    public nonisolated func read<T: Sendable>(_ id: TenantID, _ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
-        try await withPool(id) { try await $0.read(body) }
+    /// A read on the calling thread: tenant lookups are short, and skipping the hop to GRDB's
+    /// queue and back is most of their cost. Long reads should use `withPool` and an async read.
+    public func read<T: Sendable>(_ id: TenantID, _ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
+        try await withPool(id) { try $0.readNow(body) }
     }
 
-    public nonisolated func write<T: Sendable>(_ id: TenantID, _ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
+    public func write<T: Sendable>(_ id: TenantID, _ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
         try await withPool(id) { try await $0.write(body) }
+    }
+
+    private enum Step {
+        case ready(DatabasePool)
+        case wait(Task<DatabasePool, any Error>)
+        case waitClose(Task<Void, Never>)
+        case open(Task<DatabasePool, any Error>)
     }
 
     private func acquire(_ id: TenantID) async throws -> DatabasePool {
         while true {
-            switch entries[id]?.state {
-            case .open(let pool):
-                tick += 1
-                entries[id]!.leases += 1
-                entries[id]!.lastUsed = tick
+            let step: Step = state.withLock { state in
+                switch state.entries[id]?.phase {
+                case .open(let pool):
+                    state.tick += 1
+                    state.entries[id]!.leases += 1
+                    state.entries[id]!.lastUsed = state.tick
+                    return .ready(pool)
+                case .opening(let task):
+                    return .wait(task)
+                case .closing(let task):
+                    return .waitClose(task)
+                case nil:
+                    let path = path(for: id), readers = readersPerTenant
+                    let task = Task.detached { try Self.open(path: path, id: id, readers: readers) }
+                    state.entries[id] = Entry(phase: .opening(task))
+                    return .open(task)
+                }
+            }
+            switch step {
+            case .ready(let pool):
                 return pool
-            case .opening(let task):
+            case .wait(let task):
                 _ = try await task.value
-            case .closing(let task):
+            case .waitClose(let task):
                 await task.value
-            case nil:
-                let path = path(for: id), readers = readersPerTenant
-                let task = Task.detached { try Self.open(path: path, id: id, readers: readers) }
-                entries[id] = Entry(state: .opening(task))
+            case .open(let task):
                 do {
                     let pool = try await task.value
-                    entries[id]!.state = .open(pool)
-                    evictIfNeeded(keeping: id)
+                    state.withLock { state in
+                        state.entries[id]?.phase = .open(pool)
+                        evict(&state, keeping: id)
+                    }
                 } catch {
-                    entries[id] = nil
+                    _ = state.withLock { $0.entries.removeValue(forKey: id) }
                     throw error
                 }
             }
@@ -119,13 +141,17 @@ public actor TenantDatabases {
     }
 
     private func release(_ id: TenantID) {
-        entries[id]?.leases -= 1
-        evictIfNeeded(keeping: nil)
+        state.withLock { state in
+            state.entries[id]?.leases -= 1
+            evict(&state, keeping: nil)
+        }
     }
 
     private static func open(path: String, id: TenantID, readers: Int) throws -> DatabasePool {
         // Ids become file names: anything but a well-formed id could point outside the directory.
-        guard Identifier.isValid(id.rawValue), FileManager.default.fileExists(atPath: path) else { throw AppError.notFound("Tenant database") }
+        guard Identifier.isValid(id.rawValue), FileManager.default.fileExists(atPath: path) else {
+            throw AppError.notFound("Tenant database")
+        }
         let pool = try DatabaseOpener.openPool(path: path, label: "tenant-\(id)", readers: readers)
         do {
             try TenantMigrations.migrator.migrate(pool)
@@ -142,39 +168,54 @@ public actor TenantDatabases {
         }
     }
 
-    /// Closes idle pools, least recently used first, until at most `maxOpen` remain.
-    private func evictIfNeeded(keeping: TenantID?) {
-        var open = entries.filter { if case .open = $0.value.state { true } else { false } }
-        let opening = entries.values.filter { if case .opening = $0.state { true } else { false } }.count
-        while open.count + opening > maxOpen {
-            guard let victim = open.filter({ $0.value.leases == 0 && $0.key != keeping })
-                .min(by: { $0.value.lastUsed < $1.value.lastUsed })
-            else { return }  // every open pool is in use; retry when one is released
-            open[victim.key] = nil
-            beginClose(victim.key)
+    /// Starts closing idle pools, least recently used first, until at most `maxOpen` remain.
+    /// The close runs in its own task; whoever needs that tenant meanwhile waits for it.
+    private func evict(_ state: inout State, keeping: TenantID?) {
+        var live = state.entries.values.filter { if case .closing = $0.phase { false } else { true } }.count
+        while live > maxOpen {
+            let idle = state.entries.filter { entry in
+                if case .open = entry.value.phase { entry.value.leases == 0 && entry.key != keeping } else { false }
+            }
+            guard let (id, entry) = idle.min(by: { $0.value.lastUsed < $1.value.lastUsed }),
+                case .open(let pool) = entry.phase
+            else { return }  // every open pool is in use; retried when one is released
+            state.entries[id]!.phase = .closing(closeTask(id, pool))
+            live -= 1
         }
     }
 
-    private func beginClose(_ id: TenantID) {
-        guard case .open(let pool) = entries[id]?.state else { return }
-        let task = Task.detached {
+    private func closeTask(_ id: TenantID, _ pool: DatabasePool) -> Task<Void, Never> {
+        Task.detached { [weak self] in
             pool.checkpointAndClose()
-            await self.finishClose(id)
+            self?.forget(id)
         }
-        entries[id]!.state = .closing(task)
     }
 
-    private func finishClose(_ id: TenantID) {
-        if case .closing = entries[id]?.state { entries[id] = nil }
+    private func forget(_ id: TenantID) {
+        state.withLock { state in
+            if case .closing = state.entries[id]?.phase { state.entries[id] = nil }
+        }
     }
 
     private func closeNow(_ id: TenantID) async {
-        if case .open = entries[id]?.state { beginClose(id) }
-        if case .closing(let task) = entries[id]?.state { await task.value }
+        let task: Task<Void, Never>? = state.withLock { state in
+            switch state.entries[id]?.phase {
+            case .open(let pool) where state.entries[id]!.leases == 0:
+                let task = closeTask(id, pool)
+                state.entries[id]!.phase = .closing(task)
+                return task
+            case .closing(let task):
+                return task
+            default:
+                return nil
+            }
+        }
+        await task?.value
     }
 
     /// Closes every idle pool (at shutdown, after the server stopped taking requests).
     public func closeAll() async {
-        for id in Array(entries.keys) { await closeNow(id) }
+        let ids = state.withLock { Array($0.entries.keys) }
+        for id in ids { await closeNow(id) }
     }
 }

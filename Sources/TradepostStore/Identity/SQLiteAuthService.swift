@@ -69,8 +69,9 @@ public final class SQLiteAuthService: AuthService {
         guard isSession || token.hasPrefix(Self.tokenPrefix), token.utf8.count < 100 else { throw AppError.unauthenticated }
         let hash = Secrets.hash(token)
         let now = Date()
+        // Synchronous reads on this thread: every request comes here, and these lookups take microseconds.
         let credential = try await mapErrors(stats) {
-            try await control.pool.read { db in try Self.findCredential(db, hash: hash, isSession: isSession, now: now) }
+            try control.pool.readNow { db in try Self.findCredential(db, hash: hash, isSession: isSession, now: now) }
         }
         guard let credential else { throw AppError(.unauthenticated, "The session or token is invalid or has expired") }
         let principal = try await mapErrors(stats) { try await loadPrincipal(credential) }
@@ -119,6 +120,7 @@ public final class SQLiteAuthService: AuthService {
         var userID: String
         var tenantID: TenantID?
         var tenantSlug: String?
+        var tenantName: String?
         var tenantStatus: TenantStatus?
         var scopes: Set<Scope>
         var lastSeen: Date?
@@ -170,7 +172,7 @@ public final class SQLiteAuthService: AuthService {
         }
         let stored = StoredCredential(
             credential: .session(id: session.id), kind: account.kind, userID: account.id, tenantID: account.tenantID,
-            tenantSlug: nil, tenantStatus: account.tenantStatus, scopes: Set(Scope.allCases), lastSeen: now)
+            tenantSlug: nil, tenantName: nil, tenantStatus: account.tenantStatus, scopes: Set(Scope.allCases), lastSeen: now)
         return LoginResult(token: token, session: session, principal: try await loadPrincipal(stored))
     }
 
@@ -179,7 +181,7 @@ public final class SQLiteAuthService: AuthService {
         let seen = isSession ? "c.last_seen_at" : "c.last_used_at"
         let scopes = isSession ? "NULL" : "c.scopes"
         guard let row = try Row.fetchOne(db, sql: """
-            SELECT c.id, c.principal_kind, c.tenant_id, c.user_id, \(seen) AS seen, \(scopes) AS scopes, t.slug, t.status
+            SELECT c.id, c.principal_kind, c.tenant_id, c.user_id, \(seen) AS seen, \(scopes) AS scopes, t.slug, t.name, t.status
             FROM \(table) c LEFT JOIN tenants t ON t.id = c.tenant_id
             WHERE c.token_hash = ? AND c.revoked_at IS NULL AND c.expires_at > ?
             """, arguments: [hash, now])
@@ -190,7 +192,7 @@ public final class SQLiteAuthService: AuthService {
             credential: isSession ? .session(id: id) : .apiToken(id: id),
             kind: Principal.Kind(rawValue: row["principal_kind"]) ?? .tenantUser,
             userID: row["user_id"], tenantID: (row["tenant_id"] as String?).map(TenantID.init(rawValue:)),
-            tenantSlug: row["slug"], tenantStatus: (row["status"] as String?).flatMap(TenantStatus.init(rawValue:)),
+            tenantSlug: row["slug"], tenantName: row["name"], tenantStatus: (row["status"] as String?).flatMap(TenantStatus.init(rawValue:)),
             scopes: scopeText.map(Self.parseScopes) ?? Set(Scope.allCases), lastSeen: row["seen"])
     }
 
@@ -202,17 +204,18 @@ public final class SQLiteAuthService: AuthService {
         let invalid = AppError(.unauthenticated, "The session or token is invalid or has expired")
         switch c.kind {
         case .platformAdmin:
-            guard let admin = try await control.pool.read({ db in
+            guard let admin = try control.pool.readNow({ db in
                 try Row.fetchOne(db, sql: "SELECT * FROM platform_admins WHERE id = ?", arguments: [c.userID]).map(PlatformAdmin.init(row:))
             }), !admin.disabled else { throw invalid }
             return Principal(
                 kind: .platformAdmin, userID: admin.id, email: admin.email, name: admin.name, tenantID: nil, tenantSlug: nil,
-                role: nil, userKind: nil, locale: nil, scopes: c.scopes, credential: c.credential)
+                tenantName: nil, role: nil, userKind: nil, locale: nil, scopes: c.scopes, credential: c.credential)
         case .tenantUser:
             guard let tenantID = c.tenantID else { throw invalid }
-            var slug = c.tenantSlug, status = c.tenantStatus
-            if slug == nil, let tenant = try await control.pool.read({ db in try SQLiteTenantService.fetch(db, id: tenantID) }) {
+            var slug = c.tenantSlug, name = c.tenantName, status = c.tenantStatus
+            if slug == nil, let tenant = try control.pool.readNow({ db in try SQLiteTenantService.fetch(db, id: tenantID) }) {
                 slug = tenant.slug
+                name = tenant.name
                 status = tenant.status
             }
             if status == .suspended {
@@ -223,7 +226,7 @@ public final class SQLiteAuthService: AuthService {
             else { throw invalid }
             return Principal(
                 kind: .tenantUser, userID: user.id, email: user.email, name: user.name, tenantID: tenantID, tenantSlug: slug,
-                role: user.role, userKind: user.kind, locale: user.locale, scopes: c.scopes, credential: c.credential)
+                tenantName: name, role: user.role, userKind: user.kind, locale: user.locale, scopes: c.scopes, credential: c.credential)
         }
     }
 
