@@ -40,10 +40,10 @@ func buildRouter(config: TradepostConfig, store: Store, services: AppServices, m
     let cookies = SessionCookies(secure: config.isTLS, trustProxy: config.trustProxy, lifetime: TimeInterval(config.sessionTTLHours) * 3600)
     let maxBody = config.maxBodyBytes
     HealthRoutes(store: store, metrics: metrics, minFreeDiskBytes: Int64(config.minFreeDiskMB) * 1_048_576).register(on: router)
-    let document = OpenAPIDocument.build(version: TradepostVersion.current).serialized()
+    let document = Lazy { ByteBuffer(bytes: OpenAPIDocument.build(version: TradepostVersion.current).serialized()) }
     router.get("api/openapi.json") { _, _ in
         Response(status: .ok, headers: [.contentType: "application/json", .cacheControl: "no-cache"],
-                 body: .init(byteBuffer: ByteBuffer(bytes: document)))
+                 body: .init(byteBuffer: document.get))
     }
 
     let api = router.group("api/v1").add(middleware: AuthMiddleware(auth: services.auth, cookies: cookies))
@@ -53,7 +53,7 @@ func buildRouter(config: TradepostConfig, store: Store, services: AppServices, m
     BusinessRoutes(services: services, maxBody: maxBody).register(on: api)
     PlatformRoutes(services: services, maxBody: maxBody).register(on: api)
 
-    WebRoutes(assets: WebAssets()).register(on: router)
+    WebRoutes(lazyAssets: Lazy { WebAssets() }).register(on: router)
     routes.load(router.routes.map { (method: $0.method.rawValue, path: $0.path.description) })
     return (router, routes)
 }

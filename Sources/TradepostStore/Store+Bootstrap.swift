@@ -3,7 +3,7 @@ import TradepostCore
 
 /// First start on an empty data dir: a platform admin, and a demo tenant to look around in.
 extension Store {
-    public struct Credentials: Sendable, Equatable {
+    public struct Credentials: Sendable, Equatable, Encodable {
         public var email: String
         /// Set when the password was generated here; printed once, never stored in clear.
         public var generatedPassword: String?

@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import TradepostCore
 
 /// Everything persistent, opened once per process and passed to whoever needs it
@@ -69,8 +70,10 @@ public final class Store: Sendable {
                 try db.execute(sql: "ROLLBACK")
             }
             return nil
+        } catch let error as DatabaseError where error.resultCode == .SQLITE_FULL {
+            return "the disk is full"
         } catch {
-            return "cannot take the write lock: \(stats.map(error))"
+            return "cannot take the write lock"
         }
     }
 

@@ -25,6 +25,7 @@ struct ServeCommand: AsyncParsableCommand {
               tradepost serve --data /var/lib/tradepost --listen 0.0.0.0:8080
               TRADEPOST_ADMIN_EMAIL=me@example.com TRADEPOST_ADMIN_PASSWORD=… tradepost serve
               tradepost serve --config /etc/tradepost/tradepost.yaml
+              tradepost serve --json      # one JSON line with the URL and any new credentials
             """)
 
     @OptionGroup var global: GlobalOptions
@@ -49,11 +50,20 @@ struct ServeCommand: AsyncParsableCommand {
             if let adminPassword { flags["admin.password"] = adminPassword }
             if let logFormat { flags["log.format"] = logFormat }
             let config = try await global.load(extra: flags).config
-            try await Self.serve(config)
+            try await Self.serve(config, json: global.json)
         }
     }
 
-    static func serve(_ config: TradepostConfig) async throws {
+    /// What `serve --json` prints once it listens: one JSON line a script can read.
+    struct Started: Encodable {
+        var url: String
+        var version: String
+        var admin: Store.Credentials?
+        var demoTenant: String?
+        var demoOwner: Store.Credentials?
+    }
+
+    static func serve(_ config: TradepostConfig, json: Bool) async throws {
         let logger = LoggingSetup.bootstrap(level: config.logLevel, format: config.logFormat)
         raiseFileLimit(logger: logger)
         let metrics = AppMetrics()
@@ -61,11 +71,16 @@ struct ServeCommand: AsyncParsableCommand {
 
         let store = try await Store(Store.Options(config: config))
         let report = try await store.bootstrap(adminEmail: config.adminEmail, adminPassword: config.adminPassword)
-        printBanner(report)
+        if !json { printBanner(report) }
 
         let app = try await buildApplication(config: config, logger: logger, store: store, metrics: metrics) { port in
             let host = config.host == "0.0.0.0" ? "localhost" : config.host
-            Output.line("Tradepost \(TradepostVersion.current) is listening on http://\(host):\(port)")
+            let url = "http://\(host):\(port)"
+            if json {
+                try? Output.jsonLine(Started(url: url, version: TradepostVersion.current, admin: report.admin, demoTenant: report.demoTenant?.slug, demoOwner: report.demoOwner))
+            } else {
+                Output.line("Tradepost \(TradepostVersion.current) is listening on \(url)")
+            }
             logger.info("listening", metadata: ["address": "\(config.host):\(port)", "data": "\(config.dataDir)"])
         }
         let group = ServiceGroup(configuration: .init(

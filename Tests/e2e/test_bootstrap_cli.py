@@ -132,3 +132,17 @@ def test_every_command_has_help_with_examples_and_json():
     version = cli_json("version")
     assert version["version"] and version["control_schema"] >= 1 and version["tenant_schema"] >= 1
     assert os.path.basename(BIN) == "tradepost"
+
+
+def test_serve_json_prints_one_machine_readable_line(data_dir):
+    s = Server(data_dir, extra_args=["--json"]).start()
+    try:
+        started = [json.loads(l) for l in s.output().splitlines() if l.startswith('{"admin"') or l.startswith('{"url"')]
+        assert len(started) == 1, s.output()
+        line = started[0]
+        assert line["url"] == s.url and line["version"]
+        assert line["admin"]["email"] == ADMIN_EMAIL and "generated_password" not in line["admin"]
+        assert line["demo_tenant"] == "demo" and line["demo_owner"]["generated_password"]
+        assert "password:" not in s.output()
+    finally:
+        s.stop()

@@ -16,23 +16,45 @@ public final class AppMetrics: Sendable {
         .milliseconds(100), .milliseconds(250), .milliseconds(500), .seconds(1), .seconds(2.5), .seconds(5), .seconds(10),
     ]
 
+    private let requestCounters = Mutex<[String: Counter]>([:])
+    private let latencyHistograms = Mutex<[String: DurationHistogram]>([:])
+
+    static var requests: MetricNameDescriptor { MetricNameDescriptor(
+        namespace: "tradepost", subsystem: "http", metricName: "requests", unitName: "total", helpText: "HTTP requests by route and status") }
+    static var latency: MetricNameDescriptor { MetricNameDescriptor(
+        namespace: "tradepost", subsystem: "http", metricName: "request_duration", unitName: "seconds",
+        helpText: "HTTP request latency by route") }
+
     public init(registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry()) {
         self.registry = registry
-        openTenants = registry.makeGauge(name: "tradepost_tenant_databases_open", help: "Tenant databases open now")
-        residentMemory = registry.makeGauge(name: "process_resident_memory_bytes", help: "Resident memory size in bytes")
-        busyErrors = registry.makeCounter(name: "tradepost_sqlite_busy_errors_total", help: "SQLite busy or locked errors seen by requests")
+        openTenants = registry.makeGauge(descriptor: MetricNameDescriptor(
+            namespace: "tradepost", metricName: "tenant_databases", unitName: "open", helpText: "Tenant databases open now"))
+        residentMemory = registry.makeGauge(descriptor: MetricNameDescriptor(
+            namespace: "process", metricName: "resident_memory", unitName: "bytes", helpText: "Resident memory size in bytes"))
+        busyErrors = registry.makeCounter(descriptor: MetricNameDescriptor(
+            namespace: "tradepost", subsystem: "sqlite", metricName: "busy_errors", unitName: "total",
+            helpText: "SQLite busy or locked errors seen by requests"))
     }
 
+    /// Counters and histograms are made once per label set and kept (the registry would hand back
+    /// the same ones, after building their label keys on every request).
     func recordRequest(method: String, route: String, status: Int, duration: Duration) {
-        registry.makeCounter(
-            name: "tradepost_http_requests_total",
-            labels: [("method", method), ("route", route), ("status", String(status))],
-            help: "HTTP requests by route and status"
-        ).increment()
-        registry.makeDurationHistogram(
-            name: "tradepost_http_request_duration_seconds", labels: [("route", route)], buckets: Self.latencyBuckets,
-            help: "HTTP request latency by route"
-        ).recordNanoseconds(duration.nanoseconds)
+        let key = "\(method) \(route) \(status)"
+        let counter = requestCounters.withLock { cache in
+            if let counter = cache[key] { return counter }
+            let counter = registry.makeCounter(
+                descriptor: Self.requests, labels: [("method", method), ("route", route), ("status", String(status))])
+            cache[key] = counter
+            return counter
+        }
+        counter.increment()
+        let histogram = latencyHistograms.withLock { cache in
+            if let histogram = cache[route] { return histogram }
+            let histogram = registry.makeDurationHistogram(descriptor: Self.latency, labels: [("route", route)], buckets: Self.latencyBuckets)
+            cache[route] = histogram
+            return histogram
+        }
+        histogram.recordNanoseconds(duration.nanoseconds)
     }
 
     /// Samples the gauges and renders the registry in Prometheus text format.

@@ -5,7 +5,8 @@ import TradepostCore
 /// Serves the embedded single-page app: hashed assets with long cache lifetimes, and index.html
 /// (strict CSP, no cache) for every other GET that is not an API path, so deep links work.
 struct WebRoutes {
-    let assets: WebAssets
+    let lazyAssets: Lazy<WebAssets>
+    var assets: WebAssets { lazyAssets.get }
 
     static let contentSecurityPolicy = [
         "default-src 'self'", "script-src 'self'", "style-src 'self'", "img-src 'self' data: blob:", "font-src 'self'",

@@ -2,6 +2,7 @@ import CompressNIO
 import Crypto
 import Foundation
 import NIOCore
+import Synchronization
 
 /// The single-page app, embedded in the binary by the WebAssetsPlugin.
 ///
@@ -74,6 +75,25 @@ struct WebAssets: Sendable {
         case "woff2": "font/woff2"
         case "txt": "text/plain; charset=utf-8"
         default: "application/octet-stream"
+        }
+    }
+}
+
+/// Builds a value on first use and keeps it: the web assets and the OpenAPI document are decoded,
+/// hashed and gzipped when first asked for, not at start, so a server used only through the API
+/// never pays for them and the first request after start is served sooner.
+final class Lazy<Value: Sendable>: Sendable {
+    private let make: @Sendable () -> Value
+    private let value = Mutex<Value?>(nil)
+
+    init(_ make: @escaping @Sendable () -> Value) { self.make = make }
+
+    var get: Value {
+        value.withLock { stored in
+            if let stored { return stored }
+            let made = make()
+            stored = made
+            return made
         }
     }
 }
