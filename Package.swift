@@ -26,6 +26,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-configuration.git", from: "1.4.0", traits: ["JSON", "YAML"]),
         .package(url: "https://github.com/adam-fowler/compress-nio.git", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-websocket.git", from: "2.8.1"),
     ],
     targets: [
         .target(
@@ -45,10 +47,24 @@ let package = Package(
             swiftSettings: strict
         ),
         .target(
+            name: "TradepostJobs",
+            dependencies: [
+                "TradepostCore",
+                "TradepostStore",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ],
+            swiftSettings: strict
+        ),
+        .target(
             name: "TradepostHTTP",
             dependencies: [
                 "TradepostCore",
                 "TradepostStore",
+                "TradepostJobs",
+                .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
@@ -66,6 +82,7 @@ let package = Package(
             dependencies: [
                 "TradepostCore",
                 "TradepostStore",
+                "TradepostJobs",
                 "TradepostHTTP",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Configuration", package: "swift-configuration"),
@@ -91,6 +108,11 @@ let package = Package(
         .testTarget(
             name: "TradepostStoreTests",
             dependencies: ["TradepostCore", "TradepostStore", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
+        .testTarget(
+            name: "TradepostJobsTests",
+            dependencies: ["TradepostCore", "TradepostStore", "TradepostJobs", .product(name: "GRDB", package: "GRDB.swift"),
+                           .product(name: "Logging", package: "swift-log"), .product(name: "Hummingbird", package: "hummingbird")]
         ),
         .testTarget(
             name: "TradepostHTTPTests",

@@ -77,6 +77,15 @@ public final class Store: Sendable {
         }
     }
 
+    /// Deletes sessions and API tokens that expired or were revoked more than a week ago.
+    public func pruneExpiredCredentials() async throws {
+        let cutoff = Date().addingTimeInterval(-7 * 86400)
+        try await control.pool.write { db in
+            try db.execute(sql: "DELETE FROM sessions WHERE expires_at < ? OR revoked_at < ?", arguments: [cutoff, cutoff])
+            try db.execute(sql: "DELETE FROM api_tokens WHERE expires_at < ? OR revoked_at < ?", arguments: [cutoff, cutoff])
+        }
+    }
+
     /// Checkpoints and closes every database. Call once, after the last request finished.
     public func close() async {
         await tenantDatabases.closeAll()

@@ -51,7 +51,7 @@ enum DatabaseOpener {
 extension DatabasePool {
     /// A synchronous read on the calling thread, callable from async code (where Swift would pick
     /// GRDB's async overload and hop to its queue and back). For short lookups on hot paths only.
-    func readNow<T>(_ body: (Database) throws -> T) throws -> T {
+    public func readNow<T>(_ body: (Database) throws -> T) throws -> T {
         try read(body)
     }
 

@@ -13,6 +13,8 @@ import TradepostCore
 public final class TenantDatabases: Sendable {
     public let directory: String
     public let maxOpen: Int
+    /// Told (with the tenant's id) after every commit that added outbox events.
+    public let outboxListener = OutboxListener()
     private let readersPerTenant: Int
 
     private enum Phase {
@@ -112,8 +114,12 @@ public final class TenantDatabases: Sendable {
                 case .closing(let task):
                     return .waitClose(task)
                 case nil:
-                    let path = path(for: id), readers = readersPerTenant
-                    let task = Task.detached { try Self.open(path: path, id: id, readers: readers) }
+                    let path = path(for: id), readers = readersPerTenant, listener = outboxListener
+                    let task = Task.detached {
+                        let pool = try Self.open(path: path, id: id, readers: readers)
+                        pool.add(transactionObserver: OutboxObserver { listener.notify(id) }, extent: .databaseLifetime)
+                        return pool
+                    }
                     state.entries[id] = Entry(phase: .opening(task))
                     return .open(task)
                 }

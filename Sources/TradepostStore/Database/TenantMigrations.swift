@@ -58,5 +58,15 @@ public enum TenantMigrations {
                 detail TEXT
             );
             """),
+        Migration(2, "outbox", """
+            -- Events written in the same transaction as the change they describe; the jobs engine
+            -- turns them into jobs and then deletes them. Times are Unix seconds.
+            CREATE TABLE outbox (
+                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                topic TEXT NOT NULL,
+                payload TEXT NOT NULL,
+                created_at REAL NOT NULL
+            );
+            """),
     ])
 }

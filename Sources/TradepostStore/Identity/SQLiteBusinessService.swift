@@ -24,6 +24,7 @@ public final class SQLiteBusinessService: BusinessService {
                 try Self.save(db, business, insert: true)
                 try AuditLog.tenant(db, audit, "business.create", target: business.id,
                                     detail: ["name": business.name, "type": business.type.rawValue])
+                try Outbox.append(db, topic: Topic.businessCreated, payload: BusinessEvent(business))
             }
         }
         return business
@@ -81,6 +82,7 @@ public final class SQLiteBusinessService: BusinessService {
                 business.updatedAt = Date()
                 try Self.save(db, business, insert: false)
                 try AuditLog.tenant(db, audit, "business.update", target: id, detail: ["name": business.name])
+                try Outbox.append(db, topic: Topic.businessUpdated, payload: BusinessEvent(business))
                 return business
             }
         }
@@ -113,6 +115,7 @@ public final class SQLiteBusinessService: BusinessService {
                     """, arguments: [businessID, userID, role.rawValue, Date()])
                 try AuditLog.tenant(db, audit, "business.member_set", target: businessID,
                                     detail: ["user_id": userID, "role": role.rawValue])
+                try Outbox.append(db, topic: Topic.businessMemberSet, payload: MemberEvent(businessId: businessID, userId: userID, role: role))
                 return try Row.fetchOne(db, sql: """
                     SELECT m.*, u.name, u.email FROM business_members m JOIN users u ON u.id = m.user_id
                     WHERE m.business_id = ? AND m.user_id = ?
@@ -128,6 +131,7 @@ public final class SQLiteBusinessService: BusinessService {
                 try db.execute(sql: "DELETE FROM business_members WHERE business_id = ? AND user_id = ?", arguments: [businessID, userID])
                 guard db.changesCount == 1 else { throw AppError.notFound("Member") }
                 try AuditLog.tenant(db, audit, "business.member_remove", target: businessID, detail: ["user_id": userID])
+                try Outbox.append(db, topic: Topic.businessMemberRemoved, payload: MemberEvent(businessId: businessID, userId: userID, role: nil))
             }
         }
     }

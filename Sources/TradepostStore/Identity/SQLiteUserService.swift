@@ -47,6 +47,7 @@ public final class SQLiteUserService: UserService {
                     arguments: [user.id, user.email, user.name, hash, user.role.rawValue, user.kind.rawValue, now, now])
                 try AuditLog.tenant(db, audit, "user.create", target: user.id,
                                     detail: ["email": user.email, "role": user.role.rawValue, "kind": user.kind.rawValue])
+                try Outbox.append(db, topic: Topic.userCreated, payload: UserEvent(user))
             }
         }
         return CreatedUser(user: user, generatedPassword: generated)
@@ -113,6 +114,7 @@ public final class SQLiteUserService: UserService {
                     sql: "UPDATE users SET name = ?, role = ?, kind = ?, disabled = ?, locale = ?, updated_at = ? WHERE id = ?",
                     arguments: [user.name, user.role.rawValue, user.kind.rawValue, user.disabled, user.locale, user.updatedAt, id])
                 try AuditLog.tenant(db, audit, Self.auditAction(before, user), target: id, detail: Self.changes(before, user))
+                try Outbox.append(db, topic: Topic.userUpdated, payload: UserEvent(user))
                 return (user, user.disabled && !before.disabled)
             }
         }
@@ -130,6 +132,7 @@ public final class SQLiteUserService: UserService {
                 try db.execute(sql: "UPDATE users SET password_hash = ?, updated_at = ? WHERE id = ?", arguments: [hash, Date(), id])
                 guard db.changesCount == 1 else { throw AppError.notFound("User") }
                 try AuditLog.tenant(db, audit, "user.password_set", target: id)
+                if let user = try Self.fetch(db, id: id) { try Outbox.append(db, topic: Topic.userPasswordSet, payload: UserEvent(user)) }
             }
         }
         try await revokeCredentials(tenant, id)

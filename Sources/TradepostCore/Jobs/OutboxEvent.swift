@@ -1,0 +1,86 @@
+import Foundation
+
+/// Something that happened in a tenant, written to that tenant's outbox in the same transaction
+/// as the change itself, and delivered at least once to every handler subscribed to its topic.
+public struct OutboxEvent: Codable, Sendable, Equatable {
+    /// Increasing within the tenant's database.
+    public var id: Int64
+    public var tenant: TenantID
+    /// e.g. "business.created"
+    public var topic: String
+    /// JSON text.
+    public var payload: String
+    public var createdAt: Date
+
+    public init(id: Int64, tenant: TenantID, topic: String, payload: String, createdAt: Date) {
+        self.id = id
+        self.tenant = tenant
+        self.topic = topic
+        self.payload = payload
+        self.createdAt = createdAt
+    }
+
+    /// Decodes the payload (snake_case JSON).
+    public func decode<T: Decodable>(_ type: T.Type) throws -> T {
+        let decoder = JSONDecoder()
+        decoder.keyDecodingStrategy = .convertFromSnakeCase
+        decoder.dateDecodingStrategy = .iso8601
+        return try decoder.decode(type, from: Data(payload.utf8))
+    }
+}
+
+/// The topics tenant services publish.
+public enum Topic {
+    public static let userCreated = "user.created"
+    public static let userUpdated = "user.updated"
+    public static let userPasswordSet = "user.password_set"
+    public static let businessCreated = "business.created"
+    public static let businessUpdated = "business.updated"
+    public static let businessMemberSet = "business.member_set"
+    public static let businessMemberRemoved = "business.member_removed"
+}
+
+/// Payload of `user.*` events.
+public struct UserEvent: Codable, Sendable, Equatable {
+    public var userId: String
+    public var email: String
+    public var role: TenantRole
+    public var kind: UserKind
+    public var disabled: Bool
+
+    public init(_ user: User) {
+        userId = user.id
+        email = user.email
+        role = user.role
+        kind = user.kind
+        disabled = user.disabled
+    }
+}
+
+/// Payload of `business.created` and `business.updated`.
+public struct BusinessEvent: Codable, Sendable, Equatable {
+    public var businessId: String
+    public var name: String
+    public var type: BusinessType
+    public var city: String
+
+    public init(_ business: Business) {
+        businessId = business.id
+        name = business.name
+        type = business.type
+        city = business.city
+    }
+}
+
+/// Payload of `business.member_set` and `business.member_removed`.
+public struct MemberEvent: Codable, Sendable, Equatable {
+    public var businessId: String
+    public var userId: String
+    public var role: BusinessRole?
+
+    public init(businessId: String, userId: String, role: BusinessRole?) {
+        self.businessId = businessId
+        self.userId = userId
+        self.role = role
+    }
+}

@@ -1,0 +1,123 @@
+import Foundation
+import Logging
+import ServiceLifecycle
+import Synchronization
+import TradepostCore
+import TradepostStore
+
+/// The durable in-process job engine: enqueue, workers per queue, the outbox dispatcher, the
+/// scheduler, lease renewal and crash recovery. Runs as a ServiceLifecycle service: on graceful
+/// shutdown it stops claiming, gives running jobs `shutdownGrace`, then puts the rest back.
+public final class JobsEngine: Service, Sendable {
+    let core: EngineCore
+    let store: Store
+    let workers: [String: QueueWorker]
+    let dispatcher: OutboxDispatcher
+    let scheduler: Scheduler
+    public let service: SQLiteJobService
+
+    public var registry: JobRegistry { core.registry }
+    public var database: JobsDatabase { core.database }
+
+    public init(
+        store: Store, registry: JobRegistry, options: JobsOptions = JobsOptions(), logger: Logger,
+        observer: any JobObserver = NoJobObserver()
+    ) throws {
+        registry.freeze()
+        let database = try JobsDatabase(dataDir: store.dataDir)
+        let core = EngineCore(database: database, registry: registry, options: options, logger: logger, observer: observer)
+        self.core = core
+        self.store = store
+        var workers: [String: QueueWorker] = [:]
+        for queue in registry.queues.values { workers[queue.name] = QueueWorker(queue: queue, engine: core) }
+        self.workers = workers
+        let wake: @Sendable (String) -> Void = { [workers] queue in workers[queue]?.wakeup.signal() }
+        dispatcher = OutboxDispatcher(core: core, store: store, wakeQueue: wake)
+        scheduler = Scheduler(core: core, store: store, wakeQueue: wake)
+        service = SQLiteJobService(core: core, store: store, wakeQueue: wake)
+        store.tenantDatabases.outboxListener.set { [dispatcher] tenant in dispatcher.notify(tenant) }
+    }
+
+    /// Enqueues a job now, at a time or after a delay. Returns its id once it is durably stored;
+    /// with a `uniqueKey` that a pending or running job already has, returns that job's id instead.
+    @discardableResult
+    public func enqueue<P: JobPayload>(
+        _ payload: P, tenant: TenantID? = nil, at: Date? = nil, delay: Duration? = nil, priority: Int? = nil,
+        uniqueKey: String? = nil
+    ) async throws -> Int64 {
+        let runAt = at?.timeIntervalSince1970 ?? (Date().timeIntervalSince1970 + (delay?.seconds ?? 0))
+        let job = try core.newJob(type: P.jobType, payload: try JobRegistry.encode(payload), tenant: tenant, runAt: runAt,
+                                  priority: priority, uniqueKey: uniqueKey)
+        let id = try await core.insert([job])[0].id
+        workers[job.queue]?.wakeup.signal()
+        core.observer.changed(tenant: tenant)
+        return id
+    }
+
+    public func run() async throws {
+        try core.refreshPaused()
+        _ = try await core.committer.write { db in try JobSQL.reap(db, now: Date().timeIntervalSince1970) }
+        await withTaskGroup(of: Void.self) { group in
+            for worker in workers.values { group.addTask { await worker.loop() } }
+            group.addTask { await self.dispatcher.loop() }
+            group.addTask { await self.scheduler.loop() }
+            group.addTask { await self.maintenance() }
+            group.addTask {
+                try? await gracefulShutdown()
+                await self.shutdown()
+            }
+            await group.waitForAll()
+        }
+        core.committer.stop()
+        core.database.close()
+        core.logger.info("jobs engine stopped")
+    }
+
+    private let stopping = Mutex(false)
+
+    private func shutdown() async {
+        stopping.withLock { $0 = true }
+        dispatcher.stop()
+        scheduler.stop()
+        maintenanceWakeup.signal()
+        for worker in workers.values { worker.stop() }
+        var stuck: [Int64] = []
+        await withTaskGroup(of: [Int64].self) { group in
+            for worker in workers.values { group.addTask { await worker.drain(grace: self.core.options.shutdownGrace) } }
+            for await ids in group { stuck += ids }
+        }
+        if !stuck.isEmpty {
+            core.logger.warning("jobs ignored cancellation at shutdown; releasing them", metadata: ["jobs": "\(stuck)"])
+            let owner = core.owner, ids = stuck
+            _ = try? await core.committer.write { db in
+                for id in ids { try JobSQL.finish(db, id: id, owner: owner, outcome: .released, now: Date().timeIntervalSince1970) }
+            }
+        }
+    }
+
+    private let maintenanceWakeup = Wakeup()
+
+    /// Renews the leases of running jobs, cancels jobs someone asked to cancel, takes back jobs
+    /// whose worker died, and refreshes which queues are paused.
+    private func maintenance() async {
+        let interval = core.options.lease / 3
+        while !stopping.withLock({ $0 }) {
+            do {
+                let ids = workers.values.flatMap(\.runningIDs)
+                let owner = core.owner, until = Date().timeIntervalSince1970 + core.options.lease.seconds
+                let (cancel, reaped) = try await core.committer.write { db in
+                    (try JobSQL.renew(db, ids: ids, owner: owner, until: until), try JobSQL.reap(db, now: Date().timeIntervalSince1970))
+                }
+                if !cancel.isEmpty { for worker in workers.values { worker.cancel(cancel) } }
+                let wasPaused = workers.keys.filter(core.isPaused)
+                try core.refreshPaused()
+                if reaped > 0 || wasPaused.contains(where: { !core.isPaused($0) }) {
+                    for worker in workers.values { worker.wakeup.signal() }
+                }
+            } catch {
+                core.logger.error("job maintenance failed", metadata: ["error": "\(error)"])
+            }
+            await maintenanceWakeup.wait(timeout: min(interval, core.options.pollInterval))
+        }
+    }
+}

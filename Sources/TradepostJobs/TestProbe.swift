@@ -1,0 +1,60 @@
+import Foundation
+import Synchronization
+import TradepostCore
+
+/// Jobs for the end-to-end crash test, registered only when TRADEPOST_TEST_PROBE names a file.
+/// Each run appends plain lines to that file, which survive a kill -9 (they are in the page cache):
+///   start <job> <attempt> <pid> <tag> / end <job> <pid> / event <tenant> <topic> <event id> <payload>
+/// and "overlap <job>" if the same job were ever started while a run of it is still going.
+public enum TestProbe {
+    public struct Probe: JobPayload {
+        public static let jobType = "test.probe"
+        public var tag: String
+        public var sleepMs: Int?
+    }
+
+    public struct EventProbe: JobPayload {
+        public static let jobType = "test.event"
+        public var topic: String
+        public var eventId: Int64
+        public var payload: String
+    }
+
+    final class Log: Sendable {
+        let handle: FileHandle
+        let running = Mutex<Set<Int64>>([])
+        let lock = Mutex(())
+
+        init(path: String) throws {
+            if !FileManager.default.fileExists(atPath: path) { FileManager.default.createFile(atPath: path, contents: nil) }
+            handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
+            try handle.seekToEnd()
+        }
+
+        func write(_ line: String) {
+            lock.withLock { _ in handle.write(Data((line + "\n").utf8)) }
+        }
+    }
+
+    public static func register(_ registry: JobRegistry, path: String) throws {
+        let log = try Log(path: path)
+        let pid = ProcessInfo.processInfo.processIdentifier
+        registry.queue("probe", concurrency: 8)
+        registry.register(Probe.self, queue: "probe", maxAttempts: 50, timeout: .seconds(30),
+                          backoff: Backoff(base: .milliseconds(100), maximum: .seconds(1)), manual: true) { probe, context in
+            let first = log.running.withLock { $0.insert(context.jobID).inserted }
+            if !first { log.write("overlap \(context.jobID)") }
+            log.write("start \(context.jobID) \(context.attempt) \(pid) \(probe.tag)")
+            if let ms = probe.sleepMs, ms > 0 { try await Task.sleep(for: .milliseconds(ms)) }
+            log.write("end \(context.jobID) \(pid)")
+            _ = log.running.withLock { $0.remove(context.jobID) }
+        }
+        registry.register(EventProbe.self, queue: "probe", maxAttempts: 50,
+                          backoff: Backoff(base: .milliseconds(100), maximum: .seconds(1))) { event, context in
+            log.write("event \(context.tenant?.rawValue ?? "-") \(event.topic) \(event.eventId) \(event.payload)")
+        }
+        registry.subscribe("test-probe", topic: "*", job: EventProbe.self) { event in
+            EventProbe(topic: event.topic, eventId: event.id, payload: event.payload)
+        }
+    }
+}
