@@ -1,12 +1,15 @@
 import Foundation
 import Hummingbird
+import HummingbirdWebSocket
 import NIOCore
 import Synchronization
 import TradepostCore
 
 /// Per-request state shared by the middlewares and handlers.
-public struct AppRequestContext: RequestContext {
+public struct AppRequestContext: RequestContext, WebSocketRequestContext {
     public var coreContext: CoreRequestContextStorage
+    /// Set when the request upgrades to a WebSocket (`/api/v1/live`).
+    public let webSocket = WebSocketHandlerReference<AppRequestContext>()
     /// The socket's peer address; `clientIP` may differ behind a trusted proxy.
     public let peerIP: String?
     public var requestID = ""

@@ -8,19 +8,22 @@ public struct AppServices: Sendable {
     public var businesses: any BusinessService
     public var admins: any PlatformAdminService
     public var auth: any AuthService
+    public var jobs: any JobService
 
     public init(
         tenants: any TenantService, users: any UserService, businesses: any BusinessService,
-        admins: any PlatformAdminService, auth: any AuthService
+        admins: any PlatformAdminService, auth: any AuthService, jobs: any JobService
     ) {
         self.tenants = tenants
         self.users = users
         self.businesses = businesses
         self.admins = admins
         self.auth = auth
+        self.jobs = jobs
     }
 
-    public init(store: Store) {
-        self.init(tenants: store.tenants, users: store.users, businesses: store.businesses, admins: store.admins, auth: store.auth)
+    public init(store: Store, jobs: any JobService) {
+        self.init(tenants: store.tenants, users: store.users, businesses: store.businesses, admins: store.admins, auth: store.auth,
+                  jobs: jobs)
     }
 }

@@ -1,36 +1,53 @@
 import Foundation
 import Hummingbird
 import Logging
+import HummingbirdWebSocket
 import ServiceLifecycle
 import TradepostCore
+import TradepostJobs
 import TradepostStore
 
 /// Builds the whole server: used by `tradepost serve` and by tests (port 0, temporary data dir).
 ///
 /// - Parameters:
 ///   - store: an already open store (tests pass one to look inside); by default one is opened from `config`.
+///   - registerJobs: adds job types beyond the built-in ones (the end-to-end test probe, tests).
 ///   - onListening: called with the bound port once the server accepts connections.
 public func buildApplication(
     config: TradepostConfig,
     logger: Logger,
     store: Store? = nil,
     metrics: AppMetrics = AppMetrics(),
+    registerJobs: (JobRegistry, Store) throws -> Void = { _, _ in },
     onListening: @escaping @Sendable (Int) async -> Void = { _ in }
 ) async throws -> Application<RouterResponder<AppRequestContext>> {
     let store = if let store { store } else { try await Store(Store.Options(config: config)) }
-    let router = buildRouter(config: config, store: store, services: AppServices(store: store), metrics: metrics).router
+    let registry = JobRegistry()
+    try BuiltinJobs.register(registry, store: store)
+    try registerJobs(registry, store)
+    let telemetry = JobsTelemetry(registry: metrics.registry)
+    let engine = try JobsEngine(store: store, registry: registry, options: config.jobsOptions, logger: logger, observer: telemetry)
+    let hub = LiveHub { try await engine.service.stats($0) }
+    telemetry.attach(hub)
+    let parts = buildRouter(config: config, store: store, services: AppServices(store: store, jobs: engine.service), metrics: metrics, hub: hub)
     return Application(
-        router: router,
+        router: parts.router,
+        server: .http1WebSocketUpgrade(webSocketRouter: parts.webSocketRouter),
         configuration: ApplicationConfiguration(address: .hostname(config.host, port: config.port), serverName: "tradepost"),
-        services: [StoreCloser(store: store, logger: logger)],
+        // Shut down in reverse: the HTTP server first, then the jobs engine, then the databases.
+        services: [StoreCloser(store: store, logger: logger), engine],
         onServerRunning: { channel in await onListening(channel.localAddress?.port ?? config.port) },
         logger: logger)
 }
 
-/// The router with every route and middleware; tests read its route list.
-func buildRouter(config: TradepostConfig, store: Store, services: AppServices, metrics: AppMetrics)
-    -> (router: Router<AppRequestContext>, routes: RouteIndex)
-{
+struct RouterParts {
+    let router: Router<AppRequestContext>
+    let webSocketRouter: Router<AppRequestContext>
+    let routes: RouteIndex
+}
+
+/// The routers with every route and middleware; tests read their route lists.
+func buildRouter(config: TradepostConfig, store: Store, services: AppServices, metrics: AppMetrics, hub: LiveHub) -> RouterParts {
     let router = Router(context: AppRequestContext.self, options: .autoGenerateHeadEndpoints)
     let routes = RouteIndex()
     router.add(middleware: ObservabilityMiddleware(metrics: metrics, trustProxy: config.trustProxy))
@@ -38,24 +55,33 @@ func buildRouter(config: TradepostConfig, store: Store, services: AppServices, m
     router.add(middleware: ProblemMiddleware(routes: routes))
 
     let cookies = SessionCookies(secure: config.isTLS, trustProxy: config.trustProxy, lifetime: TimeInterval(config.sessionTTLHours) * 3600)
+    let auth = AuthMiddleware(auth: services.auth, cookies: cookies)
     let maxBody = config.maxBodyBytes
-    HealthRoutes(store: store, metrics: metrics, minFreeDiskBytes: Int64(config.minFreeDiskMB) * 1_048_576).register(on: router)
+    HealthRoutes(store: store, jobs: services.jobs, metrics: metrics, minFreeDiskBytes: Int64(config.minFreeDiskMB) * 1_048_576)
+        .register(on: router)
     let document = Lazy { ByteBuffer(bytes: OpenAPIDocument.build(version: TradepostVersion.current).serialized()) }
     router.get("api/openapi.json") { _, _ in
         Response(status: .ok, headers: [.contentType: "application/json", .cacheControl: "no-cache"],
                  body: .init(byteBuffer: document.get))
     }
 
-    let api = router.group("api/v1").add(middleware: AuthMiddleware(auth: services.auth, cookies: cookies))
+    let api = router.group("api/v1").add(middleware: auth)
     AuthRoutes(services: services, cookies: cookies, maxBody: maxBody).register(on: api)
     AccountRoutes(services: services, maxBody: maxBody).register(on: api)
     UserRoutes(services: services, maxBody: maxBody).register(on: api)
     BusinessRoutes(services: services, maxBody: maxBody).register(on: api)
     PlatformRoutes(services: services, maxBody: maxBody).register(on: api)
+    JobsRoutes(services: services, maxBody: maxBody).register(on: api)
+    let live = LiveRoutes(hub: hub)
+    live.register(on: api)
 
     WebRoutes(lazyAssets: Lazy { WebAssets() }).register(on: router)
     routes.load(router.routes.map { (method: $0.method.rawValue, path: $0.path.description) })
-    return (router, routes)
+
+    let webSocketRouter = Router(context: AppRequestContext.self)
+    webSocketRouter.add(middleware: ObservabilityMiddleware(metrics: metrics, trustProxy: config.trustProxy))
+    live.register(webSocket: webSocketRouter, cookies: cookies, auth: auth)
+    return RouterParts(router: router, webSocketRouter: webSocketRouter, routes: routes)
 }
 
 /// Closes the databases after the HTTP server has stopped (services shut down in reverse order,

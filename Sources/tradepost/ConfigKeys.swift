@@ -25,6 +25,9 @@ enum ConfigKeys {
         .init(key: "auth.session_ttl_hours", defaultValue: "720", help: "How long a login session lasts"),
         .init(key: "auth.bcrypt_cost", defaultValue: "12", help: "bcrypt cost for passwords (12 to 16)"),
         .init(key: "health.min_free_disk_mb", defaultValue: "512", help: "/readyz fails below this much free disk"),
+        .init(key: "jobs.lease_seconds", defaultValue: "30", help: "Lease of a running job; a dead worker's job is retried after it"),
+        .init(key: "jobs.shutdown_grace_seconds", defaultValue: "10", help: "On shutdown, how long running jobs may finish"),
+        .init(key: "jobs.retention_days", defaultValue: "7", help: "Finished jobs are deleted after this (counts stay)"),
         .init(key: "admin.email", defaultValue: "", help: "First platform admin's email (used only on an empty data dir)"),
         .init(key: "admin.password", defaultValue: "", help: "First platform admin's password (random and printed if empty)", secret: true),
     ]

@@ -84,6 +84,9 @@ struct ConfigLoader {
         config.sessionTTLHours = try int("auth.session_ttl_hours")
         config.bcryptCost = try int("auth.bcrypt_cost")
         config.minFreeDiskMB = try int("health.min_free_disk_mb")
+        config.jobLeaseSeconds = try int("jobs.lease_seconds")
+        config.jobShutdownGraceSeconds = try int("jobs.shutdown_grace_seconds")
+        config.jobRetentionDays = try int("jobs.retention_days")
         config.adminEmail = text("admin.email")
         config.adminPassword = text("admin.password")
         do {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import TradepostCore
+import TradepostJobs
 import TradepostStore
 
 /// Options every command that touches the data dir takes.
@@ -28,6 +29,10 @@ struct GlobalOptions: ParsableArguments {
             throw CLIError("no data directory at \(config.dataDir)", hint: "run `tradepost serve` once, or pass --data DIR")
         }
         let store = try await Store(Store.Options(config: config))
+        // Events this command writes are delivered by a running server: leave it a signal.
+        let jobs = try JobsDatabase(dataDir: config.dataDir)
+        store.tenantDatabases.outboxListener.set { tenant in OutboxSignals.record(tenant, in: jobs) }
+        defer { jobs.close() }
         do {
             let result = try await body(store)
             await store.close()

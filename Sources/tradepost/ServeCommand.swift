@@ -7,6 +7,7 @@ import Prometheus
 import ServiceLifecycle
 import TradepostCore
 import TradepostHTTP
+import TradepostJobs
 import TradepostStore
 #if canImport(Glibc)
 import Glibc
@@ -69,11 +70,23 @@ struct ServeCommand: AsyncParsableCommand {
         let metrics = AppMetrics()
         MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: metrics.registry))
 
+        let lock: DataDirLock
+        do {
+            lock = try DataDirLock(dataDir: config.dataDir)
+        } catch let error as DataDirLock.LockError {
+            throw CLIError(error.description, hint: "stop the other server first, or pass another --data")
+        }
+        defer { withExtendedLifetime(lock) {} }
         let store = try await Store(Store.Options(config: config))
         let report = try await store.bootstrap(adminEmail: config.adminEmail, adminPassword: config.adminPassword)
         if !json { printBanner(report) }
 
-        let app = try await buildApplication(config: config, logger: logger, store: store, metrics: metrics) { port in
+        // The end-to-end crash test's probe jobs, only when asked for (see Tests/e2e/test_jobs_crash.py).
+        let probe = ProcessInfo.processInfo.environment["TRADEPOST_TEST_PROBE"].flatMap { $0.isEmpty ? nil : $0 }
+        let app = try await buildApplication(
+            config: config, logger: logger, store: store, metrics: metrics,
+            registerJobs: { registry, _ in if let probe { try TestProbe.register(registry, path: probe) } }
+        ) { port in
             let host = config.host == "0.0.0.0" ? "localhost" : config.host
             let url = "http://\(host):\(port)"
             if json {

@@ -43,6 +43,10 @@ struct PolicyTests {
         Case(who: "write token", principal: tenantUser(.owner, scopes: [.write]), action: .usersManage, allowed: false),
         Case(who: "write token", principal: tenantUser(.owner, scopes: [.write]), action: .businessUpdate, allowed: true),
         Case(who: "admin token", principal: tenantUser(.member, scopes: [.admin]), action: .usersManage, allowed: false),
+        Case(who: "admin", principal: tenantUser(.admin), action: .jobsManage, allowed: true),
+        Case(who: "member", principal: tenantUser(.member), action: .jobsRead, allowed: false),
+        Case(who: "owner", principal: tenantUser(.owner), action: .queuesManage, allowed: false),
+        Case(who: "platform", principal: platform, action: .queuesManage, allowed: true),
     ]
 
     @Test(arguments: cases)
@@ -73,6 +77,6 @@ struct PolicyTests {
             _ = Policy.allows(Self.tenantUser(.owner), action)
         }
         #expect(Action.allCases.filter { Policy.allows(Self.platform, $0) }.map(\.rawValue).sorted()
-                == ["account.read", "account.tokens", "account.update", "tenants.manage", "tenants.read"])
+                == ["account.read", "account.tokens", "account.update", "jobs.manage", "jobs.read", "queues.manage", "tenants.manage", "tenants.read"])
     }
 }

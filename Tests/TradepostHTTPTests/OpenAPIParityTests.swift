@@ -1,6 +1,8 @@
 import Foundation
+import Logging
 import Testing
 import TradepostCore
+import TradepostJobs
 @testable import TradepostHTTP
 
 @Suite("OpenAPI document")
@@ -12,8 +14,11 @@ struct OpenAPIParityTests {
         defer { Task { await store.close(); try? FileManager.default.removeItem(atPath: store.dataDir) } }
         var config = TradepostConfig()
         config.dataDir = store.dataDir
-        let router = buildRouter(config: config, store: store, services: AppServices(store: store), metrics: AppMetrics()).router
-        let served = Set(router.routes.compactMap { route -> String? in
+        let jobs = try SQLiteJobService.standalone(store: store, registry: JobRegistry(), logger: Logger(label: "test"))
+        defer { jobs.close() }
+        let parts = buildRouter(config: config, store: store, services: AppServices(store: store, jobs: jobs), metrics: AppMetrics(),
+                                hub: LiveHub { try await jobs.stats($0) })
+        let served = Set((parts.router.routes + parts.webSocketRouter.routes).compactMap { route -> String? in
             let path = route.path.description
             if WebRoutes.patterns.contains(path) || route.method == .head { return nil }
             let normalized = path.split(separator: "/").map { $0.hasPrefix(":") ? "{\($0.dropFirst())}" : String($0) }.joined(separator: "/")

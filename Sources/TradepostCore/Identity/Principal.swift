@@ -79,6 +79,11 @@ public struct Principal: Sendable, Equatable {
         return tenantID
     }
 
+    /// Which jobs the caller may see: all for a platform admin, their own tenant's otherwise.
+    public var jobScope: JobScope {
+        tenantID.map(JobScope.tenant) ?? .all
+    }
+
     /// For the audit trail.
     public func audit(ip: String?) -> AuditContext {
         AuditContext(actor: (isPlatformAdmin ? "platform:" : "user:") + userID, actorLabel: email, ip: ip)

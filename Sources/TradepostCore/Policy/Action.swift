@@ -18,12 +18,18 @@ public enum Action: String, Sendable, CaseIterable {
     case businessUpdate = "business.update"
     case businessMembersManage = "business.members"
 
+    // Background jobs: tenant admins see their tenant's, platform admins everyone's.
+    case jobsRead = "jobs.read"
+    case jobsManage = "jobs.manage"
+    /// Pausing queues and starting jobs by hand: platform admins only.
+    case queuesManage = "queues.manage"
+
     /// The least scope an API token needs for the action.
     public var requiredScope: Scope {
         switch self {
-        case .tenantsRead, .accountRead, .tenantRead, .usersRead, .businessesRead: .read
+        case .tenantsRead, .accountRead, .tenantRead, .usersRead, .businessesRead, .jobsRead: .read
         case .accountUpdate, .businessUpdate, .businessMembersManage: .write
-        case .tenantsManage, .tokensManage, .usersManage, .businessesCreate: .admin
+        case .tenantsManage, .tokensManage, .usersManage, .businessesCreate, .jobsManage, .queuesManage: .admin
         }
     }
 }

@@ -12,8 +12,10 @@ public enum Policy {
         switch action {
         case .accountRead, .accountUpdate, .tokensManage:
             return true
-        case .tenantsRead, .tenantsManage:
+        case .tenantsRead, .tenantsManage, .queuesManage:
             return principal.isPlatformAdmin
+        case .jobsRead, .jobsManage:
+            return principal.isPlatformAdmin || isTenantAdmin(principal)
         case .tenantRead, .usersRead, .businessesRead:
             return principal.tenantID != nil
         case .usersManage:

@@ -22,6 +22,12 @@ public struct TradepostConfig: Sendable, Equatable {
     public var bcryptCost: Int = 12
     /// /readyz fails when the data dir's disk has less free space than this.
     public var minFreeDiskMB: Int = 512
+    /// Jobs: the lease of a running job (renewed while it runs; a dead worker's job is retried after it).
+    public var jobLeaseSeconds: Int = 30
+    /// Jobs: on shutdown, how long running jobs may finish before they are put back.
+    public var jobShutdownGraceSeconds: Int = 10
+    /// Jobs: finished jobs are deleted after this many days (their counts stay).
+    public var jobRetentionDays: Int = 7
     /// First platform admin, used only when the control database has none.
     public var adminEmail: String?
     public var adminPassword: String?
@@ -57,6 +63,9 @@ public struct TradepostConfig: Sendable, Equatable {
         if sessionTTLHours < 1 { v.fail("auth.session_ttl_hours", "must be at least 1") }
         if bcryptCost < 12 || bcryptCost > 16 { v.fail("auth.bcrypt_cost", "must be from 12 to 16") }
         if minFreeDiskMB < 0 { v.fail("health.min_free_disk_mb", "must not be negative") }
+        if jobLeaseSeconds < 1 { v.fail("jobs.lease_seconds", "must be at least 1") }
+        if jobShutdownGraceSeconds < 0 { v.fail("jobs.shutdown_grace_seconds", "must not be negative") }
+        if jobRetentionDays < 1 { v.fail("jobs.retention_days", "must be at least 1") }
         if let publicURL, URL(string: publicURL)?.host == nil { v.fail("http.public_url", "must be an absolute URL") }
         try v.check("The configuration is invalid")
     }

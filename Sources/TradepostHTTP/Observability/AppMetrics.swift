@@ -1,6 +1,7 @@
 import Foundation
 import Prometheus
 import Synchronization
+import TradepostCore
 import TradepostStore
 
 /// The server's Prometheus metrics, on a registry passed in (no global state, so tests can build
@@ -57,8 +58,30 @@ public final class AppMetrics: Sendable {
         histogram.recordNanoseconds(duration.nanoseconds)
     }
 
+    private let queueGauges = Mutex<[String: (depth: Gauge, oldest: Gauge, running: Gauge)]>([:])
+
     /// Samples the gauges and renders the registry in Prometheus text format.
-    func render(store: Store) async -> [UInt8] {
+    func render(store: Store, jobs: any JobService) async -> [UInt8] {
+        if let stats = try? await jobs.stats(.all) {
+            for queue in stats {
+                let gauges = queueGauges.withLock { cache in
+                    if let gauges = cache[queue.queue] { return gauges }
+                    func gauge(_ name: String, _ unit: String, _ help: String) -> Gauge {
+                        registry.makeGauge(descriptor: MetricNameDescriptor(namespace: "tradepost", subsystem: "jobs", metricName: name,
+                                                                            unitName: unit, helpText: help),
+                                           labels: [("queue", queue.queue)])
+                    }
+                    let made = (gauge("queue", "depth", "Pending jobs by queue"),
+                                gauge("oldest_waiting", "seconds", "Age of the oldest due job waiting in the queue"),
+                                gauge("running", "", "Jobs running now by queue"))
+                    cache[queue.queue] = made
+                    return made
+                }
+                gauges.depth.set(Int64(queue.pending))
+                gauges.oldest.set(queue.oldestWaitingSeconds)
+                gauges.running.set(Int64(queue.running))
+            }
+        }
         openTenants.set(Int64(store.tenantDatabases.openCount))
         residentMemory.set(Int64(ProcessStats.residentMemoryBytes()))
         let busy = store.stats.busyErrors

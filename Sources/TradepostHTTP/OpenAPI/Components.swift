@@ -3,7 +3,7 @@ import TradepostCore
 /// The named schemas of the API, one per type that crosses the wire.
 enum Components {
     static var schemas: [(String, JSONValue)] {
-        identity + platform + [
+        identity + platform + jobs + [
             ("Problem", Schema.object([
                 ("type", Schema.string("Identifies the kind of problem")),
                 ("title", Schema.string()),
@@ -136,6 +136,34 @@ enum Components {
             ("token", Schema.ref("APIToken")),
             ("secret", Schema.string("Shown once: send it as Authorization: Bearer")),
         ], required: ["token", "secret"], closed: false)),
+    ]
+
+    static let jobs: [(String, JSONValue)] = [
+        ("Job", Schema.object([
+            ("id", Schema.integer()), ("type", Schema.string()), ("queue", Schema.string()),
+            ("tenant_id", Schema.nullable(Schema.id)), ("state", Schema.enumeration(JobState.self)),
+            ("priority", Schema.integer()), ("attempts", Schema.integer()), ("max_attempts", Schema.integer()),
+            ("run_at", Schema.dateTime), ("created_at", Schema.dateTime), ("started_at", Schema.nullable(Schema.dateTime)),
+            ("finished_at", Schema.nullable(Schema.dateTime)), ("last_error", Schema.nullable(Schema.string())),
+            ("unique_key", Schema.nullable(Schema.string())), ("cancel_requested", Schema.boolean()),
+            ("payload", Schema.string("The payload as JSON text")),
+        ], required: ["id", "type", "queue", "state", "priority", "attempts", "max_attempts", "run_at", "created_at", "cancel_requested", "payload"],
+           closed: false)),
+        ("JobList", Schema.list(of: "Job")),
+        ("QueueStats", Schema.object([
+            ("queue", Schema.string()), ("paused", Schema.boolean()), ("concurrency", Schema.integer()),
+            ("pending", Schema.integer()), ("retrying", Schema.integer("Pending jobs that already failed")),
+            ("running", Schema.integer()), ("succeeded", Schema.integer("All time")), ("discarded", Schema.integer("All time")),
+            ("cancelled", Schema.integer("All time")), ("oldest_waiting_seconds", .object([("type", "number"), ("description", "Seconds the oldest due job has waited")])),
+        ], required: ["queue", "paused", "concurrency", "pending", "retrying", "running", "succeeded", "discarded", "cancelled",
+                      "oldest_waiting_seconds"], closed: false)),
+        ("QueueStatsList", Schema.list(of: "QueueStats")),
+        ("NewJob", Schema.object([
+            ("type", Schema.string("A registered job type that may be run by hand")),
+            ("payload", Schema.object([], closed: false, description: "The job's payload; checked against the type")),
+            ("tenant_id", Schema.id), ("priority", Schema.integer("Higher runs first")),
+            ("delay_seconds", Schema.integer(minimum: 0)), ("unique_key", Schema.string("A second enqueue with the same key is a no-op while the first is waiting or running")),
+        ], required: ["type"])),
     ]
 
     static let tenant = Schema.object([

@@ -2,7 +2,7 @@ import TradepostCore
 
 /// Every endpoint of the API. A test compares this list with the routes the router really has.
 enum Operations {
-    static var all: [Operation] { meta + auth + account + users + businesses + platform }
+    static var all: [Operation] { meta + auth + account + users + businesses + platform + jobs }
 
     static let meta: [Operation] = [
         Operation(method: "get", path: "/healthz", id: "health", tag: "meta", summary: "The process is alive", access: .open, response: "Health"),
@@ -114,5 +114,39 @@ enum Operations {
         Operation(method: "post", path: "/api/v1/admin/tenants/{id}/users", id: "createTenantUser", tag: "platform",
                   summary: "Add a user to a tenant (e.g. its owner)", access: .platformAdmin, body: "NewUser", status: 201,
                   response: "CreatedUser", errors: [400, 404, 409]),
+    ]
+
+    static let jobs: [Operation] = [
+        Operation(method: "get", path: "/api/v1/jobs/stats", id: "jobStats", tag: "jobs",
+                  summary: "Jobs by queue and state (tenant admins: their tenant's; platform admins: all)", access: .signedIn,
+                  response: "QueueStatsList", errors: [403]),
+        Operation(method: "get", path: "/api/v1/jobs", id: "listJobs", tag: "jobs", summary: "Jobs, newest first", access: .signedIn,
+                  query: Operation.paging + [
+                    .init(name: "state", schema: Schema.enumeration(JobState.self), description: "Only this state"),
+                    .init(name: "queue", schema: Schema.string(), description: "Only this queue"),
+                    .init(name: "type", schema: Schema.string(), description: "Only this job type"),
+                    .init(name: "failing", schema: Schema.boolean(), description: "Only jobs that failed (retrying or discarded)"),
+                  ], response: "JobList", errors: [400, 403]),
+        Operation(method: "get", path: "/api/v1/jobs/{id}", id: "getJob", tag: "jobs", summary: "One job, with its last error",
+                  access: .signedIn, response: "Job", errors: [403, 404]),
+        Operation(method: "post", path: "/api/v1/jobs/{id}/retry", id: "retryJob", tag: "jobs",
+                  summary: "Run a discarded, cancelled or waiting job again now, with fresh attempts", access: .signedIn,
+                  response: "Job", errors: [403, 404, 409]),
+        Operation(method: "post", path: "/api/v1/jobs/{id}/discard", id: "discardJob", tag: "jobs", summary: "Give up on a waiting job",
+                  access: .signedIn, response: "Job", errors: [403, 404, 409]),
+        Operation(method: "post", path: "/api/v1/jobs/{id}/cancel", id: "cancelJob", tag: "jobs",
+                  summary: "Cancel a waiting job, or ask a running one to stop", access: .signedIn, response: "Job", errors: [403, 404, 409]),
+        Operation(method: "post", path: "/api/v1/admin/jobs", id: "enqueueJob", tag: "jobs",
+                  summary: "Start a job of a type that may be run by hand (answers once it is durably queued)", access: .platformAdmin,
+                  body: "NewJob", status: 201, response: "Job", errors: [400]),
+        Operation(method: "post", path: "/api/v1/admin/queues/{queue}/pause", id: "pauseQueue", tag: "jobs",
+                  summary: "Stop handing out a queue's jobs (running ones finish)", access: .platformAdmin, response: "QueueStats",
+                  errors: [404]),
+        Operation(method: "post", path: "/api/v1/admin/queues/{queue}/resume", id: "resumeQueue", tag: "jobs", summary: "Resume a queue",
+                  access: .platformAdmin, response: "QueueStats", errors: [404]),
+        Operation(method: "get", path: "/api/v1/live", id: "live", tag: "jobs",
+                  summary: "WebSocket (send {\"subscribe\": \"jobs\"}; receive {\"type\": \"jobs.changed\", \"items\": [QueueStats]}). "
+                    + "Answers 400 to a plain GET.",
+                  access: .signedIn, status: 101, errors: [400, 403]),
     ]
 }

@@ -6,6 +6,7 @@ import TradepostStore
 /// Liveness, readiness and metrics, for systemd, load balancers and Prometheus.
 struct HealthRoutes {
     let store: Store
+    let jobs: any JobService
     let metrics: AppMetrics
     let minFreeDiskBytes: Int64
 
@@ -44,7 +45,7 @@ struct HealthRoutes {
     }
 
     @Sendable func prometheus(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let body = await metrics.render(store: store)
+        let body = await metrics.render(store: store, jobs: jobs)
         return Response(
             status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
             body: .init(byteBuffer: ByteBuffer(bytes: body)))

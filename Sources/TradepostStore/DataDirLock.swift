@@ -1,0 +1,36 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// An exclusive lock on a data dir, held by `tradepost serve` for its lifetime, so two servers
+/// never run jobs against the same files. The kernel drops it when the process dies, even by kill -9.
+/// Commands other than `serve` do not take it: they share the files with a running server safely.
+public final class DataDirLock: Sendable {
+    public static let fileName = "tradepost.lock"
+    private let descriptor: Int32
+
+    /// Throws a message naming the other server's pid when the lock is taken.
+    public init(dataDir: String) throws {
+        try FileManager.default.createDirectory(atPath: dataDir, withIntermediateDirectories: true)
+        let path = (dataDir as NSString).appendingPathComponent(Self.fileName)
+        let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o640)
+        guard fd >= 0 else { throw LockError("cannot open \(path): \(String(cString: strerror(errno)))") }
+        guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {
+            let other = (try? String(contentsOfFile: path, encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines) ?? "?"
+            close(fd)
+            throw LockError("another tradepost server (pid \(other)) is using \(dataDir)")
+        }
+        let pid = "\(getpid())\n"
+        _ = ftruncate(fd, 0)
+        _ = pid.withCString { write(fd, $0, strlen($0)) }
+        descriptor = fd
+    }
+
+    deinit { close(descriptor) }
+
+    public struct LockError: Error, CustomStringConvertible {
+        public let description: String
+        init(_ description: String) { self.description = description }
+    }
+}
