@@ -48,13 +48,16 @@ def cli_json(*args, data=None, env=None, input=None):
 class Server:
     """A running `tradepost serve`."""
 
-    def __init__(self, data_dir, extra_args=(), env=None):
+    def __init__(self, data_dir, extra_args=(), env=None, probe=None):
         self.data = Path(data_dir)
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.log_path = self.data.parent / f"serve-{self.port}.log"
         self.extra_args = list(extra_args)
         self.env = env or {}
+        self.probe = probe
+        if probe:
+            self.env = {"TRADEPOST_TEST_PROBE": str(probe), **self.env}
         self.proc = None
 
     def start(self, timeout=15):
@@ -71,7 +74,7 @@ class Server:
             try:
                 if requests.get(self.url + "/healthz", timeout=0.5).status_code == 200:
                     return self
-            except requests.ConnectionError:
+            except requests.RequestException:  # not listening yet, or busy
                 time.sleep(0.02)
         raise AssertionError(f"server did not start:\n{self.output()}")
 
@@ -115,6 +118,15 @@ class Server:
             headers["Authorization"] = f"Bearer {token}"
         return requests.request(method, self.url + "/api/v1" + path, headers=headers, timeout=30, **kw)
 
+    def wait_for(self, condition, timeout=20, interval=0.05, message="condition"):
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            value = condition()
+            if value:
+                return value
+            time.sleep(interval)
+        raise AssertionError(f"timed out waiting for {message}")
+
     def admin_token(self):
         return self.login(ADMIN_EMAIL, ADMIN_PASSWORD)
 
@@ -137,6 +149,16 @@ def data_dir():
 @pytest.fixture
 def server(data_dir):
     s = Server(data_dir).start()
+    yield s
+    code = s.stop()
+    assert code == 0, f"server exited with {code}:\n{s.output()[-3000:]}"
+
+
+@pytest.fixture
+def probed_server(data_dir):
+    """A server with the test probe jobs, writing to data_dir/../probe.log."""
+    probe = data_dir.parent / "probe.log"
+    s = Server(data_dir, probe=probe, env={"TRADEPOST_JOBS_LEASE_SECONDS": "3"}).start()
     yield s
     code = s.stop()
     assert code == 0, f"server exited with {code}:\n{s.output()[-3000:]}"

@@ -63,6 +63,18 @@ def test_platform_admin_and_tenant_owner_journeys(server, browser):
     row.get_by_role("button", name="Resume").click()
     expect(row.get_by_text("Active")).to_be_visible()
     page.screenshot(path=str(ARTIFACTS / "platform-tenants.png"), full_page=True)
+
+    # The jobs page: queues with their counts, updated live over the WebSocket.
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Jobs").click()
+    expect(page.get_by_role("heading", name="Jobs", exact=True)).to_be_visible()
+    expect(page.locator(".live-badge")).to_have_text("live")
+    maintenance = page.get_by_role("region", name="maintenance")
+    expect(maintenance).to_be_visible()
+    maintenance.get_by_role("button", name="Pause").click()
+    expect(maintenance.get_by_text("paused")).to_be_visible()
+    maintenance.get_by_role("button", name="Resume").click()
+    expect(maintenance.get_by_role("button", name="Pause")).to_be_visible()
+    page.screenshot(path=str(ARTIFACTS / "jobs.png"), full_page=True)
     page.get_by_role("button", name="Log out").click()
     expect(page.get_by_role("heading", name="Sign in")).to_be_visible()
 
@@ -75,7 +87,7 @@ def test_platform_admin_and_tenant_owner_journeys(server, browser):
     page.keyboard.press("Enter")
     expect(page.get_by_role("heading", name="Hello, Olena")).to_be_visible()
     nav = page.get_by_role("navigation", name="Main")
-    expect(nav.get_by_role("link")).to_have_text(["Home", "Businesses", "Users", "My account"])
+    expect(nav.get_by_role("link")).to_have_text(["Home", "Businesses", "Users", "Jobs", "My account"])
 
     nav.get_by_role("link", name="Businesses").click()
     page.get_by_role("button", name="Add business").click()

@@ -26,7 +26,12 @@ def world(server):
         session = [s for s in server.api("GET", "/me/sessions", token).json()["items"] if s["current"]][0]
         return {"user": user["id"], "business": biz["id"], "token": api_token["token"]["id"], "session": session["id"]}
 
-    return {"admin": admin, "a": a, "b": b, "ta": ta, "tb": tb, "A": seed(ta, "alpha"), "B": seed(tb, "beta")}
+    world = {"admin": admin, "a": a, "b": b, "ta": ta, "tb": tb, "A": seed(ta, "alpha"), "B": seed(tb, "beta")}
+    for key, tenant in (("A", a), ("B", b)):
+        job = server.api("POST", "/admin/jobs", admin, json={"type": "tenant.maintenance", "tenant_id": tenant["id"], "delay_seconds": 3600})
+        assert job.status_code == 201, job.text
+        world[key]["job"] = job.json()["id"]
+    return world
 
 
 def snapshot(server, token):
@@ -40,6 +45,8 @@ def snapshot(server, token):
         "members": {b["id"]: server.api("GET", f"/businesses/{b['id']}/members", token).json()["items"] for b in businesses},
         "tokens": server.api("GET", "/me/tokens", token).json()["items"],
         "sessions": sorted(s["id"] for s in server.api("GET", "/me/sessions", token).json()["items"]),
+        "jobs": server.api("GET", "/jobs", token).json()["items"],
+        "job_stats": server.api("GET", "/jobs/stats", token).json()["items"],
     }
 
 
@@ -51,6 +58,8 @@ def case_not_found(method, path, body=None):
             concrete = path.format(id=B["session"])
         if path.startswith("/me/tokens/"):
             concrete = path.format(id=B["token"])
+        if path.startswith("/jobs/"):
+            concrete = path.format(id=B["job"])
         problem(server.api(method, concrete, w["ta"], json=body), 404, "not_found")
         if "{user_id}" in path:
             # A's own business with B's user: the user does not exist in A.
@@ -61,7 +70,7 @@ def case_not_found(method, path, body=None):
 
 def case_platform_only(method, path, body=None):
     def run(server, w):
-        concrete = path.format(id=w["b"]["id"])
+        concrete = path.format(id=w["b"]["id"], queue="maintenance")
         problem(server.api(method, concrete, w["ta"], json=body), 403, "forbidden")
     return run
 
@@ -70,8 +79,10 @@ def case_list(path, key="id"):
     def run(server, w):
         r = server.api("GET", path, w["ta"])
         assert r.status_code == 200
-        ids = {item[key] for item in r.json()["items"]}
+        items = r.json()["items"]
+        ids = {item[key] for item in items}
         assert not ids & set(w["B"].values()), f"{path} leaked tenant B ids"
+        assert all(item.get("tenant_id") in (None, w["a"]["id"]) for item in items), f"{path} leaked another tenant's item"
     return run
 
 
@@ -148,6 +159,18 @@ MATRIX = {
     "POST /api/v1/admin/tenants/{id}/resume": case_platform_only("POST", "/admin/tenants/{id}/resume"),
     "GET /api/v1/admin/tenants/{id}/users": case_platform_only("GET", "/admin/tenants/{id}/users"),
     "POST /api/v1/admin/tenants/{id}/users": case_platform_only("POST", "/admin/tenants/{id}/users", {"email": "x@beta.test", "name": "X"}),
+    "GET /api/v1/jobs/stats": case_own("GET", "/jobs/stats", lambda r, w: r.raise_for_status()),
+    "GET /api/v1/jobs": case_list("/jobs"),
+    "GET /api/v1/jobs/{id}": case_not_found("GET", "/jobs/{id}"),
+    "POST /api/v1/jobs/{id}/retry": case_not_found("POST", "/jobs/{id}/retry"),
+    "POST /api/v1/jobs/{id}/discard": case_not_found("POST", "/jobs/{id}/discard"),
+    "POST /api/v1/jobs/{id}/cancel": case_not_found("POST", "/jobs/{id}/cancel"),
+    "POST /api/v1/admin/jobs": case_platform_only("POST", "/admin/jobs", {"type": "tenant.maintenance", "tenant_id": "{id}"}),
+    "POST /api/v1/admin/queues/{queue}/pause": case_platform_only("POST", "/admin/queues/{queue}/pause"),
+    "POST /api/v1/admin/queues/{queue}/resume": case_platform_only("POST", "/admin/queues/{queue}/resume"),
+    # The WebSocket: a plain GET is refused, and a socket only ever carries the caller's own scope
+    # (test_jobs.test_live_channel_pushes_job_changes_to_the_right_people).
+    "GET /api/v1/live": case_own("GET", "/live", lambda r, w: problem(r, 400, "invalid")),
 }
 
 

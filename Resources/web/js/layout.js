@@ -8,9 +8,10 @@ import { session } from './session.js';
 function navItems() {
   const items = [];
   if (session.isPlatformAdmin) {
-    items.push(['/platform/tenants', 'nav.tenants', 'tenants.read']);
+    items.push(['/platform/tenants', 'nav.tenants', 'tenants.read'], ['/jobs', 'nav.jobs', 'jobs.read']);
   } else {
-    items.push(['/', 'nav.home', null], ['/businesses', 'nav.businesses', 'businesses.read'], ['/users', 'nav.users', 'users.read']);
+    items.push(['/', 'nav.home', null], ['/businesses', 'nav.businesses', 'businesses.read'], ['/users', 'nav.users', 'users.read'],
+      ['/jobs', 'nav.jobs', 'jobs.read']);
   }
   items.push(['/account', 'nav.account', null]);
   return items.filter(([, , permission]) => !permission || session.can(permission));

@@ -13,6 +13,7 @@ route('/users', () => import('./pages/users.js'), { permission: 'users.read' });
 route('/businesses', () => import('./pages/businesses.js'), { permission: 'businesses.read' });
 route('/businesses/:id', () => import('./pages/business.js'), { permission: 'businesses.read' });
 route('/platform/tenants', () => import('./pages/tenants.js'), { permission: 'tenants.read' });
+route('/jobs', () => import('./pages/jobs.js'), { permission: 'jobs.read' });
 
 function loginPath() {
   const here = location.pathname + location.search;

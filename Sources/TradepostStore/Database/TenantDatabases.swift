@@ -97,7 +97,6 @@ public final class TenantDatabases: Sendable {
         case ready(DatabasePool)
         case wait(Task<DatabasePool, any Error>)
         case waitClose(Task<Void, Never>)
-        case open(Task<DatabasePool, any Error>)
     }
 
     private func acquire(_ id: TenantID) async throws -> DatabasePool {
@@ -121,27 +120,37 @@ public final class TenantDatabases: Sendable {
                         return pool
                     }
                     state.entries[id] = Entry(phase: .opening(task))
-                    return .open(task)
+                    return .wait(task)
                 }
             }
             switch step {
             case .ready(let pool):
                 return pool
             case .wait(let task):
-                _ = try await task.value
-            case .waitClose(let task):
-                await task.value
-            case .open(let task):
+                // Whoever sees the open finish installs the pool: waiters must never depend on the
+                // opener being scheduled (with every thread busy waiting, it might never run).
                 do {
-                    let pool = try await task.value
-                    state.withLock { state in
-                        state.entries[id]?.phase = .open(pool)
-                        evict(&state, keeping: id)
-                    }
+                    settle(id, task, .success(try await task.value))
                 } catch {
-                    _ = state.withLock { $0.entries.removeValue(forKey: id) }
+                    settle(id, task, .failure(error))
                     throw error
                 }
+            case .waitClose(let task):
+                await task.value  // the close task forgets the entry before it ends
+            }
+        }
+    }
+
+    /// Moves an entry out of `.opening(task)` once `task` finished; a no-op if someone already did.
+    private func settle(_ id: TenantID, _ task: Task<DatabasePool, any Error>, _ result: Result<DatabasePool, any Error>) {
+        state.withLock { state in
+            guard case .opening(let current) = state.entries[id]?.phase, current == task else { return }
+            switch result {
+            case .success(let pool):
+                state.entries[id]!.phase = .open(pool)
+                evict(&state, keeping: id)
+            case .failure:
+                state.entries[id] = nil
             }
         }
     }
