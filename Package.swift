@@ -93,6 +93,17 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // Benchmarks (Tests/bench/run): in-process measurements that need the engine's own API.
+        .executableTarget(
+            name: "tradepost-bench",
+            dependencies: [
+                "TradepostCore", "TradepostStore", "TradepostJobs",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            path: "Tests/bench/swift"
+        ),
         // Turns Resources/web into Swift string literals so the binary needs nothing beside it.
         .executableTarget(name: "EmbedWebAssets", path: "Plugins/EmbedWebAssets"),
         .plugin(

@@ -34,7 +34,7 @@ final class EngineCore: Sendable {
 
     init(database: JobsDatabase, registry: JobRegistry, options: JobsOptions, logger: Logger, observer: any JobObserver) {
         self.database = database
-        committer = GroupCommitter(pool: database.pool)
+        committer = GroupCommitter(pool: database.pool, path: database.path)
         self.registry = registry
         self.options = options
         self.logger = logger

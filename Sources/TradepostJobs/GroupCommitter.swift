@@ -4,8 +4,9 @@ import Synchronization
 
 /// The single writer of `jobs.sqlite`. Every write (enqueue, claim, completion) is queued here and a
 /// dedicated thread commits whatever has queued up in one transaction, so N concurrent writers
-/// pay for one fsync instead of N (group commit). Each piece of work runs in its own savepoint:
-/// one failing piece does not take the others down. A caller is resumed only after the commit.
+/// share one commit (group commit). A failing piece of work does not take the others down.
+/// Commits do not wait for the disk: the `WALSyncer` fsyncs the WAL on its own thread and callers
+/// of `write` are resumed only once their commit is on disk.
 final class GroupCommitter: Sendable {
     typealias Work = @Sendable (Database) throws -> Void
 
@@ -20,13 +21,15 @@ final class GroupCommitter: Sendable {
     }
 
     private let pool: DatabasePool
+    private let syncer: WALSyncer
     private let maxBatch: Int
     private let state = Mutex(State())
     private let condition = NSCondition()
     private let finished = DispatchSemaphore(value: 0)
 
-    init(pool: DatabasePool, maxBatch: Int = 2000) {
+    init(pool: DatabasePool, path: String, maxBatch: Int = 2000) {
         self.pool = pool
+        syncer = WALSyncer(databasePath: path)
         self.maxBatch = maxBatch
         let thread = Thread { [self] in loop() }
         thread.name = "jobs-committer"
@@ -69,19 +72,17 @@ final class GroupCommitter: Sendable {
         condition.signal()
         condition.unlock()
         finished.wait()
+        syncer.stop()
     }
 
+    private let lingerSeconds = Double(ProcessInfo.processInfo.environment["TP_LINGER_US"] ?? "300")! / 1e6
     private func loop() {
         while true {
             condition.lock()
             var batch: [Item] = []
             var stop = false
             while true {
-                (batch, stop) = state.withLock { state in
-                    let take = Array(state.items.prefix(maxBatch))
-                    state.items.removeFirst(take.count)
-                    return (take, state.stopped && state.items.isEmpty)
-                }
+                (batch, stop) = take()
                 if !batch.isEmpty || stop { break }
                 condition.wait()
             }
@@ -94,17 +95,25 @@ final class GroupCommitter: Sendable {
         }
     }
 
+    private func take(limit: Int? = nil) -> ([Item], Bool) {
+        state.withLock { state in
+            let take = Array(state.items.prefix(limit ?? maxBatch))
+            state.items.removeFirst(take.count)
+            return (take, state.stopped && state.items.isEmpty)
+        }
+    }
+
     /// Commits the batch in one transaction. Optimistically without savepoints; if a piece fails,
     /// the batch is rolled back and redone with a savepoint around each piece, so only that piece fails.
     private func commit(_ batch: [Item]) {
         do {
             try run(batch, isolated: false)
-            for item in batch { item.done(nil) }
+            acknowledge { for item in batch { item.done(nil) } }
             return
         } catch is PieceFailed {
             // fall through to the isolated run
         } catch {
-            for item in batch { item.done(error) }
+            for item in batch { item.done(error) }  // nothing was committed: no need to wait for the disk
             return
         }
         var errors = [(any Error)?](repeating: nil, count: batch.count)
@@ -113,7 +122,19 @@ final class GroupCommitter: Sendable {
         } catch {
             errors = batch.map { _ in error }
         }
-        for (index, item) in batch.enumerated() { item.done(errors[index]) }
+        let results = errors
+        acknowledge { for (index, item) in batch.enumerated() { item.done(results[index]) } }
+    }
+
+    /// Acknowledges once the commit is on disk: syncing here when nothing else waits (no hop),
+    /// or leaving it to the syncer so the next batch can be committed meanwhile.
+    private func acknowledge(_ done: @escaping @Sendable () -> Void) {
+        if state.withLock({ $0.items.isEmpty }) {
+            syncer.sync()
+            done()
+        } else {
+            syncer.afterSync(done)
+        }
     }
 
     @discardableResult

@@ -100,16 +100,15 @@ public final class JobRegistry: @unchecked Sendable {
     public private(set) var schedules: [Schedule] = []
     private var frozen = false
 
+    /// Payload JSON as the types spell their keys (declare snake_case CodingKeys where it matters):
+    /// no key conversion or sorting, which would cost every enqueue.
     static let encoder: JSONEncoder = {
         let encoder = JSONEncoder()
-        encoder.keyEncodingStrategy = .convertToSnakeCase
         encoder.dateEncodingStrategy = .iso8601
-        encoder.outputFormatting = [.sortedKeys]
         return encoder
     }()
     static let decoder: JSONDecoder = {
         let decoder = JSONDecoder()
-        decoder.keyDecodingStrategy = .convertFromSnakeCase
         decoder.dateDecodingStrategy = .iso8601
         return decoder
     }()

@@ -26,17 +26,18 @@ enum JobSQL {
         {
             return (existing, false)
         }
-        if let key = job.dedupKey, let existing = try Int64.fetchOne(db, sql: "SELECT id FROM jobs WHERE dedup_key = ?", arguments: [key]) {
+        if let key = job.dedupKey,
+            let existing = try Int64.fetchOne(db, sql: "SELECT id FROM jobs WHERE dedup_key = ? AND dedup_key IS NOT NULL", arguments: [key])
+        {
             return (existing, false)
         }
-        try db.execute(
-            sql: """
-                INSERT INTO jobs (type, queue, tenant_id, payload, priority, state, max_attempts, timeout_ms, run_at,
-                                  unique_key, dedup_key, created_at)
-                VALUES (?, ?, ?, ?, ?, 'pending', ?, ?, ?, ?, ?, ?)
-                """,
-            arguments: [job.type, job.queue, job.tenant?.rawValue, job.payload, job.priority, job.maxAttempts,
-                        Int(job.timeout.seconds * 1000), job.runAt, job.uniqueKey, job.dedupKey, now])
+        let statement = try db.cachedStatement(sql: """
+            INSERT INTO jobs (type, queue, tenant_id, payload, priority, state, max_attempts, timeout_ms, run_at,
+                              unique_key, dedup_key, created_at)
+            VALUES (?, ?, ?, ?, ?, 'pending', ?, ?, ?, ?, ?, ?)
+            """)
+        try statement.execute(arguments: [job.type, job.queue, job.tenant?.rawValue, job.payload, job.priority, job.maxAttempts,
+                                          Int(job.timeout.seconds * 1000), job.runAt, job.uniqueKey, job.dedupKey, now])
         return (db.lastInsertedRowID, true)
     }
 
@@ -82,45 +83,44 @@ enum JobSQL {
         case released
     }
 
-    /// Records how an attempt ended. Only the lease owner may finish a job (a reaped job is not ours).
-    static func finish(_ db: Database, id: Int64, owner: String, outcome: Outcome, now: Double) throws {
-        guard let row = try Row.fetchOne(db, sql: "SELECT queue, tenant_id FROM jobs WHERE id = ? AND state = 'running' AND lease_owner = ?",
-                                         arguments: [id, owner])
-        else { return }
-        let queue: String = row["queue"], tenant: String = row["tenant_id"] ?? ""
+    /// Records how an attempt ended. Only the lease owner may finish a job: a job taken back from a
+    /// worker presumed dead is not that worker's to finish.
+    static func finish(_ db: Database, id: Int64, owner: String, outcome: Outcome, now: Double, queue: String, tenant: TenantID?) throws {
+        let sql: String
+        var arguments: StatementArguments
+        var counted: JobState?
         switch outcome {
         case .succeeded:
-            try db.execute(sql: "UPDATE jobs SET state = 'succeeded', finished_at = ?, lease_owner = NULL, lease_until = NULL WHERE id = ?",
-                           arguments: [now, id])
-            try count(db, queue: queue, tenant: tenant, state: .succeeded)
+            sql = "UPDATE jobs SET state = 'succeeded', finished_at = ?, lease_owner = NULL, lease_until = NULL"
+            arguments = [now]
+            counted = .succeeded
         case .failed(let error, let retryAt?):
-            try db.execute(sql: """
-                UPDATE jobs SET state = 'pending', run_at = ?, last_error = ?, lease_owner = NULL, lease_until = NULL WHERE id = ?
-                """, arguments: [retryAt, String(error.prefix(2000)), id])
+            sql = "UPDATE jobs SET state = 'pending', run_at = ?, last_error = ?, lease_owner = NULL, lease_until = NULL"
+            arguments = [retryAt, String(error.prefix(2000))]
         case .failed(let error, nil):
-            try db.execute(sql: """
-                UPDATE jobs SET state = 'discarded', finished_at = ?, last_error = ?, lease_owner = NULL, lease_until = NULL WHERE id = ?
-                """, arguments: [now, String(error.prefix(2000)), id])
-            try count(db, queue: queue, tenant: tenant, state: .discarded)
+            sql = "UPDATE jobs SET state = 'discarded', finished_at = ?, last_error = ?, lease_owner = NULL, lease_until = NULL"
+            arguments = [now, String(error.prefix(2000))]
+            counted = .discarded
         case .cancelled:
-            try db.execute(sql: """
-                UPDATE jobs SET state = 'cancelled', finished_at = ?, last_error = 'cancelled', lease_owner = NULL, lease_until = NULL
-                WHERE id = ?
-                """, arguments: [now, id])
-            try count(db, queue: queue, tenant: tenant, state: .cancelled)
+            sql = "UPDATE jobs SET state = 'cancelled', finished_at = ?, last_error = 'cancelled', lease_owner = NULL, lease_until = NULL"
+            arguments = [now]
+            counted = .cancelled
         case .released:
-            try db.execute(sql: """
-                UPDATE jobs SET state = 'pending', run_at = ?, attempts = max(attempts - 1, 0), lease_owner = NULL, lease_until = NULL
-                WHERE id = ?
-                """, arguments: [now, id])
+            sql = "UPDATE jobs SET state = 'pending', run_at = ?, attempts = max(attempts - 1, 0), lease_owner = NULL, lease_until = NULL"
+            arguments = [now]
+        }
+        arguments += [id, owner]
+        try db.cachedStatement(sql: sql + " WHERE id = ? AND state = 'running' AND lease_owner = ?").execute(arguments: arguments)
+        if let counted, db.changesCount == 1 {
+            try count(db, queue: queue, tenant: tenant?.rawValue ?? "", state: counted)
         }
     }
 
     static func count(_ db: Database, queue: String, tenant: String, state: JobState) throws {
-        try db.execute(sql: """
+        try db.cachedStatement(sql: """
             INSERT INTO job_totals (queue, tenant_id, state, count) VALUES (?, ?, ?, 1)
             ON CONFLICT (queue, tenant_id, state) DO UPDATE SET count = count + 1
-            """, arguments: [queue, tenant, state.rawValue])
+            """).execute(arguments: [queue, tenant, state.rawValue])
     }
 
     /// Extends the leases of jobs still running here; returns those that were asked to cancel.
@@ -165,9 +165,12 @@ enum JobSQL {
         Set(try String.fetchAll(db, sql: "SELECT queue FROM queue_settings WHERE paused = 1"))
     }
 
-    /// Deletes finished jobs older than the retention; their counts stay in `job_totals`.
+    /// Deletes finished jobs older than the retention; their counts stay in `job_totals`. The newest
+    /// job is always kept, so a new job never gets the id of a deleted one.
     static func prune(_ db: Database, finishedBefore: Double) throws -> Int {
-        try db.execute(sql: "DELETE FROM jobs WHERE finished_at IS NOT NULL AND finished_at < ?", arguments: [finishedBefore])
+        try db.execute(sql: """
+            DELETE FROM jobs WHERE finished_at IS NOT NULL AND finished_at < ? AND id < (SELECT max(id) FROM jobs)
+            """, arguments: [finishedBefore])
         return db.changesCount
     }
 

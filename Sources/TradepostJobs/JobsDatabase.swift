@@ -2,8 +2,9 @@ import Foundation
 import GRDB
 import TradepostStore
 
-/// `jobs.sqlite`, opened like every other file but written with `synchronous=FULL`: an enqueue is
-/// acknowledged only once it is on disk, and group commit keeps that affordable.
+/// `jobs.sqlite`, opened like every other file. Its writes go through the `GroupCommitter`, which
+/// acknowledges a write only once it is on disk: commits run with `synchronous=NORMAL` and a
+/// separate thread fsyncs the WAL (see `WALSyncer`), so the writer never waits for the disk.
 public final class JobsDatabase: Sendable {
     public static let fileName = "jobs.sqlite"
 
@@ -15,8 +16,6 @@ public final class JobsDatabase: Sendable {
         path = (dataDir as NSString).appendingPathComponent(Self.fileName)
         pool = try SQLiteFiles.openPool(path: path, label: "jobs", readers: 4)
         try JobsMigrations.migrator.migrate(pool)
-        // Only the writer connection writes; FULL there makes every commit durable (fsync).
-        try pool.writeWithoutTransaction { try $0.execute(sql: "PRAGMA synchronous = FULL") }
     }
 
     public func close() {

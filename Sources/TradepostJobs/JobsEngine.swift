@@ -49,7 +49,7 @@ public final class JobsEngine: Service, Sendable {
         let job = try core.newJob(type: P.jobType, payload: try JobRegistry.encode(payload), tenant: tenant, runAt: runAt,
                                   priority: priority, uniqueKey: uniqueKey)
         let id = try await core.insert([job])[0].id
-        workers[job.queue]?.wakeup.signal()
+        if !core.isPaused(job.queue) { workers[job.queue]?.wakeup.signal() }
         core.observer.changed(tenant: tenant)
         return id
     }
@@ -62,6 +62,7 @@ public final class JobsEngine: Service, Sendable {
             group.addTask { await self.dispatcher.loop() }
             group.addTask { await self.scheduler.loop() }
             group.addTask { await self.maintenance() }
+            group.addTask { await self.watchTimeouts() }
             group.addTask {
                 try? await gracefulShutdown()
                 await self.shutdown()
@@ -81,28 +82,47 @@ public final class JobsEngine: Service, Sendable {
         scheduler.stop()
         maintenanceWakeup.signal()
         for worker in workers.values { worker.stop() }
-        var stuck: [Int64] = []
-        await withTaskGroup(of: [Int64].self) { group in
+        var stuck: [JobSQL.Claimed] = []
+        await withTaskGroup(of: [JobSQL.Claimed].self) { group in
             for worker in workers.values { group.addTask { await worker.drain(grace: self.core.options.shutdownGrace) } }
             for await ids in group { stuck += ids }
         }
         if !stuck.isEmpty {
-            core.logger.warning("jobs ignored cancellation at shutdown; releasing them", metadata: ["jobs": "\(stuck)"])
-            let owner = core.owner, ids = stuck
+            core.logger.warning("jobs ignored cancellation at shutdown; releasing them", metadata: ["jobs": "\(stuck.map(\.id))"])
+            let owner = core.owner, jobs = stuck
             _ = try? await core.committer.write { db in
-                for id in ids { try JobSQL.finish(db, id: id, owner: owner, outcome: .released, now: Date().timeIntervalSince1970) }
+                for job in jobs {
+                    try JobSQL.finish(db, id: job.id, owner: owner, outcome: .released, now: Date().timeIntervalSince1970,
+                                      queue: job.queue, tenant: job.tenant)
+                }
             }
         }
     }
 
     private let maintenanceWakeup = Wakeup()
 
+    /// Attempt timeouts are enforced here, every 50 ms, rather than by a timer task per job.
+    private func watchTimeouts() async {
+        while !stopping.withLock({ $0 }) {
+            let now = ContinuousClock.now
+            for worker in workers.values { worker.enforceTimeouts(now: now) }
+            try? await Task.sleep(for: .milliseconds(50))
+        }
+    }
+
     /// Renews the leases of running jobs, cancels jobs someone asked to cancel, takes back jobs
     /// whose worker died, and refreshes which queues are paused.
     private func maintenance() async {
         let interval = core.options.lease / 3
+        var lastPrune = ContinuousClock.now - .seconds(3600)
         while !stopping.withLock({ $0 }) {
             do {
+                if ContinuousClock.now - lastPrune > .seconds(600) {
+                    lastPrune = .now
+                    let cutoff = Date().timeIntervalSince1970 - core.options.retention.seconds
+                    let pruned = try await core.committer.write { db in try JobSQL.prune(db, finishedBefore: cutoff) }
+                    if pruned > 0 { core.logger.info("pruned finished jobs", metadata: ["count": "\(pruned)"]) }
+                }
                 let ids = workers.values.flatMap(\.runningIDs)
                 let owner = core.owner, until = Date().timeIntervalSince1970 + core.options.lease.seconds
                 let (cancel, reaped) = try await core.committer.write { db in

@@ -12,8 +12,10 @@ import TradepostStore
 public enum JobsMigrations {
     public static let migrator = Migrator(schema: "jobs", migrations: [
         Migration(1, "initial", """
+            -- A plain rowid, not AUTOINCREMENT: that would rewrite sqlite_sequence on every enqueue
+            -- (one more page per commit). Pruning keeps the newest job, so ids never repeat.
             CREATE TABLE jobs (
-                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                id INTEGER PRIMARY KEY,
                 type TEXT NOT NULL,
                 queue TEXT NOT NULL,
                 tenant_id TEXT,
@@ -27,7 +29,7 @@ public enum JobsMigrations {
                 lease_until REAL,
                 lease_owner TEXT,
                 unique_key TEXT,
-                dedup_key TEXT UNIQUE,
+                dedup_key TEXT,
                 cancel_requested INTEGER NOT NULL DEFAULT 0,
                 last_error TEXT,
                 created_at REAL NOT NULL,
@@ -37,9 +39,11 @@ public enum JobsMigrations {
             -- An idempotency key makes a second enqueue a no-op while the first is pending or running.
             CREATE UNIQUE INDEX jobs_unique_live ON jobs (unique_key)
                 WHERE unique_key IS NOT NULL AND state IN ('pending', 'running');
+            -- Jobs made from outbox events and schedules carry a key so they are never made twice.
+            CREATE UNIQUE INDEX jobs_dedup ON jobs (dedup_key) WHERE dedup_key IS NOT NULL;
             CREATE INDEX jobs_due ON jobs (queue, priority DESC, run_at, id) WHERE state = 'pending';
             CREATE INDEX jobs_leases ON jobs (lease_until) WHERE state = 'running';
-            CREATE INDEX jobs_by_tenant ON jobs (tenant_id, id);
+            CREATE INDEX jobs_by_tenant ON jobs (tenant_id, id) WHERE tenant_id IS NOT NULL;
             CREATE INDEX jobs_finished ON jobs (finished_at) WHERE finished_at IS NOT NULL;
 
             -- All-time counts of finished jobs, kept when finished jobs are pruned.

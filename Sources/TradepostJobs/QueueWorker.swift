@@ -4,16 +4,19 @@ import Synchronization
 import TradepostCore
 
 /// Runs one queue's jobs, at most `concurrency` at a time: claims due jobs in priority order,
-/// runs each with its attempt timeout, and records the outcome. Sleeps until woken by an enqueue,
+/// runs each in a task of its own, and records the outcome. Sleeps until woken by an enqueue,
 /// a finished job, the next due time, or the safety poll.
 final class QueueWorker: Sendable {
     struct Running: Sendable {
-        let handler: Task<Void, any Error>
+        let job: JobSQL.Claimed
+        let task: Task<Void, Never>
+        let deadline: ContinuousClock.Instant
     }
 
     private struct State {
         var running: [Int64: Running] = [:]
         var cancelRequested: Set<Int64> = []
+        var timedOut: Set<Int64> = []
         var stopping = false
     }
 
@@ -21,6 +24,9 @@ final class QueueWorker: Sendable {
     private let engine: EngineCore
     private let state = Mutex(State())
     let wakeup = Wakeup()
+    /// Free slots are refilled in chunks, so a busy queue claims many jobs per commit instead of
+    /// one commit per finished job.
+    private var refillAt: Int { max(1, queue.concurrency / 4) }
 
     init(queue: JobRegistry.Queue, engine: EngineCore) {
         self.queue = queue
@@ -33,8 +39,9 @@ final class QueueWorker: Sendable {
     func loop() async {
         while !state.withLock({ $0.stopping }) {
             var wait = engine.options.pollInterval
-            let free = queue.concurrency - runningCount
-            if free > 0 && !engine.isPaused(queue.name) {
+            let running = runningCount
+            let free = queue.concurrency - running
+            if free > 0 && (free >= refillAt || running == 0) && !engine.isPaused(queue.name) {
                 do {
                     let now = Date().timeIntervalSince1970
                     let claimed = try await engine.committer.write { [queue, engine] db in
@@ -60,63 +67,58 @@ final class QueueWorker: Sendable {
         logger[metadataKey: "job_id"] = "\(job.id)"
         logger[metadataKey: "job_type"] = "\(job.type)"
         if let tenant = job.tenant { logger[metadataKey: "tenant"] = "\(tenant)" }
-        let context = JobContext(jobID: job.id, tenant: job.tenant, attempt: job.attempt, logger: logger)
-        let payload = Data(job.payload.utf8)
-        let handler = Task<Void, any Error> {
-            guard let type else { throw PermanentJobError("no handler is registered for job type \(job.type)") }
-            try await type.run(payload, context)
+        // The entry is in place before the task can finish and remove it.
+        state.withLock { state in
+            state.running[job.id] = Running(job: job, task: makeTask(job, type, logger), deadline: .now + job.timeout)
         }
-        state.withLock { $0.running[job.id] = Running(handler: handler) }
         engine.observer.started(queue: queue.name, type: job.type)
-        Task { await self.supervise(job, type: type, handler: handler, logger: logger) }
     }
 
-    /// Waits for the handler, cancelling it at its timeout, and records what happened. The job is
-    /// only released once its handler has really returned, so one job never runs twice at once.
-    private func supervise(_ job: JobSQL.Claimed, type: JobRegistry.JobType?, handler: Task<Void, any Error>, logger: Logger) async {
+    private func makeTask(_ job: JobSQL.Claimed, _ type: JobRegistry.JobType?, _ logger: Logger) -> Task<Void, Never> {
+        Task { await self.execute(job, type: type, logger: logger) }
+    }
+
+    /// Runs the handler and records what happened. The job is released only once its handler has
+    /// really returned (a timed-out handler is cancelled, then awaited), so one job never runs twice at once.
+    private func execute(_ job: JobSQL.Claimed, type: JobRegistry.JobType?, logger: Logger) async {
         let started = ContinuousClock.now
-        let timedOut = Mutex(false)
-        let timer = Task {
-            try await Task.sleep(for: job.timeout)
-            timedOut.withLock { $0 = true }
-            handler.cancel()
+        let context = JobContext(jobID: job.id, tenant: job.tenant, attempt: job.attempt, logger: logger)
+        var failure: (any Error)?
+        do {
+            guard let type else { throw PermanentJobError("no handler is registered for job type \(job.type)") }
+            try await type.run(Data(job.payload.utf8), context)
+        } catch {
+            failure = error
         }
-        let result = await handler.result
-        timer.cancel()
         let duration = ContinuousClock.now - started
         let now = Date().timeIntervalSince1970
-        let (cancelRequested, stopping) = state.withLock { ($0.cancelRequested.contains(job.id), $0.stopping) }
+        let (cancelRequested, timedOut, stopping) = state.withLock {
+            ($0.cancelRequested.contains(job.id), $0.timedOut.contains(job.id), $0.stopping)
+        }
         let outcome: JobSQL.Outcome
         let kind: JobOutcome
-        switch result {
-        case .success:
-            outcome = .succeeded
-            kind = .succeeded
-        case .failure(let error):
+        if let error = failure {
             if cancelRequested {
-                outcome = .cancelled
-                kind = .cancelled
-            } else if stopping && error is CancellationError && !timedOut.withLock({ $0 }) {
-                outcome = .released
-                kind = .released
+                (outcome, kind) = (.cancelled, .cancelled)
+            } else if stopping && error is CancellationError && !timedOut {
+                (outcome, kind) = (.released, .released)
             } else {
-                let message = timedOut.withLock({ $0 }) ? "timed out after \(job.timeout)" : String(describing: error)
-                let permanent = error is PermanentJobError
-                if permanent || job.attempt >= job.maxAttempts {
-                    outcome = .failed(error: message, retryAt: nil)
-                    kind = .discarded
+                let message = timedOut ? "timed out after \(job.timeout)" : String(describing: error)
+                if error is PermanentJobError || job.attempt >= job.maxAttempts {
+                    (outcome, kind) = (.failed(error: message, retryAt: nil), .discarded)
                     logger.error("job discarded", metadata: ["attempt": "\(job.attempt)", "error": "\(message)"])
                 } else {
                     var random = SystemRandomNumberGenerator()
                     let backoff = (type?.backoff ?? Backoff()).delay(afterAttempt: job.attempt, using: &random)
-                    outcome = .failed(error: message, retryAt: now + backoff.seconds)
-                    kind = .failed
+                    (outcome, kind) = (.failed(error: message, retryAt: now + backoff.seconds), .failed)
                     logger.warning("job failed; will retry", metadata: ["attempt": "\(job.attempt)", "error": "\(message)"])
                 }
             }
+        } else {
+            (outcome, kind) = (.succeeded, .succeeded)
         }
         engine.committer.writeLater({ [engine] db in
-            try JobSQL.finish(db, id: job.id, owner: engine.owner, outcome: outcome, now: now)
+            try JobSQL.finish(db, id: job.id, owner: engine.owner, outcome: outcome, now: now, queue: job.queue, tenant: job.tenant)
         }, onError: { [engine] error in
             engine.logger.error("recording a job outcome failed", metadata: ["job_id": "\(job.id)", "error": "\(error)"])
         })
@@ -125,20 +127,32 @@ final class QueueWorker: Sendable {
         state.withLock { state in
             state.running[job.id] = nil
             state.cancelRequested.remove(job.id)
+            state.timedOut.remove(job.id)
         }
         wakeup.signal()
     }
 
-    /// Asks running jobs to stop because someone cancelled them.
-    func cancel(_ ids: [Int64]) {
-        let handlers = state.withLock { state in
-            ids.compactMap { id -> Task<Void, any Error>? in
-                guard let running = state.running[id] else { return nil }
-                state.cancelRequested.insert(id)
-                return running.handler
+    /// Cancels the handlers of jobs past their attempt timeout (called every few milliseconds).
+    func enforceTimeouts(now: ContinuousClock.Instant) {
+        let late = state.withLock { state in
+            state.running.values.filter { $0.deadline <= now && !state.timedOut.contains($0.job.id) }.map { running in
+                state.timedOut.insert(running.job.id)
+                return running.task
             }
         }
-        for handler in handlers { handler.cancel() }
+        for task in late { task.cancel() }
+    }
+
+    /// Asks running jobs to stop because someone cancelled them.
+    func cancel(_ ids: [Int64]) {
+        let tasks = state.withLock { state in
+            ids.compactMap { id -> Task<Void, Never>? in
+                guard let running = state.running[id] else { return nil }
+                state.cancelRequested.insert(id)
+                return running.task
+            }
+        }
+        for task in tasks { task.cancel() }
     }
 
     /// Stops claiming; running jobs carry on until `drain` gives up on them.
@@ -148,18 +162,17 @@ final class QueueWorker: Sendable {
     }
 
     /// Waits up to `grace` for running jobs, then cancels the rest and waits a little more.
-    /// Returns the ids still running after that (their handlers ignore cancellation).
-    func drain(grace: Duration) async -> [Int64] {
+    /// Returns the jobs still running after that (their handlers ignore cancellation).
+    func drain(grace: Duration) async -> [JobSQL.Claimed] {
         let deadline = ContinuousClock.now + grace
         while runningCount > 0 && ContinuousClock.now < deadline {
             try? await Task.sleep(for: .milliseconds(20))
         }
-        let handlers = state.withLock { Array($0.running.values.map(\.handler)) }
-        for handler in handlers { handler.cancel() }
+        for task in state.withLock({ Array($0.running.values.map(\.task)) }) { task.cancel() }
         let second = ContinuousClock.now + .seconds(2)
         while runningCount > 0 && ContinuousClock.now < second {
             try? await Task.sleep(for: .milliseconds(20))
         }
-        return runningIDs
+        return state.withLock { Array($0.running.values.map(\.job)) }
     }
 }

@@ -11,6 +11,10 @@ public enum TestProbe {
         public static let jobType = "test.probe"
         public var tag: String
         public var sleepMs: Int?
+        enum CodingKeys: String, CodingKey {
+            case tag
+            case sleepMs = "sleep_ms"
+        }
     }
 
     public struct EventProbe: JobPayload {
@@ -18,6 +22,10 @@ public enum TestProbe {
         public var topic: String
         public var eventId: Int64
         public var payload: String
+        enum CodingKeys: String, CodingKey {
+            case topic, payload
+            case eventId = "event_id"
+        }
     }
 
     final class Log: Sendable {

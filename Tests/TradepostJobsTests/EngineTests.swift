@@ -17,17 +17,25 @@ struct EngineTests {
     }
 
     @Test func higherPriorityRunsFirstAndDelaysAreHonoured() async throws {
-        try await withEngine(configure: { registry, _ in registry.queue("single", concurrency: 1) }) { h in
-            _ = try await h.engine.service.setPaused(queue: "test", true)
+        struct Ordered: JobPayload {
+            static let jobType = "test.ordered"
+            var n: Int
+        }
+        try await withEngine(configure: { registry, recorder in
+            registry.queue("single", concurrency: 1)
+            registry.register(Ordered.self, queue: "single") { job, _ in recorder.record("ordered \(job.n)") }
+        }) { h in
+            _ = try await h.engine.service.setPaused(queue: "single", true)
             try await Task.sleep(for: .milliseconds(50))
-            try await h.engine.enqueue(Echo(n: 1), priority: 0)
-            try await h.engine.enqueue(Echo(n: 2), priority: 10)
-            let delayed = try await h.engine.enqueue(Echo(n: 3), delay: .milliseconds(700))
-            _ = try await h.engine.service.setPaused(queue: "test", false)
-            #expect(try await h.eventually { h.recorder.entries.count == 2 })
-            #expect(h.recorder.entries.first == "echo 2 tenant=-", "the higher priority job ran first: \(h.recorder.entries)")
-            #expect(try await h.job(delayed).state == .pending)
+            try await h.engine.enqueue(Ordered(n: 1), priority: 0)
+            try await h.engine.enqueue(Ordered(n: 2), priority: 10)
+            try await h.engine.enqueue(Ordered(n: 3), priority: 5)
+            let delayed = try await h.engine.enqueue(Ordered(n: 4), delay: .milliseconds(700), priority: 100)
+            _ = try await h.engine.service.setPaused(queue: "single", false)
             #expect(try await h.eventually { h.recorder.entries.count == 3 })
+            #expect(h.recorder.entries == ["ordered 2", "ordered 3", "ordered 1"], "highest priority first")
+            #expect(try await h.job(delayed).state == .pending, "a delayed job waits even with the highest priority")
+            #expect(try await h.eventually { h.recorder.entries.count == 4 })
         }
     }
 
@@ -166,5 +174,26 @@ struct EngineTests {
         #expect(row?["state"] == "pending")
         #expect(row?["attempts"] == 0)
         #expect((row?["lease_owner"] as String?) == nil)
+    }
+}
+
+@Suite("Pruning")
+struct PruneTests {
+    @Test func finishedJobsArePrunedButTheirCountsAndTheNewestIdStay() async throws {
+        var options = testOptions()
+        options.retention = .milliseconds(1)
+        try await withEngine(options: options) { h in
+            var ids: [Int64] = []
+            for n in 0..<5 { ids.append(try await h.engine.enqueue(Echo(n: n))) }
+            #expect(try await h.eventually { h.recorder.entries.count == 5 })
+            let pending = try await h.engine.enqueue(Echo(n: 99), delay: .seconds(3600))
+            try await Task.sleep(for: .milliseconds(50))
+            let pruned = try await h.engine.core.committer.write { db in try JobSQL.prune(db, finishedBefore: Date().timeIntervalSince1970) }
+            #expect(pruned == 5)
+            await #expect(throws: AppError.self) { try await h.job(ids[0]) }
+            #expect(try await h.job(pending).state == .pending)
+            let stats = try await h.engine.service.stats(.all).first { $0.queue == "test" }
+            #expect(stats?.succeeded == 5, "counts survive pruning")
+        }
     }
 }

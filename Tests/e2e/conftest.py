@@ -76,6 +76,8 @@ class Server:
                     return self
             except requests.RequestException:  # not listening yet, or busy
                 time.sleep(0.02)
+        self.proc.kill()  # never leave a stuck server behind
+        self.proc.wait()
         raise AssertionError(f"server did not start:\n{self.output()}")
 
     def output(self):
@@ -98,6 +100,7 @@ class Server:
                 self.proc.wait(timeout=timeout)
             except subprocess.TimeoutExpired:
                 self.proc.kill()
+                self.proc.wait()
                 raise
         self.log.close()
         return self.proc.returncode
