@@ -1,40 +1,31 @@
 import Foundation
 import GRDB
-import Synchronization
 
 /// The single writer of `jobs.sqlite`. Every write (enqueue, claim, completion) is queued here and a
 /// dedicated thread commits whatever has queued up in one transaction, so N concurrent writers
 /// share one commit (group commit). A failing piece of work does not take the others down.
-/// Commits do not wait for the disk: the `WALSyncer` fsyncs the WAL on its own thread and callers
-/// of `write` are resumed only once their commit is on disk.
+/// Commits do not wait for the disk: the `WALSyncer` fsyncs the WAL behind them, and callers of
+/// `write` are resumed only once their commit is on disk.
 final class GroupCommitter: Sendable {
     typealias Work = @Sendable (Database) throws -> Void
 
-    private struct Item {
+    struct Item: Sendable {
         let work: Work
         let done: @Sendable ((any Error)?) -> Void
     }
 
-    private struct State {
-        var items: [Item] = []
-        var stopped = false
-    }
-
     private let pool: DatabasePool
     private let syncer: WALSyncer
-    private let maxBatch: Int
-    private let state = Mutex(State())
-    private let condition = NSCondition()
-    private let finished = DispatchSemaphore(value: 0)
+    private let thread: BatchThread<Item>
 
     init(pool: DatabasePool, path: String, maxBatch: Int = 2000) {
         self.pool = pool
-        syncer = WALSyncer(databasePath: path)
-        self.maxBatch = maxBatch
-        let thread = Thread { [self] in loop() }
-        thread.name = "jobs-committer"
-        thread.qualityOfService = .userInitiated
-        thread.start()
+        let syncer = WALSyncer(databasePath: path)
+        self.syncer = syncer
+        // `commit` needs the thread's queue state, so the thread is made with a forward reference.
+        let box = Box<GroupCommitter>()
+        thread = BatchThread(name: "jobs-committer", maxBatch: maxBatch) { batch in box.value?.commit(batch) }
+        box.value = self
     }
 
     /// Runs `work` in the next batch and returns its result once the batch is durably committed.
@@ -54,53 +45,13 @@ final class GroupCommitter: Sendable {
     }
 
     private func submit(_ work: @escaping Work, done: @escaping @Sendable ((any Error)?) -> Void) {
-        let accepted = state.withLock { state -> Bool in
-            guard !state.stopped else { return false }
-            state.items.append(Item(work: work, done: done))
-            return true
-        }
-        guard accepted else { return done(CommitterStopped()) }
-        condition.lock()
-        condition.signal()
-        condition.unlock()
+        if !thread.submit(Item(work: work, done: done)) { done(CommitterStopped()) }
     }
 
-    /// Commits what is queued, then stops the thread. Later writes fail.
+    /// Commits what is queued, waits for it to be on disk, then stops. Later writes fail.
     func stop() {
-        state.withLock { $0.stopped = true }
-        condition.lock()
-        condition.signal()
-        condition.unlock()
-        finished.wait()
+        thread.stop()
         syncer.stop()
-    }
-
-    private let lingerSeconds = Double(ProcessInfo.processInfo.environment["TP_LINGER_US"] ?? "300")! / 1e6
-    private func loop() {
-        while true {
-            condition.lock()
-            var batch: [Item] = []
-            var stop = false
-            while true {
-                (batch, stop) = take()
-                if !batch.isEmpty || stop { break }
-                condition.wait()
-            }
-            condition.unlock()
-            if !batch.isEmpty { commit(batch) }
-            if stop && batch.isEmpty {
-                finished.signal()
-                return
-            }
-        }
-    }
-
-    private func take(limit: Int? = nil) -> ([Item], Bool) {
-        state.withLock { state in
-            let take = Array(state.items.prefix(limit ?? maxBatch))
-            state.items.removeFirst(take.count)
-            return (take, state.stopped && state.items.isEmpty)
-        }
     }
 
     /// Commits the batch in one transaction. Optimistically without savepoints; if a piece fails,
@@ -108,7 +59,7 @@ final class GroupCommitter: Sendable {
     private func commit(_ batch: [Item]) {
         do {
             try run(batch, isolated: false)
-            acknowledge { for item in batch { item.done(nil) } }
+            acknowledge(batch.count) { for item in batch { item.done(nil) } }
             return
         } catch is PieceFailed {
             // fall through to the isolated run
@@ -123,13 +74,14 @@ final class GroupCommitter: Sendable {
             errors = batch.map { _ in error }
         }
         let results = errors
-        acknowledge { for (index, item) in batch.enumerated() { item.done(results[index]) } }
+        acknowledge(batch.count) { for (index, item) in batch.enumerated() { item.done(results[index]) } }
     }
 
-    /// Acknowledges once the commit is on disk: syncing here when nothing else waits (no hop),
-    /// or leaving it to the syncer so the next batch can be committed meanwhile.
-    private func acknowledge(_ done: @escaping @Sendable () -> Void) {
-        if state.withLock({ $0.items.isEmpty }) {
+    /// Acknowledges once the commit is on disk. A lone writer (a batch of one, nothing queued)
+    /// syncs here and saves a thread hop; with several writers the syncer takes it, so the next
+    /// batch is committed while this one is being synced.
+    private func acknowledge(_ size: Int, _ done: @escaping @Sendable () -> Void) {
+        if size == 1 && thread.isIdle {
             syncer.sync()
             done()
         } else {
@@ -169,7 +121,7 @@ struct CommitterStopped: Error, CustomStringConvertible {
     var description: String { "the jobs database is shutting down" }
 }
 
-/// Carries a value out of a closure that runs on the committer thread and is read after it finished.
+/// Carries a value out of a closure that runs on another thread and is read after it finished.
 final class Box<T>: @unchecked Sendable {
     var value: T?
 }

@@ -53,10 +53,13 @@ enum JobSQL {
     }
 
     /// Takes up to `limit` due jobs of `queue`, highest priority first, leasing them to `owner`.
+    /// A paused queue gives out nothing, even if this process has not heard of the pause yet
+    /// (another process, the CLI, may have just paused it).
     static func claim(_ db: Database, queue: String, limit: Int, owner: String, now: Double, lease: Double) throws -> [Claimed] {
         let rows = try Row.fetchAll(db, sql: """
             SELECT id, type, tenant_id, payload, attempts, max_attempts, timeout_ms FROM jobs
             WHERE state = 'pending' AND queue = ? AND run_at <= ?
+              AND NOT EXISTS (SELECT 1 FROM queue_settings s WHERE s.queue = jobs.queue AND s.paused = 1)
             ORDER BY priority DESC, run_at, id LIMIT ?
             """, arguments: [queue, now, limit])
         guard !rows.isEmpty else { return [] }

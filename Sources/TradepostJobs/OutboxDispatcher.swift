@@ -94,17 +94,11 @@ final class OutboxDispatcher: Sendable {
     /// At start: any tenant whose outbox still holds events (left by a crash) is dirty.
     private func scanAllTenants() async {
         do {
-            var page = PageRequest(limit: PageRequest.maxLimit)
-            while true {
-                let result = try await store.tenants.tenants(page, status: nil)
-                for tenant in result.items {
-                    let pending = try? await store.tenantDatabases.read(tenant.id) { db in
-                        try Bool.fetchOne(db, sql: "SELECT 1 FROM outbox LIMIT 1") ?? false
-                    }
-                    if pending == true { notify(tenant.id) }
+            for tenant in try await allPages({ try await store.tenants.tenants($0, status: nil) }) {
+                let pending = try? await store.tenantDatabases.read(tenant.id) { db in
+                    try Bool.fetchOne(db, sql: "SELECT 1 FROM outbox LIMIT 1") ?? false
                 }
-                guard let next = result.nextCursor, let after = Cursor.decode(next) else { break }
-                page.after = after
+                if pending == true { notify(tenant.id) }
             }
         } catch {
             core.logger.error("scanning outboxes at start failed", metadata: ["error": "\(error)"])

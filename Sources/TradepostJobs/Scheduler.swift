@@ -113,13 +113,6 @@ final class Scheduler: Sendable {
     }
 
     private func activeTenants() async throws -> [Tenant] {
-        var all: [Tenant] = []
-        var page = PageRequest(limit: PageRequest.maxLimit)
-        while true {
-            let result = try await store.tenants.tenants(page, status: .active)
-            all += result.items
-            guard let next = result.nextCursor, let after = Cursor.decode(next) else { return all }
-            page.after = after
-        }
+        try await allPages { try await store.tenants.tenants($0, status: .active) }
     }
 }

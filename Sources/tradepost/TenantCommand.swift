@@ -76,7 +76,7 @@ struct TenantCommand: AsyncParsableCommand {
         func run() async throws {
             try await runCommand {
                 let all = try await global.withStore { store in
-                    try await collectPages { try await store.tenants.tenants($0, status: status) }
+                    try await allPages { try await store.tenants.tenants($0, status: status) }
                 }
                 if global.json { return try Output.json(all) }
                 Output.table(["SLUG", "NAME", "STATUS", "PLAN", "ID", "CREATED"],
@@ -132,14 +132,3 @@ func resolveTenant(_ store: Store, _ ref: String) async throws -> Tenant {
     }
 }
 
-/// Every item of a paged list, page after page.
-func collectPages<T>(_ fetch: (PageRequest) async throws -> Page<T>) async throws -> [T] {
-    var all: [T] = []
-    var page = PageRequest(limit: PageRequest.maxLimit)
-    while true {
-        let result = try await fetch(page)
-        all += result.items
-        guard let next = result.nextCursor, let after = Cursor.decode(next) else { return all }
-        page.after = after
-    }
-}

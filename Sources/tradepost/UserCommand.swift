@@ -86,7 +86,7 @@ struct UserCommand: AsyncParsableCommand {
                 }
                 let users = try await global.withStore { store in
                     let tenant = try await resolveTenant(store, target.tenant!)
-                    return try await collectPages { try await store.users.users(tenant.id, $0, filter: UserFilter()) }
+                    return try await allPages { try await store.users.users(tenant.id, $0, filter: UserFilter()) }
                 }
                 if global.json { return try Output.json(users) }
                 Output.table(["EMAIL", "NAME", "ROLE", "KIND", "DISABLED", "ID", "LAST LOGIN"],

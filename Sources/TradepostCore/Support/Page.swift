@@ -77,3 +77,15 @@ public enum Cursor {
         return String(text.dropFirst(3))
     }
 }
+
+/// Every item of a paged list, fetched page after page (for jobs and commands that walk a whole list).
+public func allPages<T>(_ fetch: (PageRequest) async throws -> Page<T>) async throws -> [T] {
+    var all: [T] = []
+    var page = PageRequest(limit: PageRequest.maxLimit)
+    while true {
+        let result = try await fetch(page)
+        all += result.items
+        guard let next = result.nextCursor, let after = Cursor.decode(next) else { return all }
+        page.after = after
+    }
+}

@@ -1,6 +1,7 @@
 import { api, query } from '../api.js';
 import { h, mount, openDialog, toast } from '../dom.js';
 import { t } from '../i18n.js';
+import { pager } from '../pager.js';
 import { navigate } from '../router.js';
 import { session } from '../session.js';
 import { businessForm, TYPES } from './business-form.js';
@@ -11,15 +12,9 @@ export async function render(main) {
   const search = h('input', { type: 'search', placeholder: t('businesses.search'), 'aria-label': t('businesses.search') });
   const type = h('select', { 'aria-label': t('field.type') },
     h('option', { value: '' }, t('businesses.allTypes')), TYPES.map((x) => h('option', { value: x }, t(`type.${x}`))));
-  let cursor = null;
-  let rows = [];
+  const { load } = pager((cursor) => api.get(`/businesses${query({ q: search.value.trim(), type: type.value, cursor, limit: 48 })}`), draw, more);
 
-  async function load(reset) {
-    if (reset) { cursor = null; rows = []; }
-    const page = await api.get(`/businesses${query({ q: search.value.trim(), type: type.value, cursor, limit: 48 })}`);
-    rows = rows.concat(page.items);
-    cursor = page.next_cursor;
-    more.hidden = !cursor;
+  function draw(rows) {
     if (!rows.length) return mount(list, h('p', { class: 'empty' }, t('businesses.none')));
     mount(list, rows.map((b) => h('a', { class: 'card business-card', href: `/businesses/${b.id}` },
       h('span', { class: `badge type-${b.type}` }, t(`type.${b.type}`)),
@@ -30,7 +25,6 @@ export async function render(main) {
   let timer;
   search.addEventListener('input', () => { clearTimeout(timer); timer = setTimeout(() => load(true), 250); });
   type.addEventListener('change', () => load(true));
-  more.addEventListener('click', () => load(false));
 
   const add = () => openDialog(t('businesses.add'), (close) => businessForm(null, async (created) => {
     toast(t('businesses.added', { name: created.name }), 'success');

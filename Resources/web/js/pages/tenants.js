@@ -1,6 +1,7 @@
 import { api, query } from '../api.js';
 import { busyButton, clearErrors, field, formValues, h, mount, openDialog, showErrors, toast } from '../dom.js';
 import { formatDate, t } from '../i18n.js';
+import { pager } from '../pager.js';
 import { session } from '../session.js';
 
 export async function render(main) {
@@ -10,19 +11,10 @@ export async function render(main) {
     h('option', { value: '' }, t('tenants.allStatuses')),
     ['active', 'suspended'].map((s) => h('option', { value: s }, t(`status.${s}`))));
   const canManage = session.can('tenants.manage');
-  let cursor = null;
-  let rows = [];
+  const tenants = pager((cursor) => api.get(`/admin/tenants${query({ status: status.value, cursor, limit: 50 })}`), draw, more);
+  const load = tenants.load;
 
-  async function load(reset) {
-    if (reset) { cursor = null; rows = []; }
-    const page = await api.get(`/admin/tenants${query({ status: status.value, cursor, limit: 50 })}`);
-    rows = rows.concat(page.items);
-    cursor = page.next_cursor;
-    more.hidden = !cursor;
-    draw();
-  }
-
-  function draw() {
+  function draw(rows) {
     if (!rows.length) return mount(list, h('p', { class: 'empty' }, t('tenants.none')));
     mount(list, h('table', {},
       h('thead', {}, h('tr', {}, [t('field.name'), t('tenants.slug'), t('field.status'), t('tenants.plan'), t('tenants.created'), ''].map((c) => h('th', { scope: 'col' }, c)))),
@@ -40,14 +32,12 @@ export async function render(main) {
     return busyButton({ class: suspend ? 'danger small' : 'small' }, suspend ? t('tenants.suspend') : t('tenants.resume'), async () => {
       if (suspend && !confirm(t('tenants.suspendConfirm', { name: tenant.name }))) return;
       const updated = await api.post(`/admin/tenants/${tenant.id}/${suspend ? 'suspend' : 'resume'}`);
-      rows = rows.map((r) => (r.id === updated.id ? updated : r));
+      tenants.update((r) => (r.id === updated.id ? updated : r));
       toast(t(suspend ? 'tenants.suspended' : 'tenants.resumed', { name: updated.name }), 'success');
-      draw();
     });
   }
 
   status.addEventListener('change', () => load(true));
-  more.addEventListener('click', () => load(false));
 
   mount(main,
     h('div', { class: 'page-head' },

@@ -1,6 +1,7 @@
 import { api, query } from '../api.js';
 import { clearErrors, field, formValues, h, mount, openDialog, showErrors, toast } from '../dom.js';
 import { formatDateTime, t } from '../i18n.js';
+import { pager } from '../pager.js';
 import { session } from '../session.js';
 
 const ROLES = ['member', 'admin', 'owner'];
@@ -13,19 +14,10 @@ export async function render(main) {
   const search = h('input', { type: 'search', name: 'q', placeholder: t('users.search'), 'aria-label': t('users.search') });
   const role = h('select', { name: 'role', 'aria-label': t('field.role') },
     h('option', { value: '' }, t('users.allRoles')), ROLES.map((r) => h('option', { value: r }, t(`role.${r}`))));
-  let cursor = null;
-  let rows = [];
+  const users = pager((cursor) => api.get(`/users${query({ q: search.value.trim(), role: role.value, cursor, limit: 50 })}`), draw, more);
+  const load = users.load;
 
-  async function load(reset) {
-    if (reset) { cursor = null; rows = []; }
-    const page = await api.get(`/users${query({ q: search.value.trim(), role: role.value, cursor, limit: 50 })}`);
-    rows = rows.concat(page.items);
-    cursor = page.next_cursor;
-    more.hidden = !cursor;
-    draw();
-  }
-
-  function draw() {
+  function draw(rows) {
     if (!rows.length) return mount(list, h('p', { class: 'empty' }, t('users.none')));
     mount(list, h('table', {},
       h('thead', {}, h('tr', {}, [t('field.name'), t('field.email'), t('field.role'), t('field.kind'), t('users.lastLogin'), ''].map((c) => h('th', { scope: 'col' }, c)))),
@@ -43,7 +35,6 @@ export async function render(main) {
   let timer;
   search.addEventListener('input', () => { clearTimeout(timer); timer = setTimeout(() => load(true), 250); });
   role.addEventListener('change', () => load(true));
-  more.addEventListener('click', () => load(false));
 
   mount(main,
     h('div', { class: 'page-head' },

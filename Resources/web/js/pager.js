@@ -1,0 +1,25 @@
+// A list loaded a page at a time behind a "Show more" button.
+
+/** `fetchPage(cursor)` returns {items, next_cursor}; `draw(rows)` renders all rows loaded so far.
+ *  `load(true)` starts over (new filters), `load(false)` appends the next page. */
+export function pager(fetchPage, draw, more) {
+  let cursor = null;
+  let rows = [];
+  async function load(reset) {
+    if (reset) { cursor = null; rows = []; }
+    const page = await fetchPage(cursor);
+    rows = rows.concat(page.items);
+    cursor = page.next_cursor;
+    more.hidden = !cursor;
+    draw(rows);
+  }
+  more.addEventListener('click', () => load(false));
+  return {
+    load,
+    /** Replaces loaded rows in place (after an action on one of them) and redraws. */
+    update(change) {
+      rows = rows.map(change);
+      draw(rows);
+    },
+  };
+}
