@@ -179,10 +179,17 @@ public final class SQLiteJobService: JobService {
         let job = try core.newJob(
             type: manual.type, payload: manual.payload, tenant: manual.tenant, runAt: Date().timeIntervalSince1970 + manual.delay,
             priority: manual.priority, uniqueKey: manual.uniqueKey)
-        let id = try await core.insert([job])[0].id
+        // Read back in the enqueue's own transaction: the answer is the state it committed (or the
+        // unique job it matched), not whatever a worker made of it a moment later.
+        let now = Date().timeIntervalSince1970
+        let (record, created) = try await core.committer.write { db in
+            let result = try JobSQL.insert(db, job, now: now)
+            return (try Self.fetch(db, .all, result.id)!, result.created)
+        }
+        if created { core.observer.enqueued(queue: job.queue, type: job.type, count: 1) }
         wakeQueue(job.queue)
         core.observer.changed(tenant: manual.tenant)
-        return try await self.job(.all, id: id)
+        return record
     }
 
     // MARK: - Helpers
