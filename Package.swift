@@ -59,11 +59,22 @@ let package = Package(
             swiftSettings: strict
         ),
         .target(
+            name: "TradepostSearch",
+            dependencies: [
+                "TradepostCore",
+                "TradepostStore",
+                "TradepostJobs",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
+            swiftSettings: strict
+        ),
+        .target(
             name: "TradepostHTTP",
             dependencies: [
                 "TradepostCore",
                 "TradepostStore",
                 "TradepostJobs",
+                "TradepostSearch",
                 .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -124,6 +135,10 @@ let package = Package(
             name: "TradepostJobsTests",
             dependencies: ["TradepostCore", "TradepostStore", "TradepostJobs", .product(name: "GRDB", package: "GRDB.swift"),
                            .product(name: "Logging", package: "swift-log"), .product(name: "Hummingbird", package: "hummingbird")]
+        ),
+        .testTarget(
+            name: "TradepostSearchTests",
+            dependencies: ["TradepostCore", "TradepostStore", "TradepostSearch", .product(name: "GRDB", package: "GRDB.swift")]
         ),
         .testTarget(
             name: "TradepostHTTPTests",

@@ -39,6 +39,8 @@ public final class Store: Sendable {
     public let businesses: SQLiteBusinessService
     public let admins: SQLitePlatformAdminService
     public let auth: SQLiteAuthService
+    public let categories: SQLiteCategoryService
+    public let products: SQLiteProductService
 
     /// Opens (creating if needed) and migrates the control database; tenant files open lazily.
     public init(_ options: Options) async throws {
@@ -56,6 +58,8 @@ public final class Store: Sendable {
             control: control, tenants: tenantDatabases, hasher: options.hasher, stats: stats,
             revokeCredentials: { tenant, user in try await auth.revokeAll(userID: user, tenantID: tenant, except: nil) })
         businesses = SQLiteBusinessService(tenants: tenantDatabases, stats: stats)
+        categories = SQLiteCategoryService(tenants: tenantDatabases, stats: stats)
+        products = SQLiteProductService(tenants: tenantDatabases, stats: stats)
         admins = SQLitePlatformAdminService(
             control: control, hasher: options.hasher, stats: stats,
             revokeCredentials: { admin in try await auth.revokeAll(userID: admin, tenantID: nil, except: nil) })

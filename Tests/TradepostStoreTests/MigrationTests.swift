@@ -11,7 +11,9 @@ struct MigrationTests {
     static let shipped: [String: [Int: String]] = [
         "control": [1: "93292361f8c5b15c524e51616cdc521a210bf8d365df3284a4d652da30c5c2de"],
         "tenant": [1: "ada7398121e66b681a889e2ea41002321ef1bd4fea1fa763e92231cf3f39d94d",
-                   2: "5b4248d8a36b8dd9d3de4518c86e0da64eaf71dcd6cd9de313c44e255296fa08"],
+                   2: "5b4248d8a36b8dd9d3de4518c86e0da64eaf71dcd6cd9de313c44e255296fa08",
+                   3: "2555238d61d82b5a01370818f4bccadb1ca6f515cf37d1768c0b09da8238f283",
+                   4: "0b48689bbd57d0e0656be81d446c33c8123597354c04775dcb50bbd363f3c232"],
     ]
 
     @Test(arguments: [ControlMigrations.migrator, TenantMigrations.migrator])

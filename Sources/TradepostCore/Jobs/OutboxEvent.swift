@@ -38,6 +38,26 @@ public enum Topic {
     public static let businessUpdated = "business.updated"
     public static let businessMemberSet = "business.member_set"
     public static let businessMemberRemoved = "business.member_removed"
+    /// A product was created, changed or deleted: `ProductEvent`.
+    public static let productChanged = "product.changed"
+    /// A category was created, renamed, moved or merged: `CategoryEvent`.
+    public static let categoryChanged = "category.changed"
+}
+
+/// Payload of `product.changed`.
+public struct ProductEvent: Codable, Sendable, Equatable {
+    public var productId: String
+    public var deleted: Bool
+    public init(productId: String, deleted: Bool) {
+        self.productId = productId
+        self.deleted = deleted
+    }
+}
+
+/// Payload of `category.changed`.
+public struct CategoryEvent: Codable, Sendable, Equatable {
+    public var categoryId: String
+    public init(categoryId: String) { self.categoryId = categoryId }
 }
 
 /// Payload of `user.*` events.

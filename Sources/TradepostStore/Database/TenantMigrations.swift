@@ -68,5 +68,102 @@ public enum TenantMigrations {
                 created_at REAL NOT NULL
             );
             """),
+        Migration(3, "catalog", """
+            -- The category tree; sibling names are unique regardless of case.
+            CREATE TABLE categories (
+                id TEXT PRIMARY KEY,
+                parent_id TEXT REFERENCES categories(id),
+                name TEXT NOT NULL,
+                created_at TEXT NOT NULL
+            );
+            CREATE UNIQUE INDEX categories_sibling_names ON categories (coalesce(parent_id, ''), name COLLATE NOCASE);
+            CREATE INDEX categories_by_parent ON categories (parent_id);
+
+            -- Money is integer minor units beside its currency. Tiers and attributes are JSON.
+            CREATE TABLE products (
+                id TEXT PRIMARY KEY,
+                business_id TEXT NOT NULL REFERENCES businesses(id),
+                sku TEXT NOT NULL,
+                name TEXT NOT NULL,
+                brand TEXT,
+                manufacturer TEXT,
+                category_id TEXT REFERENCES categories(id),
+                description TEXT,
+                attributes TEXT NOT NULL DEFAULT '{}',
+                unit TEXT NOT NULL,
+                pack_size INTEGER NOT NULL,
+                min_order_quantity INTEGER NOT NULL,
+                order_multiple INTEGER NOT NULL,
+                currency TEXT NOT NULL,
+                price_minor INTEGER NOT NULL CHECK (price_minor >= 0),
+                tiers TEXT NOT NULL DEFAULT '[]',
+                stock_quantity INTEGER NOT NULL DEFAULT 0,
+                availability TEXT NOT NULL CHECK (availability IN ('in_stock', 'out_of_stock', 'on_request')),
+                status TEXT NOT NULL CHECK (status IN ('draft', 'pending_review', 'published', 'rejected', 'archived')),
+                rejection_reason TEXT,
+                priority INTEGER NOT NULL DEFAULT 0,
+                created_at TEXT NOT NULL,
+                updated_at TEXT NOT NULL,
+                UNIQUE (business_id, sku)
+            );
+            CREATE INDEX products_by_category ON products (category_id);
+            CREATE INDEX products_by_status ON products (status, updated_at);
+
+            -- Every price change: who, when, old and new (minor units).
+            CREATE TABLE price_history (
+                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                product_id TEXT NOT NULL REFERENCES products(id) ON DELETE CASCADE,
+                at TEXT NOT NULL,
+                actor TEXT NOT NULL,
+                actor_label TEXT,
+                kind TEXT NOT NULL CHECK (kind IN ('base', 'tier')),
+                min_quantity INTEGER,
+                currency TEXT NOT NULL,
+                old_minor INTEGER,
+                new_minor INTEGER
+            );
+            CREATE INDEX price_history_by_product ON price_history (product_id, id);
+            """),
+        Migration(4, "search", """
+            -- The search index of published products. Text is analyzed in Swift (folded, stemmed) before it
+            -- gets here, so FTS5's plain ascii tokenizer only splits it. The docid orders documents by
+            -- priority (higher first), so reading a match in docid order is reading it best-first and a
+            -- LIMIT stops early instead of scoring every match.
+            CREATE TABLE search_docs (
+                docid INTEGER PRIMARY KEY,
+                product_id TEXT NOT NULL UNIQUE,
+                name TEXT NOT NULL,
+                codes TEXT NOT NULL,
+                extra TEXT NOT NULL,
+                body TEXT NOT NULL,
+                tags TEXT NOT NULL,
+                brand TEXT,
+                category_id TEXT,
+                business_id TEXT NOT NULL,
+                business_type TEXT NOT NULL,
+                city TEXT NOT NULL,
+                in_stock INTEGER NOT NULL,
+                currency TEXT NOT NULL,
+                price_minor INTEGER NOT NULL,
+                created_at TEXT NOT NULL
+            );
+            CREATE VIRTUAL TABLE product_fts USING fts5 (
+                name, codes, extra, body, tags,
+                content = 'search_docs', content_rowid = 'docid', tokenize = 'ascii', detail = 'column'
+            );
+            CREATE VIRTUAL TABLE product_vocab USING fts5vocab (product_fts, row);
+
+            -- Per-tenant synonyms (each row a group of equivalent words) and stop words.
+            CREATE TABLE search_synonyms (
+                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                words TEXT NOT NULL
+            );
+            CREATE TABLE search_stopwords (
+                word TEXT PRIMARY KEY
+            );
+
+            -- Businesses in the directory search.
+            CREATE VIRTUAL TABLE business_fts USING fts5 (business_id UNINDEXED, name, extra, tokenize = 'ascii', detail = 'column');
+            """),
     ])
 }

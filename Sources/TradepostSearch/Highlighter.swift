@@ -1,0 +1,58 @@
+/// Marks matched words in original text for display: `<mark>` around matches, everything else HTML-escaped.
+enum Highlighter {
+    static func mark(_ text: String, terms: Set<String>, prefix: String?) -> String {
+        render(text, tokens: Analyzer.tokens(text), terms: terms, prefix: prefix, from: 0, to: text.utf16.count)
+    }
+
+    /// About `words` words of `text` around the first match (the start when nothing matches).
+    static func snippet(_ text: String, terms: Set<String>, prefix: String?, words: Int = 24) -> String {
+        let tokens = Analyzer.tokens(text)
+        guard tokens.count > words else { return render(text, tokens: tokens, terms: terms, prefix: prefix, from: 0, to: text.utf16.count) }
+        let first = tokens.firstIndex { matches($0, terms, prefix) } ?? 0
+        let startIndex = max(0, min(first - words / 3, tokens.count - words))
+        let endIndex = min(tokens.count, startIndex + words)
+        let from = startIndex == 0 ? 0 : tokens[startIndex].start
+        let to = endIndex == tokens.count ? text.utf16.count : tokens[endIndex - 1].end
+        return (startIndex > 0 ? "…" : "") + render(text, tokens: tokens, terms: terms, prefix: prefix, from: from, to: to)
+            + (endIndex < tokens.count ? "…" : "")
+    }
+
+    static func matches(_ token: Analyzer.Token, _ terms: Set<String>, _ prefix: String?) -> Bool {
+        terms.contains(token.term) || (prefix.map { !$0.isEmpty && token.word.hasPrefix($0) } ?? false)
+    }
+
+    private static func render(_ text: String, tokens: [Analyzer.Token], terms: Set<String>, prefix: String?, from: Int, to: Int) -> String {
+        let utf16 = Array(text.utf16)
+        var out = ""
+        var position = from
+        func append(_ a: Int, _ b: Int) {
+            guard a < b else { return }
+            out += escape(String(decoding: utf16[a..<b], as: UTF16.self))
+        }
+        for token in tokens where token.start >= from && token.end <= to && matches(token, terms, prefix) {
+            append(position, token.start)
+            out += "<mark>"
+            append(token.start, token.end)
+            out += "</mark>"
+            position = token.end
+        }
+        append(position, to)
+        return out
+    }
+
+    static func escape(_ s: String) -> String {
+        var out = ""
+        out.reserveCapacity(s.utf8.count)
+        for c in s {
+            switch c {
+            case "&": out += "&amp;"
+            case "<": out += "&lt;"
+            case ">": out += "&gt;"
+            case "\"": out += "&quot;"
+            case "'": out += "&#39;"
+            default: out.append(c)
+            }
+        }
+        return out
+    }
+}

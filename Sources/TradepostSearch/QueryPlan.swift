@@ -1,0 +1,131 @@
+import TradepostCore
+
+/// What a query means for the index: its words, each with the terms that may stand for it (the
+/// word itself and its synonyms, completions of an unfinished last word, spellings one or two
+/// typos away), and the filters as tag terms.
+struct QueryPlan {
+    struct Alternative: Hashable {
+        var term: String
+        var typos: Int
+        /// A completion of an unfinished word rather than the word itself.
+        var prefix: Bool
+    }
+
+    struct Word {
+        var text: String
+        var term: String
+        var alternatives: [Alternative]
+    }
+
+    var words: [Word]
+    var tags: [String]
+
+    /// Fields from the most to the least important.
+    static let columns = ["name", "codes", "extra", "body"]
+
+    /// Typo budget by word length (letters): none below 5, one from 5, two from 9.
+    static func maxTypos(_ word: String) -> Int {
+        let n = word.unicodeScalars.count
+        return n >= 9 ? 2 : n >= 5 ? 1 : 0
+    }
+
+    init(_ request: SearchRequest, entry: TermCache.Entry) {
+        var tokens = Analyzer.tokens(request.query)
+        let nonStop = tokens.filter { !entry.stopWords.contains($0.term) }
+        if !nonStop.isEmpty { tokens = nonStop }
+        tokens = Array(tokens.prefix(10))
+        let endsWithWord = request.query.unicodeScalars.last.map { Analyzer.fold($0) != nil } ?? false
+        words = tokens.enumerated().map { index, token in
+            var alternatives = [Alternative(term: token.term, typos: 0, prefix: false)]
+            for synonym in entry.synonyms[token.term] ?? [] { alternatives.append(Alternative(term: synonym, typos: 0, prefix: false)) }
+            let last = index == tokens.count - 1
+            if last && request.prefix && endsWithWord {
+                var completions = entry.main.completions(token.word, limit: 24)
+                completions += entry.recent.completions(token.word, limit: 8)
+                for term in completions where term != token.term { alternatives.append(Alternative(term: term, typos: 0, prefix: true)) }
+            }
+            let budget = Self.maxTypos(token.word)
+            if budget > 0, !token.term.contains(where: \.isNumber) {
+                let similar = entry.main.similar(token.term, maxDistance: budget, limit: 12)
+                    + entry.recent.similar(token.term, maxDistance: budget, limit: 4)
+                for (term, distance) in similar where term.unicodeScalars.count >= 3 {
+                    alternatives.append(Alternative(term: term, typos: distance, prefix: false))
+                }
+            }
+            var seen = Set<String>()
+            alternatives = alternatives.filter { seen.insert($0.term).inserted }
+            return Word(text: token.word, term: token.term, alternatives: alternatives)
+        }
+        var tags: [String] = []
+        if let id = request.categoryID { tags.append(SearchDocument.Tag.category(id)) }
+        if let brand = request.brand { tags.append(SearchDocument.Tag.brand(brand)) }
+        if let id = request.businessID { tags.append(SearchDocument.Tag.business(id)) }
+        if let type = request.businessType { tags.append(SearchDocument.Tag.businessType(type.rawValue)) }
+        if let city = request.city { tags.append(SearchDocument.Tag.city(city)) }
+        if request.inStock { tags.append(SearchDocument.Tag.inStock) }
+        for (key, value) in request.attributes.sorted(by: { $0.key < $1.key }) { tags.append(SearchDocument.Tag.attribute(key, value)) }
+        self.tags = tags
+    }
+
+    /// A bucket of the ranking: the first `words` words, each by alternatives within `typos`,
+    /// completions only when `prefixes`, in the first `fields` columns.
+    struct Bucket: Hashable {
+        var words: Int
+        var typos: Int
+        var prefixes: Bool
+        var fields: Int
+    }
+
+    /// The FTS5 expression for a bucket, or nil when some word has no term left in it.
+    func expression(_ bucket: Bucket) -> String? {
+        var parts: [String] = []
+        let columns = "{" + Self.columns.prefix(bucket.fields).joined(separator: " ") + "}"
+        for word in words.prefix(bucket.words) {
+            let terms = word.alternatives.filter { $0.typos <= bucket.typos && (bucket.prefixes || !$0.prefix) }.map { "\"\($0.term)\"" }
+            guard !terms.isEmpty else { return nil }
+            parts.append("\(columns) : (\(terms.joined(separator: " OR ")))")
+        }
+        parts += tags.map { "{tags} : \"\($0)\"" }
+        return parts.isEmpty ? nil : parts.joined(separator: " AND ")
+    }
+
+    var broadest: Bucket { Bucket(words: words.count, typos: 2, prefixes: true, fields: Self.columns.count) }
+
+    /// Buckets of `words` words in ranking order: fewer typos, then exact before prefix, then better fields.
+    func buckets(words count: Int) -> [Bucket] {
+        var out: [Bucket] = []
+        for typos in 0...2 {
+            for prefixes in [false, true] {
+                for fields in 1...Self.columns.count {
+                    out.append(Bucket(words: count, typos: typos, prefixes: prefixes, fields: fields))
+                }
+            }
+        }
+        return out
+    }
+
+    /// Ranking key of a document from its analyzed fields (lower is better): typos, completions, fields.
+    func score(_ fields: [Set<Substring>], words count: Int) -> (typos: Int, prefixes: Int, fields: Int)? {
+        var typos = 0
+        var prefixes = 0
+        var fieldSum = 0
+        for word in words.prefix(count) {
+            var best: (typos: Int, prefix: Int, field: Int)?
+            for alternative in word.alternatives {
+                guard let field = fields.firstIndex(where: { $0.contains(Substring(alternative.term)) }) else { continue }
+                let key = (alternative.typos, alternative.prefix ? 1 : 0, field)
+                if best == nil || key < best! { best = key }
+            }
+            guard let best else { return nil }
+            typos += best.typos
+            prefixes += best.prefix
+            fieldSum += best.field
+        }
+        return (typos, prefixes, fieldSum)
+    }
+
+    /// Every term that counts as a match of the query (for highlighting).
+    var matchTerms: Set<String> {
+        Set(words.flatMap { $0.alternatives.map(\.term) })
+    }
+}

@@ -1,0 +1,175 @@
+import Foundation
+import GRDB
+import TradepostCore
+
+/// Runs a query plan inside one read transaction: ranking, sorted lists, totals and facets.
+struct QueryRunner {
+    let db: Database
+    let plan: QueryPlan
+    let request: SearchRequest
+    private(set) var total: Int?
+    private(set) var totalExact = false
+
+    init(db: Database, plan: QueryPlan, request: SearchRequest) {
+        self.db = db
+        self.plan = plan
+        self.request = request
+    }
+
+    /// Conditions on stored values that FTS5 cannot express (price range).
+    private var valueFilter: (sql: String, arguments: StatementArguments) {
+        var sql = ""
+        var args: StatementArguments = []
+        if request.priceMin != nil || request.priceMax != nil {
+            if let currency = request.currency { sql += " AND d.currency = ?"; args += [currency] }
+            if let min = request.priceMin { sql += " AND d.price_minor >= ?"; args += [min] }
+            if let max = request.priceMax { sql += " AND d.price_minor <= ?"; args += [max] }
+        }
+        return (sql, args)
+    }
+
+    /// Docids matching `expression` (nil: every document) in docid order, skipping `seen`.
+    private func matches(_ expression: String?, limit: Int, order: String = "d.docid") throws -> [Int64] {
+        let filter = valueFilter
+        if let expression {
+            return try Int64.fetchAll(db, sql: """
+                SELECT d.docid FROM product_fts f JOIN search_docs d ON d.docid = f.rowid
+                WHERE product_fts MATCH ?\(filter.sql) ORDER BY \(order) LIMIT ?
+                """, arguments: [expression] + filter.arguments + [limit])
+        }
+        return try Int64.fetchAll(db, sql: "SELECT d.docid FROM search_docs d WHERE 1\(filter.sql) ORDER BY \(order) LIMIT ?",
+                                  arguments: filter.arguments + [limit])
+    }
+
+    /// The best `need` docids, best first.
+    mutating func relevance(need: Int) throws -> [Int64] {
+        guard !plan.words.isEmpty else {
+            let all = try matches(plan.expression(plan.broadest), limit: max(need, SearchEngine.window + 1))
+            if all.count <= SearchEngine.window { total = all.count; totalExact = true }
+            return Array(all.prefix(need))
+        }
+        var ranked: [Int64] = []
+        var seen = Set<Int64>()
+        for words in stride(from: plan.words.count, through: 1, by: -1) {
+            let broad = QueryPlan.Bucket(words: words, typos: 2, prefixes: true, fields: QueryPlan.columns.count)
+            guard let expression = plan.expression(broad) else { continue }
+            let window = try matches(expression, limit: SearchEngine.window + 1)
+            if words == plan.words.count, window.count <= SearchEngine.window {
+                total = window.count
+                totalExact = true
+            }
+            if window.count <= SearchEngine.window {
+                for docid in try rankInMemory(window, words: words) where seen.insert(docid).inserted { ranked.append(docid) }
+            } else {
+                var previous = Set<String>()
+                for bucket in plan.buckets(words: words) {
+                    guard ranked.count < need, let expression = plan.expression(bucket), previous.insert(expression).inserted else { continue }
+                    for docid in try matches(expression, limit: need + seen.count) where seen.insert(docid).inserted {
+                        ranked.append(docid)
+                    }
+                }
+            }
+            if ranked.count >= need { break }
+        }
+        return Array(ranked.prefix(need))
+    }
+
+    /// Ranks a small match set exactly: typos, then completions, then fields, then priority (docid).
+    private func rankInMemory(_ docids: [Int64], words: Int) throws -> [Int64] {
+        guard !docids.isEmpty else { return [] }
+        let rows = try Row.fetchAll(db, sql: """
+            SELECT docid, name, codes, extra, body FROM search_docs WHERE docid IN (\(databaseQuestionMarks(count: docids.count)))
+            """, arguments: StatementArguments(docids))
+        var scored: [(key: (Int, Int, Int), docid: Int64)] = []
+        for row in rows {
+            let fields: [Set<Substring>] = QueryPlan.columns.map { column in
+                Set((row[column] as String).split(separator: " "))
+            }
+            guard let score = plan.score(fields, words: words) else { continue }
+            scored.append(((score.typos, score.prefixes, score.fields), row["docid"]))
+        }
+        return scored.sorted { ($0.key.0, $0.key.1, $0.key.2, $0.docid) < ($1.key.0, $1.key.1, $1.key.2, $1.docid) }.map(\.docid)
+    }
+
+    /// All the words, ordered by price or age.
+    mutating func sorted(need: Int) throws -> [Int64] {
+        let order = switch request.sort {
+        case .priceAsc: "d.price_minor, d.docid"
+        case .priceDesc: "d.price_minor DESC, d.docid"
+        default: "d.created_at DESC, d.docid"
+        }
+        return try matches(plan.expression(plan.broadest), limit: need, order: order)
+    }
+
+    /// Counts by facet over the first `facetScanLimit` matches of all the words.
+    mutating func facets() throws -> [String: [FacetValue]] {
+        let limit = SearchEngine.facetScanLimit
+        let filter = valueFilter
+        let expression = plan.expression(plan.broadest)
+        let source = expression == nil
+            ? "SELECT docid FROM search_docs d WHERE 1\(filter.sql) ORDER BY docid LIMIT ?"
+            : "SELECT d.docid FROM product_fts f JOIN search_docs d ON d.docid = f.rowid WHERE product_fts MATCH ?\(filter.sql) ORDER BY d.docid LIMIT ?"
+        let args: StatementArguments = (expression.map { [$0] } ?? []) + filter.arguments + [limit + 1]
+        let rows = try Row.fetchCursor(db, sql: """
+            SELECT d.brand, d.category_id, d.business_id, d.business_type, d.city, d.in_stock
+            FROM (\(source)) m JOIN search_docs d ON d.docid = m.docid
+            """, arguments: args)
+        var counts: [String: [String: Int]] = [:]
+        var n = 0
+        while let row = try rows.next() {
+            n += 1
+            if n > limit { break }
+            if let brand: String = row["brand"] { counts["brand", default: [:]][brand, default: 0] += 1 }
+            if let category: String = row["category_id"] { counts["category", default: [:]][category, default: 0] += 1 }
+            counts["business", default: [:]][row["business_id"], default: 0] += 1
+            counts["business_type", default: [:]][row["business_type"], default: 0] += 1
+            counts["city", default: [:]][row["city"], default: 0] += 1
+            counts["in_stock", default: [:]][(row["in_stock"] as Bool) ? "true" : "false", default: 0] += 1
+        }
+        total = min(n, limit)
+        totalExact = n <= limit
+        return try FacetLabels.resolve(db, counts)
+    }
+}
+
+/// Facet values with labels (category and business names); categories also count their subtrees.
+enum FacetLabels {
+    static func resolve(_ db: Database, _ counts: [String: [String: Int]]) throws -> [String: [FacetValue]] {
+        var out: [String: [FacetValue]] = [:]
+        var counts = counts
+        if let own = counts["category"] {
+            var parents: [String: String?] = [:]
+            var names: [String: String] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT id, parent_id, name FROM categories") {
+                parents[row["id"]] = row["parent_id"] as String?
+                names[row["id"]] = row["name"]
+            }
+            var rolled: [String: Int] = [:]
+            for (id, count) in own {
+                var current: String? = id
+                var hops = 0
+                while let c = current, hops < 64 {
+                    rolled[c, default: 0] += count
+                    current = parents[c] ?? nil
+                    hops += 1
+                }
+            }
+            counts["category"] = rolled
+            out["category"] = top(rolled) { names[$0] }
+        }
+        if let businesses = counts["business"] {
+            let ids = Array(businesses.keys)
+            let names = Dictionary(uniqueKeysWithValues: try Row.fetchAll(db, sql: "SELECT id, name FROM businesses WHERE id IN (\(databaseQuestionMarks(count: ids.count)))",
+                                                                       arguments: StatementArguments(ids)).map { ($0["id"] as String, $0["name"] as String) })
+            out["business"] = top(businesses) { names[$0] }
+        }
+        for key in ["brand", "business_type", "city", "in_stock"] {
+            if let values = counts[key] { out[key] = top(values) { _ in nil } }
+        }
+        return out
+    }
+
+    static func top(_ counts: [String: Int], label: (String) -> String?) -> [FacetValue] {
+        counts.sorted { ($1.value, $0.key) < ($0.value, $1.key) }.prefix(50).map { FacetValue(value: $0.key, label: label($0.key), count: $0.value) }
+    }
+}

@@ -1,0 +1,128 @@
+import Foundation
+import GRDB
+import TradepostCore
+import TradepostStore
+
+/// Product search per tenant. Ranking is bounded top-k: documents are stored best-priority-first, so
+/// each FTS5 query reads matches in final tie-break order and stops at its LIMIT. When all the words
+/// match few documents (≤ `window`), they are all fetched and ranked exactly in memory by typos,
+/// completions and fields; when they match many, ranking buckets (no typos before typos, exact before
+/// prefix, name before brand/SKU before category/attributes before description) are read in order
+/// until the page is full, so no query ever scores every match. Missing results drop trailing words.
+public final class SearchEngine: SearchService {
+    let tenants: TenantDatabases
+    let cache = TermCache()
+    public let indexer: SearchIndexer
+
+    /// Matches of all words ranked exactly in memory when there are at most this many.
+    static let window = 200
+    /// Facet counts and totals stop counting here.
+    public static let facetScanLimit = 10_000
+
+    public init(tenants: TenantDatabases) {
+        self.tenants = tenants
+        indexer = SearchIndexer(tenants: tenants, cache: cache)
+    }
+
+    public func search(_ tenant: TenantID, _ request: SearchRequest) async throws -> SearchResult {
+        let started = DispatchTime.now().uptimeNanoseconds
+        let request = try Self.validated(request)
+        let entry = try await entry(tenant)
+        let plan = QueryPlan(request, entry: entry)
+        let (ranked, total, exact, facets) = try await tenants.read(tenant) { db in
+            var runner = QueryRunner(db: db, plan: plan, request: request)
+            let need = request.offset + request.limit + 1
+            let ranked = request.sort == .relevance ? try runner.relevance(need: need) : try runner.sorted(need: need)
+            var facets: [String: [FacetValue]]?
+            if request.facets { facets = try runner.facets() }
+            return (ranked, runner.total, runner.totalExact, facets)
+        }
+        let pageIDs = Array(ranked.dropFirst(request.offset).prefix(request.limit))
+        let products = try await tenants.read(tenant) { db in try Self.products(db, docids: pageIDs) }
+        let terms = plan.matchTerms
+        let prefix = request.prefix ? plan.words.last?.text : nil
+        let hits = products.map { product in
+            SearchHit(product: product, highlight: [
+                "name": Highlighter.mark(product.name, terms: terms, prefix: prefix),
+                "description": Highlighter.snippet(product.description ?? "", terms: terms, prefix: prefix),
+            ])
+        }
+        let next = ranked.count > request.offset + request.limit && request.offset + request.limit < SearchRequest.maxOffset
+            ? "o\(request.offset + request.limit)" : nil
+        let took = Double(DispatchTime.now().uptimeNanoseconds - started) / 1_000_000
+        return SearchResult(items: hits, nextCursor: next, total: total, totalExact: exact, facets: facets, tookMs: (took * 100).rounded() / 100)
+    }
+
+    public func suggest(_ tenant: TenantID, _ text: String, limit: Int) async throws -> [Suggestion] {
+        guard !Analyzer.tokens(text).isEmpty else { return [] }
+        let result = try await search(tenant, SearchRequest(query: text, limit: max(1, min(limit, 20)), prefix: true))
+        var seen = Set<String>()
+        return result.items.compactMap { hit in
+            guard seen.insert(hit.product.name.lowercased()).inserted else { return nil }
+            return Suggestion(text: hit.product.name, highlight: hit.highlight["name"] ?? hit.product.name, productId: hit.product.id)
+        }
+    }
+
+    public func vocabulary(_ tenant: TenantID) async throws -> SearchVocabulary {
+        try await tenants.read(tenant) { db in
+            SearchVocabulary(
+                synonyms: try String.fetchAll(db, sql: "SELECT words FROM search_synonyms ORDER BY id").map { $0.split(separator: ",").map(String.init) },
+                stopWords: try String.fetchAll(db, sql: "SELECT word FROM search_stopwords ORDER BY word"))
+        }
+    }
+
+    public func setVocabulary(_ tenant: TenantID, _ vocabulary: SearchVocabulary, audit: AuditContext) async throws -> SearchVocabulary {
+        var v = Validator()
+        if vocabulary.synonyms.count > 5000 { v.fail("synonyms", "may hold at most 5000 groups") }
+        if vocabulary.stopWords.count > 2000 { v.fail("stop_words", "may hold at most 2000 words") }
+        let groups = vocabulary.synonyms.map { group in
+            group.map { $0.trimmingCharacters(in: .whitespaces).replacingOccurrences(of: ",", with: " ") }.filter { !$0.isEmpty }
+        }
+        for (i, group) in groups.enumerated() where group.count < 2 || group.contains(where: { $0.count > 60 }) {
+            v.fail("synonyms[\(i)]", "needs two or more words of at most 60 characters")
+        }
+        let stop = Set(vocabulary.stopWords.map { $0.trimmingCharacters(in: .whitespaces).lowercased() }.filter { !$0.isEmpty })
+        if stop.contains(where: { $0.count > 40 }) { v.fail("stop_words", "are at most 40 characters each") }
+        try v.check()
+        try await tenants.write(tenant) { db in
+            try db.execute(sql: "DELETE FROM search_synonyms")
+            try db.execute(sql: "DELETE FROM search_stopwords")
+            for group in groups { try db.execute(sql: "INSERT INTO search_synonyms (words) VALUES (?)", arguments: [group.joined(separator: ",")]) }
+            for word in stop { try db.execute(sql: "INSERT INTO search_stopwords (word) VALUES (?)", arguments: [word]) }
+            try db.execute(sql: "INSERT INTO audit_log (at, actor, actor_label, ip, action, target, detail) VALUES (?, ?, ?, ?, 'search.vocabulary', NULL, ?)",
+                           arguments: [Date(), audit.actor, audit.actorLabel, audit.ip, "{\"synonyms\":\(groups.count),\"stop_words\":\(stop.count)}"])
+        }
+        cache.invalidate(tenant)
+        return try await self.vocabulary(tenant)
+    }
+
+    // MARK: - Helpers
+
+    func entry(_ tenant: TenantID) async throws -> TermCache.Entry {
+        if let entry = cache.cached(tenant) { return entry }
+        let loaded = try await tenants.read(tenant) { db in try TermCache.load(db) }
+        cache.store(tenant, loaded)
+        return loaded
+    }
+
+    static func validated(_ request: SearchRequest) throws -> SearchRequest {
+        var v = Validator()
+        if request.query.count > 200 { v.fail("q", "must be at most 200 characters") }
+        if request.offset < 0 || request.offset > SearchRequest.maxOffset { v.fail("cursor", "goes at most \(SearchRequest.maxOffset) results deep") }
+        if request.limit < 1 || request.limit > 100 { v.fail("limit", "must be from 1 to 100") }
+        if let min = request.priceMin, let max = request.priceMax, min > max { v.fail("price_min", "must not exceed price_max") }
+        if request.attributes.count > 10 { v.fail("attributes", "at most 10 attribute filters") }
+        try v.check()
+        return request
+    }
+
+    static func products(_ db: Database, docids: [Int64]) throws -> [Product] {
+        guard !docids.isEmpty else { return [] }
+        let rows = try Row.fetchAll(db, sql: """
+            SELECT p.*, d.docid AS docid FROM search_docs d JOIN products p ON p.id = d.product_id
+            WHERE d.docid IN (\(databaseQuestionMarks(count: docids.count)))
+            """, arguments: StatementArguments(docids))
+        let byDoc = Dictionary(uniqueKeysWithValues: rows.map { ($0["docid"] as Int64, Product(row: $0)) })
+        return docids.compactMap { byDoc[$0] }
+    }
+}

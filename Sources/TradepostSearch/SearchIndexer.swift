@@ -1,0 +1,148 @@
+import Foundation
+import GRDB
+import TradepostCore
+import TradepostStore
+
+/// Keeps `search_docs` / `product_fts` equal to the published products. Idempotent: indexing a
+/// product reads its current state, so replaying an outbox event (at-least-once) changes nothing.
+public struct SearchIndexer: Sendable {
+    let tenants: TenantDatabases
+    let cache: TermCache
+
+    /// Brings the given products' documents up to date (added, replaced or removed), in one transaction.
+    public func index(_ tenant: TenantID, productIDs: [String]) async throws {
+        let added = try await tenants.write(tenant) { db -> [String: Int] in
+            var contexts = ContextLoader()
+            var added: [String: Int] = [:]
+            for id in productIDs {
+                guard let product = try Self.product(db, id), product.status == .published else {
+                    try Self.remove(db, productID: id)
+                    continue
+                }
+                let document = SearchDocument(product, try contexts.context(db, product))
+                try Self.upsert(db, document)
+                for term in document.allTerms { added[term, default: 0] += 1 }
+            }
+            return added
+        }
+        cache.added(tenant, added)
+    }
+
+    /// Re-indexes the published products of a category's subtree or of a business (after a rename, a move, a new city).
+    public func index(_ tenant: TenantID, where clause: String, _ arguments: StatementArguments) async throws {
+        let ids = try await tenants.read(tenant) { db in
+            try String.fetchAll(db, sql: "SELECT id FROM products WHERE status = 'published' AND \(clause)", arguments: arguments)
+        }
+        for chunk in stride(from: 0, to: ids.count, by: 500) {
+            try await index(tenant, productIDs: Array(ids[chunk..<min(ids.count, chunk + 500)]))
+        }
+    }
+
+    /// Rebuilds the whole index of a tenant in one transaction: readers keep the old index until it commits.
+    /// `progress` gets (done, total) every 10,000 products.
+    public func reindex(_ tenant: TenantID, progress: @escaping @Sendable (Int, Int) -> Void = { _, _ in }) async throws -> Int {
+        let count = try await tenants.write(tenant) { db -> Int in
+            let total = try Int.fetchOne(db, sql: "SELECT count(*) FROM products WHERE status = 'published'") ?? 0
+            try db.execute(sql: "DELETE FROM search_docs")
+            var contexts = ContextLoader()
+            var sequence: Int64 = 0
+            var done = 0
+            let insert = try db.makeStatement(sql: Self.insertSQL)
+            let rows = try Row.fetchCursor(db, sql: "SELECT * FROM products WHERE status = 'published' ORDER BY id")
+            while let row = try rows.next() {
+                let product = Product(row: row)
+                let document = SearchDocument(product, try contexts.context(db, product))
+                sequence += 1
+                try insert.execute(arguments: Self.arguments(document, docid: SearchDocument.docid(priority: document.priority, sequence: sequence)))
+                done += 1
+                if done % 10_000 == 0 { progress(done, total) }
+            }
+            try db.execute(sql: "INSERT INTO product_fts (product_fts) VALUES ('rebuild')")
+            try Self.setSequence(db, sequence)
+            progress(done, total)
+            return done
+        }
+        cache.invalidate(tenant)
+        return count
+    }
+
+    // MARK: - Rows
+
+    static let insertSQL = """
+        INSERT INTO search_docs (docid, product_id, name, codes, extra, body, tags, brand, category_id, business_id, business_type,
+                                 city, in_stock, currency, price_minor, created_at)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+        """
+
+    static func arguments(_ d: SearchDocument, docid: Int64) -> StatementArguments {
+        [docid, d.productID, d.name, d.codes, d.extra, d.body, d.tags, d.brand, d.categoryID, d.businessID, d.businessType, d.city,
+         d.inStock, d.currency, d.priceMinor, d.createdAt]
+    }
+
+    static func upsert(_ db: Database, _ document: SearchDocument) throws {
+        let existing = try Int64.fetchOne(db, sql: "SELECT docid FROM search_docs WHERE product_id = ?", arguments: [document.productID])
+        // Keep the docid while the priority level is the same, so pages stay stable across edits.
+        var docid: Int64
+        if let existing, existing >> 40 == Int64(1000 - max(0, min(1000, document.priority))) {
+            docid = existing
+        } else {
+            let sequence = try (Int64.fetchOne(db, sql: "SELECT value FROM settings WHERE key = 'search.sequence'") ?? 0) + 1
+            try setSequence(db, sequence)
+            docid = SearchDocument.docid(priority: document.priority, sequence: sequence)
+        }
+        if existing != nil { try remove(db, productID: document.productID) }
+        try db.execute(sql: insertSQL, arguments: arguments(document, docid: docid))
+        try db.execute(sql: "INSERT INTO product_fts (rowid, name, codes, extra, body, tags) VALUES (?, ?, ?, ?, ?, ?)",
+                       arguments: [docid] + document.columns)
+    }
+
+    static func remove(_ db: Database, productID: String) throws {
+        guard let row = try Row.fetchOne(db, sql: "SELECT docid, name, codes, extra, body, tags FROM search_docs WHERE product_id = ?",
+                                         arguments: [productID]) else { return }
+        try db.execute(sql: """
+            INSERT INTO product_fts (product_fts, rowid, name, codes, extra, body, tags) VALUES ('delete', ?, ?, ?, ?, ?, ?)
+            """, arguments: [row["docid"], row["name"], row["codes"], row["extra"], row["body"], row["tags"]] as StatementArguments)
+        try db.execute(sql: "DELETE FROM search_docs WHERE docid = ?", arguments: [row["docid"] as Int64])
+    }
+
+    static func setSequence(_ db: Database, _ value: Int64) throws {
+        try db.execute(sql: """
+            INSERT INTO settings (key, value) VALUES ('search.sequence', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value
+            """, arguments: [String(value)])
+    }
+
+    static func product(_ db: Database, _ id: String) throws -> Product? {
+        try Row.fetchOne(db, sql: "SELECT * FROM products WHERE id = ?", arguments: [id]).map(Product.init(row:))
+    }
+}
+
+extension SearchDocument {
+    var allTerms: [String] {
+        [name, codes, extra, body].flatMap { $0.split(separator: " ").map(String.init) }
+    }
+}
+
+/// Business and category facts for documents, read once per transaction.
+struct ContextLoader {
+    var businesses: [String: (type: String, city: String)] = [:]
+    var categories: [String: (parent: String?, name: String)]?
+
+    mutating func context(_ db: Database, _ product: Product) throws -> SearchDocument.Context {
+        if businesses[product.businessId] == nil, let row = try Row.fetchOne(db, sql: "SELECT type, city FROM businesses WHERE id = ?",
+                                                                             arguments: [product.businessId]) {
+            businesses[product.businessId] = (row["type"], row["city"])
+        }
+        if categories == nil {
+            categories = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT id, parent_id, name FROM categories") { categories![row["id"]] = (row["parent_id"], row["name"]) }
+        }
+        var lineage: [(id: String, name: String)] = []
+        var current = product.categoryId
+        while let id = current, let node = categories![id], lineage.count < 64 {
+            lineage.append((id, node.name))
+            current = node.parent
+        }
+        let business = businesses[product.businessId] ?? ("supplier", "")
+        return SearchDocument.Context(businessType: business.type, city: business.city, lineage: lineage)
+    }
+}

@@ -1,0 +1,82 @@
+import Foundation
+import GRDB
+import Synchronization
+import TradepostCore
+
+/// Per-tenant search state kept in memory: the term dictionary (for typos and prefixes), synonyms and
+/// stop words. Loaded on first use, at most `capacity` tenants at a time (least recently used go).
+/// Terms the indexer adds go to a small `recent` dictionary, merged into the big one only now and then,
+/// so a steady trickle of edits never re-sorts a large dictionary per query.
+final class TermCache: Sendable {
+    struct Entry: Sendable {
+        var main: TermDictionary
+        var recent: TermDictionary
+        var pending: [String: Int]
+        var synonyms: [String: [String]]
+        var stopWords: Set<String>
+        var lastUsed: UInt64
+    }
+
+    private let state = Mutex<[TenantID: Entry]>([:])
+    private let capacity: Int
+
+    init(capacity: Int = 32) {
+        self.capacity = capacity
+    }
+
+    func added(_ tenant: TenantID, _ terms: [String: Int]) {
+        guard !terms.isEmpty else { return }
+        state.withLock { entries in
+            guard var entry = entries[tenant] else { return }
+            for (term, count) in terms where !term.hasPrefix(SearchDocument.tagPrefix) { entry.pending[term, default: 0] += count }
+            if entry.pending.count > 5000 {
+                entry.main.merge(entry.pending)
+                entry.pending = [:]
+                entry.recent = TermDictionary([])
+            } else {
+                entry.recent = TermDictionary(entry.pending.map { ($0.key, $0.value) })
+            }
+            entries[tenant] = entry
+        }
+    }
+
+    func invalidate(_ tenant: TenantID) {
+        _ = state.withLock { $0.removeValue(forKey: tenant) }
+    }
+
+    func cached(_ tenant: TenantID) -> Entry? {
+        let now = DispatchTime.now().uptimeNanoseconds
+        return state.withLock { entries in
+            entries[tenant]?.lastUsed = now
+            return entries[tenant]
+        }
+    }
+
+    func store(_ tenant: TenantID, _ entry: Entry) {
+        var entry = entry
+        entry.lastUsed = DispatchTime.now().uptimeNanoseconds
+        state.withLock { entries in
+            entries[tenant] = entry
+            if entries.count > capacity, let oldest = entries.min(by: { $0.value.lastUsed < $1.value.lastUsed })?.key {
+                entries.removeValue(forKey: oldest)
+            }
+        }
+    }
+
+    static func load(_ db: Database) throws -> Entry {
+        var terms: [(String, Int)] = []
+        let rows = try Row.fetchCursor(db, sql: "SELECT term, doc FROM product_vocab")
+        while let row = try rows.next() {
+            let term: String = row[0]
+            if !term.hasPrefix(SearchDocument.tagPrefix) { terms.append((term, row[1])) }
+        }
+        var synonyms: [String: [String]] = [:]
+        for words in try String.fetchAll(db, sql: "SELECT words FROM search_synonyms") {
+            let group = Array(Set(words.split(separator: ",").flatMap { Analyzer.terms(String($0)) }))
+            for term in group { synonyms[term, default: []].append(contentsOf: group.filter { $0 != term }) }
+        }
+        let stopWords = Set(try String.fetchAll(db, sql: "SELECT word FROM search_stopwords").flatMap { Analyzer.terms($0) })
+        return Entry(main: TermDictionary(terms), recent: TermDictionary([]), pending: [:], synonyms: synonyms, stopWords: stopWords,
+                     lastUsed: 0)
+    }
+}

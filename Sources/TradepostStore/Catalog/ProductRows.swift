@@ -1,0 +1,89 @@
+import Foundation
+import GRDB
+import TradepostCore
+
+/// Product ↔ row, and the JSON columns (tiers, attributes).
+extension Product {
+    public init(row: Row) {
+        let currency: String = row["currency"]
+        let tiers = (try? JSONDecoder().decode([StoredTier].self, from: Data((row["tiers"] as String).utf8))) ?? []
+        let attributes = (try? JSONDecoder().decode([String: AttributeValue].self, from: Data((row["attributes"] as String).utf8))) ?? [:]
+        self.init(
+            id: row["id"], businessId: row["business_id"], sku: row["sku"], name: row["name"], brand: row["brand"],
+            manufacturer: row["manufacturer"], categoryId: row["category_id"], description: row["description"],
+            attributes: attributes, unit: row["unit"], packSize: row["pack_size"], minOrderQuantity: row["min_order_quantity"],
+            orderMultiple: row["order_multiple"], price: Money(minor: row["price_minor"], currency: currency),
+            tiers: tiers.map { PriceTier(minQuantity: $0.q, price: Money(minor: $0.p, currency: currency)) },
+            stockQuantity: row["stock_quantity"], availability: Availability(rawValue: row["availability"]) ?? .outOfStock,
+            status: ProductStatus(rawValue: row["status"]) ?? .draft, rejectionReason: row["rejection_reason"],
+            priority: row["priority"], createdAt: row["created_at"], updatedAt: row["updated_at"])
+    }
+
+    /// Compact tier storage: quantity and minor units; the currency is the product's.
+    struct StoredTier: Codable {
+        var q: Int64
+        var p: Int64
+    }
+
+    func save(_ db: Database, insert: Bool) throws {
+        let tiersJSON = String(decoding: try JSONEncoder().encode(tiers.map { StoredTier(q: $0.minQuantity, p: $0.price.minor) }), as: UTF8.self)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        let attributesJSON = String(decoding: try encoder.encode(attributes), as: UTF8.self)
+        let args: StatementArguments = [
+            sku, name, brand, manufacturer, categoryId, description, attributesJSON, unit, packSize, minOrderQuantity, orderMultiple,
+            price.currency, price.minor, tiersJSON, stockQuantity, availability.rawValue, status.rawValue, rejectionReason, priority,
+            updatedAt, id,
+        ]
+        if insert {
+            try db.execute(sql: """
+                INSERT INTO products (sku, name, brand, manufacturer, category_id, description, attributes, unit, pack_size,
+                    min_order_quantity, order_multiple, currency, price_minor, tiers, stock_quantity, availability, status,
+                    rejection_reason, priority, updated_at, id, business_id, created_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """, arguments: args + [businessId, createdAt])
+        } else {
+            try db.execute(sql: """
+                UPDATE products SET sku = ?, name = ?, brand = ?, manufacturer = ?, category_id = ?, description = ?, attributes = ?,
+                    unit = ?, pack_size = ?, min_order_quantity = ?, order_multiple = ?, currency = ?, price_minor = ?, tiers = ?,
+                    stock_quantity = ?, availability = ?, status = ?, rejection_reason = ?, priority = ?, updated_at = ?
+                WHERE id = ?
+                """, arguments: args)
+        }
+    }
+
+    static func fetch(_ db: Database, id: String) throws -> Product? {
+        try Row.fetchOne(db, sql: "SELECT * FROM products WHERE id = ?", arguments: [id]).map(Product.init(row:))
+    }
+}
+
+extension PriceChange {
+    public init(row: Row) {
+        let currency: String = row["currency"]
+        self.init(
+            id: row["id"], productId: row["product_id"], at: row["at"], actor: row["actor"], actorLabel: row["actor_label"],
+            kind: row["kind"], minQuantity: row["min_quantity"],
+            oldPrice: (row["old_minor"] as Int64?).map { Money(minor: $0, currency: currency) },
+            newPrice: (row["new_minor"] as Int64?).map { Money(minor: $0, currency: currency) })
+    }
+
+    /// Records the differences between two price sets (base and tiers) of one product.
+    static func record(_ db: Database, product: String, audit: AuditContext, old: Product?, new: Product) throws {
+        let currency = new.price.currency
+        func insert(_ kind: String, _ quantity: Int64?, _ from: Int64?, _ to: Int64?) throws {
+            try db.execute(sql: """
+                INSERT INTO price_history (product_id, at, actor, actor_label, kind, min_quantity, currency, old_minor, new_minor)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """, arguments: [product, Date(), audit.actor, audit.actorLabel, kind, quantity, currency, from, to])
+        }
+        // A currency change re-prices everything: record it as every price going from old to new.
+        let sameCurrency = old?.price.currency == new.price.currency
+        let oldBase = sameCurrency ? old?.price.minor : nil
+        if oldBase != new.price.minor || !sameCurrency { try insert("base", nil, old?.price.minor, new.price.minor) }
+        let before = Dictionary(uniqueKeysWithValues: (old?.tiers ?? []).map { ($0.minQuantity, $0.price.minor) })
+        let after = Dictionary(uniqueKeysWithValues: new.tiers.map { ($0.minQuantity, $0.price.minor) })
+        for quantity in Set(before.keys).union(after.keys).sorted() where before[quantity] != after[quantity] || (!sameCurrency && old != nil) {
+            try insert("tier", quantity, before[quantity], after[quantity])
+        }
+    }
+}

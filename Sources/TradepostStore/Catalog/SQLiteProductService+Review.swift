@@ -1,0 +1,56 @@
+import Foundation
+import GRDB
+import TradepostCore
+
+/// Moderation: the review queue, decisions (each in the audit log) and the tenant's review setting.
+extension SQLiteProductService {
+    public func reviewQueue(_ tenant: TenantID, _ page: PageRequest) async throws -> Page<Product> {
+        try await mapErrors(stats) {
+            let rows = try await tenants.read(tenant) { db in
+                try Row.fetchAll(db, sql: "SELECT * FROM products WHERE status = 'pending_review' AND id > ? ORDER BY id LIMIT ?",
+                                 arguments: [page.after ?? "", page.limit + 1]).map(Product.init(row:))
+            }
+            return Page(fetched: rows, limit: page.limit) { $0.id }
+        }
+    }
+
+    public func review(_ tenant: TenantID, id: String, approve: Bool, reason: String?, audit: AuditContext) async throws -> Product {
+        var v = Validator()
+        let reason = reason.map { v.text("reason", $0, max: 1000) }
+        if !approve && reason == nil { v.fail("reason", "is required when rejecting") }
+        try v.check()
+        return try await mapErrors(stats) {
+            try await tenants.write(tenant) { db in
+                guard var product = try Product.fetch(db, id: id) else { throw AppError.notFound("Product") }
+                guard product.status == .pendingReview else { throw AppError.conflict("The product is not waiting for review") }
+                product.status = approve ? .published : .rejected
+                product.rejectionReason = approve ? nil : reason
+                product.updatedAt = Date()
+                try product.save(db, insert: false)
+                try AuditLog.tenant(db, audit, approve ? "product.approve" : "product.reject", target: id,
+                                    detail: ["sku": product.sku, "reason": reason ?? ""])
+                try Outbox.append(db, topic: Topic.productChanged, payload: ProductEvent(productId: id, deleted: false))
+                return product
+            }
+        }
+    }
+
+    public func catalogSettings(_ tenant: TenantID) async throws -> CatalogSettings {
+        try await mapErrors(stats) {
+            CatalogSettings(requireReview: try await tenants.read(tenant) { db in try Self.requireReview(db) })
+        }
+    }
+
+    public func updateCatalogSettings(_ tenant: TenantID, _ settings: CatalogSettings, audit: AuditContext) async throws -> CatalogSettings {
+        try await mapErrors(stats) {
+            try await tenants.write(tenant) { db in
+                try db.execute(sql: """
+                    INSERT INTO settings (key, value) VALUES ('catalog.require_review', ?)
+                    ON CONFLICT (key) DO UPDATE SET value = excluded.value
+                    """, arguments: [settings.requireReview ? "true" : "false"])
+                try AuditLog.tenant(db, audit, "catalog.settings", target: nil, detail: ["require_review": String(settings.requireReview)])
+            }
+            return settings
+        }
+    }
+}

@@ -1,0 +1,201 @@
+import Foundation
+import GRDB
+import TradepostCore
+
+/// Products, their prices and price history, and moderation, in each tenant's database.
+/// Every change appends `product.changed` to the outbox in its own transaction (the search index follows it).
+public final class SQLiteProductService: ProductService {
+    let tenants: TenantDatabases
+    let stats: StoreStats
+    static let skuTaken = "A product with this SKU already exists in this business"
+
+    public init(tenants: TenantDatabases, stats: StoreStats) {
+        self.tenants = tenants
+        self.stats = stats
+    }
+
+    public func createProduct(_ tenant: TenantID, businessID: String, _ input: ProductInput, audit: AuditContext) async throws -> Product {
+        let input = try input.validated(creating: true)
+        guard let currency = input.currency else { throw AppError.invalidField("currency", "is required") }
+        let money = try input.money(currency: currency)
+        let now = Date()
+        return try await mapErrors(stats, conflict: Self.skuTaken) {
+            try await tenants.write(tenant) { db in
+                try SQLiteBusinessService.requireBusiness(db, businessID)
+                var product = Product(
+                    id: Identifier.make(now: now), businessId: businessID, sku: input.sku!, name: input.name!, brand: input.brand ?? nil,
+                    manufacturer: input.manufacturer ?? nil, categoryId: input.categoryId ?? nil, description: input.description ?? nil,
+                    attributes: input.attributes ?? [:], unit: input.unit ?? "pcs", packSize: input.packSize ?? 1,
+                    minOrderQuantity: input.minOrderQuantity ?? 1, orderMultiple: input.orderMultiple ?? 1, price: money.price!,
+                    tiers: money.tiers ?? [], stockQuantity: input.stockQuantity ?? 0, availability: .inStock, status: .draft,
+                    rejectionReason: nil, priority: input.priority ?? 0, createdAt: now, updatedAt: now)
+                product.availability = input.availability ?? (product.stockQuantity > 0 ? .inStock : .outOfStock)
+                try Self.requireCategory(db, product.categoryId)
+                if let status = input.status { product.status = try Self.requested(db, status) }
+                try product.save(db, insert: true)
+                try PriceChange.record(db, product: product.id, audit: audit, old: nil, new: product)
+                try AuditLog.tenant(db, audit, "product.create", target: product.id, detail: ["sku": product.sku, "business_id": businessID])
+                try Outbox.append(db, topic: Topic.productChanged, payload: ProductEvent(productId: product.id, deleted: false))
+                return product
+            }
+        }
+    }
+
+    public func product(_ tenant: TenantID, id: String, visibility: ProductVisibility) async throws -> Product {
+        try await mapErrors(stats) {
+            guard let product = try await tenants.read(tenant, { db in try Product.fetch(db, id: id) }), visibility.canSee(product) else {
+                throw AppError.notFound("Product")
+            }
+            return product
+        }
+    }
+
+    public func products(_ tenant: TenantID, _ page: PageRequest, filter: ProductFilter, visibility: ProductVisibility) async throws -> Page<Product> {
+        try await mapErrors(stats) {
+            let rows = try await tenants.read(tenant) { db in
+                // Identifiers sort by creation time, so `id DESC` is newest first and the cursor is the last id.
+                var sql = "SELECT * FROM products WHERE id < ?"
+                var args: StatementArguments = [page.after ?? "~"]
+                if let business = filter.businessID { sql += " AND business_id = ?"; args += [business] }
+                if let status = filter.status { sql += " AND status = ?"; args += [status.rawValue] }
+                if let category = filter.categoryID {
+                    let subtree = try CategoryTree.load(db).subtree(category)
+                    sql += " AND category_id IN (\(databaseQuestionMarks(count: subtree.count)))"
+                    args += StatementArguments(subtree)
+                }
+                if !visibility.all {
+                    let own = Array(visibility.ownBusinesses)
+                    sql += own.isEmpty ? " AND status = 'published'" : " AND (status = 'published' OR business_id IN (\(databaseQuestionMarks(count: own.count))))"
+                    args += StatementArguments(own)
+                }
+                sql += " ORDER BY id DESC LIMIT ?"
+                args += [page.limit + 1]
+                return try Row.fetchAll(db, sql: sql, arguments: args).map(Product.init(row:))
+            }
+            return Page(fetched: rows, limit: page.limit) { $0.id }
+        }
+    }
+
+    public func updateProduct(_ tenant: TenantID, id: String, _ input: ProductInput, audit: AuditContext) async throws -> Product {
+        let input = try input.validated(creating: false)
+        return try await mapErrors(stats, conflict: Self.skuTaken) {
+            try await tenants.write(tenant) { db in
+                guard let before = try Product.fetch(db, id: id) else { throw AppError.notFound("Product") }
+                let money = try input.money(currency: input.currency ?? before.price.currency)
+                var p = before
+                if let v = input.sku { p.sku = v }
+                if let v = input.name { p.name = v }
+                if let v = input.brand { p.brand = v }
+                if let v = input.manufacturer { p.manufacturer = v }
+                if let v = input.categoryId { p.categoryId = v }
+                if let v = input.description { p.description = v }
+                if let v = input.attributes { p.attributes = v }
+                if let v = input.unit { p.unit = v }
+                if let v = input.packSize { p.packSize = v }
+                if let v = input.minOrderQuantity { p.minOrderQuantity = v }
+                if let v = input.orderMultiple { p.orderMultiple = v }
+                if let currency = input.currency, currency != p.price.currency {
+                    // A new currency needs new prices: the old amounts mean nothing in it.
+                    guard money.price != nil else { throw AppError.invalidField("price", "is required when the currency changes") }
+                    p.price.currency = currency
+                    p.tiers = p.tiers.map { PriceTier(minQuantity: $0.minQuantity, price: Money(minor: $0.price.minor, currency: currency)) }
+                }
+                if let v = money.price { p.price = v }
+                if let v = money.tiers { p.tiers = v }
+                if let v = input.stockQuantity {
+                    p.stockQuantity = v
+                    if input.availability == nil && p.availability != .onRequest { p.availability = v > 0 ? .inStock : .outOfStock }
+                }
+                if let v = input.availability { p.availability = v }
+                if let v = input.priority { p.priority = v }
+                try Self.requireCategory(db, p.categoryId)
+                if let status = input.status {
+                    p.status = try Self.requested(db, status)
+                } else if p.status == .published, p.contentDiffers(from: before), try Self.requireReview(db) {
+                    p.status = .pendingReview
+                }
+                if p.status != .rejected { p.rejectionReason = nil }
+                guard p != before else { return before }
+                p.updatedAt = Date()
+                try p.save(db, insert: false)
+                try PriceChange.record(db, product: id, audit: audit, old: before, new: p)
+                try AuditLog.tenant(db, audit, "product.update", target: id, detail: ["sku": p.sku, "status": p.status.rawValue])
+                try Outbox.append(db, topic: Topic.productChanged, payload: ProductEvent(productId: id, deleted: false))
+                return p
+            }
+        }
+    }
+
+    public func deleteProduct(_ tenant: TenantID, id: String, audit: AuditContext) async throws {
+        try await mapErrors(stats) {
+            try await tenants.write(tenant) { db in
+                guard let product = try Product.fetch(db, id: id) else { throw AppError.notFound("Product") }
+                try db.execute(sql: "DELETE FROM products WHERE id = ?", arguments: [id])
+                try AuditLog.tenant(db, audit, "product.delete", target: id, detail: ["sku": product.sku, "business_id": product.businessId])
+                try Outbox.append(db, topic: Topic.productChanged, payload: ProductEvent(productId: id, deleted: true))
+            }
+        }
+    }
+
+    public func priceHistory(_ tenant: TenantID, productID: String, visibility: ProductVisibility, _ page: PageRequest) async throws -> Page<PriceChange> {
+        let after = try page.after.map { value -> Int64 in
+            guard let id = Int64(value) else { throw AppError.invalidField("cursor", "is not a valid cursor") }
+            return id
+        }
+        return try await mapErrors(stats) {
+            let rows = try await tenants.read(tenant) { db in
+                guard let product = try Product.fetch(db, id: productID), visibility.canSee(product) else { throw AppError.notFound("Product") }
+                return try Row.fetchAll(db, sql: "SELECT * FROM price_history WHERE product_id = ? AND id < ? ORDER BY id DESC LIMIT ?",
+                                        arguments: [productID, after ?? Int64.max, page.limit + 1]).map(PriceChange.init(row:))
+            }
+            return Page(fetched: rows, limit: page.limit) { String($0.id) }
+        }
+    }
+
+    public func effectivePrice(_ tenant: TenantID, productID: String, quantity: Int64, visibility: ProductVisibility) async throws -> EffectivePrice {
+        let product = try await product(tenant, id: productID, visibility: visibility)
+        return try Pricing.effective(product, quantity: quantity)
+    }
+
+    // MARK: - Helpers
+
+    static func requireCategory(_ db: Database, _ id: String?) throws {
+        guard let id else { return }
+        guard try CategoryTree.exists(db, id) else { throw AppError.invalidField("category_id", "is not a category of this tenant") }
+    }
+
+    /// What a requested status becomes: "published" waits for review when the tenant asks for it.
+    static func requested(_ db: Database, _ status: ProductStatus) throws -> ProductStatus {
+        if status == .published, try requireReview(db) { return .pendingReview }
+        return status
+    }
+
+    static func requireReview(_ db: Database) throws -> Bool {
+        try String.fetchOne(db, sql: "SELECT value FROM settings WHERE key = 'catalog.require_review'") == "true"
+    }
+}
+
+extension Product {
+    /// Whether what a reviewer approved changed (prices, stock and priority do not need a new review).
+    func contentDiffers(from other: Product) -> Bool {
+        sku != other.sku || name != other.name || brand != other.brand || manufacturer != other.manufacturer
+            || categoryId != other.categoryId || description != other.description || attributes != other.attributes
+    }
+}
+
+/// Effective prices: the minimum order, the multiple and the best tier for the quantity.
+public enum Pricing {
+    public static func effective(_ product: Product, quantity: Int64) throws -> EffectivePrice {
+        guard quantity >= product.minOrderQuantity else {
+            throw AppError.invalidField("quantity", "must be at least the minimum order of \(product.minOrderQuantity)")
+        }
+        guard quantity % product.orderMultiple == 0 else {
+            throw AppError.invalidField("quantity", "must be a multiple of \(product.orderMultiple)")
+        }
+        let tier = product.tiers.last { $0.minQuantity <= quantity }
+        let unit = tier?.price ?? product.price
+        guard let total = unit.times(quantity) else { throw AppError.invalidField("quantity", "is too large") }
+        return EffectivePrice(productId: product.id, quantity: quantity, unitPrice: unit, total: total,
+                              tierMinQuantity: tier?.minQuantity, priceListId: nil)
+    }
+}

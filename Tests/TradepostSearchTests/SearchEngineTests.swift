@@ -1,0 +1,126 @@
+import Foundation
+import GRDB
+import Testing
+import TradepostCore
+@testable import TradepostSearch
+@testable import TradepostStore
+
+@Suite("Search engine over a real tenant database")
+struct SearchEngineTests {
+    struct Fixture {
+        let store: Store
+        let engine: SearchEngine
+        let tenant: TenantID
+        var ids: [String: String] = [:]
+        let pharmacy: Business
+        let wholesaler: Business
+        let painkillers: TradepostCore.Category
+    }
+
+    static func fixture() async throws -> Fixture {
+        let store = try await makeStore()
+        let (tenant, _) = try await store.tenantWithOwner("acme")
+        let pharmacy = try await store.businesses.createBusiness(tenant.id, BusinessInput(name: "Apteka", type: .pharmacy, city: "Kyiv"), audit: .system)
+        let wholesaler = try await store.businesses.createBusiness(tenant.id, BusinessInput(name: "Opt", type: .wholesaler, city: "Lviv"), audit: .system)
+        let medicine = try await store.categories.createCategory(tenant.id, name: "Medicine", parentID: nil, audit: .system)
+        let painkillers = try await store.categories.createCategory(tenant.id, name: "Painkillers", parentID: medicine.id, audit: .system)
+        var fixture = Fixture(store: store, engine: SearchEngine(tenants: store.tenantDatabases), tenant: tenant.id, pharmacy: pharmacy,
+                              wholesaler: wholesaler, painkillers: painkillers)
+        let rows: [(String, String, String?, String, String, Business, Bool, Int)] = [
+            ("P-1", "Парацетамол таблетки 500 мг", "Darnitsa", "Жаропонижающее и обезболивающее средство", "25.00", pharmacy, true, 0),
+            ("P-2", "Ибупрофен 200 мг", "Farmak", "Обезболивающее при головной боли. Не содержит парацетамол", "40.00", pharmacy, true, 0),
+            ("P-3", "Paracetamol tablets 500mg", "Bayer", "Pain relief tablets", "30.00", wholesaler, false, 0),
+            ("P-4", "Vitamin C", "Paracetamol Labs", "Immune support", "15.00", wholesaler, true, 0),
+            ("P-5", "Aspirin Cardio", "Bayer", "Low dose aspirin, not paracetamol", "55.00", wholesaler, true, 900),
+            ("P-6", "Знеболювальні таблетки", "Darnitsa", "Таблетки від болю", "20.00", pharmacy, true, 0),
+        ]
+        for (sku, name, brand, description, price, business, inStock, priority) in rows {
+            var input = ProductInput()
+            input.sku = sku
+            input.name = name
+            input.brand = .some(brand)
+            input.description = .some(description)
+            input.currency = "UAH"
+            input.price = price
+            input.stockQuantity = inStock ? 10 : 0
+            input.status = .published
+            input.priority = priority
+            input.categoryId = .some(sku == "P-4" ? nil : painkillers.id)
+            let product = try await store.products.createProduct(tenant.id, businessID: business.id, input, audit: .system)
+            fixture.ids[sku] = product.id
+        }
+        _ = try await fixture.engine.indexer.reindex(tenant.id)
+        return fixture
+    }
+
+    func skus(_ f: Fixture, _ request: SearchRequest) async throws -> [String] {
+        let bySKU = Dictionary(uniqueKeysWithValues: f.ids.map { ($1, $0) })
+        return try await f.engine.search(f.tenant, request).items.map { bySKU[$0.product.id]! }
+    }
+
+    @Test func ranksNameMatchesBeforeBrandBeforeDescriptionThenPriority() async throws {
+        let f = try await Self.fixture()
+        defer { Task { await f.store.remove() } }
+        let found = try await skus(f, SearchRequest(query: "paracetamol", prefix: false))
+        #expect(found.first == "P-3", "the name match first: \(found)")
+        #expect(found.firstIndex(of: "P-4")! < found.firstIndex(of: "P-5")!, "brand before description: \(found)")
+        let cyrillic = try await skus(f, SearchRequest(query: "парацетамол", prefix: false))
+        #expect(cyrillic == ["P-1", "P-2"])
+    }
+
+    @Test func findsInflectionsTyposAndPrefixes() async throws {
+        let f = try await Self.fixture()
+        defer { Task { await f.store.remove() } }
+        #expect(try await skus(f, SearchRequest(query: "таблетками", prefix: false)).first == "P-1")
+        #expect(try await skus(f, SearchRequest(query: "парацетомол", prefix: false)).first == "P-1", "one typo in a long word")
+        #expect(try await skus(f, SearchRequest(query: "ibuprfoen", prefix: false)).isEmpty, "a Latin typo does not reach a Cyrillic word")
+        #expect(try await skus(f, SearchRequest(query: "ибупрфоен", prefix: false)) == ["P-2"], "a swap is one typo")
+        #expect(try await skus(f, SearchRequest(query: "ибупро")) == ["P-2"], "prefix of the last word")
+        #expect(try await skus(f, SearchRequest(query: "vitamn c", prefix: false)) == ["P-4"])
+        #expect(try await skus(f, SearchRequest(query: "bayr", prefix: false)).isEmpty, "no typos under five letters")
+        #expect(try await skus(f, SearchRequest(query: "знеболювальна")) == ["P-6"])
+        #expect(try await skus(f, SearchRequest(query: "ЁЖИК", prefix: false)).isEmpty)
+    }
+
+    @Test func filtersFacetsSortsAndPages() async throws {
+        let f = try await Self.fixture()
+        defer { Task { await f.store.remove() } }
+        #expect(Set(try await skus(f, SearchRequest(query: "", categoryID: f.painkillers.id))) == ["P-1", "P-2", "P-3", "P-5", "P-6"])
+        #expect(Set(try await skus(f, SearchRequest(query: "paracetamol", businessType: .wholesaler, inStock: true, prefix: false))) == ["P-4", "P-5"])
+        #expect(try await skus(f, SearchRequest(query: "", brand: "bayer", sort: .priceAsc)) == ["P-3", "P-5"])
+        #expect(try await skus(f, SearchRequest(query: "", city: "KYIV", priceMin: 2100, priceMax: 4000, sort: .priceDesc)) == ["P-2", "P-1"])
+        let result = try await f.engine.search(f.tenant, SearchRequest(query: "", facets: true))
+        #expect(result.total == 6 && result.totalExact)
+        let categories = Dictionary(uniqueKeysWithValues: result.facets!["category"]!.map { ($0.label!, $0.count) })
+        #expect(categories == ["Medicine": 5, "Painkillers": 5])
+        #expect(result.facets!["brand"]!.first == FacetValue(value: "Bayer", count: 2) || result.facets!["brand"]!.first == FacetValue(value: "Darnitsa", count: 2))
+        let first = try await f.engine.search(f.tenant, SearchRequest(query: "", limit: 4))
+        #expect(first.items.count == 4 && first.nextCursor == "o4")
+        #expect(first.items.first?.product.sku == "P-5", "priority orders equally relevant results")
+        let second = try await f.engine.search(f.tenant, SearchRequest(query: "", offset: 4, limit: 4))
+        #expect(second.items.count == 2 && second.nextCursor == nil)
+        #expect(Set(first.items.map(\.product.id)).isDisjoint(with: second.items.map(\.product.id)))
+    }
+
+    @Test func synonymsStopWordsAndIncrementalIndexing() async throws {
+        let f = try await Self.fixture()
+        defer { Task { await f.store.remove() } }
+        _ = try await f.engine.setVocabulary(f.tenant, SearchVocabulary(synonyms: [["ацетаминофен", "парацетамол"]], stopWords: ["для"]), audit: .system)
+        #expect(try await skus(f, SearchRequest(query: "ацетаминофен для", prefix: false)) == ["P-1", "P-2"])
+
+        // A change reaches the index when the indexer runs for it (the jobs engine does this from the outbox).
+        var change = ProductInput()
+        change.name = "Цитрамон"
+        _ = try await f.store.products.updateProduct(f.tenant, id: f.ids["P-1"]!, change, audit: .system)
+        try await f.engine.indexer.index(f.tenant, productIDs: [f.ids["P-1"]!])
+        #expect(try await skus(f, SearchRequest(query: "цитрамон", prefix: false)) == ["P-1"])
+        #expect(try await skus(f, SearchRequest(query: "цитрамн", prefix: false)) == ["P-1"], "a missing letter is one typo, also for terms indexed since the dictionary loaded")
+        var archive = ProductInput()
+        archive.status = .archived
+        _ = try await f.store.products.updateProduct(f.tenant, id: f.ids["P-1"]!, archive, audit: .system)
+        try await f.engine.indexer.index(f.tenant, productIDs: [f.ids["P-1"]!])
+        #expect(try await skus(f, SearchRequest(query: "цитрамон", prefix: false)).isEmpty, "unpublished products leave the index")
+        let suggestions = try await f.engine.suggest(f.tenant, "ибу", limit: 5)
+        #expect(suggestions.map(\.text) == ["Ибупрофен 200 мг"] && suggestions[0].highlight.hasPrefix("<mark>Ибупрофен</mark>"))
+    }
+}

@@ -1,0 +1,27 @@
+import Foundation
+import TradepostCore
+@testable import TradepostStore
+
+/// A store in a fresh temporary directory, with a fast bcrypt cost (production enforces ≥ 12).
+func makeStore(maxOpenTenants: Int = 64, sessionTTL: TimeInterval = 3600, throttle: LoginThrottle = LoginThrottle()) async throws -> Store {
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("tp-test-\(UUID().uuidString)").path
+    return try await Store(Store.Options(
+        dataDir: dir, maxOpenTenants: maxOpenTenants, sessionTTL: sessionTTL, hasher: BcryptHasher(cost: 4), throttle: throttle))
+}
+
+extension Store {
+    /// A tenant with an owner whose password is "owner-password".
+    func tenantWithOwner(_ slug: String, plan: String = "standard") async throws -> (Tenant, User) {
+        let tenant = try await tenants.createTenant(NewTenant(slug: slug, name: slug.capitalized, plan: plan), audit: .system)
+        let owner = try await users.createUser(
+            tenant.id, NewUser(email: "owner@\(slug).test", name: "Owner", password: "owner-password", role: .owner), audit: .system)
+        return (tenant, owner.user)
+    }
+
+    func remove() async {
+        await close()
+        try? FileManager.default.removeItem(atPath: dataDir)
+    }
+}
+
+let client = ClientInfo(ip: "192.0.2.1", userAgent: "tests")

@@ -1,0 +1,132 @@
+import Foundation
+import GRDB
+import Testing
+import TradepostCore
+@testable import TradepostStore
+
+@Suite("Catalog: money, categories, products, prices, moderation")
+struct CatalogServiceTests {
+    @Test(arguments: [
+        ("12.50", "UAH", Int64(1250)), ("12,5", "UAH", 1250), ("1 234.00", "EUR", 123_400), ("7", "JPY", 7), ("0.001", "KWD", 1),
+    ])
+    func moneyParsesExactly(_ text: String, _ currency: String, _ minor: Int64) {
+        #expect(Money.parse(text, currency: currency) == Money(minor: minor, currency: currency))
+    }
+
+    @Test(arguments: ["", "1.234", "-1", "1e5", "12.5.0", ".5", "abc", "1,2,3"])
+    func moneyRefusesWhatIsNotAPlainAmount(_ text: String) {
+        #expect(Money.parse(text, currency: "UAH") == nil)
+    }
+
+    @Test func moneyPrintsWithTheCurrencyDigits() {
+        #expect(Money(minor: 1205, currency: "UAH").decimal == "12.05")
+        #expect(Money(minor: 7, currency: "JPY").decimal == "7")
+        #expect(Money(minor: 5, currency: "KWD").decimal == "0.005")
+        #expect(Money(minor: Int64.max, currency: "UAH").times(2) == nil)
+    }
+
+    func product(_ sku: String, price: String = "10.00", tiers: [ProductInput.Tier] = [], status: ProductStatus? = .published) -> ProductInput {
+        var input = ProductInput()
+        input.sku = sku
+        input.name = "Product \(sku)"
+        input.currency = "UAH"
+        input.price = price
+        input.tiers = tiers
+        input.status = status
+        input.minOrderQuantity = 2
+        input.orderMultiple = 2
+        return input
+    }
+
+    @Test func productsPricesHistoryAndEffectivePrice() async throws {
+        let store = try await makeStore()
+        defer { Task { await store.remove() } }
+        let (tenant, _) = try await store.tenantWithOwner("acme")
+        let business = try await store.businesses.createBusiness(tenant.id, BusinessInput(name: "Pharma", type: .pharmacy, city: "Kyiv"), audit: .system)
+        let created = try await store.products.createProduct(
+            tenant.id, businessID: business.id, product("A-1", tiers: [.init(minQuantity: 10, price: "9.00"), .init(minQuantity: 100, price: "8.50")]),
+            audit: .system)
+        #expect(created.price == Money(minor: 1000, currency: "UAH") && created.tiers.count == 2 && created.status == .published)
+        await #expect(throws: AppError.self) {
+            try await store.products.createProduct(tenant.id, businessID: business.id, product("A-1"), audit: .system)
+        }
+
+        let all = ProductVisibility(all: true, ownBusinesses: [])
+        #expect(try await store.products.effectivePrice(tenant.id, productID: created.id, quantity: 4, visibility: all).unitPrice.minor == 1000)
+        let bulk = try await store.products.effectivePrice(tenant.id, productID: created.id, quantity: 100, visibility: all)
+        #expect(bulk.unitPrice.minor == 850 && bulk.total.minor == 85_000 && bulk.tierMinQuantity == 100)
+        await #expect(throws: AppError.self) { try await store.products.effectivePrice(tenant.id, productID: created.id, quantity: 1, visibility: all) }
+        await #expect(throws: AppError.self) { try await store.products.effectivePrice(tenant.id, productID: created.id, quantity: 11, visibility: all) }
+
+        var change = ProductInput()
+        change.price = "11.00"
+        change.tiers = [.init(minQuantity: 10, price: "9.50")]
+        _ = try await store.products.updateProduct(tenant.id, id: created.id, change, audit: AuditContext(actor: "u1", actorLabel: "Ann"))
+        let history = try await store.products.priceHistory(tenant.id, productID: created.id, visibility: all, PageRequest(limit: 50)).items
+        let latest = history.filter { $0.actor == "u1" }
+        #expect(latest.contains { $0.kind == "base" && $0.oldPrice?.minor == 1000 && $0.newPrice?.minor == 1100 })
+        #expect(latest.contains { $0.kind == "tier" && $0.minQuantity == 10 && $0.oldPrice?.minor == 900 && $0.newPrice?.minor == 950 })
+        #expect(latest.contains { $0.kind == "tier" && $0.minQuantity == 100 && $0.oldPrice?.minor == 850 && $0.newPrice == nil })
+
+        // Bad input changes nothing.
+        var bad = ProductInput()
+        bad.price = "1.234"
+        await #expect(throws: AppError.self) { try await store.products.updateProduct(tenant.id, id: created.id, bad, audit: .system) }
+        #expect(try await store.products.product(tenant.id, id: created.id, visibility: all).price.minor == 1100)
+
+        // Buyers see published products only; owners see their drafts.
+        let draft = try await store.products.createProduct(tenant.id, businessID: business.id, product("D-1", status: nil), audit: .system)
+        let buyer = ProductVisibility(all: false, ownBusinesses: [])
+        await #expect(throws: AppError.self) { try await store.products.product(tenant.id, id: draft.id, visibility: buyer) }
+        let own = ProductVisibility(all: false, ownBusinesses: [business.id])
+        #expect(try await store.products.product(tenant.id, id: draft.id, visibility: own).status == .draft)
+        #expect(try await store.products.products(tenant.id, PageRequest(limit: 10), filter: ProductFilter(), visibility: buyer).items.map(\.id) == [created.id])
+    }
+
+    @Test func moderationHoldsNewAndChangedProductsForReview() async throws {
+        let store = try await makeStore()
+        defer { Task { await store.remove() } }
+        let (tenant, _) = try await store.tenantWithOwner("acme")
+        let business = try await store.businesses.createBusiness(tenant.id, BusinessInput(name: "W", type: .wholesaler, city: "Lviv"), audit: .system)
+        _ = try await store.products.updateCatalogSettings(tenant.id, CatalogSettings(requireReview: true), audit: .system)
+        let p = try await store.products.createProduct(tenant.id, businessID: business.id, product("M-1"), audit: .system)
+        #expect(p.status == .pendingReview)
+        #expect(try await store.products.reviewQueue(tenant.id, PageRequest(limit: 10)).items.map(\.id) == [p.id])
+        await #expect(throws: AppError.self) { try await store.products.review(tenant.id, id: p.id, approve: false, reason: nil, audit: .system) }
+        let approved = try await store.products.review(tenant.id, id: p.id, approve: true, reason: nil, audit: .system)
+        #expect(approved.status == .published)
+        var rename = ProductInput()
+        rename.name = "Renamed"
+        #expect(try await store.products.updateProduct(tenant.id, id: p.id, rename, audit: .system).status == .pendingReview)
+        let rejected = try await store.products.review(tenant.id, id: p.id, approve: false, reason: "Wrong name", audit: .system)
+        #expect(rejected.status == .rejected && rejected.rejectionReason == "Wrong name")
+        let decisions = try await store.tenantDatabases.read(tenant.id) { db in
+            try String.fetchAll(db, sql: "SELECT action FROM audit_log WHERE action LIKE 'product.%' ORDER BY id")
+        }
+        #expect(decisions.contains("product.approve") && decisions.contains("product.reject"))
+    }
+
+    @Test func categoryTreeMovesMergesAndCounts() async throws {
+        let store = try await makeStore()
+        defer { Task { await store.remove() } }
+        let (tenant, _) = try await store.tenantWithOwner("acme")
+        let cats = store.categories
+        let medicine = try await cats.createCategory(tenant.id, name: "Medicine", parentID: nil, audit: .system)
+        let pain = try await cats.createCategory(tenant.id, name: "Pain relief", parentID: medicine.id, audit: .system)
+        let other = try await cats.createCategory(tenant.id, name: "Analgesics", parentID: nil, audit: .system)
+        await #expect(throws: AppError.self) { try await cats.createCategory(tenant.id, name: "pain RELIEF", parentID: medicine.id, audit: .system) }
+        await #expect(throws: AppError.self) { try await cats.updateCategory(tenant.id, id: medicine.id, name: nil, parentID: .some(pain.id), audit: .system) }
+        let business = try await store.businesses.createBusiness(tenant.id, BusinessInput(name: "P", type: .pharmacy, city: "Kyiv"), audit: .system)
+        var input = product("C-1")
+        input.categoryId = .some(other.id)
+        _ = try await store.products.createProduct(tenant.id, businessID: business.id, input, audit: .system)
+        await #expect(throws: AppError.self) { try await cats.deleteCategory(tenant.id, id: other.id, audit: .system) }
+        let merged = try await cats.mergeCategory(tenant.id, id: other.id, into: pain.id, audit: .system)
+        #expect(merged.productCount == 1 && merged.path == ["Medicine", "Pain relief"])
+        let tree = try await cats.categories(tenant.id)
+        #expect(tree.map(\.name) == ["Medicine", "Pain relief"])
+        #expect(tree.first?.productCount == 1, "a parent counts its subtree")
+        let moved = try await cats.updateCategory(tenant.id, id: pain.id, name: "Painkillers", parentID: .some(nil), audit: .system)
+        #expect(moved.parentId == nil && moved.path == ["Painkillers"])
+    }
+}
