@@ -94,6 +94,7 @@ let package = Package(
                 "TradepostCore",
                 "TradepostStore",
                 "TradepostJobs",
+                "TradepostSearch",
                 "TradepostHTTP",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Configuration", package: "swift-configuration"),
@@ -143,7 +144,7 @@ let package = Package(
         .testTarget(
             name: "TradepostHTTPTests",
             dependencies: [
-                "TradepostCore", "TradepostStore", "TradepostHTTP",
+                "TradepostCore", "TradepostStore", "TradepostHTTP", "TradepostSearch",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
             ]

@@ -9,10 +9,14 @@ public struct AppServices: Sendable {
     public var admins: any PlatformAdminService
     public var auth: any AuthService
     public var jobs: any JobService
+    public var categories: any CategoryService
+    public var products: any ProductService
+    public var search: any SearchService
 
     public init(
         tenants: any TenantService, users: any UserService, businesses: any BusinessService,
-        admins: any PlatformAdminService, auth: any AuthService, jobs: any JobService
+        admins: any PlatformAdminService, auth: any AuthService, jobs: any JobService, categories: any CategoryService,
+        products: any ProductService, search: any SearchService
     ) {
         self.tenants = tenants
         self.users = users
@@ -20,10 +24,13 @@ public struct AppServices: Sendable {
         self.admins = admins
         self.auth = auth
         self.jobs = jobs
+        self.categories = categories
+        self.products = products
+        self.search = search
     }
 
-    public init(store: Store, jobs: any JobService) {
+    public init(store: Store, jobs: any JobService, search: any SearchService) {
         self.init(tenants: store.tenants, users: store.users, businesses: store.businesses, admins: store.admins, auth: store.auth,
-                  jobs: jobs)
+                  jobs: jobs, categories: store.categories, products: store.products, search: search)
     }
 }

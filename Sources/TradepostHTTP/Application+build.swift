@@ -5,6 +5,7 @@ import HummingbirdWebSocket
 import ServiceLifecycle
 import TradepostCore
 import TradepostJobs
+import TradepostSearch
 import TradepostStore
 
 /// Builds the whole server: used by `tradepost serve` and by tests (port 0, temporary data dir).
@@ -24,12 +25,14 @@ public func buildApplication(
     let store = if let store { store } else { try await Store(Store.Options(config: config)) }
     let registry = JobRegistry()
     try BuiltinJobs.register(registry, store: store)
+    let search = SearchEngine(tenants: store.tenantDatabases)
+    SearchJobs.register(registry, engine: search)
     try registerJobs(registry, store)
     let telemetry = JobsTelemetry(registry: metrics.registry)
     let engine = try JobsEngine(store: store, registry: registry, options: config.jobsOptions, logger: logger, observer: telemetry)
     let hub = LiveHub { try await engine.service.stats($0) }
     telemetry.attach(hub)
-    let parts = buildRouter(config: config, store: store, services: AppServices(store: store, jobs: engine.service), metrics: metrics, hub: hub)
+    let parts = buildRouter(config: config, store: store, services: AppServices(store: store, jobs: engine.service, search: search), metrics: metrics, hub: hub)
     return Application(
         router: parts.router,
         server: .http1WebSocketUpgrade(webSocketRouter: parts.webSocketRouter),
@@ -72,6 +75,9 @@ func buildRouter(config: TradepostConfig, store: Store, services: AppServices, m
     BusinessRoutes(services: services, maxBody: maxBody).register(on: api)
     PlatformRoutes(services: services, maxBody: maxBody).register(on: api)
     JobsRoutes(services: services, maxBody: maxBody).register(on: api)
+    CategoryRoutes(services: services, maxBody: maxBody).register(on: api)
+    ProductRoutes(services: services, maxBody: maxBody).register(on: api)
+    SearchRoutes(services: services, maxBody: maxBody).register(on: api)
     let live = LiveRoutes(hub: hub)
     live.register(on: api)
 

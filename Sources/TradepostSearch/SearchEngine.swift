@@ -99,8 +99,12 @@ public final class SearchEngine: SearchService {
     // MARK: - Helpers
 
     func entry(_ tenant: TenantID) async throws -> TermCache.Entry {
-        if let entry = cache.cached(tenant) { return entry }
-        let loaded = try await tenants.read(tenant) { db in try TermCache.load(db) }
+        let cached = cache.cached(tenant)
+        let loaded = try await tenants.read(tenant) { db -> TermCache.Entry? in
+            if let cached, cached.generation == (try TermCache.generation(db)) { return nil }
+            return try TermCache.load(db)
+        }
+        guard let loaded else { return cached! }
         cache.store(tenant, loaded)
         return loaded
     }

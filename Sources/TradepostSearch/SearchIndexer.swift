@@ -59,6 +59,9 @@ public struct SearchIndexer: Sendable {
             }
             try db.execute(sql: "INSERT INTO product_fts (product_fts) VALUES ('rebuild')")
             try Self.setSequence(db, sequence)
+            try db.execute(sql: """
+                INSERT INTO settings (key, value) VALUES ('search.generation', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value
+                """, arguments: [Identifier.make()])
             progress(done, total)
             return done
         }

@@ -14,6 +14,8 @@ final class TermCache: Sendable {
         var pending: [String: Int]
         var synonyms: [String: [String]]
         var stopWords: Set<String>
+        /// Changed by every full rebuild, also one run by the CLI in another process.
+        var generation: String
         var lastUsed: UInt64
     }
 
@@ -63,6 +65,10 @@ final class TermCache: Sendable {
         }
     }
 
+    static func generation(_ db: Database) throws -> String {
+        try String.fetchOne(db, sql: "SELECT value FROM settings WHERE key = 'search.generation'") ?? ""
+    }
+
     static func load(_ db: Database) throws -> Entry {
         var terms: [(String, Int)] = []
         let rows = try Row.fetchCursor(db, sql: "SELECT term, doc FROM product_vocab")
@@ -77,6 +83,6 @@ final class TermCache: Sendable {
         }
         let stopWords = Set(try String.fetchAll(db, sql: "SELECT word FROM search_stopwords").flatMap { Analyzer.terms($0) })
         return Entry(main: TermDictionary(terms), recent: TermDictionary([]), pending: [:], synonyms: synonyms, stopWords: stopWords,
-                     lastUsed: 0)
+                     generation: try generation(db), lastUsed: 0)
     }
 }

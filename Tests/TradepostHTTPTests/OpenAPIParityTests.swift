@@ -3,6 +3,7 @@ import Logging
 import Testing
 import TradepostCore
 import TradepostJobs
+import TradepostSearch
 @testable import TradepostHTTP
 
 @Suite("OpenAPI document")
@@ -16,7 +17,7 @@ struct OpenAPIParityTests {
         config.dataDir = store.dataDir
         let jobs = try SQLiteJobService.standalone(store: store, registry: JobRegistry(), logger: Logger(label: "test"))
         defer { jobs.close() }
-        let parts = buildRouter(config: config, store: store, services: AppServices(store: store, jobs: jobs), metrics: AppMetrics(),
+        let parts = buildRouter(config: config, store: store, services: AppServices(store: store, jobs: jobs, search: SearchEngine(tenants: store.tenantDatabases)), metrics: AppMetrics(),
                                 hub: LiveHub { try await jobs.stats($0) })
         let served = Set((parts.router.routes + parts.webSocketRouter.routes).compactMap { route -> String? in
             let path = route.path.description

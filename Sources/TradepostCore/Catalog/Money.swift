@@ -13,6 +13,25 @@ public struct Money: Codable, Sendable, Hashable, Comparable {
 
     public static func < (a: Money, b: Money) -> Bool { a.minor < b.minor }
 
+    /// On the wire: `{"amount": "12.50", "currency": "UAH"}` — a decimal string, never a float.
+    enum CodingKeys: String, CodingKey { case amount, currency }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        let currency = try c.decode(String.self, forKey: .currency)
+        let amount = try c.decode(String.self, forKey: .amount)
+        guard let money = Money.parse(amount, currency: currency) else {
+            throw DecodingError.dataCorruptedError(forKey: .amount, in: c, debugDescription: "is not an amount in \(currency)")
+        }
+        self = money
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(decimal, forKey: .amount)
+        try c.encode(currency, forKey: .currency)
+    }
+
     /// Digits after the decimal point for a currency (ISO 4217 exponents; 2 unless listed).
     public static func exponent(_ currency: String) -> Int {
         switch currency {

@@ -50,6 +50,9 @@ public protocol BusinessService: Sendable {
 
     /// The user's role in the business, or nil. Throws `.notFound` (business).
     func membership(_ tenant: TenantID, businessID: String, userID: String) async throws -> BusinessRole?
+
+    /// Every business the user belongs to, with their role there.
+    func memberships(_ tenant: TenantID, userID: String) async throws -> [String: BusinessRole]
 }
 
 /// A platform administrator: manages tenants, never sees inside them unless acting for one.

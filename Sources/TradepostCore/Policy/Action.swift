@@ -18,6 +18,14 @@ public enum Action: String, Sendable, CaseIterable {
     case businessUpdate = "business.update"
     case businessMembersManage = "business.members"
 
+    // The catalog: every member reads published products; tenant admins run the tree, moderation and search
+    // settings; members of a business manage its products.
+    case catalogRead = "catalog.read"
+    case categoriesManage = "categories.manage"
+    case productsManage = "products.manage"
+    case productsReview = "products.review"
+    case catalogSettings = "catalog.settings"
+
     // Background jobs: tenant admins see their tenant's, platform admins everyone's.
     case jobsRead = "jobs.read"
     case jobsManage = "jobs.manage"
@@ -27,9 +35,10 @@ public enum Action: String, Sendable, CaseIterable {
     /// The least scope an API token needs for the action.
     public var requiredScope: Scope {
         switch self {
-        case .tenantsRead, .accountRead, .tenantRead, .usersRead, .businessesRead, .jobsRead: .read
-        case .accountUpdate, .businessUpdate, .businessMembersManage: .write
-        case .tenantsManage, .tokensManage, .usersManage, .businessesCreate, .jobsManage, .queuesManage: .admin
+        case .tenantsRead, .accountRead, .tenantRead, .usersRead, .businessesRead, .jobsRead, .catalogRead: .read
+        case .accountUpdate, .businessUpdate, .businessMembersManage, .productsManage: .write
+        case .tenantsManage, .tokensManage, .usersManage, .businessesCreate, .jobsManage, .queuesManage, .categoriesManage,
+             .productsReview, .catalogSettings: .admin
         }
     }
 }

@@ -16,8 +16,12 @@ public enum Policy {
             return principal.isPlatformAdmin
         case .jobsRead, .jobsManage:
             return principal.isPlatformAdmin || isTenantAdmin(principal)
-        case .tenantRead, .usersRead, .businessesRead:
+        case .tenantRead, .usersRead, .businessesRead, .catalogRead:
             return principal.tenantID != nil
+        case .categoriesManage, .productsReview, .catalogSettings:
+            return isTenantAdmin(principal)
+        case .productsManage:
+            return isTenantAdmin(principal) || (principal.tenantID != nil && facts.businessRole != nil)
         case .usersManage:
             return canManageUsers(principal, facts)
         case .businessesCreate:

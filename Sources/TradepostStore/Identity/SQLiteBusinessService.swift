@@ -146,6 +146,18 @@ public final class SQLiteBusinessService: BusinessService {
         }
     }
 
+    public func memberships(_ tenant: TenantID, userID: String) async throws -> [String: BusinessRole] {
+        try await mapErrors(stats) {
+            try await tenants.read(tenant) { db in
+                var out: [String: BusinessRole] = [:]
+                for row in try Row.fetchAll(db, sql: "SELECT business_id, role FROM business_members WHERE user_id = ?", arguments: [userID]) {
+                    out[row["business_id"]] = BusinessRole(rawValue: row["role"])
+                }
+                return out
+            }
+        }
+    }
+
     // MARK: - Helpers
 
     static func fetch(_ db: Database, id: String) throws -> Business? {

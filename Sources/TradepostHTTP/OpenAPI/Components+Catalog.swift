@@ -1,0 +1,91 @@
+import TradepostCore
+
+/// Schemas of the catalog and search.
+extension Components {
+    static let money = Schema.object([
+        ("amount", Schema.string("Exact decimal text with the currency's digits, e.g. \"12.50\"")),
+        ("currency", Schema.string("ISO 4217", minLength: 3, maxLength: 3)),
+    ], required: ["amount", "currency"], closed: false, description: "Money: never a floating-point number")
+
+    static let decimalInput: JSONValue = .object([("type", .array(["string", "number"])), ("description", "A decimal amount, e.g. \"12.50\"")])
+
+    static let attributeValue: JSONValue = .object([("type", .array(["string", "number", "boolean"]))])
+
+    static let catalog: [(String, JSONValue)] = [
+        ("Money", money),
+        ("Category", Schema.object([
+            ("id", Schema.id), ("parent_id", Schema.nullable(Schema.id)), ("name", Schema.string()),
+            ("path", Schema.array(Schema.string(), "Names from the root to this category")),
+            ("product_count", Schema.integer("Published products in the whole subtree")), ("created_at", Schema.dateTime),
+        ], required: ["id", "name", "path", "product_count", "created_at"], closed: false)),
+        ("CategoryList", Schema.list(of: "Category")),
+        ("NewCategory", Schema.object([("name", Schema.string(maxLength: 120)), ("parent_id", Schema.nullable(Schema.id))], required: ["name"])),
+        ("CategoryUpdate", Schema.object([("name", Schema.string(maxLength: 120)), ("parent_id", Schema.nullable(Schema.id))],
+                                         description: "A missing parent_id keeps the parent; null makes it a root")),
+        ("CategoryMerge", Schema.object([("into", Schema.id)], required: ["into"])),
+        ("Product", Schema.object([
+            ("id", Schema.id), ("business_id", Schema.id), ("sku", Schema.string()), ("name", Schema.string()),
+            ("brand", Schema.nullable(Schema.string())), ("manufacturer", Schema.nullable(Schema.string())),
+            ("category_id", Schema.nullable(Schema.id)), ("description", Schema.nullable(Schema.string())),
+            ("attributes", .object([("type", "object"), ("additionalProperties", attributeValue)])),
+            ("unit", Schema.string()), ("pack_size", Schema.integer()), ("min_order_quantity", Schema.integer()),
+            ("order_multiple", Schema.integer()), ("price", Schema.ref("Money")),
+            ("tiers", Schema.array(Schema.object([("min_quantity", Schema.integer()), ("price", Schema.ref("Money"))],
+                                                 required: ["min_quantity", "price"], closed: false))),
+            ("stock_quantity", Schema.integer()), ("availability", Schema.enumeration(Availability.self)),
+            ("status", Schema.enumeration(ProductStatus.self)), ("rejection_reason", Schema.nullable(Schema.string())),
+            ("priority", Schema.integer(minimum: 0, maximum: 1000)), ("created_at", Schema.dateTime), ("updated_at", Schema.dateTime),
+        ], required: ["id", "business_id", "sku", "name", "attributes", "unit", "pack_size", "min_order_quantity", "order_multiple",
+                      "price", "tiers", "stock_quantity", "availability", "status", "priority", "created_at", "updated_at"], closed: false)),
+        ("ProductList", Schema.list(of: "Product")),
+        ("ProductInput", Schema.object([
+            ("sku", Schema.string(maxLength: 64)), ("name", Schema.string(maxLength: 300)),
+            ("brand", Schema.nullable(Schema.string(maxLength: 120))), ("manufacturer", Schema.nullable(Schema.string(maxLength: 200))),
+            ("category_id", Schema.nullable(Schema.id)), ("description", Schema.nullable(Schema.string(maxLength: 10000))),
+            ("attributes", .object([("type", "object"), ("additionalProperties", attributeValue)])),
+            ("unit", Schema.string(maxLength: 20)), ("pack_size", Schema.integer(minimum: 1)), ("min_order_quantity", Schema.integer(minimum: 1)),
+            ("order_multiple", Schema.integer(minimum: 1)), ("currency", Schema.string("ISO 4217; required on create", minLength: 3, maxLength: 3)),
+            ("price", decimalInput),
+            ("tiers", Schema.array(Schema.object([("min_quantity", Schema.integer(minimum: 2)), ("price", decimalInput)],
+                                                 required: ["min_quantity", "price"]), "Replaces all tiers")),
+            ("stock_quantity", Schema.integer(minimum: 0)), ("availability", Schema.enumeration(Availability.self)),
+            ("status", Schema.string("published waits for review when the tenant requires it", values: ["draft", "published", "archived"])),
+            ("priority", Schema.integer(minimum: 0, maximum: 1000)),
+        ], description: "On create sku, name, currency and price are required; on update a missing field stays and null clears an optional one")),
+        ("PriceChange", Schema.object([
+            ("id", Schema.integer()), ("product_id", Schema.id), ("at", Schema.dateTime), ("actor", Schema.string()),
+            ("actor_label", Schema.nullable(Schema.string())), ("kind", Schema.string(values: ["base", "tier"])),
+            ("min_quantity", Schema.nullable(Schema.integer())), ("old_price", Schema.nullable(Schema.ref("Money"))),
+            ("new_price", Schema.nullable(Schema.ref("Money"))),
+        ], required: ["id", "product_id", "at", "actor", "kind"], closed: false)),
+        ("PriceChangeList", Schema.list(of: "PriceChange")),
+        ("EffectivePrice", Schema.object([
+            ("product_id", Schema.id), ("quantity", Schema.integer()), ("unit_price", Schema.ref("Money")), ("total", Schema.ref("Money")),
+            ("tier_min_quantity", Schema.nullable(Schema.integer())), ("price_list_id", Schema.nullable(Schema.string())),
+        ], required: ["product_id", "quantity", "unit_price", "total"], closed: false)),
+        ("ProductRejection", Schema.object([("reason", Schema.string(maxLength: 1000))], required: ["reason"])),
+        ("CatalogSettings", Schema.object([("require_review", Schema.boolean())], required: ["require_review"])),
+        ("SearchHit", Schema.object([
+            ("product", Schema.ref("Product")),
+            ("highlight", Schema.object([("name", Schema.string()), ("description", Schema.string())], closed: false,
+                                        description: "Matched words in <mark>; everything else HTML-escaped")),
+        ], required: ["product", "highlight"], closed: false)),
+        ("FacetValue", Schema.object([("value", Schema.string()), ("label", Schema.nullable(Schema.string())), ("count", Schema.integer())],
+                                     required: ["value", "count"], closed: false)),
+        ("SearchResult", Schema.object([
+            ("items", Schema.array(Schema.ref("SearchHit"))),
+            ("next_cursor", Schema.nullable(Schema.string())),
+            ("total", Schema.nullable(Schema.integer("Matches of all the words; null when not counted"))),
+            ("total_exact", Schema.boolean("False when counting stopped at 10,000")),
+            ("facets", Schema.nullable(.object([("type", "object"), ("additionalProperties", Schema.array(Schema.ref("FacetValue")))]))),
+            ("took_ms", .object([("type", "number")])),
+        ], required: ["items", "next_cursor", "total_exact", "took_ms"], closed: false)),
+        ("Suggestion", Schema.object([("text", Schema.string()), ("highlight", Schema.string()), ("product_id", Schema.id)],
+                                     required: ["text", "highlight", "product_id"], closed: false)),
+        ("SuggestionList", Schema.list(of: "Suggestion")),
+        ("SearchVocabulary", Schema.object([
+            ("synonyms", Schema.array(Schema.array(Schema.string()), "Groups of words that mean the same")),
+            ("stop_words", Schema.array(Schema.string(), "Words ignored in queries")),
+        ], required: ["synonyms", "stop_words"])),
+    ]
+}
