@@ -24,9 +24,18 @@ def world(server):
         assert server.api("PUT", f"/businesses/{biz['id']}/members/{user['id']}", token, json={"role": "staff"}).status_code == 200
         api_token = server.api("POST", "/me/tokens", token, json={"name": "t", "scopes": ["read"]}).json()
         session = [s for s in server.api("GET", "/me/sessions", token).json()["items"] if s["current"]][0]
-        return {"user": user["id"], "business": biz["id"], "token": api_token["token"]["id"], "session": session["id"]}
+        category = server.api("POST", "/categories", token, json={"name": "Medicine"}).json()
+        product = server.api("POST", f"/businesses/{biz['id']}/products", token, json={
+            "sku": "ASP-1", "name": f"Aspirin {tenant}", "currency": "UAH", "price": "10.00", "status": "published",
+            "category_id": category["id"]}).json()
+        assert product["status"] == "published", product
+        return {"user": user["id"], "business": biz["id"], "token": api_token["token"]["id"], "session": session["id"],
+                "category": category["id"], "product": product["id"]}
 
     world = {"admin": admin, "a": a, "b": b, "ta": ta, "tb": tb, "A": seed(ta, "alpha"), "B": seed(tb, "beta")}
+    for key, token in (("A", ta), ("B", tb)):
+        server.wait_for(lambda: [h["product"]["id"] for h in server.api("GET", "/search/products?q=aspirin", token).json()["items"]]
+                        == [world[key]["product"]], message="the seeded product in search")
     for key, tenant in (("A", a), ("B", b)):
         job = server.api("POST", "/admin/jobs", admin, json={"type": "tenant.maintenance", "tenant_id": tenant["id"], "delay_seconds": 3600})
         assert job.status_code == 201, job.text
@@ -47,6 +56,13 @@ def snapshot(server, token):
         "sessions": sorted(s["id"] for s in server.api("GET", "/me/sessions", token).json()["items"]),
         "jobs": server.api("GET", "/jobs", token).json()["items"],
         "job_stats": server.api("GET", "/jobs/stats", token).json()["items"],
+        "categories": server.api("GET", "/categories", token).json()["items"],
+        "products": server.api("GET", "/products", token).json()["items"],
+        "history": {p["id"]: server.api("GET", f"/products/{p['id']}/price-history", token).json()["items"]
+                    for p in server.api("GET", "/products", token).json()["items"]},
+        "search": server.api("GET", "/search/products?q=aspirin&facets=true", token).json()["items"],
+        "vocabulary": server.api("GET", "/search/vocabulary", token).json(),
+        "catalog_settings": server.api("GET", "/catalog/settings", token).json(),
     }
 
 
@@ -60,6 +76,10 @@ def case_not_found(method, path, body=None):
             concrete = path.format(id=B["token"])
         if path.startswith("/jobs/"):
             concrete = path.format(id=B["job"])
+        if path.startswith("/categories/"):
+            concrete = path.format(id=B["category"])
+        if path.startswith("/products/"):
+            concrete = path.format(id=B["product"])
         problem(server.api(method, concrete, w["ta"], json=body), 404, "not_found")
         if "{user_id}" in path:
             # A's own business with B's user: the user does not exist in A.
@@ -110,6 +130,17 @@ def me_is_a(r, w):
 
 def session_is_a(r, w):
     assert r.status_code == 200 and r.json()["me"]["tenant"]["id"] == w["a"]["id"]
+
+
+def only_a_products(r, w):
+    assert r.status_code == 200
+    body = r.json()
+    assert [h["product"]["id"] for h in body["items"]] == [w["A"]["product"]]
+    assert w["B"]["business"] not in {f["value"] for f in body["facets"]["business"]}
+
+
+def only_a_suggestions(r, w):
+    assert r.status_code == 200 and [s["product_id"] for s in r.json()["items"]] == [w["A"]["product"]]
 
 
 def public(server, w):
@@ -168,6 +199,29 @@ MATRIX = {
     "POST /api/v1/admin/jobs": case_platform_only("POST", "/admin/jobs", {"type": "tenant.maintenance", "tenant_id": "{id}"}),
     "POST /api/v1/admin/queues/{queue}/pause": case_platform_only("POST", "/admin/queues/{queue}/pause"),
     "POST /api/v1/admin/queues/{queue}/resume": case_platform_only("POST", "/admin/queues/{queue}/resume"),
+    "GET /api/v1/categories": case_list("/categories"),
+    "POST /api/v1/categories": case_create("/categories", {"name": "Medicine 2"}),
+    "PATCH /api/v1/categories/{id}": case_not_found("PATCH", "/categories/{id}", {"name": "Hijacked"}),
+    "POST /api/v1/categories/{id}/merge": case_not_found("POST", "/categories/{id}/merge", {"into": "00000000000000000000000000"}),
+    "DELETE /api/v1/categories/{id}": case_not_found("DELETE", "/categories/{id}"),
+    "GET /api/v1/products": case_list("/products"),
+    "POST /api/v1/businesses/{id}/products": case_not_found("POST", "/businesses/{id}/products",
+                                                            {"sku": "X", "name": "Planted", "currency": "UAH", "price": "1"}),
+    "GET /api/v1/products/{id}": case_not_found("GET", "/products/{id}"),
+    "PATCH /api/v1/products/{id}": case_not_found("PATCH", "/products/{id}", {"price": "0.01"}),
+    "DELETE /api/v1/products/{id}": case_not_found("DELETE", "/products/{id}"),
+    "GET /api/v1/products/{id}/price-history": case_not_found("GET", "/products/{id}/price-history"),
+    "GET /api/v1/products/{id}/price": case_not_found("GET", "/products/{id}/price?quantity=1"),
+    "GET /api/v1/moderation/products": case_list("/moderation/products"),
+    "POST /api/v1/products/{id}/approve": case_not_found("POST", "/products/{id}/approve"),
+    "POST /api/v1/products/{id}/reject": case_not_found("POST", "/products/{id}/reject", {"reason": "Hijacked"}),
+    "GET /api/v1/catalog/settings": case_own("GET", "/catalog/settings", lambda r, w: r.raise_for_status()),
+    "PUT /api/v1/catalog/settings": case_own("PUT", "/catalog/settings", lambda r, w: r.raise_for_status(), {"require_review": True}),
+    "GET /api/v1/search/products": case_own("GET", "/search/products?q=aspirin&facets=true", lambda r, w: only_a_products(r, w)),
+    "GET /api/v1/search/suggest": case_own("GET", "/search/suggest?q=aspi", lambda r, w: only_a_suggestions(r, w)),
+    "GET /api/v1/search/vocabulary": case_own("GET", "/search/vocabulary", lambda r, w: r.raise_for_status()),
+    "PUT /api/v1/search/vocabulary": case_own("PUT", "/search/vocabulary", lambda r, w: r.raise_for_status(),
+                                              {"synonyms": [["aspirin", "asa"]], "stop_words": ["the"]}),
     # The WebSocket: a plain GET is refused, and a socket only ever carries the caller's own scope
     # (test_jobs.test_live_channel_pushes_job_changes_to_the_right_people).
     "GET /api/v1/live": case_own("GET", "/live", lambda r, w: problem(r, 400, "invalid")),
