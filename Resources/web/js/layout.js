@@ -10,8 +10,8 @@ function navItems() {
   if (session.isPlatformAdmin) {
     items.push(['/platform/tenants', 'nav.tenants', 'tenants.read'], ['/jobs', 'nav.jobs', 'jobs.read']);
   } else {
-    items.push(['/', 'nav.home', null], ['/businesses', 'nav.businesses', 'businesses.read'], ['/users', 'nav.users', 'users.read'],
-      ['/jobs', 'nav.jobs', 'jobs.read']);
+    items.push(['/', 'nav.home', null], ['/catalog', 'nav.catalog', 'catalog.read'], ['/businesses', 'nav.businesses', 'businesses.read'],
+      ['/moderation', 'nav.moderation', 'products.review'], ['/users', 'nav.users', 'users.read'], ['/jobs', 'nav.jobs', 'jobs.read']);
   }
   items.push(['/account', 'nav.account', null]);
   return items.filter(([, , permission]) => !permission || session.can(permission));

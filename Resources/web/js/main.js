@@ -14,6 +14,9 @@ route('/businesses', () => import('./pages/businesses.js'), { permission: 'busin
 route('/businesses/:id', () => import('./pages/business.js'), { permission: 'businesses.read' });
 route('/platform/tenants', () => import('./pages/tenants.js'), { permission: 'tenants.read' });
 route('/jobs', () => import('./pages/jobs.js'), { permission: 'jobs.read' });
+route('/catalog', () => import('./pages/catalog.js'), { permission: 'catalog.read' });
+route('/products/:id', () => import('./pages/product.js'), { permission: 'catalog.read' });
+route('/moderation', () => import('./pages/moderation.js'), { permission: 'products.review' });
 
 function loginPath() {
   const here = location.pathname + location.search;

@@ -1,8 +1,11 @@
 import { api } from '../api.js';
-import { busyButton, h, mount, toast } from '../dom.js';
+import { busyButton, h, mount, openDialog, toast } from '../dom.js';
 import { t } from '../i18n.js';
 import { session } from '../session.js';
 import { businessForm } from './business-form.js';
+import { money } from '../catalog-util.js';
+import { navigate } from '../router.js';
+import { productForm } from './product-form.js';
 
 export async function render(main, ctx) {
   const id = ctx.params.id;
@@ -24,8 +27,28 @@ export async function render(main, ctx) {
     h('div', { class: 'grid-2' },
       h('section', { class: 'panel' }, h('h2', {}, t('businesses.profile')),
         canEdit ? businessForm(business, async () => { toast(t('businesses.saved'), 'success'); await render(main, ctx); }) : details),
-      h('section', { class: 'panel' }, h('h2', {}, t('businesses.members')), membersBox)));
+      h('section', { class: 'panel' }, h('h2', {}, t('businesses.members')), membersBox)),
+    await productsPanel(id, ['owner', 'admin'].includes(session.me.role) || Boolean(myRole)));
   await drawMembers(membersBox, id, members.items, canEdit);
+}
+
+/** The business's products (all statuses for its members and admins) and an "Add product" button. */
+async function productsPanel(id, canManage) {
+  const { items } = await api.get(`/products?business_id=${id}&limit=100`);
+  const add = () => openDialog(t('product.add'), (close) => {
+    const box = h('div');
+    productForm(null, id, async (created) => { close(); toast(t('product.saved'), 'success'); navigate(`/products/${created.id}`); }, () => close())
+      .then((form) => mount(box, form));
+    return box;
+  });
+  return h('section', { class: 'panel' },
+    h('div', { class: 'page-head' }, h('h2', {}, t('product.list')),
+      canManage ? h('button', { type: 'button', class: 'primary', onclick: add }, t('product.add')) : null),
+    items.length ? h('div', { class: 'table-wrap' }, h('table', {},
+      h('thead', {}, h('tr', {}, [t('field.name'), t('product.sku'), t('product.price'), t('field.status')].map((c) => h('th', { scope: 'col' }, c)))),
+      h('tbody', {}, items.map((p) => h('tr', {}, h('td', {}, h('a', { href: `/products/${p.id}` }, p.name)), h('td', {}, p.sku),
+        h('td', {}, money(p.price)), h('td', {}, t(`productStatus.${p.status}`)))))))
+      : h('p', { class: 'empty' }, t('product.none')));
 }
 
 async function drawMembers(box, id, items, canEdit) {

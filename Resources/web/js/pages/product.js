@@ -1,0 +1,108 @@
+import { api, query } from '../api.js';
+import { busyButton, h, mount, openDialog, toast } from '../dom.js';
+import { formatDateTime, t } from '../i18n.js';
+import { session } from '../session.js';
+import { money } from '../catalog-util.js';
+import { productForm } from './product-form.js';
+
+// A product: prices and tiers, what I would pay for a quantity, the price history chart, and editing.
+export async function render(main, ctx) {
+  const id = ctx.params.id;
+  const [product, history, categories] = await Promise.all([
+    api.get(`/products/${id}`), api.get(`/products/${id}/price-history?limit=200`), api.get('/categories')]);
+  const business = await api.get(`/businesses/${product.business_id}`);
+  const members = await api.get(`/businesses/${product.business_id}/members`);
+  const canEdit = ['owner', 'admin'].includes(session.me.role) || members.items.some((m) => m.user_id === session.me.id);
+  const category = categories.items.find((c) => c.id === product.category_id);
+
+  const quantity = h('input', { type: 'number', min: product.min_order_quantity, step: product.order_multiple,
+    value: product.min_order_quantity, 'aria-label': t('product.quantity') });
+  const quote = h('p', { class: 'quote', 'aria-live': 'polite' });
+  async function price() {
+    try {
+      const p = await api.get(`/products/${id}/price${query({ quantity: quantity.value })}`);
+      mount(quote, t('product.quote', { unit: money(p.unit_price), total: money(p.total) }));
+      quote.classList.remove('error-text');
+    } catch (error) {
+      mount(quote, error.fields?.[0]?.message || error.message);
+      quote.classList.add('error-text');
+    }
+  }
+  quantity.addEventListener('input', price);
+
+  const edit = () => openDialog(t('product.edit'), (close) => {
+    const box = h('div');
+    productForm(product, product.business_id, async () => { toast(t('product.saved'), 'success'); close(); await render(main, ctx); }, () => close())
+      .then((form) => mount(box, form));
+    return box;
+  });
+
+  mount(main,
+    h('p', { class: 'breadcrumb' }, h('a', { href: '/catalog' }, t('nav.catalog')),
+      category ? [' / ', h('a', { href: `/catalog?category_id=${category.id}` }, category.path.join(' / '))] : null),
+    h('div', { class: 'page-head' },
+      h('h1', { tabindex: -1 }, product.name),
+      canEdit ? h('button', { type: 'button', onclick: edit }, t('action.edit')) : null),
+    h('p', { class: 'muted' }, [product.brand, product.manufacturer, `${t('product.sku')} ${product.sku}`].filter(Boolean).join(' · '), ' · ',
+      h('a', { href: `/businesses/${business.id}` }, business.name), ` (${business.city})`),
+    product.status !== 'published' ? h('p', { class: `badge status-${product.status}` }, t(`productStatus.${product.status}`),
+      product.rejection_reason ? `: ${product.rejection_reason}` : '') : null,
+    h('div', { class: 'grid-2' },
+      h('section', { class: 'panel' },
+        h('h2', {}, t('product.prices')),
+        h('p', { class: 'price big' }, money(product.price), h('span', { class: 'muted small' }, ` / ${product.unit}`)),
+        product.tiers.length ? h('table', {}, h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, t('product.fromQuantity')), h('th', { scope: 'col' }, t('product.unitPrice')))),
+          h('tbody', {}, product.tiers.map((x) => h('tr', {}, h('td', {}, `≥ ${x.min_quantity}`), h('td', {}, money(x.price)))))) : null,
+        h('p', { class: 'small muted' }, t('product.orderRules', { moq: product.min_order_quantity, multiple: product.order_multiple, pack: product.pack_size })),
+        h('div', { class: 'inline-form' }, h('label', { class: 'small' }, t('product.quantity'), quantity)),
+        quote),
+      h('section', { class: 'panel' },
+        h('h2', {}, t('product.details')),
+        h('dl', { class: 'details' },
+          [[t('product.availability'), `${t(`availability.${product.availability}`)} (${product.stock_quantity})`],
+            ...Object.entries(product.attributes).map(([k, v]) => [k.replace(/_/g, ' '), String(v)])]
+            .map(([k, v]) => [h('dt', {}, k), h('dd', {}, v)])),
+        product.description ? h('p', {}, product.description) : null)),
+    h('section', { class: 'panel' }, h('h2', {}, t('product.history')), chart(history.items), historyTable(history.items)));
+  await price();
+}
+
+/** The base price over time as an SVG step line (no library), with the points' values for screen readers in the table below. */
+function chart(changes) {
+  const points = changes.filter((c) => c.kind === 'base' && c.new_price).map((c) => ({ at: new Date(c.at).getTime(), v: Number(c.new_price.amount) })).reverse();
+  if (points.length < 2) return h('p', { class: 'muted small' }, t('product.historyFew'));
+  points.push({ at: Date.now(), v: points[points.length - 1].v });
+  const W = 600; const H = 180; const pad = 28;
+  const minT = points[0].at; const maxT = points[points.length - 1].at || minT + 1;
+  const minV = Math.min(...points.map((p) => p.v)); const maxV = Math.max(...points.map((p) => p.v));
+  const x = (at) => pad + ((at - minT) / Math.max(1, maxT - minT)) * (W - 2 * pad);
+  const y = (v) => H - pad - ((v - minV) / Math.max(1e-9, maxV - minV || 1)) * (H - 2 * pad);
+  let d = `M${x(points[0].at)},${y(points[0].v)}`;
+  for (let i = 1; i < points.length; i++) d += ` H${x(points[i].at)} V${y(points[i].v)}`;
+  const ns = 'http://www.w3.org/2000/svg';
+  const svg = document.createElementNS(ns, 'svg');
+  svg.setAttribute('viewBox', `0 0 ${W} ${H}`);
+  svg.setAttribute('class', 'chart');
+  svg.setAttribute('role', 'img');
+  svg.setAttribute('aria-label', t('product.historyChart', { min: minV, max: maxV }));
+  const path = document.createElementNS(ns, 'path');
+  path.setAttribute('d', d);
+  svg.append(path);
+  for (const [v, label] of [[maxV, maxV], [minV, minV]]) {
+    const text = document.createElementNS(ns, 'text');
+    text.setAttribute('x', 2); text.setAttribute('y', y(v) + 4);
+    text.textContent = label;
+    svg.append(text);
+  }
+  return svg;
+}
+
+function historyTable(changes) {
+  if (!changes.length) return null;
+  return h('div', { class: 'table-wrap' }, h('table', {},
+    h('thead', {}, h('tr', {}, [t('product.when'), t('product.who'), t('product.change'), t('product.old'), t('product.new')].map((c) => h('th', { scope: 'col' }, c)))),
+    h('tbody', {}, changes.slice(0, 50).map((c) => h('tr', {},
+      h('td', {}, formatDateTime(c.at)), h('td', {}, c.actor_label || c.actor),
+      h('td', {}, c.kind === 'base' ? t('product.basePrice') : `≥ ${c.min_quantity}`),
+      h('td', {}, money(c.old_price) || '—'), h('td', {}, money(c.new_price) || '—'))))));
+}
