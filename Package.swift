@@ -109,7 +109,7 @@ let package = Package(
         .executableTarget(
             name: "tradepost-bench",
             dependencies: [
-                "TradepostCore", "TradepostStore", "TradepostJobs",
+                "TradepostCore", "TradepostStore", "TradepostJobs", "TradepostSearch",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

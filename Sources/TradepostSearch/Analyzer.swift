@@ -16,7 +16,8 @@ public enum Analyzer {
     }
 
     /// Words with their positions.
-    public static func tokens(_ text: String) -> [Token] {
+    /// `stemIf` decides per folded word whether it is worth stemming (highlighting skips words that cannot match).
+    public static func tokens(_ text: String, stemIf: (([Unicode.Scalar]) -> Bool)? = nil) -> [Token] {
         var out: [Token] = []
         var current: [Unicode.Scalar] = []
         var start = 0
@@ -26,7 +27,8 @@ public enum Analyzer {
         func flush() {
             if !current.isEmpty {
                 let word = String(String.UnicodeScalarView(current))
-                out.append(Token(word: word, term: stem(current), start: start, end: end))
+                let term = stemIf.map { $0(current) } ?? true ? stem(current) : word
+                out.append(Token(word: word, term: term, start: start, end: end))
                 current.removeAll(keepingCapacity: true)
             }
             kind = 0
@@ -41,9 +43,9 @@ public enum Analyzer {
                 flush()
                 continue
             }
-            // Combining marks (a decomposed "é") belong to the letter before them: skip, do not split.
-            if scalar.value >= 0x0300, scalar.properties.generalCategory == .nonspacingMark { continue }
             guard let folded = fold(scalar) else {
+                // Combining marks (a decomposed "é") belong to the letter before them: skip, do not split.
+                if scalar.value >= 0x0300, scalar.properties.generalCategory == .nonspacingMark { continue }
                 flush()
                 previousWasApostrophe = false
                 continue

@@ -1,12 +1,18 @@
 /// Marks matched words in original text for display: `<mark>` around matches, everything else HTML-escaped.
 enum Highlighter {
     static func mark(_ text: String, terms: Set<String>, prefix: String?) -> String {
-        render(text, tokens: Analyzer.tokens(text), terms: terms, prefix: prefix, from: 0, to: text.utf16.count)
+        render(text, tokens: tokens(text, terms), terms: terms, prefix: prefix, from: 0, to: text.utf16.count)
+    }
+
+    /// Stemming is the costly part: only words starting like some matched term are stemmed.
+    static func tokens(_ text: String, _ terms: Set<String>) -> [Analyzer.Token] {
+        let heads = Set(terms.map { String($0.unicodeScalars.prefix(2)) })
+        return Analyzer.tokens(text) { word in heads.contains(String(String.UnicodeScalarView(word.prefix(2)))) }
     }
 
     /// About `words` words of `text` around the first match (the start when nothing matches).
     static func snippet(_ text: String, terms: Set<String>, prefix: String?, words: Int = 24) -> String {
-        let tokens = Analyzer.tokens(text)
+        let tokens = tokens(text, terms)
         guard tokens.count > words else { return render(text, tokens: tokens, terms: terms, prefix: prefix, from: 0, to: text.utf16.count) }
         let first = tokens.firstIndex { matches($0, terms, prefix) } ?? 0
         let startIndex = max(0, min(first - words / 3, tokens.count - words))

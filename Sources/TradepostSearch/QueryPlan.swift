@@ -9,6 +9,8 @@ struct QueryPlan {
         var typos: Int
         /// A completion of an unfinished word rather than the word itself.
         var prefix: Bool
+        /// Matched as an index prefix query (`"12"*`): unfinished codes and numbers.
+        var indexPrefix = false
     }
 
     struct Word {
@@ -39,7 +41,9 @@ struct QueryPlan {
             var alternatives = [Alternative(term: token.term, typos: 0, prefix: false)]
             for synonym in entry.synonyms[token.term] ?? [] { alternatives.append(Alternative(term: synonym, typos: 0, prefix: false)) }
             let last = index == tokens.count - 1
-            if last && request.prefix && endsWithWord {
+            if last && request.prefix && endsWithWord && token.word.contains(where: \.isNumber) {
+                alternatives.append(Alternative(term: token.word, typos: 0, prefix: true, indexPrefix: true))
+            } else if last && request.prefix && endsWithWord {
                 var completions = entry.main.completions(token.word, limit: 24)
                 completions += entry.recent.completions(token.word, limit: 8)
                 for term in completions where term != token.term { alternatives.append(Alternative(term: term, typos: 0, prefix: true)) }
@@ -53,7 +57,7 @@ struct QueryPlan {
                 }
             }
             var seen = Set<String>()
-            alternatives = alternatives.filter { seen.insert($0.term).inserted }
+            alternatives = alternatives.filter { seen.insert($0.term + ($0.indexPrefix ? "*" : "")).inserted }
             return Word(text: token.word, term: token.term, alternatives: alternatives)
         }
         var tags: [String] = []
@@ -81,7 +85,7 @@ struct QueryPlan {
         var parts: [String] = []
         let columns = "{" + Self.columns.prefix(bucket.fields).joined(separator: " ") + "}"
         for word in words.prefix(bucket.words) {
-            let terms = word.alternatives.filter { $0.typos <= bucket.typos && (bucket.prefixes || !$0.prefix) }.map { "\"\($0.term)\"" }
+            let terms = word.alternatives.filter { $0.typos <= bucket.typos && (bucket.prefixes || !$0.prefix) }.map { "\"\($0.term)\"" + ($0.indexPrefix ? "*" : "") }
             guard !terms.isEmpty else { return nil }
             parts.append("\(columns) : (\(terms.joined(separator: " OR ")))")
         }

@@ -75,18 +75,36 @@ struct QueryRunner {
     }
 
     /// Ranks a small match set exactly: typos, then completions, then fields, then priority (docid).
+    /// One pass over each document's terms with a table of what each term stands for.
     private func rankInMemory(_ docids: [Int64], words: Int) throws -> [Int64] {
         guard !docids.isEmpty else { return [] }
+        var meaning: [Substring: [(word: Int, typos: Int, prefix: Int)]] = [:]
+        var indexPrefixes: [(term: String, word: Int)] = []
+        for (index, word) in plan.words.prefix(words).enumerated() {
+            for alternative in word.alternatives {
+                if alternative.indexPrefix { indexPrefixes.append((alternative.term, index)); continue }
+                meaning[Substring(alternative.term), default: []].append((index, alternative.typos, alternative.prefix ? 1 : 0))
+            }
+        }
         let rows = try Row.fetchAll(db, sql: """
             SELECT docid, name, codes, extra, body FROM search_docs WHERE docid IN (\(databaseQuestionMarks(count: docids.count)))
             """, arguments: StatementArguments(docids))
         var scored: [(key: (Int, Int, Int), docid: Int64)] = []
+        scored.reserveCapacity(rows.count)
+        let unmatched = (Int.max, Int.max, Int.max)
         for row in rows {
-            let fields: [Set<Substring>] = QueryPlan.columns.map { column in
-                Set((row[column] as String).split(separator: " "))
+            var best = [(Int, Int, Int)](repeating: unmatched, count: words)
+            for (field, column) in QueryPlan.columns.enumerated() {
+                let text: String = row[column]
+                for term in text.split(separator: " ") {
+                    for p in indexPrefixes where term.hasPrefix(p.term) && (0, 1, field) < best[p.word] { best[p.word] = (0, 1, field) }
+                    guard let uses = meaning[term] else { continue }
+                    for use in uses where (use.typos, use.prefix, field) < best[use.word] { best[use.word] = (use.typos, use.prefix, field) }
+                }
             }
-            guard let score = plan.score(fields, words: words) else { continue }
-            scored.append(((score.typos, score.prefixes, score.fields), row["docid"]))
+            guard !best.contains(where: { $0 == unmatched }) else { continue }
+            let key = best.reduce((0, 0, 0)) { ($0.0 + $1.0, $0.1 + $1.1, $0.2 + $1.2) }
+            scored.append((key, row["docid"]))
         }
         return scored.sorted { ($0.key.0, $0.key.1, $0.key.2, $0.docid) < ($1.key.0, $1.key.1, $1.key.2, $1.docid) }.map(\.docid)
     }

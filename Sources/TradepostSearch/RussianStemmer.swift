@@ -23,6 +23,7 @@ enum RussianStemmer {
                                "ья", "я"])
     static let superlative = endings(["ейш", "ейше"])
     static let derivational = endings(["ост", "ость"])
+    static let doubleN: Word = ["н", "н"]
 
     static func stem(_ input: Word) -> String {
         var word = input
@@ -44,10 +45,10 @@ enum RussianStemmer {
         // Step 3
         _ = remove(&word, derivational, from: r2)
         // Step 4
-        if hasSuffix(word, Array("нн".unicodeScalars), from: rvStart) {
+        if hasSuffix(word, doubleN, from: rvStart) {
             word.removeLast()
         } else if remove(&word, superlative, from: rvStart) {
-            if hasSuffix(word, Array("нн".unicodeScalars), from: rvStart) { word.removeLast() }
+            if hasSuffix(word, doubleN, from: rvStart) { word.removeLast() }
         } else if word.count > rvStart, word.last == "ь" {
             word.removeLast()
         }
@@ -66,8 +67,12 @@ enum RussianStemmer {
         return next(after: next(after: 0))
     }
 
+    /// Compares in place: this runs for every ending of every word indexed, so it must not allocate.
     static func hasSuffix(_ word: Word, _ ending: Word, from start: Int) -> Bool {
-        word.count - ending.count >= start && word.count >= ending.count && Array(word.suffix(ending.count)) == ending
+        let offset = word.count - ending.count
+        guard offset >= start, offset >= 0 else { return false }
+        for i in 0..<ending.count where word[offset + i] != ending[i] { return false }
+        return true
     }
 
     /// Removes the longest ending in the region; true when one was removed.

@@ -30,7 +30,7 @@ final class TermCache: Sendable {
         guard !terms.isEmpty else { return }
         state.withLock { entries in
             guard var entry = entries[tenant] else { return }
-            for (term, count) in terms where !term.hasPrefix(SearchDocument.tagPrefix) { entry.pending[term, default: 0] += count }
+            for (term, count) in terms where Self.isWord(term) { entry.pending[term, default: 0] += count }
             if entry.pending.count > 5000 {
                 entry.main.merge(entry.pending)
                 entry.pending = [:]
@@ -65,6 +65,12 @@ final class TermCache: Sendable {
         }
     }
 
+    /// Only words go into the dictionary: no filter tags, and no codes or numbers (SKUs alone would
+    /// add a term per product); those match exactly or, while typed, by an index prefix query.
+    static func isWord(_ term: String) -> Bool {
+        !term.hasPrefix(SearchDocument.tagPrefix) && !term.utf8.contains { $0 >= 0x30 && $0 <= 0x39 }
+    }
+
     static func generation(_ db: Database) throws -> String {
         try String.fetchOne(db, sql: "SELECT value FROM settings WHERE key = 'search.generation'") ?? ""
     }
@@ -74,7 +80,7 @@ final class TermCache: Sendable {
         let rows = try Row.fetchCursor(db, sql: "SELECT term, doc FROM product_vocab")
         while let row = try rows.next() {
             let term: String = row[0]
-            if !term.hasPrefix(SearchDocument.tagPrefix) { terms.append((term, row[1])) }
+            if Self.isWord(term) { terms.append((term, row[1])) }
         }
         var synonyms: [String: [String]] = [:]
         for words in try String.fetchAll(db, sql: "SELECT words FROM search_synonyms") {

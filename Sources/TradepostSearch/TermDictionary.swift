@@ -66,34 +66,42 @@ struct TermDictionary: Sendable {
     func similar(_ term: String, maxDistance: Int, limit: Int) -> [(term: String, distance: Int)] {
         let query = Array(term.unicodeScalars)
         let width = query.count + 1
-        // rows[d] is the edit-distance row after the first d letters of the current term.
-        var rows: [[Int]] = [Array(0...query.count)]
+        // rows[d * width ..< (d + 1) * width] is the edit-distance row after the first d letters of
+        // the current term: one flat buffer, reused, so the walk allocates nothing per term.
+        var rows = [Int](repeating: 0, count: width * 66)
+        for j in 0..<width { rows[j] = j }
+        var depthReady = 0  // rows 0...depthReady are valid for `previous`
         var previous: Word = []
         var found: [(index: Int, distance: Int)] = []
         var i = 0
         while i < terms.count {
             let candidate = terms[i]
-            guard candidate.count + maxDistance >= query.count else { i += 1; continue }
+            guard candidate.count + maxDistance >= query.count, candidate.count < 64 else { i += 1; continue }
             var shared = 0
-            while shared < min(previous.count, candidate.count), shared < rows.count - 1, previous[shared] == candidate[shared] { shared += 1 }
-            rows.removeLast(rows.count - 1 - shared)
+            let limitShared = min(previous.count, candidate.count, depthReady)
+            while shared < limitShared, previous[shared] == candidate[shared] { shared += 1 }
             var depth = shared
             var pruned = false
             while depth < candidate.count {
                 let c = candidate[depth]
-                let above = rows[depth]
-                var row = [Int](repeating: 0, count: width)
-                row[0] = depth + 1
-                var best = row[0]
-                for j in 1..<width {
-                    var cost = min(above[j] + 1, row[j - 1] + 1, above[j - 1] + (query[j - 1] == c ? 0 : 1))
+                let above = depth * width
+                let row = above + width
+                rows[row] = depth + 1
+                var best = rows[row]
+                // Only a band of maxDistance around the diagonal can stay within reach (Ukkonen);
+                // cells outside it are set just out of reach.
+                let low = max(1, depth + 1 - maxDistance)
+                let high = min(width - 1, depth + 1 + maxDistance)
+                if low > 1 { rows[row + low - 1] = maxDistance + 1 }
+                if high + 1 < width { rows[row + high + 1] = maxDistance + 1 }
+                for j in low...max(low, high) where j <= high {
+                    var cost = min(rows[above + j] + 1, rows[row + j - 1] + 1, rows[above + j - 1] + (query[j - 1] == c ? 0 : 1))
                     if depth >= 1, j >= 2, query[j - 1] == candidate[depth - 1], query[j - 2] == c {
-                        cost = min(cost, rows[depth - 1][j - 2] + 1)
+                        cost = min(cost, rows[above - width + j - 2] + 1)
                     }
-                    row[j] = cost
+                    rows[row + j] = cost
                     best = min(best, cost)
                 }
-                rows.append(row)
                 depth += 1
                 if best > maxDistance {
                     pruned = true
@@ -101,9 +109,10 @@ struct TermDictionary: Sendable {
                 }
             }
             previous = candidate
+            depthReady = depth
             if pruned {
                 // Every term sharing the first `depth` letters is too far: jump past them.
-                let stem = Array(candidate.prefix(depth))
+                let stem = candidate.prefix(depth)
                 var lo = i + 1
                 var hi = terms.count
                 while lo < hi {
@@ -113,7 +122,7 @@ struct TermDictionary: Sendable {
                 i = lo
                 continue
             }
-            let distance = rows[candidate.count][query.count]
+            let distance = rows[candidate.count * width + query.count]
             if distance <= maxDistance, distance > 0 { found.append((i, distance)) }
             i += 1
         }

@@ -21,11 +21,11 @@ enum UkrainianStemmer {
         var word = input
         guard let firstVowel = word.firstIndex(where: { vowels.contains($0) }) else { return String(String.UnicodeScalarView(word)) }
         let minimum = max(firstVowel + 2, 3)
-        for ending in reflexive where word.count - ending.count >= minimum && Array(word.suffix(ending.count)) == ending {
+        for ending in reflexive where RussianStemmer.hasSuffix(word, ending, from: minimum) {
             word.removeLast(ending.count)
             break
         }
-        for ending in endings where word.count - ending.count >= minimum && Array(word.suffix(ending.count)) == ending {
+        for ending in endings where RussianStemmer.hasSuffix(word, ending, from: minimum) {
             word.removeLast(ending.count)
             break
         }

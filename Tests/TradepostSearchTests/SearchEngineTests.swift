@@ -79,6 +79,7 @@ struct SearchEngineTests {
         #expect(try await skus(f, SearchRequest(query: "vitamn c", prefix: false)) == ["P-4"])
         #expect(try await skus(f, SearchRequest(query: "bayr", prefix: false)).isEmpty, "no typos under five letters")
         #expect(try await skus(f, SearchRequest(query: "знеболювальна")) == ["P-6"])
+        #expect(try await skus(f, SearchRequest(query: "P-5")).first == "P-5", "codes: the exact number before its completions")
         #expect(try await skus(f, SearchRequest(query: "ЁЖИК", prefix: false)).isEmpty)
     }
 
