@@ -44,13 +44,13 @@ struct QueryPlan {
             if last && request.prefix && endsWithWord && token.word.contains(where: \.isNumber) {
                 alternatives.append(Alternative(term: token.word, typos: 0, prefix: true, indexPrefix: true))
             } else if last && request.prefix && endsWithWord {
-                var completions = entry.main.completions(token.word, limit: 24)
-                completions += entry.recent.completions(token.word, limit: 8)
+                var completions = entry.main.completions(token.word, limit: 12)
+                completions += entry.recent.completions(token.word, limit: 4)
                 for term in completions where term != token.term { alternatives.append(Alternative(term: term, typos: 0, prefix: true)) }
             }
             let budget = Self.maxTypos(token.word)
             if budget > 0, !token.term.contains(where: \.isNumber) {
-                let similar = entry.main.similar(token.term, maxDistance: budget, limit: 12)
+                let similar = entry.main.similar(token.term, maxDistance: budget, limit: 8)
                     + entry.recent.similar(token.term, maxDistance: budget, limit: 4)
                 for (term, distance) in similar where term.unicodeScalars.count >= 3 {
                     alternatives.append(Alternative(term: term, typos: distance, prefix: false))
@@ -71,7 +71,7 @@ struct QueryPlan {
         self.tags = tags
     }
 
-    /// A bucket of the ranking: the first `words` words, each by alternatives within `typos`,
+    /// A stage of a query: the first `words` words, each by alternatives within `typos`,
     /// completions only when `prefixes`, in the first `fields` columns.
     struct Bucket: Hashable {
         var words: Int
@@ -94,39 +94,6 @@ struct QueryPlan {
     }
 
     var broadest: Bucket { Bucket(words: words.count, typos: 2, prefixes: true, fields: Self.columns.count) }
-
-    /// Buckets of `words` words in ranking order: fewer typos, then exact before prefix, then better fields.
-    func buckets(words count: Int) -> [Bucket] {
-        var out: [Bucket] = []
-        for typos in 0...2 {
-            for prefixes in [false, true] {
-                for fields in 1...Self.columns.count {
-                    out.append(Bucket(words: count, typos: typos, prefixes: prefixes, fields: fields))
-                }
-            }
-        }
-        return out
-    }
-
-    /// Ranking key of a document from its analyzed fields (lower is better): typos, completions, fields.
-    func score(_ fields: [Set<Substring>], words count: Int) -> (typos: Int, prefixes: Int, fields: Int)? {
-        var typos = 0
-        var prefixes = 0
-        var fieldSum = 0
-        for word in words.prefix(count) {
-            var best: (typos: Int, prefix: Int, field: Int)?
-            for alternative in word.alternatives {
-                guard let field = fields.firstIndex(where: { $0.contains(Substring(alternative.term)) }) else { continue }
-                let key = (alternative.typos, alternative.prefix ? 1 : 0, field)
-                if best == nil || key < best! { best = key }
-            }
-            guard let best else { return nil }
-            typos += best.typos
-            prefixes += best.prefix
-            fieldSum += best.field
-        }
-        return (typos, prefixes, fieldSum)
-    }
 
     /// Every term that counts as a match of the query (for highlighting).
     var matchTerms: Set<String> {

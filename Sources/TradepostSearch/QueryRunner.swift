@@ -28,62 +28,75 @@ struct QueryRunner {
         return (sql, args)
     }
 
-    /// Docids matching `expression` (nil: every document) in docid order, skipping `seen`.
-    private func matches(_ expression: String?, limit: Int, order: String = "d.docid") throws -> [Int64] {
+    /// Docids matching `expression` (nil: every document), in `order` (default: docid, best first).
+    /// The index is the outer loop (CROSS JOIN) and rows come in its own rowid order, so a LIMIT
+    /// stops the scan early instead of sorting every match.
+    private func matches(_ expression: String?, limit: Int, order: String? = nil) throws -> [Int64] {
         let filter = valueFilter
         if let expression {
+            if order == nil && filter.sql.isEmpty {
+                return try Int64.fetchAll(db, sql: "SELECT rowid FROM product_fts WHERE product_fts MATCH ? ORDER BY rowid LIMIT ?",
+                                          arguments: [expression, limit])
+            }
             return try Int64.fetchAll(db, sql: """
-                SELECT d.docid FROM product_fts f JOIN search_docs d ON d.docid = f.rowid
-                WHERE product_fts MATCH ?\(filter.sql) ORDER BY \(order) LIMIT ?
+                SELECT f.rowid FROM product_fts f CROSS JOIN search_docs d ON d.docid = f.rowid
+                WHERE product_fts MATCH ?\(filter.sql) ORDER BY \(order ?? "f.rowid") LIMIT ?
                 """, arguments: [expression] + filter.arguments + [limit])
         }
-        return try Int64.fetchAll(db, sql: "SELECT d.docid FROM search_docs d WHERE 1\(filter.sql) ORDER BY \(order) LIMIT ?",
+        return try Int64.fetchAll(db, sql: "SELECT d.docid FROM search_docs d WHERE 1\(filter.sql) ORDER BY \(order ?? "d.docid") LIMIT ?",
                                   arguments: filter.arguments + [limit])
     }
 
-    /// The best `need` docids, best first.
+    /// The expression whose matches facets and totals count: the first stage that matched anything.
+    private(set) var matchedExpression: String?
+
+    /// The best `need` docids, best first. Stages widen the words' alternatives — exact words and
+    /// completions, then one typo, then two — and each stage reads at most `window` matches in
+    /// priority order and ranks them exactly in memory. A stage runs only when the earlier ones did
+    /// not fill the page, so a plain query never pays for its typo alternatives, and no stage ever
+    /// scans past its window: with more matches than that, the best-priority `window` are ranked.
     mutating func relevance(need: Int) throws -> [Int64] {
         guard !plan.words.isEmpty else {
-            let all = try matches(plan.expression(plan.broadest), limit: max(need, SearchEngine.window + 1))
+            let expression = plan.expression(plan.broadest)
+            matchedExpression = expression
+            let all = try matches(expression, limit: max(need, SearchEngine.window + 1))
             if all.count <= SearchEngine.window { total = all.count; totalExact = true }
             return Array(all.prefix(need))
         }
         var ranked: [Int64] = []
         var seen = Set<Int64>()
         for words in stride(from: plan.words.count, through: 1, by: -1) {
-            let broad = QueryPlan.Bucket(words: words, typos: 2, prefixes: true, fields: QueryPlan.columns.count)
-            guard let expression = plan.expression(broad) else { continue }
-            let window = try matches(expression, limit: SearchEngine.window + 1)
-            if words == plan.words.count, window.count <= SearchEngine.window {
-                total = window.count
-                totalExact = true
-            }
-            if window.count <= SearchEngine.window {
-                for docid in try rankInMemory(window, words: words) where seen.insert(docid).inserted { ranked.append(docid) }
-            } else {
-                var previous = Set<String>()
-                for bucket in plan.buckets(words: words) {
-                    guard ranked.count < need, let expression = plan.expression(bucket), previous.insert(expression).inserted else { continue }
-                    for docid in try matches(expression, limit: need + seen.count) where seen.insert(docid).inserted {
-                        ranked.append(docid)
-                    }
+            var previous: String?
+            for typos in 0...2 {
+                let stage = QueryPlan.Bucket(words: words, typos: typos, prefixes: true, fields: QueryPlan.columns.count)
+                guard let expression = plan.expression(stage), expression != previous else { continue }
+                previous = expression
+                let window = try matches(expression, limit: SearchEngine.window + 1)
+                if !window.isEmpty && matchedExpression == nil { matchedExpression = expression }
+                if words == plan.words.count {
+                    // The widest stage of all the words run so far: its count is the total when it fit the window.
+                    total = window.count <= SearchEngine.window ? window.count : nil
+                    totalExact = total != nil
                 }
+                for docid in try rankInMemory(window.filter { !seen.contains($0) }, words: words) where seen.insert(docid).inserted {
+                    ranked.append(docid)
+                }
+                if ranked.count >= need { return Array(ranked.prefix(need)) }
             }
-            if ranked.count >= need { break }
         }
-        return Array(ranked.prefix(need))
+        return ranked
     }
 
     /// Ranks a small match set exactly: typos, then completions, then fields, then priority (docid).
     /// One pass over each document's terms with a table of what each term stands for.
     private func rankInMemory(_ docids: [Int64], words: Int) throws -> [Int64] {
         guard !docids.isEmpty else { return [] }
-        var meaning: [Substring: [(word: Int, typos: Int, prefix: Int)]] = [:]
+        var meaning: [TermKey: [(word: Int, typos: Int, prefix: Int)]] = [:]
         var indexPrefixes: [(term: String, word: Int)] = []
         for (index, word) in plan.words.prefix(words).enumerated() {
             for alternative in word.alternatives {
                 if alternative.indexPrefix { indexPrefixes.append((alternative.term, index)); continue }
-                meaning[Substring(alternative.term), default: []].append((index, alternative.typos, alternative.prefix ? 1 : 0))
+                meaning[TermKey(Substring(alternative.term)), default: []].append((index, alternative.typos, alternative.prefix ? 1 : 0))
             }
         }
         let rows = try Row.fetchAll(db, sql: """
@@ -98,7 +111,7 @@ struct QueryRunner {
                 let text: String = row[column]
                 for term in text.split(separator: " ") {
                     for p in indexPrefixes where term.hasPrefix(p.term) && (0, 1, field) < best[p.word] { best[p.word] = (0, 1, field) }
-                    guard let uses = meaning[term] else { continue }
+                    guard let uses = meaning[TermKey(term)] else { continue }
                     for use in uses where (use.typos, use.prefix, field) < best[use.word] { best[use.word] = (use.typos, use.prefix, field) }
                 }
             }
@@ -123,14 +136,16 @@ struct QueryRunner {
     mutating func facets() throws -> [String: [FacetValue]] {
         let limit = SearchEngine.facetScanLimit
         let filter = valueFilter
-        let expression = plan.expression(plan.broadest)
+        let expression = matchedExpression ?? plan.expression(QueryPlan.Bucket(words: plan.words.count, typos: 0, prefixes: true, fields: QueryPlan.columns.count))
         let source = expression == nil
             ? "SELECT docid FROM search_docs d WHERE 1\(filter.sql) ORDER BY docid LIMIT ?"
-            : "SELECT d.docid FROM product_fts f JOIN search_docs d ON d.docid = f.rowid WHERE product_fts MATCH ?\(filter.sql) ORDER BY d.docid LIMIT ?"
+            : filter.sql.isEmpty
+                ? "SELECT rowid AS docid FROM product_fts WHERE product_fts MATCH ? ORDER BY rowid LIMIT ?"
+                : "SELECT f.rowid AS docid FROM product_fts f CROSS JOIN search_docs d ON d.docid = f.rowid WHERE product_fts MATCH ?\(filter.sql) ORDER BY f.rowid LIMIT ?"
         let args: StatementArguments = (expression.map { [$0] } ?? []) + filter.arguments + [limit + 1]
         let rows = try Row.fetchCursor(db, sql: """
             SELECT d.brand, d.category_id, d.business_id, d.business_type, d.city, d.in_stock
-            FROM (\(source)) m JOIN search_docs d ON d.docid = m.docid
+            FROM (\(source)) m CROSS JOIN search_docs d ON d.docid = m.docid
             """, arguments: args)
         var counts: [String: [String: Int]] = [:]
         var n = 0
@@ -189,5 +204,21 @@ enum FacetLabels {
 
     static func top(_ counts: [String: Int], label: (String) -> String?) -> [FacetValue] {
         counts.sorted { ($1.value, $0.key) < ($0.value, $1.key) }.prefix(50).map { FacetValue(value: $0.key, label: label($0.key), count: $0.value) }
+    }
+}
+
+/// A term compared and hashed by its UTF-8 bytes. Index terms are already folded, so byte equality is
+/// term equality, and it skips the Unicode normalization Swift's own String hashing does for non-ASCII
+/// text (the cost that dominated in-memory ranking of Cyrillic catalogs).
+struct TermKey: Hashable {
+    let text: Substring
+
+    init(_ text: Substring) { self.text = text }
+
+    static func == (a: TermKey, b: TermKey) -> Bool { a.text.utf8.elementsEqual(b.text.utf8) }
+
+    func hash(into hasher: inout Hasher) {
+        var text = text
+        text.withUTF8 { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }
     }
 }

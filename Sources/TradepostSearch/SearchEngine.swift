@@ -4,18 +4,19 @@ import TradepostCore
 import TradepostStore
 
 /// Product search per tenant. Ranking is bounded top-k: documents are stored best-priority-first, so
-/// each FTS5 query reads matches in final tie-break order and stops at its LIMIT. When all the words
-/// match few documents (≤ `window`), they are all fetched and ranked exactly in memory by typos,
-/// completions and fields; when they match many, ranking buckets (no typos before typos, exact before
-/// prefix, name before brand/SKU before category/attributes before description) are read in order
-/// until the page is full, so no query ever scores every match. Missing results drop trailing words.
+/// each FTS5 query reads matches in final tie-break order and stops at its LIMIT. Queries run in
+/// stages (exact words and completions, then one typo, then two); each stage reads at most `window`
+/// matches and ranks them exactly in memory by typos, completions and fields (name before brand/SKU
+/// before category/attributes before description), then priority. No query scores every match;
+/// when more than `window` documents match, the best-priority `window` of them are ranked.
+/// Missing results drop trailing words.
 public final class SearchEngine: SearchService {
     let tenants: TenantDatabases
     let cache = TermCache()
     public let indexer: SearchIndexer
 
-    /// Matches of all words ranked exactly in memory when there are at most this many.
-    static let window = 200
+    /// Matches read and ranked exactly in memory per stage, best priority first.
+    static let window = 300
     /// Facet counts and totals stop counting here.
     public static let facetScanLimit = 10_000
 

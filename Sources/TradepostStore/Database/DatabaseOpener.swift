@@ -7,6 +7,7 @@ import TradepostCore
 /// one writer and a bounded number of concurrent readers.
 enum DatabaseOpener {
     static let busyTimeout: TimeInterval = 5
+    static let mmapSize = 256 << 20
 
     static func configuration(label: String, readers: Int) -> Configuration {
         var config = Configuration()
@@ -18,6 +19,9 @@ enum DatabaseOpener {
         // every connection gets the same settings so nothing depends on which one ran.
         config.prepareDatabase { db in
             try db.execute(sql: "PRAGMA busy_timeout = \(Int(busyTimeout * 1000)); PRAGMA synchronous = NORMAL")
+            // Reads of large catalogs (the search index) come straight from the page cache through a
+            // memory map instead of a pread per page; address space only, pages stay the kernel's.
+            try db.execute(sql: "PRAGMA mmap_size = \(mmapSize)")
             db.add(function: fold)
         }
         return config

@@ -9,6 +9,15 @@ import TradepostStore
 /// `SearchEngine.search` — the API's own code path — and prints one JSON line of figures.
 enum SearchBench {
     static func run(dir: String, products: String, queries: String) async throws {
+        // SEARCH_REUSE=1 keeps a catalog and index built by an earlier run (for measuring query changes).
+        let saved = (dir as NSString).appendingPathComponent("build.json")
+        if ProcessInfo.processInfo.environment["SEARCH_REUSE"] == "1",
+           let data = FileManager.default.contents(atPath: saved),
+           let built = try JSONSerialization.jsonObject(with: data) as? [String: Double] {
+            let store = try await Store(Store.Options(dataDir: dir, hasher: BcryptHasher(cost: 4)))
+            let tenant = try await store.tenants.tenant(slug: "bench").id
+            return try await measure(store, tenant, queries: queries, count: Int(built["products"]!), build: built["build_s"]!, size: Int64(built["size"]!))
+        }
         try? FileManager.default.removeItem(atPath: dir)
         let store = try await Store(Store.Options(dataDir: dir, hasher: BcryptHasher(cost: 4)))
         let tenant = try await store.tenants.createTenant(NewTenant(slug: "bench", name: "Bench"), audit: .system).id
@@ -54,6 +63,13 @@ enum SearchBench {
             }
         }
 
+        let built: [String: Double] = ["products": Double(count), "build_s": build, "size": Double(size)]
+        FileManager.default.createFile(atPath: saved, contents: try JSONSerialization.data(withJSONObject: built))
+        try await measure(store, tenant, queries: queries, count: count, build: build, size: size)
+    }
+
+    static func measure(_ store: Store, _ tenant: TenantID, queries: String, count: Int, build: Double, size: Int64) async throws {
+        let engine = SearchEngine(tenants: store.tenantDatabases)
         var started = now()
         _ = try await engine.search(tenant, SearchRequest(query: "warmup", prefix: false))
         let dictionaryLoad = (now() - started) * 1000
@@ -67,6 +83,9 @@ enum SearchBench {
             started = now()
             let result = try await engine.search(tenant, SearchRequest(query: q.text, limit: 10, prefix: q.kind == "prefix"))
             latencies.append((now() - started) * 1000)
+            if ProcessInfo.processInfo.environment["SEARCH_SLOW"] == "1", latencies.last! > 200 {
+                FileHandle.standardError.write(Data("slow \(Int(latencies.last!)) ms: \(q.kind) \(q.text)\n".utf8))
+            }
             if q.kind == "typo" {
                 typoCount += 1
                 if result.items.contains(where: { $0.product.id == productID(q.target) }) { typoHits += 1 }
