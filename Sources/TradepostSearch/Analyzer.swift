@@ -81,6 +81,17 @@ public enum Analyzer {
         return String(scalars)
     }
 
+    /// The stem of a folded word, and for Cyrillic words also what the other language's stemmer makes of it.
+    static func stems(_ word: String) -> [String] {
+        let scalars = Array(word.unicodeScalars)
+        let first = stem(scalars)
+        guard scalars.count >= 3, !scalars.contains(where: isDigit), scalars.contains(where: { $0.value >= 0x0400 && $0.value <= 0x04FF }) else {
+            return [first]
+        }
+        let other = scalars.contains(where: { $0 == "і" || $0 == "ї" || $0 == "є" }) ? RussianStemmer.stem(scalars) : UkrainianStemmer.stem(scalars)
+        return other == first ? [first] : [first, other]
+    }
+
     static func stem(_ word: [Unicode.Scalar]) -> String {
         guard word.count >= 3, !word.contains(where: isDigit) else { return String(String.UnicodeScalarView(word)) }
         if word.contains(where: { $0.value >= 0x0400 && $0.value <= 0x04FF }) {

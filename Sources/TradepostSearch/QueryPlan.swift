@@ -50,9 +50,14 @@ struct QueryPlan {
             }
             let budget = Self.maxTypos(token.word)
             if budget > 0, !token.term.contains(where: \.isNumber) {
-                let similar = entry.main.similar(token.term, maxDistance: budget, limit: 8)
-                    + entry.recent.similar(token.term, maxDistance: budget, limit: 4)
-                for (term, distance) in similar where term.unicodeScalars.count >= 3 {
+                // A typo can move a Cyrillic word between the Russian and Ukrainian stemmers (one
+                // letter і, ї or є decides), so the typo search starts from both stems.
+                var similar: [(term: String, distance: Int)] = []
+                for stem in Analyzer.stems(token.word) {
+                    similar += entry.main.similar(stem, maxDistance: budget, limit: 8) + entry.recent.similar(stem, maxDistance: budget, limit: 4)
+                    if stem != token.term, entry.main.contains(stem) { similar.append((stem, 1)) }
+                }
+                for (term, distance) in similar.sorted(by: { $0.distance < $1.distance }) where term.unicodeScalars.count >= 3 {
                     alternatives.append(Alternative(term: term, typos: distance, prefix: false))
                 }
             }

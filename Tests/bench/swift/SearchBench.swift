@@ -74,8 +74,10 @@ enum SearchBench {
         _ = try await engine.search(tenant, SearchRequest(query: "warmup", prefix: false))
         let dictionaryLoad = (now() - started) * 1000
 
-        var queryList: [(kind: String, text: String, target: Int)] = []
-        try forEachLine(queries) { fields in queryList.append((fields[0], fields[1], Int(fields[2])!)) }
+        var queryList: [(kind: String, text: String, target: Int, correct: String?)] = []
+        try forEachLine(queries) { fields in queryList.append((fields[0], fields[1], Int(fields[2])!, fields.count > 3 ? fields[3] : nil)) }
+        var identifiable = 0
+        var identifiableHits = 0
         var latencies: [Double] = []
         var typoHits = 0
         var typoCount = 0
@@ -88,7 +90,19 @@ enum SearchBench {
             }
             if q.kind == "typo" {
                 typoCount += 1
-                if result.items.contains(where: { $0.product.id == productID(q.target) }) { typoHits += 1 }
+                let hit = result.items.contains(where: { $0.product.id == productID(q.target) })
+                // Identifiable: the words without the typo match at most 10 products, so the intended one is knowable.
+                if let correct = q.correct, let exact = try await engine.search(tenant, SearchRequest(query: correct, limit: 10, prefix: false)).total,
+                   exact <= 10 {
+                    identifiable += 1
+                    if hit { identifiableHits += 1 }
+                }
+                if hit {
+                    typoHits += 1
+                } else if ProcessInfo.processInfo.environment["SEARCH_MISSES"] == "1" {
+                    let wanted = try await store.products.product(tenant, id: productID(q.target), visibility: ProductVisibility(all: true, ownBusinesses: []))
+                    FileHandle.standardError.write(Data("miss: \(q.text) → wanted \(wanted.name); got \(result.items.count): \(result.items.prefix(3).map(\.product.name))\n".utf8))
+                }
             }
         }
         var facetLatencies: [Double] = []
@@ -108,6 +122,7 @@ enum SearchBench {
             "products": Double(count), "build_s": build, "size_mb": Double(size) / 1e6,
             "p50_ms": percentile(latencies, 0.5), "p99_ms": percentile(latencies, 0.99),
             "typo_top10": Double(typoHits) / Double(max(1, typoCount)),
+            "typo_top10_identifiable": Double(identifiableHits) / Double(max(1, identifiable)), "identifiable": Double(identifiable),
             "facets_p99_ms": percentile(facetLatencies, 0.99), "suggest_p99_ms": percentile(suggestLatencies, 0.99),
             "dictionary_load_ms": dictionaryLoad, "peak_rss_mb": peakRSS(),
         ]
