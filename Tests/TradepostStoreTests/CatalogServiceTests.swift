@@ -69,6 +69,12 @@ struct CatalogServiceTests {
         #expect(latest.contains { $0.kind == "tier" && $0.minQuantity == 100 && $0.oldPrice?.minor == 850 && $0.newPrice == nil })
 
         // Bad input changes nothing.
+        var camel = ProductInput()
+        camel.attributes = ["dosageForm": .text("tablet")]
+        await #expect(throws: AppError.self) { try await store.products.updateProduct(tenant.id, id: created.id, camel, audit: .system) }
+        var snake = ProductInput()
+        snake.attributes = ["dosage_form": .text("tablet"), "форма_випуску": .text("таблетки"), "strength_mg": .number("500")]
+        #expect(try await store.products.updateProduct(tenant.id, id: created.id, snake, audit: .system).attributes.count == 3)
         var bad = ProductInput()
         bad.price = "1.234"
         await #expect(throws: AppError.self) { try await store.products.updateProduct(tenant.id, id: created.id, bad, audit: .system) }

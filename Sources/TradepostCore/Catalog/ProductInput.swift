@@ -49,8 +49,13 @@ public struct ProductInput: Sendable, Equatable {
         if let attributes {
             if attributes.count > 50 { v.fail("attributes", "may hold at most 50 attributes") }
             for (key, value) in attributes {
-                if key.isEmpty || key.count > 60 || !key.unicodeScalars.allSatisfy({ $0.properties.isAlphabetic || $0.properties.numericType != nil || $0 == "_" }) {
-                    v.fail("attributes", "names are 1–60 letters, digits or underscores (\(key.prefix(60)))")
+                // snake_case only: the API writes keys in snake_case, so "dosageForm" would come back as "dosage_form".
+                let scalars = key.unicodeScalars
+                let allowed = scalars.allSatisfy {
+                    ($0.properties.isAlphabetic && !$0.properties.isUppercase) || $0.properties.numericType == .decimal || $0 == "_"
+                }
+                if key.isEmpty || key.count > 60 || !allowed || !(scalars.first?.properties.isAlphabetic ?? false) {
+                    v.fail("attributes", "names are snake_case: 1–60 lowercase letters, digits or underscores, starting with a letter (\(key.prefix(60)))")
                 }
                 if case .text(let s) = value, s.count > 500 { v.fail("attributes.\(key)", "must be at most 500 characters") }
             }
