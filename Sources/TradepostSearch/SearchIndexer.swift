@@ -29,7 +29,8 @@ public struct SearchIndexer: Sendable {
     }
 
     /// Re-indexes the published products of a category's subtree or of a business (after a rename, a move, a new city).
-    public func index(_ tenant: TenantID, where clause: String, _ arguments: StatementArguments) async throws {
+    /// `clause` is SQL: for this module's own fixed conditions only, never for input.
+    func index(_ tenant: TenantID, where clause: String, _ arguments: StatementArguments) async throws {
         let ids = try await tenants.read(tenant) { db in
             try String.fetchAll(db, sql: "SELECT id FROM products WHERE status = 'published' AND \(clause)", arguments: arguments)
         }
