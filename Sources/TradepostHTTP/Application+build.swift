@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import Logging
+import NIOPosix
 import HummingbirdWebSocket
 import ServiceLifecycle
 import TradepostCore
@@ -40,7 +41,17 @@ public func buildApplication(
         // Shut down in reverse: the HTTP server first, then the jobs engine, then the databases.
         services: [StoreCloser(store: store, logger: logger), engine],
         onServerRunning: { channel in await onListening(channel.localAddress?.port ?? config.port) },
+        eventLoopGroupProvider: .shared(HTTPEventLoop.group),
         logger: logger)
+}
+
+/// The server's network I/O runs on one event-loop thread; handlers run on Swift's concurrency pool,
+/// so one thread parses HTTP for far more requests than a small box serves. Why not one per core:
+/// with two loops, two first connections configuring the WebSocket-upgradable pipeline at the same
+/// moment crashed the process (SIGSEGV in the Swift runtime's generic metadata instantiation, seen
+/// once in about twenty CI runs); one loop never configures two pipelines at once.
+enum HTTPEventLoop {
+    static let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
 }
 
 struct RouterParts {
