@@ -35,5 +35,6 @@ public enum BuiltinJobs {
             try await store.pruneExpiredCredentials()
         }
         try registry.schedule("credential-cleanup", cron: "0 3 * * *", job: CredentialCleanup.self) { _ in CredentialCleanup() }
+        CatalogJobs.register(registry, store: store)
     }
 }

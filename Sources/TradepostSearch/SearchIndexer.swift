@@ -30,9 +30,10 @@ public struct SearchIndexer: Sendable {
 
     /// Re-indexes the published products of a category's subtree or of a business (after a rename, a move, a new city).
     /// `clause` is SQL: for this module's own fixed conditions only, never for input.
-    func index(_ tenant: TenantID, where clause: String, _ arguments: StatementArguments) async throws {
+    /// `anyStatus` also visits unpublished products, so those that left the published state leave the index.
+    func index(_ tenant: TenantID, where clause: String, _ arguments: StatementArguments, anyStatus: Bool = false) async throws {
         let ids = try await tenants.read(tenant) { db in
-            try String.fetchAll(db, sql: "SELECT id FROM products WHERE status = 'published' AND \(clause)", arguments: arguments)
+            try String.fetchAll(db, sql: "SELECT id FROM products WHERE \(anyStatus ? "" : "status = 'published' AND ")\(clause)", arguments: arguments)
         }
         for chunk in stride(from: 0, to: ids.count, by: 500) {
             try await index(tenant, productIDs: Array(ids[chunk..<min(ids.count, chunk + 500)]))

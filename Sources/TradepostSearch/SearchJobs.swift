@@ -1,3 +1,4 @@
+import Foundation
 import GRDB
 import TradepostCore
 import TradepostJobs
@@ -15,13 +16,18 @@ public struct SearchRefreshJob: JobPayload {
     public static let jobType = "search.refresh"
     public var categoryId: String?
     public var businessId: String?
+    /// With `businessId`: only its products changed at or after this time (an import), in any status,
+    /// so products an import unpublished leave the index.
+    public var changedSince: Date?
     enum CodingKeys: String, CodingKey {
         case categoryId = "category_id"
         case businessId = "business_id"
+        case changedSince = "changed_since"
     }
-    public init(categoryId: String? = nil, businessId: String? = nil) {
+    public init(categoryId: String? = nil, businessId: String? = nil, changedSince: Date? = nil) {
         self.categoryId = categoryId
         self.businessId = businessId
+        self.changedSince = changedSince
     }
 }
 
@@ -46,7 +52,9 @@ public enum SearchJobs {
                     category_id IN (WITH RECURSIVE s(id) AS (SELECT ? UNION SELECT c.id FROM categories c JOIN s ON c.parent_id = s.id) SELECT id FROM s)
                     """, [category])
             }
-            if let business = job.businessId {
+            if let business = job.businessId, let since = job.changedSince {
+                try await engine.indexer.index(tenant, where: "business_id = ? AND updated_at >= ?", [business, since], anyStatus: true)
+            } else if let business = job.businessId {
                 try await engine.indexer.index(tenant, where: "business_id = ?", [business])
             }
         }
@@ -59,6 +67,10 @@ public enum SearchJobs {
         }
         registry.subscribe("search-category", topic: Topic.categoryChanged, job: SearchRefreshJob.self) { event in
             SearchRefreshJob(categoryId: try event.decode(CategoryEvent.self).categoryId)
+        }
+        registry.subscribe("search-import", topic: Topic.catalogImported, job: SearchRefreshJob.self) { event in
+            let imported = try event.decode(CatalogImportedEvent.self)
+            return SearchRefreshJob(businessId: imported.businessId, changedSince: imported.since)
         }
         registry.subscribe("search-business", topic: Topic.businessUpdated, job: SearchRefreshJob.self) { event in
             SearchRefreshJob(businessId: try event.decode(BusinessEvent.self).businessId)

@@ -41,6 +41,7 @@ public final class Store: Sendable {
     public let auth: SQLiteAuthService
     public let categories: SQLiteCategoryService
     public let products: SQLiteProductService
+    public let catalogImports: SQLiteCatalogImportService
 
     /// Opens (creating if needed) and migrates the control database; tenant files open lazily.
     public init(_ options: Options) async throws {
@@ -60,6 +61,7 @@ public final class Store: Sendable {
         businesses = SQLiteBusinessService(tenants: tenantDatabases, stats: stats)
         categories = SQLiteCategoryService(tenants: tenantDatabases, stats: stats)
         products = SQLiteProductService(tenants: tenantDatabases, stats: stats)
+        catalogImports = SQLiteCatalogImportService(tenants: tenantDatabases, stats: stats, dataDir: options.dataDir)
         admins = SQLitePlatformAdminService(
             control: control, hasher: options.hasher, stats: stats,
             revokeCredentials: { admin in try await auth.revokeAll(userID: admin, tenantID: nil, except: nil) })

@@ -13,7 +13,8 @@ struct MigrationTests {
         "tenant": [1: "ada7398121e66b681a889e2ea41002321ef1bd4fea1fa763e92231cf3f39d94d",
                    2: "5b4248d8a36b8dd9d3de4518c86e0da64eaf71dcd6cd9de313c44e255296fa08",
                    3: "2555238d61d82b5a01370818f4bccadb1ca6f515cf37d1768c0b09da8238f283",
-                   4: "0b48689bbd57d0e0656be81d446c33c8123597354c04775dcb50bbd363f3c232"],
+                   4: "0b48689bbd57d0e0656be81d446c33c8123597354c04775dcb50bbd363f3c232",
+                   5: "fa4b2d3872bf80c68ed9cc869fbb1f9a412232671fc907dc457151aaa7387a55"],
     ]
 
     @Test(arguments: [ControlMigrations.migrator, TenantMigrations.migrator])

@@ -104,3 +104,25 @@ public struct MemberEvent: Codable, Sendable, Equatable {
         self.role = role
     }
 }
+
+extension Topic {
+    /// A price-list import was requested: `CatalogImportEvent` (the jobs engine runs it).
+    public static let catalogImportRequested = "catalog.import_requested"
+    /// An import changed products of one business: `CatalogImportedEvent` (the search index follows).
+    public static let catalogImported = "catalog.imported"
+}
+
+public struct CatalogImportEvent: Codable, Sendable, Equatable {
+    public var importId: String
+    public init(importId: String) { self.importId = importId }
+}
+
+/// Products of `businessId` updated at or after `since` changed in one import.
+public struct CatalogImportedEvent: Codable, Sendable, Equatable {
+    public var businessId: String
+    public var since: Date
+    public init(businessId: String, since: Date) {
+        self.businessId = businessId
+        self.since = since
+    }
+}

@@ -6,8 +6,10 @@ import TradepostCore
 extension Product {
     public init(row: Row) {
         let currency: String = row["currency"]
-        let tiers = (try? JSONDecoder().decode([StoredTier].self, from: Data((row["tiers"] as String).utf8))) ?? []
-        let attributes = (try? JSONDecoder().decode([String: AttributeValue].self, from: Data((row["attributes"] as String).utf8))) ?? [:]
+        let tiersJSON: String = row["tiers"]
+        let attributesJSON: String = row["attributes"]
+        let tiers = tiersJSON == "[]" ? [] : (try? Self.decoder.decode([StoredTier].self, from: Data(tiersJSON.utf8))) ?? []
+        let attributes = attributesJSON == "{}" ? [:] : (try? Self.decoder.decode([String: AttributeValue].self, from: Data(attributesJSON.utf8))) ?? [:]
         self.init(
             id: row["id"], businessId: row["business_id"], sku: row["sku"], name: row["name"], brand: row["brand"],
             manufacturer: row["manufacturer"], categoryId: row["category_id"], description: row["description"],
@@ -25,35 +27,42 @@ extension Product {
         var p: Int64
     }
 
-    func save(_ db: Database, insert: Bool) throws {
-        let tiersJSON = String(decoding: try JSONEncoder().encode(tiers.map { StoredTier(q: $0.minQuantity, p: $0.price.minor) }), as: UTF8.self)
+    static let decoder = JSONDecoder()
+
+    /// Sorted keys: the same attributes always store as the same text.
+    static let encoder: JSONEncoder = {
         let encoder = JSONEncoder()
         encoder.outputFormatting = .sortedKeys
-        let attributesJSON = String(decoding: try encoder.encode(attributes), as: UTF8.self)
+        return encoder
+    }()
+
+    func save(_ db: Database, insert: Bool) throws {
+        let tiersJSON = tiers.isEmpty ? "[]" : String(decoding: try Self.encoder.encode(tiers.map { StoredTier(q: $0.minQuantity, p: $0.price.minor) }), as: UTF8.self)
+        let attributesJSON = attributes.isEmpty ? "{}" : String(decoding: try Self.encoder.encode(attributes), as: UTF8.self)
         let args: StatementArguments = [
             sku, name, brand, manufacturer, categoryId, description, attributesJSON, unit, packSize, minOrderQuantity, orderMultiple,
             price.currency, price.minor, tiersJSON, stockQuantity, availability.rawValue, status.rawValue, rejectionReason, priority,
             updatedAt, id,
         ]
         if insert {
-            try db.execute(sql: """
+            try db.cachedStatement(sql: """
                 INSERT INTO products (sku, name, brand, manufacturer, category_id, description, attributes, unit, pack_size,
                     min_order_quantity, order_multiple, currency, price_minor, tiers, stock_quantity, availability, status,
                     rejection_reason, priority, updated_at, id, business_id, created_at)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """, arguments: args + [businessId, createdAt])
+                """).execute(arguments: args + [businessId, createdAt])
         } else {
-            try db.execute(sql: """
+            try db.cachedStatement(sql: """
                 UPDATE products SET sku = ?, name = ?, brand = ?, manufacturer = ?, category_id = ?, description = ?, attributes = ?,
                     unit = ?, pack_size = ?, min_order_quantity = ?, order_multiple = ?, currency = ?, price_minor = ?, tiers = ?,
                     stock_quantity = ?, availability = ?, status = ?, rejection_reason = ?, priority = ?, updated_at = ?
                 WHERE id = ?
-                """, arguments: args)
+                """).execute(arguments: args)
         }
     }
 
     static func fetch(_ db: Database, id: String) throws -> Product? {
-        try Row.fetchOne(db, sql: "SELECT * FROM products WHERE id = ?", arguments: [id]).map(Product.init(row:))
+        try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM products WHERE id = ?"), arguments: [id]).map(Product.init(row:))
     }
 }
 
@@ -71,10 +80,10 @@ extension PriceChange {
     static func record(_ db: Database, product: String, audit: AuditContext, old: Product?, new: Product) throws {
         let currency = new.price.currency
         func insert(_ kind: String, _ quantity: Int64?, _ from: Int64?, _ to: Int64?) throws {
-            try db.execute(sql: """
+            try db.cachedStatement(sql: """
                 INSERT INTO price_history (product_id, at, actor, actor_label, kind, min_quantity, currency, old_minor, new_minor)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """, arguments: [product, Date(), audit.actor, audit.actorLabel, kind, quantity, currency, from, to])
+                """).execute(arguments: [product, Date(), audit.actor, audit.actorLabel, kind, quantity, currency, from, to])
         }
         // A currency change re-prices everything: record it as every price going from old to new.
         let sameCurrency = old?.price.currency == new.price.currency

@@ -22,16 +22,8 @@ public final class SQLiteProductService: ProductService {
         return try await mapErrors(stats, conflict: Self.skuTaken) {
             try await tenants.write(tenant) { db in
                 try SQLiteBusinessService.requireBusiness(db, businessID)
-                var product = Product(
-                    id: Identifier.make(now: now), businessId: businessID, sku: input.sku!, name: input.name!, brand: input.brand ?? nil,
-                    manufacturer: input.manufacturer ?? nil, categoryId: input.categoryId ?? nil, description: input.description ?? nil,
-                    attributes: input.attributes ?? [:], unit: input.unit ?? "pcs", packSize: input.packSize ?? 1,
-                    minOrderQuantity: input.minOrderQuantity ?? 1, orderMultiple: input.orderMultiple ?? 1, price: money.price!,
-                    tiers: money.tiers ?? [], stockQuantity: input.stockQuantity ?? 0, availability: .inStock, status: .draft,
-                    rejectionReason: nil, priority: input.priority ?? 0, createdAt: now, updatedAt: now)
-                product.availability = input.availability ?? (product.stockQuantity > 0 ? .inStock : .outOfStock)
-                try Self.requireCategory(db, product.categoryId)
-                if let status = input.status { product.status = try Self.requested(db, status) }
+                let product = try Self.newProduct(db, businessID: businessID, input, currency: currency, money: money, now: now,
+                                                  requireReview: try Self.requireReview(db))
                 try product.save(db, insert: true)
                 try PriceChange.record(db, product: product.id, audit: audit, old: nil, new: product)
                 try AuditLog.tenant(db, audit, "product.create", target: product.id, detail: ["sku": product.sku, "business_id": businessID])
@@ -82,39 +74,7 @@ public final class SQLiteProductService: ProductService {
             try await tenants.write(tenant) { db in
                 guard let before = try Product.fetch(db, id: id) else { throw AppError.notFound("Product") }
                 let money = try input.money(currency: input.currency ?? before.price.currency)
-                var p = before
-                if let v = input.sku { p.sku = v }
-                if let v = input.name { p.name = v }
-                if let v = input.brand { p.brand = v }
-                if let v = input.manufacturer { p.manufacturer = v }
-                if let v = input.categoryId { p.categoryId = v }
-                if let v = input.description { p.description = v }
-                if let v = input.attributes { p.attributes = v }
-                if let v = input.unit { p.unit = v }
-                if let v = input.packSize { p.packSize = v }
-                if let v = input.minOrderQuantity { p.minOrderQuantity = v }
-                if let v = input.orderMultiple { p.orderMultiple = v }
-                if let currency = input.currency, currency != p.price.currency {
-                    // A new currency needs new prices: the old amounts mean nothing in it.
-                    guard money.price != nil else { throw AppError.invalidField("price", "is required when the currency changes") }
-                    p.price.currency = currency
-                    p.tiers = p.tiers.map { PriceTier(minQuantity: $0.minQuantity, price: Money(minor: $0.price.minor, currency: currency)) }
-                }
-                if let v = money.price { p.price = v }
-                if let v = money.tiers { p.tiers = v }
-                if let v = input.stockQuantity {
-                    p.stockQuantity = v
-                    if input.availability == nil && p.availability != .onRequest { p.availability = v > 0 ? .inStock : .outOfStock }
-                }
-                if let v = input.availability { p.availability = v }
-                if let v = input.priority { p.priority = v }
-                try Self.requireCategory(db, p.categoryId)
-                if let status = input.status {
-                    p.status = try Self.requested(db, status)
-                } else if p.status == .published, p.contentDiffers(from: before), try Self.requireReview(db) {
-                    p.status = .pendingReview
-                }
-                if p.status != .rejected { p.rejectionReason = nil }
+                var p = try Self.merged(db, before, input, money: money, requireReview: try Self.requireReview(db))
                 guard p != before else { return before }
                 p.updatedAt = Date()
                 try p.save(db, insert: false)
@@ -158,6 +118,65 @@ public final class SQLiteProductService: ProductService {
     }
 
     // MARK: - Helpers
+
+    /// A new product from validated input; create and import share it.
+    static func newProduct(
+        _ db: Database, businessID: String, _ input: ProductInput, currency: String, money: (price: Money?, tiers: [PriceTier]?),
+        now: Date, requireReview: Bool
+    ) throws -> Product {
+        var product = Product(
+            id: Identifier.make(now: now), businessId: businessID, sku: input.sku!, name: input.name!, brand: input.brand ?? nil,
+            manufacturer: input.manufacturer ?? nil, categoryId: input.categoryId ?? nil, description: input.description ?? nil,
+            attributes: input.attributes ?? [:], unit: input.unit ?? "pcs", packSize: input.packSize ?? 1,
+            minOrderQuantity: input.minOrderQuantity ?? 1, orderMultiple: input.orderMultiple ?? 1, price: money.price!,
+            tiers: money.tiers ?? [], stockQuantity: input.stockQuantity ?? 0, availability: .inStock, status: .draft,
+            rejectionReason: nil, priority: input.priority ?? 0, createdAt: now, updatedAt: now)
+        product.availability = input.availability ?? (product.stockQuantity > 0 ? .inStock : .outOfStock)
+        try requireCategory(db, product.categoryId)
+        if let status = input.status { product.status = status == .published && requireReview ? .pendingReview : status }
+        return product
+    }
+
+    /// `before` with the input's present fields applied (not yet saved); update and import share it.
+    static func merged(
+        _ db: Database, _ before: Product, _ input: ProductInput, money: (price: Money?, tiers: [PriceTier]?), requireReview: Bool
+    ) throws -> Product {
+        var p = before
+        if let v = input.sku { p.sku = v }
+        if let v = input.name { p.name = v }
+        if let v = input.brand { p.brand = v }
+        if let v = input.manufacturer { p.manufacturer = v }
+        if let v = input.categoryId { p.categoryId = v }
+        if let v = input.description { p.description = v }
+        if let v = input.attributes { p.attributes = v }
+        if let v = input.unit { p.unit = v }
+        if let v = input.packSize { p.packSize = v }
+        if let v = input.minOrderQuantity { p.minOrderQuantity = v }
+        if let v = input.orderMultiple { p.orderMultiple = v }
+        if let currency = input.currency, currency != p.price.currency {
+            // A new currency needs new prices: the old amounts mean nothing in it.
+            guard money.price != nil else { throw AppError.invalidField("price", "is required when the currency changes") }
+            p.price.currency = currency
+            p.tiers = p.tiers.map { PriceTier(minQuantity: $0.minQuantity, price: Money(minor: $0.price.minor, currency: currency)) }
+        }
+        if let v = money.price { p.price = v }
+        if let v = money.tiers { p.tiers = v }
+        if let v = input.stockQuantity {
+            p.stockQuantity = v
+            if input.availability == nil && p.availability != .onRequest { p.availability = v > 0 ? .inStock : .outOfStock }
+        }
+        if let v = input.availability { p.availability = v }
+        if let v = input.priority { p.priority = v }
+        if p.categoryId != before.categoryId { try requireCategory(db, p.categoryId) }
+        if let status = input.status {
+            p.status = status == .published && requireReview && !(before.status == .published && !p.contentDiffers(from: before))
+                ? .pendingReview : status
+        } else if p.status == .published, requireReview, p.contentDiffers(from: before) {
+            p.status = .pendingReview
+        }
+        if p.status != .rejected { p.rejectionReason = nil }
+        return p
+    }
 
     static func requireCategory(_ db: Database, _ id: String?) throws {
         guard let id else { return }

@@ -165,5 +165,26 @@ public enum TenantMigrations {
             -- Businesses in the directory search.
             CREATE VIRTUAL TABLE business_fts USING fts5 (business_id UNINDEXED, name, extra, tokenize = 'ascii', detail = 'column');
             """),
+        Migration(5, "imports", """
+            -- Uploaded price lists and what became of them. The file lives in the data directory
+            -- (imports/<tenant>/<file_key>.csv); an apply of a dry run's file shares its key.
+            CREATE TABLE catalog_imports (
+                id TEXT PRIMARY KEY,
+                business_id TEXT NOT NULL REFERENCES businesses(id) ON DELETE CASCADE,
+                file_key TEXT NOT NULL,
+                file_name TEXT NOT NULL,
+                file_bytes INTEGER NOT NULL,
+                dry_run INTEGER NOT NULL,
+                options TEXT NOT NULL,
+                state TEXT NOT NULL CHECK (state IN ('queued', 'running', 'succeeded', 'failed')),
+                report TEXT,
+                error TEXT,
+                created_by TEXT NOT NULL,
+                created_by_label TEXT,
+                created_at TEXT NOT NULL,
+                finished_at TEXT
+            );
+            CREATE INDEX catalog_imports_by_business ON catalog_imports (business_id, id);
+            """),
     ])
 }

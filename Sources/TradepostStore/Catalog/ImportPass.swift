@@ -1,0 +1,134 @@
+import Foundation
+import GRDB
+import TradepostCore
+
+/// One pass over a price list inside one transaction: a dry run reads (and reports), an apply also writes.
+/// Rows stream from the file; besides the current row only the SKUs seen so far stay in memory.
+struct ImportPass: Sendable {
+    let businessID: String
+    let options: ImportOptions
+    let audit: AuditContext
+    let write: Bool
+    let progress: @Sendable (ImportProgress) -> Void
+
+    /// Thrown out of an apply's transaction to roll it back when a row failed; carries the report.
+    struct Rollback: Error {
+        let report: ImportReport
+    }
+
+    func run(_ db: Database, path: String) throws -> ImportReport {
+        let reader = try CSVReader(path: path, encoding: options.encoding, delimiter: options.delimiterByte)
+        var report = ImportReport(encoding: reader.encoding, delimiter: String(UnicodeScalar(reader.delimiter)))
+        guard let first = try reader.next() else { throw AppError.invalid("The file is empty: the first line must name the columns") }
+        let header = try ImportHeader(first)
+        report.ignoredColumns = header.ignored
+        try SQLiteBusinessService.requireBusiness(db, businessID)
+        let categories = CategoryPaths(try CategoryTree.load(db))
+        let requireReview = try SQLiteProductService.requireReview(db)
+        let find = try db.cachedStatement(sql: "SELECT * FROM products WHERE business_id = ? AND sku = ?")
+        var seen = Set<String>()
+        var writing = write
+        let now = Date()
+
+        while let record = try reader.next() {
+            report.rows += 1
+            if report.rows % 5000 == 0 { progress(ImportProgress(rows: report.rows, bytesRead: reader.bytesRead, bytesTotal: reader.fileSize)) }
+            let line = reader.line
+            var row = ImportRow(record, header: header)
+            let sku = row.input.sku
+            var failed = false
+            func fail(_ field: String?, _ message: String) {
+                report.fail(line: line, sku: sku, field: field, message)
+                failed = true
+            }
+            for issue in row.issues { fail(issue.field, issue.message) }
+            guard let sku else {
+                fail("sku", "is empty")
+                report.failed += 1
+                continue
+            }
+            if !seen.insert(sku).inserted { fail("sku", "appears on an earlier line of this file") }
+            if case .some(let path) = row.categoryPath {
+                if let path {
+                    if let id = categories.id(path) { row.input.categoryId = .some(id) } else {
+                        fail("category", "no category \"\(path.joined(separator: " / "))\" (create it first, or leave the cell empty)")
+                    }
+                } else {
+                    row.input.categoryId = .some(nil)
+                }
+            }
+            let existing = try Row.fetchOne(find, arguments: [businessID, sku]).map(Product.init(row:))
+            if existing == nil {
+                if row.input.currency == nil { row.input.currency = options.currency }
+                if row.input.status == nil { row.input.status = options.status }
+            }
+            do {
+                let input = try row.input.validated(creating: existing == nil)
+                let money = try input.money(currency: input.currency ?? existing?.price.currency ?? options.currency)
+                if failed {
+                    report.failed += 1
+                    writing = false
+                    continue
+                }
+                if let existing {
+                    var product = try SQLiteProductService.merged(db, existing, input, money: money, requireReview: requireReview)
+                    guard product != existing else {
+                        report.unchanged += 1
+                        continue
+                    }
+                    report.updated += 1
+                    guard writing else { continue }
+                    product.updatedAt = now
+                    try product.save(db, insert: false)
+                    try PriceChange.record(db, product: product.id, audit: audit, old: existing, new: product)
+                } else {
+                    let product = try SQLiteProductService.newProduct(
+                        db, businessID: businessID, input, currency: input.currency!, money: money, now: now, requireReview: requireReview)
+                    report.created += 1
+                    guard writing else { continue }
+                    try product.save(db, insert: true)
+                    try PriceChange.record(db, product: product.id, audit: audit, old: nil, new: product)
+                }
+            } catch let error as AppError where error.code == .invalid {
+                if error.fields.isEmpty { fail(nil, error.message) }
+                for field in error.fields { fail(field.field, field.message) }
+                report.failed += 1
+                writing = false
+            }
+        }
+        progress(ImportProgress(rows: report.rows, bytesRead: reader.fileSize, bytesTotal: reader.fileSize))
+        guard write else { return report }
+        if report.failed > 0 { throw Rollback(report: report) }
+        report.applied = true
+        try AuditLog.tenant(db, audit, "catalog.import", target: businessID, detail: [
+            "rows": String(report.rows), "created": String(report.created), "updated": String(report.updated),
+        ])
+        if report.created + report.updated > 0 {
+            try Outbox.append(db, topic: Topic.catalogImported, payload: CatalogImportedEvent(businessId: businessID, since: now))
+        }
+        return report
+    }
+}
+
+/// Categories by their path of names, matched without case; a single name also finds a category
+/// whose name is unique in the whole tree.
+struct CategoryPaths {
+    private var byPath: [String: String] = [:]
+    private var byName: [String: String?] = [:]
+
+    init(_ tree: CategoryTree) {
+        for category in tree.all() {
+            byPath[Self.key(category.path)] = category.id
+            let name = category.name.lowercased()
+            byName[name] = byName[name] == nil ? category.id : .some(nil)
+        }
+    }
+
+    func id(_ path: [String]) -> String? {
+        if let id = byPath[Self.key(path)] { return id }
+        if path.count == 1, case .some(.some(let id)) = byName[path[0].lowercased()] { return id }
+        return nil
+    }
+
+    private static func key(_ path: [String]) -> String { path.map { $0.lowercased() }.joined(separator: "\u{1F}") }
+}
