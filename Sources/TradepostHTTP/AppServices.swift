@@ -12,11 +12,12 @@ public struct AppServices: Sendable {
     public var categories: any CategoryService
     public var products: any ProductService
     public var search: any SearchService
+    public var imports: any CatalogImportService
 
     public init(
         tenants: any TenantService, users: any UserService, businesses: any BusinessService,
         admins: any PlatformAdminService, auth: any AuthService, jobs: any JobService, categories: any CategoryService,
-        products: any ProductService, search: any SearchService
+        products: any ProductService, search: any SearchService, imports: any CatalogImportService
     ) {
         self.tenants = tenants
         self.users = users
@@ -27,10 +28,12 @@ public struct AppServices: Sendable {
         self.categories = categories
         self.products = products
         self.search = search
+        self.imports = imports
     }
 
     public init(store: Store, jobs: any JobService, search: any SearchService) {
         self.init(tenants: store.tenants, users: store.users, businesses: store.businesses, admins: store.admins, auth: store.auth,
-                  jobs: jobs, categories: store.categories, products: store.products, search: search)
+                  jobs: jobs, categories: store.categories, products: store.products, search: search,
+                  imports: store.catalogImports)
     }
 }

@@ -19,6 +19,7 @@ enum ConfigKeys {
         .init(key: "http.public_url", defaultValue: "", help: "URL users reach the app at; https:// makes cookies Secure"),
         .init(key: "http.trust_proxy", defaultValue: "false", help: "Trust X-Forwarded-For/-Proto from a local reverse proxy"),
         .init(key: "http.max_body_bytes", defaultValue: "1048576", help: "Largest accepted JSON request body"),
+        .init(key: "http.max_upload_mb", defaultValue: "1024", help: "Largest accepted upload (a price list to import), MiB"),
         .init(key: "log.level", defaultValue: "info", help: "trace, debug, info, notice, warning, error or critical"),
         .init(key: "log.format", defaultValue: "json", help: "json (one object per line, for journald) or text"),
         .init(key: "database.max_open_tenants", defaultValue: "64", help: "Tenant databases kept open; least recently used close"),

@@ -78,6 +78,7 @@ struct ConfigLoader {
         config.publicURL = text("http.public_url")
         config.trustProxy = try bool("http.trust_proxy")
         config.maxBodyBytes = try int("http.max_body_bytes")
+        config.maxUploadMB = try int("http.max_upload_mb")
         config.logLevel = v["log.level"] ?? config.logLevel
         config.logFormat = v["log.format"] ?? config.logFormat
         config.maxOpenTenants = try int("database.max_open_tenants")

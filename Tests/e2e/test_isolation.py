@@ -29,8 +29,14 @@ def world(server):
             "sku": "ASP-1", "name": f"Aspirin {tenant}", "currency": "UAH", "price": "10.00", "status": "published",
             "category_id": category["id"]}).json()
         assert product["status"] == "published", product
+        upload = server.api("POST", f"/businesses/{biz['id']}/imports", token, params={"dry_run": "true"}, data=b"sku,name,price\nX-1,X,1\n",
+                            headers={"Content-Type": "text/csv"})
+        assert upload.status_code == 202, upload.text
+        # Finished before the snapshots, so only a leak could change it between them.
+        server.wait_for(lambda: server.api("GET", f"/imports/{upload.json()['id']}", token).json()["state"] == "succeeded",
+                        message="the seeded dry run")
         return {"user": user["id"], "business": biz["id"], "token": api_token["token"]["id"], "session": session["id"],
-                "category": category["id"], "product": product["id"]}
+                "category": category["id"], "product": product["id"], "import": upload.json()["id"]}
 
     world = {"admin": admin, "a": a, "b": b, "ta": ta, "tb": tb, "A": seed(ta, "alpha"), "B": seed(tb, "beta")}
     for key, token in (("A", ta), ("B", tb)):
@@ -63,6 +69,8 @@ def snapshot(server, token):
         "search": server.api("GET", "/search/products?q=aspirin&facets=true", token).json()["items"],
         "vocabulary": server.api("GET", "/search/vocabulary", token).json(),
         "catalog_settings": server.api("GET", "/catalog/settings", token).json(),
+        "imports": {b["id"]: [(i["id"], i["state"]) for i in server.api("GET", f"/businesses/{b['id']}/imports", token).json()["items"]]
+                    for b in businesses},
     }
 
 
@@ -80,6 +88,8 @@ def case_not_found(method, path, body=None):
             concrete = path.format(id=B["category"])
         if path.startswith("/products/"):
             concrete = path.format(id=B["product"])
+        if path.startswith("/imports/"):
+            concrete = path.format(id=B["import"])
         problem(server.api(method, concrete, w["ta"], json=body), 404, "not_found")
         if "{user_id}" in path:
             # A's own business with B's user: the user does not exist in A.
@@ -213,6 +223,11 @@ MATRIX = {
     "GET /api/v1/products/{id}/price-history": case_not_found("GET", "/products/{id}/price-history"),
     "GET /api/v1/products/{id}/price": case_not_found("GET", "/products/{id}/price?quantity=1"),
     "GET /api/v1/moderation/products": case_list("/moderation/products"),
+    "POST /api/v1/businesses/{id}/imports": case_not_found("POST", "/businesses/{id}/imports?dry_run=false"),
+    "GET /api/v1/businesses/{id}/imports": case_not_found("GET", "/businesses/{id}/imports"),
+    "GET /api/v1/imports/{id}": case_not_found("GET", "/imports/{id}"),
+    "POST /api/v1/imports/{id}/apply": case_not_found("POST", "/imports/{id}/apply"),
+    "GET /api/v1/businesses/{id}/products/export": case_not_found("GET", "/businesses/{id}/products/export"),
     "POST /api/v1/products/{id}/approve": case_not_found("POST", "/products/{id}/approve"),
     "POST /api/v1/products/{id}/reject": case_not_found("POST", "/products/{id}/reject", {"reason": "Hijacked"}),
     "GET /api/v1/catalog/settings": case_own("GET", "/catalog/settings", lambda r, w: r.raise_for_status()),

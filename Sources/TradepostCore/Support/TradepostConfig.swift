@@ -13,6 +13,8 @@ public struct TradepostConfig: Sendable, Equatable {
     /// Trust X-Forwarded-For / X-Forwarded-Proto from a reverse proxy on the same box.
     public var trustProxy: Bool = false
     public var maxBodyBytes: Int = 1 << 20
+    /// Largest upload (a price list to import), MiB; streamed to disk, never held in memory.
+    public var maxUploadMB: Int = 1024
     public var logLevel: String = "info"
     /// "json" (journald-friendly) or "text".
     public var logFormat: String = "json"
@@ -55,6 +57,7 @@ public struct TradepostConfig: Sendable, Equatable {
         var v = Validator()
         if dataDir.isEmpty { v.fail("data", "must not be empty") }
         if maxBodyBytes < 1024 { v.fail("http.max_body_bytes", "must be at least 1024") }
+        if maxUploadMB < 1 || maxUploadMB > 1_048_576 { v.fail("http.max_upload_mb", "must be from 1 to 1048576") }
         if !["trace", "debug", "info", "notice", "warning", "error", "critical"].contains(logLevel) {
             v.fail("log.level", "must be one of trace, debug, info, notice, warning, error, critical")
         }

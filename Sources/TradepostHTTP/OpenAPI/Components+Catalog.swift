@@ -65,6 +65,32 @@ extension Components {
         ], required: ["product_id", "quantity", "unit_price", "total"], closed: false)),
         ("ProductRejection", Schema.object([("reason", Schema.string(maxLength: 1000))], required: ["reason"])),
         ("CatalogSettings", Schema.object([("require_review", Schema.boolean())], required: ["require_review"])),
+        ("ImportIssue", Schema.object([
+            ("line", Schema.integer("Line of the file the row starts on")), ("sku", Schema.nullable(Schema.string())),
+            ("field", Schema.nullable(Schema.string())), ("message", Schema.string()),
+        ], required: ["line", "message"], closed: false)),
+        ("ImportReport", Schema.object([
+            ("encoding", Schema.enumeration(CSVReader.Encoding.self)), ("delimiter", Schema.string()), ("rows", Schema.integer()),
+            ("created", Schema.integer()), ("updated", Schema.integer()), ("unchanged", Schema.integer()),
+            ("failed", Schema.integer("Rows with an error; with any, an apply writes nothing")),
+            ("issues", Schema.array(Schema.ref("ImportIssue"), "The first 1000 problems, by line")),
+            ("ignored_columns", Schema.array(Schema.string())), ("applied", Schema.boolean()),
+        ], required: ["encoding", "delimiter", "rows", "created", "updated", "unchanged", "failed", "issues", "applied"], closed: false)),
+        ("CatalogImport", Schema.object([
+            ("id", Schema.id), ("business_id", Schema.id), ("file_name", Schema.string()), ("file_bytes", Schema.integer()),
+            ("dry_run", Schema.boolean()),
+            ("options", Schema.object([
+                ("encoding", Schema.enumeration(CSVReader.Encoding.self)), ("delimiter", Schema.string()), ("currency", Schema.string()),
+                ("status", Schema.string(values: ["published", "draft"])),
+            ], closed: false)),
+            ("state", Schema.enumeration(ImportState.self)),
+            ("progress", Schema.nullable(Schema.object([
+                ("rows", Schema.integer()), ("bytes_read", Schema.integer()), ("bytes_total", Schema.integer()),
+            ], closed: false))),
+            ("report", Schema.nullable(Schema.ref("ImportReport"))), ("error", Schema.nullable(Schema.string())),
+            ("created_by", Schema.string()), ("created_at", Schema.dateTime), ("finished_at", Schema.nullable(Schema.dateTime)),
+        ], required: ["id", "business_id", "file_name", "dry_run", "state", "created_at"], closed: false)),
+        ("CatalogImportList", Schema.list(of: "CatalogImport")),
         ("SearchHit", Schema.object([
             ("product", Schema.ref("Product")),
             ("highlight", Schema.object([("name", Schema.string()), ("description", Schema.string())], closed: false,

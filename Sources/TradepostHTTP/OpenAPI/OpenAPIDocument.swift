@@ -49,14 +49,15 @@ enum OpenAPIDocument {
         }
         if !parameters.isEmpty { out.append(("parameters", .array(parameters))) }
         if let body = op.body {
+            let schema = op.bodyMediaType == "application/json" ? Schema.ref(body) : Schema.string(body, format: "binary")
             out.append(("requestBody", .object([
                 ("required", true),
-                ("content", .object([("application/json", .object([("schema", Schema.ref(body))]))])),
+                ("content", .object([(op.bodyMediaType, .object([("schema", schema)]))])),
             ])))
         }
         var responses: [(String, JSONValue)] = []
         let schema = op.response.map(Schema.ref) ?? op.responseSchema
-        let mediaType = op.path == "/metrics" ? "text/plain" : "application/json"
+        let mediaType = op.path == "/metrics" ? "text/plain" : op.responseMediaType
         var success: [(String, JSONValue)] = [("description", op.status == 204 ? "Done" : "OK")]
         if let schema { success.append(("content", .object([(mediaType, .object([("schema", schema)]))]))) }
         responses.append((String(op.status), .object(success)))

@@ -24,11 +24,14 @@ struct Operation {
     var summary: String
     var access: Access = .tenantUser
     var query: [Parameter] = []
+    /// A schema name; with another media type than JSON, a description of the raw body.
     var body: String? = nil
+    var bodyMediaType = "application/json"
     var status: Int = 200
     /// A schema name, or nil for an empty response (204).
     var response: String? = nil
     var responseSchema: JSONValue? = nil
+    var responseMediaType = "application/json"
     var errors: [Int] = []
 
     static let paging = [

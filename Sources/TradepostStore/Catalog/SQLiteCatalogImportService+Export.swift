@@ -6,7 +6,7 @@ extension SQLiteCatalogImportService {
     /// Every product of the business in SKU order, 1,000 per read, in the columns import reads back.
     public func export(
         _ tenant: TenantID, businessID: String, encoding: CSVReader.Encoding, delimiter: UInt8,
-        write: @escaping @Sendable ([UInt8]) async throws -> Void
+        write: ([UInt8]) async throws -> Void
     ) async throws {
         let (paths, attributes) = try await mapErrors(stats) {
             try await tenants.read(tenant) { db -> ([String: String], [String]) in

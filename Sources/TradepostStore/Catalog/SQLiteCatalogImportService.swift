@@ -26,6 +26,10 @@ public final class SQLiteCatalogImportService: CatalogImportService {
         return dir
     }
 
+    public func uploadPath(_ tenant: TenantID) throws -> String {
+        try uploadDirectory(tenant).appendingPathComponent("upload-\(UUID().uuidString).part").path
+    }
+
     public func run(
         _ tenant: TenantID, businessID: String, path: String, dryRun: Bool, options: ImportOptions, audit: AuditContext,
         progress: @escaping @Sendable (ImportProgress) -> Void

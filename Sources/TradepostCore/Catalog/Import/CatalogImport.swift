@@ -88,7 +88,7 @@ public struct ImportProgress: Codable, Sendable, Equatable {
     }
 }
 
-public enum ImportState: String, Codable, Sendable {
+public enum ImportState: String, Codable, Sendable, CaseIterable {
     case queued, running, succeeded, failed
 }
 
@@ -138,6 +138,9 @@ public protocol CatalogImportService: Sendable {
     func run(_ tenant: TenantID, businessID: String, path: String, dryRun: Bool, options: ImportOptions, audit: AuditContext,
              progress: @escaping @Sendable (ImportProgress) -> Void) async throws -> ImportReport
 
+    /// A new path for an upload, on the same file system as the stored imports (so `submit` renames it).
+    func uploadPath(_ tenant: TenantID) throws -> String
+
     /// Records an uploaded file (already moved to `path`) and asks the jobs engine to run it.
     /// Throws `.invalid`, `.notFound` (business).
     func submit(_ tenant: TenantID, businessID: String, fileName: String, path: String, dryRun: Bool, options: ImportOptions,
@@ -158,5 +161,5 @@ public protocol CatalogImportService: Sendable {
     /// Writes the products of a business as CSV that `run` reads back, a page at a time.
     /// Throws `.notFound` (business).
     func export(_ tenant: TenantID, businessID: String, encoding: CSVReader.Encoding, delimiter: UInt8,
-                write: @escaping @Sendable ([UInt8]) async throws -> Void) async throws
+                write: ([UInt8]) async throws -> Void) async throws
 }

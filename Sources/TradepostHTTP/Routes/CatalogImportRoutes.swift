@@ -1,0 +1,130 @@
+import Foundation
+import Hummingbird
+import TradepostCore
+
+/// Price-list import and export for a business's members and tenant admins. The upload streams to disk
+/// (never into memory) and runs as a job; clients poll the import for progress and its report.
+struct CatalogImportRoutes {
+    let services: AppServices
+    let maxUpload: Int
+
+    func register(on api: RouterGroup<AppRequestContext>) {
+        api.post("businesses/:id/imports", use: upload)
+        api.get("businesses/:id/imports", use: list)
+        api.get("imports/:id", use: get)
+        api.post("imports/:id/apply", use: apply)
+        api.get("businesses/:id/products/export", use: export)
+    }
+
+    @Sendable func upload(_ request: Request, context: AppRequestContext) async throws -> APIResponse<CatalogImport> {
+        let (tenant, business) = try await authorize(context)
+        let q = request.uri.queryParameters
+        var options = ImportOptions(currency: q.get("currency") ?? "UAH")
+        options.encoding = try request.query("encoding", CSVReader.Encoding.init(rawValue:), expected: "utf-8 or windows-1251")
+        options.delimiter = q.get("delimiter").map { $0 == "tab" ? "\t" : $0 }
+        if let status = try request.query("status", ProductStatus.init(rawValue:), expected: "published or draft") { options.status = status }
+        let dryRun = try request.query("dry_run", Self.bool, expected: "true or false") ?? false
+        options = try options.validated()
+        let media = request.headers[.contentType]?.lowercased() ?? ""
+        if media.hasPrefix("application/json") || media.hasPrefix("multipart/") || media.hasPrefix("application/x-www-form-urlencoded") {
+            throw AppError(.unsupportedMediaType, "Send the CSV file itself as the body (Content-Type: text/csv)")
+        }
+        if let length = request.headers[.contentLength].flatMap(Int.init), length > maxUpload {
+            throw AppError(.payloadTooLarge, "The file is larger than \(maxUpload / 1_048_576) MiB")
+        }
+        let path = try services.imports.uploadPath(tenant)
+        try await Self.receive(request.body, to: path, limit: maxUpload)
+        do {
+            let item = try await services.imports.submit(
+                tenant, businessID: business, fileName: q.get("file_name") ?? "price-list.csv", path: path, dryRun: dryRun,
+                options: options, audit: try context.audit())
+            return APIResponse(item, status: .accepted)
+        } catch {
+            try? FileManager.default.removeItem(atPath: path)
+            throw error
+        }
+    }
+
+    @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> APIResponse<ListResponse<CatalogImport>> {
+        let (tenant, business) = try await authorize(context)
+        let items = try await services.imports.imports(tenant, businessID: business, limit: 50)
+        return APIResponse(ListResponse(items: items))
+    }
+
+    @Sendable func get(_ request: Request, context: AppRequestContext) async throws -> APIResponse<CatalogImport> {
+        let (tenant, item) = try await authorizeImport(context)
+        _ = tenant
+        return APIResponse(item)
+    }
+
+    @Sendable func apply(_ request: Request, context: AppRequestContext) async throws -> APIResponse<CatalogImport> {
+        let (tenant, item) = try await authorizeImport(context)
+        return APIResponse(try await services.imports.apply(tenant, importID: item.id, audit: try context.audit()), status: .accepted)
+    }
+
+    @Sendable func export(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let (tenant, business) = try await authorize(context)
+        let encoding = try request.query("encoding", CSVReader.Encoding.init(rawValue:), expected: "utf-8 or windows-1251") ?? .utf8
+        let delimiter = request.uri.queryParameters.get("delimiter").map { $0 == "tab" ? "\t" : $0 } ?? ","
+        guard [";", ",", "\t"].contains(delimiter) else { throw AppError.invalidField("delimiter", "must be ; , or tab") }
+        let imports = services.imports
+        let body = ResponseBody { writer in
+            try await imports.export(tenant, businessID: business, encoding: encoding, delimiter: delimiter.utf8.first!) { bytes in
+                try await writer.write(ByteBuffer(bytes: bytes))
+            }
+            try await writer.finish(nil)
+        }
+        let charset = encoding == .utf8 ? "utf-8" : "windows-1251"
+        return Response(status: .ok, headers: [
+            .contentType: "text/csv; charset=\(charset)",
+            .contentDisposition: "attachment; filename=\"products-\(business).csv\"",
+            .cacheControl: "no-store",
+        ], body: body)
+    }
+
+    // MARK: - Helpers
+
+    /// The business in the path, which the caller may manage (its members, tenant admins).
+    private func authorize(_ context: AppRequestContext) async throws -> (TenantID, String) {
+        let (tenant, principal) = try context.tenant(for: .catalogRead)
+        let business = try context.parameters.require("id")
+        let role = try await services.businesses.membership(tenant, businessID: business, userID: principal.userID)
+        try Policy.authorize(principal, .productsManage, PolicyFacts(businessRole: role))
+        _ = try await services.businesses.business(tenant, id: business)  // 404 before an upload is read
+        return (tenant, business)
+    }
+
+    private func authorizeImport(_ context: AppRequestContext) async throws -> (TenantID, CatalogImport) {
+        let (tenant, principal) = try context.tenant(for: .catalogRead)
+        let item = try await services.imports.catalogImport(tenant, id: try context.parameters.require("id"))
+        let role = try await services.businesses.membership(tenant, businessID: item.businessId, userID: principal.userID)
+        do {
+            try Policy.authorize(principal, .productsManage, PolicyFacts(businessRole: role))
+        } catch let error as AppError where error.code == .forbidden {
+            throw AppError.notFound("Import")  // someone else's import is as good as absent
+        }
+        return (tenant, item)
+    }
+
+    static func bool(_ text: String) -> Bool? { ["true": true, "1": true, "false": false, "0": false][text.lowercased()] }
+
+    /// Streams the body into `path`; a body over `limit` bytes is refused and the partial file removed.
+    static func receive(_ body: RequestBody, to path: String, limit: Int) async throws {
+        guard FileManager.default.createFile(atPath: path, contents: nil) else { throw AppError(.unavailable, "Cannot store the upload") }
+        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
+        do {
+            var total = 0
+            for try await buffer in body {
+                total += buffer.readableBytes
+                if total > limit { throw AppError(.payloadTooLarge, "The file is larger than \(limit / 1_048_576) MiB") }
+                try handle.write(contentsOf: buffer.readableBytesView)
+            }
+            try handle.close()
+            if total == 0 { throw AppError.invalid("The body is empty: send the CSV file as the body") }
+        } catch {
+            try? handle.close()
+            try? FileManager.default.removeItem(atPath: path)
+            throw error
+        }
+    }
+}
