@@ -230,6 +230,27 @@ def test_catalog_journey(server, browser):
     box.press("Enter")
     expect(page.get_by_role("heading", name="Парацетамол 500 мг")).to_be_visible()
 
+    # Import a price list: the check shows a row's error and changes nothing; the fixed file is checked and applied.
+    page.goto(server.url + f"/businesses/{biz['id']}")
+    page.get_by_role("link", name="Import price list").click()
+    expect(page.get_by_role("heading", name="Import price list", level=1)).to_be_visible()
+    bad = "Артикул;Назва;Ціна\r\nIMP-1;Аспірин;12,50\r\nIMP-2;Вітамін C;abc\r\n".encode("cp1251")
+    page.get_by_label("CSV file").set_input_files(files=[{"name": "prices.csv", "mimeType": "text/csv", "buffer": bad}])
+    page.get_by_role("button", name="Check (dry run)").click()
+    expect(page.get_by_role("heading", name="The file has errors; nothing was changed")).to_be_visible()
+    expect(page.get_by_role("row").filter(has_text="IMP-2")).to_contain_text("price")
+    good = bad.replace("abc".encode(), "99,90".encode())
+    page.get_by_label("CSV file").set_input_files(files=[{"name": "prices.csv", "mimeType": "text/csv", "buffer": good}])
+    page.get_by_role("button", name="Check (dry run)").click()
+    expect(page.get_by_role("heading", name="The file is ready to import")).to_be_visible()
+    page.get_by_role("button", name="Apply this file").click()
+    expect(page.get_by_role("heading", name="Imported")).to_be_visible()
+    expect(page.locator(".details")).to_contain_text("New2")
+    expect(page.get_by_role("row").filter(has_text="prices.csv")).to_have_count(3)
+    page.screenshot(path=str(ARTIFACTS / "import.png"), full_page=True)
+    skus = {p["sku"] for p in server.api("GET", f"/products?business_id={biz['id']}", owner).json()["items"]}
+    assert {"IMP-1", "IMP-2"} <= skus
+
     # Moderation: turning review on holds the next change.
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Moderation").click()
     page.get_by_label("New and changed products need approval").check()

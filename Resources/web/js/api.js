@@ -17,15 +17,17 @@ let onUnauthenticated = () => {};
 export function setCsrfToken(token) { csrfToken = token; }
 export function setUnauthenticatedHandler(fn) { onUnauthenticated = fn; }
 
-export async function request(method, path, body) {
+/** `raw` sends a Blob or File as it is (an upload) instead of JSON. */
+export async function request(method, path, body, raw) {
   const headers = { Accept: 'application/json' };
-  if (body !== undefined) headers['Content-Type'] = 'application/json';
+  if (raw) headers['Content-Type'] = raw.type || 'text/csv';
+  else if (body !== undefined) headers['Content-Type'] = 'application/json';
   if (method !== 'GET' && csrfToken) headers['X-CSRF-Token'] = csrfToken;
   let response;
   try {
     response = await fetch(`/api/v1${path}`, {
       method, headers, credentials: 'same-origin',
-      body: body === undefined ? undefined : JSON.stringify(body),
+      body: raw || (body === undefined ? undefined : JSON.stringify(body)),
     });
   } catch {
     throw new ApiError({ code: 'network', detail: 'network' }, 0);
@@ -47,6 +49,7 @@ export const api = {
   patch: (path, body) => request('PATCH', path, body),
   put: (path, body) => request('PUT', path, body),
   del: (path) => request('DELETE', path),
+  upload: (path, file) => request('POST', path, undefined, file),
 };
 
 /** Builds `?a=1&b=2` from the defined values of `params`. */

@@ -43,7 +43,9 @@ async function productsPanel(id, canManage) {
   });
   return h('section', { class: 'panel' },
     h('div', { class: 'page-head' }, h('h2', {}, t('product.list')),
-      canManage ? h('button', { type: 'button', class: 'primary', onclick: add }, t('product.add')) : null),
+      canManage ? h('div', { class: 'actions' },
+        h('a', { class: 'button', href: `/businesses/${id}/import` }, t('import.title')),
+        h('button', { type: 'button', class: 'primary', onclick: add }, t('product.add'))) : null),
     items.length ? h('div', { class: 'table-wrap' }, h('table', {},
       h('thead', {}, h('tr', {}, [t('field.name'), t('product.sku'), t('product.price'), t('field.status')].map((c) => h('th', { scope: 'col' }, c)))),
       h('tbody', {}, items.map((p) => h('tr', {}, h('td', {}, h('a', { href: `/products/${p.id}` }, p.name)), h('td', {}, p.sku),
