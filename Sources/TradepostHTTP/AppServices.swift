@@ -13,11 +13,13 @@ public struct AppServices: Sendable {
     public var products: any ProductService
     public var search: any SearchService
     public var imports: any CatalogImportService
+    public var priceLists: any PriceListService
 
     public init(
         tenants: any TenantService, users: any UserService, businesses: any BusinessService,
         admins: any PlatformAdminService, auth: any AuthService, jobs: any JobService, categories: any CategoryService,
-        products: any ProductService, search: any SearchService, imports: any CatalogImportService
+        products: any ProductService, search: any SearchService, imports: any CatalogImportService,
+        priceLists: any PriceListService
     ) {
         self.tenants = tenants
         self.users = users
@@ -29,11 +31,12 @@ public struct AppServices: Sendable {
         self.products = products
         self.search = search
         self.imports = imports
+        self.priceLists = priceLists
     }
 
     public init(store: Store, jobs: any JobService, search: any SearchService) {
         self.init(tenants: store.tenants, users: store.users, businesses: store.businesses, admins: store.admins, auth: store.auth,
                   jobs: jobs, categories: store.categories, products: store.products, search: search,
-                  imports: store.catalogImports)
+                  imports: store.catalogImports, priceLists: store.priceLists)
     }
 }

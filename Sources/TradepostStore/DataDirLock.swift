@@ -17,7 +17,7 @@ public final class DataDirLock: Sendable {
         let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o640)
         guard fd >= 0 else { throw LockError("cannot open \(path): \(String(cString: strerror(errno)))") }
         guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {
-            let other = (try? String(contentsOfFile: path, encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines) ?? "?"
+            let other = (try? String(contentsOfFile: path, encoding: .utf8))?.trimmed() ?? "?"
             close(fd)
             throw LockError("another tradepost server (pid \(other)) is using \(dataDir)")
         }

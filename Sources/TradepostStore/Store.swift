@@ -42,6 +42,7 @@ public final class Store: Sendable {
     public let categories: SQLiteCategoryService
     public let products: SQLiteProductService
     public let catalogImports: SQLiteCatalogImportService
+    public let priceLists: SQLitePriceListService
 
     /// Opens (creating if needed) and migrates the control database; tenant files open lazily.
     public init(_ options: Options) async throws {
@@ -61,6 +62,7 @@ public final class Store: Sendable {
         businesses = SQLiteBusinessService(tenants: tenantDatabases, stats: stats)
         categories = SQLiteCategoryService(tenants: tenantDatabases, stats: stats)
         products = SQLiteProductService(tenants: tenantDatabases, stats: stats)
+        priceLists = SQLitePriceListService(tenants: tenantDatabases, stats: stats)
         catalogImports = SQLiteCatalogImportService(tenants: tenantDatabases, stats: stats, dataDir: options.dataDir)
         admins = SQLitePlatformAdminService(
             control: control, hasher: options.hasher, stats: stats,

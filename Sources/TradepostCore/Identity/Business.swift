@@ -87,7 +87,7 @@ public struct BusinessInput: Sendable, Equatable {
 
     private func optionalText(_ v: inout Validator, _ field: String, _ value: String??, max: Int) -> String?? {
         guard case .some(.some(let text)) = value else { return value }
-        let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        let trimmed = text.trimmed()
         if trimmed.isEmpty { return .some(nil) }
         return .some(v.text(field, trimmed, max: max))
     }

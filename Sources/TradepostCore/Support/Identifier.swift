@@ -18,7 +18,10 @@ public enum Identifier {
         let millis = UInt64(max(0, now.timeIntervalSince1970 * 1000))
         var bytes = [UInt8](repeating: 0, count: 16)
         for i in 0..<6 { bytes[i] = UInt8(truncatingIfNeeded: millis >> (8 * (5 - i))) }
-        for i in 6..<16 { bytes[i] = UInt8.random(in: 0...255, using: &generator) }
+        // Two draws, not ten: each draw from the system generator is a system call.
+        let a = generator.next(), b = generator.next()
+        for i in 6..<14 { bytes[i] = UInt8(truncatingIfNeeded: a >> (8 * (i - 6))) }
+        for i in 14..<16 { bytes[i] = UInt8(truncatingIfNeeded: b >> (8 * (i - 14))) }
         return encode(bytes)
     }
 

@@ -13,12 +13,16 @@ public struct Validator: Sendable {
     /// Trims `value` and checks its length; returns the trimmed text.
     @discardableResult
     public mutating func text(_ field: String, _ value: String, min: Int = 1, max: Int = 200) -> String {
-        let trimmed = value.trimmingCharacters(in: .whitespacesAndNewlines)
-        if trimmed.count < min {
+        let trimmed = value.trimmed()
+        // A character is 1 or more UTF-8 bytes: when the bytes fit, the characters do, and counting them
+        // (grapheme breaking) is needed only for a minimum above 1 or a byte count over the maximum.
+        let bytes = trimmed.utf8.count
+        let length = bytes == 0 ? 0 : (bytes <= max && min <= 1 ? 1 : trimmed.count)
+        if length < min {
             fail(field, min == 1 ? "is required" : "must be at least \(min) characters")
-        } else if trimmed.count > max {
+        } else if length > max {
             fail(field, "must be at most \(max) characters")
-        } else if trimmed.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
+        } else if trimmed.containsControlCharacter {
             fail(field, "must not contain control characters")
         }
         return trimmed
@@ -27,7 +31,7 @@ public struct Validator: Sendable {
     /// Lowercases and checks an email address; returns the normalized form.
     @discardableResult
     public mutating func email(_ field: String, _ value: String) -> String {
-        let email = value.trimmingCharacters(in: .whitespacesAndNewlines).lowercased()
+        let email = value.trimmed().lowercased()
         if !Validator.isEmail(email) { fail(field, "is not a valid email address") }
         return email
     }

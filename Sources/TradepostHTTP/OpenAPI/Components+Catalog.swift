@@ -91,6 +91,34 @@ extension Components {
             ("created_by", Schema.string()), ("created_at", Schema.dateTime), ("finished_at", Schema.nullable(Schema.dateTime)),
         ], required: ["id", "business_id", "file_name", "dry_run", "state", "created_at"], closed: false)),
         ("CatalogImportList", Schema.list(of: "CatalogImport")),
+        ("BuyerGroup", Schema.object([
+            ("id", Schema.id), ("seller_business_id", Schema.id), ("name", Schema.string()),
+            ("buyer_business_ids", Schema.array(Schema.id)), ("created_at", Schema.dateTime),
+        ], required: ["id", "seller_business_id", "name", "buyer_business_ids", "created_at"], closed: false)),
+        ("BuyerGroupList", Schema.list(of: "BuyerGroup")),
+        ("BuyerGroupInput", Schema.object([
+            ("name", Schema.string(maxLength: 120)), ("buyer_business_ids", Schema.array(Schema.id, "At most 1000")),
+        ])),
+        ("PriceList", Schema.object([
+            ("id", Schema.id), ("seller_business_id", Schema.id), ("name", Schema.string()),
+            ("buyer_business_id", Schema.nullable(Schema.id)), ("buyer_group_id", Schema.nullable(Schema.id)),
+            ("valid_from", Schema.nullable(Schema.string(format: "date"))), ("valid_to", Schema.nullable(Schema.string(format: "date"))),
+            ("item_count", Schema.integer()),
+            ("items", Schema.array(Schema.object([("product_id", Schema.id), ("sku", Schema.string()), ("price", Schema.ref("Money"))],
+                                                 required: ["product_id", "sku", "price"], closed: false), "Present when one list is read")),
+            ("created_at", Schema.dateTime), ("updated_at", Schema.dateTime),
+        ], required: ["id", "seller_business_id", "name", "item_count", "created_at", "updated_at"], closed: false)),
+        ("PriceListList", Schema.list(of: "PriceList")),
+        ("PriceListInput", Schema.object([
+            ("name", Schema.string(maxLength: 120)),
+            ("buyer_business_id", Schema.string("On create: the buyer business (or give buyer_group_id)")),
+            ("buyer_group_id", Schema.string("On create: the buyer group (or give buyer_business_id)")),
+            ("valid_from", Schema.nullable(Schema.string(format: "date"))), ("valid_to", Schema.nullable(Schema.string(format: "date"))),
+            ("items", Schema.array(Schema.object([
+                ("product_id", Schema.id), ("sku", Schema.string("Instead of product_id")),
+                ("price", Schema.string("Decimal in the product's currency, like \"11.90\"")),
+            ], required: ["price"]), "Replaces every item; at most 10000")),
+        ])),
         ("SearchHit", Schema.object([
             ("product", Schema.ref("Product")),
             ("highlight", Schema.object([("name", Schema.string()), ("description", Schema.string())], closed: false,

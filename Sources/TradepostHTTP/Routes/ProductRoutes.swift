@@ -81,8 +81,22 @@ struct ProductRoutes {
         let quantity = try request.query("quantity", { Int64($0).flatMap { $0 > 0 && $0 <= 1_000_000_000 ? $0 : nil } },
                                          expected: "a whole number from 1 to 10^9")
         guard let quantity else { throw AppError.invalidField("quantity", "is required") }
-        return APIResponse(try await services.products.effectivePrice(
-            tenant, productID: try context.parameters.require("id"), quantity: quantity, visibility: try await visibility(tenant, principal)))
+        let day = try request.query("date", { PriceListInput.isDate($0) ? $0 : nil }, expected: "a date like 2026-12-31")
+            ?? String(ISO8601DateFormatter.string(from: Date(), timeZone: TimeZone(identifier: "UTC")!, formatOptions: [.withFullDate]))
+        let id = try context.parameters.require("id")
+        let visibility = try await visibility(tenant, principal)
+        let mine = try await services.businesses.memberships(tenant, userID: principal.userID)
+        var buyers = Array(mine.keys).sorted()
+        if let buyer = request.uri.queryParameters.get("buyer_business_id") {
+            // Someone's contract price is theirs to see, their seller's and the tenant admins'; nobody else's.
+            let product = try await services.products.product(tenant, id: id, visibility: visibility)
+            guard mine[buyer] != nil || mine[product.businessId] != nil || visibility.all else {
+                throw AppError.notFound("Business")
+            }
+            buyers = [buyer]
+        }
+        return APIResponse(try await services.priceLists.effectivePrice(
+            tenant, productID: id, quantity: quantity, buyers: buyers, day: day, visibility: visibility))
     }
 
     @Sendable func reviewQueue(_ request: Request, context: AppRequestContext) async throws -> APIResponse<ListResponse<Product>> {

@@ -186,5 +186,45 @@ public enum TenantMigrations {
             );
             CREATE INDEX catalog_imports_by_business ON catalog_imports (business_id, id);
             """),
+        Migration(6, "price_lists", """
+            -- Customer prices: a seller's price list for one buyer business or a group of them, valid
+            -- between two dates (inclusive; NULL = open). Dates are 'YYYY-MM-DD' text.
+            CREATE TABLE buyer_groups (
+                id TEXT PRIMARY KEY,
+                seller_business_id TEXT NOT NULL REFERENCES businesses(id) ON DELETE CASCADE,
+                name TEXT NOT NULL,
+                created_at TEXT NOT NULL,
+                UNIQUE (seller_business_id, name)
+            );
+            CREATE TABLE buyer_group_members (
+                group_id TEXT NOT NULL REFERENCES buyer_groups(id) ON DELETE CASCADE,
+                buyer_business_id TEXT NOT NULL REFERENCES businesses(id) ON DELETE CASCADE,
+                PRIMARY KEY (group_id, buyer_business_id)
+            );
+            CREATE INDEX buyer_group_members_by_buyer ON buyer_group_members (buyer_business_id);
+            CREATE TABLE price_lists (
+                id TEXT PRIMARY KEY,
+                seller_business_id TEXT NOT NULL REFERENCES businesses(id) ON DELETE CASCADE,
+                name TEXT NOT NULL,
+                buyer_business_id TEXT REFERENCES businesses(id) ON DELETE CASCADE,
+                buyer_group_id TEXT REFERENCES buyer_groups(id) ON DELETE CASCADE,
+                valid_from TEXT,
+                valid_to TEXT,
+                created_at TEXT NOT NULL,
+                updated_at TEXT NOT NULL,
+                CHECK ((buyer_business_id IS NULL) <> (buyer_group_id IS NULL))
+            );
+            CREATE INDEX price_lists_by_seller ON price_lists (seller_business_id);
+            CREATE INDEX price_lists_by_buyer ON price_lists (buyer_business_id);
+            CREATE INDEX price_lists_by_group ON price_lists (buyer_group_id);
+            CREATE TABLE price_list_items (
+                price_list_id TEXT NOT NULL REFERENCES price_lists(id) ON DELETE CASCADE,
+                product_id TEXT NOT NULL REFERENCES products(id) ON DELETE CASCADE,
+                currency TEXT NOT NULL,
+                price_minor INTEGER NOT NULL CHECK (price_minor >= 0),
+                PRIMARY KEY (price_list_id, product_id)
+            );
+            CREATE INDEX price_list_items_by_product ON price_list_items (product_id);
+            """),
     ])
 }

@@ -63,7 +63,7 @@ public enum ImportField: Hashable, Sendable {
 
     /// The field a header names, or nil when Tradepost has no such field (the column is ignored).
     public static func from(header: String) -> ImportField? {
-        let trimmed = header.trimmingCharacters(in: .whitespacesAndNewlines)
+        let trimmed = header.trimmed()
         for prefix in ["attr:", "attribute:", "атрибут:"] where trimmed.lowercased().hasPrefix(prefix) {
             return .attribute(String(trimmed.dropFirst(prefix.count)).trimmingCharacters(in: .whitespaces))
         }

@@ -13,7 +13,7 @@ public struct ImportRow: Sendable {
         var attributes: [String: AttributeValue] = [:]
         for (i, field) in header.fields.enumerated() {
             guard let field else { continue }
-            let cell = i < record.count ? record[i].trimmingCharacters(in: .whitespacesAndNewlines) : ""
+            let cell = i < record.count ? record[i].trimmed() : ""
             let value: String? = cell.isEmpty ? nil : cell
             switch field {
             case .sku: input.sku = value
@@ -23,7 +23,7 @@ public struct ImportRow: Sendable {
             case .description: input.description = .some(value)
             case .category:
                 categoryPath = .some(value.map { $0.split(whereSeparator: { "/>\\|".contains($0) })
-                    .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty } })
+                    .map { String($0).trimmed() }.filter { !$0.isEmpty } })
             case .unit: input.unit = value
             case .packSize: input.packSize = integer(value, "pack_size")
             case .minOrderQuantity: input.minOrderQuantity = integer(value, "min_order_quantity")

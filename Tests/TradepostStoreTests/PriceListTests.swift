@@ -1,0 +1,66 @@
+import Foundation
+import Testing
+import TradepostCore
+@testable import TradepostStore
+
+@Suite("Customer price lists: per buyer or group, validity dates, effective price")
+struct PriceListTests {
+    @Test func theBuyerPaysTheLowestOfBaseTierAndTheirValidLists() async throws {
+        let store = try await makeStore()
+        defer { Task { await store.remove() } }
+        let (tenant, _) = try await store.tenantWithOwner("acme")
+        let seller = try await store.businesses.createBusiness(tenant.id, BusinessInput(name: "Opt", type: .wholesaler, city: "Kyiv"), audit: .system)
+        let buyer = try await store.businesses.createBusiness(tenant.id, BusinessInput(name: "Apteka", type: .pharmacy, city: "Lviv"), audit: .system)
+        let chain = try await store.businesses.createBusiness(tenant.id, BusinessInput(name: "Chain", type: .pharmacy, city: "Odesa"), audit: .system)
+        let stranger = try await store.businesses.createBusiness(tenant.id, BusinessInput(name: "Other", type: .pharmacy, city: "Dnipro"), audit: .system)
+        var input = ProductInput()
+        (input.sku, input.name, input.currency, input.price, input.status) = ("A-1", "Aspirin", "UAH", "10.00", .published)
+        input.tiers = [.init(minQuantity: 100, price: "7.00")]
+        let product = try await store.products.createProduct(tenant.id, businessID: seller.id, input, audit: .system)
+        let lists = store.priceLists
+        let all = ProductVisibility(all: true, ownBusinesses: [])
+        func price(_ quantity: Int64, _ buyers: [String], on day: String = "2026-06-15") async throws -> EffectivePrice {
+            try await lists.effectivePrice(tenant.id, productID: product.id, quantity: quantity, buyers: buyers, day: day, visibility: all)
+        }
+
+        let direct = try await lists.createPriceList(tenant.id, sellerBusinessID: seller.id, PriceListInput(
+            name: "Apteka 2026", buyerBusinessId: buyer.id, validFrom: "2026-01-01", validTo: "2026-12-31",
+            items: [.init(sku: "A-1", price: "8,50")]), audit: .system)
+        #expect(direct.itemCount == 1 && direct.items?.first?.price == Money(minor: 850, currency: "UAH"))
+        let group = try await lists.createGroup(tenant.id, sellerBusinessID: seller.id, name: "Chains", buyerBusinessIDs: [chain.id], audit: .system)
+        let grouped = try await lists.createPriceList(tenant.id, sellerBusinessID: seller.id, PriceListInput(
+            name: "Chains", buyerGroupId: group.id, items: [.init(productId: product.id, price: "9.00")]), audit: .system)
+
+        var p = try await price(10, [buyer.id])
+        #expect(p.unitPrice.minor == 850 && p.priceListId == direct.id && p.total.minor == 8500)
+        p = try await price(100, [buyer.id])  // the tier is lower than the list
+        #expect(p.unitPrice.minor == 700 && p.priceListId == nil && p.tierMinQuantity == 100)
+        p = try await price(10, [buyer.id], on: "2027-01-01")  // expired
+        #expect(p.unitPrice.minor == 1000 && p.priceListId == nil)
+        p = try await price(10, [chain.id])
+        #expect(p.unitPrice.minor == 900 && p.priceListId == grouped.id)
+        p = try await price(10, [stranger.id])
+        #expect(p.unitPrice.minor == 1000 && p.priceListId == nil)
+        #expect(try await lists.priceLists(tenant.id, buyerBusinessIDs: [stranger.id]).isEmpty)
+        #expect(try await lists.priceLists(tenant.id, buyerBusinessIDs: [chain.id]).map(\.id) == [grouped.id])
+
+        // Bad input changes nothing: a product of another seller, a price with too many decimals, dates reversed.
+        await #expect(throws: AppError.self) {
+            try await lists.updatePriceList(tenant.id, id: direct.id, PriceListInput(items: [.init(sku: "A-1", price: "1.234")]), audit: .system)
+        }
+        await #expect(throws: AppError.self) {
+            try await lists.createPriceList(tenant.id, sellerBusinessID: chain.id, PriceListInput(
+                name: "X", buyerBusinessId: buyer.id, items: [.init(productId: product.id, price: "1")]), audit: .system)
+        }
+        await #expect(throws: AppError.self) {
+            try await lists.updatePriceList(tenant.id, id: direct.id, PriceListInput(validTo: "2025-01-01"), audit: .system)
+        }
+        #expect(try await lists.priceList(tenant.id, id: direct.id).items?.first?.price.minor == 850)
+        #expect(try await lists.priceLists(tenant.id, sellerBusinessID: chain.id).isEmpty)
+
+        try await lists.deleteGroup(tenant.id, id: group.id, audit: .system)  // its list goes with it
+        p = try await price(10, [chain.id])
+        #expect(p.priceListId == nil)
+        await #expect(throws: AppError.self) { try await lists.priceList(tenant.id, id: grouped.id) }
+    }
+}
