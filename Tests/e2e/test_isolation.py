@@ -35,8 +35,14 @@ def world(server):
         # Finished before the snapshots, so only a leak could change it between them.
         server.wait_for(lambda: server.api("GET", f"/imports/{upload.json()['id']}", token).json()["state"] == "succeeded",
                         message="the seeded dry run")
+        group = server.api("POST", f"/businesses/{biz['id']}/buyer-groups", token, json={"name": "Own", "buyer_business_ids": [biz["id"]]})
+        assert group.status_code == 201, group.text
+        plist = server.api("POST", f"/businesses/{biz['id']}/price-lists", token, json={
+            "name": "Own", "buyer_group_id": group.json()["id"], "items": [{"sku": "ASP-1", "price": "9.00"}]})
+        assert plist.status_code == 201, plist.text
         return {"user": user["id"], "business": biz["id"], "token": api_token["token"]["id"], "session": session["id"],
-                "category": category["id"], "product": product["id"], "import": upload.json()["id"]}
+                "category": category["id"], "product": product["id"], "import": upload.json()["id"],
+                "group": group.json()["id"], "price_list": plist.json()["id"]}
 
     world = {"admin": admin, "a": a, "b": b, "ta": ta, "tb": tb, "A": seed(ta, "alpha"), "B": seed(tb, "beta")}
     for key, token in (("A", ta), ("B", tb)):
@@ -69,6 +75,9 @@ def snapshot(server, token):
         "search": server.api("GET", "/search/products?q=aspirin&facets=true", token).json()["items"],
         "vocabulary": server.api("GET", "/search/vocabulary", token).json(),
         "catalog_settings": server.api("GET", "/catalog/settings", token).json(),
+        "price_lists": {b["id"]: server.api("GET", f"/businesses/{b['id']}/price-lists", token).json()["items"] for b in businesses},
+        "buyer_groups": {b["id"]: server.api("GET", f"/businesses/{b['id']}/buyer-groups", token).json()["items"] for b in businesses},
+        "my_price_lists": server.api("GET", "/me/price-lists", token).json()["items"],
         "imports": {b["id"]: [(i["id"], i["state"]) for i in server.api("GET", f"/businesses/{b['id']}/imports", token).json()["items"]]
                     for b in businesses},
     }
@@ -90,6 +99,10 @@ def case_not_found(method, path, body=None):
             concrete = path.format(id=B["product"])
         if path.startswith("/imports/"):
             concrete = path.format(id=B["import"])
+        if path.startswith("/buyer-groups/"):
+            concrete = path.format(id=B["group"])
+        if path.startswith("/price-lists/"):
+            concrete = path.format(id=B["price_list"])
         problem(server.api(method, concrete, w["ta"], json=body), 404, "not_found")
         if "{user_id}" in path:
             # A's own business with B's user: the user does not exist in A.
@@ -223,6 +236,16 @@ MATRIX = {
     "GET /api/v1/products/{id}/price-history": case_not_found("GET", "/products/{id}/price-history"),
     "GET /api/v1/products/{id}/price": case_not_found("GET", "/products/{id}/price?quantity=1"),
     "GET /api/v1/moderation/products": case_list("/moderation/products"),
+    "GET /api/v1/businesses/{id}/buyer-groups": case_not_found("GET", "/businesses/{id}/buyer-groups"),
+    "POST /api/v1/businesses/{id}/buyer-groups": case_not_found("POST", "/businesses/{id}/buyer-groups", {"name": "Hijack"}),
+    "PATCH /api/v1/buyer-groups/{id}": case_not_found("PATCH", "/buyer-groups/{id}", {"name": "Hijack"}),
+    "DELETE /api/v1/buyer-groups/{id}": case_not_found("DELETE", "/buyer-groups/{id}"),
+    "GET /api/v1/businesses/{id}/price-lists": case_not_found("GET", "/businesses/{id}/price-lists"),
+    "POST /api/v1/businesses/{id}/price-lists": case_not_found("POST", "/businesses/{id}/price-lists", {"name": "Hijack", "buyer_business_id": "x"}),
+    "GET /api/v1/price-lists/{id}": case_not_found("GET", "/price-lists/{id}"),
+    "PATCH /api/v1/price-lists/{id}": case_not_found("PATCH", "/price-lists/{id}", {"name": "Hijack"}),
+    "DELETE /api/v1/price-lists/{id}": case_not_found("DELETE", "/price-lists/{id}"),
+    "GET /api/v1/me/price-lists": case_list("/me/price-lists"),
     "POST /api/v1/businesses/{id}/imports": case_not_found("POST", "/businesses/{id}/imports?dry_run=false"),
     "GET /api/v1/businesses/{id}/imports": case_not_found("GET", "/businesses/{id}/imports"),
     "GET /api/v1/imports/{id}": case_not_found("GET", "/imports/{id}"),
