@@ -251,6 +251,20 @@ def test_catalog_journey(server, browser):
     skus = {p["sku"] for p in server.api("GET", f"/products?business_id={biz['id']}", owner).json()["items"]}
     assert {"IMP-1", "IMP-2"} <= skus
 
+    # A customer price list for another business, typed as "SKU = price" lines.
+    server.api("POST", "/businesses", owner, json={"name": "Apteka 9", "type": "pharmacy", "city": "Kyiv"})
+    page.goto(server.url + f"/businesses/{biz['id']}")
+    page.get_by_role("button", name="New price list").click()
+    dialog = page.get_by_role("dialog")
+    dialog.get_by_label("Name", exact=True).fill("Apteka 9 contract")
+    dialog.get_by_label("Buyer").select_option(label="Apteka 9 (Kyiv)")
+    dialog.get_by_label("Valid to").fill("2030-12-31")
+    dialog.get_by_label("Prices").fill("IMP-1 = 11,00\nIMP-2 = 95")
+    dialog.get_by_role("button", name="Add").click()
+    row = page.get_by_role("row").filter(has_text="Apteka 9 contract")
+    expect(row).to_contain_text("… – 2030-12-31")
+    expect(row.get_by_role("cell").nth(3)).to_have_text("2")
+
     # Moderation: turning review on holds the next change.
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Moderation").click()
     page.get_by_label("New and changed products need approval").check()

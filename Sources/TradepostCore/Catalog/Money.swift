@@ -57,7 +57,7 @@ public struct Money: Codable, Sendable, Hashable, Comparable {
         var fractionDigits = 0
         var seenSeparator = false
         var seenDigit = false
-        for ch in text.trimmingCharacters(in: .whitespaces).unicodeScalars {
+        for ch in text.trimmed().unicodeScalars {
             switch ch {
             case "0"..."9":
                 let d = Int64(ch.value - 48)

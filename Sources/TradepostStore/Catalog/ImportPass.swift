@@ -26,6 +26,11 @@ struct ImportPass: Sendable {
         let categories = CategoryPaths(try CategoryTree.load(db))
         let requireReview = try SQLiteProductService.requireReview(db)
         let find = try db.cachedStatement(sql: "SELECT * FROM products WHERE business_id = ? AND sku = ?")
+        // A bigger page cache for this transaction: index pages are changed many times before they are
+        // written, instead of spilling to the WAL again and again (about 64 MiB; restored afterwards).
+        let cacheSize = try Int.fetchOne(db, sql: "PRAGMA cache_size") ?? -2000
+        try db.execute(sql: "PRAGMA cache_size = -65536")
+        defer { try? db.execute(sql: "PRAGMA cache_size = \(cacheSize)") }
         var seen = Set<String>()
         var writing = write
         let now = Date()

@@ -42,7 +42,7 @@ extension Product {
         let args: StatementArguments = [
             sku, name, brand, manufacturer, categoryId, description, attributesJSON, unit, packSize, minOrderQuantity, orderMultiple,
             price.currency, price.minor, tiersJSON, stockQuantity, availability.rawValue, status.rawValue, rejectionReason, priority,
-            updatedAt, id,
+            DateValues.value(updatedAt), id,
         ]
         if insert {
             try db.cachedStatement(sql: """
@@ -50,7 +50,7 @@ extension Product {
                     min_order_quantity, order_multiple, currency, price_minor, tiers, stock_quantity, availability, status,
                     rejection_reason, priority, updated_at, id, business_id, created_at)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """).execute(arguments: args + [businessId, createdAt])
+                """).execute(arguments: args + [businessId, DateValues.value(createdAt)])
         } else {
             try db.cachedStatement(sql: """
                 UPDATE products SET sku = ?, name = ?, brand = ?, manufacturer = ?, category_id = ?, description = ?, attributes = ?,
@@ -76,14 +76,14 @@ extension PriceChange {
             newPrice: (row["new_minor"] as Int64?).map { Money(minor: $0, currency: currency) })
     }
 
-    /// Records the differences between two price sets (base and tiers) of one product.
+    /// Records the differences between two price sets (base and tiers) of one product, at the time `new` was updated.
     static func record(_ db: Database, product: String, audit: AuditContext, old: Product?, new: Product) throws {
         let currency = new.price.currency
         func insert(_ kind: String, _ quantity: Int64?, _ from: Int64?, _ to: Int64?) throws {
             try db.cachedStatement(sql: """
                 INSERT INTO price_history (product_id, at, actor, actor_label, kind, min_quantity, currency, old_minor, new_minor)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """).execute(arguments: [product, Date(), audit.actor, audit.actorLabel, kind, quantity, currency, from, to])
+                """).execute(arguments: [product, DateValues.value(new.updatedAt), audit.actor, audit.actorLabel, kind, quantity, currency, from, to])
         }
         // A currency change re-prices everything: record it as every price going from old to new.
         let sameCurrency = old?.price.currency == new.price.currency

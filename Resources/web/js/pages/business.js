@@ -6,6 +6,7 @@ import { businessForm } from './business-form.js';
 import { money } from '../catalog-util.js';
 import { navigate } from '../router.js';
 import { productForm } from './product-form.js';
+import { priceListsPanel } from './price-lists.js';
 
 export async function render(main, ctx) {
   const id = ctx.params.id;
@@ -13,6 +14,7 @@ export async function render(main, ctx) {
   const myRole = members.items.find((m) => m.user_id === session.me.id)?.role;
   const canEdit = session.can('business.update') && (['owner', 'admin'].includes(session.me.role) || myRole === 'manager');
   const membersBox = h('div', { class: 'table-wrap' });
+  const canManage = ['owner', 'admin'].includes(session.me.role) || Boolean(myRole);
 
   const details = h('dl', { class: 'details' },
     [['field.type', t(`type.${business.type}`)], ['field.city', business.city], ['field.address', business.address],
@@ -28,7 +30,8 @@ export async function render(main, ctx) {
       h('section', { class: 'panel' }, h('h2', {}, t('businesses.profile')),
         canEdit ? businessForm(business, async () => { toast(t('businesses.saved'), 'success'); await render(main, ctx); }) : details),
       h('section', { class: 'panel' }, h('h2', {}, t('businesses.members')), membersBox)),
-    await productsPanel(id, ['owner', 'admin'].includes(session.me.role) || Boolean(myRole)));
+    await productsPanel(id, canManage),
+    canManage ? await priceListsPanel(id) : null);
   await drawMembers(membersBox, id, members.items, canEdit);
 }
 

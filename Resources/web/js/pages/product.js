@@ -21,7 +21,8 @@ export async function render(main, ctx) {
   async function price() {
     try {
       const p = await api.get(`/products/${id}/price${query({ quantity: quantity.value })}`);
-      mount(quote, t('product.quote', { unit: money(p.unit_price), total: money(p.total) }));
+      mount(quote, t('product.quote', { unit: money(p.unit_price), total: money(p.total) }),
+        p.price_list_id ? h('span', { class: 'badge' }, t('priceList.yourPrice')) : null);
       quote.classList.remove('error-text');
     } catch (error) {
       mount(quote, error.fields?.[0]?.message || error.message);
