@@ -15,7 +15,8 @@ struct MigrationTests {
                    3: "2555238d61d82b5a01370818f4bccadb1ca6f515cf37d1768c0b09da8238f283",
                    4: "0b48689bbd57d0e0656be81d446c33c8123597354c04775dcb50bbd363f3c232",
                    5: "fa4b2d3872bf80c68ed9cc869fbb1f9a412232671fc907dc457151aaa7387a55",
-                   6: "14c5ae2b2794a5f519942b175649cbee7c652220c84da079323967e206598c4e"],
+                   6: "14c5ae2b2794a5f519942b175649cbee7c652220c84da079323967e206598c4e",
+                   7: "ac2c2562fc65a11b1972e03415489cb183975143666408ac9db5827d66a06f89"],
     ]
 
     @Test(arguments: [ControlMigrations.migrator, TenantMigrations.migrator])

@@ -236,6 +236,7 @@ MATRIX = {
     "GET /api/v1/products/{id}/price-history": case_not_found("GET", "/products/{id}/price-history"),
     "GET /api/v1/products/{id}/price": case_not_found("GET", "/products/{id}/price?quantity=1"),
     "GET /api/v1/moderation/products": case_list("/moderation/products"),
+    "PUT /api/v1/businesses/{id}/verification": case_not_found("PUT", "/businesses/{id}/verification", {"verified": True}),
     "GET /api/v1/businesses/{id}/buyer-groups": case_not_found("GET", "/businesses/{id}/buyer-groups"),
     "POST /api/v1/businesses/{id}/buyer-groups": case_not_found("POST", "/businesses/{id}/buyer-groups", {"name": "Hijack"}),
     "PATCH /api/v1/buyer-groups/{id}": case_not_found("PATCH", "/buyer-groups/{id}", {"name": "Hijack"}),

@@ -15,13 +15,22 @@ public struct Business: Codable, Sendable, Equatable {
     public var email: String?
     public var website: String?
     public var description: String?
+    /// Set by tenant admins after checking the business is who it says it is.
+    public var verified: Bool
+    /// WGS 84 degrees; both or neither.
+    public var latitude: Double?
+    public var longitude: Double?
     public var createdAt: Date
     public var updatedAt: Date
 
     public init(
         id: String, name: String, type: BusinessType, city: String, address: String?, phone: String?,
-        email: String?, website: String?, description: String?, createdAt: Date, updatedAt: Date
+        email: String?, website: String?, description: String?, verified: Bool = false, latitude: Double? = nil,
+        longitude: Double? = nil, createdAt: Date, updatedAt: Date
     ) {
+        self.verified = verified
+        self.latitude = latitude
+        self.longitude = longitude
         self.id = id
         self.name = name
         self.type = type
@@ -46,11 +55,16 @@ public struct BusinessInput: Sendable, Equatable {
     public var email: String??
     public var website: String??
     public var description: String??
+    public var latitude: Double??
+    public var longitude: Double??
 
     public init(
         name: String? = nil, type: BusinessType? = nil, city: String? = nil, address: String?? = nil,
-        phone: String?? = nil, email: String?? = nil, website: String?? = nil, description: String?? = nil
+        phone: String?? = nil, email: String?? = nil, website: String?? = nil, description: String?? = nil,
+        latitude: Double?? = nil, longitude: Double?? = nil
     ) {
+        self.latitude = latitude
+        self.longitude = longitude
         self.name = name
         self.type = type
         self.city = city
@@ -67,6 +81,9 @@ public struct BusinessInput: Sendable, Equatable {
         var out = self
         if let name { out.name = v.text("name", name, max: 160) } else if creating { v.fail("name", "is required") }
         if type == nil && creating { v.fail("type", "is required") }
+        if case .some(.some(let lat)) = latitude, !(-90...90).contains(lat) { v.fail("latitude", "must be from -90 to 90") }
+        if case .some(.some(let lon)) = longitude, !(-180...180).contains(lon) { v.fail("longitude", "must be from -180 to 180") }
+        if (latitude == nil) != (longitude == nil) { v.fail("latitude", "give latitude and longitude together") }
         if let city { out.city = v.text("city", city, max: 120) } else if creating { v.fail("city", "is required") }
         out.address = optionalText(&v, "address", address, max: 300)
         out.phone = optionalText(&v, "phone", phone, max: 40)
@@ -97,8 +114,10 @@ public struct BusinessFilter: Sendable {
     public var query: String?
     public var type: BusinessType?
     public var city: String?
+    public var verified: Bool?
 
-    public init(query: String? = nil, type: BusinessType? = nil, city: String? = nil) {
+    public init(query: String? = nil, type: BusinessType? = nil, city: String? = nil, verified: Bool? = nil) {
+        self.verified = verified
         self.query = query
         self.type = type
         self.city = city

@@ -39,6 +39,9 @@ public protocol BusinessService: Sendable {
     /// Throws `.notFound` or `.invalid`.
     func updateBusiness(_ tenant: TenantID, id: String, _ input: BusinessInput, audit: AuditContext) async throws -> Business
 
+    /// Marks a business verified or not (tenant admins). Throws `.notFound`.
+    func setVerified(_ tenant: TenantID, id: String, verified: Bool, audit: AuditContext) async throws -> Business
+
     /// Throws `.notFound` (business).
     func members(_ tenant: TenantID, businessID: String) async throws -> [BusinessMember]
 

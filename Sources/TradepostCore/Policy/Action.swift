@@ -17,6 +17,7 @@ public enum Action: String, Sendable, CaseIterable {
     case businessesCreate = "businesses.create"
     case businessUpdate = "business.update"
     case businessMembersManage = "business.members"
+    case businessesVerify = "businesses.verify"
 
     // The catalog: every member reads published products; tenant admins run the tree, moderation and search
     // settings; members of a business manage its products.
@@ -37,7 +38,7 @@ public enum Action: String, Sendable, CaseIterable {
         switch self {
         case .tenantsRead, .accountRead, .tenantRead, .usersRead, .businessesRead, .jobsRead, .catalogRead: .read
         case .accountUpdate, .businessUpdate, .businessMembersManage, .productsManage: .write
-        case .tenantsManage, .tokensManage, .usersManage, .businessesCreate, .jobsManage, .queuesManage, .categoriesManage,
+        case .tenantsManage, .tokensManage, .usersManage, .businessesCreate, .jobsManage, .queuesManage, .categoriesManage, .businessesVerify,
              .productsReview, .catalogSettings: .admin
         }
     }

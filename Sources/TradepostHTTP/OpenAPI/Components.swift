@@ -48,6 +48,8 @@ enum Components {
         ("email", Schema.nullable(Schema.string(format: "email"))),
         ("website", Schema.nullable(Schema.string(maxLength: 300))),
         ("description", Schema.nullable(Schema.string(maxLength: 4000))),
+        ("latitude", Schema.nullable(.object([("type", "number"), ("minimum", -90), ("maximum", 90)]))),
+        ("longitude", Schema.nullable(.object([("type", "number"), ("minimum", -180), ("maximum", 180)]))),
     ]
 
     static let identity: [(String, JSONValue)] = [
@@ -71,7 +73,9 @@ enum Components {
             ("disabled", Schema.boolean("Disabling ends the user's sessions and tokens")),
         ])),
         ("SetPassword", Schema.object([("password", Schema.string(minLength: 8))], required: ["password"])),
-        ("Business", Schema.object([("id", Schema.id)] + businessFields + [("created_at", Schema.dateTime), ("updated_at", Schema.dateTime)],
+        ("Business", Schema.object([("id", Schema.id)] + businessFields + [
+            ("verified", Schema.boolean("Checked by a tenant admin")), ("created_at", Schema.dateTime), ("updated_at", Schema.dateTime),
+        ],
                                    required: ["id", "name", "type", "city", "created_at", "updated_at"], closed: false)),
         ("BusinessList", Schema.list(of: "Business")),
         ("BusinessInput", Schema.object(businessFields, description: "On create name, type and city are required; on update a missing field stays and null clears an optional one")),
@@ -80,6 +84,7 @@ enum Components {
             ("name", Schema.string()), ("email", Schema.string()), ("created_at", Schema.dateTime),
         ], required: ["business_id", "user_id", "role", "name", "email", "created_at"], closed: false)),
         ("BusinessMemberList", Schema.list(of: "BusinessMember")),
+        ("Verification", Schema.object([("verified", Schema.boolean())], required: ["verified"])),
         ("MemberRole", Schema.object([("role", Schema.enumeration(BusinessRole.self))], required: ["role"])),
         ("LoginRequest", Schema.object([
             ("tenant", Schema.string("The tenant's slug; omit to log in as a platform admin")),

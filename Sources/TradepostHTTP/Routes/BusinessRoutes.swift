@@ -12,6 +12,7 @@ struct BusinessRoutes {
         api.post("businesses", use: create)
         api.get("businesses/:id", use: get)
         api.patch("businesses/:id", use: update)
+        api.put("businesses/:id/verification", use: verify)
         api.get("businesses/:id/members", use: members)
         api.put("businesses/:id/members/:user_id", use: setMember)
         api.delete("businesses/:id/members/:user_id", use: removeMember)
@@ -20,7 +21,7 @@ struct BusinessRoutes {
     /// Create and update share one body; on update a missing field stays, `null` clears an optional one.
     struct BusinessBody: APIRequestBody {
         var input: BusinessInput
-        enum CodingKeys: String, CodingKey, CaseIterable { case name, type, city, address, phone, email, website, description }
+        enum CodingKeys: String, CodingKey, CaseIterable { case name, type, city, address, phone, email, website, description, latitude, longitude }
 
         init(from decoder: any Decoder) throws {
             let c = try decoder.container(keyedBy: CodingKeys.self)
@@ -32,8 +33,15 @@ struct BusinessRoutes {
                 phone: try c.decodeNullable(String.self, forKey: .phone),
                 email: try c.decodeNullable(String.self, forKey: .email),
                 website: try c.decodeNullable(String.self, forKey: .website),
-                description: try c.decodeNullable(String.self, forKey: .description))
+                description: try c.decodeNullable(String.self, forKey: .description),
+                latitude: try c.decodeNullable(Double.self, forKey: .latitude),
+                longitude: try c.decodeNullable(Double.self, forKey: .longitude))
         }
+    }
+
+    struct VerificationBody: APIRequestBody {
+        var verified: Bool
+        enum CodingKeys: String, CodingKey, CaseIterable { case verified }
     }
 
     struct MemberBody: APIRequestBody {
@@ -41,12 +49,20 @@ struct BusinessRoutes {
         enum CodingKeys: String, CodingKey, CaseIterable { case role }
     }
 
+    @Sendable func verify(_ request: Request, context: AppRequestContext) async throws -> APIResponse<Business> {
+        let (tenant, _) = try context.tenant(for: .businessesVerify)
+        let body = try await request.decode(VerificationBody.self, limit: maxBody)
+        return APIResponse(try await services.businesses.setVerified(
+            tenant, id: try context.parameters.require("id"), verified: body.verified, audit: try context.audit()))
+    }
+
     @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> APIResponse<ListResponse<Business>> {
         let (tenant, _) = try context.tenant(for: .businessesRead)
         let filter = BusinessFilter(
             query: request.uri.queryParameters.get("q"),
             type: try request.query("type", BusinessType.init(rawValue:), expected: "one of \(BusinessType.choices)"),
-            city: request.uri.queryParameters.get("city"))
+            city: request.uri.queryParameters.get("city"),
+            verified: try request.query("verified", { ["true": true, "false": false][$0] }, expected: "true or false"))
         return APIResponse(ListResponse(try await services.businesses.businesses(tenant, try request.pageRequest(), filter: filter)))
     }
 

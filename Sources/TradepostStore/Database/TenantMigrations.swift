@@ -226,5 +226,12 @@ public enum TenantMigrations {
             );
             CREATE INDEX price_list_items_by_product ON price_list_items (product_id);
             """),
+        Migration(7, "directory", """
+            -- The business directory: a verified mark that only tenant admins set, and an optional map position.
+            ALTER TABLE businesses ADD COLUMN verified INTEGER NOT NULL DEFAULT 0;
+            ALTER TABLE businesses ADD COLUMN latitude REAL;
+            ALTER TABLE businesses ADD COLUMN longitude REAL;
+            CREATE INDEX businesses_by_city ON businesses (city);
+            """),
     ])
 }

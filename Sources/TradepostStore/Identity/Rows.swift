@@ -18,7 +18,8 @@ extension Business {
         self.init(
             id: row["id"], name: row["name"], type: BusinessType(rawValue: row["type"]) ?? .supplier, city: row["city"],
             address: row["address"], phone: row["phone"], email: row["email"], website: row["website"],
-            description: row["description"], createdAt: row["created_at"], updatedAt: row["updated_at"])
+            description: row["description"], verified: row["verified"], latitude: row["latitude"], longitude: row["longitude"],
+            createdAt: row["created_at"], updatedAt: row["updated_at"])
     }
 }
 

@@ -18,7 +18,8 @@ public final class SQLiteBusinessService: BusinessService {
         let business = Business(
             id: Identifier.make(now: now), name: input.name!, type: input.type!, city: input.city!,
             address: input.address ?? nil, phone: input.phone ?? nil, email: input.email ?? nil,
-            website: input.website ?? nil, description: input.description ?? nil, createdAt: now, updatedAt: now)
+            website: input.website ?? nil, description: input.description ?? nil, latitude: input.latitude ?? nil,
+            longitude: input.longitude ?? nil, createdAt: now, updatedAt: now)
         try await mapErrors(stats) {
             try await tenants.write(tenant) { db in
                 try Self.save(db, business, insert: true)
@@ -45,12 +46,20 @@ public final class SQLiteBusinessService: BusinessService {
                 var sql = "SELECT * FROM businesses WHERE id > ?"
                 var args: StatementArguments = [page.after ?? ""]
                 if let query = filter.query?.trimmingCharacters(in: .whitespaces), !query.isEmpty {
-                    sql += " AND (fold(name) LIKE ? ESCAPE '\\' OR fold(city) LIKE ? ESCAPE '\\')"
-                    args += [likePattern(query), likePattern(query)]
+                    // Every word must appear in the name, city, address or description (folded: case, ё/е, ґ/г).
+                    // "+" too: form-encoded query strings (URLSearchParams, requests) write spaces as "+".
+                    for word in query.split(whereSeparator: { $0 == " " || $0 == "+" }).prefix(8) {
+                        sql += " AND fold(name || ' ' || city || ' ' || coalesce(address, '') || ' ' || coalesce(description, '')) LIKE ? ESCAPE '\\'"
+                        args += [likePattern(String(word))]
+                    }
                 }
                 if let type = filter.type {
                     sql += " AND type = ?"
                     args += [type.rawValue]
+                }
+                if let verified = filter.verified {
+                    sql += " AND verified = ?"
+                    args += [verified]
                 }
                 if let city = filter.city {
                     sql += " AND fold(city) = ?"
@@ -78,10 +87,27 @@ public final class SQLiteBusinessService: BusinessService {
                 if let email = input.email { business.email = email }
                 if let website = input.website { business.website = website }
                 if let description = input.description { business.description = description }
+                if let latitude = input.latitude { business.latitude = latitude }
+                if let longitude = input.longitude { business.longitude = longitude }
                 guard business != before else { return business }
                 business.updatedAt = Date()
                 try Self.save(db, business, insert: false)
                 try AuditLog.tenant(db, audit, "business.update", target: id, detail: ["name": business.name])
+                try Outbox.append(db, topic: Topic.businessUpdated, payload: BusinessEvent(business))
+                return business
+            }
+        }
+    }
+
+    public func setVerified(_ tenant: TenantID, id: String, verified: Bool, audit: AuditContext) async throws -> Business {
+        try await mapErrors(stats) {
+            try await tenants.write(tenant) { db in
+                guard var business = try Self.fetch(db, id: id) else { throw AppError.notFound("Business") }
+                guard business.verified != verified else { return business }
+                business.verified = verified
+                business.updatedAt = Date()
+                try Self.save(db, business, insert: false)
+                try AuditLog.tenant(db, audit, verified ? "business.verify" : "business.unverify", target: id, detail: ["name": business.name])
                 try Outbox.append(db, topic: Topic.businessUpdated, payload: BusinessEvent(business))
                 return business
             }
@@ -171,16 +197,18 @@ public final class SQLiteBusinessService: BusinessService {
     }
 
     static func save(_ db: Database, _ b: Business, insert: Bool) throws {
-        let args: StatementArguments = [b.name, b.type.rawValue, b.city, b.address, b.phone, b.email, b.website, b.description, b.updatedAt, b.id]
+        let args: StatementArguments = [b.name, b.type.rawValue, b.city, b.address, b.phone, b.email, b.website, b.description,
+                                        b.verified, b.latitude, b.longitude, b.updatedAt, b.id]
         if insert {
             try db.execute(sql: """
-                INSERT INTO businesses (name, type, city, address, phone, email, website, description, updated_at, id, created_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                INSERT INTO businesses (name, type, city, address, phone, email, website, description, verified, latitude, longitude,
+                    updated_at, id, created_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """, arguments: args + [b.createdAt])
         } else {
             try db.execute(sql: """
                 UPDATE businesses SET name = ?, type = ?, city = ?, address = ?, phone = ?, email = ?, website = ?,
-                description = ?, updated_at = ? WHERE id = ?
+                description = ?, verified = ?, latitude = ?, longitude = ?, updated_at = ? WHERE id = ?
                 """, arguments: args)
         }
     }

@@ -320,4 +320,10 @@ export default {
   'priceList.linesHint': "One product per line: SKU = price",
   'priceList.saved': "Price list saved",
   'priceList.yourPrice': "your contract price",
+  'field.latitude': "Latitude",
+  'field.longitude': "Longitude",
+  'field.location': "On the map",
+  'businesses.verified': "Verified",
+  'businesses.verifiedOnly': "Verified only",
+  'businesses.markVerified': "Verified by the tenant admins",
 };

@@ -326,4 +326,10 @@ export default {
   'priceList.linesHint': "Один товар в строке: артикул = цена",
   'priceList.saved': "Прайс-лист сохранён",
   'priceList.yourPrice': "ваша договорная цена",
+  'field.latitude': "Широта",
+  'field.longitude': "Долгота",
+  'field.location': "На карте",
+  'businesses.verified': "Проверено",
+  'businesses.verifiedOnly': "Только проверенные",
+  'businesses.markVerified': "Проверено администраторами",
 };

@@ -326,4 +326,10 @@ export default {
   'priceList.linesHint': "Один товар у рядку: артикул = ціна",
   'priceList.saved': "Прайс-лист збережено",
   'priceList.yourPrice': "ваша договірна ціна",
+  'field.latitude': "Широта",
+  'field.longitude': "Довгота",
+  'field.location': "На мапі",
+  'businesses.verified': "Перевірено",
+  'businesses.verifiedOnly': "Лише перевірені",
+  'businesses.markVerified': "Перевірено адміністраторами",
 };

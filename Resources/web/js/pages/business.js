@@ -19,13 +19,22 @@ export async function render(main, ctx) {
   const details = h('dl', { class: 'details' },
     [['field.type', t(`type.${business.type}`)], ['field.city', business.city], ['field.address', business.address],
       ['field.phone', business.phone], ['field.email', business.email], ['field.website', business.website],
-      ['field.description', business.description]]
+      ['field.description', business.description],
+      ['field.location', business.latitude != null
+        ? h('a', { href: `https://www.openstreetmap.org/?mlat=${business.latitude}&mlon=${business.longitude}#map=16/${business.latitude}/${business.longitude}`, rel: 'noopener', target: '_blank' },
+          `${business.latitude}, ${business.longitude}`) : null]]
       .filter(([, v]) => v)
       .map(([k, v]) => [h('dt', {}, t(k)), h('dd', {}, v)]));
 
   mount(main,
     h('p', { class: 'breadcrumb' }, h('a', { href: '/businesses' }, t('nav.businesses'))),
-    h('h1', { tabindex: -1 }, business.name),
+    h('h1', { tabindex: -1 }, business.name, business.verified ? h('span', { class: 'badge verified' }, `✓ ${t('businesses.verified')}`) : null),
+    session.can('businesses.verify') ? h('label', { class: 'checkbox' },
+      h('input', { type: 'checkbox', checked: business.verified, onchange: async (e) => {
+        await api.put(`/businesses/${id}/verification`, { verified: e.target.checked });
+        toast(t('businesses.saved'), 'success');
+        await render(main, ctx);
+      } }), t('businesses.markVerified')) : null,
     h('div', { class: 'grid-2' },
       h('section', { class: 'panel' }, h('h2', {}, t('businesses.profile')),
         canEdit ? businessForm(business, async () => { toast(t('businesses.saved'), 'success'); await render(main, ctx); }) : details),
