@@ -28,9 +28,16 @@ struct ImportPass: Sendable {
         let find = try db.cachedStatement(sql: "SELECT * FROM products WHERE business_id = ? AND sku = ?")
         // A bigger page cache for this transaction: index pages are changed many times before they are
         // written, instead of spilling to the WAL again and again (about 64 MiB; restored afterwards).
+        // No memory map for it either: a pass reads the whole catalog once, and mapped pages would
+        // count against the import's memory (they are read through the page cache instead).
         let cacheSize = try Int.fetchOne(db, sql: "PRAGMA cache_size") ?? -2000
+        let mmapSize = try Int.fetchOne(db, sql: "PRAGMA mmap_size") ?? 0
         try db.execute(sql: "PRAGMA cache_size = -65536")
-        defer { try? db.execute(sql: "PRAGMA cache_size = \(cacheSize)") }
+        try db.execute(sql: "PRAGMA mmap_size = 0")
+        defer {
+            try? db.execute(sql: "PRAGMA cache_size = \(cacheSize)")
+            try? db.execute(sql: "PRAGMA mmap_size = \(mmapSize)")
+        }
         var seen = Set<String>()
         var writing = write
         let now = Date()
