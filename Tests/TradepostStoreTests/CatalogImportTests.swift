@@ -134,5 +134,14 @@ struct CatalogImportTests {
         await #expect(throws: AppError.self) { try await store.catalogImports.apply(tenant.id, importID: dry.id, audit: .system) }
         let list = try await store.catalogImports.imports(tenant.id, businessID: business.id, limit: 10)
         #expect(list.map(\.id) == [apply.id, dry.id])
+
+        // Checked files that were never applied are removed after a week.
+        let directory = try store.catalogImports.uploadDirectory(tenant.id)
+        let old = directory.appendingPathComponent("old.csv"), fresh = directory.appendingPathComponent("fresh.csv")
+        FileManager.default.createFile(atPath: old.path, contents: Data("sku\n".utf8))
+        FileManager.default.createFile(atPath: fresh.path, contents: Data("sku\n".utf8))
+        try FileManager.default.setAttributes([.modificationDate: Date().addingTimeInterval(-8 * 86400)], ofItemAtPath: old.path)
+        SQLiteCatalogImportService.pruneUploads(in: directory, olderThan: Date().addingTimeInterval(-SQLiteCatalogImportService.keepUploads))
+        #expect(!FileManager.default.fileExists(atPath: old.path) && FileManager.default.fileExists(atPath: fresh.path))
     }
 }

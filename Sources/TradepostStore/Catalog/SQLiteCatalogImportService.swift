@@ -53,7 +53,9 @@ public final class SQLiteCatalogImportService: CatalogImportService {
         let now = Date()
         let id = Identifier.make(now: now)
         let bytes = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int64) ?? 0
-        let target = try uploadDirectory(tenant).appendingPathComponent("\(id).csv")
+        let directory = try uploadDirectory(tenant)
+        Self.pruneUploads(in: directory, olderThan: now.addingTimeInterval(-Self.keepUploads))
+        let target = directory.appendingPathComponent("\(id).csv")
         try FileManager.default.moveItem(atPath: path, toPath: target.path)
         let name = String(fileName.split(separator: "/").last ?? "price-list.csv").prefix(200)
         let item = CatalogImport(
@@ -147,6 +149,18 @@ public final class SQLiteCatalogImportService: CatalogImportService {
         }
         // An applied file has served its purpose; a dry run's stays so it can be applied.
         if !item.dryRun && state == .succeeded { try? FileManager.default.removeItem(at: file) }
+    }
+
+    /// How long an upload that was only checked stays available to apply.
+    static let keepUploads: TimeInterval = 7 * 86400
+
+    /// Removes uploads not touched since `cutoff` (checked files never applied, partial uploads).
+    static func pruneUploads(in directory: URL, olderThan cutoff: Date) {
+        let files = (try? FileManager.default.contentsOfDirectory(at: directory, includingPropertiesForKeys: [.contentModificationDateKey])) ?? []
+        for file in files {
+            let modified = (try? file.resourceValues(forKeys: [.contentModificationDateKey]).contentModificationDate) ?? Date()
+            if modified < cutoff { try? FileManager.default.removeItem(at: file) }
+        }
     }
 
     // MARK: - Rows
