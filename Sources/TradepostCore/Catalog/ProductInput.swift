@@ -84,6 +84,15 @@ public struct ProductInput: Sendable, Equatable {
         return out
     }
 
+    /// For input already `validated(creating: false)`: the fields a new product needs. Throws `.invalid`.
+    public func requireForCreate() throws {
+        var v = Validator()
+        if sku == nil { v.fail("sku", "is required") }
+        if name == nil { v.fail("name", "is required") }
+        if price == nil { v.fail("price", "is required") }
+        try v.check()
+    }
+
     /// The exact prices, checked against `currency`. Throws `.invalid`.
     public func money(currency: String) throws -> (price: Money?, tiers: [PriceTier]?) {
         var v = Validator()

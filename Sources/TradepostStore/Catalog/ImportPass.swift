@@ -41,74 +41,85 @@ struct ImportPass: Sendable {
         var seen = Set<String>()
         var writing = write
         let now = Date()
+        let fileSize = reader.fileSize
+        let rows = ImportReaderThread(reader: reader, header: header, defaultCurrency: options.currency)
+        defer { rows.cancel() }
 
-        while let record = try reader.next() {
-            report.rows += 1
-            if report.rows % 5000 == 0 { progress(ImportProgress(rows: report.rows, bytesRead: reader.bytesRead, bytesTotal: reader.fileSize)) }
-            let line = reader.line
-            var row = ImportRow(record, header: header)
-            let sku = row.input.sku
-            var failed = false
-            func fail(_ field: String?, _ message: String) {
-                report.fail(line: line, sku: sku, field: field, message)
-                failed = true
-            }
-            for issue in row.issues { fail(issue.field, issue.message) }
-            guard let sku else {
-                fail("sku", "is empty")
-                report.failed += 1
-                continue
-            }
-            if !seen.insert(sku).inserted { fail("sku", "appears on an earlier line of this file") }
-            if case .some(let path) = row.categoryPath {
-                if let path {
-                    if let id = categories.id(path) { row.input.categoryId = .some(id) } else {
-                        fail("category", "no category \"\(path.joined(separator: " / "))\" (create it first, or leave the cell empty)")
-                    }
-                } else {
-                    row.input.categoryId = .some(nil)
+        while let batch = try rows.next() {
+            for prepared in batch.rows {
+                report.rows += 1
+                if report.rows % 5000 == 0 { progress(ImportProgress(rows: report.rows, bytesRead: batch.bytesRead, bytesTotal: fileSize)) }
+                let line = prepared.line
+                var row = prepared.row
+                let sku = row.input.sku
+                var failed = false
+                func fail(_ field: String?, _ message: String) {
+                    report.fail(line: line, sku: sku, field: field, message)
+                    failed = true
                 }
-            }
-            let existing = try Row.fetchOne(find, arguments: [businessID, sku]).map(Product.init(row:))
-            if existing == nil {
-                if row.input.currency == nil { row.input.currency = options.currency }
-                if row.input.status == nil { row.input.status = options.status }
-            }
-            do {
-                let input = try row.input.validated(creating: existing == nil)
-                let money = try input.money(currency: input.currency ?? existing?.price.currency ?? options.currency)
-                if failed {
+                for issue in row.issues { fail(issue.field, issue.message) }
+                guard let sku else {
+                    fail("sku", "is empty")
                     report.failed += 1
-                    writing = false
                     continue
                 }
-                if let existing {
-                    var product = try SQLiteProductService.merged(db, existing, input, money: money, requireReview: requireReview)
-                    guard product != existing else {
-                        report.unchanged += 1
+                if !seen.insert(sku).inserted { fail("sku", "appears on an earlier line of this file") }
+                var categoryID: String?? = nil
+                if case .some(let path) = row.categoryPath {
+                    if let path {
+                        if let id = categories.id(path) { categoryID = .some(id) } else {
+                            fail("category", "no category \"\(path.joined(separator: " / "))\" (create it first, or leave the cell empty)")
+                        }
+                    } else {
+                        categoryID = .some(nil)
+                    }
+                }
+                let existing = try Row.fetchOne(find, arguments: [businessID, sku]).map(Product.init(row:))
+                do {
+                    var input = try prepared.checked.get()
+                    if let categoryID { input.categoryId = categoryID }
+                    if existing == nil {
+                        if input.currency == nil { input.currency = options.currency }
+                        if input.status == nil { input.status = options.status }
+                        try input.requireForCreate()
+                    }
+                    // The reader read prices in the row's (or the default) currency; an existing product
+                    // without a currency column keeps its own.
+                    let currency = input.currency ?? existing?.price.currency ?? options.currency
+                    let money = currency == prepared.currency ? try prepared.money!.get() : try input.money(currency: currency)
+                    if failed {
+                        report.failed += 1
+                        writing = false
                         continue
                     }
-                    report.updated += 1
-                    guard writing else { continue }
-                    product.updatedAt = now
-                    try product.save(db, insert: false)
-                    try PriceChange.record(db, product: product.id, audit: audit, old: existing, new: product)
-                } else {
-                    let product = try SQLiteProductService.newProduct(
-                        db, businessID: businessID, input, currency: input.currency!, money: money, now: now, requireReview: requireReview)
-                    report.created += 1
-                    guard writing else { continue }
-                    try product.save(db, insert: true)
-                    try PriceChange.record(db, product: product.id, audit: audit, old: nil, new: product)
+                    if let existing {
+                        var product = try SQLiteProductService.merged(db, existing, input, money: money, requireReview: requireReview)
+                        guard product != existing else {
+                            report.unchanged += 1
+                            continue
+                        }
+                        report.updated += 1
+                        guard writing else { continue }
+                        product.updatedAt = now
+                        try product.save(db, insert: false)
+                        try PriceChange.record(db, product: product.id, audit: audit, old: existing, new: product)
+                    } else {
+                        let product = try SQLiteProductService.newProduct(
+                            db, businessID: businessID, input, currency: input.currency!, money: money, now: now, requireReview: requireReview)
+                        report.created += 1
+                        guard writing else { continue }
+                        try product.save(db, insert: true)
+                        try PriceChange.record(db, product: product.id, audit: audit, old: nil, new: product)
+                    }
+                } catch let error as AppError where error.code == .invalid {
+                    if error.fields.isEmpty { fail(nil, error.message) }
+                    for field in error.fields { fail(field.field, field.message) }
+                    report.failed += 1
+                    writing = false
                 }
-            } catch let error as AppError where error.code == .invalid {
-                if error.fields.isEmpty { fail(nil, error.message) }
-                for field in error.fields { fail(field.field, field.message) }
-                report.failed += 1
-                writing = false
             }
         }
-        progress(ImportProgress(rows: report.rows, bytesRead: reader.fileSize, bytesTotal: reader.fileSize))
+        progress(ImportProgress(rows: report.rows, bytesRead: fileSize, bytesTotal: fileSize))
         guard write else { return report }
         if report.failed > 0 { throw Rollback(report: report) }
         report.applied = true
