@@ -18,7 +18,11 @@ export function match(path) {
   return null;
 }
 
+/** Tells the page being left to stop its timers and live channels ('tp:leave' on window). */
+function leave() { dispatchEvent(new Event('tp:leave')); }
+
 export function navigate(path, { replace = false } = {}) {
+  leave();
   if (path === location.pathname + location.search) return renderRoute();
   if (replace) history.replaceState(null, '', path); else history.pushState(null, '', path);
   return renderRoute();
@@ -27,7 +31,7 @@ export function navigate(path, { replace = false } = {}) {
 /** Starts listening to history changes and to clicks on same-origin links. */
 export function start(render) {
   renderRoute = render;
-  addEventListener('popstate', () => renderRoute());
+  addEventListener('popstate', () => { leave(); renderRoute(); });
   document.addEventListener('click', (event) => {
     if (event.defaultPrevented || event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;
     const link = event.target.closest('a[href]');

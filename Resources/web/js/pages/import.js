@@ -27,11 +27,13 @@ export async function render(main, ctx) {
   };
 
   /** Polls an import until it finishes, drawing its progress and then its report. */
+  let left = false;
+  addEventListener('tp:leave', () => { left = true; }, { once: true });
   const follow = async (item) => {
     while (item.state === 'queued' || item.state === 'running') {
       drawProgress(status, item);
       await new Promise((resolve) => setTimeout(resolve, 400));
-      if (!main.isConnected) return;
+      if (left || !main.isConnected) return;
       item = await api.get(`/imports/${item.id}`);
     }
     drawReport(status, item, async () => follow(await api.post(`/imports/${item.id}/apply`)));

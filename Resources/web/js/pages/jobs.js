@@ -94,6 +94,8 @@ export async function render(main) {
     h('section', { class: 'panel' }, h('h2', {}, t('jobs.failing')), failing),
     h('section', { class: 'panel' }, h('div', { class: 'panel-head' }, h('h2', {}, t('jobs.recent')), stateFilter), recent));
   await refresh();
+  // The page is left without being removed from the DOM when the frame is reused: stop on 'tp:leave'.
+  addEventListener('tp:leave', () => { clearTimeout(pending); closeLive?.(); }, { once: true });
   closeLive = subscribe('jobs', (message) => {
     if (!main.isConnected) return closeLive?.();
     if (message.type === 'jobs.changed') {
