@@ -52,9 +52,7 @@ struct CatalogImportRoutes {
     }
 
     @Sendable func get(_ request: Request, context: AppRequestContext) async throws -> APIResponse<CatalogImport> {
-        let (tenant, item) = try await authorizeImport(context)
-        _ = tenant
-        return APIResponse(item)
+        APIResponse(try await authorizeImport(context).1)
     }
 
     @Sendable func apply(_ request: Request, context: AppRequestContext) async throws -> APIResponse<CatalogImport> {
