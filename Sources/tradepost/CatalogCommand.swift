@@ -47,7 +47,12 @@ struct CatalogCommand: AsyncParsableCommand {
                     }
                     options.encoding = e
                 }
-                options.delimiter = delimiter.map { $0 == "tab" || $0 == "\\t" ? "\t" : $0 }
+                if let delimiter {
+                    guard let d = ImportOptions.delimiter(named: delimiter) else {
+                        throw CLIError("unknown delimiter \(delimiter)", hint: "use ; , or tab")
+                    }
+                    options.delimiter = d
+                }
                 guard let s = ProductStatus(rawValue: status) else { throw CLIError("unknown status \(status)", hint: "use published or draft") }
                 options.status = s
                 let quiet = global.json
@@ -107,8 +112,9 @@ struct CatalogCommand: AsyncParsableCommand {
                 guard let e = CSVReader.Encoding(rawValue: encoding.lowercased()) else {
                     throw CLIError("unknown encoding \(encoding)", hint: "use utf-8 or windows-1251")
                 }
-                let d = delimiter == "tab" || delimiter == "\\t" ? "\t" : delimiter
-                guard [";", ",", "\t"].contains(d) else { throw CLIError("unknown delimiter \(delimiter)", hint: "use ; , or tab") }
+                guard let d = ImportOptions.delimiter(named: delimiter) else {
+                    throw CLIError("unknown delimiter \(delimiter)", hint: "use ; , or tab")
+                }
                 let handle: FileHandle
                 if let output {
                     guard FileManager.default.createFile(atPath: output, contents: nil) else {

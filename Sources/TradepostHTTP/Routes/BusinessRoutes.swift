@@ -62,7 +62,7 @@ struct BusinessRoutes {
             query: request.uri.queryParameters.get("q"),
             type: try request.query("type", BusinessType.init(rawValue:), expected: "one of \(BusinessType.choices)"),
             city: request.uri.queryParameters.get("city"),
-            verified: try request.query("verified", { ["true": true, "false": false][$0] }, expected: "true or false"))
+            verified: try request.flag("verified"))
         return APIResponse(ListResponse(try await services.businesses.businesses(tenant, try request.pageRequest(), filter: filter)))
     }
 

@@ -21,9 +21,9 @@ struct CatalogImportRoutes {
         let q = request.uri.queryParameters
         var options = ImportOptions(currency: q.get("currency") ?? "UAH")
         options.encoding = try request.query("encoding", CSVReader.Encoding.init(rawValue:), expected: "utf-8 or windows-1251")
-        options.delimiter = q.get("delimiter").map { $0 == "tab" ? "\t" : $0 }
+        options.delimiter = try request.query("delimiter", ImportOptions.delimiter(named:), expected: "; , or tab")
         if let status = try request.query("status", ProductStatus.init(rawValue:), expected: "published or draft") { options.status = status }
-        let dryRun = try request.query("dry_run", Self.bool, expected: "true or false") ?? false
+        let dryRun = try request.flag("dry_run") ?? false
         options = try options.validated()
         let media = request.headers[.contentType]?.lowercased() ?? ""
         if media.hasPrefix("application/json") || media.hasPrefix("multipart/") || media.hasPrefix("application/x-www-form-urlencoded") {
@@ -63,8 +63,7 @@ struct CatalogImportRoutes {
     @Sendable func export(_ request: Request, context: AppRequestContext) async throws -> Response {
         let (tenant, business) = try await authorize(context)
         let encoding = try request.query("encoding", CSVReader.Encoding.init(rawValue:), expected: "utf-8 or windows-1251") ?? .utf8
-        let delimiter = request.uri.queryParameters.get("delimiter").map { $0 == "tab" ? "\t" : $0 } ?? ","
-        guard [";", ",", "\t"].contains(delimiter) else { throw AppError.invalidField("delimiter", "must be ; , or tab") }
+        let delimiter = try request.query("delimiter", ImportOptions.delimiter(named:), expected: "; , or tab") ?? ","
         let imports = services.imports
         let body = ResponseBody { writer in
             try await imports.export(tenant, businessID: business, encoding: encoding, delimiter: delimiter.utf8.first!) { bytes in
@@ -84,12 +83,8 @@ struct CatalogImportRoutes {
 
     /// The business in the path, which the caller may manage (its members, tenant admins).
     private func authorize(_ context: AppRequestContext) async throws -> (TenantID, String) {
-        let (tenant, principal) = try context.tenant(for: .catalogRead)
         let business = try context.parameters.require("id")
-        let role = try await services.businesses.membership(tenant, businessID: business, userID: principal.userID)
-        try Policy.authorize(principal, .productsManage, PolicyFacts(businessRole: role))
-        _ = try await services.businesses.business(tenant, id: business)  // 404 before an upload is read
-        return (tenant, business)
+        return (try await services.managedBusiness(context, business), business)
     }
 
     private func authorizeImport(_ context: AppRequestContext) async throws -> (TenantID, CatalogImport) {
@@ -103,8 +98,6 @@ struct CatalogImportRoutes {
         }
         return (tenant, item)
     }
-
-    static func bool(_ text: String) -> Bool? { ["true": true, "1": true, "false": false, "0": false][text.lowercased()] }
 
     /// Streams the body into `path`; a body over `limit` bytes is refused and the partial file removed.
     static func receive(_ body: RequestBody, to path: String, limit: Int) async throws {

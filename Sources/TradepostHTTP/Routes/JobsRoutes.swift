@@ -45,7 +45,7 @@ struct JobsRoutes {
         let filter = JobFilter(
             state: try request.query("state", JobState.init(rawValue:), expected: "one of \(JobState.choices)"),
             queue: request.uri.queryParameters.get("queue"), type: request.uri.queryParameters.get("type"),
-            failing: try request.query("failing", { ["true": true, "false": false][$0] }, expected: "true or false") ?? false)
+            failing: try request.flag("failing") ?? false)
         return APIResponse(ListResponse(try await services.jobs.jobs(principal.jobScope, filter: filter, page: try request.pageRequest())))
     }
 

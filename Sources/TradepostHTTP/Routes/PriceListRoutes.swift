@@ -140,11 +140,7 @@ struct PriceListRoutes {
 
     /// The seller business, which the caller may manage; a business that does not exist is 404.
     private func authorizeSeller(_ context: AppRequestContext, _ business: String) async throws -> (TenantID, String) {
-        let (tenant, principal) = try context.tenant(for: .catalogRead)
-        let role = try await services.businesses.membership(tenant, businessID: business, userID: principal.userID)
-        try Policy.authorize(principal, .productsManage, PolicyFacts(businessRole: role))
-        _ = try await services.businesses.business(tenant, id: business)
-        return (tenant, business)
+        (try await services.managedBusiness(context, business), business)
     }
 
     private func authorizeGroup(_ context: AppRequestContext) async throws -> (TenantID, BuyerGroup) {

@@ -74,6 +74,11 @@ extension Request {
         return value
     }
 
+    /// A true/false query parameter ("true", "false", "1" or "0"), or `.invalid` naming it.
+    func flag(_ name: String) throws -> Bool? {
+        try query(name, { ["true": true, "1": true, "false": false, "0": false][$0.lowercased()] }, expected: "true or false")
+    }
+
     func pageRequest() throws -> PageRequest {
         try PageRequest(limit: uri.queryParameters.get("limit"), cursor: uri.queryParameters.get("cursor"))
     }

@@ -32,6 +32,15 @@ public struct ImportOptions: Codable, Sendable, Equatable {
     }
 
     public var delimiterByte: UInt8? { delimiter.flatMap { $0.utf8.first } }
+
+    /// The delimiter a user names: ";", "," or a tab ("tab", "\\t" or the character); nil for others.
+    public static func delimiter(named name: String) -> String? {
+        switch name {
+        case ";", ",": name
+        case "tab", "\\t", "\t": "\t"
+        default: nil
+        }
+    }
 }
 
 /// One problem on one line of a price list.
