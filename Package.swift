@@ -69,6 +69,18 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // The blob store: files on disk, metadata in the tenant databases, and the S3 protocol's
+        // pure parts (SigV4, aws-chunked, XML); the S3 listener itself is in TradepostHTTP.
+        .target(
+            name: "TradepostBlobs",
+            dependencies: [
+                "TradepostCore",
+                "TradepostStore",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: strict
+        ),
         .target(
             name: "TradepostHTTP",
             dependencies: [
@@ -76,6 +88,7 @@ let package = Package(
                 "TradepostStore",
                 "TradepostJobs",
                 "TradepostSearch",
+                "TradepostBlobs",
                 .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -98,6 +111,7 @@ let package = Package(
                 "TradepostJobs",
                 "TradepostSearch",
                 "TradepostHTTP",
+                "TradepostBlobs",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Configuration", package: "swift-configuration"),
                 .product(name: "Logging", package: "swift-log"),
@@ -142,6 +156,10 @@ let package = Package(
         .testTarget(
             name: "TradepostSearchTests",
             dependencies: ["TradepostCore", "TradepostStore", "TradepostSearch", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
+        .testTarget(
+            name: "TradepostBlobsTests",
+            dependencies: ["TradepostCore", "TradepostStore", "TradepostBlobs", .product(name: "Crypto", package: "swift-crypto")]
         ),
         .testTarget(
             name: "TradepostHTTPTests",

@@ -33,13 +33,16 @@ public enum Action: String, Sendable, CaseIterable {
     /// Pausing queues and starting jobs by hand: platform admins only.
     case queuesManage = "queues.manage"
 
+    /// S3 access keys and the tenant's buckets: tenant admins.
+    case storageManage = "storage.manage"
+
     /// The least scope an API token needs for the action.
     public var requiredScope: Scope {
         switch self {
         case .tenantsRead, .accountRead, .tenantRead, .usersRead, .businessesRead, .jobsRead, .catalogRead: .read
         case .accountUpdate, .businessUpdate, .businessMembersManage, .productsManage: .write
         case .tenantsManage, .tokensManage, .usersManage, .businessesCreate, .jobsManage, .queuesManage, .categoriesManage, .businessesVerify,
-             .productsReview, .catalogSettings: .admin
+             .productsReview, .catalogSettings, .storageManage: .admin
         }
     }
 }

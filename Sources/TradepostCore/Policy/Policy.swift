@@ -18,7 +18,7 @@ public enum Policy {
             return principal.isPlatformAdmin || isTenantAdmin(principal)
         case .tenantRead, .usersRead, .businessesRead, .catalogRead:
             return principal.tenantID != nil
-        case .categoriesManage, .productsReview, .catalogSettings, .businessesVerify:
+        case .categoriesManage, .productsReview, .catalogSettings, .businessesVerify, .storageManage:
             return isTenantAdmin(principal)
         case .productsManage:
             return isTenantAdmin(principal) || (principal.tenantID != nil && facts.businessRole != nil)

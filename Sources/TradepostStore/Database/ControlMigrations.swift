@@ -80,5 +80,20 @@ public enum ControlMigrations {
                 detail TEXT
             );
             """),
+        Migration(2, "s3_keys", """
+            -- S3 access keys. The secret is sealed (AES-GCM, key in <data>/secret.key, the access key
+            -- as associated data): SigV4 needs the secret itself, so it cannot be a one-way hash.
+            CREATE TABLE s3_keys (
+                access_key TEXT PRIMARY KEY,
+                tenant_id TEXT NOT NULL REFERENCES tenants(id) ON DELETE CASCADE,
+                name TEXT NOT NULL,
+                secret_sealed BLOB NOT NULL,
+                created_by TEXT NOT NULL,
+                created_at TEXT NOT NULL,
+                last_used_at TEXT,
+                revoked_at TEXT
+            );
+            CREATE INDEX s3_keys_by_tenant ON s3_keys (tenant_id);
+            """),
     ])
 }

@@ -233,5 +233,53 @@ public enum TenantMigrations {
             ALTER TABLE businesses ADD COLUMN longitude REAL;
             CREATE INDEX businesses_by_city ON businesses (city);
             """),
+        Migration(8, "blobs", """
+            -- The blob store's metadata; the bytes are files named by `blob` (see BlobFiles).
+            -- Keys compare as bytes (BINARY collation on UTF-8), which is S3's listing order.
+            CREATE TABLE s3_buckets (
+                name TEXT PRIMARY KEY,
+                created_at TEXT NOT NULL,
+                object_count INTEGER NOT NULL DEFAULT 0,
+                byte_count INTEGER NOT NULL DEFAULT 0
+            );
+            CREATE TABLE s3_objects (
+                bucket TEXT NOT NULL REFERENCES s3_buckets(name),
+                key TEXT NOT NULL,
+                blob TEXT NOT NULL,
+                size INTEGER NOT NULL,
+                etag TEXT NOT NULL,
+                content_type TEXT NOT NULL,
+                headers TEXT NOT NULL,
+                metadata TEXT NOT NULL,
+                checksums TEXT NOT NULL,
+                part_count INTEGER,
+                modified_at TEXT NOT NULL,
+                PRIMARY KEY (bucket, key)
+            ) WITHOUT ROWID;
+            CREATE TABLE s3_uploads (
+                id TEXT PRIMARY KEY,
+                bucket TEXT NOT NULL REFERENCES s3_buckets(name),
+                key TEXT NOT NULL,
+                content_type TEXT NOT NULL,
+                headers TEXT NOT NULL,
+                metadata TEXT NOT NULL,
+                checksum_algorithm TEXT,
+                created_at TEXT NOT NULL
+            );
+            CREATE INDEX s3_uploads_by_key ON s3_uploads (bucket, key, created_at);
+            CREATE TABLE s3_parts (
+                upload_id TEXT NOT NULL REFERENCES s3_uploads(id) ON DELETE CASCADE,
+                number INTEGER NOT NULL,
+                blob TEXT NOT NULL,
+                size INTEGER NOT NULL,
+                etag TEXT NOT NULL,
+                checksums TEXT NOT NULL,
+                modified_at TEXT NOT NULL,
+                PRIMARY KEY (upload_id, number)
+            );
+            -- Files no row names any more, deleted right after the commit that dropped them; a crash
+            -- in between leaves them here for the next start.
+            CREATE TABLE s3_garbage (blob TEXT PRIMARY KEY);
+            """),
     ])
 }

@@ -1,0 +1,48 @@
+import Foundation
+
+/// An S3 access key of one tenant. The secret is shown once, at creation.
+public struct S3AccessKey: Sendable, Codable, Equatable {
+    public var accessKey: String
+    public var name: String
+    public var createdBy: String
+    public var createdAt: Date
+    public var lastUsedAt: Date?
+    public var revokedAt: Date?
+
+    public init(accessKey: String, name: String, createdBy: String, createdAt: Date, lastUsedAt: Date?, revokedAt: Date?) {
+        self.accessKey = accessKey
+        self.name = name
+        self.createdBy = createdBy
+        self.createdAt = createdAt
+        self.lastUsedAt = lastUsedAt
+        self.revokedAt = revokedAt
+    }
+}
+
+/// What the S3 listener learns from an access key: whose it is and the secret to check signatures with.
+public struct S3KeyGrant: Sendable {
+    public var tenant: TenantID
+    public var secret: String
+    public var tenantActive: Bool
+    /// The tenant plan's storage quota in bytes; nil means none.
+    public var quotaBytes: Int64?
+
+    public init(tenant: TenantID, secret: String, tenantActive: Bool, quotaBytes: Int64?) {
+        self.tenant = tenant
+        self.secret = secret
+        self.tenantActive = tenantActive
+        self.quotaBytes = quotaBytes
+    }
+}
+
+public protocol S3KeyService: Sendable {
+    /// Makes a key; returns it with its secret (never retrievable again).
+    /// Throws `.invalid` for an empty or over-long name, `.notFound` for an unknown tenant.
+    func create(tenant: TenantID, name: String, audit: AuditContext) async throws -> (key: S3AccessKey, secret: String)
+    /// The tenant's keys, newest first, revoked ones included.
+    func list(tenant: TenantID) async throws -> [S3AccessKey]
+    /// Throws `.notFound` when the tenant has no such key (another tenant's key included).
+    func revoke(tenant: TenantID, accessKey: String, audit: AuditContext) async throws
+    /// The live key's grant, or nil for an unknown or revoked key.
+    func grant(accessKey: String) async throws -> S3KeyGrant?
+}
