@@ -122,7 +122,8 @@ public struct BlobIOError: Error, CustomStringConvertible {
 }
 
 /// One blob being written: bytes go straight to a temporary file while the digests run.
-public final class BlobWriter {
+/// Used by one task at a time (unchecked Sendable so the final fsync can run on another thread).
+public final class BlobWriter: @unchecked Sendable {
     let files: BlobFiles
     let tenant: String
     public let id: String

@@ -60,6 +60,15 @@ public struct PartMeta: Sendable, Equatable {
     public var etag: String
     public var checksums: [String: String]
     public var modified: Date
+
+    public init(number: Int, blob: String, size: Int64, etag: String, checksums: [String: String], modified: Date) {
+        self.number = number
+        self.blob = blob
+        self.size = size
+        self.etag = etag
+        self.checksums = checksums
+        self.modified = modified
+    }
 }
 
 /// One page of a listing: objects and (with a delimiter) the common prefixes, in key order.

@@ -51,6 +51,13 @@ public enum SigV4 {
         public var payloadHash: String
 
         public var scope: String { "\(date)/\(region)/\(service)/aws4_request" }
+
+        public init(accessKey: String, date: String, region: String, service: String, signedHeaders: [String], signature: String,
+                    amzDate: String, presigned: Bool, expires: Int?, payloadHash: String) {
+            (self.accessKey, self.date, self.region, self.service) = (accessKey, date, region, service)
+            (self.signedHeaders, self.signature, self.amzDate) = (signedHeaders, signature, amzDate)
+            (self.presigned, self.expires, self.payloadHash) = (presigned, expires, payloadHash)
+        }
     }
 
     /// Reads the claim from the Authorization header or the X-Amz-* query parameters.

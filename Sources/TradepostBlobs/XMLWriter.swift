@@ -14,6 +14,9 @@ public struct XMLWriter: Sendable {
         document += "<\(name)>" + Self.escape(text) + "</\(name)>"
     }
 
+    /// Text directly inside the open element.
+    public mutating func text(_ text: String) { document += Self.escape(text) }
+
     public mutating func element(_ name: String, _ value: Int64) { element(name, String(value)) }
 
     public mutating func optional(_ name: String, _ text: String?) {

@@ -21,7 +21,8 @@ public func buildApplication(
     store: Store? = nil,
     metrics: AppMetrics = AppMetrics(),
     registerJobs: (JobRegistry, Store) throws -> Void = { _, _ in },
-    onListening: @escaping @Sendable (Int) async -> Void = { _ in }
+    onListening: @escaping @Sendable (Int) async -> Void = { _ in },
+    onS3Listening: @escaping @Sendable (Int) async -> Void = { _ in }
 ) async throws -> Application<RouterResponder<AppRequestContext>> {
     let store = if let store { store } else { try await Store(Store.Options(config: config)) }
     let registry = JobRegistry()
@@ -33,13 +34,18 @@ public func buildApplication(
     let engine = try JobsEngine(store: store, registry: registry, options: config.jobsOptions, logger: logger, observer: telemetry)
     let hub = LiveHub { try await engine.service.stats($0) }
     telemetry.attach(hub)
+    // The S3 listener runs beside the HTTP server and stops before the databases close.
+    var services: [any Service] = [StoreCloser(store: store, logger: logger), engine]
+    if config.s3Port >= 0 {
+        services.append(try buildS3Service(config: config, store: store, logger: logger, onListening: onS3Listening))
+    }
     let parts = buildRouter(config: config, store: store, services: AppServices(store: store, jobs: engine.service, search: search), metrics: metrics, hub: hub)
     return Application(
         router: parts.router,
         server: .http1WebSocketUpgrade(webSocketRouter: parts.webSocketRouter),
         configuration: ApplicationConfiguration(address: .hostname(config.host, port: config.port), serverName: "tradepost"),
         // Shut down in reverse: the HTTP server first, then the jobs engine, then the databases.
-        services: [StoreCloser(store: store, logger: logger), engine],
+        services: services,
         onServerRunning: { channel in await onListening(channel.localAddress?.port ?? config.port) },
         eventLoopGroupProvider: .shared(HTTPEventLoop.group),
         logger: logger)

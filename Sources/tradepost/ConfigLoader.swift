@@ -75,6 +75,17 @@ struct ConfigLoader {
         } catch {
             throw CLIError("http.listen must be HOST:PORT, got \"\(v["http.listen"] ?? "")\"", hint: "e.g. --listen 0.0.0.0:8080")
         }
+        if (v["s3.listen"] ?? "").lowercased() == "off" {
+            config.s3Port = -1
+        } else {
+            do {
+                (config.s3Host, config.s3Port) = try TradepostConfig.parseListen(v["s3.listen"] ?? "")
+            } catch {
+                throw CLIError("s3.listen must be HOST:PORT or off, got \"\(v["s3.listen"] ?? "")\"", hint: "e.g. TRADEPOST_S3_LISTEN=127.0.0.1:9000")
+            }
+        }
+        config.s3Domain = v["s3.domain"] ?? ""
+        config.s3Region = v["s3.region"] ?? config.s3Region
         config.publicURL = text("http.public_url")
         config.trustProxy = try bool("http.trust_proxy")
         config.maxBodyBytes = try int("http.max_body_bytes")

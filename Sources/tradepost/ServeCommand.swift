@@ -95,6 +95,10 @@ struct ServeCommand: AsyncParsableCommand {
                 Output.line("Tradepost \(TradepostVersion.current) is listening on \(url)")
             }
             logger.info("listening", metadata: ["address": "\(config.host):\(port)", "data": "\(config.dataDir)"])
+        } onS3Listening: { port in
+            let host = config.s3Host == "0.0.0.0" ? "localhost" : config.s3Host
+            if !json { Output.line("S3 API on http://\(host):\(port) (keys: tradepost s3 key create --tenant T)") }
+            logger.info("s3 listening", metadata: ["address": "\(config.s3Host):\(port)"])
         }
         let group = ServiceGroup(configuration: .init(
             services: [app], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))

@@ -58,6 +58,7 @@ func withApp(
     var config = TradepostConfig()
     config.dataDir = store.dataDir
     config.port = 0
+    config.s3Port = -1
     configure(&config)
     var logger = Logger(label: "tests")
     logger.logLevel = .critical

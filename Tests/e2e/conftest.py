@@ -52,6 +52,8 @@ class Server:
         self.data = Path(data_dir)
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
+        self.s3_port = free_port()
+        self.s3_url = f"http://127.0.0.1:{self.s3_port}"
         self.log_path = self.data.parent / f"serve-{self.port}.log"
         self.extra_args = list(extra_args)
         self.env = env or {}
@@ -62,7 +64,8 @@ class Server:
 
     def start(self, timeout=15):
         self.log = open(self.log_path, "w")
-        env = {**os.environ, "TRADEPOST_ADMIN_EMAIL": ADMIN_EMAIL, "TRADEPOST_ADMIN_PASSWORD": ADMIN_PASSWORD, **self.env}
+        env = {**os.environ, "TRADEPOST_ADMIN_EMAIL": ADMIN_EMAIL, "TRADEPOST_ADMIN_PASSWORD": ADMIN_PASSWORD,
+               "TRADEPOST_S3_LISTEN": f"127.0.0.1:{self.s3_port}", **self.env}
         self.started_at = time.monotonic()
         self.proc = subprocess.Popen(
             [BIN, "serve", "--data", str(self.data), "--listen", f"127.0.0.1:{self.port}", *self.extra_args],

@@ -13,6 +13,13 @@ public struct TradepostConfig: Sendable, Equatable {
     /// Trust X-Forwarded-For / X-Forwarded-Proto from a reverse proxy on the same box.
     public var trustProxy: Bool = false
     public var maxBodyBytes: Int = 1 << 20
+    /// The S3 API's own listener; port -1 turns it off.
+    public var s3Host: String = "127.0.0.1"
+    public var s3Port: Int = 9000
+    /// Base domain for virtual-host-style S3 addressing (`<bucket>.<domain>`); empty: path style only.
+    public var s3Domain: String = ""
+    /// The region S3 clients sign for and GetBucketLocation reports.
+    public var s3Region: String = "us-east-1"
     /// Largest upload (a price list to import), MiB; streamed to disk, never held in memory.
     public var maxUploadMB: Int = 1024
     public var logLevel: String = "info"
@@ -68,6 +75,7 @@ public struct TradepostConfig: Sendable, Equatable {
         if minFreeDiskMB < 0 { v.fail("health.min_free_disk_mb", "must not be negative") }
         if jobLeaseSeconds < 1 { v.fail("jobs.lease_seconds", "must be at least 1") }
         if jobShutdownGraceSeconds < 0 { v.fail("jobs.shutdown_grace_seconds", "must not be negative") }
+        if s3Region.isEmpty || s3Region.contains("/") { v.fail("s3.region", "must be a region name such as us-east-1") }
         if jobRetentionDays < 1 { v.fail("jobs.retention_days", "must be at least 1") }
         if let publicURL, URL(string: publicURL)?.host == nil { v.fail("http.public_url", "must be an absolute URL") }
         try v.check("The configuration is invalid")

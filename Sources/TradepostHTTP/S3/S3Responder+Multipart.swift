@@ -1,0 +1,198 @@
+import Foundation
+import Hummingbird
+import HTTPTypes
+import NIOCore
+import TradepostBlobs
+import TradepostCore
+
+/// CreateMultipartUpload, UploadPart(Copy), CompleteMultipartUpload, ListParts, ListMultipartUploads.
+extension S3Responder {
+    /// Largest part, as AWS.
+    static let maxPartBytes: Int64 = 5 << 30
+
+    func createUpload(_ call: S3Call, _ bucket: String, _ key: String) async throws -> Response {
+        let (contentType, headers, metadata) = storedHeaders(call)
+        let algorithm = call.header("x-amz-checksum-algorithm")?.uppercased()
+        if let algorithm, ChecksumAlgorithm(rawValue: algorithm) == nil {
+            throw S3Error.invalidArgument("Checksum algorithm provided is unsupported.", name: "x-amz-checksum-algorithm", value: algorithm)
+        }
+        let id = try await objects.createUpload(call.tenant, bucket: bucket, key: key, contentType: contentType,
+                                                headers: headers, metadata: metadata, checksumAlgorithm: algorithm)
+        var x = XMLWriter()
+        x.open("InitiateMultipartUploadResult", xmlns: true)
+        x.element("Bucket", bucket)
+        x.element("Key", key)
+        x.element("UploadId", id)
+        x.close("InitiateMultipartUploadResult")
+        var response = xml(x)
+        if let algorithm { response.headers[HTTPField.Name("x-amz-checksum-algorithm")!] = algorithm }
+        return response
+    }
+
+    func partNumber(_ call: S3Call) throws -> Int {
+        let text = call.query.first("partNumber") ?? ""
+        guard let n = Int(text), (1...10000).contains(n) else {
+            throw S3Error.invalidArgument("Part number must be an integer between 1 and 10000, inclusive", name: "partNumber", value: text)
+        }
+        return n
+    }
+
+    func uploadPart(_ call: S3Call, _ bucket: String, _ key: String, uploadID: String) async throws -> Response {
+        let number = try partNumber(call)
+        let upload = try await objects.upload(call.tenant, bucket: bucket, key: key, id: uploadID)
+        let algorithm = upload.checksumAlgorithm.flatMap(ChecksumAlgorithm.init(rawValue:))
+        if call.header("x-amz-copy-source") != nil {
+            return try await uploadPartCopy(call, bucket, key, uploadID: uploadID, number: number)
+        }
+        let received = try await receive(call, limit: Self.maxPartBytes, extraChecksums: algorithm.map { [$0] } ?? [])
+        let keep = requestedChecksums(call).union(algorithm.map { [$0] } ?? [])
+        let part = PartMeta(number: number, blob: received.writer.id, size: received.result.size, etag: Hex.encode(received.result.md5),
+                            checksums: checksumStrings(received.result.checksums, keep: keep), modified: Date())
+        do {
+            try await objects.putPart(call.tenant, bucket: bucket, key: key, uploadID: uploadID, part: part, quota: call.grant.quotaBytes)
+        } catch {
+            objects.files.remove(tenant: call.tenant.rawValue, blob: part.blob)
+            throw error
+        }
+        var response = Response(status: .ok, headers: [.eTag: "\"\(part.etag)\""])
+        for (name, value) in part.checksums { response.headers[HTTPField.Name("x-amz-checksum-" + name.lowercased())!] = value }
+        return response
+    }
+
+    /// A part copied from an object, whole (a hard link) or a byte range (copied).
+    func uploadPartCopy(_ call: S3Call, _ bucket: String, _ key: String, uploadID: String, number: Int) async throws -> Response {
+        let (sourceBucket, sourceKey) = try copySource(call)
+        let source = try await objects.object(call.tenant, bucket: sourceBucket, key: sourceKey)
+        _ = try evaluateConditions(call, source, prefix: "x-amz-copy-source-")
+        var part: PartMeta
+        if let rangeHeader = call.header("x-amz-copy-source-range") {
+            guard let range = try Self.parseRange(rangeHeader, size: source.size), range.upperBound < source.size else {
+                throw S3Error.invalidArgument("The x-amz-copy-source-range value must be of the form bytes=first-last where first and last are the zero-based offsets of the first and last bytes to copy", name: "x-amz-copy-source-range", value: rangeHeader)
+            }
+            guard let path = objects.files.path(tenant: call.tenant.rawValue, blob: source.blob) else { throw S3Error.internalError }
+            let writer = try objects.files.writer(tenant: call.tenant.rawValue, digests: BodyDigests(sha256: false, checksums: []))
+            let result = try await offload {
+                guard let handle = FileHandle(forReadingAtPath: path) else { throw S3Error.internalError }
+                defer { try? handle.close() }
+                try handle.seek(toOffset: UInt64(range.lowerBound))
+                var left = Int(range.upperBound - range.lowerBound + 1)
+                while left > 0 {
+                    guard let data = try handle.read(upToCount: min(left, 1 << 20)), !data.isEmpty else { throw S3Error.internalError }
+                    try data.withUnsafeBytes { try writer.write($0) }
+                    left -= data.count
+                }
+                return try writer.commit()
+            }
+            part = PartMeta(number: number, blob: writer.id, size: result.size, etag: Hex.encode(result.md5), checksums: [:], modified: Date())
+        } else {
+            let blob = try await offload { [files = objects.files, tenant = call.tenant.rawValue] in try files.link(tenant: tenant, blob: source.blob) }
+            let etag = source.partCount == nil ? source.etag : Hex.encode(try md5(of: blob, tenant: call.tenant))
+            part = PartMeta(number: number, blob: blob, size: source.size, etag: etag, checksums: [:], modified: Date())
+        }
+        do {
+            try await objects.putPart(call.tenant, bucket: bucket, key: key, uploadID: uploadID, part: part, quota: call.grant.quotaBytes)
+        } catch {
+            objects.files.remove(tenant: call.tenant.rawValue, blob: part.blob)
+            throw error
+        }
+        var x = XMLWriter()
+        x.open("CopyPartResult", xmlns: true)
+        x.element("LastModified", S3Dates.iso(part.modified))
+        x.element("ETag", "\"\(part.etag)\"")
+        x.close("CopyPartResult")
+        return xml(x)
+    }
+
+    /// A multipart object's ETag is not its MD5; a part copied from one needs the real digest.
+    func md5(of blob: String, tenant: TenantID) throws -> [UInt8] {
+        guard let path = objects.files.path(tenant: tenant.rawValue, blob: blob), let handle = FileHandle(forReadingAtPath: path) else { throw S3Error.internalError }
+        defer { try? handle.close() }
+        var d = BodyDigests(sha256: false, checksums: [])
+        while let data = try handle.read(upToCount: 1 << 20), !data.isEmpty { data.withUnsafeBytes { d.update($0) } }
+        return d.finish().md5
+    }
+
+    func completeUpload(_ call: S3Call, _ bucket: String, _ key: String, uploadID: String) async throws -> Response {
+        let body = try await call.request.body.collect(upTo: 4 * 1024 * 1024)
+        let root = try XMLNode.parse(Array(buffer: body))
+        guard root.name == "CompleteMultipartUpload" else { throw S3Error.malformedXML }
+        var chosen: [(number: Int, etag: String)] = []
+        for part in root.all("Part") {
+            guard let number = part.value("PartNumber").flatMap(Int.init), let etag = part.value("ETag") else { throw S3Error.malformedXML }
+            chosen.append((number, etag))
+        }
+        if call.header("if-none-match") == "*", (try? await objects.object(call.tenant, bucket: bucket, key: key)) != nil {
+            throw S3Error.preconditionFailed
+        }
+        let meta = try await objects.complete(call.tenant, bucket: bucket, key: key, uploadID: uploadID, chosen: chosen)
+        var x = XMLWriter()
+        x.open("CompleteMultipartUploadResult", xmlns: true)
+        x.element("Location", "/\(bucket)/\(SigV4.uriEncode(key, keepSlash: true))")
+        x.element("Bucket", bucket)
+        x.element("Key", key)
+        x.element("ETag", "\"\(meta.etag)\"")
+        for (name, value) in meta.checksums { x.element("Checksum" + name, value) }
+        x.close("CompleteMultipartUploadResult")
+        return xml(x)
+    }
+
+    func listParts(_ call: S3Call, _ bucket: String, _ key: String, uploadID: String) async throws -> Response {
+        let marker = Int(call.query.first("part-number-marker") ?? "") ?? 0
+        let maxParts = min(1000, max(0, Int(call.query.first("max-parts") ?? "") ?? 1000))
+        let all = try await objects.parts(call.tenant, bucket: bucket, key: key, uploadID: uploadID).filter { $0.number > marker }
+        let page = Array(all.prefix(maxParts))
+        var x = XMLWriter()
+        x.open("ListPartsResult", xmlns: true)
+        x.element("Bucket", bucket)
+        x.element("Key", key)
+        x.element("UploadId", uploadID)
+        x.element("PartNumberMarker", Int64(marker))
+        if let last = page.last { x.element("NextPartNumberMarker", Int64(last.number)) }
+        x.element("MaxParts", Int64(maxParts))
+        x.element("IsTruncated", all.count > page.count ? "true" : "false")
+        x.element("StorageClass", "STANDARD")
+        for part in page {
+            x.open("Part")
+            x.element("PartNumber", Int64(part.number))
+            x.element("LastModified", S3Dates.iso(part.modified))
+            x.element("ETag", "\"\(part.etag)\"")
+            x.element("Size", part.size)
+            for (name, value) in part.checksums { x.element("Checksum" + name, value) }
+            x.close("Part")
+        }
+        x.close("ListPartsResult")
+        return xml(x)
+    }
+
+    func listUploads(_ call: S3Call, _ bucket: String) async throws -> Response {
+        let prefix = call.query.first("prefix") ?? ""
+        let maxUploads = min(1000, max(0, Int(call.query.first("max-uploads") ?? "") ?? 1000))
+        let keyMarker = call.query.first("key-marker") ?? ""
+        let all = try await objects.uploads(call.tenant, bucket: bucket, prefix: prefix).filter { keyMarker.isEmpty || $0.key > keyMarker }
+        let page = Array(all.prefix(maxUploads))
+        var x = XMLWriter()
+        x.open("ListMultipartUploadsResult", xmlns: true)
+        x.element("Bucket", bucket)
+        x.element("KeyMarker", keyMarker)
+        x.element("UploadIdMarker", call.query.first("upload-id-marker") ?? "")
+        if all.count > page.count, let last = page.last {
+            x.element("NextKeyMarker", last.key)
+            x.element("NextUploadIdMarker", last.id)
+        }
+        x.element("Prefix", prefix)
+        x.element("MaxUploads", Int64(maxUploads))
+        x.element("IsTruncated", all.count > page.count ? "true" : "false")
+        for upload in page {
+            x.open("Upload")
+            x.element("Key", upload.key)
+            x.element("UploadId", upload.id)
+            x.open("Initiator"); x.element("ID", call.tenant.rawValue); x.element("DisplayName", call.tenant.rawValue); x.close("Initiator")
+            owner(&x, call)
+            x.element("StorageClass", "STANDARD")
+            x.element("Initiated", S3Dates.iso(upload.created))
+            x.close("Upload")
+        }
+        x.close("ListMultipartUploadsResult")
+        return xml(x)
+    }
+}

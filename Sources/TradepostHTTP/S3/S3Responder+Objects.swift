@@ -1,0 +1,201 @@
+import Foundation
+import Hummingbird
+import HTTPTypes
+import NIOCore
+import TradepostBlobs
+import TradepostCore
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// PutObject, GetObject, HeadObject and CopyObject.
+extension S3Responder {
+    func putObject(_ call: S3Call, _ bucket: String, _ key: String) async throws -> Response {
+        guard try await objects.bucket(call.tenant, bucket) != nil else { throw S3Error.noSuchBucket(bucket) }
+        let received = try await receive(call, limit: Self.maxPutBytes)
+        let (contentType, headers, metadata) = storedHeaders(call)
+        let keep = requestedChecksums(call).isEmpty ? [.crc64nvme] as Set<ChecksumAlgorithm> : requestedChecksums(call)
+        let meta = ObjectMeta(bucket: bucket, key: key, blob: received.writer.id, size: received.result.size,
+                              etag: Hex.encode(received.result.md5), contentType: contentType, headers: headers, metadata: metadata,
+                              checksums: checksumStrings(received.result.checksums, keep: keep), partCount: nil, modified: Date())
+        let ifMatch = call.header("if-match"), ifNoneMatch = call.header("if-none-match")
+        do {
+            try await objects.put(call.tenant, meta, quota: call.grant.quotaBytes) { current in
+                // Conditional writes (S3 since 2024): create-only, or replace only what was read.
+                if ifNoneMatch == "*" && current != nil { throw S3Error.preconditionFailed }
+                if let ifMatch, current == nil || !Self.etagMatches(ifMatch, current!.etag) {
+                    if current == nil { throw S3Error.noSuchKey(meta.key) }
+                    throw S3Error.preconditionFailed
+                }
+            }
+        } catch {
+            objects.files.remove(tenant: call.tenant.rawValue, blob: meta.blob)
+            throw error
+        }
+        var response = Response(status: .ok, headers: [.eTag: "\"\(meta.etag)\""])
+        for (name, value) in meta.checksums { response.headers[HTTPField.Name("x-amz-checksum-" + name.lowercased())!] = value }
+        return response
+    }
+
+    static func etagMatches(_ header: String, _ etag: String) -> Bool {
+        header.split(separator: ",").contains { part in
+            let tag = part.trimmingCharacters(in: .whitespaces)
+            return tag == "*" || tag.trimmingCharacters(in: CharacterSet(charactersIn: "\"")) == etag
+        }
+    }
+
+    /// RFC 9110 conditionals, with S3's precedence: If-Match beats If-Unmodified-Since, and
+    /// If-None-Match beats If-Modified-Since. Returns 304 for GET/HEAD, throws 412.
+    func evaluateConditions(_ call: S3Call, _ meta: ObjectMeta, prefix: String = "") throws -> Bool {
+        let modified = meta.modified.timeIntervalSince1970.rounded(.down)
+        if let ifMatch = call.header(prefix + "if-match") {
+            if !Self.etagMatches(ifMatch, meta.etag) { throw S3Error.preconditionFailed }
+        } else if let text = call.header(prefix + "if-unmodified-since"), let date = S3Dates.parseHTTP(text), modified > date.timeIntervalSince1970 {
+            throw S3Error.preconditionFailed
+        }
+        if let ifNoneMatch = call.header(prefix + "if-none-match") {
+            if Self.etagMatches(ifNoneMatch, meta.etag) {
+                if prefix.isEmpty { return true }
+                throw S3Error.preconditionFailed
+            }
+        } else if let text = call.header(prefix + "if-modified-since"), let date = S3Dates.parseHTTP(text), modified <= date.timeIntervalSince1970 {
+            if prefix.isEmpty { return true }
+            throw S3Error.preconditionFailed
+        }
+        return false
+    }
+
+    func objectHeaders(_ meta: ObjectMeta, call: S3Call) -> HTTPFields {
+        var h: HTTPFields = [.eTag: "\"\(meta.etag)\"", .lastModified: S3Dates.http(meta.modified), .acceptRanges: "bytes",
+                             .contentType: meta.contentType]
+        for (name, value) in meta.headers { h[HTTPField.Name(name)!] = value }
+        for (name, value) in meta.metadata.sorted(by: { $0.key < $1.key }) {
+            if let field = HTTPField.Name("x-amz-meta-" + name) { h[field] = value }
+        }
+        if let parts = meta.partCount { h[HTTPField.Name("x-amz-mp-parts-count")!] = String(parts) }
+        if call.header("x-amz-checksum-mode")?.uppercased() == "ENABLED" {
+            for (name, value) in meta.checksums { h[HTTPField.Name("x-amz-checksum-" + name.lowercased())!] = value }
+        }
+        // response-* query parameters override what is stored (signed requests only, as on S3).
+        let overrides: [(String, HTTPField.Name)] = [("response-content-type", .contentType), ("response-content-language", .contentLanguage),
+            ("response-expires", .expires), ("response-cache-control", .cacheControl),
+            ("response-content-disposition", .contentDisposition), ("response-content-encoding", .contentEncoding)]
+        for (parameter, field) in overrides { if let value = call.query.first(parameter) { h[field] = value } }
+        return h
+    }
+
+    func getObject(_ call: S3Call, _ bucket: String, _ key: String, head: Bool) async throws -> Response {
+        let meta = try await objects.object(call.tenant, bucket: bucket, key: key)
+        var headers = objectHeaders(meta, call: call)
+        if try evaluateConditions(call, meta) {
+            headers[.contentType] = nil
+            return Response(status: .notModified, headers: headers)
+        }
+        var range: ClosedRange<Int64>?
+        if let header = call.header("range") {
+            range = try Self.parseRange(header, size: meta.size)
+            if let range {
+                headers[.contentRange] = "bytes \(range.lowerBound)-\(range.upperBound)/\(meta.size)"
+                // The stored checksums are of the whole object, not of this slice.
+                for algorithm in ChecksumAlgorithm.allCases { headers[HTTPField.Name(algorithm.header)!] = nil }
+            }
+        }
+        let start = range?.lowerBound ?? 0
+        let length = range.map { $0.upperBound - $0.lowerBound + 1 } ?? meta.size
+        headers[.contentLength] = String(length)
+        let status: HTTPResponse.Status = range == nil ? .ok : .partialContent
+        if head { return Response(status: status, headers: headers, body: ResponseBody(contentLength: Int(length)) { _ in }) }
+        guard let path = objects.files.path(tenant: call.tenant.rawValue, blob: meta.blob) else { throw S3Error.internalError }
+        // Opened now: a delete or overwrite during the transfer cannot cut it short.
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw S3Error.noSuchKey(key) }
+        let file = FileDescriptor(fd)
+        return Response(status: status, headers: headers, body: ResponseBody(contentLength: Int(length)) { writer in
+            try await Self.stream(file, from: start, length: length, to: &writer)
+        })
+    }
+
+    /// Reads the file in 256 KiB slices; each write waits for the socket, so memory stays flat.
+    static func stream(_ file: FileDescriptor, from start: Int64, length: Int64, to writer: inout any ResponseBodyWriter) async throws {
+        var offset = start
+        var left = length
+        let allocator = ByteBufferAllocator()
+        while left > 0 {
+            let want = Int(min(left, 256 * 1024))
+            var buffer = allocator.buffer(capacity: want)
+            let n = buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: want) { raw in
+                max(0, pread(file.fd, raw.baseAddress!, want, off_t(offset)))
+            }
+            guard n > 0 else { throw S3Error.internalError }
+            offset += Int64(n)
+            left -= Int64(n)
+            try await writer.write(buffer)
+        }
+        try await writer.finish(nil)
+    }
+
+    /// `bytes=a-b`, `bytes=a-`, `bytes=-n`. A malformed or multi-range header is ignored (the
+    /// whole object, as S3); a range starting past the end is InvalidRange.
+    static func parseRange(_ header: String, size: Int64) throws(S3Error) -> ClosedRange<Int64>? {
+        guard header.hasPrefix("bytes="), !header.contains(",") else { return nil }
+        let spec = header.dropFirst(6).trimmingCharacters(in: .whitespaces)
+        guard let dash = spec.firstIndex(of: "-") else { return nil }
+        let first = spec[..<dash], last = spec[spec.index(after: dash)...]
+        if first.isEmpty {
+            guard let n = Int64(last), n > 0 else { return nil }
+            guard size > 0 else { throw S3Error.invalidRange }
+            return max(0, size - n)...(size - 1)
+        }
+        guard let a = Int64(first), a >= 0 else { return nil }
+        let b = last.isEmpty ? size - 1 : (Int64(last) ?? -1)
+        guard b >= a || last.isEmpty else { return nil }
+        guard a < size else { throw S3Error("InvalidRange", 416, "The requested range is not satisfiable", details: [("RangeRequested", header), ("ActualObjectSize", String(size))]) }
+        return a...min(b, size - 1)
+    }
+
+    func copySource(_ call: S3Call) throws -> (bucket: String, key: String) {
+        var source = SigV4.percentDecode(call.header("x-amz-copy-source") ?? "")
+        if let q = source.range(of: "?versionId=") { source = String(source[..<q.lowerBound]) }
+        if source.hasPrefix("/") { source.removeFirst() }
+        guard let slash = source.firstIndex(of: "/"), slash != source.startIndex else {
+            throw S3Error.invalidArgument("Copy Source must mention the source bucket and key: sourcebucket/sourcekey", name: "x-amz-copy-source")
+        }
+        let key = String(source[source.index(after: slash)...])
+        try S3Names.checkKey(key)
+        return (String(source[..<slash]), key)
+    }
+
+    func copyObject(_ call: S3Call, _ bucket: String, _ key: String) async throws -> Response {
+        let (sourceBucket, sourceKey) = try copySource(call)
+        let source = try await objects.object(call.tenant, bucket: sourceBucket, key: sourceKey)
+        _ = try evaluateConditions(call, source, prefix: "x-amz-copy-source-")
+        guard try await objects.bucket(call.tenant, bucket) != nil else { throw S3Error.noSuchBucket(bucket) }
+        let replace = call.header("x-amz-metadata-directive")?.uppercased() == "REPLACE"
+        if sourceBucket == bucket && sourceKey == key && !replace {
+            throw S3Error.invalidRequest("This copy request is illegal because it is trying to copy an object to itself without changing the object's metadata, storage class, website redirect location or encryption attributes.")
+        }
+        var meta = source
+        (meta.bucket, meta.key, meta.modified) = (bucket, key, Date())
+        if replace { (meta.contentType, meta.headers, meta.metadata) = storedHeaders(call) }
+        meta.blob = try await offload { [files = objects.files, tenant = call.tenant.rawValue] in try files.link(tenant: tenant, blob: source.blob) }
+        do {
+            try await objects.put(call.tenant, meta, quota: call.grant.quotaBytes)
+        } catch {
+            objects.files.remove(tenant: call.tenant.rawValue, blob: meta.blob)
+            throw error
+        }
+        var x = XMLWriter()
+        x.open("CopyObjectResult", xmlns: true)
+        x.element("LastModified", S3Dates.iso(meta.modified))
+        x.element("ETag", "\"\(meta.etag)\"")
+        x.close("CopyObjectResult")
+        return xml(x)
+    }
+}
+
+/// Closes its descriptor when the response body is done with it.
+final class FileDescriptor: Sendable {
+    let fd: Int32
+    init(_ fd: Int32) { self.fd = fd }
+    deinit { close(fd) }
+}

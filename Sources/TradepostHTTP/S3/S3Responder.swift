@@ -1,0 +1,232 @@
+import Crypto
+import Foundation
+import Hummingbird
+import HTTPTypes
+import Logging
+import Synchronization
+import TradepostBlobs
+import TradepostCore
+import TradepostStore
+
+/// One signed S3 request after authentication: who (the key's tenant), what (bucket, key) and how.
+struct S3Call: Sendable {
+    let request: Request
+    let signed: SigV4.Request
+    let claim: SigV4.Claim
+    let signingKey: SymmetricKey
+    let grant: S3KeyGrant
+    let query: Query
+    let bucket: String?
+    let key: String?
+    let requestID: String
+
+    var tenant: TenantID { grant.tenant }
+    func header(_ name: String) -> String? { signed.header(name) }
+}
+
+/// The S3 API: authenticates every request with SigV4 against the tenant's access keys, works out
+/// the bucket and key (path style, or virtual-host style under `s3.domain`), and dispatches on
+/// method and sub-resource like S3's own front end. Every failure is S3's XML error.
+struct S3Responder: HTTPResponder {
+    typealias Context = S3Context
+    /// Multipart uploads never completed are removed after a week.
+    static let uploadTTL: TimeInterval = 7 * 86400
+    /// Largest single PUT, as AWS (5 GiB); bigger objects go through multipart.
+    static let maxPutBytes: Int64 = 5 << 30
+
+    let store: Store
+    let objects: ObjectStore
+    let region: String
+    let domain: String
+    let logger: Logger
+    private let touched = LastUse()
+
+    init(store: Store, objects: ObjectStore, region: String, domain: String, logger: Logger) {
+        self.store = store
+        self.objects = objects
+        self.region = region
+        self.domain = domain.lowercased()
+        self.logger = logger
+    }
+
+    func respond(to request: Request, context: S3Context) async throws -> Response {
+        let requestID = Hex.encode((0..<8).map { _ in UInt8.random(in: 0...255) }).uppercased()
+        let target = request.head.path ?? "/"
+        let (rawPath, rawQuery) = target.firstIndex(of: "?").map { (String(target[..<$0]), String(target[target.index(after: $0)...])) } ?? (target, "")
+        let started = ContinuousClock.now
+        var response: Response
+        do {
+            let call = try await authenticate(request, rawPath: rawPath, rawQuery: rawQuery, requestID: requestID)
+            response = try await dispatch(call)
+        } catch let error as S3Error {
+            response = errorResponse(error, method: request.method, resource: SigV4.percentDecode(rawPath), requestID: requestID)
+        } catch {
+            logger.error("s3 request failed", metadata: ["request_id": "\(requestID)", "error": "\(error)"])
+            response = errorResponse(.internalError, method: request.method, resource: SigV4.percentDecode(rawPath), requestID: requestID)
+        }
+        response.headers[HTTPField.Name("x-amz-request-id")!] = requestID
+        response.headers[HTTPField.Name("x-amz-id-2")!] = requestID
+        logger.info("s3", metadata: ["method": "\(request.method.rawValue)", "path": "\(rawPath)", "status": "\(response.status.code)",
+                                     "duration_ms": "\((ContinuousClock.now - started).components.attoseconds / 1_000_000_000_000_000 + (ContinuousClock.now - started).components.seconds * 1000)",
+                                     "request_id": "\(requestID)"])
+        return response
+    }
+
+    func errorResponse(_ error: S3Error, method: HTTPRequest.Method, resource: String, requestID: String) -> Response {
+        var headers: HTTPFields = [.contentType: "application/xml"]
+        if error.status == 405 { headers[.allow] = "GET, PUT, HEAD, DELETE, POST" }
+        // HEAD responses carry no body; clients read the status alone.
+        let body = method == .head ? ResponseBody() : ResponseBody(byteBuffer: ByteBuffer(string: error.xml(resource: resource, requestID: requestID)))
+        return Response(status: HTTPResponse.Status(code: error.status), headers: headers, body: body)
+    }
+
+    /// Finds the key's tenant and secret and checks the signature; anonymous access is refused.
+    func authenticate(_ request: Request, rawPath: String, rawQuery: String, requestID: String) async throws -> S3Call {
+        var headers: [String: [String]] = [:]
+        for field in request.headers { headers[field.name.canonicalName, default: []].append(field.value) }
+        let host = request.head.authority ?? ""
+        headers["host"] = [host]
+        let signed = SigV4.Request(method: request.method.rawValue, rawPath: rawPath, rawQuery: rawQuery, headers: headers)
+        let (bucket, objectKey) = address(host: host, rawPath: rawPath)
+        let claim: SigV4.Claim, grant: S3KeyGrant, key: SymmetricKey
+        if let v4 = try SigV4.claim(signed) {
+            guard let found = try await store.s3Keys.grant(accessKey: v4.accessKey) else { throw S3Error.invalidAccessKeyId }
+            (claim, grant) = (v4, found)
+            key = try SigV4.verify(claim, secret: grant.secret, request: signed, now: Date())
+        } else if let v2 = try SigV2Presign.claim(signed) {
+            guard let found = try await store.s3Keys.grant(accessKey: v2.accessKey) else { throw S3Error.invalidAccessKeyId }
+            let virtualHost = rawPath.hasPrefix("/\(bucket ?? "")") ? nil : bucket
+            try SigV2Presign.verify(v2, secret: found.secret, request: signed, bucketFromHost: virtualHost, now: Date())
+            // The rest of the listener reads a V4-shaped claim: an unsigned payload, no chunk chain.
+            claim = SigV4.Claim(accessKey: v2.accessKey, date: "", region: region, service: "s3", signedHeaders: [], signature: v2.signature,
+                                amzDate: "", presigned: true, expires: nil, payloadHash: SigV4.unsignedPayload)
+            (grant, key) = (found, SymmetricKey(size: .bits256))
+        } else {
+            throw S3Error.accessDenied
+        }
+        guard grant.tenantActive else { throw S3Error.tenantSuspended }
+        touch(claim.accessKey)
+        if let objectKey { try S3Names.checkKey(objectKey) }
+        return S3Call(request: request, signed: signed, claim: claim, signingKey: key, grant: grant, query: Query(rawQuery),
+                      bucket: bucket, key: objectKey, requestID: requestID)
+    }
+
+    /// Virtual-host style when the Host is `<bucket>.<s3.domain>`, else path style `/<bucket>/<key>`.
+    func address(host: String, rawPath: String) -> (String?, String?) {
+        let hostname = (host.split(separator: ":").first.map(String.init) ?? host).lowercased()
+        let path = SigV4.percentDecode(rawPath)
+        if !domain.isEmpty, hostname.hasSuffix("." + domain) {
+            let bucket = String(hostname.dropLast(domain.count + 1))
+            let key = String(path.drop(while: { $0 == "/" }).isEmpty ? "" : path.dropFirst())
+            return (bucket, key.isEmpty ? nil : key)
+        }
+        let trimmed = path.hasPrefix("/") ? String(path.dropFirst()) : path
+        guard !trimmed.isEmpty else { return (nil, nil) }
+        guard let slash = trimmed.firstIndex(of: "/") else { return (trimmed, nil) }
+        let key = String(trimmed[trimmed.index(after: slash)...])
+        return (String(trimmed[..<slash]), key.isEmpty ? nil : key)
+    }
+
+    /// Records a key's last use at most once a minute.
+    func touch(_ accessKey: String) {
+        let now = Date()
+        let due = touched.seen.withLock { seen -> Bool in
+            if let last = seen[accessKey], now.timeIntervalSince(last) < 60 { return false }
+            seen[accessKey] = now
+            return true
+        }
+        if due { Task { await store.s3Keys.touch(accessKey: accessKey) } }
+    }
+
+    func dispatch(_ call: S3Call) async throws -> Response {
+        let method = call.request.method
+        let q = call.query
+        guard let bucket = call.bucket else {
+            guard method == .get || method == .head else { throw S3Error.methodNotAllowed }
+            return try await listBuckets(call)
+        }
+        guard let key = call.key else {
+            for unsupported in ["acl", "policy", "cors", "lifecycle", "tagging", "website", "replication", "encryption", "notification", "logging", "object-lock", "ownershipControls", "publicAccessBlock", "accelerate", "requestPayment", "analytics", "inventory", "metrics", "intelligent-tiering"] where q.has(unsupported) {
+                throw S3Error.notImplemented
+            }
+            switch method {
+            case .put: return try await createBucket(call, bucket)
+            case .head:
+                guard try await objects.bucket(call.tenant, bucket) != nil else { throw S3Error.noSuchBucket(bucket) }
+                return Response(status: .ok, headers: [HTTPField.Name("x-amz-bucket-region")!: region])
+            case .delete:
+                try await objects.deleteBucket(call.tenant, bucket)
+                return Response(status: .noContent)
+            case .post where q.has("delete"): return try await deleteObjects(call, bucket)
+            case .get:
+                if q.has("location") { return try await location(call, bucket) }
+                if q.has("versioning") { return try await versioning(call, bucket) }
+                if q.has("uploads") { return try await listUploads(call, bucket) }
+                if q.has("versions") { throw S3Error.notImplemented }
+                return try await listObjects(call, bucket, v2: q.first("list-type") == "2")
+            default: throw S3Error.methodNotAllowed
+            }
+        }
+        switch method {
+        case .put:
+            if let uploadID = q.first("uploadId") { return try await uploadPart(call, bucket, key, uploadID: uploadID) }
+            if call.header("x-amz-copy-source") != nil { return try await copyObject(call, bucket, key) }
+            if q.has("tagging") || q.has("acl") || q.has("retention") || q.has("legal-hold") { throw S3Error.notImplemented }
+            return try await putObject(call, bucket, key)
+        case .get, .head:
+            if method == .get, let uploadID = q.first("uploadId") { return try await listParts(call, bucket, key, uploadID: uploadID) }
+            if q.has("tagging") || q.has("acl") || q.has("attributes") { throw S3Error.notImplemented }
+            return try await getObject(call, bucket, key, head: method == .head)
+        case .delete:
+            if let uploadID = q.first("uploadId") {
+                try await objects.abort(call.tenant, bucket: bucket, key: key, uploadID: uploadID)
+                return Response(status: .noContent)
+            }
+            try await objects.delete(call.tenant, bucket: bucket, keys: [key])
+            return Response(status: .noContent)
+        case .post:
+            if q.has("uploads") { return try await createUpload(call, bucket, key) }
+            if let uploadID = q.first("uploadId") { return try await completeUpload(call, bucket, key, uploadID: uploadID) }
+            throw S3Error.methodNotAllowed
+        default:
+            throw S3Error.methodNotAllowed
+        }
+    }
+
+    func xml(_ writer: XMLWriter, status: HTTPResponse.Status = .ok) -> Response {
+        Response(status: status, headers: [.contentType: "application/xml"], body: .init(byteBuffer: ByteBuffer(string: writer.document)))
+    }
+}
+
+enum S3Dates {
+    /// 2026-11-21T10:00:00.000Z, as S3's XML has it.
+    static func iso(_ date: Date) -> String {
+        let f = Date.ISO8601FormatStyle(includingFractionalSeconds: true, timeZone: .gmt)
+        return date.formatted(f)
+    }
+
+    /// RFC 7231 date for Last-Modified.
+    static func http(_ date: Date) -> String {
+        let f = DateFormatter()
+        f.locale = Locale(identifier: "en_US_POSIX")
+        f.timeZone = TimeZone(identifier: "GMT")
+        f.dateFormat = "EEE, dd MMM yyyy HH:mm:ss 'GMT'"
+        return f.string(from: date)
+    }
+
+    static func parseHTTP(_ text: String) -> Date? {
+        let f = DateFormatter()
+        f.locale = Locale(identifier: "en_US_POSIX")
+        f.timeZone = TimeZone(identifier: "GMT")
+        for format in ["EEE, dd MMM yyyy HH:mm:ss zzz", "EEEE, dd-MMM-yy HH:mm:ss zzz", "EEE MMM d HH:mm:ss yyyy"] {
+            f.dateFormat = format
+            if let d = f.date(from: text) { return d }
+        }
+        return (try? Date(text, strategy: .iso8601))
+    }
+}
+
+/// When each key was last recorded as used (shared by copies of the responder).
+final class LastUse: Sendable {
+    let seen = Mutex<[String: Date]>([:])
+}

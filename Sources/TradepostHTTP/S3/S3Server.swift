@@ -1,0 +1,74 @@
+import Foundation
+import Hummingbird
+import NIOHTTPTypes
+import HTTPTypes
+import Logging
+import NIOCore
+import ServiceLifecycle
+import TradepostBlobs
+import TradepostCore
+import TradepostStore
+
+/// Per-request state of the S3 listener.
+public struct S3Context: RequestContext {
+    public var coreContext: CoreRequestContextStorage
+
+    public init(source: ApplicationRequestContextSource) {
+        coreContext = .init(source: source)
+    }
+}
+
+/// The S3 API on its own listener (`s3.listen`): before it accepts connections it finishes the
+/// blob store's housekeeping (leftover temporary files, files of rows deleted just before a crash,
+/// files written but never committed, expired multipart uploads), then serves until shutdown.
+struct S3Service: Service {
+    let app: Application<S3Responder>
+    let objects: ObjectStore
+    let store: Store
+    let logger: Logger
+
+    func run() async throws {
+        let started = Date()
+        let temporary = objects.files.cleanTemporaryFiles()
+        var swept = 0
+        for tenant in (try? FileManager.default.contentsOfDirectory(atPath: objects.files.root)) ?? [] {
+            guard FileManager.default.fileExists(atPath: store.tenantDatabases.path(for: TenantID(tenant))) else { continue }
+            swept += (try? await objects.sweep(TenantID(tenant), before: started, uploadTTL: S3Responder.uploadTTL)) ?? 0
+        }
+        if temporary + swept > 0 {
+            logger.info("blob store cleaned", metadata: ["temporary_files": "\(temporary)", "unreferenced_files": "\(swept)"])
+        }
+        try await app.run()
+    }
+}
+
+/// Builds the S3 listener's service; `onListening` gets the bound port.
+func buildS3Service(config: TradepostConfig, store: Store, logger: Logger,
+                    onListening: @escaping @Sendable (Int) async -> Void) throws -> S3Service {
+    let objects = ObjectStore(files: try BlobFiles(dataDir: config.dataDir), tenants: store.tenantDatabases)
+    let responder = S3Responder(store: store, objects: objects, region: config.s3Region, domain: config.s3Domain, logger: logger)
+    let app = Application(
+        responder: responder,
+        server: .http1(configuration: .init(additionalChannelHandlers: [ContinueHandler()])),
+        configuration: ApplicationConfiguration(address: .hostname(config.s3Host, port: config.s3Port), serverName: "tradepost-s3"),
+        onServerRunning: { channel in await onListening(channel.localAddress?.port ?? config.s3Port) },
+        eventLoopGroupProvider: .shared(HTTPEventLoop.group),
+        logger: logger)
+    return S3Service(app: app, objects: objects, store: store, logger: logger)
+}
+
+/// Answers `Expect: 100-continue` at once, so clients that wait for it (boto3, the AWS CLI, curl)
+/// send their bodies without a one-second pause. Errors found later still get their status.
+final class ContinueHandler: ChannelDuplexHandler, RemovableChannelHandler, @unchecked Sendable {
+    typealias InboundIn = HTTPRequestPart
+    typealias InboundOut = HTTPRequestPart
+    typealias OutboundIn = HTTPResponsePart
+    typealias OutboundOut = HTTPResponsePart
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        if case .head(let head) = unwrapInboundIn(data), head.headerFields[.expect]?.lowercased() == "100-continue" {
+            context.writeAndFlush(wrapOutboundOut(.head(HTTPResponse(status: .continue))), promise: nil)
+        }
+        context.fireChannelRead(data)
+    }
+}
