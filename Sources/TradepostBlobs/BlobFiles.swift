@@ -13,9 +13,9 @@ import Glibc
 public final class BlobFiles: Sendable {
     public let root: String
 
-    public init(dataDir: String) throws {
+    /// Folders are made on first write, so opening costs nothing.
+    public init(dataDir: String) {
         root = (dataDir as NSString).appendingPathComponent("blobs")
-        try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
     }
 
     public func tenantDirectory(_ tenant: String) -> String { (root as NSString).appendingPathComponent(tenant) }

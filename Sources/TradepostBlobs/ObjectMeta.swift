@@ -40,6 +40,13 @@ public struct BucketInfo: Sendable, Equatable, Codable {
     public var created: Date
     public var objects: Int64
     public var bytes: Int64
+
+    enum CodingKeys: String, CodingKey {
+        case name
+        case created = "created_at"
+        case objects = "object_count"
+        case bytes = "byte_count"
+    }
 }
 
 public struct MultipartUpload: Sendable, Equatable {

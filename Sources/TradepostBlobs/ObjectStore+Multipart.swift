@@ -94,13 +94,13 @@ extension ObjectStore {
         let upload = try await self.upload(tenant, bucket: bucket, key: key, id: uploadID)
         let stored = Dictionary(uniqueKeysWithValues: try await parts(tenant, bucket: bucket, key: key, uploadID: uploadID).map { ($0.number, $0) })
         var selected: [PartMeta] = []
-        for (i, choice) in chosen.enumerated() {
+        for choice in chosen {
             guard let part = stored[choice.number], part.etag == choice.etag.trimmingCharacters(in: CharacterSet(charactersIn: "\"")) else {
                 throw S3Error.invalidPart
             }
-            if i < chosen.count - 1 && part.size < minPartSize { throw S3Error.entityTooSmall }
             selected.append(part)
         }
+        if selected.dropLast().contains(where: { $0.size < minPartSize }) { throw S3Error.entityTooSmall }
         // Join outside any transaction: copying gigabytes must not hold the writer.
         let writer = try files.writer(tenant: tenant.rawValue, digests: BodyDigests(sha256: false, checksums: []))
         var md5s: [UInt8] = []

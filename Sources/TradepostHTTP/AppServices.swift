@@ -1,3 +1,4 @@
+import TradepostBlobs
 import TradepostCore
 import TradepostStore
 
@@ -14,12 +15,15 @@ public struct AppServices: Sendable {
     public var search: any SearchService
     public var imports: any CatalogImportService
     public var priceLists: any PriceListService
+    public var s3Keys: any S3KeyService
+    /// The blob store's buckets (usage per bucket for the admin page).
+    public var blobs: ObjectStore
 
     public init(
         tenants: any TenantService, users: any UserService, businesses: any BusinessService,
         admins: any PlatformAdminService, auth: any AuthService, jobs: any JobService, categories: any CategoryService,
         products: any ProductService, search: any SearchService, imports: any CatalogImportService,
-        priceLists: any PriceListService
+        priceLists: any PriceListService, s3Keys: any S3KeyService, blobs: ObjectStore
     ) {
         self.tenants = tenants
         self.users = users
@@ -32,11 +36,14 @@ public struct AppServices: Sendable {
         self.search = search
         self.imports = imports
         self.priceLists = priceLists
+        self.s3Keys = s3Keys
+        self.blobs = blobs
     }
 
     public init(store: Store, jobs: any JobService, search: any SearchService) {
         self.init(tenants: store.tenants, users: store.users, businesses: store.businesses, admins: store.admins, auth: store.auth,
                   jobs: jobs, categories: store.categories, products: store.products, search: search,
-                  imports: store.catalogImports, priceLists: store.priceLists)
+                  imports: store.catalogImports, priceLists: store.priceLists, s3Keys: store.s3Keys,
+                  blobs: ObjectStore(files: BlobFiles(dataDir: store.dataDir), tenants: store.tenantDatabases))
     }
 }

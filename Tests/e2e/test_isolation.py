@@ -40,7 +40,10 @@ def world(server):
         plist = server.api("POST", f"/businesses/{biz['id']}/price-lists", token, json={
             "name": "Own", "buyer_group_id": group.json()["id"], "items": [{"sku": "ASP-1", "price": "9.00"}]})
         assert plist.status_code == 201, plist.text
+        s3key = server.api("POST", "/s3/keys", token, json={"name": f"{tenant} backups"})
+        assert s3key.status_code == 201, s3key.text
         return {"user": user["id"], "business": biz["id"], "token": api_token["token"]["id"], "session": session["id"],
+                "s3key": s3key.json()["key"]["access_key"],
                 "category": category["id"], "product": product["id"], "import": upload.json()["id"],
                 "group": group.json()["id"], "price_list": plist.json()["id"]}
 
@@ -78,6 +81,8 @@ def snapshot(server, token):
         "price_lists": {b["id"]: server.api("GET", f"/businesses/{b['id']}/price-lists", token).json()["items"] for b in businesses},
         "buyer_groups": {b["id"]: server.api("GET", f"/businesses/{b['id']}/buyer-groups", token).json()["items"] for b in businesses},
         "my_price_lists": server.api("GET", "/me/price-lists", token).json()["items"],
+        "s3_keys": server.api("GET", "/s3/keys", token).json()["items"],
+        "s3_buckets": server.api("GET", "/s3/buckets", token).json(),
         "imports": {b["id"]: [(i["id"], i["state"]) for i in server.api("GET", f"/businesses/{b['id']}/imports", token).json()["items"]]
                     for b in businesses},
     }
@@ -103,6 +108,8 @@ def case_not_found(method, path, body=None):
             concrete = path.format(id=B["group"])
         if path.startswith("/price-lists/"):
             concrete = path.format(id=B["price_list"])
+        if path.startswith("/s3/keys/"):
+            concrete = path.format(id=B["s3key"])
         problem(server.api(method, concrete, w["ta"], json=body), 404, "not_found")
         if "{user_id}" in path:
             # A's own business with B's user: the user does not exist in A.
@@ -258,6 +265,10 @@ MATRIX = {
     "PUT /api/v1/catalog/settings": case_own("PUT", "/catalog/settings", lambda r, w: r.raise_for_status(), {"require_review": True}),
     "GET /api/v1/search/products": case_own("GET", "/search/products?q=aspirin&facets=true", lambda r, w: only_a_products(r, w)),
     "GET /api/v1/search/suggest": case_own("GET", "/search/suggest?q=aspi", lambda r, w: only_a_suggestions(r, w)),
+    "GET /api/v1/s3/keys": case_list("/s3/keys", key="access_key"),
+    "POST /api/v1/s3/keys": case_create("/s3/keys", {"name": "beta backups"}),
+    "DELETE /api/v1/s3/keys/{id}": case_not_found("DELETE", "/s3/keys/{id}"),
+    "GET /api/v1/s3/buckets": case_own("GET", "/s3/buckets", lambda r, w: r.raise_for_status()),
     "GET /api/v1/search/vocabulary": case_own("GET", "/search/vocabulary", lambda r, w: r.raise_for_status()),
     "PUT /api/v1/search/vocabulary": case_own("PUT", "/search/vocabulary", lambda r, w: r.raise_for_status(),
                                               {"synonyms": [["aspirin", "asa"]], "stop_words": ["the"]}),

@@ -89,6 +89,7 @@ extension S3Responder {
         var headers = objectHeaders(meta, call: call)
         if try evaluateConditions(call, meta) {
             headers[.contentType] = nil
+            for algorithm in ChecksumAlgorithm.allCases { headers[HTTPField.Name(algorithm.header)!] = nil }
             return Response(status: .notModified, headers: headers)
         }
         var range: ClosedRange<Int64>?
@@ -104,7 +105,7 @@ extension S3Responder {
         let length = range.map { $0.upperBound - $0.lowerBound + 1 } ?? meta.size
         headers[.contentLength] = String(length)
         let status: HTTPResponse.Status = range == nil ? .ok : .partialContent
-        if head { return Response(status: status, headers: headers, body: ResponseBody(contentLength: Int(length)) { _ in }) }
+        if head { return Response(status: status, headers: headers, body: ResponseBody()) }
         guard let path = objects.files.path(tenant: call.tenant.rawValue, blob: meta.blob) else { throw S3Error.internalError }
         // Opened now: a delete or overwrite during the transfer cannot cut it short.
         let fd = open(path, O_RDONLY | O_CLOEXEC)

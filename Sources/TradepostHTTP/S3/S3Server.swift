@@ -45,7 +45,7 @@ struct S3Service: Service {
 /// Builds the S3 listener's service; `onListening` gets the bound port.
 func buildS3Service(config: TradepostConfig, store: Store, logger: Logger,
                     onListening: @escaping @Sendable (Int) async -> Void) throws -> S3Service {
-    let objects = ObjectStore(files: try BlobFiles(dataDir: config.dataDir), tenants: store.tenantDatabases)
+    let objects = ObjectStore(files: BlobFiles(dataDir: config.dataDir), tenants: store.tenantDatabases)
     let responder = S3Responder(store: store, objects: objects, region: config.s3Region, domain: config.s3Domain, logger: logger)
     let app = Application(
         responder: responder,
