@@ -87,7 +87,7 @@ def test_platform_admin_and_tenant_owner_journeys(server, browser):
     page.keyboard.press("Enter")
     expect(page.get_by_role("heading", name="Hello, Olena")).to_be_visible()
     nav = page.get_by_role("navigation", name="Main")
-    expect(nav.get_by_role("link")).to_have_text(["Home", "Catalog", "Businesses", "Moderation", "Users", "Jobs", "My account"])
+    expect(nav.get_by_role("link")).to_have_text(["Home", "Catalog", "Businesses", "Moderation", "Users", "Storage", "Jobs", "My account"])
 
     nav.get_by_role("link", name="Businesses").click()
     page.get_by_role("button", name="Add business").click()
@@ -127,6 +127,24 @@ def test_platform_admin_and_tenant_owner_journeys(server, browser):
     assert token.startswith("tpt_")
     dialog.get_by_role("button", name="Done").click()
     expect(page.get_by_role("cell", name="price sync")).to_be_visible()
+
+    # Storage: an S3 key whose secret is shown once, then revoked; bucket usage against the quota.
+    nav.get_by_role("link", name="Storage").click()
+    expect(page.get_by_role("heading", name="S3 access keys")).to_be_visible()
+    expect(page.get_by_text("No buckets yet")).to_be_visible()
+    page.get_by_role("button", name="New access key").click()
+    dialog = page.get_by_role("dialog")
+    dialog.get_by_label("Name").fill("nightly backup")
+    dialog.get_by_role("button", name="Create").click()
+    expect(dialog.get_by_label("Secret access key")).to_be_visible()
+    assert len(dialog.get_by_label("Secret access key").input_value()) == 40
+    assert dialog.get_by_label("Access key id").input_value().startswith("TP")
+    dialog.get_by_role("button", name="Done").click()
+    page.once("dialog", lambda d: d.accept())
+    page.get_by_role("row", name="nightly backup").get_by_role("button", name="Revoke").click()
+    expect(page.get_by_role("row", name="nightly backup").get_by_text("revoked")).to_be_visible()
+    page.screenshot(path=str(ARTIFACTS / "storage.png"), full_page=True)
+    nav.get_by_role("link", name="My account").click()
 
     # Switch the language: the interface follows, and dates use the locale.
     page.get_by_label("Language").first.select_option("uk")

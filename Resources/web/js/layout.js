@@ -11,7 +11,8 @@ function navItems() {
     items.push(['/platform/tenants', 'nav.tenants', 'tenants.read'], ['/jobs', 'nav.jobs', 'jobs.read']);
   } else {
     items.push(['/', 'nav.home', null], ['/catalog', 'nav.catalog', 'catalog.read'], ['/businesses', 'nav.businesses', 'businesses.read'],
-      ['/moderation', 'nav.moderation', 'products.review'], ['/users', 'nav.users', 'users.read'], ['/jobs', 'nav.jobs', 'jobs.read']);
+      ['/moderation', 'nav.moderation', 'products.review'], ['/users', 'nav.users', 'users.read'], ['/storage', 'nav.storage', 'storage.manage'],
+      ['/jobs', 'nav.jobs', 'jobs.read']);
   }
   items.push(['/account', 'nav.account', null]);
   return items.filter(([, , permission]) => !permission || session.can(permission));

@@ -18,6 +18,7 @@ route('/jobs', () => import('./pages/jobs.js'), { permission: 'jobs.read' });
 route('/catalog', () => import('./pages/catalog.js'), { permission: 'catalog.read' });
 route('/products/:id', () => import('./pages/product.js'), { permission: 'catalog.read' });
 route('/moderation', () => import('./pages/moderation.js'), { permission: 'products.review' });
+route('/storage', () => import('./pages/storage.js'), { permission: 'storage.manage' });
 
 function loginPath() {
   const here = location.pathname + location.search;
