@@ -501,3 +501,35 @@ def test_aws_cli_cp_sync_ls_rm_and_a_100mb_multipart(s3env, tmp_path):
     assert hashlib.sha256((tmp_path / "big.back").read_bytes()).digest() == hashlib.sha256(big.read_bytes()).digest()
     missing = run("s3", "cp", "s3://tree/nothing", str(tmp_path / "x"), check=False)
     assert missing.returncode != 0 and "404" in missing.stderr
+
+
+def test_virtual_host_style_addressing(data_dir):
+    """With s3.domain set, `<bucket>.<domain>` in the Host header names the bucket."""
+    from conftest import Server
+    s = Server(data_dir, env={"TRADEPOST_S3_DOMAIN": "s3.example.test"}).start()
+    try:
+        wait_for_port(s.s3_port)
+        token = s.admin_token()
+        s.create_tenant("vhost", owner_email="o@vhost.test", token=token)
+        owner = s.login("o@vhost.test", "owner-password-1", tenant="vhost")
+        made = s.api("POST", "/s3/keys", owner, json={"name": "v"}).json()
+        client(s, made["key"]["access_key"], made["secret"]).create_bucket(Bucket="site")
+        creds = Credentials(made["key"]["access_key"], made["secret"])
+
+        def signed(method, path, body=b""):
+            host = f"site.s3.example.test:{s.s3_port}"
+            req = AWSRequest(method=method, url=f"http://{host}{path}", data=body,
+                             headers={"x-amz-content-sha256": hashlib.sha256(body).hexdigest()})
+            SigV4Auth(creds, "s3", "us-east-1").add_auth(req)
+            headers = dict(req.headers)
+            headers["Host"] = host
+            return requests.request(method, f"{s.s3_url}{path}", data=body, headers=headers)
+
+        assert signed("PUT", "/index.html", b"<h1>hi</h1>").status_code == 200
+        assert signed("GET", "/index.html").content == b"<h1>hi</h1>"
+        listing = signed("GET", "/?list-type=2")
+        assert listing.status_code == 200 and b"<Key>index.html</Key>" in listing.content
+        # Path style keeps working on the same listener.
+        assert client(s, made["key"]["access_key"], made["secret"]).get_object(Bucket="site", Key="index.html")["Body"].read() == b"<h1>hi</h1>"
+    finally:
+        assert s.stop() == 0

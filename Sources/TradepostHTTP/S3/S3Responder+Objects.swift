@@ -14,7 +14,7 @@ extension S3Responder {
         guard try await objects.bucket(call.tenant, bucket) != nil else { throw S3Error.noSuchBucket(bucket) }
         let received = try await receive(call, limit: Self.maxPutBytes)
         let (contentType, headers, metadata) = storedHeaders(call)
-        let keep = requestedChecksums(call).isEmpty ? [.crc64nvme] as Set<ChecksumAlgorithm> : requestedChecksums(call)
+        let keep = requestedChecksums(call)
         let meta = ObjectMeta(bucket: bucket, key: key, blob: received.writer.id, size: received.result.size,
                               etag: Hex.encode(received.result.md5), contentType: contentType, headers: headers, metadata: metadata,
                               checksums: checksumStrings(received.result.checksums, keep: keep), partCount: nil, modified: Date())
