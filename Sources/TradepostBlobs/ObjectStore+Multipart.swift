@@ -177,7 +177,7 @@ extension ObjectStore {
         let onDisk = files.blobIDs(tenant: tenant.rawValue, olderThan: before)
         guard !onDisk.isEmpty else { return garbage.count }
         let referenced = try await tenants.read(tenant) { db in
-            Set(try String.fetchAll(db, sql: "SELECT blob FROM s3_objects UNION ALL SELECT blob FROM s3_parts"))
+            Set(try String.fetchAll(db, sql: "SELECT blob FROM s3_objects UNION ALL SELECT blob FROM s3_parts UNION ALL SELECT blob FROM media"))
         }
         let orphans = onDisk.filter { !referenced.contains($0) }
         for blob in orphans { files.remove(tenant: tenant.rawValue, blob: blob) }

@@ -1,3 +1,4 @@
+import base64
 """The web app in headless Chromium (Debian's package, driven by Playwright; never `playwright install`)."""
 import os
 import shutil
@@ -233,6 +234,13 @@ def test_catalog_journey(server, browser):
     page.get_by_role("dialog").get_by_label("Price", exact=True).fill("27.00")
     page.get_by_role("dialog").get_by_role("button", name="Save").click()
     expect(page.get_by_role("img", name="Base price over time, from 25.5 to 27")).to_be_visible()
+
+    # The product's image: none yet, then uploaded from a file and shown.
+    expect(page.get_by_text("No picture yet.")).to_be_visible()
+    png = base64.b64decode("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==")
+    page.locator(".picture input[type=file]").set_input_files(files=[{"name": "pack.png", "mimeType": "image/png", "buffer": png}])
+    expect(page.locator(".picture-frame img")).to_be_visible()
+    assert page.locator(".picture-frame img").evaluate("img => img.complete && img.naturalWidth") == 1
     page.screenshot(path=str(ARTIFACTS / "product.png"), full_page=True)
 
     # Search as you type, with a typo, through the keyboard.

@@ -40,6 +40,9 @@ def world(server):
         plist = server.api("POST", f"/businesses/{biz['id']}/price-lists", token, json={
             "name": "Own", "buyer_group_id": group.json()["id"], "items": [{"sku": "ASP-1", "price": "9.00"}]})
         assert plist.status_code == 201, plist.text
+        png = bytes.fromhex("89504e470d0a1a0a") + tenant.encode()
+        assert server.api("PUT", f"/products/{product['id']}/image", token, data=png, headers={"Content-Type": "image/png"}).status_code == 200
+        assert server.api("PUT", f"/businesses/{biz['id']}/logo", token, data=png, headers={"Content-Type": "image/png"}).status_code == 200
         s3key = server.api("POST", "/s3/keys", token, json={"name": f"{tenant} backups"})
         assert s3key.status_code == 201, s3key.text
         return {"user": user["id"], "business": biz["id"], "token": api_token["token"]["id"], "session": session["id"],
@@ -82,6 +85,9 @@ def snapshot(server, token):
         "buyer_groups": {b["id"]: server.api("GET", f"/businesses/{b['id']}/buyer-groups", token).json()["items"] for b in businesses},
         "my_price_lists": server.api("GET", "/me/price-lists", token).json()["items"],
         "s3_keys": server.api("GET", "/s3/keys", token).json()["items"],
+        "images": {p["id"]: server.api("GET", f"/products/{p['id']}/image", token).content
+                   for p in server.api("GET", "/products", token).json()["items"]},
+        "logos": {b["id"]: server.api("GET", f"/businesses/{b['id']}/logo", token).content for b in businesses},
         "s3_buckets": server.api("GET", "/s3/buckets", token).json(),
         "imports": {b["id"]: [(i["id"], i["state"]) for i in server.api("GET", f"/businesses/{b['id']}/imports", token).json()["items"]]
                     for b in businesses},
@@ -265,6 +271,14 @@ MATRIX = {
     "PUT /api/v1/catalog/settings": case_own("PUT", "/catalog/settings", lambda r, w: r.raise_for_status(), {"require_review": True}),
     "GET /api/v1/search/products": case_own("GET", "/search/products?q=aspirin&facets=true", lambda r, w: only_a_products(r, w)),
     "GET /api/v1/search/suggest": case_own("GET", "/search/suggest?q=aspi", lambda r, w: only_a_suggestions(r, w)),
+    "PUT /api/v1/products/{id}/image": case_not_found("PUT", "/products/{id}/image"),
+    "GET /api/v1/products/{id}/image": case_not_found("GET", "/products/{id}/image"),
+    "GET /api/v1/products/{id}/image-info": case_not_found("GET", "/products/{id}/image-info"),
+    "GET /api/v1/businesses/{id}/logo-info": case_not_found("GET", "/businesses/{id}/logo-info"),
+    "DELETE /api/v1/products/{id}/image": case_not_found("DELETE", "/products/{id}/image"),
+    "PUT /api/v1/businesses/{id}/logo": case_not_found("PUT", "/businesses/{id}/logo"),
+    "GET /api/v1/businesses/{id}/logo": case_not_found("GET", "/businesses/{id}/logo"),
+    "DELETE /api/v1/businesses/{id}/logo": case_not_found("DELETE", "/businesses/{id}/logo"),
     "GET /api/v1/s3/keys": case_list("/s3/keys", key="access_key"),
     "POST /api/v1/s3/keys": case_create("/s3/keys", {"name": "beta backups"}),
     "DELETE /api/v1/s3/keys/{id}": case_not_found("DELETE", "/s3/keys/{id}"),

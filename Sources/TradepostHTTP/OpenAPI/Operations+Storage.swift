@@ -14,6 +14,32 @@ extension Operations {
         Operation(method: "get", path: "/api/v1/s3/buckets", id: "listS3Buckets", tag: "storage",
                   summary: "The tenant's buckets with object counts and bytes, total usage and the plan's quota (tenant admins)",
                   response: "StorageUsage", errors: [403]),
+    ] + media
+
+    /// Product images and business logos (the picture's bytes are the body).
+    static let media: [Operation] = [
+        Operation(method: "put", path: "/api/v1/products/{id}/image", id: "putProductImage", tag: "catalog",
+                  summary: "Set the product's image (its business's members, tenant admins); at most 10 MiB",
+                  body: "The picture: JPEG, PNG, WebP or GIF, with its own Content-Type", bodyMediaType: "image/*",
+                  response: "Media", errors: [400, 403, 404, 413, 415]),
+        Operation(method: "get", path: "/api/v1/products/{id}/image", id: "getProductImage", tag: "catalog",
+                  summary: "The product's image, with ETag, Last-Modified, Cache-Control and Range support",
+                  responseSchema: Schema.string("The picture", format: "binary"), responseMediaType: "image/*", errors: [404, 416]),
+        Operation(method: "get", path: "/api/v1/products/{id}/image-info", id: "getProductImageInfo", tag: "catalog",
+                  summary: "The product image's type, size and ETag, or null when it has none", response: "MediaInfo", errors: [404]),
+        Operation(method: "delete", path: "/api/v1/products/{id}/image", id: "deleteProductImage", tag: "catalog",
+                  summary: "Remove the product's image", status: 204, errors: [403, 404]),
+        Operation(method: "put", path: "/api/v1/businesses/{id}/logo", id: "putBusinessLogo", tag: "businesses",
+                  summary: "Set the business's logo (its managers, tenant admins); at most 10 MiB",
+                  body: "The picture: JPEG, PNG, WebP or GIF, with its own Content-Type", bodyMediaType: "image/*",
+                  response: "Media", errors: [400, 403, 404, 413, 415]),
+        Operation(method: "get", path: "/api/v1/businesses/{id}/logo", id: "getBusinessLogo", tag: "businesses",
+                  summary: "The business's logo, with ETag, Last-Modified, Cache-Control and Range support",
+                  responseSchema: Schema.string("The picture", format: "binary"), responseMediaType: "image/*", errors: [404, 416]),
+        Operation(method: "get", path: "/api/v1/businesses/{id}/logo-info", id: "getBusinessLogoInfo", tag: "businesses",
+                  summary: "The business logo's type, size and ETag, or null when it has none", response: "MediaInfo", errors: [404]),
+        Operation(method: "delete", path: "/api/v1/businesses/{id}/logo", id: "deleteBusinessLogo", tag: "businesses",
+                  summary: "Remove the business's logo", status: 204, errors: [403, 404]),
     ]
 }
 
@@ -29,6 +55,11 @@ extension Components {
         ("S3KeyCreated", Schema.object([
             ("key", Schema.ref("S3Key")), ("secret", Schema.string("The secret access key, shown once")),
         ], required: ["key", "secret"], closed: false)),
+        ("Media", Schema.object([
+            ("kind", Schema.string(values: ["product_image", "business_logo"])), ("owner_id", Schema.id),
+            ("content_type", Schema.string()), ("size", Schema.integer()), ("etag", Schema.string()), ("modified_at", Schema.dateTime),
+        ], required: ["kind", "owner_id", "content_type", "size", "etag", "modified_at"], closed: false)),
+        ("MediaInfo", Schema.object([("media", Schema.nullable(Schema.ref("Media")))], required: ["media"], closed: false)),
         ("StorageUsage", Schema.object([
             ("buckets", Schema.array(Schema.object([
                 ("name", Schema.string()), ("created_at", Schema.dateTime),

@@ -104,7 +104,7 @@ struct BusinessRoutes {
     }
 
     /// Tenant admins, or managers of this business. A business of another tenant is a 404.
-    private func authorizeBusiness(_ action: Action, _ context: AppRequestContext) async throws -> (TenantID, String) {
+    func authorizeBusiness(_ action: Action, _ context: AppRequestContext) async throws -> (TenantID, String) {
         let (tenant, principal) = try context.tenant(for: .businessesRead)
         let id = try context.parameters.require("id")
         let role = try await services.businesses.membership(tenant, businessID: id, userID: principal.userID)

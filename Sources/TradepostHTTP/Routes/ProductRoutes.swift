@@ -67,6 +67,8 @@ struct ProductRoutes {
     @Sendable func delete(_ request: Request, context: AppRequestContext) async throws -> Response {
         let (tenant, id) = try await authorizeProduct(context)
         try await services.products.deleteProduct(tenant, id: id, audit: try context.audit())
+        // The product's image left with it (a trigger, same transaction); remove its file now.
+        try? await services.blobs.collectGarbage(tenant)
         return .noContent
     }
 
@@ -130,14 +132,14 @@ struct ProductRoutes {
     }
 
     /// Tenant admins see every product; members also their own businesses' unpublished ones.
-    private func visibility(_ tenant: TenantID, _ principal: Principal) async throws -> ProductVisibility {
+    func visibility(_ tenant: TenantID, _ principal: Principal) async throws -> ProductVisibility {
         if Policy.allows(principal, .productsReview) { return ProductVisibility(all: true, ownBusinesses: []) }
         let own = try await services.businesses.memberships(tenant, userID: principal.userID)
         return ProductVisibility(all: false, ownBusinesses: Set(own.keys))
     }
 
     /// A product the caller may change: tenant admins, or members of its business. Hidden ones are 404.
-    private func authorizeProduct(_ context: AppRequestContext) async throws -> (TenantID, String) {
+    func authorizeProduct(_ context: AppRequestContext) async throws -> (TenantID, String) {
         let (tenant, principal) = try context.tenant(for: .catalogRead)
         let id = try context.parameters.require("id")
         let product = try await services.products.product(tenant, id: id, visibility: try await visibility(tenant, principal))

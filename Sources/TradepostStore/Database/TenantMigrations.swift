@@ -281,5 +281,28 @@ public enum TenantMigrations {
             -- in between leaves them here for the next start.
             CREATE TABLE s3_garbage (blob TEXT PRIMARY KEY);
             """),
+        Migration(9, "media", """
+            -- Pictures the app shows (a product's image, a business's logo): blobs in the same store as
+            -- S3 objects, one per owner. Deleting the owner deletes the picture in the same transaction
+            -- (its file goes to s3_garbage), however the owner is deleted.
+            CREATE TABLE media (
+                owner_kind TEXT NOT NULL CHECK (owner_kind IN ('product_image', 'business_logo')),
+                owner_id TEXT NOT NULL,
+                blob TEXT NOT NULL,
+                content_type TEXT NOT NULL,
+                size INTEGER NOT NULL,
+                etag TEXT NOT NULL,
+                modified_at TEXT NOT NULL,
+                PRIMARY KEY (owner_kind, owner_id)
+            ) WITHOUT ROWID;
+            CREATE TRIGGER media_follows_product AFTER DELETE ON products BEGIN
+                INSERT OR IGNORE INTO s3_garbage (blob) SELECT blob FROM media WHERE owner_kind = 'product_image' AND owner_id = OLD.id;
+                DELETE FROM media WHERE owner_kind = 'product_image' AND owner_id = OLD.id;
+            END;
+            CREATE TRIGGER media_follows_business AFTER DELETE ON businesses BEGIN
+                INSERT OR IGNORE INTO s3_garbage (blob) SELECT blob FROM media WHERE owner_kind = 'business_logo' AND owner_id = OLD.id;
+                DELETE FROM media WHERE owner_kind = 'business_logo' AND owner_id = OLD.id;
+            END;
+            """),
     ])
 }

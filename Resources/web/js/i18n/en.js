@@ -347,4 +347,11 @@ export default {
   'storage.noBuckets': 'No buckets yet. Create one with any S3 client.',
   'storage.usedOfQuota': '{used} used of {quota}',
   'storage.usedNoQuota': '{used} used (no quota)',
+  'media.none': 'No picture yet.',
+  'media.upload': 'Upload a picture',
+  'media.uploading': 'Uploading…',
+  'media.uploaded': 'Picture saved',
+  'media.remove': 'Remove picture',
+  'media.removed': 'Picture removed',
+  'media.logoOf': 'Logo of {name}',
 };

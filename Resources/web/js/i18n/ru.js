@@ -353,4 +353,11 @@ export default {
   'storage.noBuckets': 'Бакетов пока нет. Создайте бакет любым S3-клиентом.',
   'storage.usedOfQuota': 'Использовано {used} из {quota}',
   'storage.usedNoQuota': 'Использовано {used} (без квоты)',
+  'media.none': 'Изображения пока нет.',
+  'media.upload': 'Загрузить изображение',
+  'media.uploading': 'Загрузка…',
+  'media.uploaded': 'Изображение сохранено',
+  'media.remove': 'Убрать изображение',
+  'media.removed': 'Изображение убрано',
+  'media.logoOf': 'Логотип {name}',
 };

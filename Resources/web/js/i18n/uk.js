@@ -353,4 +353,11 @@ export default {
   'storage.noBuckets': 'Бакетів ще немає. Створіть бакет будь-яким S3-клієнтом.',
   'storage.usedOfQuota': 'Використано {used} з {quota}',
   'storage.usedNoQuota': 'Використано {used} (без квоти)',
+  'media.none': 'Зображення ще немає.',
+  'media.upload': 'Завантажити зображення',
+  'media.uploading': 'Завантаження…',
+  'media.uploaded': 'Зображення збережено',
+  'media.remove': 'Прибрати зображення',
+  'media.removed': 'Зображення прибрано',
+  'media.logoOf': 'Логотип {name}',
 };

@@ -1,6 +1,7 @@
 import { api } from '../api.js';
 import { busyButton, h, mount, openDialog, toast } from '../dom.js';
 import { t } from '../i18n.js';
+import { picture } from '../media.js';
 import { session } from '../session.js';
 import { businessForm } from './business-form.js';
 import { money } from '../catalog-util.js';
@@ -37,6 +38,7 @@ export async function render(main, ctx) {
       } }), t('businesses.markVerified')) : null,
     h('div', { class: 'grid-2' },
       h('section', { class: 'panel' }, h('h2', {}, t('businesses.profile')),
+        picture(`/businesses/${id}/logo`, t('media.logoOf', { name: business.name }), canEdit),
         canEdit ? businessForm(business, async () => { toast(t('businesses.saved'), 'success'); await render(main, ctx); }) : details),
       h('section', { class: 'panel' }, h('h2', {}, t('businesses.members')), membersBox)),
     await productsPanel(id, canManage),

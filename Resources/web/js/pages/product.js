@@ -4,6 +4,7 @@ import { formatDateTime, t } from '../i18n.js';
 import { session } from '../session.js';
 import { money } from '../catalog-util.js';
 import { productForm } from './product-form.js';
+import { picture } from '../media.js';
 
 // A product: prices and tiers, what I would pay for a quantity, the price history chart, and editing.
 export async function render(main, ctx) {
@@ -59,6 +60,7 @@ export async function render(main, ctx) {
         quote),
       h('section', { class: 'panel' },
         h('h2', {}, t('product.details')),
+        picture(`/products/${id}/image`, product.name, canEdit),
         h('dl', { class: 'details' },
           [[t('product.availability'), `${t(`availability.${product.availability}`)} (${product.stock_quantity})`],
             ...Object.entries(product.attributes).map(([k, v]) => [k.replace(/_/g, ' '), String(v)])]

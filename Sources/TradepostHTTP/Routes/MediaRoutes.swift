@@ -1,0 +1,176 @@
+import Foundation
+import Hummingbird
+import HTTPTypes
+import NIOCore
+import TradepostBlobs
+import TradepostCore
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Product images and business logos: uploaded as the request body (the picture's own bytes),
+/// kept in the blob store, served with their type, an ETag, cache headers and Range support.
+/// Whoever may change the product or business may change its picture; whoever may see it, sees it.
+struct MediaRoutes {
+    let services: AppServices
+    let maxBody: Int
+    /// Largest picture accepted.
+    static let maxBytes: Int64 = 10 << 20
+
+    func register(on api: RouterGroup<AppRequestContext>) {
+        api.put("products/:id/image", use: putProductImage)
+        api.get("products/:id/image", use: getProductImage)
+        api.get("products/:id/image-info", use: productImageInfo)
+        api.delete("products/:id/image", use: deleteProductImage)
+        api.put("businesses/:id/logo", use: putLogo)
+        api.get("businesses/:id/logo", use: getLogo)
+        api.get("businesses/:id/logo-info", use: logoInfo)
+        api.delete("businesses/:id/logo", use: deleteLogo)
+    }
+
+    var products: ProductRoutes { ProductRoutes(services: services, maxBody: maxBody) }
+    var businesses: BusinessRoutes { BusinessRoutes(services: services, maxBody: maxBody) }
+
+    @Sendable func putProductImage(_ request: Request, context: AppRequestContext) async throws -> APIResponse<Media> {
+        let (tenant, id) = try await products.authorizeProduct(context)
+        return APIResponse(try await store(request, tenant: tenant, kind: .productImage, owner: id))
+    }
+
+    @Sendable func getProductImage(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let (tenant, principal) = try context.tenant(for: .catalogRead)
+        let id = try context.parameters.require("id")
+        _ = try await services.products.product(tenant, id: id, visibility: try await products.visibility(tenant, principal))
+        return try await serve(request, tenant: tenant, kind: .productImage, owner: id)
+    }
+
+    /// Whether there is a picture, without a 404 for "none" (the web app asks before drawing an <img>).
+    struct Info: Encodable, Sendable {
+        var media: Media?
+        func encode(to encoder: any Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(media, forKey: .media)  // null, not absent
+        }
+        enum CodingKeys: String, CodingKey { case media }
+    }
+
+    @Sendable func productImageInfo(_ request: Request, context: AppRequestContext) async throws -> APIResponse<Info> {
+        let (tenant, principal) = try context.tenant(for: .catalogRead)
+        let id = try context.parameters.require("id")
+        _ = try await services.products.product(tenant, id: id, visibility: try await products.visibility(tenant, principal))
+        return APIResponse(Info(media: try await services.blobs.media(tenant, .productImage, ownerID: id)))
+    }
+
+    @Sendable func logoInfo(_ request: Request, context: AppRequestContext) async throws -> APIResponse<Info> {
+        let (tenant, _) = try context.tenant(for: .businessesRead)
+        let id = try context.parameters.require("id")
+        _ = try await services.businesses.business(tenant, id: id)
+        return APIResponse(Info(media: try await services.blobs.media(tenant, .businessLogo, ownerID: id)))
+    }
+
+    @Sendable func deleteProductImage(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let (tenant, id) = try await products.authorizeProduct(context)
+        guard try await services.blobs.deleteMedia(tenant, .productImage, ownerID: id) else { throw AppError.notFound("Image") }
+        return .noContent
+    }
+
+    @Sendable func putLogo(_ request: Request, context: AppRequestContext) async throws -> APIResponse<Media> {
+        let (tenant, id) = try await businesses.authorizeBusiness(.businessUpdate, context)
+        _ = try await services.businesses.business(tenant, id: id)
+        return APIResponse(try await store(request, tenant: tenant, kind: .businessLogo, owner: id))
+    }
+
+    @Sendable func getLogo(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let (tenant, _) = try context.tenant(for: .businessesRead)
+        let id = try context.parameters.require("id")
+        _ = try await services.businesses.business(tenant, id: id)
+        return try await serve(request, tenant: tenant, kind: .businessLogo, owner: id)
+    }
+
+    @Sendable func deleteLogo(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let (tenant, id) = try await businesses.authorizeBusiness(.businessUpdate, context)
+        _ = try await services.businesses.business(tenant, id: id)
+        guard try await services.blobs.deleteMedia(tenant, .businessLogo, ownerID: id) else { throw AppError.notFound("Logo") }
+        return .noContent
+    }
+
+    /// Streams the body to a blob, checks that it is the picture its Content-Type says, records it.
+    func store(_ request: Request, tenant: TenantID, kind: Media.Kind, owner: String) async throws -> Media {
+        let declared = request.headers[.contentType]?.split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() } ?? ""
+        guard Self.types.contains(declared) else {
+            throw AppError(.unsupportedMediaType, "Send the picture as image/jpeg, image/png, image/webp or image/gif")
+        }
+        if let length = request.headers[.contentLength].flatMap(Int64.init), length > Self.maxBytes {
+            throw AppError(.payloadTooLarge, "A picture may be at most 10 MiB")
+        }
+        let files = services.blobs.files
+        let writer = try files.writer(tenant: tenant.rawValue, digests: BodyDigests(sha256: false, checksums: []))
+        var head: [UInt8] = []
+        do {
+            for try await buffer in request.body {
+                if head.count < 16 { head += buffer.getBytes(at: buffer.readerIndex, length: min(16 - head.count, buffer.readableBytes)) ?? [] }
+                try buffer.withUnsafeReadableBytes { try writer.write($0) }
+                if writer.digests.size > Self.maxBytes { throw AppError(.payloadTooLarge, "A picture may be at most 10 MiB") }
+            }
+            guard writer.digests.size > 0 else { throw AppError.invalid("The picture is empty") }
+            guard Self.sniff(head) == declared else {
+                throw AppError(.unsupportedMediaType, "The file is not the \(declared) picture its Content-Type says")
+            }
+            let result = try writer.commit()
+            let media = Media(kind: kind, ownerID: owner, blob: writer.id, contentType: declared, size: result.size,
+                              etag: Hex.encode(result.md5), modified: Date())
+            do {
+                try await services.blobs.setMedia(tenant, media)
+            } catch {
+                files.remove(tenant: tenant.rawValue, blob: writer.id)
+                throw error
+            }
+            return media
+        } catch {
+            writer.discard()
+            throw error
+        }
+    }
+
+    static let types: Set<String> = ["image/jpeg", "image/png", "image/webp", "image/gif"]
+
+    /// The type the first bytes say (so a script named .png is never served as an image).
+    static func sniff(_ b: [UInt8]) -> String? {
+        if b.starts(with: [0xFF, 0xD8, 0xFF]) { return "image/jpeg" }
+        if b.starts(with: [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]) { return "image/png" }
+        if b.starts(with: Array("GIF87a".utf8)) || b.starts(with: Array("GIF89a".utf8)) { return "image/gif" }
+        if b.count >= 12, b.starts(with: Array("RIFF".utf8)), Array(b[8..<12]) == Array("WEBP".utf8) { return "image/webp" }
+        return nil
+    }
+
+    func serve(_ request: Request, tenant: TenantID, kind: Media.Kind, owner: String) async throws -> Response {
+        guard let media = try await services.blobs.media(tenant, kind, ownerID: owner) else {
+            throw AppError.notFound(kind == .productImage ? "Image" : "Logo")
+        }
+        var headers: HTTPFields = [.contentType: media.contentType, .eTag: "\"\(media.etag)\"", .acceptRanges: "bytes",
+                                   .lastModified: S3Dates.http(media.modified),
+                                   // Private: pictures are only for the tenant's signed-in users. Revalidated by ETag.
+                                   .cacheControl: "private, max-age=300"]
+        if let tags = request.headers[.ifNoneMatch], S3Responder.etagMatches(tags, media.etag) {
+            return Response(status: .notModified, headers: headers)
+        }
+        var range: ClosedRange<Int64>?
+        if let header = request.headers[.range] {
+            do {
+                range = try S3Responder.parseRange(header, size: media.size)
+            } catch {
+                headers[.contentRange] = "bytes */\(media.size)"
+                return Response(status: .rangeNotSatisfiable, headers: headers)
+            }
+            if let range { headers[.contentRange] = "bytes \(range.lowerBound)-\(range.upperBound)/\(media.size)" }
+        }
+        guard let path = services.blobs.files.path(tenant: tenant.rawValue, blob: media.blob) else { throw AppError.notFound("Image") }
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw AppError.notFound("Image") }
+        let file = FileDescriptor(fd)
+        let start = range?.lowerBound ?? 0
+        let length = range.map { $0.upperBound - $0.lowerBound + 1 } ?? media.size
+        return Response(status: range == nil ? .ok : .partialContent, headers: headers, body: ResponseBody(contentLength: Int(length)) { writer in
+            try await S3Responder.stream(file, from: start, length: length, to: &writer)
+        })
+    }
+}
