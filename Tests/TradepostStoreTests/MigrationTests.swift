@@ -9,14 +9,17 @@ struct MigrationTests {
     /// Shipped migrations must never change. If this fails you edited one: undo that and add a new
     /// migration at the end instead. Add the checksum of each newly shipped migration here.
     static let shipped: [String: [Int: String]] = [
-        "control": [1: "93292361f8c5b15c524e51616cdc521a210bf8d365df3284a4d652da30c5c2de"],
+        "control": [1: "93292361f8c5b15c524e51616cdc521a210bf8d365df3284a4d652da30c5c2de",
+                    2: "d66534702a0c4e54e0f5caf38ed10ff2242cbe8f1bac8e5905649d63bb27c737"],
         "tenant": [1: "ada7398121e66b681a889e2ea41002321ef1bd4fea1fa763e92231cf3f39d94d",
                    2: "5b4248d8a36b8dd9d3de4518c86e0da64eaf71dcd6cd9de313c44e255296fa08",
                    3: "2555238d61d82b5a01370818f4bccadb1ca6f515cf37d1768c0b09da8238f283",
                    4: "0b48689bbd57d0e0656be81d446c33c8123597354c04775dcb50bbd363f3c232",
                    5: "fa4b2d3872bf80c68ed9cc869fbb1f9a412232671fc907dc457151aaa7387a55",
                    6: "14c5ae2b2794a5f519942b175649cbee7c652220c84da079323967e206598c4e",
-                   7: "ac2c2562fc65a11b1972e03415489cb183975143666408ac9db5827d66a06f89"],
+                   7: "ac2c2562fc65a11b1972e03415489cb183975143666408ac9db5827d66a06f89",
+                   8: "2a11068837b7a9dec2512492e54e460a6b8daf99f7fe983c4483bf9f7e97cd7c",
+                   9: "edd61def87c7a8887271fc796a697ca531896ca1aa954455aba3f1ff8a251eb1"],
     ]
 
     @Test(arguments: [ControlMigrations.migrator, TenantMigrations.migrator])
