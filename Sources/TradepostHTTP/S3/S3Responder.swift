@@ -7,6 +7,9 @@ import Synchronization
 import TradepostBlobs
 import TradepostCore
 import TradepostStore
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// One signed S3 request after authentication: who (the key's tenant), what (bucket, key) and how.
 struct S3Call: Sendable {
@@ -205,13 +208,16 @@ enum S3Dates {
         return date.formatted(f)
     }
 
-    /// RFC 7231 date for Last-Modified.
+    /// RFC 7231 date for Last-Modified, built by hand: a DateFormatter per response costs more than
+    /// serving a small object.
     static func http(_ date: Date) -> String {
-        let f = DateFormatter()
-        f.locale = Locale(identifier: "en_US_POSIX")
-        f.timeZone = TimeZone(identifier: "GMT")
-        f.dateFormat = "EEE, dd MMM yyyy HH:mm:ss 'GMT'"
-        return f.string(from: date)
+        var seconds = time_t(date.timeIntervalSince1970.rounded(.down))
+        var t = tm()
+        gmtime_r(&seconds, &t)
+        let days = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"]
+        let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+        func two(_ v: Int32) -> String { v < 10 ? "0\(v)" : "\(v)" }
+        return "\(days[Int(t.tm_wday)]), \(two(t.tm_mday)) \(months[Int(t.tm_mon)]) \(t.tm_year + 1900) \(two(t.tm_hour)):\(two(t.tm_min)):\(two(t.tm_sec)) GMT"
     }
 
     static func parseHTTP(_ text: String) -> Date? {
