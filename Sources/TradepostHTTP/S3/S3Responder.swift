@@ -69,9 +69,10 @@ struct S3Responder: HTTPResponder {
         }
         response.headers[HTTPField.Name("x-amz-request-id")!] = requestID
         response.headers[HTTPField.Name("x-amz-id-2")!] = requestID
+        let elapsed = ContinuousClock.now - started
+        let millis = Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
         logger.info("s3", metadata: ["method": "\(request.method.rawValue)", "path": "\(rawPath)", "status": "\(response.status.code)",
-                                     "duration_ms": "\((ContinuousClock.now - started).components.attoseconds / 1_000_000_000_000_000 + (ContinuousClock.now - started).components.seconds * 1000)",
-                                     "request_id": "\(requestID)"])
+                                     "duration_ms": "\((millis * 10).rounded() / 10)", "request_id": "\(requestID)"])
         return response
     }
 
