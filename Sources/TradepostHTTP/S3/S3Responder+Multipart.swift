@@ -48,11 +48,8 @@ extension S3Responder {
         let keep = requestedChecksums(call).union(algorithm.map { [$0] } ?? [])
         let part = PartMeta(number: number, blob: received.writer.id, size: received.result.size, etag: Hex.encode(received.result.md5),
                             checksums: checksumStrings(received.result.checksums, keep: keep), modified: Date())
-        do {
+        try await recording(part.blob, in: call.tenant) {
             try await objects.putPart(call.tenant, bucket: bucket, key: key, uploadID: uploadID, part: part, quota: call.grant.quotaBytes)
-        } catch {
-            objects.files.remove(tenant: call.tenant.rawValue, blob: part.blob)
-            throw error
         }
         var response = Response(status: .ok, headers: [.eTag: "\"\(part.etag)\""])
         for (name, value) in part.checksums { response.headers[HTTPField.Name("x-amz-checksum-" + name.lowercased())!] = value }
@@ -89,18 +86,10 @@ extension S3Responder {
             let etag = source.partCount == nil ? source.etag : Hex.encode(try md5(of: blob, tenant: call.tenant))
             part = PartMeta(number: number, blob: blob, size: source.size, etag: etag, checksums: [:], modified: Date())
         }
-        do {
+        try await recording(part.blob, in: call.tenant) {
             try await objects.putPart(call.tenant, bucket: bucket, key: key, uploadID: uploadID, part: part, quota: call.grant.quotaBytes)
-        } catch {
-            objects.files.remove(tenant: call.tenant.rawValue, blob: part.blob)
-            throw error
         }
-        var x = XMLWriter()
-        x.open("CopyPartResult", xmlns: true)
-        x.element("LastModified", S3Dates.iso(part.modified))
-        x.element("ETag", "\"\(part.etag)\"")
-        x.close("CopyPartResult")
-        return xml(x)
+        return copyResult("CopyPartResult", modified: part.modified, etag: part.etag)
     }
 
     /// A multipart object's ETag is not its MD5; a part copied from one needs the real digest.

@@ -19,7 +19,7 @@ extension S3Responder {
                               etag: Hex.encode(received.result.md5), contentType: contentType, headers: headers, metadata: metadata,
                               checksums: checksumStrings(received.result.checksums, keep: keep), partCount: nil, modified: Date())
         let ifMatch = call.header("if-match"), ifNoneMatch = call.header("if-none-match")
-        do {
+        try await recording(meta.blob, in: call.tenant) {
             try await objects.put(call.tenant, meta, quota: call.grant.quotaBytes) { current in
                 // Conditional writes (S3 since 2024): create-only, or replace only what was read.
                 if ifNoneMatch == "*" && current != nil { throw S3Error.preconditionFailed }
@@ -28,9 +28,6 @@ extension S3Responder {
                     throw S3Error.preconditionFailed
                 }
             }
-        } catch {
-            objects.files.remove(tenant: call.tenant.rawValue, blob: meta.blob)
-            throw error
         }
         var response = Response(status: .ok, headers: [.eTag: "\"\(meta.etag)\""])
         for (name, value) in meta.checksums { response.headers[HTTPField.Name("x-amz-checksum-" + name.lowercased())!] = value }
@@ -179,18 +176,8 @@ extension S3Responder {
         (meta.bucket, meta.key, meta.modified) = (bucket, key, Date())
         if replace { (meta.contentType, meta.headers, meta.metadata) = storedHeaders(call) }
         meta.blob = try await offload { [files = objects.files, tenant = call.tenant.rawValue] in try files.link(tenant: tenant, blob: source.blob) }
-        do {
-            try await objects.put(call.tenant, meta, quota: call.grant.quotaBytes)
-        } catch {
-            objects.files.remove(tenant: call.tenant.rawValue, blob: meta.blob)
-            throw error
-        }
-        var x = XMLWriter()
-        x.open("CopyObjectResult", xmlns: true)
-        x.element("LastModified", S3Dates.iso(meta.modified))
-        x.element("ETag", "\"\(meta.etag)\"")
-        x.close("CopyObjectResult")
-        return xml(x)
+        try await recording(meta.blob, in: call.tenant) { try await objects.put(call.tenant, meta, quota: call.grant.quotaBytes) }
+        return copyResult("CopyObjectResult", modified: meta.modified, etag: meta.etag)
     }
 }
 

@@ -197,6 +197,26 @@ struct S3Responder: HTTPResponder {
         }
     }
 
+    /// Records a freshly written blob with `body`; if that fails, the blob's file goes too.
+    func recording(_ blob: String, in tenant: TenantID, _ body: () async throws -> Void) async throws {
+        do {
+            try await body()
+        } catch {
+            objects.files.remove(tenant: tenant.rawValue, blob: blob)
+            throw error
+        }
+    }
+
+    /// CopyObjectResult / CopyPartResult.
+    func copyResult(_ element: String, modified: Date, etag: String) -> Response {
+        var x = XMLWriter()
+        x.open(element, xmlns: true)
+        x.element("LastModified", S3Dates.iso(modified))
+        x.element("ETag", "\"\(etag)\"")
+        x.close(element)
+        return xml(x)
+    }
+
     func xml(_ writer: XMLWriter, status: HTTPResponse.Status = .ok) -> Response {
         Response(status: status, headers: [.contentType: "application/xml"], body: .init(byteBuffer: ByteBuffer(string: writer.document)))
     }
