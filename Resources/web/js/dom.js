@@ -1,4 +1,5 @@
 // Tiny DOM helpers. Text always goes in as text nodes, never as HTML, so data cannot inject markup.
+import { t } from './i18n.js';
 
 /** h('button', {class: 'primary', onclick: fn}, 'Save') */
 export function h(tag, props, ...children) {
@@ -74,6 +75,20 @@ export function formValues(form, keepEmpty = false) {
     out[key] = value;
   }
   return out;
+}
+
+/**
+ * Replaces a dialog's form with values shown once: `intro`, then `[label, value]` read-only fields
+ * (the last one, the secret, selected and copyable), then Copy and Done.
+ */
+export function revealSecret(form, intro, fields, close) {
+  const boxes = fields.map(([label, value]) => field(label, { class: 'secret', readonly: true, value }));
+  const secret = fields[fields.length - 1][1];
+  mount(form, h('p', {}, intro), boxes,
+    h('div', { class: 'dialog-actions' },
+      h('button', { type: 'button', onclick: async () => { await navigator.clipboard?.writeText(secret); toast(t('action.copied')); } }, t('action.copy')),
+      h('button', { class: 'primary', type: 'button', onclick: () => close() }, t('action.done'))));
+  boxes[boxes.length - 1].querySelector('input').select();
 }
 
 /** A modal <dialog>; resolves when it closes. `build(close)` returns its content. */

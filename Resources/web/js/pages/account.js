@@ -1,5 +1,5 @@
 import { api } from '../api.js';
-import { busyButton, clearErrors, field, formValues, h, mount, openDialog, showErrors, toast } from '../dom.js';
+import { busyButton, clearErrors, field, formValues, h, mount, openDialog, revealSecret, showErrors, toast } from '../dom.js';
 import { formatDateTime, language, languages, setLanguage, t } from '../i18n.js';
 import { session } from '../session.js';
 
@@ -123,12 +123,7 @@ function createToken(reload) {
       const body = { name: data.get('name') || '', scopes: data.getAll('scopes'), expires_in_days: Number(data.get('expires_in_days')) };
       try {
         const created = await api.post('/me/tokens', body);
-        const secret = h('input', { class: 'secret', readonly: true, value: created.secret, 'aria-label': t('account.tokenSecret') });
-        mount(form, h('p', {}, t('account.tokenOnce')), secret,
-          h('div', { class: 'dialog-actions' },
-            h('button', { type: 'button', onclick: async () => { await navigator.clipboard?.writeText(created.secret); toast(t('action.copied')); } }, t('action.copy')),
-            h('button', { class: 'primary', type: 'button', onclick: () => close() }, t('action.done'))));
-        secret.select();
+        revealSecret(form, t('account.tokenOnce'), [[t('account.tokenSecret'), created.secret]], close);
         reload();
       } catch (error) { showErrors(form, error, summary); }
     });

@@ -1,6 +1,6 @@
 // Blob storage for tenant admins: S3 access keys (the secret shown once) and each bucket's usage.
 import { api } from '../api.js';
-import { busyButton, clearErrors, field, formValues, h, mount, openDialog, showErrors, toast } from '../dom.js';
+import { busyButton, clearErrors, field, formValues, h, mount, openDialog, revealSecret, showErrors, toast } from '../dom.js';
 import { formatDateTime, formatNumber, t } from '../i18n.js';
 
 export async function render(main) {
@@ -81,14 +81,8 @@ function createKey(reload) {
       clearErrors(form, summary);
       try {
         const created = await api.post('/s3/keys', formValues(form, true));
-        const secret = h('input', { class: 'secret', readonly: true, value: created.secret });
-        mount(form, h('p', {}, t('storage.secretOnce')),
-          field(t('storage.accessKey'), { readonly: true, value: created.key.access_key, class: 'secret' }),
-          field(t('storage.secretKey'), secret),
-          h('div', { class: 'dialog-actions' },
-            h('button', { type: 'button', onclick: async () => { await navigator.clipboard?.writeText(created.secret); toast(t('action.copied')); } }, t('action.copy')),
-            h('button', { class: 'primary', type: 'button', onclick: () => close() }, t('action.done'))));
-        secret.select();
+        revealSecret(form, t('storage.secretOnce'),
+          [[t('storage.accessKey'), created.key.access_key], [t('storage.secretKey'), created.secret]], close);
         reload();
       } catch (error) { showErrors(form, error, summary); }
     });
