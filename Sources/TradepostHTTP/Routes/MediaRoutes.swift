@@ -169,8 +169,6 @@ struct MediaRoutes {
         let file = FileDescriptor(fd)
         let start = range?.lowerBound ?? 0
         let length = range.map { $0.upperBound - $0.lowerBound + 1 } ?? media.size
-        return Response(status: range == nil ? .ok : .partialContent, headers: headers, body: ResponseBody(contentLength: Int(length)) { writer in
-            try await S3Responder.stream(file, from: start, length: length, to: &writer)
-        })
+        return Response(status: range == nil ? .ok : .partialContent, headers: headers, body: try S3Responder.body(file, from: start, length: length))
     }
 }

@@ -108,18 +108,34 @@ extension S3Responder {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { throw S3Error.noSuchKey(key) }
         let file = FileDescriptor(fd)
-        return Response(status: status, headers: headers, body: ResponseBody(contentLength: Int(length)) { writer in
-            try await Self.stream(file, from: start, length: length, to: &writer)
-        })
+        return Response(status: status, headers: headers, body: try Self.body(file, from: start, length: length))
     }
 
-    /// Reads the file in 256 KiB slices; each write waits for the socket, so memory stays flat.
+    /// A small object is read at once into one buffer (most GETs: no streaming machinery); a large
+    /// one streams.
+    static func body(_ file: FileDescriptor, from start: Int64, length: Int64) throws -> ResponseBody {
+        guard length <= 128 * 1024 else {
+            return ResponseBody(contentLength: Int(length)) { writer in try await stream(file, from: start, length: length, to: &writer) }
+        }
+        var buffer = ByteBufferAllocator().buffer(capacity: Int(length))
+        var done = 0
+        while done < Int(length) {
+            let n = buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: Int(length) - done) { raw in
+                max(0, pread(file.fd, raw.baseAddress!, Int(length) - done, off_t(start) + off_t(done)))
+            }
+            guard n > 0 else { throw S3Error.internalError }
+            done += n
+        }
+        return ResponseBody(byteBuffer: buffer)
+    }
+
+    /// Reads the file in 1 MiB slices; each write waits for the socket, so memory stays flat.
     static func stream(_ file: FileDescriptor, from start: Int64, length: Int64, to writer: inout any ResponseBodyWriter) async throws {
         var offset = start
         var left = length
         let allocator = ByteBufferAllocator()
         while left > 0 {
-            let want = Int(min(left, 256 * 1024))
+            let want = Int(min(left, 1 << 20))
             var buffer = allocator.buffer(capacity: want)
             let n = buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: want) { raw in
                 max(0, pread(file.fd, raw.baseAddress!, want, off_t(offset)))
