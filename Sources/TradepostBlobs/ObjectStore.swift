@@ -73,13 +73,18 @@ public final class ObjectStore: Sendable {
 
     /// The object's metadata; throws NoSuchBucket, or NoSuchKey when the bucket has no such key.
     public func object(_ tenant: TenantID, bucket: String, key: String) async throws -> ObjectMeta {
-        try await tenants.read(tenant) { db in
-            try Self.requireBucket(db, bucket)
-            guard let row = try Row.fetchOne(db, sql: "SELECT * FROM s3_objects WHERE bucket = ? AND key = ?", arguments: [bucket, key]) else {
-                throw S3Error.noSuchKey(key)
+        // One statement (the bucket and the object together), cached: this is every GET's lookup.
+        let row = try await tenants.withPool(tenant) { pool in
+            try pool.readOneStatementNow { db in
+                try Row.fetchOne(db.cachedStatement(sql: """
+                    SELECT b.name AS found, o.* FROM s3_buckets b LEFT JOIN s3_objects o ON o.bucket = b.name AND o.key = ?
+                    WHERE b.name = ?
+                    """), arguments: [key, bucket])
             }
-            return Self.meta(row)
         }
+        guard let row else { throw S3Error.noSuchBucket(bucket) }
+        guard row["blob"] as String? != nil else { throw S3Error.noSuchKey(key) }
+        return Self.meta(row)
     }
 
     /// Records a written blob as the object (replacing any earlier one). `quota` is the tenant's

@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import Synchronization
 
 /// AWS Signature Version 4 as S3 uses it: the Authorization header, presigned query URLs, and the
 /// seed signature that `aws-chunked` uploads chain their chunk signatures from.
@@ -123,7 +124,7 @@ public enum SigV4 {
 
     /// Checks the claim's time and signature against the secret. Returns the signing key, for
     /// chunk signatures. Throws SignatureDoesNotMatch, RequestTimeTooSkewed or an expiry error.
-    public static func verify(_ claim: Claim, secret: String, request: Request, now: Date) throws(S3Error) -> SymmetricKey {
+    public static func verify(_ claim: Claim, secret: String, request: Request, now: Date, keys: SigningKeyCache? = nil) throws(S3Error) -> SymmetricKey {
         guard let signedAt = parseAmzDate(claim.amzDate) else {
             throw S3Error("AccessDenied", 403, "AWS authentication requires a valid Date or x-amz-date header")
         }
@@ -138,7 +139,8 @@ public enum SigV4 {
         }
         let canonical = canonicalRequest(request, claim: claim)
         let toSign = stringToSign(amzDate: claim.amzDate, scope: claim.scope, hashHex: sha256Hex(Array(canonical.utf8)))
-        let key = signingKey(secret: secret, date: claim.date, region: claim.region, service: claim.service)
+        let key = keys?.key(secret: secret, date: claim.date, region: claim.region, service: claim.service)
+            ?? signingKey(secret: secret, date: claim.date, region: claim.region, service: claim.service)
         let expected = hmacHex(key, toSign)
         guard constantTimeEqual(expected, claim.signature.lowercased()) else { throw .signatureDoesNotMatch }
         return key
@@ -212,6 +214,7 @@ public enum SigV4 {
 
     /// Percent-decoding that keeps invalid escapes as they are and '+' as '+' (S3 paths).
     public static func percentDecode(_ text: String, plusIsSpace: Bool = false) -> String {
+        if !text.utf8.contains(UInt8(ascii: "%")) && !(plusIsSpace && text.utf8.contains(UInt8(ascii: "+"))) { return text }
         var bytes: [UInt8] = []
         bytes.reserveCapacity(text.utf8.count)
         let u = Array(text.utf8)
@@ -231,13 +234,24 @@ public enum SigV4 {
     static func parseAmzDate(_ text: String) -> Date? {
         let u = Array(text.utf8)
         guard u.count == 16, u[8] == UInt8(ascii: "T"), u[15] == UInt8(ascii: "Z") else { return nil }
-        func num(_ a: Int, _ b: Int) -> Int? { Int(String(decoding: u[a..<b], as: UTF8.self)) }
-        guard let y = num(0, 4), let mo = num(4, 6), let d = num(6, 8), let h = num(9, 11), let mi = num(11, 13), let s = num(13, 15) else { return nil }
-        var c = DateComponents()
-        (c.year, c.month, c.day, c.hour, c.minute, c.second) = (y, mo, d, h, mi, s)
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "UTC")!
-        return calendar.date(from: c)
+        func num(_ a: Int, _ b: Int) -> Int? {
+            var v = 0
+            for c in u[a..<b] {
+                guard (0x30...0x39).contains(c) else { return nil }
+                v = v * 10 + Int(c - 0x30)
+            }
+            return v
+        }
+        guard let y = num(0, 4), let mo = num(4, 6), let d = num(6, 8), let h = num(9, 11), let mi = num(11, 13), let s = num(13, 15),
+              (1...12).contains(mo), (1...31).contains(d), h < 24, mi < 60, s < 61 else { return nil }
+        // Days from the civil date (Howard Hinnant's algorithm): no Calendar on the hot path.
+        let yy = mo <= 2 ? y - 1 : y
+        let era = (yy >= 0 ? yy : yy - 399) / 400
+        let yoe = yy - era * 400
+        let doy = (153 * (mo + (mo > 2 ? -3 : 9)) + 2) / 5 + d - 1
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
+        let days = era * 146_097 + doe - 719_468
+        return Date(timeIntervalSince1970: TimeInterval(days * 86400 + h * 3600 + mi * 60 + s))
     }
 
     public static func amzDate(_ date: Date) -> String {
@@ -276,4 +290,22 @@ public struct Query: Sendable {
 
 extension String {
     func leftPad(_ width: Int) -> String { count >= width ? self : String(repeating: "0", count: width - count) + self }
+}
+
+/// Signing keys by secret, day, region and service: a day's key is five HMACs to derive and the
+/// same for every request that day. Small and bounded (cleared when full).
+public final class SigningKeyCache: Sendable {
+    public init() {}
+    private let keys = Mutex<[String: SymmetricKey]>([:])
+
+    public func key(secret: String, date: String, region: String, service: String) -> SymmetricKey {
+        let id = "\(secret)\u{0}\(date)\u{0}\(region)\u{0}\(service)"
+        if let key = keys.withLock({ $0[id] }) { return key }
+        let key = SigV4.signingKey(secret: secret, date: date, region: region, service: service)
+        keys.withLock { keys in
+            if keys.count >= 1024 { keys.removeAll() }
+            keys[id] = key
+        }
+        return key
+    }
 }

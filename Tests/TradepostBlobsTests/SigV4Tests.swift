@@ -86,6 +86,13 @@ struct SigV4Tests {
         #expect(d.finish().checksums[.crc32] == "NhCmhg==")
     }
 
+    @Test func amzDatesParseWithoutACalendar() {
+        #expect(SigV4.parseAmzDate("20130524T000000Z") == Date(timeIntervalSince1970: 1_369_353_600))
+        #expect(SigV4.parseAmzDate("20240229T235959Z") == Date(timeIntervalSince1970: 1_709_251_199))
+        #expect(SigV4.parseAmzDate("20241301T000000Z") == nil)
+        #expect(SigV4.parseAmzDate("2024-01-01T00:00:00Z") == nil)
+    }
+
     @Test func canonicalFormsEncodeLikeAWS() {
         #expect(SigV4.canonicalURI("/b/a%20b+c/%E2%82%AC!") == "/b/a%20b%2Bc/%E2%82%AC%21")
         #expect(SigV4.canonicalQuery("prefix=a%2Fb&list-type=2&uploads", excluding: nil) == "list-type=2&prefix=a%2Fb&uploads=")

@@ -43,6 +43,7 @@ struct S3Responder: HTTPResponder {
     let domain: String
     let logger: Logger
     private let touched = LastUse()
+    private let signingKeys = SigningKeyCache()
 
     init(store: Store, objects: ObjectStore, region: String, domain: String, logger: Logger) {
         self.store = store
@@ -96,7 +97,7 @@ struct S3Responder: HTTPResponder {
         if let v4 = try SigV4.claim(signed) {
             guard let found = try await store.s3Keys.grant(accessKey: v4.accessKey) else { throw S3Error.invalidAccessKeyId }
             (claim, grant) = (v4, found)
-            key = try SigV4.verify(claim, secret: grant.secret, request: signed, now: Date())
+            key = try SigV4.verify(claim, secret: grant.secret, request: signed, now: Date(), keys: signingKeys)
         } else if let v2 = try SigV2Presign.claim(signed) {
             guard let found = try await store.s3Keys.grant(accessKey: v2.accessKey) else { throw S3Error.invalidAccessKeyId }
             let virtualHost = rawPath.hasPrefix("/\(bucket ?? "")") ? nil : bucket

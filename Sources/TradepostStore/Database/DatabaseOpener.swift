@@ -59,6 +59,12 @@ extension DatabasePool {
         try read(body)
     }
 
+    /// `readNow` without the surrounding transaction, for a body that runs exactly one statement
+    /// (a single statement reads one consistent snapshot by itself). Hot lookups only.
+    public func readOneStatementNow<T>(_ body: (Database) throws -> T) throws -> T {
+        try unsafeRead(body)
+    }
+
     /// Folds the WAL back into the main file and truncates it; done before a pool is closed.
     func checkpointAndClose() {
         _ = try? writeWithoutTransaction { db in try db.checkpoint(.truncate) }

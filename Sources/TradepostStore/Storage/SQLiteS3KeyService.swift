@@ -67,12 +67,12 @@ public final class SQLiteS3KeyService: S3KeyService {
     public func grant(accessKey: String) async throws -> S3KeyGrant? {
         guard accessKey.utf8.count <= 128 else { return nil }
         // Read on the calling thread: one indexed row, cheaper than a hop to GRDB's queue and back.
-        let row = try control.pool.readNow { db in
-            try Row.fetchOne(db, sql: """
+        let row = try control.pool.readOneStatementNow { db in
+            try Row.fetchOne(db.cachedStatement(sql: """
                 SELECT k.tenant_id, k.secret_sealed, t.status, p.storage_quota_bytes
                 FROM s3_keys k JOIN tenants t ON t.id = k.tenant_id JOIN plans p ON p.slug = t.plan
                 WHERE k.access_key = ? AND k.revoked_at IS NULL
-                """, arguments: [accessKey])
+                """), arguments: [accessKey])
         }
         guard let row else { return nil }
         let secret = try box.open(row["secret_sealed"], context: accessKey)
