@@ -197,31 +197,41 @@ public enum SigV4 {
 
     /// RFC 3986 encoding as SigV4 wants it: unreserved characters stay, everything else is %XX.
     public static func uriEncode(_ text: String, keepSlash: Bool) -> String {
-        var out = ""
+        let hex = Array("0123456789ABCDEF".utf8)
+        var out: [UInt8] = []
+        out.reserveCapacity(text.utf8.count + 16)
         for byte in text.utf8 {
             switch byte {
             case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"),
                  UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "_"), UInt8(ascii: "."), UInt8(ascii: "~"):
-                out.unicodeScalars.append(Unicode.Scalar(byte))
+                out.append(byte)
             case UInt8(ascii: "/") where keepSlash:
-                out += "/"
+                out.append(byte)
             default:
-                out += "%" + String(byte, radix: 16, uppercase: true).leftPad(2)
+                out += [UInt8(ascii: "%"), hex[Int(byte >> 4)], hex[Int(byte & 0x0F)]]
             }
         }
-        return out
+        return String(decoding: out, as: UTF8.self)
     }
 
     /// Percent-decoding that keeps invalid escapes as they are and '+' as '+' (S3 paths).
     public static func percentDecode(_ text: String, plusIsSpace: Bool = false) -> String {
         if !text.utf8.contains(UInt8(ascii: "%")) && !(plusIsSpace && text.utf8.contains(UInt8(ascii: "+"))) { return text }
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(text.utf8.count)
+        func hexValue(_ c: UInt8) -> UInt8? {
+            switch c {
+            case 0x30...0x39: c - 0x30
+            case 0x41...0x46: c - 0x41 + 10
+            case 0x61...0x66: c - 0x61 + 10
+            default: nil
+            }
+        }
         let u = Array(text.utf8)
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(u.count)
         var i = 0
         while i < u.count {
-            if u[i] == UInt8(ascii: "%"), i + 2 < u.count, let v = UInt8(String(decoding: u[(i + 1)...(i + 2)], as: UTF8.self), radix: 16) {
-                bytes.append(v)
+            if u[i] == UInt8(ascii: "%"), i + 2 < u.count, let hi = hexValue(u[i + 1]), let lo = hexValue(u[i + 2]) {
+                bytes.append(hi << 4 | lo)
                 i += 3
             } else {
                 bytes.append(plusIsSpace && u[i] == UInt8(ascii: "+") ? UInt8(ascii: " ") : u[i])
@@ -288,9 +298,6 @@ public struct Query: Sendable {
     public func has(_ name: String) -> Bool { pairs.contains { $0.0 == name } }
 }
 
-extension String {
-    func leftPad(_ width: Int) -> String { count >= width ? self : String(repeating: "0", count: width - count) + self }
-}
 
 /// Signing keys by secret, day, region and service: a day's key is five HMACs to derive and the
 /// same for every request that day. Small and bounded (cleared when full).
