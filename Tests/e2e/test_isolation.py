@@ -45,8 +45,15 @@ def world(server):
         assert server.api("PUT", f"/businesses/{biz['id']}/logo", token, data=png, headers={"Content-Type": "image/png"}).status_code == 200
         s3key = server.api("POST", "/s3/keys", token, json={"name": f"{tenant} backups"})
         assert s3key.status_code == 201, s3key.text
+        bucket = f"files-{tenant}"
+        assert server.api("GET", "/s3/buckets", token).status_code == 200
+        from test_s3 import client, wait_for_port
+        wait_for_port(server.s3_port)
+        s3 = client(server, s3key.json()["key"]["access_key"], s3key.json()["secret"])
+        s3.create_bucket(Bucket=bucket)
+        s3.put_object(Bucket=bucket, Key="secret.txt", Body=tenant.encode())
         return {"user": user["id"], "business": biz["id"], "token": api_token["token"]["id"], "session": session["id"],
-                "s3key": s3key.json()["key"]["access_key"],
+                "s3key": s3key.json()["key"]["access_key"], "bucket": bucket,
                 "category": category["id"], "product": product["id"], "import": upload.json()["id"],
                 "group": group.json()["id"], "price_list": plist.json()["id"]}
 
@@ -89,6 +96,7 @@ def snapshot(server, token):
                    for p in server.api("GET", "/products", token).json()["items"]},
         "logos": {b["id"]: server.api("GET", f"/businesses/{b['id']}/logo", token).content for b in businesses},
         "s3_buckets": server.api("GET", "/s3/buckets", token).json(),
+        "s3_files": server.api("GET", "/s3/buckets/files-beta/objects", token).json(),
         "imports": {b["id"]: [(i["id"], i["state"]) for i in server.api("GET", f"/businesses/{b['id']}/imports", token).json()["items"]]
                     for b in businesses},
     }
@@ -97,7 +105,7 @@ def snapshot(server, token):
 def case_not_found(method, path, body=None):
     def run(server, w):
         B, A = w["B"], w["A"]
-        concrete = path.format(id=B["user"] if "/users/" in path else B["business"], user_id=B["user"])
+        concrete = path.format(id=B["user"] if "/users/" in path else B["business"], user_id=B["user"], bucket=B["bucket"])
         if path.startswith("/me/sessions/"):
             concrete = path.format(id=B["session"])
         if path.startswith("/me/tokens/"):
@@ -282,6 +290,10 @@ MATRIX = {
     "GET /api/v1/s3/keys": case_list("/s3/keys", key="access_key"),
     "POST /api/v1/s3/keys": case_create("/s3/keys", {"name": "beta backups"}),
     "DELETE /api/v1/s3/keys/{id}": case_not_found("DELETE", "/s3/keys/{id}"),
+    "GET /api/v1/s3/buckets/{bucket}/objects": case_not_found("GET", "/s3/buckets/{bucket}/objects"),
+    "GET /api/v1/s3/buckets/{bucket}/object": case_not_found("GET", "/s3/buckets/{bucket}/object?key=secret.txt"),
+    "PUT /api/v1/s3/buckets/{bucket}/object": case_not_found("PUT", "/s3/buckets/{bucket}/object?key=planted.txt"),
+    "DELETE /api/v1/s3/buckets/{bucket}/object": case_not_found("DELETE", "/s3/buckets/{bucket}/object?key=secret.txt"),
     "GET /api/v1/s3/buckets": case_own("GET", "/s3/buckets", lambda r, w: r.raise_for_status()),
     "GET /api/v1/search/vocabulary": case_own("GET", "/search/vocabulary", lambda r, w: r.raise_for_status()),
     "PUT /api/v1/search/vocabulary": case_own("PUT", "/search/vocabulary", lambda r, w: r.raise_for_status(),

@@ -14,6 +14,23 @@ extension Operations {
         Operation(method: "get", path: "/api/v1/s3/buckets", id: "listS3Buckets", tag: "storage",
                   summary: "The tenant's buckets with object counts and bytes, total usage and the plan's quota (tenant admins)",
                   response: "StorageUsage", errors: [403]),
+        Operation(method: "get", path: "/api/v1/s3/buckets/{bucket}/objects", id: "listBucketFolder", tag: "storage",
+                  summary: "One folder level of a bucket: objects and sub-folders under `prefix` (split at '/'), cursor-paged (tenant admins)",
+                  query: [.init(name: "prefix", schema: Schema.string(), description: "A folder, ending in '/'; empty for the top")],
+                  response: "BucketFolder", errors: [400, 403, 404]),
+        Operation(method: "get", path: "/api/v1/s3/buckets/{bucket}/object", id: "downloadObject", tag: "storage",
+                  summary: "Download an object (as an attachment)",
+                  query: [.init(name: "key", schema: Schema.string(maxLength: 1024), description: "The object's key")],
+                  responseSchema: Schema.string("The object's bytes", format: "binary"), responseMediaType: "application/octet-stream",
+                  errors: [400, 403, 404]),
+        Operation(method: "put", path: "/api/v1/s3/buckets/{bucket}/object", id: "uploadObject", tag: "storage",
+                  summary: "Upload an object (the body; at most http.max_upload_mb; the plan's quota applies)",
+                  query: [.init(name: "key", schema: Schema.string(maxLength: 1024), description: "The object's key")],
+                  body: "The file", bodyMediaType: "application/octet-stream", response: "StorageObject", errors: [400, 403, 404, 413]),
+        Operation(method: "delete", path: "/api/v1/s3/buckets/{bucket}/object", id: "deleteStorageObject", tag: "storage",
+                  summary: "Delete an object",
+                  query: [.init(name: "key", schema: Schema.string(maxLength: 1024), description: "The object's key")],
+                  status: 204, errors: [400, 403, 404]),
     ] + media
 
     /// Product images and business logos (the picture's bytes are the body).
@@ -59,6 +76,14 @@ extension Components {
             ("kind", Schema.string(values: ["product_image", "business_logo"])), ("owner_id", Schema.id),
             ("content_type", Schema.string()), ("size", Schema.integer()), ("etag", Schema.string()), ("modified_at", Schema.dateTime),
         ], required: ["kind", "owner_id", "content_type", "size", "etag", "modified_at"], closed: false)),
+        ("StorageObject", Schema.object([
+            ("key", Schema.string()), ("size", Schema.integer()), ("etag", Schema.string()),
+            ("content_type", Schema.string()), ("modified_at", Schema.dateTime),
+        ], required: ["key", "size", "etag", "content_type", "modified_at"], closed: false)),
+        ("BucketFolder", Schema.object([
+            ("items", Schema.array(Schema.ref("StorageObject"))), ("prefixes", Schema.array(Schema.string())),
+            ("next_cursor", Schema.nullable(Schema.string())),
+        ], required: ["items", "prefixes"], closed: false)),
         ("MediaInfo", Schema.object([("media", Schema.nullable(Schema.ref("Media")))], required: ["media"], closed: false)),
         ("StorageUsage", Schema.object([
             ("buckets", Schema.array(Schema.object([

@@ -8,12 +8,17 @@ import TradepostCore
 struct StorageRoutes {
     let services: AppServices
     let maxBody: Int
+    let maxUpload: Int
 
     func register(on api: RouterGroup<AppRequestContext>) {
         api.get("s3/keys", use: listKeys)
         api.post("s3/keys", use: createKey)
         api.delete("s3/keys/:id", use: revokeKey)
         api.get("s3/buckets", use: buckets)
+        api.get("s3/buckets/:bucket/objects", use: listObjects)
+        api.get("s3/buckets/:bucket/object", use: download)
+        api.put("s3/buckets/:bucket/object", use: upload)
+        api.delete("s3/buckets/:bucket/object", use: deleteObject)
     }
 
     struct KeyBody: APIRequestBody {

@@ -354,4 +354,13 @@ export default {
   'media.remove': 'Remove picture',
   'media.removed': 'Picture removed',
   'media.logoOf': 'Logo of {name}',
+  'storage.upload': 'Upload a file',
+  'storage.uploaded': '{name} uploaded',
+  'storage.emptyFolder': 'This folder is empty.',
+  'storage.modified': 'Modified',
+  'storage.deleteObject': 'Delete {name}',
+  'storage.deleteConfirm': 'Delete “{name}”? This cannot be undone.',
+  'storage.deleted': 'Deleted',
+  'storage.more': 'More',
+  'action.delete': 'Delete',
 };

@@ -360,4 +360,13 @@ export default {
   'media.remove': 'Убрать изображение',
   'media.removed': 'Изображение убрано',
   'media.logoOf': 'Логотип {name}',
+  'storage.upload': 'Загрузить файл',
+  'storage.uploaded': '{name} загружен',
+  'storage.emptyFolder': 'Эта папка пуста.',
+  'storage.modified': 'Изменён',
+  'storage.deleteObject': 'Удалить {name}',
+  'storage.deleteConfirm': 'Удалить «{name}»? Это нельзя отменить.',
+  'storage.deleted': 'Удалено',
+  'storage.more': 'Ещё',
+  'action.delete': 'Удалить',
 };

@@ -360,4 +360,13 @@ export default {
   'media.remove': 'Прибрати зображення',
   'media.removed': 'Зображення прибрано',
   'media.logoOf': 'Логотип {name}',
+  'storage.upload': 'Завантажити файл',
+  'storage.uploaded': '{name} завантажено',
+  'storage.emptyFolder': 'Ця тека порожня.',
+  'storage.modified': 'Змінено',
+  'storage.deleteObject': 'Видалити {name}',
+  'storage.deleteConfirm': 'Видалити «{name}»? Це не можна скасувати.',
+  'storage.deleted': 'Видалено',
+  'storage.more': 'Ще',
+  'action.delete': 'Видалити',
 };

@@ -60,7 +60,7 @@ async function loadBuckets(box) {
       h('caption', { class: 'visually-hidden' }, t('storage.buckets')),
       h('thead', {}, h('tr', {}, [t('storage.bucket'), t('storage.objects'), t('storage.size'), t('storage.created')].map((c) => h('th', { scope: 'col' }, c)))),
       h('tbody', {}, usage.buckets.map((b) => h('tr', {},
-        h('td', {}, h('code', {}, b.name)),
+        h('td', {}, h('a', { href: `/storage/buckets/${encodeURIComponent(b.name)}` }, h('code', {}, b.name))),
         h('td', { class: 'num' }, formatNumber(b.object_count)),
         h('td', { class: 'num' }, formatBytes(b.byte_count)),
         h('td', {}, formatDateTime(b.created_at))))))

@@ -1,0 +1,130 @@
+import Foundation
+import Hummingbird
+import HTTPTypes
+import NIOCore
+import TradepostBlobs
+import TradepostCore
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Browsing a bucket from the web app: one folder level at a time, upload, download, delete —
+/// the same store and rules as the S3 API (durable writes, quota), errors as problem+json.
+extension StorageRoutes {
+    struct ObjectInfo: Encodable, Sendable {
+        var key: String
+        var size: Int64
+        var etag: String
+        var contentType: String
+        var modifiedAt: Date
+        enum CodingKeys: String, CodingKey {
+            case key, size, etag
+            case contentType = "content_type"
+            case modifiedAt = "modified_at"
+        }
+        init(_ m: ObjectMeta) { (key, size, etag, contentType, modifiedAt) = (m.key, m.size, m.etag, m.contentType, m.modified) }
+    }
+
+    struct Folder: Encodable, Sendable {
+        var items: [ObjectInfo]
+        var prefixes: [String]
+        var nextCursor: String?
+        enum CodingKeys: String, CodingKey {
+            case items, prefixes
+            case nextCursor = "next_cursor"
+        }
+    }
+
+    /// The S3 layer's errors in the API's terms.
+    func mapS3<T>(_ body: () async throws -> T) async throws -> T {
+        do {
+            return try await body()
+        } catch let error as S3Error {
+            switch error.status {
+            case 404: throw AppError(.notFound, error.message)
+            case 409: throw AppError.conflict(error.message)
+            case 403: throw AppError(.forbidden, error.message)
+            default: throw error.code == "EntityTooLarge" ? AppError(.payloadTooLarge, error.message) : AppError.invalid(error.message)
+            }
+        }
+    }
+
+    func objectKey(_ request: Request) throws -> String {
+        // Parsed with S3's query rules: browsers (URLSearchParams) send a space as '+'.
+        guard let key = Query(request.uri.query ?? "").first("key"), !key.isEmpty else { throw AppError.invalidField("key", "is required") }
+        do { try S3Names.checkKey(key) } catch { throw AppError.invalidField("key", error.message) }
+        return key
+    }
+
+    @Sendable func listObjects(_ request: Request, context: AppRequestContext) async throws -> APIResponse<Folder> {
+        let (tenant, _) = try context.tenant(for: .storageManage)
+        let bucket = try context.parameters.require("bucket")
+        let page = try request.pageRequest()
+        let prefix = Query(request.uri.query ?? "").first("prefix") ?? ""
+        let listing = try await mapS3 {
+            try await services.blobs.list(tenant, bucket: bucket, prefix: prefix, delimiter: "/", after: page.after, limit: page.limit)
+        }
+        return APIResponse(Folder(items: listing.objects.map(ObjectInfo.init), prefixes: listing.prefixes,
+                                  nextCursor: listing.isTruncated ? listing.last.map(Cursor.encode) : nil))
+    }
+
+    @Sendable func download(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let (tenant, _) = try context.tenant(for: .storageManage)
+        let bucket = try context.parameters.require("bucket")
+        let key = try objectKey(request)
+        let meta = try await mapS3 { try await services.blobs.object(tenant, bucket: bucket, key: key) }
+        guard let path = services.blobs.files.path(tenant: tenant.rawValue, blob: meta.blob) else { throw AppError.notFound("Object") }
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw AppError.notFound("Object") }
+        let name = key.split(separator: "/").last.map(String.init) ?? key
+        let headers: HTTPFields = [.contentType: meta.contentType, .eTag: "\"\(meta.etag)\"",
+                                   .contentDisposition: "attachment; filename*=UTF-8''\(SigV4.uriEncode(name, keepSlash: false))"]
+        return Response(status: .ok, headers: headers, body: try S3Responder.body(FileDescriptor(fd), from: 0, length: meta.size))
+    }
+
+    @Sendable func upload(_ request: Request, context: AppRequestContext) async throws -> APIResponse<ObjectInfo> {
+        let (tenant, _) = try context.tenant(for: .storageManage)
+        let bucket = try context.parameters.require("bucket")
+        let key = try objectKey(request)
+        if let length = request.headers[.contentLength].flatMap(Int.init), length > maxUpload {
+            throw AppError(.payloadTooLarge, "The file is larger than \(maxUpload / 1_048_576) MiB")
+        }
+        let plan = try await services.tenants.tenant(id: tenant).plan
+        let quota = try await services.tenants.plans().first { $0.slug == plan }?.storageQuotaBytes
+        return try await mapS3 {
+            guard try await services.blobs.bucket(tenant, bucket) != nil else { throw S3Error.noSuchBucket(bucket) }
+            let writer = try services.blobs.files.writer(tenant: tenant.rawValue, digests: BodyDigests(sha256: false, checksums: []))
+            do {
+                for try await buffer in request.body {
+                    try buffer.withUnsafeReadableBytes { try writer.write($0) }
+                    if writer.digests.size > Int64(maxUpload) { throw AppError(.payloadTooLarge, "The file is larger than \(maxUpload / 1_048_576) MiB") }
+                }
+                let result = try writer.commit()
+                let meta = ObjectMeta(bucket: bucket, key: key, blob: writer.id, size: result.size, etag: Hex.encode(result.md5),
+                                      contentType: request.headers[.contentType] ?? "application/octet-stream", headers: [:], metadata: [:],
+                                      checksums: [:], partCount: nil, modified: Date())
+                do {
+                    try await services.blobs.put(tenant, meta, quota: quota)
+                } catch {
+                    services.blobs.files.remove(tenant: tenant.rawValue, blob: writer.id)
+                    throw error
+                }
+                return APIResponse(ObjectInfo(meta))
+            } catch {
+                writer.discard()
+                throw error
+            }
+        }
+    }
+
+    @Sendable func deleteObject(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let (tenant, _) = try context.tenant(for: .storageManage)
+        let bucket = try context.parameters.require("bucket")
+        let key = try objectKey(request)
+        try await mapS3 {
+            _ = try await services.blobs.object(tenant, bucket: bucket, key: key)
+            try await services.blobs.delete(tenant, bucket: bucket, keys: [key])
+        }
+        return .noContent
+    }
+}
