@@ -99,35 +99,17 @@ struct MediaRoutes {
         guard Self.types.contains(declared) else {
             throw AppError(.unsupportedMediaType, "Send the picture as image/jpeg, image/png, image/webp or image/gif")
         }
-        if let length = request.headers[.contentLength].flatMap(Int64.init), length > Self.maxBytes {
-            throw AppError(.payloadTooLarge, "A picture may be at most 10 MiB")
-        }
-        let files = services.blobs.files
-        let writer = try files.writer(tenant: tenant.rawValue, digests: BodyDigests(sha256: false, checksums: []))
-        var head: [UInt8] = []
-        do {
-            for try await buffer in request.body {
-                if head.count < 16 { head += buffer.getBytes(at: buffer.readerIndex, length: min(16 - head.count, buffer.readableBytes)) ?? [] }
-                try buffer.withUnsafeReadableBytes { try writer.write($0) }
-                if writer.digests.size > Self.maxBytes { throw AppError(.payloadTooLarge, "A picture may be at most 10 MiB") }
-            }
-            guard writer.digests.size > 0 else { throw AppError.invalid("The picture is empty") }
+        return try await services.storeBody(request, tenant: tenant, limit: Self.maxBytes, tooLarge: "A picture may be at most 10 MiB",
+                                            check: { head, size in
+            guard size > 0 else { throw AppError.invalid("The picture is empty") }
             guard Self.sniff(head) == declared else {
                 throw AppError(.unsupportedMediaType, "The file is not the \(declared) picture its Content-Type says")
             }
-            let result = try writer.commit()
-            let media = Media(kind: kind, ownerID: owner, blob: writer.id, contentType: declared, size: result.size,
+        }) { blob, result in
+            let media = Media(kind: kind, ownerID: owner, blob: blob, contentType: declared, size: result.size,
                               etag: Hex.encode(result.md5), modified: Date())
-            do {
-                try await services.blobs.setMedia(tenant, media)
-            } catch {
-                files.remove(tenant: tenant.rawValue, blob: writer.id)
-                throw error
-            }
+            try await services.blobs.setMedia(tenant, media)
             return media
-        } catch {
-            writer.discard()
-            throw error
         }
     }
 

@@ -86,34 +86,18 @@ extension StorageRoutes {
         let (tenant, _) = try context.tenant(for: .storageManage)
         let bucket = try context.parameters.require("bucket")
         let key = try objectKey(request)
-        if let length = request.headers[.contentLength].flatMap(Int.init), length > maxUpload {
-            throw AppError(.payloadTooLarge, "The file is larger than \(maxUpload / 1_048_576) MiB")
-        }
-        let plan = try await services.tenants.tenant(id: tenant).plan
-        let quota = try await services.tenants.plans().first { $0.slug == plan }?.storageQuotaBytes
+        let quota = try await services.storageQuota(tenant)
+        let contentType = request.headers[.contentType] ?? "application/octet-stream"
         return try await mapS3 {
             guard try await services.blobs.bucket(tenant, bucket) != nil else { throw S3Error.noSuchBucket(bucket) }
-            let writer = try services.blobs.files.writer(tenant: tenant.rawValue, digests: BodyDigests(sha256: false, checksums: []))
-            do {
-                for try await buffer in request.body {
-                    try buffer.withUnsafeReadableBytes { try writer.write($0) }
-                    if writer.digests.size > Int64(maxUpload) { throw AppError(.payloadTooLarge, "The file is larger than \(maxUpload / 1_048_576) MiB") }
-                }
-                let result = try writer.commit()
-                let meta = ObjectMeta(bucket: bucket, key: key, blob: writer.id, size: result.size, etag: Hex.encode(result.md5),
-                                      contentType: request.headers[.contentType] ?? "application/octet-stream", headers: [:], metadata: [:],
-                                      checksums: [:], partCount: nil, modified: Date())
-                do {
-                    try await services.blobs.put(tenant, meta, quota: quota)
-                } catch {
-                    services.blobs.files.remove(tenant: tenant.rawValue, blob: writer.id)
-                    throw error
-                }
-                return APIResponse(ObjectInfo(meta))
-            } catch {
-                writer.discard()
-                throw error
+            let meta = try await services.storeBody(request, tenant: tenant, limit: Int64(maxUpload),
+                                                    tooLarge: "The file is larger than \(maxUpload / 1_048_576) MiB") { blob, result in
+                let meta = ObjectMeta(bucket: bucket, key: key, blob: blob, size: result.size, etag: Hex.encode(result.md5),
+                                      contentType: contentType, headers: [:], metadata: [:], checksums: [:], partCount: nil, modified: Date())
+                try await services.blobs.put(tenant, meta, quota: quota)
+                return meta
             }
+            return APIResponse(ObjectInfo(meta))
         }
     }
 

@@ -63,8 +63,7 @@ struct StorageRoutes {
 
     @Sendable func buckets(_ request: Request, context: AppRequestContext) async throws -> APIResponse<Usage> {
         let (tenant, _) = try context.tenant(for: .storageManage)
-        let plan = try await services.tenants.tenant(id: tenant).plan
-        let quota = try await services.tenants.plans().first { $0.slug == plan }?.storageQuotaBytes
+        let quota = try await services.storageQuota(tenant)
         return APIResponse(Usage(buckets: try await services.blobs.buckets(tenant), usedBytes: try await services.blobs.usage(tenant), quotaBytes: quota))
     }
 }
