@@ -1,4 +1,5 @@
 import Foundation
+import TradepostStore
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -75,7 +76,10 @@ public final class BlobFiles: Sendable {
         return id
     }
 
+    /// Deletes a blob's file, unless a snapshot is copying blobs: then the file stays and the
+    /// orphan sweep removes it later (a row in the snapshot's database copy may name it).
     public func remove(tenant: String, blob: String) {
+        guard !SnapshotHold.isHeld(dataDir: (root as NSString).deletingLastPathComponent) else { return }
         if let p = path(tenant: tenant, blob: blob) { unlink(p) }
     }
 

@@ -1,0 +1,35 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// While a snapshot copies blobs, no blob file may disappear: a row in the database copy may still
+/// name a file the server has since replaced. The snapshot holds an exclusive `flock` on
+/// `snapshot.hold` in the data dir; the blob store asks `isHeld` before deleting a file and, when
+/// held, leaves it for the orphan sweep. A crashed snapshot's lock dies with its process.
+public final class SnapshotHold: Sendable {
+    public static let fileName = "snapshot.hold"
+    private let descriptor: Int32
+
+    public init(dataDir: String) throws {
+        let path = (dataDir as NSString).appendingPathComponent(Self.fileName)
+        let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+        guard fd >= 0 else { throw SnapshotError.io("cannot open \(path): \(String(cString: strerror(errno)))") }
+        // Two snapshots at once would only take longer; the second waits for the first.
+        guard flock(fd, LOCK_EX) == 0 else {
+            close(fd)
+            throw SnapshotError.io("cannot lock \(path): \(String(cString: strerror(errno)))")
+        }
+        descriptor = fd
+    }
+
+    public func release() { close(descriptor) }
+
+    /// True while some process holds the lock.
+    public static func isHeld(dataDir: String) -> Bool {
+        let fd = open((dataDir as NSString).appendingPathComponent(fileName), O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return false }
+        defer { close(fd) }
+        return flock(fd, LOCK_SH | LOCK_NB) != 0 && errno == EWOULDBLOCK
+    }
+}
