@@ -82,6 +82,7 @@ struct ServeCommand: AsyncParsableCommand {
         if !json { printBanner(report) }
 
         // The end-to-end crash test's probe jobs, only when asked for (see Tests/e2e/test_jobs_crash.py).
+        let notifier = SystemdNotifier(store: store, logger: logger)
         let probe = ProcessInfo.processInfo.environment["TRADEPOST_TEST_PROBE"].flatMap { $0.isEmpty ? nil : $0 }
         let app = try await buildApplication(
             config: config, logger: logger, store: store, metrics: metrics,
@@ -95,13 +96,14 @@ struct ServeCommand: AsyncParsableCommand {
                 Output.line("Tradepost \(TradepostVersion.current) is listening on \(url)")
             }
             logger.info("listening", metadata: ["address": "\(config.host):\(port)", "data": "\(config.dataDir)"])
+            notifier.ready()
         } onS3Listening: { port in
             let host = config.s3Host == "0.0.0.0" ? "localhost" : config.s3Host
             if !json { Output.line("S3 API on http://\(host):\(port) (keys: tradepost s3 key create --tenant T)") }
             logger.info("s3 listening", metadata: ["address": "\(config.s3Host):\(port)"])
         }
         let group = ServiceGroup(configuration: .init(
-            services: [app], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+            services: [app, notifier], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await group.run()
         logger.info("stopped")
     }
