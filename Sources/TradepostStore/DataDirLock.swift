@@ -12,7 +12,8 @@ public final class DataDirLock: Sendable {
 
     /// Throws a message naming the other server's pid when the lock is taken.
     public init(dataDir: String) throws {
-        try FileManager.default.createDirectory(atPath: dataDir, withIntermediateDirectories: true)
+        // Databases, blobs and secret.key inside: the owner and its group only.
+        try FileManager.default.createDirectory(atPath: dataDir, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o750])
         let path = (dataDir as NSString).appendingPathComponent(Self.fileName)
         let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o640)
         guard fd >= 0 else { throw LockError("cannot open \(path): \(String(cString: strerror(errno)))") }
@@ -28,6 +29,14 @@ public final class DataDirLock: Sendable {
     }
 
     deinit { close(descriptor) }
+
+    /// True while a server holds the lock (checked without taking it).
+    public static func isHeld(dataDir: String) -> Bool {
+        let fd = open((dataDir as NSString).appendingPathComponent(fileName), O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return false }
+        defer { close(fd) }
+        return flock(fd, LOCK_SH | LOCK_NB) != 0 && errno == EWOULDBLOCK
+    }
 
     public struct LockError: Error, CustomStringConvertible {
         public let description: String

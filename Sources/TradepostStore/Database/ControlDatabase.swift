@@ -13,7 +13,8 @@ public final class ControlDatabase: Sendable {
 
     /// Opens (creating if needed) and migrates. Throws `MigrationError` or a database error.
     public init(dataDir: String) throws {
-        try FileManager.default.createDirectory(atPath: dataDir, withIntermediateDirectories: true)
+        // Databases, blobs and secret.key inside: the owner and its group only.
+        try FileManager.default.createDirectory(atPath: dataDir, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o750])
         path = (dataDir as NSString).appendingPathComponent(Self.fileName)
         created = !FileManager.default.fileExists(atPath: path)
         pool = try DatabaseOpener.openPool(path: path, label: "control", readers: 4)
