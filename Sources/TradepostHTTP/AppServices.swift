@@ -16,6 +16,7 @@ public struct AppServices: Sendable {
     public var imports: any CatalogImportService
     public var priceLists: any PriceListService
     public var s3Keys: any S3KeyService
+    public var audit: any AuditService
     /// The blob store's buckets (usage per bucket for the admin page).
     public var blobs: ObjectStore
 
@@ -23,7 +24,7 @@ public struct AppServices: Sendable {
         tenants: any TenantService, users: any UserService, businesses: any BusinessService,
         admins: any PlatformAdminService, auth: any AuthService, jobs: any JobService, categories: any CategoryService,
         products: any ProductService, search: any SearchService, imports: any CatalogImportService,
-        priceLists: any PriceListService, s3Keys: any S3KeyService, blobs: ObjectStore
+        priceLists: any PriceListService, s3Keys: any S3KeyService, audit: any AuditService, blobs: ObjectStore
     ) {
         self.tenants = tenants
         self.users = users
@@ -37,13 +38,14 @@ public struct AppServices: Sendable {
         self.imports = imports
         self.priceLists = priceLists
         self.s3Keys = s3Keys
+        self.audit = audit
         self.blobs = blobs
     }
 
     public init(store: Store, jobs: any JobService, search: any SearchService) {
         self.init(tenants: store.tenants, users: store.users, businesses: store.businesses, admins: store.admins, auth: store.auth,
                   jobs: jobs, categories: store.categories, products: store.products, search: search,
-                  imports: store.catalogImports, priceLists: store.priceLists, s3Keys: store.s3Keys,
+                  imports: store.catalogImports, priceLists: store.priceLists, s3Keys: store.s3Keys, audit: store.audit,
                   blobs: ObjectStore(files: BlobFiles(dataDir: store.dataDir), tenants: store.tenantDatabases))
     }
 }

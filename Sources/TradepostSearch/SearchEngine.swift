@@ -91,8 +91,7 @@ public final class SearchEngine: SearchService {
             try db.execute(sql: "DELETE FROM search_stopwords")
             for group in groups { try db.execute(sql: "INSERT INTO search_synonyms (words) VALUES (?)", arguments: [group.joined(separator: ",")]) }
             for word in stop { try db.execute(sql: "INSERT INTO search_stopwords (word) VALUES (?)", arguments: [word]) }
-            try db.execute(sql: "INSERT INTO audit_log (at, actor, actor_label, ip, action, target, detail) VALUES (?, ?, ?, ?, 'search.vocabulary', NULL, ?)",
-                           arguments: [Date(), audit.actor, audit.actorLabel, audit.ip, "{\"synonyms\":\(groups.count),\"stop_words\":\(stop.count)}"])
+            try AuditLog.tenant(db, audit, "search.vocabulary", target: nil, detail: ["synonyms": String(groups.count), "stop_words": String(stop.count)])
         }
         cache.invalidate(tenant)
         return try await self.vocabulary(tenant)

@@ -44,6 +44,7 @@ public final class Store: Sendable {
     public let catalogImports: SQLiteCatalogImportService
     public let priceLists: SQLitePriceListService
     public let s3Keys: SQLiteS3KeyService
+    public let audit: SQLiteAuditService
 
     /// Opens (creating if needed) and migrates the control database; tenant files open lazily.
     public init(_ options: Options) async throws {
@@ -66,6 +67,7 @@ public final class Store: Sendable {
         priceLists = SQLitePriceListService(tenants: tenantDatabases, stats: stats)
         catalogImports = SQLiteCatalogImportService(tenants: tenantDatabases, stats: stats, dataDir: options.dataDir)
         s3Keys = SQLiteS3KeyService(control: control, tenants: tenantDatabases, box: try SecretBox(dataDir: options.dataDir), stats: stats)
+        audit = SQLiteAuditService(control: control, tenants: tenantDatabases)
         admins = SQLitePlatformAdminService(
             control: control, hasher: options.hasher, stats: stats,
             revokeCredentials: { admin in try await auth.revokeAll(userID: admin, tenantID: nil, except: nil) })

@@ -77,6 +77,6 @@ struct PolicyTests {
             _ = Policy.allows(Self.tenantUser(.owner), action)
         }
         #expect(Action.allCases.filter { Policy.allows(Self.platform, $0) }.map(\.rawValue).sorted()
-                == ["account.read", "account.tokens", "account.update", "jobs.manage", "jobs.read", "queues.manage", "tenants.manage", "tenants.read"])
+                == ["account.read", "account.tokens", "account.update", "audit.read", "jobs.manage", "jobs.read", "queues.manage", "tenants.manage", "tenants.read"])
     }
 }

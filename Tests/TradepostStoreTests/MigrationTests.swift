@@ -10,7 +10,8 @@ struct MigrationTests {
     /// migration at the end instead. Add the checksum of each newly shipped migration here.
     static let shipped: [String: [Int: String]] = [
         "control": [1: "93292361f8c5b15c524e51616cdc521a210bf8d365df3284a4d652da30c5c2de",
-                    2: "d66534702a0c4e54e0f5caf38ed10ff2242cbe8f1bac8e5905649d63bb27c737"],
+                    2: "d66534702a0c4e54e0f5caf38ed10ff2242cbe8f1bac8e5905649d63bb27c737",
+                    3: "d74d24da9f5e282fdbcaa58e4aff1a8046a35181fbd64864b7dfd85da5ed9e82"],
         "tenant": [1: "ada7398121e66b681a889e2ea41002321ef1bd4fea1fa763e92231cf3f39d94d",
                    2: "5b4248d8a36b8dd9d3de4518c86e0da64eaf71dcd6cd9de313c44e255296fa08",
                    3: "2555238d61d82b5a01370818f4bccadb1ca6f515cf37d1768c0b09da8238f283",
@@ -19,7 +20,8 @@ struct MigrationTests {
                    6: "14c5ae2b2794a5f519942b175649cbee7c652220c84da079323967e206598c4e",
                    7: "ac2c2562fc65a11b1972e03415489cb183975143666408ac9db5827d66a06f89",
                    8: "2a11068837b7a9dec2512492e54e460a6b8daf99f7fe983c4483bf9f7e97cd7c",
-                   9: "edd61def87c7a8887271fc796a697ca531896ca1aa954455aba3f1ff8a251eb1"],
+                   9: "edd61def87c7a8887271fc796a697ca531896ca1aa954455aba3f1ff8a251eb1",
+                   10: "f5ab70e6023f6c528387acadaf36ccfd0a85c7f6da4af1d3c7b9c23761747668"],
     ]
 
     @Test(arguments: [ControlMigrations.migrator, TenantMigrations.migrator])

@@ -88,7 +88,7 @@ def test_platform_admin_and_tenant_owner_journeys(server, browser):
     page.keyboard.press("Enter")
     expect(page.get_by_role("heading", name="Hello, Olena")).to_be_visible()
     nav = page.get_by_role("navigation", name="Main")
-    expect(nav.get_by_role("link")).to_have_text(["Home", "Catalog", "Businesses", "Moderation", "Users", "Storage", "Jobs", "My account"])
+    expect(nav.get_by_role("link")).to_have_text(["Home", "Catalog", "Businesses", "Moderation", "Users", "Storage", "Jobs", "Audit", "My account"])
 
     nav.get_by_role("link", name="Businesses").click()
     page.get_by_role("button", name="Add business").click()
@@ -166,6 +166,17 @@ def test_platform_admin_and_tenant_owner_journeys(server, browser):
     page.get_by_role("row", name="nightly backup").get_by_role("button", name="Revoke").click()
     expect(page.get_by_role("row", name="nightly backup").get_by_text("revoked")).to_be_visible()
     page.screenshot(path=str(ARTIFACTS / "storage.png"), full_page=True)
+
+    # The audit trail: sign-ins and changes, newest first; a filter narrows it; the chain checks out.
+    nav.get_by_role("link", name="Audit").click()
+    expect(page.get_by_role("heading", name="Audit")).to_be_visible()
+    expect(page.get_by_role("cell", name="auth.login").first).to_be_visible()
+    page.get_by_label("Action").fill("business.")
+    expect(page.get_by_role("cell", name="auth.login")).to_have_count(0)
+    expect(page.get_by_role("cell", name="business.create").first).to_be_visible()
+    page.get_by_role("button", name="Check the chain").click()
+    expect(page.get_by_role("status").get_by_text("The chain is intact")).to_be_visible()
+    page.screenshot(path=str(ARTIFACTS / "audit.png"), full_page=True)
     nav.get_by_role("link", name="My account").click()
 
     # Switch the language: the interface follows, and dates use the locale.

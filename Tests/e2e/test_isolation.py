@@ -187,6 +187,13 @@ def only_a_suggestions(r, w):
     assert r.status_code == 200 and [s["product_id"] for s in r.json()["items"]] == [w["A"]["product"]]
 
 
+def only_a_audit(r, w):
+    assert r.status_code == 200
+    targets = {e["target"] for e in r.json()["items"]}
+    assert targets and not targets & set(w["B"].values()), "the audit trail leaked tenant B entries"
+    assert w["A"]["business"] in targets
+
+
 def public(server, w):
     pass  # no tenant data behind it
 
@@ -298,6 +305,10 @@ MATRIX = {
     "GET /api/v1/search/vocabulary": case_own("GET", "/search/vocabulary", lambda r, w: r.raise_for_status()),
     "PUT /api/v1/search/vocabulary": case_own("PUT", "/search/vocabulary", lambda r, w: r.raise_for_status(),
                                               {"synonyms": [["aspirin", "asa"]], "stop_words": ["the"]}),
+    "GET /api/v1/audit": case_own("GET", "/audit?limit=200", only_a_audit),
+    "GET /api/v1/audit/verify": case_own("GET", "/audit/verify", lambda r, w: r.status_code == 200 and r.json()["ok"] or r.raise_for_status()),
+    "GET /api/v1/admin/audit": case_platform_only("GET", "/admin/audit"),
+    "GET /api/v1/admin/audit/verify": case_platform_only("GET", "/admin/audit/verify"),
     # The WebSocket: a plain GET is refused, and a socket only ever carries the caller's own scope
     # (test_jobs.test_live_channel_pushes_job_changes_to_the_right_people).
     "GET /api/v1/live": case_own("GET", "/live", lambda r, w: problem(r, 400, "invalid")),

@@ -8,11 +8,11 @@ import { session } from './session.js';
 function navItems() {
   const items = [];
   if (session.isPlatformAdmin) {
-    items.push(['/platform/tenants', 'nav.tenants', 'tenants.read'], ['/jobs', 'nav.jobs', 'jobs.read']);
+    items.push(['/platform/tenants', 'nav.tenants', 'tenants.read'], ['/jobs', 'nav.jobs', 'jobs.read'], ['/audit', 'nav.audit', 'audit.read']);
   } else {
     items.push(['/', 'nav.home', null], ['/catalog', 'nav.catalog', 'catalog.read'], ['/businesses', 'nav.businesses', 'businesses.read'],
       ['/moderation', 'nav.moderation', 'products.review'], ['/users', 'nav.users', 'users.read'], ['/storage', 'nav.storage', 'storage.manage'],
-      ['/jobs', 'nav.jobs', 'jobs.read']);
+      ['/jobs', 'nav.jobs', 'jobs.read'], ['/audit', 'nav.audit', 'audit.read']);
   }
   items.push(['/account', 'nav.account', null]);
   return items.filter(([, , permission]) => !permission || session.can(permission));

@@ -19,6 +19,7 @@ route('/catalog', () => import('./pages/catalog.js'), { permission: 'catalog.rea
 route('/products/:id', () => import('./pages/product.js'), { permission: 'catalog.read' });
 route('/moderation', () => import('./pages/moderation.js'), { permission: 'products.review' });
 route('/storage', () => import('./pages/storage.js'), { permission: 'storage.manage' });
+route('/audit', () => import('./pages/audit.js'), { permission: 'audit.read' });
 route('/storage/buckets/:bucket', () => import('./pages/storage-bucket.js'), { permission: 'storage.manage' });
 
 function loginPath() {

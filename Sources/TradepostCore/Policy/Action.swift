@@ -36,10 +36,13 @@ public enum Action: String, Sendable, CaseIterable {
     /// S3 access keys and the tenant's buckets: tenant admins.
     case storageManage = "storage.manage"
 
+    /// The audit trail: a tenant's for its admins, the platform's for platform admins.
+    case auditRead = "audit.read"
+
     /// The least scope an API token needs for the action.
     public var requiredScope: Scope {
         switch self {
-        case .tenantsRead, .accountRead, .tenantRead, .usersRead, .businessesRead, .jobsRead, .catalogRead: .read
+        case .tenantsRead, .accountRead, .tenantRead, .usersRead, .businessesRead, .jobsRead, .catalogRead, .auditRead: .read
         case .accountUpdate, .businessUpdate, .businessMembersManage, .productsManage: .write
         case .tenantsManage, .tokensManage, .usersManage, .businessesCreate, .jobsManage, .queuesManage, .categoriesManage, .businessesVerify,
              .productsReview, .catalogSettings, .storageManage: .admin

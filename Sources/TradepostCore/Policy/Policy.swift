@@ -14,7 +14,7 @@ public enum Policy {
             return true
         case .tenantsRead, .tenantsManage, .queuesManage:
             return principal.isPlatformAdmin
-        case .jobsRead, .jobsManage:
+        case .jobsRead, .jobsManage, .auditRead:
             return principal.isPlatformAdmin || isTenantAdmin(principal)
         case .tenantRead, .usersRead, .businessesRead, .catalogRead:
             return principal.tenantID != nil

@@ -2,15 +2,16 @@ import Foundation
 import GRDB
 import TradepostCore
 
-/// Appends audit entries inside the caller's transaction, so an entry exists exactly when its change does.
-enum AuditLog {
+/// Appends audit entries inside the caller's transaction, so an entry exists exactly when its
+/// change does, and seals each into the table's hash chain (`AuditChain`) in that same transaction.
+public enum AuditLog {
     /// `platform_audit` in the control database.
     static func platform(_ db: Database, _ audit: AuditContext, _ action: String, target: String?, detail: [String: String] = [:]) throws {
         try append(db, table: "platform_audit", audit, action, target, detail)
     }
 
-    /// `audit_log` in a tenant database.
-    static func tenant(_ db: Database, _ audit: AuditContext, _ action: String, target: String?, detail: [String: String] = [:]) throws {
+    /// `audit_log` in a tenant database (public: other modules' services audit through it too).
+    public static func tenant(_ db: Database, _ audit: AuditContext, _ action: String, target: String?, detail: [String: String] = [:]) throws {
         try append(db, table: "audit_log", audit, action, target, detail)
     }
 
@@ -25,5 +26,6 @@ enum AuditLog {
             sql: "INSERT INTO \(table) (at, actor, actor_label, ip, action, target, detail) VALUES (?, ?, ?, ?, ?, ?, ?)",
             arguments: [Date(), audit.actor, audit.actorLabel, audit.ip, action, target, json]
         )
+        try AuditChain.seal(db, table: table)
     }
 }

@@ -95,5 +95,18 @@ public enum ControlMigrations {
             );
             CREATE INDEX s3_keys_by_tenant ON s3_keys (tenant_id);
             """),
+        Migration(3, "audit_chain", """
+            -- The audit trail becomes a hash chain (see AuditChain): each entry's hash covers the one
+            -- before it. The app may seal an entry (set its hash once) but never edit or delete one.
+            ALTER TABLE platform_audit ADD COLUMN hash TEXT;
+            CREATE TRIGGER platform_audit_append_only_update BEFORE UPDATE ON platform_audit
+                WHEN OLD.hash IS NOT NULL OR NEW.id IS NOT OLD.id OR NEW.at IS NOT OLD.at OR NEW.actor IS NOT OLD.actor
+                  OR NEW.actor_label IS NOT OLD.actor_label OR NEW.ip IS NOT OLD.ip OR NEW.action IS NOT OLD.action
+                  OR NEW.target IS NOT OLD.target OR NEW.detail IS NOT OLD.detail
+            BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;
+            CREATE TRIGGER platform_audit_append_only_delete BEFORE DELETE ON platform_audit
+            BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;
+            CREATE INDEX platform_audit_by_action ON platform_audit (action, id);
+            """),
     ])
 }

@@ -304,5 +304,18 @@ public enum TenantMigrations {
                 DELETE FROM media WHERE owner_kind = 'business_logo' AND owner_id = OLD.id;
             END;
             """),
+        Migration(10, "audit_chain", """
+            -- The audit trail becomes a hash chain (see AuditChain): each entry's hash covers the one
+            -- before it. The app may seal an entry (set its hash once) but never edit or delete one.
+            ALTER TABLE audit_log ADD COLUMN hash TEXT;
+            CREATE TRIGGER audit_log_append_only_update BEFORE UPDATE ON audit_log
+                WHEN OLD.hash IS NOT NULL OR NEW.id IS NOT OLD.id OR NEW.at IS NOT OLD.at OR NEW.actor IS NOT OLD.actor
+                  OR NEW.actor_label IS NOT OLD.actor_label OR NEW.ip IS NOT OLD.ip OR NEW.action IS NOT OLD.action
+                  OR NEW.target IS NOT OLD.target OR NEW.detail IS NOT OLD.detail
+            BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;
+            CREATE TRIGGER audit_log_append_only_delete BEFORE DELETE ON audit_log
+            BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;
+            CREATE INDEX audit_log_by_action ON audit_log (action, id);
+            """),
     ])
 }

@@ -1,0 +1,57 @@
+import Foundation
+import GRDB
+import TradepostCore
+
+/// Reads and verifies the audit trails: a tenant's in its database, the platform's in the control
+/// database. Writing happens only through `AuditLog`, inside the transaction of each change.
+public final class SQLiteAuditService: AuditService {
+    let control: ControlDatabase
+    let tenants: TenantDatabases
+
+    init(control: ControlDatabase, tenants: TenantDatabases) {
+        self.control = control
+        self.tenants = tenants
+    }
+
+    public func entries(tenant: TenantID?, _ filter: AuditFilter) async throws -> [AuditEntry] {
+        let table = tenant == nil ? "platform_audit" : "audit_log"
+        let query = Self.query(table, filter)
+        let read: @Sendable (Database) throws -> [AuditEntry] = { db in
+            try Row.fetchAll(db, sql: query.sql, arguments: query.arguments).map(Self.entry)
+        }
+        if let tenant { return try await tenants.read(tenant, read) }
+        return try await control.pool.read(read)
+    }
+
+    public func verify(tenant: TenantID?) async throws -> AuditVerification {
+        if let tenant { return try await tenants.read(tenant) { try AuditChain.verify($0, table: "audit_log") } }
+        return try await control.pool.read { try AuditChain.verify($0, table: "platform_audit") }
+    }
+
+    static func query(_ table: String, _ f: AuditFilter) -> (sql: String, arguments: StatementArguments) {
+        var clauses: [String] = []
+        var arguments: StatementArguments = []
+        if let action = f.action {
+            if action.hasSuffix(".") {
+                clauses.append("action >= ? AND action < ?")
+                arguments += [action, action.dropLast() + "/"]  // "/" sorts right after "."
+            } else {
+                clauses.append("action = ?")
+                arguments += [action]
+            }
+        }
+        if let actor = f.actor { clauses.append("(actor = ? OR actor_label = ?)"); arguments += [actor, actor] }
+        if let target = f.target { clauses.append("target = ?"); arguments += [target] }
+        if let since = f.since { clauses.append("at >= ?"); arguments += [since] }
+        if let until = f.until { clauses.append("at < ?"); arguments += [until] }
+        if let before = f.before { clauses.append("id < ?"); arguments += [before] }
+        let whereSQL = clauses.isEmpty ? "" : "WHERE " + clauses.joined(separator: " AND ")
+        return ("SELECT * FROM \(table) \(whereSQL) ORDER BY id DESC LIMIT \(max(1, min(f.limit, 500)))", arguments)
+    }
+
+    static func entry(_ row: Row) -> AuditEntry {
+        let detail = (row["detail"] as String?).flatMap { try? JSONDecoder().decode([String: String].self, from: Data($0.utf8)) }
+        return AuditEntry(id: row["id"], at: row["at"], actor: row["actor"], actorLabel: row["actor_label"], ip: row["ip"],
+                          action: row["action"], target: row["target"], detail: detail, hash: row["hash"])
+    }
+}
