@@ -32,6 +32,9 @@ enum ConfigKeys {
         .init(key: "jobs.lease_seconds", defaultValue: "30", help: "Lease of a running job; a dead worker's job is retried after it"),
         .init(key: "jobs.shutdown_grace_seconds", defaultValue: "10", help: "On shutdown, how long running jobs may finish"),
         .init(key: "jobs.retention_days", defaultValue: "7", help: "Finished jobs are deleted after this (counts stay)"),
+        .init(key: "snapshot.schedule", defaultValue: "", help: "Cron schedule (UTC) of automatic snapshots, e.g. '0 3 * * *'; empty: none"),
+        .init(key: "snapshot.dir", defaultValue: "", help: "Where automatic snapshots go; empty: <data>/snapshots"),
+        .init(key: "snapshot.keep", defaultValue: "7", help: "How many automatic snapshots to keep (older ones are deleted)"),
         .init(key: "admin.email", defaultValue: "", help: "First platform admin's email (used only on an empty data dir)"),
         .init(key: "admin.password", defaultValue: "", help: "First platform admin's password (random and printed if empty)", secret: true),
     ]

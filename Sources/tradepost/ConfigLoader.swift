@@ -99,6 +99,9 @@ struct ConfigLoader {
         config.jobLeaseSeconds = try int("jobs.lease_seconds")
         config.jobShutdownGraceSeconds = try int("jobs.shutdown_grace_seconds")
         config.jobRetentionDays = try int("jobs.retention_days")
+        config.snapshotSchedule = v["snapshot.schedule"] ?? ""
+        config.snapshotDir = v["snapshot.dir"] ?? ""
+        config.snapshotKeep = try int("snapshot.keep")
         config.adminEmail = text("admin.email")
         config.adminPassword = text("admin.password")
         do {

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Logging
 import TradepostCore
+import TradepostHTTP
 import TradepostJobs
 import TradepostStore
 
@@ -14,9 +15,12 @@ struct JobsCommand: AsyncParsableCommand {
 
     /// Runs `body` with the job service over the data dir's jobs database.
     static func withJobs<T>(_ global: GlobalOptions, _ body: (SQLiteJobService, Store) async throws -> T) async throws -> T {
-        try await global.withStore { store in
+        var snapshots = SnapshotJobs.Settings(config: try await global.load().config, version: TradepostVersion.current)
+        snapshots.schedule = ""  // the server schedules; here the type only needs to be known
+        return try await global.withStore { store in
             let registry = JobRegistry()
             try BuiltinJobs.register(registry, store: store)
+            try SnapshotJobs.register(registry, settings: snapshots)
             if let probe = ProcessInfo.processInfo.environment["TRADEPOST_TEST_PROBE"], !probe.isEmpty {
                 try TestProbe.register(registry, path: probe)
             }

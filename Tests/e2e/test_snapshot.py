@@ -9,6 +9,8 @@ import tarfile
 import threading
 from pathlib import Path
 
+import requests
+
 from conftest import BIN, Server, cli_json, run_cli
 from test_s3 import client, wait_for_port
 
@@ -166,3 +168,40 @@ def test_restore_refuses_a_dir_in_use_or_not_empty(tmp_path):
     again = Server(data).start()
     assert again.stop() == 0
     assert subprocess.run([BIN, "snapshot", "verify", str(tmp_path / "missing.tar")], capture_output=True).returncode != 0
+
+
+def test_server_snapshots_through_the_jobs_engine_keeps_n_and_reports_failures(tmp_path):
+    data = tmp_path / "data"
+    s = Server(data, env={"TRADEPOST_SNAPSHOT_KEEP": "2", "TRADEPOST_S3_LISTEN": "off"}).start()
+    try:
+        for _ in range(3):
+            cli_json("jobs", "enqueue", "snapshot.scheduled", data=data)
+            s.wait_for(lambda: all(j["state"] == "succeeded" for j in cli_json("jobs", "list", data=data)
+                                   if j["type"] == "snapshot.scheduled"), timeout=60, message="snapshot job")
+        kept = sorted((data / "snapshots").glob("tradepost-auto-*.tar"))
+        assert len(kept) == 2
+        for archive in kept:
+            report = cli_json("snapshot", "verify", str(archive))
+            assert report["problems"] == [] and report["manifest"]["kind"] == "full"
+        # The snapshots folder is not itself part of a snapshot.
+        names = tarfile.open(kept[-1]).getnames()
+        assert not any(n.startswith("snapshots/") for n in names)
+    finally:
+        assert s.stop() == 0
+
+    # A destination that cannot be written: the job fails with its error, visible in the jobs list
+    # and in the jobs metrics.
+    blocker = tmp_path / "not-a-dir"
+    blocker.write_text("x")
+    s = Server(data, env={"TRADEPOST_SNAPSHOT_DIR": str(blocker / "snapshots"), "TRADEPOST_S3_LISTEN": "off"}).start()
+    try:
+        job = cli_json("jobs", "enqueue", "snapshot.scheduled", data=data)
+        job_id = job["id"] if "id" in job else job["job"]["id"]
+        failed = s.wait_for(lambda: (lambda j: j if j.get("last_error") else None)(cli_json("jobs", "show", str(job_id), data=data)),
+                            timeout=60, message="the failed attempt")
+        assert failed["attempts"] >= 1 and failed["state"] in ("pending", "discarded")
+        metrics = s.wait_for(lambda: (lambda t: t if 'tradepost_jobs_failed_total{queue="snapshots",type="snapshot.scheduled"}' in t else None)(
+            requests.get(s.url + "/metrics").text), message="the failure metric")
+        assert metrics
+    finally:
+        assert s.stop() == 0

@@ -37,6 +37,11 @@ public struct TradepostConfig: Sendable, Equatable {
     public var jobShutdownGraceSeconds: Int = 10
     /// Jobs: finished jobs are deleted after this many days (their counts stay).
     public var jobRetentionDays: Int = 7
+    /// Scheduled snapshots: a cron expression in UTC (empty: none), where they go (empty:
+    /// `<data>/snapshots`), and how many of them to keep.
+    public var snapshotSchedule: String = ""
+    public var snapshotDir: String = ""
+    public var snapshotKeep: Int = 7
     /// First platform admin, used only when the control database has none.
     public var adminEmail: String?
     public var adminPassword: String?
@@ -77,6 +82,7 @@ public struct TradepostConfig: Sendable, Equatable {
         if jobShutdownGraceSeconds < 0 { v.fail("jobs.shutdown_grace_seconds", "must not be negative") }
         if s3Region.isEmpty || s3Region.contains("/") { v.fail("s3.region", "must be a region name such as us-east-1") }
         if jobRetentionDays < 1 { v.fail("jobs.retention_days", "must be at least 1") }
+        if snapshotKeep < 1 { v.fail("snapshot.keep", "must be at least 1") }
         if let publicURL, URL(string: publicURL)?.host == nil { v.fail("http.public_url", "must be an absolute URL") }
         try v.check("The configuration is invalid")
     }

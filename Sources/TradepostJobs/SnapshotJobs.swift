@@ -1,0 +1,71 @@
+import Foundation
+import TradepostCore
+import TradepostStore
+
+/// A scheduled snapshot of the whole data dir, taken by the server itself.
+public struct ScheduledSnapshot: JobPayload {
+    public static let jobType = "snapshot.scheduled"
+    public init() {}
+}
+
+/// Automatic snapshots through the jobs engine: on `snapshot.schedule` (cron, UTC) and on demand
+/// (`tradepost jobs enqueue snapshot.scheduled`), into `snapshot.dir`, keeping `snapshot.keep`.
+/// A failure is an ordinary failed job: retried with backoff, then discarded with its error, so it
+/// shows in the jobs page and in `tradepost_jobs_*{type="snapshot.scheduled"}` metrics.
+public enum SnapshotJobs {
+    public struct Settings: Sendable {
+        public var dataDir: String
+        public var schedule: String
+        public var directory: String
+        public var keep: Int
+        public var version: String
+
+        public init(config: TradepostConfig, version: String) {
+            dataDir = config.dataDir
+            schedule = config.snapshotSchedule
+            directory = config.snapshotDir.isEmpty ? (config.dataDir as NSString).appendingPathComponent("snapshots") : config.snapshotDir
+            keep = config.snapshotKeep
+            self.version = version
+        }
+    }
+
+    public static let prefix = "tradepost-auto-"
+
+    public static func register(_ registry: JobRegistry, settings: Settings) throws {
+        registry.queue("snapshots", concurrency: 1)
+        registry.register(ScheduledSnapshot.self, queue: "snapshots", maxAttempts: 3, timeout: .seconds(6 * 3600), manual: true) { _, _ in
+            try await run(settings)
+        }
+        if !settings.schedule.isEmpty {
+            do {
+                try registry.schedule("snapshot", cron: settings.schedule, job: ScheduledSnapshot.self) { _ in ScheduledSnapshot() }
+            } catch {
+                throw AppError.invalidField("snapshot.schedule", "is not a cron expression (\(error))")
+            }
+        }
+    }
+
+    /// Writes one snapshot, then deletes the oldest automatic ones past `keep`. The work is
+    /// blocking file I/O, so it runs on its own thread, not on Swift's cooperative pool.
+    static func run(_ s: Settings) async throws {
+        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+            Thread.detachNewThread {
+                continuation.resume(with: Result {
+                    try FileManager.default.createDirectory(atPath: s.directory, withIntermediateDirectories: true,
+                                                            attributes: [.posixPermissions: 0o750])
+                    let stamp = ISO8601DateFormatter().string(from: Date()).replacingOccurrences(of: ":", with: "")
+                    let out = (s.directory as NSString).appendingPathComponent("\(prefix)\(stamp).tar")
+                    _ = try SnapshotWriter(dataDir: s.dataDir, version: s.version).write(to: out)
+                    prune(s.directory, keep: s.keep)
+                })
+            }
+        }
+    }
+
+    /// Automatic snapshots sort by their UTC time stamp; anything else in the folder is left alone.
+    static func prune(_ directory: String, keep: Int) {
+        let names = ((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? [])
+            .filter { $0.hasPrefix(prefix) && $0.hasSuffix(".tar") }.sorted()
+        for name in names.dropLast(keep) { try? FileManager.default.removeItem(atPath: (directory as NSString).appendingPathComponent(name)) }
+    }
+}
