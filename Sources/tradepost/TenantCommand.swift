@@ -7,7 +7,7 @@ struct TenantCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tenant",
         abstract: "Create, list, suspend and resume tenants.",
-        subcommands: [Create.self, List.self, Suspend.self, Resume.self])
+        subcommands: [Create.self, List.self, Suspend.self, Resume.self, TenantExport.self, TenantImport.self])
 
     struct Create: AsyncParsableCommand {
         static let configuration = CommandConfiguration(

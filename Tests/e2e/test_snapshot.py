@@ -205,3 +205,53 @@ def test_server_snapshots_through_the_jobs_engine_keeps_n_and_reports_failures(t
         assert metrics
     finally:
         assert s.stop() == 0
+
+
+def test_tenant_export_import_between_boxes_and_single_tenant_restore(tmp_path):
+    a_data, b_data = tmp_path / "a", tmp_path / "b"
+    a = Server(a_data).start()
+    wait_for_port(a.s3_port)
+    token, key, secret = setup_tenant(a)  # tenant "snappy"
+    before = a.api("POST", "/businesses", token, json={"name": "Original", "type": "supplier", "city": "Lviv"}).json()
+    client(a, key, secret).create_bucket(Bucket="moving")
+    client(a, key, secret).put_object(Bucket="moving", Key="docs/прайс.csv", Body=b"sku;price\n1;2\n")
+    archive = tmp_path / "snappy.tar"
+    exported = cli_json("tenant", "export", "snappy", "--out", str(archive), data=a_data)  # online
+    assert exported["kind"] == "tenant" and exported["tenant"]["slug"] == "snappy"
+
+    # Another box: the tenant arrives with its users, businesses and files.
+    b = Server(b_data).start()
+    wait_for_port(b.s3_port)
+    try:
+        result = cli_json("tenant", "import", str(archive), data=b_data)
+        assert result["tenant"]["slug"] == "snappy" and result["replaced"] is False
+        owner = b.login("o@snappy.test", "owner-password-1", tenant="snappy")
+        assert [x["name"] for x in b.api("GET", "/businesses", owner).json()["items"]] == ["Original"]
+        made = b.api("POST", "/s3/keys", owner, json={"name": "new box"}).json()  # keys stay on the old box
+        got = client(b, made["key"]["access_key"], made["secret"]).get_object(Bucket="moving", Key="docs/прайс.csv")
+        assert got["Body"].read() == b"sku;price\n1;2\n"
+        again = run_cli("tenant", "import", str(archive), data=b_data, check=False)
+        assert again.returncode == 1 and "already exists" in again.stderr
+        audit = b.api("GET", "/admin/audit?action=tenant.import", b.admin_token()).json()["items"]
+        assert audit and audit[0]["target"] == result["tenant"]["id"]
+    finally:
+        assert b.stop() == 0
+
+    # Back on the first box: a later change, then the tenant restored to the export.
+    a.api("POST", "/businesses", token, json={"name": "After export", "type": "supplier", "city": "Kyiv"})
+    busy = run_cli("restore", str(archive), "--tenant", "snappy", "--data", str(a_data), check=False)
+    assert busy.returncode == 1 and "stop the server" in busy.stderr
+    assert a.stop() == 0
+    wrong = run_cli("restore", str(archive), "--tenant", "demo", "--data", str(a_data), check=False)
+    assert wrong.returncode == 1 and "not demo" in wrong.stderr
+    restored = cli_json("restore", str(archive), "--tenant", "snappy", "--data", str(a_data))
+    assert restored["replaced"] is True and Path(restored["kept_aside"]).exists()
+    a = Server(a_data).start()
+    try:
+        owner = a.login("o@snappy.test", "owner-password-1", tenant="snappy")
+        assert [x["id"] for x in a.api("GET", "/businesses", owner).json()["items"]] == [before["id"]]
+        # The other tenant on the box was not touched.
+        demo = a.api("GET", "/admin/tenants", a.admin_token()).json()["items"]
+        assert {"demo", "snappy"} <= {t["slug"] for t in demo}
+    finally:
+        assert a.stop() == 0
