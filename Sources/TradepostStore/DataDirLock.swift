@@ -32,7 +32,13 @@ public final class DataDirLock: Sendable {
 
     /// True while a server holds the lock (checked without taking it).
     public static func isHeld(dataDir: String) -> Bool {
-        let fd = open((dataDir as NSString).appendingPathComponent(fileName), O_RDONLY | O_CLOEXEC)
+        isLocked((dataDir as NSString).appendingPathComponent(fileName))
+    }
+
+    /// True while another open file holds an exclusive `flock` on `path` (a missing file: false).
+    /// A new descriptor is its own lock owner, so this also sees a lock held by this process.
+    static func isLocked(_ path: String) -> Bool {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { return false }
         defer { close(fd) }
         return flock(fd, LOCK_SH | LOCK_NB) != 0 && errno == EWOULDBLOCK

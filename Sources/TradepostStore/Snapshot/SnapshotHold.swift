@@ -27,9 +27,6 @@ public final class SnapshotHold: Sendable {
 
     /// True while some process holds the lock.
     public static func isHeld(dataDir: String) -> Bool {
-        let fd = open((dataDir as NSString).appendingPathComponent(fileName), O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { return false }
-        defer { close(fd) }
-        return flock(fd, LOCK_SH | LOCK_NB) != 0 && errno == EWOULDBLOCK
+        DataDirLock.isLocked((dataDir as NSString).appendingPathComponent(fileName))
     }
 }
