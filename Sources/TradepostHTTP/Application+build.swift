@@ -92,6 +92,7 @@ func buildRouter(config: TradepostConfig, store: Store, services: AppServices, m
     UserRoutes(services: services, maxBody: maxBody).register(on: api)
     BusinessRoutes(services: services, maxBody: maxBody).register(on: api)
     PlatformRoutes(services: services, maxBody: maxBody).register(on: api)
+    TenantRestoreRoutes(store: store, maxUpload: config.maxUploadMB * 1_048_576).register(on: api)
     JobsRoutes(services: services, maxBody: maxBody).register(on: api)
     CategoryRoutes(services: services, maxBody: maxBody).register(on: api)
     ProductRoutes(services: services, maxBody: maxBody).register(on: api)

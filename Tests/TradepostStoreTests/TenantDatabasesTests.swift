@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import GRDB
 import Testing
 import TradepostCore
@@ -90,5 +91,60 @@ struct TenantDatabasesTests {
         try await databases.create(a)
         try FileManager.default.copyItem(atPath: databases.path(for: a), toPath: databases.path(for: b))
         await #expect(throws: MigrationError.self) { try await databases.read(b) { _ in 1 } }
+    }
+
+    /// While `exclusive` swaps a tenant's file, no read runs against that tenant, and reads after
+    /// it see the new file; reads that were in flight finish first.
+    @Test func exclusiveWaitsForUsersBlocksNewOnesAndReopensTheSwappedFile() async throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("tp-excl-\(UUID().uuidString)").path
+        let dbs = try TenantDatabases(dataDir: dir, maxOpen: 4)
+        let id = TenantID(Identifier.make())
+        try await dbs.create(id)
+        try await dbs.write(id) { try $0.execute(sql: "INSERT INTO settings (key, value) VALUES ('generation', 'old')") }
+        // The replacement: a copy of the file with another generation, made while nobody writes.
+        let replacement = dir + "/replacement.sqlite"
+        try await dbs.withPool(id) { pool in try pool.writeWithoutTransaction { try $0.checkpoint(.truncate) } }
+        try FileManager.default.copyItem(atPath: dbs.path(for: id), toPath: replacement)
+        let copy = try DatabaseQueue(path: replacement)
+        try await copy.write { try $0.execute(sql: "UPDATE settings SET value = 'new' WHERE key = 'generation'") }
+        try copy.close()
+
+        final class Flags: Sendable {
+            let inBody = Mutex(false)
+            let overlapped = Mutex(false)
+        }
+        let flags = Flags()
+        let readers = (0..<8).map { _ in
+            Task {
+                var seen: [String] = []
+                for _ in 0..<40 {
+                    let value = try await dbs.read(id) { db -> String in
+                        if flags.inBody.withLock({ $0 }) { flags.overlapped.withLock { $0 = true } }
+                        return try String.fetchOne(db, sql: "SELECT value FROM settings WHERE key = 'generation'") ?? "?"
+                    }
+                    seen.append(value)
+                    try await Task.sleep(for: .milliseconds(2))
+                }
+                return seen
+            }
+        }
+        try await Task.sleep(for: .milliseconds(20))
+        let path = dbs.path(for: id)
+        try await dbs.exclusive(id) {
+            flags.inBody.withLock { $0 = true }
+            defer { flags.inBody.withLock { $0 = false } }
+            for suffix in ["-wal", "-shm"] { unlink(path + suffix) }
+            guard rename(replacement, path) == 0 else { throw AppError.invalid("rename failed") }
+            Thread.sleep(forTimeInterval: 0.1)
+        }
+        var all: [String] = []
+        for reader in readers {
+            let seen = try await reader.value
+            #expect(seen.drop { $0 == "old" }.allSatisfy { $0 == "new" }, "a read saw the old file after the new one")
+            all += seen
+        }
+        #expect(!flags.overlapped.withLock { $0 })
+        #expect(all.contains("old") && all.contains("new"))
+        #expect(try await dbs.read(id) { try String.fetchOne($0, sql: "SELECT value FROM settings WHERE key = 'generation'") } == "new")
     }
 }

@@ -308,6 +308,7 @@ MATRIX = {
     "GET /api/v1/audit": case_own("GET", "/audit?limit=200", only_a_audit),
     "GET /api/v1/audit/verify": case_own("GET", "/audit/verify", lambda r, w: r.status_code == 200 and r.json()["ok"] or r.raise_for_status()),
     "GET /api/v1/admin/audit": case_platform_only("GET", "/admin/audit"),
+    "POST /api/v1/admin/tenants/{id}/restore": case_platform_only("POST", "/admin/tenants/{id}/restore"),
     "GET /api/v1/admin/audit/verify": case_platform_only("GET", "/admin/audit/verify"),
     # The WebSocket: a plain GET is refused, and a socket only ever carries the caller's own scope
     # (test_jobs.test_live_channel_pushes_job_changes_to_the_right_people).

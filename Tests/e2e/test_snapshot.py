@@ -11,7 +11,7 @@ from pathlib import Path
 
 import requests
 
-from conftest import BIN, Server, cli_json, run_cli
+from conftest import BIN, Server, cli_json, problem, run_cli
 from test_s3 import client, wait_for_port
 
 
@@ -255,3 +255,38 @@ def test_tenant_export_import_between_boxes_and_single_tenant_restore(tmp_path):
         assert {"demo", "snappy"} <= {t["slug"] for t in demo}
     finally:
         assert a.stop() == 0
+
+
+def test_one_tenant_restored_inside_the_running_server(tmp_path):
+    data = tmp_path / "data"
+    s = Server(data).start()
+    try:
+        token, key, secret = setup_tenant(s)
+        admin = s.admin_token()
+        tenant = next(t for t in s.api("GET", "/admin/tenants", admin).json()["items"] if t["slug"] == "snappy")
+        original = s.api("POST", "/businesses", token, json={"name": "Original", "type": "supplier", "city": "Lviv"}).json()
+        archive = tmp_path / "snappy.tar"
+        run_cli("tenant", "export", "snappy", "--out", str(archive), data=data)
+        s.api("POST", "/businesses", token, json={"name": "After export", "type": "supplier", "city": "Kyiv"})
+        full = tmp_path / "full.tar"
+        run_cli("snapshot", "--out", str(full), data=data)
+
+        headers = {"Content-Type": "application/x-tar"}
+        url = f"/admin/tenants/{tenant['id']}/restore"
+        problem(s.api("POST", url, token, data=archive.read_bytes(), headers=dict(headers)), 403, "forbidden")
+        problem(s.api("POST", url, admin, data=full.read_bytes(), headers=dict(headers)), 409, "conflict")
+        problem(s.api("POST", url, admin, data=b"not a tar", headers={"Content-Type": "text/plain"}), 415)
+        demo = next(t for t in s.api("GET", "/admin/tenants", admin).json()["items"] if t["slug"] == "demo")
+        problem(s.api("POST", f"/admin/tenants/{demo['id']}/restore", admin, data=archive.read_bytes(), headers=dict(headers)), 409, "conflict")
+
+        r = s.api("POST", url, admin, data=archive.read_bytes(), headers=dict(headers))
+        assert r.status_code == 200, r.text
+        assert r.json()["replaced"] is True and (data / Path(r.json()["kept_aside"]).name).exists()
+        # The same session keeps working; the tenant is back to the export and active again.
+        assert [b["id"] for b in s.api("GET", "/businesses", token).json()["items"]] == [original["id"]]
+        assert s.api("GET", f"/admin/tenants/{tenant['id']}", admin).json()["status"] == "active"
+        entry = s.api("GET", "/admin/audit?action=tenant.restore", admin).json()["items"][0]
+        assert entry["target"] == tenant["id"] and entry["actor"].startswith("platform:")
+        assert cli_json("audit", "verify", "--tenant", "snappy", data=data)["ok"]
+    finally:
+        assert s.stop() == 0

@@ -228,6 +228,56 @@ public final class TenantDatabases: Sendable {
         await task?.value
     }
 
+    /// Runs `body` while nobody uses the tenant's database: new users wait, current ones finish,
+    /// the pool is checkpointed and closed, `body` runs (it may replace the files), and the next
+    /// use opens whatever file is then in place. For restoring one tenant in a running server.
+    public func exclusive(_ id: TenantID, _ body: @escaping @Sendable () throws -> Void) async throws {
+        while true {
+            let next: ExclusiveStep = state.withLock { state in
+                switch state.entries[id]?.phase {
+                case .closing(let task):
+                    return .wait(task)
+                case .opening(let task):
+                    return .waitOpen(task)
+                case .open(let pool):
+                    let (gate, task) = exclusiveTask(id, pool, body)
+                    state.entries[id]!.phase = .closing(gate)
+                    return .run(task)
+                case nil:
+                    let (gate, task) = exclusiveTask(id, nil, body)
+                    state.entries[id] = Entry(phase: .closing(gate))
+                    return .run(task)
+                }
+            }
+            switch next {
+            case .wait(let task): await task.value
+            case .waitOpen(let task): _ = try? await task.value; try? await Task.sleep(for: .milliseconds(5))
+            case .run(let task): return try await task.value.get()
+            }
+        }
+    }
+
+    /// The gate others wait on (`.closing`) and the task that drains, closes, runs and forgets.
+    private enum ExclusiveStep {
+        case wait(Task<Void, Never>)
+        case waitOpen(Task<DatabasePool, any Error>)
+        case run(Task<Result<Void, any Error>, Never>)
+    }
+
+    private func exclusiveTask(_ id: TenantID, _ pool: DatabasePool?, _ body: @escaping @Sendable () throws -> Void)
+        -> (Task<Void, Never>, Task<Result<Void, any Error>, Never>) {
+        let work = Task.detached { [weak self] () -> Result<Void, any Error> in
+            while (self?.state.withLock { $0.entries[id]?.leases ?? 0 } ?? 0) > 0 {
+                try? await Task.sleep(for: .milliseconds(5))
+            }
+            pool?.checkpointAndClose()
+            let result = Result { try body() }
+            self?.forget(id)
+            return result
+        }
+        return (Task { _ = await work.value }, work)
+    }
+
     /// Closes every idle pool (at shutdown, after the server stopped taking requests).
     public func closeAll() async {
         let ids = state.withLock { Array($0.entries.keys) }
