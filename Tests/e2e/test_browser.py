@@ -6,7 +6,7 @@ import shutil
 import pytest
 from playwright.sync_api import expect, sync_playwright
 
-from conftest import ADMIN_EMAIL, ADMIN_PASSWORD, ARTIFACTS
+from conftest import ADMIN_EMAIL, ADMIN_PASSWORD, ARTIFACTS, run_cli
 
 CHROMIUM = os.environ.get("CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
 
@@ -63,6 +63,12 @@ def test_platform_admin_and_tenant_owner_journeys(server, browser):
     expect(row.get_by_text("Suspended")).to_be_visible()
     row.get_by_role("button", name="Resume").click()
     expect(row.get_by_text("Active")).to_be_visible()
+    # Restore a tenant from its export, live: the page uploads the archive, the server swaps it.
+    archive = server.data.parent / "demo-export.tar"
+    run_cli("tenant", "export", "demo", "--out", str(archive), data=server.data)
+    demo_row = page.get_by_role("row").filter(has_text="demo")
+    demo_row.locator("input[type=file]").set_input_files(str(archive))
+    expect(page.get_by_text("was restored")).to_be_visible()
     page.screenshot(path=str(ARTIFACTS / "platform-tenants.png"), full_page=True)
 
     # The jobs page: queues with their counts, updated live over the WebSocket.

@@ -1,4 +1,4 @@
-import { api, query } from '../api.js';
+import { api, query, request } from '../api.js';
 import { busyButton, clearErrors, field, formValues, h, mount, openDialog, showErrors, toast } from '../dom.js';
 import { formatDate, t } from '../i18n.js';
 import { pager } from '../pager.js';
@@ -24,7 +24,7 @@ export async function render(main) {
         h('td', {}, h('span', { class: `badge status-${x.status}` }, t(`status.${x.status}`))),
         h('td', {}, x.plan),
         h('td', {}, formatDate(x.created_at)),
-        h('td', { class: 'actions' }, canManage ? statusButton(x) : null))))));
+        h('td', { class: 'actions' }, canManage ? [statusButton(x), restoreButton(x)] : null))))));
   }
 
   function statusButton(tenant) {
@@ -35,6 +35,27 @@ export async function render(main) {
       tenants.update((r) => (r.id === updated.id ? updated : r));
       toast(t(suspend ? 'tenants.suspended' : 'tenants.resumed', { name: updated.name }), 'success');
     });
+  }
+
+  /** Puts the tenant back to an archive from `tradepost tenant export` (the server swaps it live). */
+  function restoreButton(tenant) {
+    const input = h('input', { type: 'file', accept: '.tar,application/x-tar', hidden: true, 'aria-label': t('tenants.restore') });
+    const button = h('button', { type: 'button', class: 'small', onclick: () => input.click() }, t('tenants.restore'));
+    input.addEventListener('change', async () => {
+      const file = input.files[0];
+      input.value = '';
+      if (!file || !confirm(t('tenants.restoreConfirm', { name: tenant.name, file: file.name }))) return;
+      button.disabled = true;
+      try {
+        await request('POST', `/admin/tenants/${tenant.id}/restore`, undefined, new Blob([file], { type: 'application/x-tar' }));
+        toast(t('tenants.restored', { name: tenant.name }), 'success');
+      } catch (error) {
+        toast(error.message, 'error');
+      } finally {
+        button.disabled = false;
+      }
+    });
+    return [button, input];
   }
 
   status.addEventListener('change', () => load(true));
