@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 import GRDB
 import Testing
 import TradepostCore
@@ -10,6 +13,20 @@ struct SnapshotTests {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("tp-snap-\(UUID().uuidString)").path
         try? FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         return dir
+    }
+
+    /// Releasing twice (the writer releases early, then again on the way out) must not close a
+    /// descriptor that another file got in between: that closed a live database under parallel tests.
+    @Test func releasingTheHoldTwiceNeverClosesSomeoneElsesFile() throws {
+        let dir = tempDir()
+        let hold = try SnapshotHold(dataDir: dir)
+        #expect(SnapshotHold.isHeld(dataDir: dir))
+        hold.release()
+        #expect(!SnapshotHold.isHeld(dataDir: dir))
+        let other = open(dir + "/other", O_RDWR | O_CREAT, 0o600)  // most likely the number just freed
+        defer { close(other) }
+        hold.release()
+        #expect(fcntl(other, F_GETFD) != -1, "the second release closed another file")
     }
 
     @Test func tarHeadersRoundTripLongPathsAndHugeSizes() throws {

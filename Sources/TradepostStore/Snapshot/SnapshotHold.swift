@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -9,7 +10,8 @@ import Glibc
 /// held, leaves it for the orphan sweep. A crashed snapshot's lock dies with its process.
 public final class SnapshotHold: Sendable {
     public static let fileName = "snapshot.hold"
-    private let descriptor: Int32
+    /// -1 once released: closing a descriptor twice would close whatever file reused its number.
+    private let descriptor: Mutex<Int32>
 
     public init(dataDir: String) throws {
         let path = (dataDir as NSString).appendingPathComponent(Self.fileName)
@@ -20,10 +22,18 @@ public final class SnapshotHold: Sendable {
             close(fd)
             throw SnapshotError.io("cannot lock \(path): \(String(cString: strerror(errno)))")
         }
-        descriptor = fd
+        descriptor = Mutex(fd)
     }
 
-    public func release() { close(descriptor) }
+    deinit { release() }
+
+    /// Drops the lock; safe to call more than once.
+    public func release() {
+        descriptor.withLock { fd in
+            if fd >= 0 { close(fd) }
+            fd = -1
+        }
+    }
 
     /// True while some process holds the lock.
     public static func isHeld(dataDir: String) -> Bool {

@@ -87,18 +87,23 @@ public struct SnapshotReader {
             var hash = SHA256()
             var left = entry.size + Int64(Tar.padding(entry.size))
             var data = entry.size
-            while left > 0 {
-                let want = Int(min(Int64(buffer.count), left))
-                let got = try archive.read(into: UnsafeMutableRawBufferPointer(rebasing: buffer[0..<want]))
-                guard got == want else { sink?.close(); throw SnapshotError.damaged("the archive is truncated inside \(entry.path)") }
-                let payload = UnsafeRawBufferPointer(rebasing: buffer[0..<Int(min(Int64(got), data))])
-                hash.update(bufferPointer: payload)
-                try sink?.write(payload)
-                if entry.path == SnapshotManifest.fileName, manifestBytes.count < 64 << 20 { manifestBytes += payload }
-                data -= Int64(payload.count)
-                left -= Int64(got)
-                out.bytes += Int64(got)
-                progress(SnapshotProgress(doneBytes: min(out.bytes, total), totalBytes: total, path: entry.path))
+            do {
+                while left > 0 {
+                    let want = Int(min(Int64(buffer.count), left))
+                    let got = try archive.read(into: UnsafeMutableRawBufferPointer(rebasing: buffer[0..<want]))
+                    guard got == want else { throw SnapshotError.damaged("the archive is truncated inside \(entry.path)") }
+                    let payload = UnsafeRawBufferPointer(rebasing: buffer[0..<Int(min(Int64(got), data))])
+                    hash.update(bufferPointer: payload)
+                    try sink?.write(payload)
+                    if entry.path == SnapshotManifest.fileName, manifestBytes.count < 64 << 20 { manifestBytes += payload }
+                    data -= Int64(payload.count)
+                    left -= Int64(got)
+                    out.bytes += Int64(got)
+                    progress(SnapshotProgress(doneBytes: min(out.bytes, total), totalBytes: total, path: entry.path))
+                }
+            } catch {
+                sink?.close()
+                throw error
             }
             sink?.close()
             try afterEach(entry.path, target)
