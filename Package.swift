@@ -53,6 +53,7 @@ let package = Package(
             dependencies: [
                 "TradepostCore",
                 "TradepostStore",
+                "TradepostBlobs",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

@@ -9,7 +9,8 @@ public struct ScheduledSnapshot: JobPayload {
 }
 
 /// Automatic snapshots through the jobs engine: on `snapshot.schedule` (cron, UTC) and on demand
-/// (`tradepost jobs enqueue snapshot.scheduled`), into `snapshot.dir`, keeping `snapshot.keep`.
+/// (`tradepost jobs enqueue snapshot.scheduled`), into `snapshot.dir`, keeping `snapshot.keep`,
+/// each also uploaded to `snapshot.s3_url` when set.
 /// A failure is an ordinary failed job: retried with backoff, then discarded with its error, so it
 /// shows in the jobs page and in `tradepost_jobs_*{type="snapshot.scheduled"}` metrics.
 public enum SnapshotJobs {
@@ -19,6 +20,8 @@ public enum SnapshotJobs {
         public var directory: String
         public var keep: Int
         public var version: String
+        /// Where each snapshot is also uploaded (snapshot.s3_url), or nil.
+        var uploader: SnapshotUploader?
 
         public init(config: TradepostConfig, version: String) {
             dataDir = config.dataDir
@@ -26,6 +29,10 @@ public enum SnapshotJobs {
             directory = config.snapshotDir.isEmpty ? (config.dataDir as NSString).appendingPathComponent("snapshots") : config.snapshotDir
             keep = config.snapshotKeep
             self.version = version
+            uploader = URL(string: config.snapshotS3URL).flatMap { url in
+                config.snapshotS3URL.isEmpty ? nil : SnapshotUploader(base: url, accessKey: config.snapshotS3AccessKey,
+                                                                      secretKey: config.snapshotS3SecretKey, region: config.snapshotS3Region)
+            }
         }
     }
 
@@ -45,10 +52,19 @@ public enum SnapshotJobs {
         }
     }
 
-    /// Writes one snapshot, then deletes the oldest automatic ones past `keep`. The work is
-    /// blocking file I/O, so it runs on its own thread, not on Swift's cooperative pool.
+    /// Writes one snapshot, uploads it when `snapshot.s3_url` is set, then deletes the oldest
+    /// automatic ones past `keep`. Writing is blocking file I/O, so it runs on its own thread, not
+    /// on Swift's cooperative pool. A failed upload fails the job (and its retry takes a new one).
     static func run(_ s: Settings) async throws {
-        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+        let out = try await write(s)
+        if let uploader = s.uploader {
+            try await uploader.upload(out, as: (out as NSString).lastPathComponent)
+        }
+        prune(s.directory, keep: s.keep)
+    }
+
+    static func write(_ s: Settings) async throws -> String {
+        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<String, any Error>) in
             Thread.detachNewThread {
                 continuation.resume(with: Result {
                     try FileManager.default.createDirectory(atPath: s.directory, withIntermediateDirectories: true,
@@ -56,7 +72,7 @@ public enum SnapshotJobs {
                     let stamp = ISO8601DateFormatter().string(from: Date()).replacingOccurrences(of: ":", with: "")
                     let out = (s.directory as NSString).appendingPathComponent("\(prefix)\(stamp).tar")
                     _ = try SnapshotWriter(dataDir: s.dataDir, version: s.version).write(to: out)
-                    prune(s.directory, keep: s.keep)
+                    return out
                 })
             }
         }

@@ -35,6 +35,10 @@ enum ConfigKeys {
         .init(key: "snapshot.schedule", defaultValue: "", help: "Cron schedule (UTC) of automatic snapshots, e.g. '0 3 * * *'; empty: none"),
         .init(key: "snapshot.dir", defaultValue: "", help: "Where automatic snapshots go; empty: <data>/snapshots"),
         .init(key: "snapshot.keep", defaultValue: "7", help: "How many automatic snapshots to keep (older ones are deleted)"),
+        .init(key: "snapshot.s3_url", defaultValue: "", help: "Also upload each automatic snapshot to this S3 URL (https://host/bucket/prefix); empty: no"),
+        .init(key: "snapshot.s3_access_key", defaultValue: "", help: "Access key for snapshot.s3_url"),
+        .init(key: "snapshot.s3_secret_key", defaultValue: "", help: "Secret key for snapshot.s3_url", secret: true),
+        .init(key: "snapshot.s3_region", defaultValue: "us-east-1", help: "Region snapshot uploads are signed for"),
         .init(key: "admin.email", defaultValue: "", help: "First platform admin's email (used only on an empty data dir)"),
         .init(key: "admin.password", defaultValue: "", help: "First platform admin's password (random and printed if empty)", secret: true),
     ]

@@ -102,6 +102,10 @@ struct ConfigLoader {
         config.snapshotSchedule = v["snapshot.schedule"] ?? ""
         config.snapshotDir = v["snapshot.dir"] ?? ""
         config.snapshotKeep = try int("snapshot.keep")
+        config.snapshotS3URL = v["snapshot.s3_url"] ?? ""
+        config.snapshotS3AccessKey = v["snapshot.s3_access_key"] ?? ""
+        config.snapshotS3SecretKey = v["snapshot.s3_secret_key"] ?? ""
+        config.snapshotS3Region = v["snapshot.s3_region"] ?? config.snapshotS3Region
         config.adminEmail = text("admin.email")
         config.adminPassword = text("admin.password")
         do {

@@ -290,3 +290,39 @@ def test_one_tenant_restored_inside_the_running_server(tmp_path):
         assert cli_json("audit", "verify", "--tenant", "snappy", data=data)["ok"]
     finally:
         assert s.stop() == 0
+
+
+def test_scheduled_snapshots_are_also_uploaded_to_an_s3_store(tmp_path):
+    # The "external" store is a second Tradepost's S3 listener: a real SigV4 server.
+    offsite = Server(tmp_path / "offsite").start()
+    wait_for_port(offsite.s3_port)
+    _, key, secret = setup_tenant(offsite)
+    store = client(offsite, key, secret)
+    store.create_bucket(Bucket="offsite")
+    data = tmp_path / "data"
+    env = {"TRADEPOST_SNAPSHOT_S3_URL": f"http://127.0.0.1:{offsite.s3_port}/offsite/box-a",
+           "TRADEPOST_SNAPSHOT_S3_ACCESS_KEY": key, "TRADEPOST_SNAPSHOT_S3_SECRET_KEY": secret, "TRADEPOST_S3_LISTEN": "off"}
+    s = Server(data, env=env).start()
+    try:
+        cli_json("jobs", "enqueue", "snapshot.scheduled", data=data, env=env)
+        s.wait_for(lambda: any(j["state"] == "succeeded" for j in cli_json("jobs", "list", data=data, env=env)
+                               if j["type"] == "snapshot.scheduled"), timeout=60, message="snapshot job")
+        local = next((data / "snapshots").glob("tradepost-auto-*.tar"))
+        uploaded = store.get_object(Bucket="offsite", Key=f"box-a/{local.name}")
+        assert uploaded["ContentType"] == "application/x-tar"
+        assert uploaded["Body"].read() == local.read_bytes()
+    finally:
+        assert s.stop() == 0
+
+    # A wrong secret: the job fails with the store's answer in its error.
+    env["TRADEPOST_SNAPSHOT_S3_SECRET_KEY"] = "wrong-secret"
+    s = Server(data, env=env).start()
+    try:
+        job = cli_json("jobs", "enqueue", "snapshot.scheduled", data=data, env=env)
+        job_id = job["id"] if "id" in job else job["job"]["id"]
+        failed = s.wait_for(lambda: (lambda j: j if j.get("last_error") else None)(cli_json("jobs", "show", str(job_id), data=data, env=env)),
+                            timeout=60, message="the failed upload")
+        assert "SignatureDoesNotMatch" in failed["last_error"] and "HTTP 403" in failed["last_error"]
+    finally:
+        assert s.stop() == 0
+        assert offsite.stop() == 0

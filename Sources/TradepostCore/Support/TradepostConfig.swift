@@ -42,6 +42,11 @@ public struct TradepostConfig: Sendable, Equatable {
     public var snapshotSchedule: String = ""
     public var snapshotDir: String = ""
     public var snapshotKeep: Int = 7
+    /// Where each automatic snapshot is also uploaded: an S3 URL, path style (`https://host/bucket/prefix`).
+    public var snapshotS3URL: String = ""
+    public var snapshotS3AccessKey: String = ""
+    public var snapshotS3SecretKey: String = ""
+    public var snapshotS3Region: String = "us-east-1"
     /// First platform admin, used only when the control database has none.
     public var adminEmail: String?
     public var adminPassword: String?
@@ -83,6 +88,15 @@ public struct TradepostConfig: Sendable, Equatable {
         if s3Region.isEmpty || s3Region.contains("/") { v.fail("s3.region", "must be a region name such as us-east-1") }
         if jobRetentionDays < 1 { v.fail("jobs.retention_days", "must be at least 1") }
         if snapshotKeep < 1 { v.fail("snapshot.keep", "must be at least 1") }
+        if !snapshotS3URL.isEmpty {
+            let url = URL(string: snapshotS3URL)
+            if url?.host == nil || !["http", "https"].contains(url?.scheme?.lowercased() ?? "") || (url?.path ?? "").count < 2 {
+                v.fail("snapshot.s3_url", "must be http(s)://host[:port]/bucket[/prefix]")
+            }
+            if snapshotS3AccessKey.isEmpty || snapshotS3SecretKey.isEmpty {
+                v.fail("snapshot.s3_access_key", "and snapshot.s3_secret_key are required with snapshot.s3_url")
+            }
+        }
         if let publicURL, URL(string: publicURL)?.host == nil { v.fail("http.public_url", "must be an absolute URL") }
         try v.check("The configuration is invalid")
     }
