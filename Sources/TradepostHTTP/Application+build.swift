@@ -29,7 +29,7 @@ public func buildApplication(
     try BuiltinJobs.register(registry, store: store)
     let search = SearchEngine(tenants: store.tenantDatabases)
     SearchJobs.register(registry, engine: search)
-    try SnapshotJobs.register(registry, settings: .init(config: config, version: TradepostVersion.current))
+    try SnapshotJobs.register(registry, settings: .init(config: config, version: TradepostVersion.current), store: store)
     try registerJobs(registry, store)
     let telemetry = JobsTelemetry(registry: metrics.registry)
     let engine = try JobsEngine(store: store, registry: registry, options: config.jobsOptions, logger: logger, observer: telemetry)

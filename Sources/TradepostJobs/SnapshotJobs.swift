@@ -2,6 +2,22 @@ import Foundation
 import TradepostCore
 import TradepostStore
 
+/// `tradepost restore FILE --tenant T` while the server runs: the CLI copies the archive into
+/// `<data>/restore-incoming/` and the server, which owns the tenant's open database, swaps it.
+public struct TenantRestoreJob: JobPayload {
+    public static let jobType = "tenant.restore"
+    public static let folder = "restore-incoming"
+    /// A file name inside `<data>/restore-incoming/` (never a path: the job reads nothing else).
+    public var archive: String
+    /// The tenant (slug or id) the archive must hold.
+    public var tenant: String
+
+    public init(archive: String, tenant: String) {
+        self.archive = archive
+        self.tenant = tenant
+    }
+}
+
 /// A scheduled snapshot of the whole data dir, taken by the server itself.
 public struct ScheduledSnapshot: JobPayload {
     public static let jobType = "snapshot.scheduled"
@@ -38,8 +54,24 @@ public enum SnapshotJobs {
 
     public static let prefix = "tradepost-auto-"
 
-    public static func register(_ registry: JobRegistry, settings: Settings) throws {
+    public static func register(_ registry: JobRegistry, settings: Settings, store: Store) throws {
         registry.queue("snapshots", concurrency: 1)
+        registry.register(TenantRestoreJob.self, queue: "snapshots", maxAttempts: 1, timeout: .seconds(6 * 3600), manual: true) { job, _ in
+            let folder = (store.dataDir as NSString).appendingPathComponent(TenantRestoreJob.folder)
+            guard !job.archive.isEmpty, !job.archive.contains("/"), job.archive != "..", job.archive != "." else {
+                throw PermanentJobError("the archive must be a file name in \(TenantRestoreJob.folder)/")
+            }
+            let path = (folder as NSString).appendingPathComponent(job.archive)
+            defer { try? FileManager.default.removeItem(atPath: path) }
+            var importer = TenantImporter(archive: path, dataDir: store.dataDir)
+            importer.replace = true
+            importer.expected = job.tenant
+            do {
+                _ = try await importer.runLive(tenants: store.tenantDatabases, control: store.control)
+            } catch let error as SnapshotError {
+                throw PermanentJobError(error.description)
+            }
+        }
         registry.register(ScheduledSnapshot.self, queue: "snapshots", maxAttempts: 3, timeout: .seconds(6 * 3600), manual: true) { _, _ in
             try await run(settings)
         }

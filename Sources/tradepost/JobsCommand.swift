@@ -20,7 +20,7 @@ struct JobsCommand: AsyncParsableCommand {
         return try await global.withStore { store in
             let registry = JobRegistry()
             try BuiltinJobs.register(registry, store: store)
-            try SnapshotJobs.register(registry, settings: snapshots)
+            try SnapshotJobs.register(registry, settings: snapshots, store: store)
             if let probe = ProcessInfo.processInfo.environment["TRADEPOST_TEST_PROBE"], !probe.isEmpty {
                 try TestProbe.register(registry, path: probe)
             }

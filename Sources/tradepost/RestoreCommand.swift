@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import TradepostCore
 import TradepostJobs
 import TradepostStore
 
@@ -14,8 +15,9 @@ struct RestoreCommand: AsyncParsableCommand {
             aside (to <dir>.before-restore-<time>) instead of refusing.
 
             --tenant T restores one tenant from a single-tenant snapshot (`snapshot --tenant`,
-            `tenant export`) over the same tenant in the data dir, with the server stopped; its
-            replaced files are kept aside in the data dir.
+            `tenant export`) over the same tenant; its replaced files are kept aside in the data dir.
+            With the server running, the server does it (a job): the tenant is suspended, swapped
+            once in-flight work finishes, and resumed; other tenants are not touched.
 
             Examples:
               tradepost restore /backup/tradepost-2026-11-21.tar --data /var/lib/tradepost
@@ -33,7 +35,10 @@ struct RestoreCommand: AsyncParsableCommand {
         try await runCommand {
             guard FileManager.default.fileExists(atPath: file) else { throw CLIError("no file \(file)") }
             let bar = ProgressBar("restore", enabled: !json)
-            if let tenant { return try restoreTenant(tenant, bar) }
+            if let tenant {
+                if DataDirLock.isHeld(dataDir: data) { return try await restoreTenantLive(tenant) }
+                return try restoreTenant(tenant, bar)
+            }
             var restorer = SnapshotRestorer(archive: file, dataDir: data)
             restorer.force = force
             restorer.progress = bar.update
@@ -64,5 +69,34 @@ struct RestoreCommand: AsyncParsableCommand {
         if json { return try Output.json(result) }
         Output.line("Restored tenant \(result.tenant.slug) (\(result.tenant.id)), schema \(result.schemaVersion)")
         if let aside = result.keptAside { Output.line("Its previous files are in \(aside)") }
+    }
+
+    /// The server owns the tenant's open database, so it does the swap: the archive is copied
+    /// where it can read it and a `tenant.restore` job asks it to; this waits for the outcome.
+    private func restoreTenantLive(_ tenant: String) async throws {
+        let folder = (data as NSString).appendingPathComponent(TenantRestoreJob.folder)
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o750])
+        let name = "\(UUID().uuidString).tar"
+        let copy = (folder as NSString).appendingPathComponent(name)
+        try FileManager.default.copyItem(atPath: file, toPath: copy)
+        let payload = String(decoding: try JSONEncoder().encode(TenantRestoreJob(archive: name, tenant: tenant)), as: UTF8.self)
+        let global = try GlobalOptions.parse(["--data", data])
+        let finished = try await JobsCommand.withJobs(global) { jobs, _ -> JobRecord in
+            var job = try await jobs.enqueue(ManualJob(type: TenantRestoreJob.jobType, payload: payload, priority: 10))
+            if !json { FileHandle.standardError.write(Data("the running server is restoring \(tenant) (job \(job.id))…\n".utf8)) }
+            let deadline = Date().addingTimeInterval(6 * 3600)
+            while !job.state.isFinished && Date() < deadline {
+                try await Task.sleep(for: .milliseconds(200))
+                job = try await jobs.job(.all, id: job.id)
+            }
+            return job
+        }
+        guard finished.state == .succeeded else {
+            try? FileManager.default.removeItem(atPath: copy)
+            throw CLIError("the server could not restore \(tenant): \(finished.lastError ?? finished.state.rawValue)",
+                           hint: "tradepost jobs show \(finished.id)")
+        }
+        if json { return try Output.json(finished) }
+        Output.line("Restored tenant \(tenant) in the running server (job \(finished.id)); its previous files are kept in the data dir")
     }
 }

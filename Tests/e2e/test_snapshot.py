@@ -237,10 +237,15 @@ def test_tenant_export_import_between_boxes_and_single_tenant_restore(tmp_path):
     finally:
         assert b.stop() == 0
 
-    # Back on the first box: a later change, then the tenant restored to the export.
+    # Back on the first box: a later change, then the tenant restored to the export by the
+    # running server (the CLI hands it over as a job), the same session still working after.
     a.api("POST", "/businesses", token, json={"name": "After export", "type": "supplier", "city": "Kyiv"})
-    busy = run_cli("restore", str(archive), "--tenant", "snappy", "--data", str(a_data), check=False)
-    assert busy.returncode == 1 and "stop the server" in busy.stderr
+    live = cli_json("restore", str(archive), "--tenant", "snappy", "--data", str(a_data))
+    assert live["state"] == "succeeded" and live["type"] == "tenant.restore"
+    assert [x["id"] for x in a.api("GET", "/businesses", token).json()["items"]] == [before["id"]]
+    assert not any((a_data / "restore-incoming").iterdir())  # the server removed its copy
+    # Offline too: another change, the server stopped, the tenant restored by the CLI itself.
+    a.api("POST", "/businesses", token, json={"name": "After export", "type": "supplier", "city": "Kyiv"})
     assert a.stop() == 0
     wrong = run_cli("restore", str(archive), "--tenant", "demo", "--data", str(a_data), check=False)
     assert wrong.returncode == 1 and "not demo" in wrong.stderr
@@ -253,6 +258,13 @@ def test_tenant_export_import_between_boxes_and_single_tenant_restore(tmp_path):
         # The other tenant on the box was not touched.
         demo = a.api("GET", "/admin/tenants", a.admin_token()).json()["items"]
         assert {"demo", "snappy"} <= {t["slug"] for t in demo}
+        # The restore job reads only file names inside restore-incoming/, never a path.
+        job = cli_json("jobs", "enqueue", "tenant.restore", "--payload", '{"archive": "../control.sqlite", "tenant": "snappy"}', data=a_data)
+        job_id = job["id"] if "id" in job else job["job"]["id"]
+        failed = a.wait_for(lambda: (lambda j: j if j["state"] == "discarded" else None)(cli_json("jobs", "show", str(job_id), data=a_data)),
+                            message="the refused restore job")
+        assert "file name" in failed["last_error"]
+        assert (a_data / "control.sqlite").exists()
     finally:
         assert a.stop() == 0
 

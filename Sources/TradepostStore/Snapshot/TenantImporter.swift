@@ -137,7 +137,13 @@ public struct TenantImporter {
         var aside: String?
         if replace {
             let stamp = ISO8601DateFormatter().string(from: Date()).replacingOccurrences(of: ":", with: "")
-            aside = (dataDir as NSString).appendingPathComponent("tenant-\(staged.record.slug)-before-restore-\(stamp)")
+            var candidate = local("tenant-\(staged.record.slug)-before-restore-\(stamp)")
+            var n = 1
+            while FileManager.default.fileExists(atPath: candidate) {  // two restores in one second
+                n += 1
+                candidate = local("tenant-\(staged.record.slug)-before-restore-\(stamp)-\(n)")
+            }
+            aside = candidate
             try FileManager.default.createDirectory(atPath: aside! + "/tenants", withIntermediateDirectories: true)
             for suffix in ["", "-wal", "-shm"] where FileManager.default.fileExists(atPath: local(tenantFile) + suffix) {
                 try move(local(tenantFile) + suffix, aside! + "/" + tenantFile + suffix)
