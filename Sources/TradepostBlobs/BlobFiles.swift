@@ -79,8 +79,13 @@ public final class BlobFiles: Sendable {
     /// Deletes a blob's file, unless a snapshot is copying blobs: then the file stays and the
     /// orphan sweep removes it later (a row in the snapshot's database copy may name it).
     public func remove(tenant: String, blob: String) {
-        guard !SnapshotHold.isHeld(dataDir: (root as NSString).deletingLastPathComponent) else { return }
-        if let p = path(tenant: tenant, blob: blob) { unlink(p) }
+        remove(tenant: tenant, blobs: [blob])
+    }
+
+    /// Several at once: the snapshot hold is asked once, not once per file.
+    public func remove(tenant: String, blobs: [String]) {
+        guard !blobs.isEmpty, !SnapshotHold.isHeld(dataDir: (root as NSString).deletingLastPathComponent) else { return }
+        for blob in blobs { if let p = path(tenant: tenant, blob: blob) { unlink(p) } }
     }
 
     /// Deletes leftovers of writes that never finished (a crash mid-upload). Call at start.

@@ -180,7 +180,7 @@ extension ObjectStore {
             Set(try String.fetchAll(db, sql: "SELECT blob FROM s3_objects UNION ALL SELECT blob FROM s3_parts UNION ALL SELECT blob FROM media"))
         }
         let orphans = onDisk.filter { !referenced.contains($0) }
-        for blob in orphans { files.remove(tenant: tenant.rawValue, blob: blob) }
+        files.remove(tenant: tenant.rawValue, blobs: orphans)
         return garbage.count + orphans.count
     }
 }

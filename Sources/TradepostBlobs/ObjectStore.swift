@@ -218,7 +218,7 @@ public final class ObjectStore: Sendable {
     /// Deletes unreferenced files, then forgets them.
     func collect(_ tenant: TenantID, _ blobs: [String]) async {
         guard !blobs.isEmpty else { return }
-        for blob in blobs { files.remove(tenant: tenant.rawValue, blob: blob) }
+        files.remove(tenant: tenant.rawValue, blobs: blobs)
         _ = try? await tenants.write(tenant) { db in
             for blob in blobs { try db.execute(sql: "DELETE FROM s3_garbage WHERE blob = ?", arguments: [blob]) }
         }

@@ -45,9 +45,10 @@ public enum SnapshotJobs {
             directory = config.snapshotDir.isEmpty ? (config.dataDir as NSString).appendingPathComponent("snapshots") : config.snapshotDir
             keep = config.snapshotKeep
             self.version = version
-            uploader = URL(string: config.snapshotS3URL).flatMap { url in
-                config.snapshotS3URL.isEmpty ? nil : SnapshotUploader(base: url, accessKey: config.snapshotS3AccessKey,
-                                                                      secretKey: config.snapshotS3SecretKey, region: config.snapshotS3Region)
+            // The URL was validated with the rest of the configuration.
+            if !config.snapshotS3URL.isEmpty, let url = URL(string: config.snapshotS3URL) {
+                uploader = SnapshotUploader(base: url, accessKey: config.snapshotS3AccessKey,
+                                            secretKey: config.snapshotS3SecretKey, region: config.snapshotS3Region)
             }
         }
     }

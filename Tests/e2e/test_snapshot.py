@@ -38,6 +38,17 @@ def blob_hashes(data):
             for p in sorted((data / "blobs").glob("*/objects/*/*"))}
 
 
+def enqueue_and_wait(server, data, *args, until, message, env=None, timeout=60):
+    """Enqueues a job with the CLI and returns it once `until(job)` holds."""
+    job = cli_json("jobs", "enqueue", *args, data=data, env=env)
+    job_id = str(job["id"] if "id" in job else job["job"]["id"])
+
+    def reached():
+        current = cli_json("jobs", "show", job_id, data=data, env=env)
+        return current if until(current) else None
+    return server.wait_for(reached, timeout=timeout, message=message)
+
+
 def test_online_snapshot_under_write_load_restores_into_a_working_server(tmp_path):
     data = tmp_path / "data"
     s = Server(data).start()
@@ -196,10 +207,7 @@ def test_server_snapshots_through_the_jobs_engine_keeps_n_and_reports_failures(t
     blocker.write_text("x")
     s = Server(data, env={"TRADEPOST_SNAPSHOT_DIR": str(blocker / "snapshots"), "TRADEPOST_S3_LISTEN": "off"}).start()
     try:
-        job = cli_json("jobs", "enqueue", "snapshot.scheduled", data=data)
-        job_id = job["id"] if "id" in job else job["job"]["id"]
-        failed = s.wait_for(lambda: (lambda j: j if j.get("last_error") else None)(cli_json("jobs", "show", str(job_id), data=data)),
-                            timeout=60, message="the failed attempt")
+        failed = enqueue_and_wait(s, data, "snapshot.scheduled", until=lambda j: j.get("last_error"), message="the failed attempt")
         assert failed["attempts"] >= 1 and failed["state"] in ("pending", "discarded")
         metrics = s.wait_for(lambda: (lambda t: t if 'tradepost_jobs_failed_total{queue="snapshots",type="snapshot.scheduled"}' in t else None)(
             requests.get(s.url + "/metrics").text), message="the failure metric")
@@ -260,10 +268,8 @@ def test_tenant_export_import_between_boxes_and_single_tenant_restore(tmp_path):
         demo = a.api("GET", "/admin/tenants", a.admin_token()).json()["items"]
         assert {"demo", "snappy"} <= {t["slug"] for t in demo}
         # The restore job reads only file names inside restore-incoming/, never a path.
-        job = cli_json("jobs", "enqueue", "tenant.restore", "--payload", '{"archive": "../control.sqlite", "tenant": "snappy"}', data=a_data)
-        job_id = job["id"] if "id" in job else job["job"]["id"]
-        failed = a.wait_for(lambda: (lambda j: j if j["state"] == "discarded" else None)(cli_json("jobs", "show", str(job_id), data=a_data)),
-                            message="the refused restore job")
+        failed = enqueue_and_wait(a, a_data, "tenant.restore", "--payload", '{"archive": "../control.sqlite", "tenant": "snappy"}',
+                                  until=lambda j: j["state"] == "discarded", message="the refused restore job")
         assert "file name" in failed["last_error"]
         assert (a_data / "control.sqlite").exists()
     finally:
@@ -331,10 +337,7 @@ def test_scheduled_snapshots_are_also_uploaded_to_an_s3_store(tmp_path):
     env["TRADEPOST_SNAPSHOT_S3_SECRET_KEY"] = "wrong-secret"
     s = Server(data, env=env).start()
     try:
-        job = cli_json("jobs", "enqueue", "snapshot.scheduled", data=data, env=env)
-        job_id = job["id"] if "id" in job else job["job"]["id"]
-        failed = s.wait_for(lambda: (lambda j: j if j.get("last_error") else None)(cli_json("jobs", "show", str(job_id), data=data, env=env)),
-                            timeout=60, message="the failed upload")
+        failed = enqueue_and_wait(s, data, "snapshot.scheduled", env=env, until=lambda j: j.get("last_error"), message="the failed upload")
         assert "SignatureDoesNotMatch" in failed["last_error"] and "HTTP 403" in failed["last_error"]
     finally:
         assert s.stop() == 0

@@ -100,7 +100,8 @@ struct CatalogImportRoutes {
     }
 
     /// Streams the body into `path`; a body over `limit` bytes is refused and the partial file removed.
-    static func receive(_ body: RequestBody, to path: String, limit: Int) async throws {
+    /// `what` names the expected body in the empty-body error.
+    static func receive(_ body: RequestBody, to path: String, limit: Int, what: String = "the CSV file") async throws {
         guard FileManager.default.createFile(atPath: path, contents: nil) else { throw AppError(.unavailable, "Cannot store the upload") }
         let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
         do {
@@ -111,7 +112,7 @@ struct CatalogImportRoutes {
                 try handle.write(contentsOf: buffer.readableBytesView)
             }
             try handle.close()
-            if total == 0 { throw AppError.invalid("The body is empty: send the CSV file as the body") }
+            if total == 0 { throw AppError.invalid("The body is empty: send \(what) as the body") }
         } catch {
             try? handle.close()
             try? FileManager.default.removeItem(atPath: path)

@@ -25,7 +25,7 @@ struct TenantRestoreRoutes {
         }
         let upload = (store.dataDir as NSString).appendingPathComponent(".restore-\(UUID().uuidString.prefix(8)).tar")
         defer { try? FileManager.default.removeItem(atPath: upload) }
-        try await CatalogImportRoutes.receive(request.body, to: upload, limit: maxUpload)
+        try await CatalogImportRoutes.receive(request.body, to: upload, limit: maxUpload, what: "the snapshot archive")
         var importer = TenantImporter(archive: upload, dataDir: store.dataDir)
         importer.replace = true
         importer.expected = tenant.id.rawValue

@@ -61,7 +61,7 @@ public struct SnapshotRestorer {
         }
         let migrated = try migrate(staging, manifest)
         try migrateOthers(staging)
-        syncAll(staging)
+        syncAll()
 
         var aside: String?
         if occupied {
@@ -94,7 +94,7 @@ public struct SnapshotRestorer {
 
     /// One `sync` (Linux waits for it to finish) makes every unpacked file durable before the
     /// rename publishes them, instead of an fsync per blob.
-    private func syncAll(_ dir: String) {
+    private func syncAll() {
         Glibc.sync()
     }
 }

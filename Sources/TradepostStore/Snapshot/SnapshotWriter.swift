@@ -49,7 +49,8 @@ public struct SnapshotWriter {
         for id in tenantIDs { for path in blobFiles(id) { total += RawFile.size(local(path)) ?? 0 } }
         let report: (Int64, String) -> Void = { bytes, path in
             done += bytes
-            progress(SnapshotProgress(doneBytes: min(done, max(total, done)), totalBytes: max(total, done), path: path))
+            // Blobs written after the estimate can take `done` past it; the total grows with it.
+            progress(SnapshotProgress(doneBytes: done, totalBytes: max(total, done), path: path))
         }
 
         let hold = try SnapshotHold(dataDir: dataDir)
