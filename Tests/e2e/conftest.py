@@ -45,6 +45,23 @@ def cli_json(*args, data=None, env=None, input=None):
     return json.loads(run_cli(*args, "--json", data=data, env=env, input=input).stdout)
 
 
+def process_state(pid):
+    """What a stuck process is doing: each thread's state and kernel wait channel, and the load."""
+    threads = []
+    for task in sorted(Path(f"/proc/{pid}/task").glob("*")):
+        try:
+            stat = (task / "stat").read_text().rsplit(")", 1)[1].split()[0]
+            threads.append(f"{stat}:{(task / 'wchan').read_text() or '-'}")
+        except OSError:
+            continue
+    try:
+        load = Path("/proc/loadavg").read_text().split()[:3]
+        dirty = next(l for l in Path("/proc/meminfo").read_text().splitlines() if l.startswith("Dirty:"))
+    except (OSError, StopIteration):
+        load, dirty = [], ""
+    return f"threads {' '.join(threads)}; load {' '.join(load)}; {' '.join(dirty.split())}"
+
+
 class Server:
     """A running `tradepost serve`."""
 
@@ -62,7 +79,9 @@ class Server:
             self.env = {"TRADEPOST_TEST_PROBE": str(probe), **self.env}
         self.proc = None
 
-    def start(self, timeout=15):
+    def start(self, timeout=60):
+        """Waits until /healthz answers. Generous: a CI box flushing a fresh build to disk can stall
+        the first fsyncs of a new data dir for many seconds (seen once: three starts past 15 s)."""
         self.log = open(self.log_path, "w")
         env = {**os.environ, "TRADEPOST_ADMIN_EMAIL": ADMIN_EMAIL, "TRADEPOST_ADMIN_PASSWORD": ADMIN_PASSWORD,
                "TRADEPOST_S3_LISTEN": f"127.0.0.1:{self.s3_port}", **self.env}
@@ -79,9 +98,10 @@ class Server:
                     return self
             except requests.RequestException:  # not listening yet, or busy
                 time.sleep(0.02)
+        state = process_state(self.proc.pid)
         self.proc.kill()  # never leave a stuck server behind
         self.proc.wait()
-        raise AssertionError(f"server did not start:\n{self.output()}")
+        raise AssertionError(f"server did not start in {timeout} s ({state}):\n{self.output()}")
 
     def output(self):
         if not self.log.closed:

@@ -28,7 +28,7 @@ from conftest import problem
 AWS = str(Path(sys.executable).parent / "aws")
 
 
-def wait_for_port(port, timeout=15):
+def wait_for_port(port, timeout=60):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         try:
