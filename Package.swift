@@ -125,7 +125,7 @@ let package = Package(
             swiftSettings: strict,
             // The shipped binary, linked for a small idle footprint (issue 2): the functions a
             // running server executes placed side by side (packaging/tradepost.order, made by
-            // scripts/profile-order; with scripts/build-release's function sections they fill ~3 MB
+            // scripts/profile-order; with scripts/build-release's function sections they fill ~8 MB
             // of pages instead of touching most of 33 MB of code); relative relocations packed
             // (RELR, glibc >= 2.36) instead of 3.5 MB of .rela.dyn the loader reads at every start;
             // no dynamic symbol table for our own 50,000 symbols (the static stdlib's link flags

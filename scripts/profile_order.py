@@ -5,6 +5,7 @@ the debug sections stripped (the symbol table stays, and with it every function'
 """
 import os
 import re
+import shutil
 import signal
 import subprocess
 import sys
@@ -14,11 +15,14 @@ from pathlib import Path
 
 import requests
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "Tests" / "e2e"))
+from conftest import free_port  # noqa: E402
+
 binary, out_path = sys.argv[1], Path(sys.argv[2])
 work = Path(tempfile.mkdtemp(prefix="tp-profile-"))
 copy = work / "tradepost"
 subprocess.run(["strip", "--strip-debug", "-o", str(copy), binary], check=True)
-data, port, s3 = work / "data", 18700 + os.getpid() % 1000, 19700 + os.getpid() % 1000
+data, port, s3 = work / "data", free_port(), free_port()
 env = {**os.environ, "TRADEPOST_ADMIN_EMAIL": "admin@profile.test", "TRADEPOST_ADMIN_PASSWORD": "profile-pass-1",
        "TRADEPOST_S3_LISTEN": f"127.0.0.1:{s3}"}
 base = f"http://127.0.0.1:{port}"
@@ -49,7 +53,7 @@ proc = start(["valgrind", "--tool=callgrind", "--demangle=no", f"--callgrind-out
 try:
     admin = requests.post(base + "/api/v1/auth/login", json={"email": "admin@profile.test", "password": "profile-pass-1"}).json()["token"]
     auth = {"Authorization": f"Bearer {admin}"}
-    for path in ["/api/v1/me", "/api/v1/me", "/api/v1/admin/tenants", "/api/v1/me/sessions", "/readyz", "/metrics", "/",
+    for path in ["/api/v1/me", "/api/v1/me", "/api/v1/admin/tenants", "/api/v1/me/sessions", "/readyz", "/metrics",
                  "/api/openapi.json", "/login", "/api/v1/nope"]:
         requests.get(base + path, headers=auth if path.startswith("/api/v1") else {}, timeout=120)
     page = requests.get(base + "/").text
@@ -75,4 +79,4 @@ print(f"{len(hot)} functions written to {out_path}")
 if os.environ.get("KEEP"):  # KEEP=1 leaves the callgrind profile for a closer look
     print(f"profile kept in {work}")
 else:
-    subprocess.run(["rm", "-rf", str(work)])
+    shutil.rmtree(work)
