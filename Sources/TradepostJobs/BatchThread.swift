@@ -9,6 +9,8 @@ final class BatchThread<Item: Sendable>: Sendable {
     private struct State {
         var items: [Item] = []
         var stopped = false
+        /// `submit` wakes the thread once this many items are queued (see `takeMore`).
+        var wakeAt = 1
     }
 
     private let maxBatch: Int
@@ -27,12 +29,12 @@ final class BatchThread<Item: Sendable>: Sendable {
     /// Queues `item`; false once the thread has been stopped.
     @discardableResult
     func submit(_ item: Item) -> Bool {
-        let accepted = state.withLock { state -> Bool in
-            guard !state.stopped else { return false }
+        let (accepted, wake) = state.withLock { state -> (Bool, Bool) in
+            guard !state.stopped else { return (false, false) }
             state.items.append(item)
-            return true
+            return (true, state.items.count >= state.wakeAt)
         }
-        if accepted {
+        if wake {
             condition.lock()
             condition.signal()
             condition.unlock()
@@ -42,6 +44,27 @@ final class BatchThread<Item: Sendable>: Sendable {
 
     /// Nothing is waiting to be processed.
     var isIdle: Bool { state.withLock { $0.items.isEmpty } }
+
+    /// For `process` on this thread: sleeps until `count` items are queued, the thread is stopped or
+    /// `deadline` passes, then takes what is queued (up to the batch limit). Lets a batch gather
+    /// arrivals it expects without a wake-up per arrival.
+    func takeMore(_ count: Int, until deadline: Date) -> [Item] {
+        condition.lock()
+        defer { condition.unlock() }
+        while true {
+            let ready = state.withLock { state in
+                state.wakeAt = max(1, count)
+                return state.items.count >= count || state.stopped
+            }
+            if ready || !condition.wait(until: deadline) { break }
+        }
+        return state.withLock { state in
+            state.wakeAt = 1
+            let take = Array(state.items.prefix(maxBatch))
+            state.items.removeFirst(take.count)
+            return take
+        }
+    }
 
     /// Processes what is queued, then ends the thread. Later submissions are refused.
     func stop() {

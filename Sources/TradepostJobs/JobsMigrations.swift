@@ -74,5 +74,44 @@ public enum JobsMigrations {
                 at REAL NOT NULL
             );
             """),
+        // A CHECK against a list of five values makes SQLite build a temporary table for the list on
+        // every insert and update of a job (about a fifth of an enqueue's CPU); the same check
+        // written as comparisons costs nothing. SQLite cannot change a constraint in place: rebuilt.
+        Migration(2, "jobs state check without an IN list", """
+            CREATE TABLE jobs_new (
+                id INTEGER PRIMARY KEY,
+                type TEXT NOT NULL,
+                queue TEXT NOT NULL,
+                tenant_id TEXT,
+                payload TEXT NOT NULL,
+                priority INTEGER NOT NULL DEFAULT 0,
+                state TEXT NOT NULL CHECK (state = 'pending' OR state = 'running' OR state = 'succeeded' OR state = 'discarded' OR state = 'cancelled'),
+                attempts INTEGER NOT NULL DEFAULT 0,
+                max_attempts INTEGER NOT NULL,
+                timeout_ms INTEGER NOT NULL,
+                run_at REAL NOT NULL,
+                lease_until REAL,
+                lease_owner TEXT,
+                unique_key TEXT,
+                dedup_key TEXT,
+                cancel_requested INTEGER NOT NULL DEFAULT 0,
+                last_error TEXT,
+                created_at REAL NOT NULL,
+                started_at REAL,
+                finished_at REAL
+            );
+            INSERT INTO jobs_new SELECT * FROM jobs;
+            DROP TABLE jobs;
+            ALTER TABLE jobs_new RENAME TO jobs;
+            -- An idempotency key makes a second enqueue a no-op while the first is pending or running.
+            CREATE UNIQUE INDEX jobs_unique_live ON jobs (unique_key)
+                WHERE unique_key IS NOT NULL AND state IN ('pending', 'running');
+            -- Jobs made from outbox events and schedules carry a key so they are never made twice.
+            CREATE UNIQUE INDEX jobs_dedup ON jobs (dedup_key) WHERE dedup_key IS NOT NULL;
+            CREATE INDEX jobs_due ON jobs (queue, priority DESC, run_at, id) WHERE state = 'pending';
+            CREATE INDEX jobs_leases ON jobs (lease_until) WHERE state = 'running';
+            CREATE INDEX jobs_by_tenant ON jobs (tenant_id, id) WHERE tenant_id IS NOT NULL;
+            CREATE INDEX jobs_finished ON jobs (finished_at) WHERE finished_at IS NOT NULL;
+            """),
     ])
 }

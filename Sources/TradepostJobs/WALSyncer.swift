@@ -5,52 +5,132 @@ import Glibc
 #endif
 
 /// Makes commits durable off the writer's thread: the writer commits with `synchronous=NORMAL`
-/// (no fsync in the commit) and hands each batch's acknowledgements here; this thread runs
-/// `fdatasync` on the WAL back to back and acknowledges everything committed before each sync
-/// started. The writer never waits for the disk, and one fsync covers every commit since the last,
-/// which is group commit across batches. Nothing is acknowledged before it is on disk.
+/// (no fsync in the commit) and hands each batch's acknowledgements here; a sync thread runs
+/// `fdatasync` on the WAL and then acknowledges everything handed over before that sync started.
+/// Nothing is acknowledged before it is on disk.
+///
+/// Several sync threads, so a commit never queues behind another commit's fsync: disks (and the
+/// virtual ones a small box gets) take concurrent flushes, ~5,500 fdatasync/s from one thread and
+/// ~9,000/s from two on the machine this was measured on. `fdatasync` writes and waits for every
+/// page of the file dirty or in flight when it is called, then flushes the device cache, so
+/// overlapping syncs are as safe as sequential ones. When every sync thread is busy, handovers
+/// queue and the next free thread covers them all with one fsync (group commit).
 final class WALSyncer: Sendable {
-    private let walPath: String
-    /// Descriptor of the WAL file, reopened if SQLite ever replaces the file.
-    private let descriptor = Mutex<(fd: Int32, inode: UInt64)>((-1, 0))
-    private let thread: BatchThread<@Sendable () -> Void>
-
-    init(databasePath: String) {
-        let walPath = databasePath + "-wal"
-        self.walPath = walPath
-        let box = Box<WALSyncer>()
-        thread = BatchThread(name: "jobs-wal-sync") { acknowledgements in
-            box.value?.sync()
-            for acknowledge in acknowledgements { acknowledge() }
-        }
-        box.value = self
+    private struct Queue {
+        var waiting: [@Sendable () -> Void] = []
+        var stopped = false
+        var running = 0
+        /// Sync threads between taking handovers and acknowledging them.
+        var syncing = 0
     }
+
+    private let walPath: String
+    /// Descriptor of the WAL file, reopened if SQLite ever replaces the file. Replaced descriptors
+    /// stay open until `stop`: another thread may be syncing through one.
+    private let descriptor = Mutex<(fd: Int32, inode: UInt64, retired: [Int32])>((-1, 0, []))
+    private let queue = Mutex(Queue())
+    private let condition = NSCondition()
+    private let finished = DispatchSemaphore(value: 0)
+    private let threads: Int
+    private let averageNanos = Atomic<UInt64>(500_000)
+
+    init(databasePath: String, threads: Int = 2) {
+        walPath = databasePath + "-wal"
+        self.threads = threads
+        queue.withLock { $0.running = threads }
+        for index in 0..<threads {
+            let thread = Thread { [self] in loop() }
+            thread.name = "jobs-wal-sync-\(index)"
+            thread.qualityOfService = .userInitiated
+            thread.start()
+        }
+    }
+
+    /// A moving average of how long one fsync takes here, in nanoseconds.
+    var fsyncNanos: UInt64 { averageNanos.load(ordering: .relaxed) }
+
+    /// Nothing handed over is waiting or being synced: a commit now is a lone writer's.
+    var isIdle: Bool { queue.withLock { $0.waiting.isEmpty && $0.syncing == 0 } }
 
     /// Runs `acknowledge` once everything committed so far is on disk.
     func afterSync(_ acknowledge: @escaping @Sendable () -> Void) {
-        if !thread.submit(acknowledge) {
+        let accepted = queue.withLock { queue -> Bool in
+            guard !queue.stopped else { return false }
+            queue.waiting.append(acknowledge)
+            return true
+        }
+        guard accepted else {
             sync()
             acknowledge()
+            return
+        }
+        condition.lock()
+        condition.signal()
+        condition.unlock()
+    }
+
+    /// Syncs what was handed over, then ends the threads. Later handovers sync on the caller.
+    func stop() {
+        queue.withLock { $0.stopped = true }
+        condition.lock()
+        condition.broadcast()
+        condition.unlock()
+        finished.wait()
+        descriptor.withLock { descriptor in
+            for fd in descriptor.retired + [descriptor.fd] where fd >= 0 { close(fd) }
+            descriptor = (-1, 0, [])
         }
     }
 
-    func stop() {
-        thread.stop()
-        descriptor.withLock { if $0.fd >= 0 { close($0.fd) } }
-    }
-
     /// fdatasync on the current WAL file, now, on the calling thread (the writer does this itself
-    /// when nothing else is queued: a lone writer then waits for one fsync and no thread hop).
+    /// for a lone commit: one fsync and no thread hop).
     /// If the WAL cannot be opened (none yet), the data is in the database file, which SQLite synced.
     func sync() {
         var current = stat()
         guard stat(walPath, &current) == 0 else { return }
-        descriptor.withLock { descriptor in
+        let fd = descriptor.withLock { descriptor -> Int32 in
             if descriptor.fd < 0 || descriptor.inode != UInt64(current.st_ino) {
-                if descriptor.fd >= 0 { close(descriptor.fd) }
-                descriptor = (open(walPath, O_RDONLY | O_CLOEXEC), UInt64(current.st_ino))
+                if descriptor.fd >= 0 { descriptor.retired.append(descriptor.fd) }
+                descriptor.fd = open(walPath, O_RDONLY | O_CLOEXEC)
+                descriptor.inode = UInt64(current.st_ino)
             }
-            if descriptor.fd >= 0 { _ = fdatasync(descriptor.fd) }
+            return descriptor.fd
+        }
+        guard fd >= 0 else { return }
+        let start = DispatchTime.now().uptimeNanoseconds
+        _ = fdatasync(fd)
+        let took = min(DispatchTime.now().uptimeNanoseconds &- start, 50_000_000)
+        averageNanos.store((fsyncNanos * 7 + took) / 8, ordering: .relaxed)
+    }
+
+    private func loop() {
+        while true {
+            condition.lock()
+            var batch: [@Sendable () -> Void] = []
+            var done = false
+            while true {
+                (batch, done) = queue.withLock { queue in
+                    let taken = queue.waiting
+                    queue.waiting = []
+                    if !taken.isEmpty { queue.syncing += 1 }
+                    return (taken, queue.stopped)
+                }
+                if !batch.isEmpty || done { break }
+                condition.wait()
+            }
+            condition.unlock()
+            if !batch.isEmpty {
+                sync()
+                for acknowledge in batch { acknowledge() }
+                queue.withLock { $0.syncing -= 1 }
+                continue
+            }
+            let last = queue.withLock { queue -> Bool in
+                queue.running -= 1
+                return queue.running == 0
+            }
+            if last { finished.signal() }
+            return
         }
     }
 }
