@@ -96,6 +96,21 @@ struct SigV4Tests {
     @Test func canonicalFormsEncodeLikeAWS() {
         #expect(SigV4.canonicalURI("/b/a%20b+c/%E2%82%AC!") == "/b/a%20b%2Bc/%E2%82%AC%21")
         #expect(SigV4.canonicalQuery("prefix=a%2Fb&list-type=2&uploads", excluding: nil) == "list-type=2&prefix=a%2Fb&uploads=")
+        #expect(SigV4.canonicalQuery("b=2&a=%D0%9A&a=1&A=0", excluding: nil) == "A=0&a=%D0%9A&a=1&b=2")
+    }
+
+    @Test func queriesSplitOnBytesAndDecode() {
+        let pairs = Query("a=1&&b=%2F+x&c&=v&d=&%D0%BA%D0%BB=%D0%97%D0%BD&e=a=b&").pairs
+        #expect(pairs.map { $0.0 } == ["a", "b", "c", "", "d", "кл", "e"])
+        #expect(pairs.map { $0.1 } == ["1", "/ x", "", "v", "", "Зн", "a=b"])
+        #expect(Query("").pairs.isEmpty)
+        #expect(Query("&&").pairs.isEmpty)
+    }
+
+    @Test func headerValuesAreTrimmedAndSqueezedLikeAWS() {
+        for (value, expected) in [("a b", "a b"), ("  a   b ", "a b"), ("a\tb", "a\tb"), ("\u{00A0}x y\u{00A0}", "x y"), ("", ""), ("é  é", "é é")] {
+            #expect(SigV4.normalizeSpace(value) == expected, "\(value)")
+        }
     }
 
     @Test func checksumsMatchKnownValues() {
