@@ -22,12 +22,14 @@ enum JobSQL {
     /// Returns the job's id and whether it was created now.
     static func insert(_ db: Database, _ job: NewJob, now: Double) throws -> (id: Int64, created: Bool) {
         if let key = job.uniqueKey,
-            let existing = try Int64.fetchOne(db, sql: "SELECT id FROM jobs WHERE unique_key = ? AND state IN ('pending', 'running')", arguments: [key])
+            let existing = try Int64.fetchOne(
+                db.cachedStatement(sql: "SELECT id FROM jobs WHERE unique_key = ? AND state IN ('pending', 'running')"), arguments: [key])
         {
             return (existing, false)
         }
         if let key = job.dedupKey,
-            let existing = try Int64.fetchOne(db, sql: "SELECT id FROM jobs WHERE dedup_key = ? AND dedup_key IS NOT NULL", arguments: [key])
+            let existing = try Int64.fetchOne(
+                db.cachedStatement(sql: "SELECT id FROM jobs WHERE dedup_key = ? AND dedup_key IS NOT NULL"), arguments: [key])
         {
             return (existing, false)
         }
@@ -56,12 +58,13 @@ enum JobSQL {
     /// A paused queue gives out nothing, even if this process has not heard of the pause yet
     /// (another process, the CLI, may have just paused it).
     static func claim(_ db: Database, queue: String, limit: Int, owner: String, now: Double, lease: Double) throws -> [Claimed] {
-        let rows = try Row.fetchAll(db, sql: """
+        // Every hot statement here is prepared once per connection: compiling one costs more than running it.
+        let rows = try Row.fetchAll(db.cachedStatement(sql: """
             SELECT id, type, tenant_id, payload, attempts, max_attempts, timeout_ms FROM jobs
             WHERE state = 'pending' AND queue = ? AND run_at <= ?
               AND NOT EXISTS (SELECT 1 FROM queue_settings s WHERE s.queue = jobs.queue AND s.paused = 1)
             ORDER BY priority DESC, run_at, id LIMIT ?
-            """, arguments: [queue, now, limit])
+            """), arguments: [queue, now, limit])
         guard !rows.isEmpty else { return [] }
         let statement = try db.cachedStatement(sql: """
             UPDATE jobs SET state = 'running', attempts = attempts + 1, lease_until = ?, lease_owner = ?, started_at = ?,
@@ -161,7 +164,7 @@ enum JobSQL {
 
     /// When the next pending job of a queue becomes due (nil when none is waiting).
     static func nextDue(_ db: Database, queue: String) throws -> Double? {
-        try Double.fetchOne(db, sql: "SELECT min(run_at) FROM jobs WHERE state = 'pending' AND queue = ?", arguments: [queue])
+        try Double.fetchOne(db.cachedStatement(sql: "SELECT min(run_at) FROM jobs WHERE state = 'pending' AND queue = ?"), arguments: [queue])
     }
 
     static func pausedQueues(_ db: Database) throws -> Set<String> {
