@@ -21,6 +21,10 @@ struct QueryPlan {
 
     var words: [Word]
     var tags: [String]
+    /// The tenant's terms, for the typo alternatives added on demand.
+    private let entry: TermCache.Entry
+    /// Whether `words` hold their typo alternatives yet (see `includeTypos`).
+    private(set) var hasTypos = false
 
     /// Fields from the most to the least important.
     static let columns = ["name", "codes", "extra", "body"]
@@ -48,23 +52,11 @@ struct QueryPlan {
                 completions += entry.recent.completions(token.word, limit: 4)
                 for term in completions where term != token.term { alternatives.append(Alternative(term: term, typos: 0, prefix: true)) }
             }
-            let budget = Self.maxTypos(token.word)
-            if budget > 0, !token.term.contains(where: \.isNumber) {
-                // A typo can move a Cyrillic word between the Russian and Ukrainian stemmers (one
-                // letter і, ї or є decides), so the typo search starts from both stems.
-                var similar: [(term: String, distance: Int)] = []
-                for stem in Analyzer.stems(token.word) {
-                    similar += entry.main.similar(stem, maxDistance: budget, limit: 8) + entry.recent.similar(stem, maxDistance: budget, limit: 4)
-                    if stem != token.term, entry.main.contains(stem) { similar.append((stem, 1)) }
-                }
-                for (term, distance) in similar.sorted(by: { $0.distance < $1.distance }) where term.unicodeScalars.count >= 3 {
-                    alternatives.append(Alternative(term: term, typos: distance, prefix: false))
-                }
-            }
             var seen = Set<String>()
             alternatives = alternatives.filter { seen.insert($0.term + ($0.indexPrefix ? "*" : "")).inserted }
             return Word(text: token.word, term: token.term, alternatives: alternatives)
         }
+        self.entry = entry
         var tags: [String] = []
         if let id = request.categoryID { tags.append(SearchDocument.Tag.category(id)) }
         if let brand = request.brand { tags.append(SearchDocument.Tag.brand(brand)) }
@@ -74,6 +66,31 @@ struct QueryPlan {
         if request.inStock { tags.append(SearchDocument.Tag.inStock) }
         for (key, value) in request.attributes.sorted(by: { $0.key < $1.key }) { tags.append(SearchDocument.Tag.attribute(key, value)) }
         self.tags = tags
+    }
+
+    /// Adds the spellings one or two typos away to each word long enough to have them. Done only when
+    /// a typo stage must run: the walk over the term dictionary was a third of a query's time, and
+    /// most queries fill their page with exact words and completions.
+    mutating func includeTypos() {
+        guard !hasTypos else { return }
+        hasTypos = true
+        for index in words.indices {
+            let word = words[index]
+            let budget = Self.maxTypos(word.text)
+            guard budget > 0, !word.term.contains(where: \.isNumber) else { continue }
+            // A typo can move a Cyrillic word between the Russian and Ukrainian stemmers (one
+            // letter і, ї or є decides), so the typo search starts from both stems.
+            var similar: [(term: String, distance: Int)] = []
+            for stem in Analyzer.stems(word.text) {
+                similar += entry.main.similar(stem, maxDistance: budget, limit: 8) + entry.recent.similar(stem, maxDistance: budget, limit: 4)
+                if stem != word.term, entry.main.contains(stem) { similar.append((stem, 1)) }
+            }
+            var seen = Set(word.alternatives.map { $0.term + ($0.indexPrefix ? "*" : "") })
+            for (term, distance) in similar.sorted(by: { $0.distance < $1.distance })
+            where term.unicodeScalars.count >= 3 && seen.insert(term).inserted {
+                words[index].alternatives.append(Alternative(term: term, typos: distance, prefix: false))
+            }
+        }
     }
 
     /// A stage of a query: the first `words` words, each by alternatives within `typos`,
@@ -100,7 +117,8 @@ struct QueryPlan {
 
     var broadest: Bucket { Bucket(words: words.count, typos: 2, prefixes: true, fields: Self.columns.count) }
 
-    /// Every term that counts as a match of the query (for highlighting).
+    /// Every term that counts as a match of the query (for highlighting): typo spellings only when a
+    /// typo stage ran.
     var matchTerms: Set<String> {
         Set(words.flatMap { $0.alternatives.map(\.term) })
     }

@@ -5,7 +5,8 @@ import TradepostCore
 /// Runs a query plan inside one read transaction: ranking, sorted lists, totals and facets.
 struct QueryRunner {
     let db: Database
-    let plan: QueryPlan
+    /// Gains its typo alternatives when a typo stage runs.
+    private(set) var plan: QueryPlan
     let request: SearchRequest
     private(set) var total: Int?
     private(set) var totalExact = false
@@ -68,6 +69,7 @@ struct QueryRunner {
         for words in stride(from: plan.words.count, through: 1, by: -1) {
             var previous: String?
             for typos in 0...2 {
+                if typos > 0 { plan.includeTypos() }
                 let stage = QueryPlan.Bucket(words: words, typos: typos, prefixes: true, fields: QueryPlan.columns.count)
                 guard let expression = plan.expression(stage), expression != previous else { continue }
                 previous = expression
@@ -109,8 +111,11 @@ struct QueryRunner {
             var best = [(Int, Int, Int)](repeating: unmatched, count: words)
             for (field, column) in QueryPlan.columns.enumerated() {
                 let text: String = row[column]
-                for term in text.split(separator: " ") {
-                    for p in indexPrefixes where term.hasPrefix(p.term) && (0, 1, field) < best[p.word] { best[p.word] = (0, 1, field) }
+                // Split and compare on bytes: stored terms are normalized and space-separated, and
+                // Character iteration (grapheme breaking over Cyrillic) cost more than the ranking.
+                for bytes in text.utf8.split(separator: UInt8(ascii: " ")) {
+                    let term = Substring(bytes)
+                    for p in indexPrefixes where bytes.starts(with: p.term.utf8) && (0, 1, field) < best[p.word] { best[p.word] = (0, 1, field) }
                     guard let uses = meaning[TermKey(term)] else { continue }
                     for use in uses where (use.typos, use.prefix, field) < best[use.word] { best[use.word] = (use.typos, use.prefix, field) }
                 }
@@ -129,6 +134,7 @@ struct QueryRunner {
         case .priceDesc: "d.price_minor DESC, d.docid"
         default: "d.created_at DESC, d.docid"
         }
+        plan.includeTypos()
         return try matches(plan.expression(plan.broadest), limit: need, order: order)
     }
 

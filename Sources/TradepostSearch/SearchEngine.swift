@@ -32,16 +32,15 @@ public final class SearchEngine: SearchService {
         let plan = QueryPlan(request, entry: entry)
         // Ranking, facets and the page's products come from one read transaction: one snapshot, so a
         // product changed in between can neither vanish from the page nor show a state it was not ranked in.
-        let (ranked, products, total, exact, facets) = try await tenants.read(tenant) { db in
+        let (ranked, products, total, exact, facets, terms) = try await tenants.read(tenant) { db in
             var runner = QueryRunner(db: db, plan: plan, request: request)
             let need = request.offset + request.limit + 1
             let ranked = request.sort == .relevance ? try runner.relevance(need: need) : try runner.sorted(need: need)
             var facets: [String: [FacetValue]]?
             if request.facets { facets = try runner.facets() }
             let products = try Self.products(db, docids: Array(ranked.dropFirst(request.offset).prefix(request.limit)))
-            return (ranked, products, runner.total, runner.totalExact, facets)
+            return (ranked, products, runner.total, runner.totalExact, facets, runner.plan.matchTerms)
         }
-        let terms = plan.matchTerms
         let prefix = request.prefix ? plan.words.last?.text : nil
         let hits = products.map { product in
             SearchHit(product: product, highlight: [

@@ -122,8 +122,9 @@ public struct SearchIndexer: Sendable {
 }
 
 extension SearchDocument {
+    /// Split on the space byte (never inside a UTF-8 sequence), not on Characters: cheaper by far for Cyrillic.
     var allTerms: [String] {
-        [name, codes, extra, body].flatMap { $0.split(separator: " ").map(String.init) }
+        [name, codes, extra, body].flatMap { $0.utf8.split(separator: UInt8(ascii: " ")).map { String(Substring($0)) } }
     }
 }
 

@@ -75,6 +75,10 @@ struct SearchEngineTests {
         #expect(try await skus(f, SearchRequest(query: "парацетомол", prefix: false)).first == "P-1", "one typo in a long word")
         #expect(try await skus(f, SearchRequest(query: "ibuprfoen", prefix: false)).isEmpty, "a Latin typo does not reach a Cyrillic word")
         #expect(try await skus(f, SearchRequest(query: "ибупрфоен", prefix: false)) == ["P-2"], "a swap is one typo")
+        // Typo spellings are looked up only when a typo stage runs; a search sorted by price needs them at once.
+        let exact = try await skus(f, SearchRequest(query: "парацетамол", sort: .priceAsc, prefix: false))
+        #expect(!exact.isEmpty)
+        #expect(try await skus(f, SearchRequest(query: "парацетомол", sort: .priceAsc, prefix: false)) == exact, "typos in a search sorted by price")
         #expect(try await skus(f, SearchRequest(query: "ибупро")) == ["P-2"], "prefix of the last word")
         #expect(try await skus(f, SearchRequest(query: "vitamn c", prefix: false)) == ["P-4"])
         #expect(try await skus(f, SearchRequest(query: "bayr", prefix: false)).isEmpty, "no typos under five letters")
