@@ -75,7 +75,7 @@ public enum JobsMigrations {
             );
             """),
         // A CHECK against a list of five values makes SQLite build a temporary table for the list on
-        // every insert and update of a job (about a fifth of an enqueue's CPU); the same check
+        // every insert and update of a job (about a third of an insert's CPU); the same check
         // written as comparisons costs nothing. SQLite cannot change a constraint in place: rebuilt.
         Migration(2, "jobs state check without an IN list", """
             CREATE TABLE jobs_new (
