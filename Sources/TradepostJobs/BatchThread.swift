@@ -1,16 +1,19 @@
 import Foundation
 import Synchronization
 
-/// A dedicated thread that processes queued items in batches: whatever queued up while the last
-/// batch ran is taken at once. The jobs committer (one transaction per batch) and the WAL syncer
-/// (one fsync per batch) are both this shape. Work on it may block (SQLite, fsync) without
-/// holding up the Swift concurrency pool.
+/// Dedicated threads that process queued items in batches: whatever queued up while the last batch
+/// ran is taken at once. The jobs committer (one thread, one transaction per batch) and the WAL
+/// syncer (two threads, one fsync per batch, so syncs overlap) are both this shape. Work on them
+/// may block (SQLite, fsync) without holding up the Swift concurrency pool.
 final class BatchThread<Item: Sendable>: Sendable {
     private struct State {
         var items: [Item] = []
         var stopped = false
-        /// `submit` wakes the thread once this many items are queued (see `takeMore`).
+        /// `submit` wakes a thread once this many items are queued (see `takeMore`).
         var wakeAt = 1
+        /// Threads still looping, and threads processing a batch now.
+        var running = 0
+        var processing = 0
     }
 
     private let maxBatch: Int
@@ -18,12 +21,15 @@ final class BatchThread<Item: Sendable>: Sendable {
     private let condition = NSCondition()
     private let finished = DispatchSemaphore(value: 0)
 
-    init(name: String, maxBatch: Int = .max, process: @escaping @Sendable ([Item]) -> Void) {
+    init(name: String, threads: Int = 1, maxBatch: Int = .max, process: @escaping @Sendable ([Item]) -> Void) {
         self.maxBatch = maxBatch
-        let thread = Thread { [self] in loop(process) }
-        thread.name = name
-        thread.qualityOfService = .userInitiated
-        thread.start()
+        state.withLock { $0.running = threads }
+        for index in 0..<threads {
+            let thread = Thread { [self] in loop(process) }
+            thread.name = threads == 1 ? name : "\(name)-\(index)"
+            thread.qualityOfService = .userInitiated
+            thread.start()
+        }
     }
 
     /// Queues `item`; false once the thread has been stopped.
@@ -44,6 +50,9 @@ final class BatchThread<Item: Sendable>: Sendable {
 
     /// Nothing is waiting to be processed.
     var isIdle: Bool { state.withLock { $0.items.isEmpty } }
+
+    /// Nothing is waiting and no thread is processing a batch.
+    var isDrained: Bool { state.withLock { $0.items.isEmpty && $0.processing == 0 } }
 
     /// For `process` on this thread: sleeps until `count` items are queued, the thread is stopped or
     /// `deadline` passes, then takes what is queued (up to the batch limit). Lets a batch gather
@@ -66,11 +75,11 @@ final class BatchThread<Item: Sendable>: Sendable {
         }
     }
 
-    /// Processes what is queued, then ends the thread. Later submissions are refused.
+    /// Processes what is queued, then ends the threads. Later submissions are refused.
     func stop() {
         state.withLock { $0.stopped = true }
         condition.lock()
-        condition.signal()
+        condition.broadcast()
         condition.unlock()
         finished.wait()
     }
@@ -84,17 +93,21 @@ final class BatchThread<Item: Sendable>: Sendable {
                 (batch, done) = state.withLock { state in
                     let take = Array(state.items.prefix(maxBatch))
                     state.items.removeFirst(take.count)
+                    if !take.isEmpty { state.processing += 1 }
                     return (take, state.stopped && state.items.isEmpty)
                 }
                 if !batch.isEmpty || done { break }
                 condition.wait()
             }
             condition.unlock()
-            if !batch.isEmpty { process(batch) }
-            if done && batch.isEmpty {
-                finished.signal()
-                return
+            if !batch.isEmpty {
+                process(batch)
+                state.withLock { $0.processing -= 1 }
+                continue
             }
+            // Stopped and empty: the last thread out lets `stop` return.
+            if state.withLock({ $0.running -= 1; return $0.running == 0 }) { finished.signal() }
+            return
         }
     }
 }

@@ -16,66 +16,40 @@ import Glibc
 /// overlapping syncs are as safe as sequential ones. When every sync thread is busy, handovers
 /// queue and the next free thread covers them all with one fsync (group commit).
 final class WALSyncer: Sendable {
-    private struct Queue {
-        var waiting: [@Sendable () -> Void] = []
-        var stopped = false
-        var running = 0
-        /// Sync threads between taking handovers and acknowledging them.
-        var syncing = 0
-    }
-
     private let walPath: String
     /// Descriptor of the WAL file, reopened if SQLite ever replaces the file. Replaced descriptors
     /// stay open until `stop`: another thread may be syncing through one.
     private let descriptor = Mutex<(fd: Int32, inode: UInt64, retired: [Int32])>((-1, 0, []))
-    private let queue = Mutex(Queue())
-    private let condition = NSCondition()
-    private let finished = DispatchSemaphore(value: 0)
-    private let threads: Int
+    private let threads: BatchThread<@Sendable () -> Void>
     private let averageNanos = Atomic<UInt64>(500_000)
 
     init(databasePath: String, threads: Int = 2) {
         walPath = databasePath + "-wal"
-        self.threads = threads
-        queue.withLock { $0.running = threads }
-        for index in 0..<threads {
-            let thread = Thread { [self] in loop() }
-            thread.name = "jobs-wal-sync-\(index)"
-            thread.qualityOfService = .userInitiated
-            thread.start()
+        let box = Box<WALSyncer>()
+        self.threads = BatchThread(name: "jobs-wal-sync", threads: threads) { acknowledgements in
+            box.value?.sync()
+            for acknowledge in acknowledgements { acknowledge() }
         }
+        box.value = self
     }
 
     /// A moving average of how long one fsync takes here, in nanoseconds.
     var fsyncNanos: UInt64 { averageNanos.load(ordering: .relaxed) }
 
     /// Nothing handed over is waiting or being synced: a commit now is a lone writer's.
-    var isIdle: Bool { queue.withLock { $0.waiting.isEmpty && $0.syncing == 0 } }
+    var isIdle: Bool { threads.isDrained }
 
     /// Runs `acknowledge` once everything committed so far is on disk.
     func afterSync(_ acknowledge: @escaping @Sendable () -> Void) {
-        let accepted = queue.withLock { queue -> Bool in
-            guard !queue.stopped else { return false }
-            queue.waiting.append(acknowledge)
-            return true
-        }
-        guard accepted else {
+        if !threads.submit(acknowledge) {
             sync()
             acknowledge()
-            return
         }
-        condition.lock()
-        condition.signal()
-        condition.unlock()
     }
 
     /// Syncs what was handed over, then ends the threads. Later handovers sync on the caller.
     func stop() {
-        queue.withLock { $0.stopped = true }
-        condition.lock()
-        condition.broadcast()
-        condition.unlock()
-        finished.wait()
+        threads.stop()
         descriptor.withLock { descriptor in
             for fd in descriptor.retired + [descriptor.fd] where fd >= 0 { close(fd) }
             descriptor = (-1, 0, [])
@@ -101,36 +75,5 @@ final class WALSyncer: Sendable {
         _ = fdatasync(fd)
         let took = min(DispatchTime.now().uptimeNanoseconds &- start, 50_000_000)
         averageNanos.store((fsyncNanos * 7 + took) / 8, ordering: .relaxed)
-    }
-
-    private func loop() {
-        while true {
-            condition.lock()
-            var batch: [@Sendable () -> Void] = []
-            var done = false
-            while true {
-                (batch, done) = queue.withLock { queue in
-                    let taken = queue.waiting
-                    queue.waiting = []
-                    if !taken.isEmpty { queue.syncing += 1 }
-                    return (taken, queue.stopped)
-                }
-                if !batch.isEmpty || done { break }
-                condition.wait()
-            }
-            condition.unlock()
-            if !batch.isEmpty {
-                sync()
-                for acknowledge in batch { acknowledge() }
-                queue.withLock { $0.syncing -= 1 }
-                continue
-            }
-            let last = queue.withLock { queue -> Bool in
-                queue.running -= 1
-                return queue.running == 0
-            }
-            if last { finished.signal() }
-            return
-        }
     }
 }
