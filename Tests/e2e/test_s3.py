@@ -231,6 +231,34 @@ def test_copy_object(s3env):
     assert c.get_object(Bucket="dst", Key="b")["Body"].read() == b"payload"
 
 
+def test_unversioned_buckets_and_unsupported_subresources(s3env):
+    """Buckets are never versioned: versioning reads as never enabled, enabling it is NotImplemented (not a
+    CreateBucket with a strange body), and an object's one version is "null". Subresources this store does
+    not have answer NotImplemented whatever the method."""
+    c = s3env["alpha"]["s3"]
+    c.create_bucket(Bucket="plain")
+    c.put_object(Bucket="plain", Key="k", Body=b"v1")
+    assert "Status" not in c.get_bucket_versioning(Bucket="plain")
+    with pytest.raises(ClientError) as e:
+        c.put_bucket_versioning(Bucket="plain", VersioningConfiguration={"Status": "Enabled"})
+    assert code(e) == "NotImplemented" and e.value.response["ResponseMetadata"]["HTTPStatusCode"] == 501
+    assert c.get_object(Bucket="plain", Key="k", VersionId="null")["Body"].read() == b"v1"
+    with pytest.raises(ClientError) as e:
+        c.get_object(Bucket="plain", Key="k", VersionId="3HL4kqtJlcpXroDTDmJ.rmSpXd3dIbrHY")
+    assert code(e) == "InvalidArgument"
+    for call in (lambda: c.put_object_tagging(Bucket="plain", Key="k", Tagging={"TagSet": []}),
+                 lambda: c.get_object_tagging(Bucket="plain", Key="k"),
+                 lambda: c.put_bucket_policy(Bucket="plain", Policy="{}"),
+                 lambda: c.select_object_content(Bucket="plain", Key="k", Expression="select * from s3object", ExpressionType="SQL",
+                                                 InputSerialization={"CSV": {}}, OutputSerialization={"CSV": {}})):
+        with pytest.raises(ClientError) as e:
+            call()
+        assert code(e) == "NotImplemented"
+    # Nothing was created or changed on the way.
+    assert [o["Key"] for o in c.list_objects_v2(Bucket="plain")["Contents"]] == ["k"]
+    assert c.get_object(Bucket="plain", Key="k")["Body"].read() == b"v1"
+
+
 def test_listings_v1_and_v2(s3env):
     c = s3env["alpha"]["s3"]
     c.create_bucket(Bucket="lists")

@@ -151,7 +151,9 @@ struct S3Responder: HTTPResponder {
             return try await listBuckets(call)
         }
         guard let key = call.key else {
-            for unsupported in ["acl", "policy", "cors", "lifecycle", "tagging", "website", "replication", "encryption", "notification", "logging", "object-lock", "ownershipControls", "publicAccessBlock", "accelerate", "requestPayment", "analytics", "inventory", "metrics", "intelligent-tiering"] where q.has(unsupported) {
+            // A bucket subresource this store does not have answers NotImplemented whatever the method:
+            // taken for the bare bucket, `PUT ?versioning` would be CreateBucket with a strange body.
+            if Self.unsupportedBucketQueries.contains(where: q.has) || (method != .get && q.has("versioning")) {
                 throw S3Error.notImplemented
             }
             switch method {
@@ -172,15 +174,19 @@ struct S3Responder: HTTPResponder {
             default: throw S3Error.methodNotAllowed
             }
         }
+        if Self.unsupportedObjectQueries.contains(where: q.has) { throw S3Error.notImplemented }
+        // Buckets here are never versioned: an object's only version is "null", as on AWS for a
+        // bucket that never had versioning on.
+        if let version = q.first("versionId"), version != "null" {
+            throw S3Error.invalidArgument("Invalid version id specified", name: "versionId", value: version)
+        }
         switch method {
         case .put:
             if let uploadID = q.first("uploadId") { return try await uploadPart(call, bucket, key, uploadID: uploadID) }
             if call.header("x-amz-copy-source") != nil { return try await copyObject(call, bucket, key) }
-            if q.has("tagging") || q.has("acl") || q.has("retention") || q.has("legal-hold") { throw S3Error.notImplemented }
             return try await putObject(call, bucket, key)
         case .get, .head:
             if method == .get, let uploadID = q.first("uploadId") { return try await listParts(call, bucket, key, uploadID: uploadID) }
-            if q.has("tagging") || q.has("acl") || q.has("attributes") { throw S3Error.notImplemented }
             return try await getObject(call, bucket, key, head: method == .head)
         case .delete:
             if let uploadID = q.first("uploadId") {
@@ -197,6 +203,15 @@ struct S3Responder: HTTPResponder {
             throw S3Error.methodNotAllowed
         }
     }
+
+    /// Bucket subresources this store does not implement (GetBucketVersioning is answered: never versioned).
+    static let unsupportedBucketQueries = [
+        "acl", "policy", "policyStatus", "cors", "lifecycle", "tagging", "website", "replication", "encryption", "notification",
+        "logging", "object-lock", "ownershipControls", "publicAccessBlock", "accelerate", "requestPayment", "analytics", "inventory",
+        "metrics", "intelligent-tiering",
+    ]
+    /// Object subresources this store does not implement: tags, ACLs, retention, S3 Select, restore, attributes.
+    static let unsupportedObjectQueries = ["tagging", "acl", "retention", "legal-hold", "torrent", "select", "restore", "attributes"]
 
     /// Records a freshly written blob with `body`; if that fails, the blob's file goes too.
     func recording(_ blob: String, in tenant: TenantID, _ body: () async throws -> Void) async throws {
