@@ -21,7 +21,9 @@ public struct SearchIndexer: Sendable {
                 }
                 let document = SearchDocument(product, try contexts.context(db, product))
                 try Self.upsert(db, document)
-                for term in document.allTerms { added[term, default: 0] += 1 }
+                let words = Set(document.allTerms.filter(TermCache.isWord))
+                try TermCache.count(db, words: words)
+                for word in words { added[word, default: 0] += 1 }
             }
             return added
         }
@@ -60,6 +62,7 @@ public struct SearchIndexer: Sendable {
                 if done % 10_000 == 0 { progress(done, total) }
             }
             try db.execute(sql: "INSERT INTO product_fts (product_fts) VALUES ('rebuild')")
+            try TermCache.refill(db)
             try Self.setSequence(db, sequence)
             try db.execute(sql: """
                 INSERT INTO settings (key, value) VALUES ('search.generation', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value

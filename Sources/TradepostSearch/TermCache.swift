@@ -75,12 +75,30 @@ final class TermCache: Sendable {
         try String.fetchOne(db, sql: "SELECT value FROM settings WHERE key = 'search.generation'") ?? ""
     }
 
+    /// Refills `search_terms` from the index itself (after a full rebuild): one scan of the whole
+    /// index, paid by the rebuild instead of by every first search. The filter is `isWord` in SQL.
+    static func refill(_ db: Database) throws {
+        try db.execute(sql: "DELETE FROM search_terms")
+        try db.execute(sql: """
+            INSERT INTO search_terms (term, docs)
+            SELECT term, doc FROM product_vocab WHERE term NOT GLOB '\(SearchDocument.tagPrefix)*' AND term NOT GLOB '*[0-9]*'
+            """)
+    }
+
+    /// Counts a newly indexed document's words (each once). Counts only grow between rebuilds: a word
+    /// whose last document left stays a candidate that matches nothing until the next rebuild.
+    static func count(_ db: Database, words: Set<String>) throws {
+        let upsert = try db.cachedStatement(sql: """
+            INSERT INTO search_terms (term, docs) VALUES (?, 1) ON CONFLICT (term) DO UPDATE SET docs = docs + 1
+            """)
+        for word in words { try upsert.execute(arguments: [word]) }
+    }
+
     static func load(_ db: Database) throws -> Entry {
         var terms: [(String, Int)] = []
-        let rows = try Row.fetchCursor(db, sql: "SELECT term, doc FROM product_vocab")
+        let rows = try Row.fetchCursor(db, sql: "SELECT term, docs FROM search_terms")
         while let row = try rows.next() {
-            let term: String = row[0]
-            if Self.isWord(term) { terms.append((term, row[1])) }
+            terms.append((row[0], row[1]))
         }
         var synonyms: [String: [String]] = [:]
         for words in try String.fetchAll(db, sql: "SELECT words FROM search_synonyms") {

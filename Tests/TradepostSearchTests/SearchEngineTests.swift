@@ -128,4 +128,37 @@ struct SearchEngineTests {
         let suggestions = try await f.engine.suggest(f.tenant, "ибу", limit: 5)
         #expect(suggestions.map(\.text) == ["Ибупрофен 200 мг"] && suggestions[0].highlight.hasPrefix("<mark>Ибупрофен</mark>"))
     }
+
+    /// The typo and completion dictionary is the `search_terms` table: a full rebuild fills it with the
+    /// index's words and their document counts, indexing adds words, and a fresh engine (a restart)
+    /// finds typos of words indexed after the rebuild.
+    @Test func theDictionaryIsStoredBesideTheIndex() async throws {
+        let f = try await Self.fixture()
+        defer { Task { await f.store.remove() } }
+        let stored = try await f.store.tenantDatabases.read(f.tenant) { db in
+            Dictionary(uniqueKeysWithValues: try Row.fetchAll(db, sql: "SELECT term, docs FROM search_terms").map { ($0[0] as String, $0[1] as Int) })
+        }
+        let vocab = try await f.store.tenantDatabases.read(f.tenant) { db in
+            Dictionary(uniqueKeysWithValues: try Row.fetchAll(db, sql: "SELECT term, doc FROM product_vocab").map { ($0[0] as String, $0[1] as Int) })
+        }
+        #expect(stored == vocab.filter { TermCache.isWord($0.key) } && !stored.isEmpty, "a rebuild stores every word with its document count")
+        #expect(stored.keys.allSatisfy(TermCache.isWord), "no tags and no codes")
+
+        var input = ProductInput()
+        input.sku = "P-7"
+        input.name = "Цитрамон форте"
+        input.currency = "UAH"
+        input.price = "12.00"
+        input.status = .published
+        let product = try await f.store.products.createProduct(f.tenant, businessID: f.pharmacy.id, input, audit: .system)
+        try await f.engine.indexer.index(f.tenant, productIDs: [product.id])
+        try await f.engine.indexer.index(f.tenant, productIDs: [product.id])
+        let counted = try await f.store.tenantDatabases.read(f.tenant) { db in
+            try Int.fetchOne(db, sql: "SELECT docs FROM search_terms WHERE term = 'цитрамон'")
+        }
+        #expect(counted == 2, "each indexing of a document counts its words once (counts only grow between rebuilds)")
+        let restarted = SearchEngine(tenants: f.store.tenantDatabases)
+        let found = try await restarted.search(f.tenant, SearchRequest(query: "цитрамн", prefix: false)).items.map(\.product.id)
+        #expect(found == [product.id], "a fresh dictionary knows words indexed since the rebuild")
+    }
 }

@@ -21,7 +21,8 @@ struct MigrationTests {
                    7: "ac2c2562fc65a11b1972e03415489cb183975143666408ac9db5827d66a06f89",
                    8: "2a11068837b7a9dec2512492e54e460a6b8daf99f7fe983c4483bf9f7e97cd7c",
                    9: "edd61def87c7a8887271fc796a697ca531896ca1aa954455aba3f1ff8a251eb1",
-                   10: "f5ab70e6023f6c528387acadaf36ccfd0a85c7f6da4af1d3c7b9c23761747668"],
+                   10: "f5ab70e6023f6c528387acadaf36ccfd0a85c7f6da4af1d3c7b9c23761747668",
+                   11: "27b821293e8cd3df4061ffaddf31234f7f26519bd81c0702596169e050ad5d53"],
     ]
 
     @Test(arguments: [ControlMigrations.migrator, TenantMigrations.migrator])

@@ -317,5 +317,18 @@ public enum TenantMigrations {
             BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;
             CREATE INDEX audit_log_by_action ON audit_log (action, id);
             """),
+        Migration(11, "search_terms", """
+            -- The words of the search index and how many documents hold each: the dictionary that typo and
+            -- completion lookups walk, read at a tenant's first search. Reading it from fts5vocab meant
+            -- scanning the whole index (seconds at a million products). Full rebuilds refill it from
+            -- fts5vocab; indexing a product adds its words. Words only: no filter tags (prefix zz) and
+            -- nothing with a digit (codes), as TermCache.isWord says.
+            CREATE TABLE search_terms (
+                term TEXT PRIMARY KEY,
+                docs INTEGER NOT NULL
+            ) WITHOUT ROWID;
+            INSERT INTO search_terms (term, docs)
+                SELECT term, doc FROM product_vocab WHERE term NOT GLOB 'zz*' AND term NOT GLOB '*[0-9]*';
+            """),
     ])
 }

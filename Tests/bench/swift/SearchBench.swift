@@ -59,7 +59,7 @@ enum SearchBench {
         let size = try await store.tenantDatabases.withPool(tenant) { pool in
             try await pool.writeWithoutTransaction { db in try db.checkpoint(.truncate) }
             return try await pool.read { db in
-                try Int64.fetchOne(db, sql: "SELECT sum(pgsize) FROM dbstat WHERE name = 'search_docs' OR name LIKE 'product_fts%' OR name LIKE 'sqlite_autoindex_search_docs%'") ?? 0
+                try Int64.fetchOne(db, sql: "SELECT sum(pgsize) FROM dbstat WHERE name IN ('search_docs', 'search_terms') OR name LIKE 'product_fts%' OR name LIKE 'sqlite_autoindex_search_docs%'") ?? 0
             }
         }
 
