@@ -21,10 +21,9 @@ public struct SearchIndexer: Sendable {
                 }
                 let document = SearchDocument(product, try contexts.context(db, product))
                 try Self.upsert(db, document)
-                let words = Set(document.allTerms.filter(TermCache.isWord))
-                try TermCache.count(db, words: words)
-                for word in words { added[word, default: 0] += 1 }
+                for word in Set(document.allTerms.filter(TermCache.isWord)) { added[word, default: 0] += 1 }
             }
+            try TermCache.count(db, added)
             return added
         }
         cache.added(tenant, added)

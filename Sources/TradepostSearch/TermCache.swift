@@ -85,13 +85,14 @@ final class TermCache: Sendable {
             """)
     }
 
-    /// Counts a newly indexed document's words (each once). Counts only grow between rebuilds: a word
-    /// whose last document left stays a candidate that matches nothing until the next rebuild.
-    static func count(_ db: Database, words: Set<String>) throws {
+    /// Adds newly indexed documents' words: each word with how many of the documents hold it, one
+    /// row write per word and batch. Counts only grow between rebuilds: a word whose last document
+    /// left stays a candidate that matches nothing until the next rebuild.
+    static func count(_ db: Database, _ documents: [String: Int]) throws {
         let upsert = try db.cachedStatement(sql: """
-            INSERT INTO search_terms (term, docs) VALUES (?, 1) ON CONFLICT (term) DO UPDATE SET docs = docs + 1
+            INSERT INTO search_terms (term, docs) VALUES (?, ?) ON CONFLICT (term) DO UPDATE SET docs = docs + excluded.docs
             """)
-        for word in words { try upsert.execute(arguments: [word]) }
+        for (word, count) in documents { try upsert.execute(arguments: [word, count]) }
     }
 
     static func load(_ db: Database) throws -> Entry {

@@ -346,8 +346,8 @@ def test_scheduled_snapshots_are_also_uploaded_to_an_s3_store(tmp_path):
 
 def test_a_snapshot_from_an_older_schema_is_migrated_on_restore(tmp_path):
     """An archive as an older release made it: its tenant database stops at schema 7 (before the
-    blob store, media and the audit chain), its manifest says so. `restore` migrates it, and the
-    server then serves it, old data intact and new features working."""
+    blob store, media, the audit chain and the stored search dictionary), its manifest says so.
+    `restore` migrates it, and the server then serves it, old data intact and new features working."""
     data = tmp_path / "data"
     s = Server(data, env={"TRADEPOST_S3_LISTEN": "off"}).start()
     s.create_tenant("older", owner_email="o@older.test")
@@ -357,7 +357,7 @@ def test_a_snapshot_from_an_older_schema_is_migrated_on_restore(tmp_path):
     current = tmp_path / "current.tar"
     run_cli("snapshot", "--out", str(current), data=data)
 
-    # Rewrite it as schema 7: undo migrations 10, 9 and 8 in every tenant database.
+    # Rewrite it as schema 7: undo migrations 11, 10, 9 and 8 in every tenant database.
     unpacked = tmp_path / "unpacked"
     with tarfile.open(current) as t:
         t.extractall(unpacked, filter="data")
@@ -366,6 +366,7 @@ def test_a_snapshot_from_an_older_schema_is_migrated_on_restore(tmp_path):
         if f["path"].startswith("tenants/"):
             db = sqlite3.connect(unpacked / f["path"])
             db.executescript("""
+                DROP TABLE search_terms;
                 DROP TRIGGER audit_log_append_only_update; DROP TRIGGER audit_log_append_only_delete;
                 DROP INDEX audit_log_by_action; ALTER TABLE audit_log DROP COLUMN hash;
                 DROP TRIGGER media_follows_product; DROP TRIGGER media_follows_business; DROP TABLE media;
