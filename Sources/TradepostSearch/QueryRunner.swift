@@ -153,20 +153,30 @@ struct QueryRunner {
             SELECT d.brand, d.category_id, d.business_id, d.business_type, d.city, d.in_stock
             FROM (\(source)) m CROSS JOIN search_docs d ON d.docid = m.docid
             """, arguments: args)
-        var counts: [String: [String: Int]] = [:]
+        // One dictionary per facet and columns by position: up to 10,000 rows, and the name lookups
+        // and nested dictionary updates cost a quarter of the counting.
+        var brands: [String: Int] = [:], categories: [String: Int] = [:], businesses: [String: Int] = [:]
+        var types: [String: Int] = [:], cities: [String: Int] = [:]
+        var inStock = 0
         var n = 0
         while let row = try rows.next() {
             n += 1
             if n > limit { break }
-            if let brand: String = row["brand"] { counts["brand", default: [:]][brand, default: 0] += 1 }
-            if let category: String = row["category_id"] { counts["category", default: [:]][category, default: 0] += 1 }
-            counts["business", default: [:]][row["business_id"], default: 0] += 1
-            counts["business_type", default: [:]][row["business_type"], default: 0] += 1
-            counts["city", default: [:]][row["city"], default: 0] += 1
-            counts["in_stock", default: [:]][(row["in_stock"] as Bool) ? "true" : "false", default: 0] += 1
+            if let brand: String = row[0] { brands[brand, default: 0] += 1 }
+            if let category: String = row[1] { categories[category, default: 0] += 1 }
+            businesses[row[2] as String, default: 0] += 1
+            types[row[3] as String, default: 0] += 1
+            cities[row[4] as String, default: 0] += 1
+            if row[5] as Bool { inStock += 1 }
         }
         total = min(n, limit)
         totalExact = n <= limit
+        var counts = ["business": businesses, "business_type": types, "city": cities]
+        if !brands.isEmpty { counts["brand"] = brands }
+        if !categories.isEmpty { counts["category"] = categories }
+        let counted = min(n, limit)
+        if counted > 0 { counts["in_stock"] = ["true": inStock, "false": counted - inStock].filter { $0.value > 0 } }
+        if counted == 0 { counts = [:] }
         return try FacetLabels.resolve(db, counts)
     }
 }
