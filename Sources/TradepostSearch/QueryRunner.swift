@@ -169,14 +169,14 @@ struct QueryRunner {
             cities[row[4] as String, default: 0] += 1
             if row[5] as Bool { inStock += 1 }
         }
-        total = min(n, limit)
+        let counted = min(n, limit)
+        total = counted
         totalExact = n <= limit
-        var counts = ["business": businesses, "business_type": types, "city": cities]
+        guard counted > 0 else { return try FacetLabels.resolve(db, [:]) }
+        var counts = ["business": businesses, "business_type": types, "city": cities,
+                      "in_stock": ["true": inStock, "false": counted - inStock].filter { $0.value > 0 }]
         if !brands.isEmpty { counts["brand"] = brands }
         if !categories.isEmpty { counts["category"] = categories }
-        let counted = min(n, limit)
-        if counted > 0 { counts["in_stock"] = ["true": inStock, "false": counted - inStock].filter { $0.value > 0 } }
-        if counted == 0 { counts = [:] }
         return try FacetLabels.resolve(db, counts)
     }
 }
