@@ -41,8 +41,10 @@ struct Harness {
     let store: Store
     let recorder: Recorder
 
-    /// Polls `condition` until it holds or `timeout` passes.
-    func eventually(_ timeout: Duration = .seconds(5), _ condition: () async throws -> Bool) async throws -> Bool {
+    /// Polls `condition` until it holds or `timeout` passes. The timeout is generous because it only
+    /// matters when the test fails: a 2-core CI box running every suite at once took over 5 s to run
+    /// 50 fsync'd no-op jobs, which passed a moment later.
+    func eventually(_ timeout: Duration = .seconds(30), _ condition: () async throws -> Bool) async throws -> Bool {
         let deadline = ContinuousClock.now + timeout
         while ContinuousClock.now < deadline {
             if try await condition() { return true }

