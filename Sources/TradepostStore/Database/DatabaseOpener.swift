@@ -7,7 +7,10 @@ import TradepostCore
 /// one writer and a bounded number of concurrent readers.
 enum DatabaseOpener {
     static let busyTimeout: TimeInterval = 5
-    static let mmapSize = 256 << 20
+    /// SQLite's own ceiling (SQLITE_MAX_MMAP_SIZE, 2 GiB in Debian's build; larger asks are clamped to
+    /// it). It maps at most the file's size, so small tenants map little; a million-product tenant
+    /// (about 2 GB) is read without a pread per page — 256 MiB left most of its search index to pread.
+    static let mmapSize = 0x7fff_0000
 
     static func configuration(label: String, readers: Int) -> Configuration {
         var config = Configuration()
