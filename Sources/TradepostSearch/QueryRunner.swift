@@ -90,39 +90,26 @@ struct QueryRunner {
     }
 
     /// Ranks a small match set exactly: typos, then completions, then fields, then priority (docid).
-    /// One pass over each document's terms with a table of what each term stands for.
+    /// One pass over each document's stored terms, read in place from SQLite (no Strings made).
     private func rankInMemory(_ docids: [Int64], words: Int) throws -> [Int64] {
         guard !docids.isEmpty else { return [] }
-        var meaning: [TermKey: [(word: Int, typos: Int, prefix: Int)]] = [:]
-        var indexPrefixes: [(term: String, word: Int)] = []
-        for (index, word) in plan.words.prefix(words).enumerated() {
-            for alternative in word.alternatives {
-                if alternative.indexPrefix { indexPrefixes.append((alternative.term, index)); continue }
-                meaning[TermKey(Substring(alternative.term)), default: []].append((index, alternative.typos, alternative.prefix ? 1 : 0))
-            }
-        }
-        let rows = try Row.fetchAll(db, sql: """
+        let matcher = TermMatcher(plan.words.prefix(words))
+        let rows = try Row.fetchCursor(db, sql: """
             SELECT docid, name, codes, extra, body FROM search_docs WHERE docid IN (\(databaseQuestionMarks(count: docids.count)))
             """, arguments: StatementArguments(docids))
         var scored: [(key: (Int, Int, Int), docid: Int64)] = []
-        scored.reserveCapacity(rows.count)
-        let unmatched = (Int.max, Int.max, Int.max)
-        for row in rows {
-            var best = [(Int, Int, Int)](repeating: unmatched, count: words)
-            for (field, column) in QueryPlan.columns.enumerated() {
-                let text: String = row[column]
-                // Split and compare on bytes: stored terms are normalized and space-separated, and
-                // Character iteration (grapheme breaking over Cyrillic) cost more than the ranking.
-                for bytes in text.utf8.split(separator: UInt8(ascii: " ")) {
-                    let term = Substring(bytes)
-                    for p in indexPrefixes where bytes.starts(with: p.term.utf8) && (0, 1, field) < best[p.word] { best[p.word] = (0, 1, field) }
-                    guard let uses = meaning[TermKey(term)] else { continue }
-                    for use in uses where (use.typos, use.prefix, field) < best[use.word] { best[use.word] = (use.typos, use.prefix, field) }
+        scored.reserveCapacity(docids.count)
+        var best = [TermMatcher.Score](repeating: TermMatcher.unmatched, count: words)
+        while let row = try rows.next() {
+            for i in best.indices { best[i] = TermMatcher.unmatched }
+            for field in QueryPlan.columns.indices {
+                try row.withUnsafeData(atIndex: field + 1) { data in
+                    data?.withUnsafeBytes { matcher.scan($0, field: field, into: &best) }
                 }
             }
-            guard !best.contains(where: { $0 == unmatched }) else { continue }
-            let key = best.reduce((0, 0, 0)) { ($0.0 + $1.0, $0.1 + $1.1, $0.2 + $1.2) }
-            scored.append((key, row["docid"]))
+            guard !best.contains(where: { $0 == TermMatcher.unmatched }) else { continue }
+            let key = best.reduce((0, 0, 0)) { ($0.0 + $1.typos, $0.1 + $1.prefix, $0.2 + $1.field) }
+            scored.append((key, row[0]))
         }
         return scored.sorted { ($0.key.0, $0.key.1, $0.key.2, $0.docid) < ($1.key.0, $1.key.1, $1.key.2, $1.docid) }.map(\.docid)
     }
@@ -220,21 +207,5 @@ enum FacetLabels {
 
     static func top(_ counts: [String: Int], label: (String) -> String?) -> [FacetValue] {
         counts.sorted { ($1.value, $0.key) < ($0.value, $1.key) }.prefix(50).map { FacetValue(value: $0.key, label: label($0.key), count: $0.value) }
-    }
-}
-
-/// A term compared and hashed by its UTF-8 bytes. Index terms are already folded, so byte equality is
-/// term equality, and it skips the Unicode normalization Swift's own String hashing does for non-ASCII
-/// text (the cost that dominated in-memory ranking of Cyrillic catalogs).
-struct TermKey: Hashable {
-    let text: Substring
-
-    init(_ text: Substring) { self.text = text }
-
-    static func == (a: TermKey, b: TermKey) -> Bool { a.text.utf8.elementsEqual(b.text.utf8) }
-
-    func hash(into hasher: inout Hasher) {
-        var text = text
-        text.withUTF8 { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }
     }
 }
