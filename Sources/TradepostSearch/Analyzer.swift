@@ -16,8 +16,9 @@ public enum Analyzer {
     }
 
     /// Words with their positions.
-    /// `stemIf` decides per folded word whether it is worth stemming (highlighting skips words that cannot match).
-    public static func tokens(_ text: String, stemIf: (([Unicode.Scalar]) -> Bool)? = nil) -> [Token] {
+    /// `candidate` decides per folded word whether it may matter: the others keep only their position
+    /// (empty word and term), neither spelled out nor stemmed — highlighting skips words that cannot match.
+    public static func tokens(_ text: String, candidate: (([Unicode.Scalar]) -> Bool)? = nil) -> [Token] {
         var out: [Token] = []
         var current: [Unicode.Scalar] = []
         var start = 0
@@ -26,9 +27,11 @@ public enum Analyzer {
         var kind = 0  // 1 letters, 2 digits
         func flush() {
             if !current.isEmpty {
-                let word = String(String.UnicodeScalarView(current))
-                let term = stemIf.map { $0(current) } ?? true ? stem(current) : word
-                out.append(Token(word: word, term: term, start: start, end: end))
+                if candidate.map({ $0(current) }) ?? true {
+                    out.append(Token(word: String(String.UnicodeScalarView(current)), term: stem(current), start: start, end: end))
+                } else {
+                    out.append(Token(word: "", term: "", start: start, end: end))
+                }
                 current.removeAll(keepingCapacity: true)
             }
             kind = 0

@@ -1,18 +1,25 @@
 /// Marks matched words in original text for display: `<mark>` around matches, everything else HTML-escaped.
 enum Highlighter {
     static func mark(_ text: String, terms: Set<String>, prefix: String?) -> String {
-        render(text, tokens: tokens(text, terms), terms: terms, prefix: prefix, from: 0, to: text.utf16.count)
+        render(text, tokens: tokens(text, terms, prefix), terms: terms, prefix: prefix, from: 0, to: text.utf16.count)
     }
 
-    /// Stemming is the costly part: only words starting like some matched term are stemmed.
-    static func tokens(_ text: String, _ terms: Set<String>) -> [Analyzer.Token] {
-        let heads = Set(terms.map { String($0.unicodeScalars.prefix(2)) })
-        return Analyzer.tokens(text) { word in heads.contains(String(String.UnicodeScalarView(word.prefix(2)))) }
+    /// Spelling out and stemming words is the costly part: only words starting like some matched
+    /// term, or with the unfinished last word, are; the others keep just their position.
+    static func tokens(_ text: String, _ terms: Set<String>, _ prefix: String?) -> [Analyzer.Token] {
+        let heads = Set(terms.map { head($0.unicodeScalars.prefix(2)) })
+        let start = Array((prefix ?? "").unicodeScalars)
+        return Analyzer.tokens(text) { word in heads.contains(head(word.prefix(2))) || (!start.isEmpty && word.starts(with: start)) }
+    }
+
+    /// A word's first two letters as one number (no String made per word of the text).
+    private static func head(_ scalars: some Sequence<Unicode.Scalar>) -> UInt64 {
+        scalars.reduce(UInt64(0)) { $0 << 32 | UInt64($1.value) }
     }
 
     /// About `words` words of `text` around the first match (the start when nothing matches).
     static func snippet(_ text: String, terms: Set<String>, prefix: String?, words: Int = 24) -> String {
-        let tokens = tokens(text, terms)
+        let tokens = tokens(text, terms, prefix)
         guard tokens.count > words else { return render(text, tokens: tokens, terms: terms, prefix: prefix, from: 0, to: text.utf16.count) }
         let first = tokens.firstIndex { matches($0, terms, prefix) } ?? 0
         let startIndex = max(0, min(first - words / 3, tokens.count - words))
@@ -46,19 +53,21 @@ enum Highlighter {
         return out
     }
 
+    /// Byte by byte: the characters to escape are ASCII, and walking Characters (grapheme breaking)
+    /// over Cyrillic text cost more than the rest of highlighting.
     static func escape(_ s: String) -> String {
-        var out = ""
-        out.reserveCapacity(s.utf8.count)
-        for c in s {
-            switch c {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&#39;"
-            default: out.append(c)
+        var out: [UInt8] = []
+        out.reserveCapacity(s.utf8.count + 16)
+        for b in s.utf8 {
+            switch b {
+            case UInt8(ascii: "&"): out += "&amp;".utf8
+            case UInt8(ascii: "<"): out += "&lt;".utf8
+            case UInt8(ascii: ">"): out += "&gt;".utf8
+            case UInt8(ascii: "\""): out += "&quot;".utf8
+            case UInt8(ascii: "'"): out += "&#39;".utf8
+            default: out.append(b)
             }
         }
-        return out
+        return String(decoding: out, as: UTF8.self)
     }
 }
