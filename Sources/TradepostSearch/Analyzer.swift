@@ -20,6 +20,18 @@ public enum Analyzer {
     /// (empty word and term), neither spelled out nor stemmed — highlighting skips words that cannot match.
     public static func tokens(_ text: String, candidate: (([Unicode.Scalar]) -> Bool)? = nil) -> [Token] {
         var out: [Token] = []
+        forEachWord(text) { word, start, end in
+            if candidate.map({ $0(word) }) ?? true {
+                out.append(Token(word: String(String.UnicodeScalarView(word)), term: stem(word), start: start, end: end))
+            } else {
+                out.append(Token(word: "", term: "", start: start, end: end))
+            }
+        }
+        return out
+    }
+
+    /// Calls `body` with each word's folded letters and its UTF-16 start and end in `text`.
+    static func forEachWord(_ text: String, _ body: (_ word: [Unicode.Scalar], _ start: Int, _ end: Int) -> Void) {
         var current: [Unicode.Scalar] = []
         var start = 0
         var end = 0
@@ -27,11 +39,7 @@ public enum Analyzer {
         var kind = 0  // 1 letters, 2 digits
         func flush() {
             if !current.isEmpty {
-                if candidate.map({ $0(current) }) ?? true {
-                    out.append(Token(word: String(String.UnicodeScalarView(current)), term: stem(current), start: start, end: end))
-                } else {
-                    out.append(Token(word: "", term: "", start: start, end: end))
-                }
+                body(current, start, end)
                 current.removeAll(keepingCapacity: true)
             }
             kind = 0
@@ -64,7 +72,34 @@ public enum Analyzer {
             if current.count > 60 { flush() }
         }
         flush()
+    }
+
+    /// The terms of `text`, space-separated, as the index stores a field. The text is cut at ASCII
+    /// bytes that are neither letters, digits nor apostrophes — where the analyzer's state starts
+    /// afresh anyway — and `memo` keeps the terms of each piece seen before: indexing a catalog
+    /// analyzes the same few thousand words millions of times.
+    static func indexText(_ text: String, memo: inout StemMemo) -> String {
+        var out = ""
+        var text = text
+        text.withUTF8 { bytes in
+            var start = -1
+            for i in 0..<bytes.count {
+                let b = bytes[i]
+                if b < 0x80 && !isWordByte(b) {
+                    if start >= 0 { memo.append(UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: bytes[start..<i])), to: &out) }
+                    start = -1
+                } else if start < 0 {
+                    start = i
+                }
+            }
+            if start >= 0 { memo.append(UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: bytes[start...])), to: &out) }
+        }
         return out
+    }
+
+    /// ASCII bytes that can be part of a word: letters, digits and apostrophes.
+    static func isWordByte(_ b: UInt8) -> Bool {
+        (b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x5A) || (b >= 0x61 && b <= 0x7A) || b == 0x27 || b == 0x60
     }
 
     /// Terms only, in order, duplicates kept.

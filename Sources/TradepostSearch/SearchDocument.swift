@@ -54,16 +54,18 @@ struct SearchDocument {
         var lineage: [(id: String, name: String)]
     }
 
-    init(_ product: Product, _ context: Context) {
+    init(_ product: Product, _ context: Context, memo: inout StemMemo) {
         productID = product.id
-        name = Analyzer.terms(product.name).joined(separator: " ")
-        var codeTerms = Analyzer.terms([product.brand, product.manufacturer, product.sku].compactMap { $0 }.joined(separator: " "))
+        name = Analyzer.indexText(product.name, memo: &memo)
+        var codes = Analyzer.indexText([product.brand, product.manufacturer, product.sku].compactMap { $0 }.joined(separator: " "), memo: &memo)
         let whole = Analyzer.code(product.sku)
-        if !whole.isEmpty && !codeTerms.contains(whole) { codeTerms.append(whole) }
-        codes = codeTerms.joined(separator: " ")
+        if !whole.isEmpty && !codes.utf8.split(separator: UInt8(ascii: " ")).contains(where: { $0.elementsEqual(whole.utf8) }) {
+            codes += codes.isEmpty ? whole : " " + whole
+        }
+        self.codes = codes
         let attributeText = product.attributes.keys.sorted().map { product.attributes[$0]!.display }
-        extra = Analyzer.terms((context.lineage.map(\.name) + attributeText).joined(separator: " ")).joined(separator: " ")
-        body = Analyzer.terms(product.description ?? "").joined(separator: " ")
+        extra = Analyzer.indexText((context.lineage.map(\.name) + attributeText).joined(separator: " "), memo: &memo)
+        body = Analyzer.indexText(product.description ?? "", memo: &memo)
         var tags = [Tag.business(product.businessId), Tag.businessType(context.businessType), Tag.city(context.city)]
         tags += context.lineage.map { Tag.category($0.id) }
         if let brand = product.brand { tags.append(Tag.brand(brand)) }

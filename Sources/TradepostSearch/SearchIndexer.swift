@@ -13,13 +13,14 @@ public struct SearchIndexer: Sendable {
     public func index(_ tenant: TenantID, productIDs: [String]) async throws {
         let added = try await tenants.write(tenant) { db -> [String: Int] in
             var contexts = ContextLoader()
+            var memo = StemMemo()
             var added: [String: Int] = [:]
             for id in productIDs {
                 guard let product = try Self.product(db, id), product.status == .published else {
                     try Self.remove(db, productID: id)
                     continue
                 }
-                let document = SearchDocument(product, try contexts.context(db, product))
+                let document = SearchDocument(product, try contexts.context(db, product), memo: &memo)
                 try Self.upsert(db, document)
                 for word in Set(document.allTerms.filter(TermCache.isWord)) { added[word, default: 0] += 1 }
             }
@@ -48,13 +49,14 @@ public struct SearchIndexer: Sendable {
             let total = try Int.fetchOne(db, sql: "SELECT count(*) FROM products WHERE status = 'published'") ?? 0
             try db.execute(sql: "DELETE FROM search_docs")
             var contexts = ContextLoader()
+            var memo = StemMemo()
             var sequence: Int64 = 0
             var done = 0
             let insert = try db.makeStatement(sql: Self.insertSQL)
             let rows = try Row.fetchCursor(db, sql: "SELECT * FROM products WHERE status = 'published' ORDER BY id")
             while let row = try rows.next() {
                 let product = Product(row: row)
-                let document = SearchDocument(product, try contexts.context(db, product))
+                let document = SearchDocument(product, try contexts.context(db, product), memo: &memo)
                 sequence += 1
                 try insert.execute(arguments: Self.arguments(document, docid: SearchDocument.docid(priority: document.priority, sequence: sequence)))
                 done += 1

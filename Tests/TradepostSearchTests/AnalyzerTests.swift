@@ -29,6 +29,25 @@ struct AnalyzerTests {
         }
     }
 
+    /// Indexing cuts text at ASCII separators and remembers each piece's terms: the result must be
+    /// the analyzer's own, for every kind of piece, the first time and from the memo.
+    @Test func indexTextIsTheAnalyzersTermsWithOrWithoutTheMemo() {
+        let texts = [
+            "Парацетамол 500mg, таблетки №20 (блістер)", "м'ята перцева; don't", "'quoted' `tick` ’curly’ apostrophes",
+            "Cafe\u{301} cre\u{300}me — ÉCLAIR", "ТАБЛЕТКИ таблетки Таблетки", "AB-1234/x 12.5% x2",
+            String(repeating: "щ", count: 70) + " end", "  leading and trailing  ", "", "!!!", "Київ, Львів. Одеса!",
+            "e\u{301}\u{301}tude", "ﬁ ligature",
+        ]
+        // A full memo (every piece kept) and one that stops growing after five pieces.
+        for var memo in [StemMemo(), StemMemo(limit: 5)] {
+            for round in 0..<2 {
+                for text in texts {
+                    #expect(Analyzer.indexText(text, memo: &memo) == Analyzer.terms(text).joined(separator: " "), "round \(round): \(text)")
+                }
+            }
+        }
+    }
+
     @Test func codesFoldToOneTerm() {
         #expect(Analyzer.code("AB-12/3") == "ab123")
     }
