@@ -17,7 +17,15 @@ struct QueryPlan {
         var text: String
         var term: String
         var alternatives: [Alternative]
+        /// An unfinished word of one or two letters: its completions are the most frequent terms of
+        /// all (an OR of a dozen doclists of hundreds of thousands of documents each, the slowest
+        /// suggestions by far), so it is not looked up in the index at all: the other words and
+        /// filters choose the documents and ranking keeps those with a word that starts with it.
+        var inMemoryOnly = false
     }
+
+    /// Unfinished words up to this many letters are matched in memory only (see `Word.inMemoryOnly`).
+    static let shortPrefix = 2
 
     var words: [Word]
     var tags: [String]
@@ -45,6 +53,12 @@ struct QueryPlan {
             var alternatives = [Alternative(term: token.term, typos: 0, prefix: false)]
             for synonym in entry.synonyms[token.term] ?? [] { alternatives.append(Alternative(term: synonym, typos: 0, prefix: false)) }
             let last = index == tokens.count - 1
+            // (Relevance only: a sorted list reads the index's matches as they are.)
+            if last && request.prefix && endsWithWord && request.sort == .relevance && token.word.unicodeScalars.count <= Self.shortPrefix
+                && !token.word.contains(where: \.isNumber) {
+                return Word(text: token.word, term: token.term, alternatives: [Alternative(term: token.word, typos: 0, prefix: true, indexPrefix: true)],
+                            inMemoryOnly: true)
+            }
             if last && request.prefix && endsWithWord && token.word.contains(where: \.isNumber) {
                 alternatives.append(Alternative(term: token.word, typos: 0, prefix: true, indexPrefix: true))
             } else if last && request.prefix && endsWithWord {
@@ -102,18 +116,25 @@ struct QueryPlan {
         var fields: Int
     }
 
-    /// The FTS5 expression for a bucket, or nil when some word has no term left in it.
+    /// The FTS5 expression for a bucket, or nil when some word has no term left in it; `everything`
+    /// when nothing is left to ask the index (only words matched in memory, no filters).
     func expression(_ bucket: Bucket) -> String? {
         var parts: [String] = []
         let columns = "{" + Self.columns.prefix(bucket.fields).joined(separator: " ") + "}"
-        for word in words.prefix(bucket.words) {
+        for word in words.prefix(bucket.words) where !word.inMemoryOnly {
             let terms = word.alternatives.filter { $0.typos <= bucket.typos && (bucket.prefixes || !$0.prefix) }.map { "\"\($0.term)\"" + ($0.indexPrefix ? "*" : "") }
             guard !terms.isEmpty else { return nil }
             parts.append("\(columns) : (\(terms.joined(separator: " OR ")))")
         }
         parts += tags.map { "{tags} : \"\($0)\"" }
-        return parts.isEmpty ? nil : parts.joined(separator: " AND ")
+        return parts.isEmpty ? Self.everything : parts.joined(separator: " AND ")
     }
+
+    /// The expression of a query that asks the index nothing: every document matches.
+    static let everything = ""
+
+    /// Whether the index's matches are the query's matches (no word is left to ranking).
+    var indexDecides: Bool { !words.contains(where: \.inMemoryOnly) }
 
     var broadest: Bucket { Bucket(words: words.count, typos: 2, prefixes: true, fields: Self.columns.count) }
 

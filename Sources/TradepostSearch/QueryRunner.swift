@@ -34,7 +34,7 @@ struct QueryRunner {
     /// stops the scan early instead of sorting every match.
     private func matches(_ expression: String?, limit: Int, order: String? = nil) throws -> [Int64] {
         let filter = valueFilter
-        if let expression {
+        if let expression, expression != QueryPlan.everything {
             if order == nil && filter.sql.isEmpty {
                 return try Int64.fetchAll(db, sql: "SELECT rowid FROM product_fts WHERE product_fts MATCH ? ORDER BY rowid LIMIT ?",
                                           arguments: [expression, limit])
@@ -75,12 +75,16 @@ struct QueryRunner {
                 previous = expression
                 let window = try matches(expression, limit: SearchEngine.window + 1)
                 if !window.isEmpty && matchedExpression == nil { matchedExpression = expression }
+                let earlier = window.count - window.filter { !seen.contains($0) }.count
+                let found = try rankInMemory(window.filter { !seen.contains($0) }, words: words)
                 if words == plan.words.count {
-                    // The widest stage of all the words run so far: its count is the total when it fit the window.
-                    total = window.count <= SearchEngine.window ? window.count : nil
+                    // The widest stage of all the words run so far: its count is the total when it fit the
+                    // window (what ranking kept of it when a word is matched in memory only).
+                    let complete = window.count <= SearchEngine.window
+                    total = complete ? (plan.indexDecides ? window.count : earlier + found.count) : nil
                     totalExact = total != nil
                 }
-                for docid in try rankInMemory(window.filter { !seen.contains($0) }, words: words) where seen.insert(docid).inserted {
+                for docid in found where seen.insert(docid).inserted {
                     ranked.append(docid)
                 }
                 if ranked.count >= need { return Array(ranked.prefix(need)) }
@@ -130,12 +134,14 @@ struct QueryRunner {
         let limit = SearchEngine.facetScanLimit
         let filter = valueFilter
         let expression = matchedExpression ?? plan.expression(QueryPlan.Bucket(words: plan.words.count, typos: 0, prefixes: true, fields: QueryPlan.columns.count))
-        let source = expression == nil
+        // A word matched in memory only (an unfinished one- or two-letter word) does not narrow the
+        // counts: they are those of the rest of the query.
+        let source = expression == nil || expression == QueryPlan.everything
             ? "SELECT docid FROM search_docs d WHERE 1\(filter.sql) ORDER BY docid LIMIT ?"
             : filter.sql.isEmpty
                 ? "SELECT rowid AS docid FROM product_fts WHERE product_fts MATCH ? ORDER BY rowid LIMIT ?"
                 : "SELECT f.rowid AS docid FROM product_fts f CROSS JOIN search_docs d ON d.docid = f.rowid WHERE product_fts MATCH ?\(filter.sql) ORDER BY f.rowid LIMIT ?"
-        let args: StatementArguments = (expression.map { [$0] } ?? []) + filter.arguments + [limit + 1]
+        let args: StatementArguments = (expression.flatMap { $0 == QueryPlan.everything ? nil : [$0] } ?? []) + filter.arguments + [limit + 1]
         let rows = try Row.fetchCursor(db, sql: """
             SELECT d.brand, d.category_id, d.business_id, d.business_type, d.city, d.in_stock
             FROM (\(source)) m CROSS JOIN search_docs d ON d.docid = m.docid

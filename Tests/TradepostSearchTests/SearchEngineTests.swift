@@ -87,6 +87,25 @@ struct SearchEngineTests {
         #expect(try await skus(f, SearchRequest(query: "ЁЖИК", prefix: false)).isEmpty)
     }
 
+    /// A one- or two-letter unfinished word is not looked up in the index: the rest of the query picks
+    /// the documents and only those with a word starting with it are kept, counted and ranked first
+    /// (then, as for any word nothing matches, the query without it).
+    @Test func anUnfinishedShortWordNarrowsInMemory() async throws {
+        let f = try await Self.fixture()
+        defer { Task { await f.store.remove() } }
+        let result = try await f.engine.search(f.tenant, SearchRequest(query: "таблетки з"))
+        #expect(result.items.map(\.product.sku) == ["P-6", "P-1"])
+        #expect(result.total == 1 && result.totalExact, "only P-6 matches every word")
+        let other = try await f.engine.search(f.tenant, SearchRequest(query: "таблетки ж"))
+        #expect(other.items.first?.product.sku == "P-1" && other.total == 1, "a word of the description counts too")
+        #expect(try await skus(f, SearchRequest(query: "tablets p")) == ["P-3"])
+        #expect(try await skus(f, SearchRequest(query: "im")) == ["P-4"], "alone, it keeps the documents with such a word")
+        let none = try await f.engine.search(f.tenant, SearchRequest(query: "таблетки щ"))
+        #expect(none.total == 0 && Set(none.items.map(\.product.sku)) == ["P-1", "P-6"])
+        let suggestions = try await f.engine.suggest(f.tenant, "таблетки з", limit: 8)
+        #expect(suggestions.first?.text == "Знеболювальні таблетки")
+    }
+
     @Test func filtersFacetsSortsAndPages() async throws {
         let f = try await Self.fixture()
         defer { Task { await f.store.remove() } }

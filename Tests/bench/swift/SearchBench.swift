@@ -119,6 +119,9 @@ enum SearchBench {
             started = now()
             _ = try await engine.suggest(tenant, typed, limit: 8)
             suggestLatencies.append((now() - started) * 1000)
+            if ProcessInfo.processInfo.environment["SEARCH_SLOW"] == "1", suggestLatencies.last! > 10 {
+                FileHandle.standardError.write(Data("slow suggestion \(Int(suggestLatencies.last!)) ms: \(typed)\n".utf8))
+            }
         }
         var figures: [String: Double] = [
             "products": Double(count), "build_s": build, "size_mb": Double(size) / 1e6,
