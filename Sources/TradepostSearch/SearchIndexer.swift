@@ -49,19 +49,35 @@ public struct SearchIndexer: Sendable {
             let total = try Int.fetchOne(db, sql: "SELECT count(*) FROM products WHERE status = 'published'") ?? 0
             try db.execute(sql: "DELETE FROM search_docs")
             var contexts = ContextLoader()
-            var memo = StemMemo()
             var sequence: Int64 = 0
             var done = 0
             let insert = try db.makeStatement(sql: Self.insertSQL)
+            // Reading and inserting here, analysis on a second thread, a batch apart.
+            let analyzer = DocumentAnalyzer()
+            var analyzing: DocumentAnalyzer.Batch?
+            var batch: [(product: Product, context: SearchDocument.Context)] = []
+            func store(_ documents: [SearchDocument]) throws {
+                for document in documents {
+                    sequence += 1
+                    try insert.execute(arguments: Self.arguments(document, docid: SearchDocument.docid(priority: document.priority, sequence: sequence)))
+                    done += 1
+                    if done % 10_000 == 0 { progress(done, total) }
+                }
+            }
+            func handOver() throws {
+                let next = analyzer.start(batch)
+                batch.removeAll(keepingCapacity: true)
+                if let analyzing { try store(analyzing.wait()) }
+                analyzing = next
+            }
             let rows = try Row.fetchCursor(db, sql: "SELECT * FROM products WHERE status = 'published' ORDER BY id")
             while let row = try rows.next() {
                 let product = Product(row: row)
-                let document = SearchDocument(product, try contexts.context(db, product), memo: &memo)
-                sequence += 1
-                try insert.execute(arguments: Self.arguments(document, docid: SearchDocument.docid(priority: document.priority, sequence: sequence)))
-                done += 1
-                if done % 10_000 == 0 { progress(done, total) }
+                batch.append((product, try contexts.context(db, product)))
+                if batch.count == 1000 { try handOver() }
             }
+            if !batch.isEmpty { try handOver() }
+            if let analyzing { try store(analyzing.wait()) }
             try db.execute(sql: "INSERT INTO product_fts (product_fts) VALUES ('rebuild')")
             try TermCache.refill(db)
             try Self.setSequence(db, sequence)
