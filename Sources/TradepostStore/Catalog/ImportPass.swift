@@ -22,14 +22,10 @@ struct ImportPass: Sendable {
         guard let first = try reader.next() else { throw AppError.invalid("The file is empty: the first line must name the columns") }
         let header = try ImportHeader(first)
         report.ignoredColumns = header.ignored
-        try SQLiteBusinessService.requireBusiness(db, businessID)
-        let categories = CategoryPaths(try CategoryTree.load(db))
-        let requireReview = try SQLiteProductService.requireReview(db)
-        let find = try db.cachedStatement(sql: "SELECT * FROM products WHERE business_id = ? AND sku = ?")
         // A bigger page cache for this transaction: index pages are changed many times before they are
         // written, instead of spilling to the WAL again and again (about 64 MiB; restored afterwards).
-        // No memory map for it either: a pass reads the whole catalog once, and mapped pages would
-        // count against the import's memory (they are read through the page cache instead).
+        // No memory map for it either, set before the first read: a pass reads the whole catalog once,
+        // and mapped pages would count against the import's memory (they go through the page cache).
         let cacheSize = try Int.fetchOne(db, sql: "PRAGMA cache_size") ?? -2000
         let mmapSize = try Int.fetchOne(db, sql: "PRAGMA mmap_size") ?? 0
         try db.execute(sql: "PRAGMA cache_size = -65536")
@@ -38,6 +34,10 @@ struct ImportPass: Sendable {
             try? db.execute(sql: "PRAGMA cache_size = \(cacheSize)")
             try? db.execute(sql: "PRAGMA mmap_size = \(mmapSize)")
         }
+        try SQLiteBusinessService.requireBusiness(db, businessID)
+        let categories = CategoryPaths(try CategoryTree.load(db, counts: false))
+        let requireReview = try SQLiteProductService.requireReview(db)
+        let find = try db.cachedStatement(sql: "SELECT * FROM products WHERE business_id = ? AND sku = ?")
         var seen = Set<String>()
         var writing = write
         let now = Date()

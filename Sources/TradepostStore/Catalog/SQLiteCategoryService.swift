@@ -106,9 +106,10 @@ struct CategoryTree {
         try Bool.fetchOne(db, sql: "SELECT 1 FROM categories WHERE id = ?", arguments: [id]) != nil
     }
 
-    static func load(_ db: Database) throws -> CategoryTree {
+    /// `counts: false` skips counting products (a scan of the catalog) when only the tree is needed.
+    static func load(_ db: Database, counts withCounts: Bool = true) throws -> CategoryTree {
         var tree = CategoryTree()
-        let counts = try Dictionary(uniqueKeysWithValues: Row.fetchAll(db, sql: """
+        let counts = !withCounts ? [:] : try Dictionary(uniqueKeysWithValues: Row.fetchAll(db, sql: """
             SELECT category_id, count(*) AS n FROM products WHERE status = 'published' AND category_id IS NOT NULL GROUP BY category_id
             """).map { (row: Row) -> (String, Int) in (row["category_id"], row["n"]) })
         for row in try Row.fetchAll(db, sql: "SELECT * FROM categories") {
