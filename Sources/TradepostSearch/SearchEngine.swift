@@ -28,19 +28,22 @@ public final class SearchEngine: SearchService {
     public func search(_ tenant: TenantID, _ request: SearchRequest) async throws -> SearchResult {
         let started = DispatchTime.now().uptimeNanoseconds
         let request = try Self.validated(request)
-        let entry = try await entry(tenant)
-        let plan = QueryPlan(request, entry: entry)
-        // Ranking, facets and the page's products come from one read transaction: one snapshot, so a
-        // product changed in between can neither vanish from the page nor show a state it was not ranked in.
-        let (ranked, products, total, exact, facets, terms) = try await tenants.read(tenant) { db in
+        let cached = cache.cached(tenant)
+        // The dictionary check, ranking, facets and the page's products come from one read transaction:
+        // one snapshot, so a product changed in between can neither vanish from the page nor show a
+        // state it was not ranked in (and one transaction instead of two per search).
+        let (ranked, products, total, exact, facets, terms, plan, loaded) = try await tenants.read(tenant) { db in
+            let loaded = try Self.entry(db, cached: cached)
+            let plan = QueryPlan(request, entry: loaded ?? cached!)
             var runner = QueryRunner(db: db, plan: plan, request: request)
             let need = request.offset + request.limit + 1
             let ranked = request.sort == .relevance ? try runner.relevance(need: need) : try runner.sorted(need: need)
             var facets: [String: [FacetValue]]?
             if request.facets { facets = try runner.facets() }
             let products = try Self.products(db, docids: Array(ranked.dropFirst(request.offset).prefix(request.limit)))
-            return (ranked, products, runner.total, runner.totalExact, facets, runner.plan.matchTerms)
+            return (ranked, products, runner.total, runner.totalExact, facets, runner.plan.matchTerms, plan, loaded)
         }
+        if let loaded { cache.store(tenant, loaded) }
         let prefix = request.prefix ? plan.words.last?.text : nil
         let hits = products.map { product in
             SearchHit(product: product, highlight: [
@@ -98,15 +101,11 @@ public final class SearchEngine: SearchService {
 
     // MARK: - Helpers
 
-    func entry(_ tenant: TenantID) async throws -> TermCache.Entry {
-        let cached = cache.cached(tenant)
-        let loaded = try await tenants.read(tenant) { db -> TermCache.Entry? in
-            if let cached, cached.generation == (try TermCache.generation(db)) { return nil }
-            return try TermCache.load(db)
-        }
-        guard let loaded else { return cached! }
-        cache.store(tenant, loaded)
-        return loaded
+    /// The tenant's dictionary when `cached` is missing or stale (a rebuild, maybe by the CLI in another
+    /// process, changed the generation); nil when `cached` is current.
+    static func entry(_ db: Database, cached: TermCache.Entry?) throws -> TermCache.Entry? {
+        if let cached, cached.generation == (try TermCache.generation(db)) { return nil }
+        return try TermCache.load(db)
     }
 
     static func validated(_ request: SearchRequest) throws -> SearchRequest {
@@ -122,11 +121,12 @@ public final class SearchEngine: SearchService {
 
     static func products(_ db: Database, docids: [Int64]) throws -> [Product] {
         guard !docids.isEmpty else { return [] }
-        let rows = try Row.fetchAll(db, sql: """
+        // Decoded from the cursor's own rows (see `Product.fetchAll`).
+        let rows = try Row.fetchCursor(db, sql: """
             SELECT p.*, d.docid AS docid FROM search_docs d JOIN products p ON p.id = d.product_id
             WHERE d.docid IN (\(databaseQuestionMarks(count: docids.count)))
             """, arguments: StatementArguments(docids))
-        let byDoc = Dictionary(uniqueKeysWithValues: rows.map { ($0["docid"] as Int64, Product(row: $0)) })
+        let byDoc = Dictionary(uniqueKeysWithValues: try Array(rows.map { ($0["docid"] as Int64, Product(row: $0)) }))
         return docids.compactMap { byDoc[$0] }
     }
 }

@@ -137,7 +137,7 @@ public struct SearchIndexer: Sendable {
     }
 
     static func product(_ db: Database, _ id: String) throws -> Product? {
-        try Row.fetchOne(db, sql: "SELECT * FROM products WHERE id = ?", arguments: [id]).map(Product.init(row:))
+        try Product.fetchOne(db.cachedStatement(sql: "SELECT * FROM products WHERE id = ?"), arguments: [id])
     }
 }
 

@@ -74,7 +74,7 @@ struct ImportPass: Sendable {
                         categoryID = .some(nil)
                     }
                 }
-                let existing = try Row.fetchOne(find, arguments: [businessID, sku]).map(Product.init(row:))
+                let existing = try Product.fetchOne(find, arguments: [businessID, sku])
                 do {
                     var input = try prepared.checked.get()
                     if let categoryID { input.categoryId = categoryID }

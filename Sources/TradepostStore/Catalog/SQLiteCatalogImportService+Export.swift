@@ -28,8 +28,8 @@ extension SQLiteCatalogImportService {
             let from = after
             let products = try await mapErrors(stats) {
                 try await tenants.read(tenant) { db in
-                    try Row.fetchAll(db, sql: "SELECT * FROM products WHERE business_id = ? AND sku > ? ORDER BY sku LIMIT 1000",
-                                     arguments: [businessID, from]).map(Product.init(row:))
+                    try Product.fetchAll(db, sql: "SELECT * FROM products WHERE business_id = ? AND sku > ? ORDER BY sku LIMIT 1000",
+                                         arguments: [businessID, from])
                 }
             }
             guard let last = products.last else { break }

@@ -7,8 +7,8 @@ extension SQLiteProductService {
     public func reviewQueue(_ tenant: TenantID, _ page: PageRequest) async throws -> Page<Product> {
         try await mapErrors(stats) {
             let rows = try await tenants.read(tenant) { db in
-                try Row.fetchAll(db, sql: "SELECT * FROM products WHERE status = 'pending_review' AND id > ? ORDER BY id LIMIT ?",
-                                 arguments: [page.after ?? "", page.limit + 1]).map(Product.init(row:))
+                try Product.fetchAll(db, sql: "SELECT * FROM products WHERE status = 'pending_review' AND id > ? ORDER BY id LIMIT ?",
+                                     arguments: [page.after ?? "", page.limit + 1])
             }
             return Page(fetched: rows, limit: page.limit) { $0.id }
         }

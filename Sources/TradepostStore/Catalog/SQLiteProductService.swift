@@ -62,7 +62,7 @@ public final class SQLiteProductService: ProductService {
                 }
                 sql += " ORDER BY id DESC LIMIT ?"
                 args += [page.limit + 1]
-                return try Row.fetchAll(db, sql: sql, arguments: args).map(Product.init(row:))
+                return try Product.fetchAll(db, sql: sql, arguments: args)
             }
             return Page(fetched: rows, limit: page.limit) { $0.id }
         }
