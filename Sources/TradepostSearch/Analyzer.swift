@@ -78,7 +78,7 @@ public enum Analyzer {
     /// bytes that are neither letters, digits nor apostrophes — where the analyzer's state starts
     /// afresh anyway — and `memo` keeps the terms of each piece seen before: indexing a catalog
     /// analyzes the same few thousand words millions of times.
-    static func indexText(_ text: String, memo: inout StemMemo) -> String {
+    static func indexText(_ text: String, memo: inout TermMemo) -> String {
         var out = ""
         var text = text
         text.withUTF8 { bytes in

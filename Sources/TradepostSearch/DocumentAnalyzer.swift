@@ -19,7 +19,7 @@ final class DocumentAnalyzer: @unchecked Sendable {
 
     private let queue = DispatchQueue(label: "tradepost.search.analyze")
     /// Touched only on `queue`.
-    private var memo = StemMemo()
+    private var memo = TermMemo()
 
     func start(_ items: [(product: Product, context: SearchDocument.Context)]) -> Batch {
         let batch = Batch()

@@ -75,8 +75,9 @@ struct QueryRunner {
                 previous = expression
                 let window = try matches(expression, limit: SearchEngine.window + 1)
                 if !window.isEmpty && matchedExpression == nil { matchedExpression = expression }
-                let earlier = window.count - window.filter { !seen.contains($0) }.count
-                let found = try rankInMemory(window.filter { !seen.contains($0) }, words: words)
+                let fresh = window.filter { !seen.contains($0) }
+                let earlier = window.count - fresh.count
+                let found = try rankInMemory(fresh, words: words)
                 if words == plan.words.count {
                     // The widest stage of all the words run so far: its count is the total when it fit the
                     // window (what ranking kept of it when a word is matched in memory only).

@@ -54,7 +54,7 @@ struct SearchDocument {
         var lineage: [(id: String, name: String)]
     }
 
-    init(_ product: Product, _ context: Context, memo: inout StemMemo) {
+    init(_ product: Product, _ context: Context, memo: inout TermMemo) {
         productID = product.id
         name = Analyzer.indexText(product.name, memo: &memo)
         var codes = Analyzer.indexText([product.brand, product.manufacturer, product.sku].compactMap { $0 }.joined(separator: " "), memo: &memo)

@@ -13,7 +13,7 @@ public struct SearchIndexer: Sendable {
     public func index(_ tenant: TenantID, productIDs: [String]) async throws {
         let added = try await tenants.write(tenant) { db -> [String: Int] in
             var contexts = ContextLoader()
-            var memo = StemMemo()
+            var memo = TermMemo()
             var added: [String: Int] = [:]
             for id in productIDs {
                 guard let product = try Self.product(db, id), product.status == .published else {

@@ -35,7 +35,7 @@ struct TermMatcher {
                     continue
                 }
                 let use = Use(word: index, typos: alternative.typos, prefix: alternative.prefix ? 1 : 0)
-                let bucket = bytes.withUnsafeBytes { Self.hash($0) } & (Self.bucketCount - 1)
+                let bucket = Int(FNV1a.hash(bytes)) & (Self.bucketCount - 1)
                 if let existing = buckets[bucket].first(where: { entries[$0].bytes == bytes }) {
                     entries[existing].uses.append(use)
                 } else {
@@ -46,23 +46,16 @@ struct TermMatcher {
         }
     }
 
-    /// FNV-1a: a handful of operations for a short term, and the scan computes it byte by byte.
-    static func hash(_ bytes: UnsafeRawBufferPointer) -> Int {
-        var h: UInt32 = 2_166_136_261
-        for b in bytes { h = (h ^ UInt32(b)) &* 16_777_619 }
-        return Int(h)
-    }
-
     /// Improves `best` (one score per word) with the terms of one field's space-separated text.
     func scan(_ text: UnsafeRawBufferPointer, field: Int, into best: inout [Score]) {
         var start = 0
-        var h: UInt32 = 2_166_136_261
+        var h = FNV1a.basis
         var i = 0
         let n = text.count
         while i <= n {
             let b: UInt8 = i < n ? text[i] : 0x20
             if b != 0x20 {
-                h = (h ^ UInt32(b)) &* 16_777_619
+                h = FNV1a.step(h, b)
                 i += 1
                 continue
             }
@@ -79,7 +72,7 @@ struct TermMatcher {
             }
             i += 1
             start = i
-            h = 2_166_136_261
+            h = FNV1a.basis
         }
     }
 }

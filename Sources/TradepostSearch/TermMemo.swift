@@ -2,7 +2,7 @@
 /// open-addressing table keyed by the pieces' bytes (FNV-1a), so a hit costs one pass over the bytes
 /// and one compare — no String made, no Unicode-aware hashing. Pieces with digits are not kept (codes
 /// are mostly unique), and the memo stops growing at `limit` pieces.
-struct StemMemo {
+struct TermMemo {
     private var slots: [Int32]
     private var keys: [[UInt8]] = []
     private var values: [String] = []
@@ -15,10 +15,10 @@ struct StemMemo {
 
     /// Appends the terms of `piece` (a run of text with no ASCII separator in it) to `out`.
     mutating func append(_ piece: UnsafeRawBufferPointer, to out: inout String) {
-        var h: UInt32 = 2_166_136_261
+        var h = FNV1a.basis
         var digits = false
         for b in piece {
-            h = (h ^ UInt32(b)) &* 16_777_619
+            h = FNV1a.step(h, b)
             if b >= 0x30 && b <= 0x39 { digits = true }
         }
         var slot = Int(h) & (slots.count - 1)
@@ -51,9 +51,7 @@ struct StemMemo {
     private mutating func grow() {
         slots = [Int32](repeating: -1, count: slots.count * 2)
         for (index, key) in keys.enumerated() {
-            var h: UInt32 = 2_166_136_261
-            for b in key { h = (h ^ UInt32(b)) &* 16_777_619 }
-            var slot = Int(h) & (slots.count - 1)
+            var slot = Int(FNV1a.hash(key)) & (slots.count - 1)
             while slots[slot] >= 0 { slot = (slot + 1) & (slots.count - 1) }
             slots[slot] = Int32(index)
         }
