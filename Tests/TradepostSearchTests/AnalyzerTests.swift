@@ -39,7 +39,7 @@ struct AnalyzerTests {
             "e\u{301}\u{301}tude", "ﬁ ligature",
         ]
         // A full memo (every piece kept) and one that stops growing after five pieces.
-        for var memo in [StemMemo(), StemMemo(limit: 5)] {
+        for var memo in [TermMemo(), TermMemo(limit: 5)] {
             for round in 0..<2 {
                 for text in texts {
                     #expect(Analyzer.indexText(text, memo: &memo) == Analyzer.terms(text).joined(separator: " "), "round \(round): \(text)")
