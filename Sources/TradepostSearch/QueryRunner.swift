@@ -144,13 +144,13 @@ struct QueryRunner {
                 : "SELECT f.rowid AS docid FROM product_fts f CROSS JOIN search_docs d ON d.docid = f.rowid WHERE product_fts MATCH ?\(filter.sql) ORDER BY f.rowid LIMIT ?"
         let args: StatementArguments = (expression.flatMap { $0 == QueryPlan.everything ? nil : [$0] } ?? []) + filter.arguments + [limit + 1]
         let rows = try Row.fetchCursor(db, sql: """
-            SELECT d.brand, d.category_id, d.business_id, d.business_type, d.city, d.in_stock
+            SELECT d.brand, d.category_id, d.business_id, d.in_stock
             FROM (\(source)) m CROSS JOIN search_docs d ON d.docid = m.docid
             """, arguments: args)
         // One dictionary per facet and columns by position: up to 10,000 rows, and the name lookups
         // and nested dictionary updates cost a quarter of the counting.
+        // Business type and city are counted per business afterwards (FacetLabels).
         var brands: [String: Int] = [:], categories: [String: Int] = [:], businesses: [String: Int] = [:]
-        var types: [String: Int] = [:], cities: [String: Int] = [:]
         var inStock = 0
         var n = 0
         while let row = try rows.next() {
@@ -159,15 +159,13 @@ struct QueryRunner {
             if let brand: String = row[0] { brands[brand, default: 0] += 1 }
             if let category: String = row[1] { categories[category, default: 0] += 1 }
             businesses[row[2] as String, default: 0] += 1
-            types[row[3] as String, default: 0] += 1
-            cities[row[4] as String, default: 0] += 1
-            if row[5] as Bool { inStock += 1 }
+            if row[3] as Bool { inStock += 1 }
         }
         let counted = min(n, limit)
         total = counted
         totalExact = n <= limit
         guard counted > 0 else { return try FacetLabels.resolve(db, [:]) }
-        var counts = ["business": businesses, "business_type": types, "city": cities,
+        var counts = ["business": businesses,
                       "in_stock": ["true": inStock, "false": counted - inStock].filter { $0.value > 0 }]
         if !brands.isEmpty { counts["brand"] = brands }
         if !categories.isEmpty { counts["category"] = categories }
@@ -201,10 +199,21 @@ enum FacetLabels {
             out["category"] = top(rolled) { names[$0] }
         }
         if let businesses = counts["business"] {
+            // The index follows a business's type and city (a change re-indexes its products), so
+            // counting them per business here is counting them per document.
             let ids = Array(businesses.keys)
-            let names = Dictionary(uniqueKeysWithValues: try Row.fetchAll(db, sql: "SELECT id, name FROM businesses WHERE id IN (\(databaseQuestionMarks(count: ids.count)))",
-                                                                       arguments: StatementArguments(ids)).map { ($0["id"] as String, $0["name"] as String) })
+            var names: [String: String] = [:], types: [String: Int] = [:], cities: [String: Int] = [:]
+            let rows = try Row.fetchCursor(db, sql: "SELECT id, name, type, city FROM businesses WHERE id IN (\(databaseQuestionMarks(count: ids.count)))",
+                                           arguments: StatementArguments(ids))
+            while let row = try rows.next() {
+                let id: String = row[0]
+                names[id] = row[1]
+                types[row[2] as String, default: 0] += businesses[id] ?? 0
+                cities[row[3] as String, default: 0] += businesses[id] ?? 0
+            }
             out["business"] = top(businesses) { names[$0] }
+            counts["business_type"] = types
+            counts["city"] = cities
         }
         for key in ["brand", "business_type", "city", "in_stock"] {
             if let values = counts[key] { out[key] = top(values) { _ in nil } }

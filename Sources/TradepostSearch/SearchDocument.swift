@@ -16,18 +16,18 @@ struct SearchDocument {
     var brand: String?
     var categoryID: String?
     var businessID: String
-    var businessType: String
-    var city: String
     var inStock: Bool
     var currency: String
     var priceMinor: Int64
     var createdAt: Date
     var priority: Int
 
-    /// Filter tags are terms no word analyzes to: "zz", a kind letter, then an id or a hash.
+    /// Filter tags are terms no word analyzes to: "zz", a kind letter, then a name or a hash. Ids are
+    /// hashed too: 13 characters instead of 26, on every document, for its business and each category
+    /// of its lineage (64 bits: no two of a tenant's values share a hash in practice).
     enum Tag {
-        static func business(_ id: String) -> String { "zzb" + id.lowercased() }
-        static func category(_ id: String) -> String { "zzc" + id.lowercased() }
+        static func business(_ id: String) -> String { "zzb" + hash(id.lowercased()) }
+        static func category(_ id: String) -> String { "zzc" + hash(id.lowercased()) }
         static func businessType(_ type: String) -> String { "zzt" + type }
         static func brand(_ brand: String) -> String { "zzr" + hash(Analyzer.code(brand)) }
         static func city(_ city: String) -> String { "zzy" + hash(Analyzer.code(city)) }
@@ -76,8 +76,6 @@ struct SearchDocument {
         brand = product.brand
         categoryID = product.categoryId
         businessID = product.businessId
-        businessType = context.businessType
-        city = context.city
         self.inStock = inStock
         currency = product.price.currency
         priceMinor = product.price.minor

@@ -72,6 +72,7 @@ public enum SearchJobs {
             let imported = try event.decode(CatalogImportedEvent.self)
             return SearchRefreshJob(businessId: imported.businessId, changedSince: imported.since)
         }
+        registry.subscribe("search-rebuild", topic: Topic.searchIndexStale, job: SearchReindexJob.self) { _ in SearchReindexJob() }
         registry.subscribe("search-business", topic: Topic.businessUpdated, job: SearchRefreshJob.self) { event in
             SearchRefreshJob(businessId: try event.decode(BusinessEvent.self).businessId)
         }

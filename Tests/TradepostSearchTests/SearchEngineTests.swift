@@ -117,6 +117,12 @@ struct SearchEngineTests {
         #expect(result.total == 6 && result.totalExact)
         let categories = Dictionary(uniqueKeysWithValues: result.facets!["category"]!.map { ($0.label!, $0.count) })
         #expect(categories == ["Medicine": 5, "Painkillers": 5])
+        // Type and city are counted through each document's business.
+        #expect(result.facets!["business_type"] == [FacetValue(value: "pharmacy", count: 3), FacetValue(value: "wholesaler", count: 3)])
+        #expect(result.facets!["city"] == [FacetValue(value: "Kyiv", count: 3), FacetValue(value: "Lviv", count: 3)])
+        let lviv = try await f.engine.search(f.tenant, SearchRequest(query: "paracetamol", facets: true, prefix: false))
+        #expect(lviv.facets!["city"] == [FacetValue(value: "Lviv", count: 3)] && lviv.facets!["business_type"] == [FacetValue(value: "wholesaler", count: 3)])
+        #expect(lviv.facets!["business"]?.first == FacetValue(value: f.wholesaler.id, label: "Opt", count: 3))
         #expect(result.facets!["brand"]!.first == FacetValue(value: "Bayer", count: 2) || result.facets!["brand"]!.first == FacetValue(value: "Darnitsa", count: 2))
         let first = try await f.engine.search(f.tenant, SearchRequest(query: "", limit: 4))
         #expect(first.items.count == 4 && first.nextCursor == "o4")

@@ -22,7 +22,8 @@ struct MigrationTests {
                    8: "2a11068837b7a9dec2512492e54e460a6b8daf99f7fe983c4483bf9f7e97cd7c",
                    9: "edd61def87c7a8887271fc796a697ca531896ca1aa954455aba3f1ff8a251eb1",
                    10: "f5ab70e6023f6c528387acadaf36ccfd0a85c7f6da4af1d3c7b9c23761747668",
-                   11: "27b821293e8cd3df4061ffaddf31234f7f26519bd81c0702596169e050ad5d53"],
+                   11: "27b821293e8cd3df4061ffaddf31234f7f26519bd81c0702596169e050ad5d53",
+                   12: "85ed0f36c3041e3417bf29cc8df3d0806278653a4b902b30c23d106081e868cd"],
     ]
 
     @Test(arguments: [ControlMigrations.migrator, TenantMigrations.migrator])
@@ -57,6 +58,33 @@ struct MigrationTests {
                                                Migration(2, "two", "CREATE TABLE b (id INTEGER)")]).migrate(queue)
         let older = Migrator(schema: "x", migrations: [Migration(1, "one", "CREATE TABLE a (id INTEGER)")])
         #expect(throws: MigrationError.self) { try older.migrate(queue) }
+    }
+
+    /// Migration 12 remakes the search index in a new format: a file that has published products
+    /// gets an outbox event that makes the jobs engine rebuild it; one without gets none.
+    @Test(arguments: [true, false])
+    func theCompactSearchIndexAsksForARebuildWhenThereIsAnythingToIndex(published: Bool) throws {
+        let queue = try DatabaseQueue()
+        try Migrator(schema: "tenant", migrations: Array(TenantMigrations.migrator.migrations.prefix(11))).migrate(queue)
+        try queue.write { db in
+            try db.execute(sql: "INSERT INTO businesses (id, name, type, city, created_at, updated_at) VALUES ('b1', 'B', 'supplier', 'Kyiv', '2026-01-01', '2026-01-01')")
+            try db.execute(sql: """
+                INSERT INTO products (id, business_id, sku, name, unit, pack_size, min_order_quantity, order_multiple, currency, price_minor,
+                    availability, status, created_at, updated_at)
+                VALUES ('p1', 'b1', 'S1', 'Aspirin', 'pcs', 1, 1, 1, 'UAH', 100, 'in_stock', ?, '2026-01-01', '2026-01-01')
+                """, arguments: [published ? "published" : "draft"])
+            try db.execute(sql: "INSERT INTO search_docs (docid, product_id, name, codes, extra, body, tags, business_id, business_type, city, in_stock, currency, price_minor, created_at) VALUES (1, 'p1', 'aspirin', '', '', '', 'zzbb1', 'b1', 'supplier', 'Kyiv', 1, 'UAH', 100, '2026-01-01')")
+            try db.execute(sql: "INSERT INTO product_fts (product_fts) VALUES ('rebuild')")
+        }
+        #expect(try TenantMigrations.migrator.migrate(queue).contains(12))
+        let (documents, matches, topics, columns) = try queue.read { db in
+            (try Int.fetchOne(db, sql: "SELECT count(*) FROM search_docs"),
+             try Int.fetchOne(db, sql: "SELECT count(*) FROM product_fts WHERE product_fts MATCH 'aspirin'"),
+             try String.fetchAll(db, sql: "SELECT topic FROM outbox"), try db.columns(in: "search_docs").map(\.name))
+        }
+        #expect(documents == 0 && matches == 0)
+        #expect(topics == (published ? ["search.index_stale"] : []))
+        #expect(!columns.contains("city") && !columns.contains("business_type"))
     }
 
     @Test func aFailingMigrationLeavesNothingBehind() throws {

@@ -1,8 +1,9 @@
 """The catalog and its search through the real server: products, exact prices, history, moderation,
 search that follows committed changes through the outbox, and the search CLI."""
+import sqlite3
 import time
 
-from conftest import cli_json, problem, run_cli
+from conftest import Server, cli_json, problem, run_cli
 
 
 def setup_catalog(s):
@@ -112,3 +113,52 @@ def test_moderation_holds_products_until_approved(server):
     rejected = s.api("POST", f"/products/{product['id']}/reject", owner, json={"reason": "Strength does not match the pack"}).json()
     assert rejected["status"] == "rejected" and rejected["rejection_reason"].startswith("Strength")
     s.wait_for(lambda: not s.api("GET", "/search/products?q=ibuprofen", buyer).json()["items"], timeout=5, message="leaving search")
+
+
+# The search tables as tenant migration 4 made them, before migration 12 (search_compact).
+SEARCH_TABLES_V11 = """
+DROP TABLE product_vocab; DROP TABLE product_fts; DROP TABLE search_docs;
+CREATE TABLE search_docs (docid INTEGER PRIMARY KEY, product_id TEXT NOT NULL UNIQUE, name TEXT NOT NULL, codes TEXT NOT NULL,
+    extra TEXT NOT NULL, body TEXT NOT NULL, tags TEXT NOT NULL, brand TEXT, category_id TEXT, business_id TEXT NOT NULL,
+    business_type TEXT NOT NULL, city TEXT NOT NULL, in_stock INTEGER NOT NULL, currency TEXT NOT NULL,
+    price_minor INTEGER NOT NULL, created_at TEXT NOT NULL);
+CREATE VIRTUAL TABLE product_fts USING fts5 (name, codes, extra, body, tags,
+    content = 'search_docs', content_rowid = 'docid', tokenize = 'ascii', detail = 'column');
+CREATE VIRTUAL TABLE product_vocab USING fts5vocab (product_fts, row);
+DELETE FROM schema_migrations WHERE version = 12;
+"""
+
+
+def test_an_upgrade_that_remakes_the_index_rebuilds_it_from_the_products(data_dir):
+    """A tenant file from before migration 12: the migration remakes the search tables empty, and the
+    server, by itself, rebuilds them from the products (an outbox event becomes a search.reindex job)."""
+    s = Server(data_dir).start()
+    owner, seller, buyer, biz = setup_catalog(s)
+    r = s.api("POST", f"/businesses/{biz['id']}/products", seller,
+              json={"sku": "ASP-1", "name": "Aspirin Cardio", "currency": "UAH", "price": "10", "status": "published"})
+    assert r.status_code == 201, r.text
+    s.wait_for(lambda: s.api("GET", "/search/products?q=aspirin", buyer).json()["items"], timeout=5, message="indexing")
+    assert s.stop() == 0
+    def has_products(path):
+        db = sqlite3.connect(path)
+        try:
+            return db.execute("SELECT count(*) FROM products").fetchone()[0] > 0
+        finally:
+            db.close()
+    [tenant_file] = [p for p in (data_dir / "tenants").glob("*.sqlite") if has_products(p)]
+    db = sqlite3.connect(tenant_file)
+    db.executescript(SEARCH_TABLES_V11)
+    db.close()
+
+    s = Server(data_dir).start()
+    try:
+        buyer = s.login("buyer@acme.test", "buyer-pass-1", tenant="acme")
+        s.wait_for(lambda: s.api("GET", "/search/products?q=aspirin", buyer).json()["items"], timeout=30, message="the rebuilt index")
+        hit = s.api("GET", "/search/products?q=aspirin&facets=true", buyer).json()
+        assert [i["product"]["id"] for i in hit["items"]] == [r.json()["id"]]
+        assert hit["facets"]["city"] == [{"value": "Kyiv", "count": 1}]
+        db = sqlite3.connect(tenant_file)
+        assert db.execute("SELECT max(version) FROM schema_migrations").fetchone()[0] >= 12
+        db.close()
+    finally:
+        assert s.stop() == 0

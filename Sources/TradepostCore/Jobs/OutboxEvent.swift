@@ -110,6 +110,9 @@ extension Topic {
     public static let catalogImportRequested = "catalog.import_requested"
     /// An import changed products of one business: `CatalogImportedEvent` (the search index follows).
     public static let catalogImported = "catalog.imported"
+    /// A tenant's search index must be rebuilt from its products (written by a migration that
+    /// changed the index's format); no payload.
+    public static let searchIndexStale = "search.index_stale"
 }
 
 public struct CatalogImportEvent: Codable, Sendable, Equatable {

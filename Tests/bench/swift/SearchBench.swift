@@ -9,13 +9,24 @@ import TradepostStore
 /// `SearchEngine.search` — the API's own code path — and prints one JSON line of figures.
 enum SearchBench {
     static func run(dir: String, products: String, queries: String) async throws {
-        // SEARCH_REUSE=1 keeps a catalog and index built by an earlier run (for measuring query changes).
+        // SEARCH_REUSE=1 keeps a catalog and index built by an earlier run (for measuring query changes);
+        // SEARCH_REUSE=rebuild keeps the catalog and builds the index again (for measuring build changes).
         let saved = (dir as NSString).appendingPathComponent("build.json")
-        if ProcessInfo.processInfo.environment["SEARCH_REUSE"] == "1",
+        let reuse = ProcessInfo.processInfo.environment["SEARCH_REUSE"]
+        if reuse == "1" || reuse == "rebuild",
            let data = FileManager.default.contents(atPath: saved),
            let built = try JSONSerialization.jsonObject(with: data) as? [String: Double] {
             let store = try await Store(Store.Options(dataDir: dir, hasher: BcryptHasher(cost: 4)))
             let tenant = try await store.tenants.tenant(slug: "bench").id
+            if reuse == "rebuild" {
+                // Emptied first, outside the timing: the full run builds into an empty index.
+                try await store.tenantDatabases.write(tenant) { db in
+                    try db.execute(sql: "DELETE FROM search_docs")
+                    try db.execute(sql: "INSERT INTO product_fts (product_fts) VALUES ('delete-all')")
+                }
+                try await store.tenantDatabases.withPool(tenant) { pool in try await pool.writeWithoutTransaction { try $0.checkpoint(.truncate) } }
+                return try await index(store, tenant, queries: queries, saved: saved)
+            }
             return try await measure(store, tenant, queries: queries, count: Int(built["products"]!), build: built["build_s"]!, size: Int64(built["size"]!))
         }
         try? FileManager.default.removeItem(atPath: dir)
@@ -23,7 +34,7 @@ enum SearchBench {
         let tenant = try await store.tenants.createTenant(NewTenant(slug: "bench", name: "Bench"), audit: .system).id
         let cities = (0..<100).map { "City \($0)" }
         let types = BusinessType.allCases
-        var loadStart = now()
+        let loadStart = now()
         try await store.tenantDatabases.write(tenant) { db in
             for b in 0..<500 {
                 try db.execute(sql: "INSERT INTO businesses (id, name, type, city, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)",
@@ -48,9 +59,13 @@ enum SearchBench {
             }
         }
         FileHandle.standardError.write(Data(String(format: "loaded the catalog in %.0f s\n", now() - loadStart).utf8))
+        try await index(store, tenant, queries: queries, saved: saved)
+    }
 
+    /// Builds the index of the loaded catalog, measures its size, then the queries.
+    static func index(_ store: Store, _ tenant: TenantID, queries: String, saved: String) async throws {
         let engine = SearchEngine(tenants: store.tenantDatabases)
-        loadStart = now()
+        let loadStart = now()
         let count = try await engine.indexer.reindex(tenant) { done, total in
             if done % 100_000 == 0 { FileHandle.standardError.write(Data("\rindexing \(done)/\(total)".utf8)) }
         }
