@@ -15,6 +15,33 @@ struct SupportTests {
         #expect(!Identifier.isValid(early.uppercased()))
     }
 
+    /// A sequence's ids climb by one from a random start, carrying across bytes, and keep the time.
+    @Test func identifierSequencesIncreaseAndCarry() {
+        struct AllOnes: RandomNumberGenerator { mutating func next() -> UInt64 { .max } }
+        var ones = AllOnes()
+        let now = Date(timeIntervalSince1970: 1_700_000_000)
+        var sequence = Identifier.Sequence(now: now, using: &ones)
+        let ids = (0..<5).map { _ in sequence.next() }
+        #expect(ids.allSatisfy(Identifier.isValid))
+        #expect(ids == ids.sorted() && Set(ids).count == 5)
+        #expect(ids.allSatisfy { $0.prefix(9) == Identifier.make(now: now).prefix(9) })
+        // 0x…7fff…ffff then the carry: the low two bytes were all ones, so the second id ends in zeros.
+        #expect(ids[0].hasSuffix("zzz") && ids[1].hasSuffix("000"))
+        var random = Identifier.Sequence(now: now)
+        let many = (0..<10_000).map { _ in random.next() }
+        #expect(many == many.sorted() && Set(many).count == 10_000)
+    }
+
+    /// The shortcut for white space agrees with Unicode's property for every scalar, and trimming uses it.
+    @Test func whiteSpaceShortcutMatchesUnicode() {
+        for value in UInt32(0)...0x10FFFF {
+            guard let scalar = Unicode.Scalar(value) else { continue }
+            if scalar.isSpace != scalar.properties.isWhitespace { Issue.record("U+\(String(value, radix: 16)) disagrees") }
+        }
+        #expect("\u{A0} Аспірин\u{2009}\t\n".trimmed() == "Аспірин")
+        #expect("\u{3000}".trimmed() == "" && "ёжик".trimmed() == "ёжик" && " a b ".trimmed() == "a b")
+    }
+
     @Test func cursorsRoundTripAndRejectJunk() throws {
         let cursor = Cursor.encode("01abc")
         #expect(Cursor.decode(cursor) == "01abc")

@@ -6,6 +6,14 @@ import TradepostCore
 
 @Suite("Catalog: money, categories, products, prices, moderation")
 struct CatalogServiceTests {
+    /// Tiers are written out by hand; the text must be what JSONEncoder made (stored rows compare as text).
+    @Test(arguments: [[], [(Int64(10), Int64(85112))], [(1, 0), (100, 9_223_372_036_854_775_807), (5, -1)]])
+    func tiersStoreAsTheEncoderWroteThem(_ pairs: [(Int64, Int64)]) throws {
+        let tiers = pairs.map { PriceTier(minQuantity: $0.0, price: Money(minor: $0.1, currency: "UAH")) }
+        let encoded = try Product.encoder.encode(tiers.map { Product.StoredTier(q: $0.minQuantity, p: $0.price.minor) })
+        #expect(Product.tiersJSON(tiers) == String(decoding: encoded, as: UTF8.self))
+    }
+
     @Test(arguments: [
         ("12.50", "UAH", Int64(1250)), ("12,5", "UAH", 1250), ("1 234.00", "EUR", 123_400), ("7", "JPY", 7), ("0.001", "KWD", 1),
     ])

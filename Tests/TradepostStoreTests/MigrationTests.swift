@@ -23,7 +23,8 @@ struct MigrationTests {
                    9: "edd61def87c7a8887271fc796a697ca531896ca1aa954455aba3f1ff8a251eb1",
                    10: "f5ab70e6023f6c528387acadaf36ccfd0a85c7f6da4af1d3c7b9c23761747668",
                    11: "27b821293e8cd3df4061ffaddf31234f7f26519bd81c0702596169e050ad5d53",
-                   12: "85ed0f36c3041e3417bf29cc8df3d0806278653a4b902b30c23d106081e868cd"],
+                   12: "85ed0f36c3041e3417bf29cc8df3d0806278653a4b902b30c23d106081e868cd",
+                   13: "047c1b33cca28becfb234301256ab4329632d134cf99351dae0fd52f38be36f9"],
     ]
 
     @Test(arguments: [ControlMigrations.migrator, TenantMigrations.migrator])
@@ -85,6 +86,40 @@ struct MigrationTests {
         #expect(documents == 0 && matches == 0)
         #expect(topics == (published ? ["search.index_stale"] : []))
         #expect(!columns.contains("city") && !columns.contains("business_type"))
+    }
+
+    /// Migration 13 rewrites the products table's checks as comparisons in place: rows stay, the
+    /// checks still refuse what they refused, and a connection opened before it sees the new text.
+    @Test func productChecksBecomeComparisonsAndStillRefuseBadValues() throws {
+        let path = NSTemporaryDirectory() + "tp-m13-\(UUID().uuidString).sqlite"
+        defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
+        let pool = try DatabasePool(path: path)
+        try Migrator(schema: "tenant", migrations: Array(TenantMigrations.migrator.migrations.prefix(12))).migrate(pool)
+        let product = """
+            INSERT INTO products (id, business_id, sku, name, unit, pack_size, min_order_quantity, order_multiple, currency, price_minor,
+                availability, status, created_at, updated_at)
+            VALUES (?, 'b1', ?, 'Aspirin', 'pcs', 1, 1, 1, 'UAH', 100, ?, ?, '2026-01-01', '2026-01-01')
+            """
+        try pool.write { db in
+            try db.execute(sql: "INSERT INTO businesses (id, name, type, city, created_at, updated_at) VALUES ('b1', 'B', 'supplier', 'Kyiv', '2026-01-01', '2026-01-01')")
+            try db.execute(sql: product, arguments: ["p1", "S1", "in_stock", "published"])
+        }
+        let before = try pool.read { db in try String.fetchOne(db, sql: "SELECT sql FROM sqlite_schema WHERE name = 'products'") }
+        #expect(try TenantMigrations.migrator.migrate(pool) == [13])
+        // A reader opened before the migration (the pool keeps it) must see the new schema.
+        let (after, count, integrity) = try pool.read { db in
+            (try String.fetchOne(db, sql: "SELECT sql FROM sqlite_schema WHERE name = 'products'") ?? "",
+             try Int.fetchOne(db, sql: "SELECT count(*) FROM products"), try String.fetchOne(db, sql: "PRAGMA integrity_check"))
+        }
+        #expect(before?.contains("status IN (") == true)
+        #expect(!after.contains(" IN (") && after.contains("status = 'archived'") && after.contains("availability = 'on_request'"))
+        #expect(count == 1 && integrity == "ok")
+        try pool.write { db in
+            try db.execute(sql: product, arguments: ["p2", "S2", "on_request", "archived"])
+            #expect(throws: DatabaseError.self) { try db.execute(sql: product, arguments: ["p3", "S3", "in_stock", "sold"]) }
+            #expect(throws: DatabaseError.self) { try db.execute(sql: product, arguments: ["p4", "S4", "maybe", "draft"]) }
+        }
+        #expect(try pool.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM products") } == 2)
     }
 
     @Test func aFailingMigrationLeavesNothingBehind() throws {

@@ -39,6 +39,40 @@ public enum Identifier {
         return String(decoding: out, as: UTF8.self)
     }
 
+    /// Identifiers for many rows made at one moment (an import), in increasing order: the first is
+    /// random like any other, each next one adds 1 to the 80 random bits (ULID's monotonic mode).
+    /// Ids that arrive in order append to the end of the primary-key index instead of landing on a
+    /// random page of it — at a million rows, most of an insert's B-tree work.
+    public struct Sequence {
+        private var bytes: [UInt8]
+
+        public init(now: Date) {
+            var generator = SystemRandomNumberGenerator()
+            self.init(now: now, using: &generator)
+        }
+
+        public init<R: RandomNumberGenerator>(now: Date, using generator: inout R) {
+            let millis = UInt64(max(0, now.timeIntervalSince1970 * 1000))
+            bytes = [UInt8](repeating: 0, count: 16)
+            for i in 0..<6 { bytes[i] = UInt8(truncatingIfNeeded: millis >> (8 * (5 - i))) }
+            // The top random bit starts clear, so 2^79 increments fit before the carry reaches the time.
+            let a = generator.next() & ~(UInt64(1) << 63), b = generator.next()
+            for i in 6..<14 { bytes[i] = UInt8(truncatingIfNeeded: a >> (8 * (13 - i))) }
+            for i in 14..<16 { bytes[i] = UInt8(truncatingIfNeeded: b >> (8 * (15 - i))) }
+        }
+
+        public mutating func next() -> String {
+            let id = Identifier.encode(bytes)
+            var i = 15
+            while i >= 6 {
+                bytes[i] &+= 1
+                if bytes[i] != 0 { break }
+                i -= 1
+            }
+            return id
+        }
+    }
+
     /// Whether `text` has the shape of an identifier (used to reject junk before touching a database).
     public static func isValid(_ text: String) -> Bool {
         let utf8 = text.utf8

@@ -38,9 +38,13 @@ struct ImportPass: Sendable {
         let categories = CategoryPaths(try CategoryTree.load(db, counts: false))
         let requireReview = try SQLiteProductService.requireReview(db)
         let find = try db.cachedStatement(sql: "SELECT * FROM products WHERE business_id = ? AND sku = ?")
+        // A business's first price list: no row can match a stored product (a SKU repeated in the file
+        // fails as such), so the million lookups that would all miss are skipped.
+        let hadProducts = try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM products WHERE business_id = ?)", arguments: [businessID]) ?? true
         var seen = Set<String>()
         var writing = write
         let now = Date()
+        var ids = Identifier.Sequence(now: now)
         let fileSize = reader.fileSize
         let rows = ImportReaderThread(reader: reader, header: header, defaultCurrency: options.currency)
         defer { rows.cancel() }
@@ -74,7 +78,7 @@ struct ImportPass: Sendable {
                         categoryID = .some(nil)
                     }
                 }
-                let existing = try Product.fetchOne(find, arguments: [businessID, sku])
+                let existing = hadProducts ? try Product.fetchOne(find, arguments: [businessID, sku]) : nil
                 do {
                     var input = try prepared.checked.get()
                     if let categoryID { input.categoryId = categoryID }
@@ -105,7 +109,8 @@ struct ImportPass: Sendable {
                         try PriceChange.record(db, product: product.id, audit: audit, old: existing, new: product)
                     } else {
                         let product = try SQLiteProductService.newProduct(
-                            db, businessID: businessID, input, currency: input.currency!, money: money, now: now, requireReview: requireReview)
+                            db, businessID: businessID, input, currency: input.currency!, money: money, now: now, requireReview: requireReview,
+                            id: ids.next())
                         report.created += 1
                         guard writing else { continue }
                         try product.save(db, insert: true)

@@ -122,10 +122,10 @@ public final class SQLiteProductService: ProductService {
     /// A new product from validated input; create and import share it.
     static func newProduct(
         _ db: Database, businessID: String, _ input: ProductInput, currency: String, money: (price: Money?, tiers: [PriceTier]?),
-        now: Date, requireReview: Bool
+        now: Date, requireReview: Bool, id: String? = nil
     ) throws -> Product {
         var product = Product(
-            id: Identifier.make(now: now), businessId: businessID, sku: input.sku!, name: input.name!, brand: input.brand ?? nil,
+            id: id ?? Identifier.make(now: now), businessId: businessID, sku: input.sku!, name: input.name!, brand: input.brand ?? nil,
             manufacturer: input.manufacturer ?? nil, categoryId: input.categoryId ?? nil, description: input.description ?? nil,
             attributes: input.attributes ?? [:], unit: input.unit ?? "pcs", packSize: input.packSize ?? 1,
             minOrderQuantity: input.minOrderQuantity ?? 1, orderMultiple: input.orderMultiple ?? 1, price: money.price!,
