@@ -13,7 +13,8 @@ from pathlib import Path
 import requests
 
 sys.path.insert(0, str(Path(__file__).parent))
-from core_bench import StealMeter, free_port, start  # noqa: E402
+from core_bench import free_port, start  # noqa: E402
+from steal import StealMeter  # noqa: E402
 
 BIN = os.environ["TRADEPOST_BIN"]
 N = int(os.environ.get("IMPORT_N", "1000000"))
