@@ -24,7 +24,7 @@ struct MigrationTests {
                    10: "f5ab70e6023f6c528387acadaf36ccfd0a85c7f6da4af1d3c7b9c23761747668",
                    11: "27b821293e8cd3df4061ffaddf31234f7f26519bd81c0702596169e050ad5d53",
                    12: "85ed0f36c3041e3417bf29cc8df3d0806278653a4b902b30c23d106081e868cd",
-                   13: "047c1b33cca28becfb234301256ab4329632d134cf99351dae0fd52f38be36f9"],
+                   13: "b0b9dcaa175e301bde41384357525c8d5ef04b5c043419da1689a7f6203890dc"],
     ]
 
     @Test(arguments: [ControlMigrations.migrator, TenantMigrations.migrator])

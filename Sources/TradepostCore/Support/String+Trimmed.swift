@@ -24,7 +24,7 @@ extension Unicode.Scalar {
     /// Unicode's White_Space property without its table lookup for the scalars a price list is made
     /// of: every white space scalar is ASCII, U+0085, U+00A0 or at least U+1680, so Latin and
     /// Cyrillic letters are answered by two comparisons (the lookup was 4 % of an import).
-    public var isSpace: Bool {
+    var isSpace: Bool {
         switch value {
         case 0x09...0x0D, 0x20: true
         case 0..<0x85, 0xA1..<0x1680: false
