@@ -125,13 +125,23 @@ CREATE TABLE search_docs (docid INTEGER PRIMARY KEY, product_id TEXT NOT NULL UN
 CREATE VIRTUAL TABLE product_fts USING fts5 (name, codes, extra, body, tags,
     content = 'search_docs', content_rowid = 'docid', tokenize = 'ascii', detail = 'column');
 CREATE VIRTUAL TABLE product_vocab USING fts5vocab (product_fts, row);
-DELETE FROM schema_migrations WHERE version = 12;
+-- Migration 13's change undone too: the products table's checks as IN lists again.
+PRAGMA writable_schema = ON;
+UPDATE sqlite_schema SET sql = replace(replace(sql,
+    'availability = ''in_stock'' OR availability = ''out_of_stock'' OR availability = ''on_request''',
+    'availability IN (''in_stock'', ''out_of_stock'', ''on_request'')'),
+    'status = ''draft'' OR status = ''pending_review'' OR status = ''published'' OR status = ''rejected'' OR status = ''archived''',
+    'status IN (''draft'', ''pending_review'', ''published'', ''rejected'', ''archived'')')
+    WHERE type = 'table' AND name = 'products';
+PRAGMA writable_schema = RESET;
+DELETE FROM schema_migrations WHERE version >= 12;
 """
 
 
 def test_an_upgrade_that_remakes_the_index_rebuilds_it_from_the_products(data_dir):
     """A tenant file from before migration 12: the migration remakes the search tables empty, and the
-    server, by itself, rebuilds them from the products (an outbox event becomes a search.reindex job)."""
+    server, by itself, rebuilds them from the products (an outbox event becomes a search.reindex job);
+    migration 13 then rewrites the products table's checks in place, rows intact."""
     s = Server(data_dir).start()
     owner, seller, buyer, biz = setup_catalog(s)
     r = s.api("POST", f"/businesses/{biz['id']}/products", seller,
@@ -148,6 +158,7 @@ def test_an_upgrade_that_remakes_the_index_rebuilds_it_from_the_products(data_di
     [tenant_file] = [p for p in (data_dir / "tenants").glob("*.sqlite") if has_products(p)]
     db = sqlite3.connect(tenant_file)
     db.executescript(SEARCH_TABLES_V11)
+    assert "status IN (" in db.execute("SELECT sql FROM sqlite_schema WHERE name = 'products'").fetchone()[0]
     db.close()
 
     s = Server(data_dir).start()
@@ -158,7 +169,10 @@ def test_an_upgrade_that_remakes_the_index_rebuilds_it_from_the_products(data_di
         assert [i["product"]["id"] for i in hit["items"]] == [r.json()["id"]]
         assert hit["facets"]["city"] == [{"value": "Kyiv", "count": 1}]
         db = sqlite3.connect(tenant_file)
-        assert db.execute("SELECT max(version) FROM schema_migrations").fetchone()[0] >= 12
+        assert db.execute("SELECT max(version) FROM schema_migrations").fetchone()[0] >= 13
+        products = db.execute("SELECT sql FROM sqlite_schema WHERE name = 'products'").fetchone()[0]
+        assert " IN (" not in products and "status = 'archived'" in products
+        assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
         db.close()
     finally:
         assert s.stop() == 0
