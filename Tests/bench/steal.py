@@ -3,7 +3,7 @@
 
 class StealMeter:
     """Share of this machine's CPU time the hypervisor gave to other guests (/proc/stat "steal")
-    between start and stop. On a shared VM it swings from 0 to over half within minutes, so a
+    from the meter's creation to each `percent()` call. On a shared VM it swings from 0 to over half within minutes, so a
     wall-clock figure means little without it."""
 
     def __init__(self):
