@@ -2,7 +2,8 @@
 
 1. Generates (fixed seed) N products (default 1,000,000): names and 20–40-word descriptions from a
    Zipf-distributed vocabulary of Cyrillic and Latin words, brands, categories, cities; and 1,000
-   queries: ~40% exact words, ~30% prefixes, ~30% with one typo (each aimed at one product).
+   queries: ~40% exact words, ~30% prefixes, ~30% with one typo in a word of 5+ letters, each typo query
+   aimed at one product (spelled right, its words are in at most 10 products; see count_matches).
 2. SQLite FTS5 (unicode61) ranked with ORDER BY rank: build time, size, query latency.
 3. tantivy (PyPI) with fuzzy queries: build time, query latency.
 4. Tradepost's own engine through the API's code path (tradepost-bench search): build, size,
@@ -68,6 +69,42 @@ def typo(rng, w):
     return w[:i] + w[i + 1] + w[i] + w[i + 2:] if w[i] != w[i + 1] else w[:i] + rng.choice(letters) + w[i + 1:]
 
 
+TYPO_CANDIDATES = 20
+
+
+def typo_candidate(rng, names):
+    """One typo query aimed at a random product: up to 3 of its name's words, one of 5+ letters misspelled."""
+    target = rng.randrange(N)
+    chosen = rng.sample(names[target], min(len(names[target]), 3))
+    correct = " ".join(chosen)
+    long_ones = [i for i, w in enumerate(chosen) if len(w) >= 5]
+    i = rng.choice(long_ones) if long_ones else 0
+    chosen[i] = typo(rng, chosen[i])
+    return target, " ".join(chosen), correct, frozenset(w.lower() for w in correct.split()), bool(long_ones)
+
+
+def count_matches(products, word_sets, rank):
+    """How many products hold every word of each set, in any searched field (exact words, any case).
+
+    A typo query must be aimed at one product: if the words spelled right are in hundreds of
+    products, no engine can tell which one was meant, and the top 10 missing it says nothing
+    about typo tolerance. The generator keeps the first of a slot's candidates that is aimed.
+    """
+    counts = dict.fromkeys(word_sets, 0)
+    by_word = {}  # each set under its rarest word (the Zipf rank is the vocabulary index)
+    for words in word_sets:
+        by_word.setdefault(max(words, key=lambda w: rank.get(w, len(rank))), []).append(words)
+    with open(products, encoding="utf-8") as f:
+        for line in f:
+            r = line.rstrip("\n").split("\t")
+            tokens = set(f"{r[3]} {r[4]} {r[2]} {r[8]}".lower().split())
+            for w in tokens & by_word.keys():
+                for words in by_word[w]:
+                    if words <= tokens:
+                        counts[words] += 1
+    return counts
+
+
 def generate():
     WORK.mkdir(parents=True, exist_ok=True)
     products, queries = WORK / "products.tsv", WORK / "queries.tsv"
@@ -89,24 +126,32 @@ def generate():
             out.write(f"{i}\t{rng.randrange(500)}\tSKU-{i:07d}\t{name}\t{brand}\t{rng.randrange(300)}\t{rng.randint(100, 500000)}\t"
                       f"{rng.choice([0, 5, 50, 500])}\t{description}\t{rng.randint(0, 100)}\n")
             names.append(name_words)
-    with open(queries, "w", encoding="utf-8") as out:
-        for q in range(QUERIES):
+    slots = []
+    for q in range(QUERIES):
+        r = rng.random()
+        if r < 0.4:
             target = rng.randrange(N)
             words = names[target]
-            r = rng.random()
-            if r < 0.4:
-                out.write(f"exact\t{' '.join(rng.sample(words, min(len(words), rng.randint(1, 3))))}\t{target}\n")
-            elif r < 0.7:
-                chosen = rng.sample(words, min(len(words), rng.randint(1, 3)))
-                last = chosen[-1][:rng.randint(3, max(3, min(6, len(chosen[-1]))))]
-                out.write(f"prefix\t{' '.join(chosen[:-1] + [last])}\t{target}\n")
-            else:
-                chosen = rng.sample(words, min(len(words), 3))
-                correct = " ".join(chosen)
-                long_ones = [i for i, w in enumerate(chosen) if len(w) >= 5]
-                i = rng.choice(long_ones) if long_ones else 0
-                chosen[i] = typo(rng, chosen[i])
-                out.write(f"typo\t{' '.join(chosen)}\t{target}\t{correct}\n")
+            slots.append(("exact", " ".join(rng.sample(words, min(len(words), rng.randint(1, 3)))), target))
+        elif r < 0.7:
+            target = rng.randrange(N)
+            words = names[target]
+            chosen = rng.sample(words, min(len(words), rng.randint(1, 3)))
+            last = chosen[-1][:rng.randint(3, max(3, min(6, len(chosen[-1]))))]
+            slots.append(("prefix", " ".join(chosen[:-1] + [last]), target))
+        else:
+            slots.append(("typo", [typo_candidate(rng, names) for _ in range(TYPO_CANDIDATES)]))
+    rank = {w.lower(): i for i, w in enumerate(vocab)}
+    counts = count_matches(products, {c[3] for s in slots if s[0] == "typo" for c in s[1]}, rank)
+    with open(queries, "w", encoding="utf-8") as out:
+        for slot in slots:
+            if slot[0] != "typo":
+                out.write(f"{slot[0]}\t{slot[1]}\t{slot[2]}\n")
+                continue
+            # The first candidate with its typo in a word of 5+ letters whose words, spelled right,
+            # point at no more than 10 products.
+            target, text, correct, _, _ = next((c for c in slot[1] if c[4] and counts[c[3]] <= 10), slot[1][0])
+            out.write(f"typo\t{text}\t{target}\t{correct}\n")
     print(f"generated {N} products and {QUERIES} queries in {time.time() - start:.0f} s ({products.stat().st_size / 1e6:.0f} MB)")
     return products, queries
 
