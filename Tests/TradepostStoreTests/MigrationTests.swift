@@ -61,6 +61,24 @@ struct MigrationTests {
         #expect(throws: MigrationError.self) { try older.migrate(queue) }
     }
 
+    /// A record with a hole (changed by hand, or half copied) is refused and named; `problem`, what
+    /// `doctor` reports, says the same without changing the file, and nothing for a file that is
+    /// merely older than the binary.
+    @Test func aRecordWithAGapIsRefusedAndNamed() throws {
+        let queue = try DatabaseQueue()
+        let migrations = [Migration(1, "one", "CREATE TABLE a (id INTEGER)"), Migration(2, "two", "CREATE TABLE b (id INTEGER)"),
+                          Migration(3, "three", "CREATE TABLE c (id INTEGER)")]
+        try Migrator(schema: "x", migrations: Array(migrations.prefix(2))).migrate(queue)
+        let migrator = Migrator(schema: "x", migrations: migrations)
+        #expect(try queue.read { try migrator.problem($0) } == nil, "an older file is upgraded, not refused")
+        try migrator.migrate(queue)
+        try queue.write { try $0.execute(sql: "DELETE FROM schema_migrations WHERE version = 2") }
+        let problem = try queue.read { try migrator.problem($0) }
+        #expect(problem?.contains("records migration 3 (three) but not 2 (two)") == true, "\(problem ?? "nil")")
+        #expect(throws: MigrationError.self) { try migrator.migrate(queue) }
+        #expect(try queue.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM schema_migrations") } == 2, "nothing was applied")
+    }
+
     /// Migration 12 remakes the search index in a new format: a file that has published products
     /// gets an outbox event that makes the jobs engine rebuild it; one without gets none.
     @Test(arguments: [true, false])

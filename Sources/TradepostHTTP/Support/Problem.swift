@@ -3,6 +3,7 @@ import Hummingbird
 import Logging
 import NIOCore
 import TradepostCore
+import TradepostStore
 
 /// The one place errors become HTTP responses: RFC 9457 `application/problem+json`.
 /// An `AppError` keeps its message; anything else is logged and reported as "Internal error".
@@ -61,6 +62,11 @@ enum Problem {
             }
         case is NIOTooManyBytesError:
             return AppError(.payloadTooLarge, "The body is too large")
+        case let error as MigrationError:
+            // A tenant file this binary refuses (newer, or its migration record changed): the
+            // operator's log and `tradepost doctor` say why; the client learns it is not its fault.
+            logger.error("A database was refused", metadata: ["error": "\(error.description)"])
+            return AppError(.unavailable, "This tenant's data cannot be opened by this server; an administrator can run `tradepost doctor` to see why")
         default:
             logger.error("Unhandled error", metadata: ["error": "\(String(reflecting: error))"])
             return AppError.internalError()

@@ -83,6 +83,17 @@ public struct Migrator: Sendable {
         }
     }
 
+    /// Why this binary would refuse the database (see `verify`), or nil when it can open it,
+    /// applying its newer migrations first if any. Reads only: for `tradepost doctor`.
+    public func problem(_ db: Database) throws -> String? {
+        do {
+            try verify(try appliedMigrations(db))
+            return nil
+        } catch let error as MigrationError {
+            return error.description
+        }
+    }
+
     /// The schema version of a database (0 when nothing is applied).
     public func currentVersion(_ reader: some DatabaseReader) throws -> Int {
         try reader.read { db in try appliedMigrations(db).last?.version ?? 0 }
@@ -97,7 +108,13 @@ public struct Migrator: Sendable {
         }
         for (index, record) in applied.enumerated() {
             let known = migrations[index]
-            guard record.version == known.version, record.checksum == known.checksum else {
+            guard record.version == known.version else {
+                throw MigrationError(
+                    "The \(schema) database records migration \(record.version) (\(record.name)) but not \(known.version) "
+                        + "(\(known.name)): its record was changed outside tradepost. Restore a snapshot."
+                )
+            }
+            guard record.checksum == known.checksum else {
                 throw MigrationError(
                     "The \(schema) migration \(record.version) (\(record.name)) that was applied differs from the one "
                         + "in this binary (\(known.name)). Shipped migrations must never change."

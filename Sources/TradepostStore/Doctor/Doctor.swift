@@ -126,6 +126,13 @@ public struct Doctor {
                                      fix: "stop the server and restore the newest good snapshot (tradepost snapshot verify, then tradepost restore)"))
                     continue
                 }
+                // A file the server would refuse to open answers every request to it with 503.
+                if let migrator = Self.migrator(for: path), let problem = try db.read({ try migrator.problem($0) }) {
+                    out.append(.init("schema", .error, "\(path): \(problem)",
+                                     fix: "if tradepost was downgraded, install the version that wrote it again; otherwise stop the server "
+                                        + "and restore the newest good snapshot (tradepost snapshot verify, then tradepost restore)"))
+                    continue
+                }
             } catch {
                 out.append(.init("database", .error, "\(path) cannot be opened: \(error)", fix: "check its owner and mode; restore from a snapshot if it is damaged"))
                 continue
@@ -136,8 +143,16 @@ public struct Doctor {
             }
             healthy += 1
         }
-        if healthy > 0 { out.append(.init("database", .ok, "\(healthy) database(s) pass \(quick ? "quick_check" : "integrity_check")")) }
+        if healthy > 0 {
+            out.append(.init("database", .ok, "\(healthy) database(s) pass \(quick ? "quick_check" : "integrity_check") and match this binary's migrations"))
+        }
         return out
+    }
+
+    /// The migrations a database file is held to (the jobs database checks its own in `JobsDatabase`).
+    static func migrator(for path: String) -> Migrator? {
+        if path == ControlDatabase.fileName { return ControlMigrations.migrator }
+        return path.hasPrefix("tenants/") ? TenantMigrations.migrator : nil
     }
 
     /// No network here: the clock is checked against the newest time the data recorded. A clock
