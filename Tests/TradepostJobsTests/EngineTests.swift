@@ -30,7 +30,8 @@ struct EngineTests {
             try await h.engine.enqueue(Ordered(n: 1), priority: 0)
             try await h.engine.enqueue(Ordered(n: 2), priority: 10)
             try await h.engine.enqueue(Ordered(n: 3), priority: 5)
-            let delayed = try await h.engine.enqueue(Ordered(n: 4), delay: .milliseconds(700), priority: 100)
+            // Due in 5 s: long enough that the three others run first even on a starved VM.
+            let delayed = try await h.engine.enqueue(Ordered(n: 4), delay: .seconds(5), priority: 100)
             _ = try await h.engine.service.setPaused(queue: "single", false)
             #expect(try await h.eventually { h.recorder.entries.count == 3 })
             #expect(h.recorder.entries == ["ordered 2", "ordered 3", "ordered 1"], "highest priority first")
