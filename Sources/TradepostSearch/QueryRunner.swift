@@ -144,13 +144,14 @@ struct QueryRunner {
                 : "SELECT f.rowid AS docid FROM product_fts f CROSS JOIN search_docs d ON d.docid = f.rowid WHERE product_fts MATCH ?\(filter.sql) ORDER BY f.rowid LIMIT ?"
         let args: StatementArguments = (expression.flatMap { $0 == QueryPlan.everything ? nil : [$0] } ?? []) + filter.arguments + [limit + 1]
         let rows = try Row.fetchCursor(db, sql: """
-            SELECT d.brand, d.category_id, d.business_id, d.in_stock
+            SELECT d.brand, d.category_id, d.business_id, d.in_stock, d.attributes
             FROM (\(source)) m CROSS JOIN search_docs d ON d.docid = m.docid
             """, arguments: args)
         // One dictionary per facet and columns by position: up to 10,000 rows, and the name lookups
         // and nested dictionary updates cost a quarter of the counting.
         // Business type and city are counted per business afterwards (FacetLabels).
         var brands: [String: Int] = [:], categories: [String: Int] = [:], businesses: [String: Int] = [:]
+        var attributes: [String: [String: Int]] = [:]
         var inStock = 0
         var n = 0
         while let row = try rows.next() {
@@ -160,6 +161,12 @@ struct QueryRunner {
             if let category: String = row[1] { categories[category, default: 0] += 1 }
             businesses[row[2] as String, default: 0] += 1
             if row[3] as Bool { inStock += 1 }
+            if let pairs: String = row[4] {
+                for pair in pairs.split(separator: SearchDocument.attributeSeparator) {
+                    guard let equals = pair.firstIndex(of: "=") else { continue }
+                    attributes["attr." + pair[..<equals], default: [:]][String(pair[pair.index(after: equals)...]), default: 0] += 1
+                }
+            }
         }
         let counted = min(n, limit)
         total = counted
@@ -169,6 +176,7 @@ struct QueryRunner {
                       "in_stock": ["true": inStock, "false": counted - inStock].filter { $0.value > 0 }]
         if !brands.isEmpty { counts["brand"] = brands }
         if !categories.isEmpty { counts["category"] = categories }
+        counts.merge(attributes) { own, _ in own }
         return try FacetLabels.resolve(db, counts)
     }
 }
@@ -215,7 +223,7 @@ enum FacetLabels {
             counts["business_type"] = types
             counts["city"] = cities
         }
-        for key in ["brand", "business_type", "city", "in_stock"] {
+        for key in ["brand", "business_type", "city", "in_stock"] + counts.keys.filter({ $0.hasPrefix("attr.") }) {
             if let values = counts[key] { out[key] = top(values) { _ in nil } }
         }
         return out

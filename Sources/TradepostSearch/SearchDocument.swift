@@ -13,6 +13,9 @@ struct SearchDocument {
     var extra: String
     var body: String
     var tags: String
+    /// The product's attributes as `key=value` pairs (values as shown), separated by U+001F, for
+    /// attribute facets; nil without attributes (most catalogs), which costs one byte a row.
+    var attributes: String?
     var brand: String?
     var categoryID: String?
     var businessID: String
@@ -46,6 +49,7 @@ struct SearchDocument {
     }
 
     static let tagPrefix = "zz"
+    static let attributeSeparator = "\u{1F}"
 
     struct Context {
         var businessType: String
@@ -73,6 +77,8 @@ struct SearchDocument {
         let inStock = product.availability == .inStock && product.stockQuantity > 0 || product.availability == .onRequest
         if inStock { tags.append(Tag.inStock) }
         self.tags = tags.joined(separator: " ")
+        attributes = product.attributes.isEmpty ? nil
+            : product.attributes.keys.sorted().map { "\($0)=\(product.attributes[$0]!.display)" }.joined(separator: Self.attributeSeparator)
         brand = product.brand
         categoryID = product.categoryId
         businessID = product.businessId

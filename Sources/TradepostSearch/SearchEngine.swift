@@ -14,6 +14,7 @@ public final class SearchEngine: SearchService {
     let tenants: TenantDatabases
     let cache = TermCache()
     public let indexer: SearchIndexer
+    let directory: DirectorySearch
 
     /// Matches read and ranked exactly in memory per stage, best priority first.
     static let window = 300
@@ -23,6 +24,7 @@ public final class SearchEngine: SearchService {
     public init(tenants: TenantDatabases) {
         self.tenants = tenants
         indexer = SearchIndexer(tenants: tenants, cache: cache)
+        directory = DirectorySearch(tenants: tenants)
     }
 
     public func search(_ tenant: TenantID, _ request: SearchRequest) async throws -> SearchResult {
@@ -65,6 +67,10 @@ public final class SearchEngine: SearchService {
             guard seen.insert(hit.product.name.lowercased()).inserted else { return nil }
             return Suggestion(text: hit.product.name, highlight: hit.highlight["name"] ?? hit.product.name, productId: hit.product.id)
         }
+    }
+
+    public func businesses(_ tenant: TenantID, _ filter: BusinessFilter, _ page: PageRequest) async throws -> Page<Business> {
+        try await directory.search(tenant, filter, page)
     }
 
     public func vocabulary(_ tenant: TenantID) async throws -> SearchVocabulary {

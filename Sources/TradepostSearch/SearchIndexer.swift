@@ -101,13 +101,13 @@ public struct SearchIndexer: Sendable {
 
     static let insertSQL = """
         INSERT INTO search_docs (docid, product_id, name, codes, extra, body, tags, brand, category_id, business_id,
-                                 in_stock, currency, price_minor, created_at)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                 in_stock, currency, price_minor, created_at, attributes)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
         """
 
     static func arguments(_ d: SearchDocument, docid: Int64) -> StatementArguments {
         [docid, d.productID, d.name, d.codes, d.extra, d.body, d.tags, d.brand, d.categoryID, d.businessID,
-         d.inStock, d.currency, d.priceMinor, Int64((d.createdAt.timeIntervalSince1970 * 1000).rounded())]
+         d.inStock, d.currency, d.priceMinor, Int64((d.createdAt.timeIntervalSince1970 * 1000).rounded()), d.attributes]
     }
 
     static func upsert(_ db: Database, _ document: SearchDocument) throws {

@@ -101,13 +101,19 @@ final class TermCache: Sendable {
         while let row = try rows.next() {
             terms.append((row[0], row[1]))
         }
+        let (synonyms, stopWords) = try vocabulary(db)
+        return Entry(main: TermDictionary(terms), recent: TermDictionary([]), pending: [:], synonyms: synonyms, stopWords: stopWords,
+                     generation: try generation(db), lastUsed: 0)
+    }
+
+    /// The tenant's synonyms (each term → the terms it stands with) and stop words, analyzed.
+    static func vocabulary(_ db: Database) throws -> (synonyms: [String: [String]], stopWords: Set<String>) {
         var synonyms: [String: [String]] = [:]
         for words in try String.fetchAll(db, sql: "SELECT words FROM search_synonyms") {
             let group = Array(Set(words.split(separator: ",").flatMap { Analyzer.terms(String($0)) }))
             for term in group { synonyms[term, default: []].append(contentsOf: group.filter { $0 != term }) }
         }
         let stopWords = Set(try String.fetchAll(db, sql: "SELECT word FROM search_stopwords").flatMap { Analyzer.terms($0) })
-        return Entry(main: TermDictionary(terms), recent: TermDictionary([]), pending: [:], synonyms: synonyms, stopWords: stopWords,
-                     generation: try generation(db), lastUsed: 0)
+        return (synonyms, stopWords)
     }
 }

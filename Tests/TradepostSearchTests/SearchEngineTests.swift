@@ -132,6 +132,31 @@ struct SearchEngineTests {
         #expect(Set(first.items.map(\.product.id)).isDisjoint(with: second.items.map(\.product.id)))
     }
 
+    @Test func attributesAreCountedAndEachCountedValueFilters() async throws {
+        let f = try await Self.fixture()
+        defer { Task { await f.store.remove() } }
+        for (sku, form, strength) in [("P-1", "tablet", "500"), ("P-2", "tablet", "200"), ("P-3", "film coated tablet", "500")] {
+            var change = ProductInput()
+            change.attributes = ["dosage_form": .text(form), "strength_mg": .number(strength)]
+            _ = try await f.store.products.updateProduct(f.tenant, id: f.ids[sku]!, change, audit: .system)
+        }
+        try await f.engine.indexer.index(f.tenant, productIDs: ["P-1", "P-2", "P-3"].map { f.ids[$0]! })
+        let result = try await f.engine.search(f.tenant, SearchRequest(query: "", facets: true))
+        #expect(result.facets!["attr.dosage_form"] == [FacetValue(value: "tablet", count: 2), FacetValue(value: "film coated tablet", count: 1)])
+        #expect(result.facets!["attr.strength_mg"] == [FacetValue(value: "500", count: 2), FacetValue(value: "200", count: 1)])
+        // A counted value, sent back as a filter, selects exactly its count; the counts follow the query.
+        for value in result.facets!["attr.dosage_form"]! {
+            let filtered = try await f.engine.search(f.tenant, SearchRequest(query: "", attributes: ["dosage_form": value.value], facets: true))
+            #expect(filtered.total == value.count)
+        }
+        let narrowed = try await f.engine.search(f.tenant, SearchRequest(query: "paracetamol", facets: true, prefix: false))
+        #expect(narrowed.facets!["attr.dosage_form"] == [FacetValue(value: "film coated tablet", count: 1)], "P-3 is the one Latin paracetamol with attributes")
+        // A full rebuild keeps them.
+        _ = try await f.engine.indexer.reindex(f.tenant)
+        let rebuilt = try await f.engine.search(f.tenant, SearchRequest(query: "", facets: true))
+        #expect(rebuilt.facets!["attr.strength_mg"] == result.facets!["attr.strength_mg"])
+    }
+
     @Test func synonymsStopWordsAndIncrementalIndexing() async throws {
         let f = try await Self.fixture()
         defer { Task { await f.store.remove() } }

@@ -24,7 +24,9 @@ struct MigrationTests {
                    10: "f5ab70e6023f6c528387acadaf36ccfd0a85c7f6da4af1d3c7b9c23761747668",
                    11: "27b821293e8cd3df4061ffaddf31234f7f26519bd81c0702596169e050ad5d53",
                    12: "85ed0f36c3041e3417bf29cc8df3d0806278653a4b902b30c23d106081e868cd",
-                   13: "b0b9dcaa175e301bde41384357525c8d5ef04b5c043419da1689a7f6203890dc"],
+                   13: "b0b9dcaa175e301bde41384357525c8d5ef04b5c043419da1689a7f6203890dc",
+                   14: "2cc6aa8da083908e38f32fe872943f18e4974629bb8a9619f9c192ff8dc534d9",
+                   15: "9498cf7eec67a3dad587ff868866a7fa5897a9ef00ccaec1afa07d58f97c69e6"],
     ]
 
     @Test(arguments: [ControlMigrations.migrator, TenantMigrations.migrator])
@@ -79,6 +81,16 @@ struct MigrationTests {
         #expect(try queue.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM schema_migrations") } == 2, "nothing was applied")
     }
 
+    /// Business b1 and its product p1 (Aspirin), as any schema from version 3 on holds them.
+    static func seedProduct(_ db: Database, status: String, attributes: String = "{}") throws {
+        try db.execute(sql: "INSERT INTO businesses (id, name, type, city, created_at, updated_at) VALUES ('b1', 'B', 'supplier', 'Kyiv', '2026-01-01', '2026-01-01')")
+        try db.execute(sql: """
+            INSERT INTO products (id, business_id, sku, name, unit, pack_size, min_order_quantity, order_multiple, currency, price_minor,
+                availability, status, attributes, created_at, updated_at)
+            VALUES ('p1', 'b1', 'S1', 'Aspirin', 'pcs', 1, 1, 1, 'UAH', 100, 'in_stock', ?, ?, '2026-01-01', '2026-01-01')
+            """, arguments: [status, attributes])
+    }
+
     /// Migration 12 remakes the search index in a new format: a file that has published products
     /// gets an outbox event that makes the jobs engine rebuild it; one without gets none.
     @Test(arguments: [true, false])
@@ -86,12 +98,7 @@ struct MigrationTests {
         let queue = try DatabaseQueue()
         try Migrator(schema: "tenant", migrations: Array(TenantMigrations.migrator.migrations.prefix(11))).migrate(queue)
         try queue.write { db in
-            try db.execute(sql: "INSERT INTO businesses (id, name, type, city, created_at, updated_at) VALUES ('b1', 'B', 'supplier', 'Kyiv', '2026-01-01', '2026-01-01')")
-            try db.execute(sql: """
-                INSERT INTO products (id, business_id, sku, name, unit, pack_size, min_order_quantity, order_multiple, currency, price_minor,
-                    availability, status, created_at, updated_at)
-                VALUES ('p1', 'b1', 'S1', 'Aspirin', 'pcs', 1, 1, 1, 'UAH', 100, 'in_stock', ?, '2026-01-01', '2026-01-01')
-                """, arguments: [published ? "published" : "draft"])
+            try Self.seedProduct(db, status: published ? "published" : "draft")
             try db.execute(sql: "INSERT INTO search_docs (docid, product_id, name, codes, extra, body, tags, business_id, business_type, city, in_stock, currency, price_minor, created_at) VALUES (1, 'p1', 'aspirin', '', '', '', 'zzbb1', 'b1', 'supplier', 'Kyiv', 1, 'UAH', 100, '2026-01-01')")
             try db.execute(sql: "INSERT INTO product_fts (product_fts) VALUES ('rebuild')")
         }
@@ -123,7 +130,7 @@ struct MigrationTests {
             try db.execute(sql: product, arguments: ["p1", "S1", "in_stock", "published"])
         }
         let before = try pool.read { db in try String.fetchOne(db, sql: "SELECT sql FROM sqlite_schema WHERE name = 'products'") }
-        #expect(try TenantMigrations.migrator.migrate(pool) == [13])
+        #expect(try Migrator(schema: "tenant", migrations: Array(TenantMigrations.migrator.migrations.prefix(13))).migrate(pool) == [13])
         // A reader opened before the migration (the pool keeps it) must see the new schema.
         let (after, count, integrity) = try pool.read { db in
             (try String.fetchOne(db, sql: "SELECT sql FROM sqlite_schema WHERE name = 'products'") ?? "",
@@ -138,6 +145,47 @@ struct MigrationTests {
             #expect(throws: DatabaseError.self) { try db.execute(sql: product, arguments: ["p4", "S4", "maybe", "draft"]) }
         }
         #expect(try pool.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM products") } == 2)
+    }
+
+    /// Migration 14: every write to the businesses or the vocabulary gives the directory a new
+    /// generation; running it again (a rewound record) is harmless.
+    @Test func directoryGenerationChangesWithEveryWriteItDependsOn() throws {
+        let queue = try DatabaseQueue()
+        try Migrator(schema: "tenant", migrations: Array(TenantMigrations.migrator.migrations.prefix(13))).migrate(queue)
+        try queue.write { try $0.execute(sql: "INSERT INTO businesses (id, name, type, city, created_at, updated_at) VALUES ('b0', 'A', 'supplier', 'Kyiv', '2026-01-01', '2026-01-01')") }
+        #expect(try TenantMigrations.migrator.migrate(queue).contains(14))
+        func generation() throws -> String { try queue.read { try String.fetchOne($0, sql: "SELECT value FROM settings WHERE key = 'directory.generation'") ?? "" } }
+        var seen = [try generation()]
+        let ftsLeft = try queue.read { try $0.tableExists("business_fts") }
+        #expect(seen[0].count == 16 && !ftsLeft)
+        for sql in ["INSERT INTO businesses (id, name, type, city, created_at, updated_at) VALUES ('b1', 'B', 'supplier', 'Kyiv', '2026-01-01', '2026-01-01')",
+                    "UPDATE businesses SET name = 'C' WHERE id = 'b1'", "DELETE FROM businesses WHERE id = 'b1'",
+                    "INSERT INTO search_synonyms (words) VALUES ('a,b')", "DELETE FROM search_synonyms",
+                    "INSERT INTO search_stopwords (word) VALUES ('для')", "DELETE FROM search_stopwords"] {
+            try queue.write { try $0.execute(sql: sql) }
+            let now = try generation()
+            #expect(!seen.contains(now), "\(sql) left the generation as it was")
+            seen.append(now)
+        }
+        try queue.write { db in
+            try db.execute(sql: "DELETE FROM schema_migrations WHERE version >= 14")
+            try db.execute(sql: "ALTER TABLE search_docs DROP COLUMN attributes")
+        }
+        #expect(try TenantMigrations.migrator.migrate(queue) == [14, 15])
+    }
+
+    /// Migration 15 asks for a rebuild only when a published product has attributes to count.
+    @Test(arguments: [false, true])
+    func attributeFacetsAskForARebuildOnlyWhenThereAreAttributes(_ attributes: Bool) throws {
+        let queue = try DatabaseQueue()
+        try Migrator(schema: "tenant", migrations: Array(TenantMigrations.migrator.migrations.prefix(14))).migrate(queue)
+        try queue.write { try Self.seedProduct($0, status: "published", attributes: attributes ? #"{"dosage_form":"tablet"}"# : "{}") }
+        #expect(try TenantMigrations.migrator.migrate(queue) == [15])
+        let (topics, columns) = try queue.read { db in
+            (try String.fetchAll(db, sql: "SELECT topic FROM outbox"), try db.columns(in: "search_docs").map(\.name))
+        }
+        #expect(topics == (attributes ? ["search.index_stale"] : []))
+        #expect(columns.last == "attributes")
     }
 
     @Test func aFailingMigrationLeavesNothingBehind() throws {

@@ -86,7 +86,7 @@ public struct SearchResult: Codable, Sendable {
     /// 10,000); nil when it was not counted (no facets asked and more matches than one ranking window).
     public var total: Int?
     public var totalExact: Bool
-    /// brand, category, business, business_type, city, in_stock → values by count.
+    /// brand, category, business, business_type, city, in_stock and `attr.<name>` for each attribute → values by count.
     public var facets: [String: [FacetValue]]?
     public var tookMs: Double
 
@@ -131,6 +131,10 @@ public protocol SearchService: Sendable {
 
     /// Search-as-you-type: product names for what has been typed so far.
     func suggest(_ tenant: TenantID, _ text: String, limit: Int) async throws -> [Suggestion]
+
+    /// The business directory searched by `filter.query` (same analysis, typos and completions as
+    /// products), best match first; pages are offsets. Throws `.invalid` (query too long, bad cursor).
+    func businesses(_ tenant: TenantID, _ filter: BusinessFilter, _ page: PageRequest) async throws -> Page<Business>
 
     func vocabulary(_ tenant: TenantID) async throws -> SearchVocabulary
     /// Replaces the tenant's synonyms and stop words. Throws `.invalid`.

@@ -126,7 +126,7 @@ extension Operations {
                     .init(name: "in_stock", schema: Schema.boolean(), description: "Only products that can be ordered now"),
                     .init(name: "attr.{name}", schema: Schema.string(), description: "An attribute value, e.g. attr.dosage_form=tablet"),
                     .init(name: "sort", schema: Schema.enumeration(SearchSort.self), description: "Default relevance"),
-                    .init(name: "facets", schema: Schema.boolean(), description: "Count matches by brand, category, business, type, city, stock"),
+                    .init(name: "facets", schema: Schema.boolean(), description: "Count matches by brand, category, business, business_type, city, in_stock and each attribute (attr.<name>)"),
                     .init(name: "prefix", schema: Schema.boolean(), description: "Whether the last word may be unfinished (default true)"),
                     .init(name: "limit", schema: Schema.integer(minimum: 1, maximum: 100), description: "Default 20"),
                     .init(name: "cursor", schema: Schema.string(), description: "next_cursor of the previous page (1,000 results deep at most)"),

@@ -70,7 +70,7 @@ enum Operations {
         Operation(method: "get", path: "/api/v1/businesses", id: "listBusinesses", tag: "businesses",
                   summary: "The businesses of my tenant",
                   query: Operation.paging + [
-                    .init(name: "q", schema: Schema.string(), description: "Words, each found in the name, city, address or description"),
+                    .init(name: "q", schema: Schema.string(), description: "Words to search for in the name, city, address and description: every word must match (stemmed, up to two typos, the last one as a prefix); results come best first, and the cursor is then an offset"),
                     .init(name: "verified", schema: Schema.boolean(), description: "Only verified (true) or unverified (false) businesses"),
                     .init(name: "type", schema: Schema.enumeration(BusinessType.self), description: "Only this type"),
                     .init(name: "city", schema: Schema.string(), description: "Only this city"),

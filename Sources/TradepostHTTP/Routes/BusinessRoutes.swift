@@ -63,6 +63,10 @@ struct BusinessRoutes {
             type: try request.query("type", BusinessType.init(rawValue:), expected: "one of \(BusinessType.choices)"),
             city: request.uri.queryParameters.get("city"),
             verified: try request.flag("verified"))
+        // Words go to the directory's search (ranked, stemmed, typo-tolerant); without them, the plain list.
+        if let query = filter.query, query.contains(where: { $0.isLetter || $0.isNumber }) {
+            return APIResponse(ListResponse(try await services.search.businesses(tenant, filter, try request.pageRequest())))
+        }
         return APIResponse(ListResponse(try await services.businesses.businesses(tenant, try request.pageRequest(), filter: filter)))
     }
 

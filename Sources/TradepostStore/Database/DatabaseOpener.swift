@@ -5,7 +5,7 @@ import TradepostCore
 /// Opens every SQLite file the same way: `busy_timeout` first, then WAL with `synchronous=NORMAL`,
 /// `foreign_keys=ON` (GRDB's `DatabasePool` applies them in that order on every connection);
 /// one writer and a bounded number of concurrent readers.
-enum DatabaseOpener {
+public enum DatabaseOpener {
     static let busyTimeout: TimeInterval = 5
     /// SQLite's own ceiling (SQLITE_MAX_MMAP_SIZE, 2 GiB in Debian's build; larger asks are clamped to
     /// it). It maps at most the file's size, so small tenants map little; a million-product tenant
@@ -41,7 +41,7 @@ enum DatabaseOpener {
         return Self.folded(text)
     }
 
-    static func folded(_ text: String) -> String {
+    public static func folded(_ text: String) -> String {
         text.folding(options: [.caseInsensitive, .diacriticInsensitive], locale: nil)
     }
 

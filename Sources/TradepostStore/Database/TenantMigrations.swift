@@ -387,5 +387,39 @@ public enum TenantMigrations {
             CREATE TABLE schema_changed (x);
             DROP TABLE schema_changed;
             """),
+        Migration(14, "directory_generation", """
+            -- The directory's search keeps each tenant's businesses analyzed in memory (a few thousand
+            -- at most, unlike products), and must notice every change, also one made by the CLI in
+            -- another process or by a restore: any write to the businesses or to the tenant's synonyms
+            -- and stop words gives this setting a new random value. The never-used business_fts goes.
+            -- Written to run again harmlessly (a test rewinds the record of a file to an older version).
+            DROP TABLE IF EXISTS business_fts;
+            INSERT INTO settings (key, value) VALUES ('directory.generation', lower(hex(randomblob(8))))
+                ON CONFLICT (key) DO UPDATE SET value = excluded.value;
+            CREATE TRIGGER IF NOT EXISTS directory_insert AFTER INSERT ON businesses BEGIN
+                UPDATE settings SET value = lower(hex(randomblob(8))) WHERE key = 'directory.generation'; END;
+            CREATE TRIGGER IF NOT EXISTS directory_update AFTER UPDATE ON businesses BEGIN
+                UPDATE settings SET value = lower(hex(randomblob(8))) WHERE key = 'directory.generation'; END;
+            CREATE TRIGGER IF NOT EXISTS directory_delete AFTER DELETE ON businesses BEGIN
+                UPDATE settings SET value = lower(hex(randomblob(8))) WHERE key = 'directory.generation'; END;
+            CREATE TRIGGER IF NOT EXISTS directory_synonyms_insert AFTER INSERT ON search_synonyms BEGIN
+                UPDATE settings SET value = lower(hex(randomblob(8))) WHERE key = 'directory.generation'; END;
+            CREATE TRIGGER IF NOT EXISTS directory_synonyms_delete AFTER DELETE ON search_synonyms BEGIN
+                UPDATE settings SET value = lower(hex(randomblob(8))) WHERE key = 'directory.generation'; END;
+            CREATE TRIGGER IF NOT EXISTS directory_stopwords_insert AFTER INSERT ON search_stopwords BEGIN
+                UPDATE settings SET value = lower(hex(randomblob(8))) WHERE key = 'directory.generation'; END;
+            CREATE TRIGGER IF NOT EXISTS directory_stopwords_delete AFTER DELETE ON search_stopwords BEGIN
+                UPDATE settings SET value = lower(hex(randomblob(8))) WHERE key = 'directory.generation'; END;
+            """),
+        Migration(15, "search_attribute_facets", """
+            -- Facet counts for product attributes: each document keeps its attributes as key=value pairs
+            -- (NULL without attributes, one byte a row). Documents indexed before have none, so when a
+            -- published product has attributes the index is rebuilt (the search.index_stale event, as
+            -- in migration 12); until then searches use the old documents, without attribute counts.
+            ALTER TABLE search_docs ADD COLUMN attributes TEXT;
+            INSERT INTO outbox (topic, payload, created_at)
+                SELECT 'search.index_stale', '{}', (julianday('now') - 2440587.5) * 86400.0
+                WHERE EXISTS (SELECT 1 FROM products WHERE status = 'published' AND attributes <> '{}');
+            """),
     ])
 }

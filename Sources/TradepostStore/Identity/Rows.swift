@@ -14,7 +14,7 @@ extension User {
 }
 
 extension Business {
-    init(row: Row) {
+    public init(row: Row) {
         self.init(
             id: row["id"], name: row["name"], type: BusinessType(rawValue: row["type"]) ?? .supplier, city: row["city"],
             address: row["address"], phone: row["phone"], email: row["email"], website: row["website"],
