@@ -329,6 +329,30 @@ def test_catalog_journey(server, browser):
     expect(row).to_contain_text("… – 2030-12-31")
     expect(row.get_by_role("cell").nth(3)).to_have_text("2")
 
+    # A buyer group, then one price list for the whole group; renaming the group renames it in the list.
+    page.get_by_role("button", name="New buyer group").click()
+    dialog = page.get_by_role("dialog")
+    dialog.get_by_label("Name", exact=True).fill("Kyiv pharmacies")
+    dialog.get_by_label("Filter buyers").fill("apteka")
+    dialog.get_by_label("Apteka 9 (Kyiv)").check()
+    dialog.get_by_role("button", name="Add").click()
+    expect(page.get_by_role("row").filter(has_text="Kyiv pharmacies")).to_contain_text("Apteka 9")
+    page.get_by_role("button", name="New price list").click()
+    dialog = page.get_by_role("dialog")
+    dialog.get_by_label("Name", exact=True).fill("Group prices")
+    dialog.get_by_label("Buyer").select_option(label="Kyiv pharmacies")
+    dialog.get_by_label("Prices").fill("IMP-1 = 10,50")
+    dialog.get_by_role("button", name="Add").click()
+    expect(page.get_by_role("row").filter(has_text="Group prices")).to_contain_text("Buyer group: Kyiv pharmacies")
+    [group] = server.api("GET", f"/businesses/{biz['id']}/buyer-groups", owner).json()["items"]
+    lists = server.api("GET", f"/businesses/{biz['id']}/price-lists", owner).json()["items"]
+    assert [(l["name"], l.get("buyer_group_id")) for l in lists if l.get("buyer_group_id")] == [("Group prices", group["id"])]
+    page.get_by_role("button", name="Edit Kyiv pharmacies").click()
+    page.get_by_role("dialog").get_by_label("Name", exact=True).fill("Kyiv chain")
+    page.get_by_role("dialog").get_by_role("button", name="Save").click()
+    expect(page.get_by_role("row").filter(has_text="Group prices")).to_contain_text("Buyer group: Kyiv chain")
+    page.screenshot(path=str(ARTIFACTS / "price-lists.png"), full_page=True)
+
     # Moderation: turning review on holds the next change.
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Moderation").click()
     page.get_by_label("New and changed products need approval").check()
@@ -341,6 +365,23 @@ def test_catalog_journey(server, browser):
     row.get_by_role("button", name="Approve").click()
     expect(page.get_by_text("Nothing is waiting for review.")).to_be_visible()
     page.screenshot(path=str(ARTIFACTS / "moderation.png"), full_page=True)
+
+    # The search vocabulary, on the same page: a synonym then finds the product in the catalog.
+    page.get_by_label("Synonyms").fill("жарознижувальне, paracetamol")
+    page.get_by_label("Stop words").fill("для")
+    page.get_by_role("button", name="Save").click()
+    expect(page.get_by_text("Search vocabulary saved")).to_be_visible()
+    assert server.api("GET", "/search/vocabulary", owner).json() == {"synonyms": [["жарознижувальне", "paracetamol"]], "stop_words": ["для"]}
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Catalog").click()
+    page.get_by_role("combobox", name="Search products").fill("жарознижувальне для")
+    expect(page.locator(".product-card h2")).to_have_text(["Paracetamol 500"])
+    # A price range, typed: only the product between the two prices stays.
+    page.get_by_role("combobox", name="Search products").fill("")
+    expect(page.locator(".product-card")).to_have_count(3)
+    page.get_by_label("Price from").fill("20")
+    page.get_by_label("Price up to").fill("50")
+    expect(page.locator(".product-card h2")).to_have_text(["Парацетамол 500 мг"])  # 27.00; the others cost 99.90 and 12.50
+    assert "price_min=20" in page.url and "price_max=50" in page.url
     # The 400 is the quantity below the minimum order, asked on purpose.
     assert [p for p in problems if "400" not in p] == [], problems
     context.close()

@@ -54,8 +54,8 @@ export const api = {
 
 /** Builds `?a=1&b=2` from the defined values of `params`. */
 export function query(params) {
-  const q = new URLSearchParams();
-  for (const [k, v] of Object.entries(params)) if (v !== undefined && v !== null && v !== '') q.set(k, v);
-  const text = q.toString();
+  // Spaces as %20, not URLSearchParams' "+": the server reads "+" in a query as itself.
+  const text = Object.entries(params).filter(([, v]) => v !== undefined && v !== null && v !== '')
+    .map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`).join('&');
   return text ? `?${text}` : '';
 }

@@ -20,7 +20,11 @@ export async function render(main, ctx) {
   const sort = h('select', { 'aria-label': t('catalog.sort') },
     ['relevance', 'price_asc', 'price_desc', 'newest'].map((x) => h('option', { value: x, selected: params.get('sort') === x }, t(`sort.${x}`))));
   const inStock = h('input', { type: 'checkbox', checked: params.get('in_stock') === 'true' });
-  const chosen = { brand: params.get('brand') || '', city: params.get('city') || '' };
+  const chosen = { brand: params.get('brand') || '', city: params.get('city') || '', business_id: params.get('business_id') || '' };
+  // Attribute filters (attr.<name>=value), from the address and from the attribute facets.
+  for (const [key, value] of params) if (key.startsWith('attr.')) chosen[key] = value;
+  const priceMin = h('input', { inputmode: 'decimal', value: params.get('price_min') || '', placeholder: '0', 'aria-label': t('catalog.priceMin') });
+  const priceMax = h('input', { inputmode: 'decimal', value: params.get('price_max') || '', placeholder: '∞', 'aria-label': t('catalog.priceMax') });
   const facetsBox = h('aside', { class: 'facets', 'aria-label': t('catalog.facets') });
   const results = h('div', { class: 'product-grid', 'aria-live': 'polite' });
   const summary = h('p', { class: 'muted small' });
@@ -28,14 +32,21 @@ export async function render(main, ctx) {
 
   function filters() {
     return { q: input.value.trim(), category_id: category.value, business_type: type.value, sort: sort.value === 'relevance' ? '' : sort.value,
-      in_stock: inStock.checked ? 'true' : '', brand: chosen.brand, city: chosen.city };
+      in_stock: inStock.checked ? 'true' : '', price_min: priceMin.value.trim(), price_max: priceMax.value.trim(), ...chosen };
   }
 
   async function load(reset) {
     if (reset) { state.cursor = null; state.items = []; }
     const f = filters();
     history.replaceState(null, '', `/catalog${query(f)}`);
-    const page = await api.get(`/search/products${query({ ...f, facets: reset ? 'true' : '', cursor: state.cursor, limit: 24 })}`);
+    let page;
+    try {
+      page = await api.get(`/search/products${query({ ...f, facets: reset ? 'true' : '', cursor: state.cursor, limit: 24 })}`);
+    } catch (error) {
+      // A price the server cannot read: say so beside the results, keep what was shown.
+      summary.textContent = error.message;
+      return;
+    }
     state.items = state.items.concat(page.items);
     state.cursor = page.next_cursor;
     more.hidden = !state.cursor;
@@ -62,10 +73,13 @@ export async function render(main, ctx) {
       h('ul', {}, values.slice(0, 12).map((v) => h('li', {}, h('button', {
         type: 'button', class: 'link-button', 'aria-pressed': String(pick(v)), onclick: () => toggle(key, v),
       }, `${v.label || v.value} (${v.count})`))))) : null;
+    const attributes = Object.keys(facets).filter((key) => key.startsWith('attr.')).sort();
     mount(facetsBox,
       group('category', t('catalog.category'), facets.category, (v) => category.value === v.value),
       group('brand', t('catalog.brand'), facets.brand, (v) => chosen.brand === v.value),
-      group('city', t('field.city'), facets.city, (v) => chosen.city === v.value));
+      group('business_id', t('catalog.seller'), facets.business, (v) => chosen.business_id === v.value),
+      group('city', t('field.city'), facets.city, (v) => chosen.city === v.value),
+      attributes.map((key) => group(key, key.slice(5).replace(/_/g, ' '), facets[key], (v) => chosen[key] === v.value)));
   }
 
   function toggle(key, v) {
@@ -107,11 +121,16 @@ export async function render(main, ctx) {
   });
   input.addEventListener('blur', () => setTimeout(closeSuggestions, 100));
   for (const control of [category, type, sort, inStock]) control.addEventListener('change', () => load(true));
+  let priceTimer;
+  for (const control of [priceMin, priceMax]) {
+    control.addEventListener('input', () => { clearTimeout(priceTimer); priceTimer = setTimeout(() => load(true), 400); });
+  }
 
   mount(main,
     h('div', { class: 'page-head' }, h('h1', { tabindex: -1 }, t('nav.catalog'))),
     h('div', { class: 'search-box' }, input, list),
-    h('div', { class: 'filters' }, category, type, sort, h('label', { class: 'checkbox' }, inStock, t('catalog.inStock'))),
+    h('div', { class: 'filters' }, category, type, sort, h('label', { class: 'checkbox' }, inStock, t('catalog.inStock')),
+      h('span', { class: 'price-range' }, priceMin, '–', priceMax)),
     summary,
     h('div', { class: 'catalog-layout' }, facetsBox, h('div', {}, results, more)));
   await load(true);

@@ -1,10 +1,13 @@
 import { api, query } from '../api.js';
 import { busyButton, field, h, mount, openDialog, toast } from '../dom.js';
 import { t } from '../i18n.js';
+import { session } from '../session.js';
 import { pager } from '../pager.js';
 import { money } from '../catalog-util.js';
+import { vocabularyPanel } from './search-vocabulary.js';
 
-// Tenant admins: whether products need review, and the queue of products waiting for it.
+// Tenant admins: whether products need review, the queue of products waiting for it, and the
+// search's synonyms and stop words.
 export async function render(main) {
   const settings = await api.get('/catalog/settings');
   const toggle = h('input', { type: 'checkbox', checked: settings.require_review });
@@ -53,6 +56,7 @@ export async function render(main) {
   mount(main,
     h('div', { class: 'page-head' }, h('h1', { tabindex: -1 }, t('nav.moderation'))),
     h('label', { class: 'checkbox' }, toggle, t('moderation.requireReview')),
-    list, more);
+    list, more,
+    session.can('catalog.settings') ? await vocabularyPanel() : null);
   await load(true);
 }
