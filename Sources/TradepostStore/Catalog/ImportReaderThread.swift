@@ -21,17 +21,14 @@ final class ImportReaderThread: @unchecked Sendable {
         var bytesRead: Int64
     }
 
-    private let condition = NSCondition()
-    private var batches: [Batch] = []
-    private var done = false
-    private var failure: (any Error)?
-    private var cancelled = false
-    private static let capacity = 8, batchSize = 1000
+    private let channel = BatchChannel<Batch>(capacity: 8)
+    private static let batchSize = 1000
 
     /// Starts reading `reader` (its header already read) on a new thread.
     init(reader: CSVReader, header: ImportHeader, defaultCurrency: String) {
         let box = ReaderBox(reader)
-        let thread = Thread { [self] in
+        let channel = channel
+        let thread = Thread {
             let reader = box.reader
             do {
                 var batch: [Prepared] = []
@@ -39,14 +36,14 @@ final class ImportReaderThread: @unchecked Sendable {
                 while let record = try reader.next() {
                     batch.append(Self.prepare(ImportRow(record, header: header), line: reader.line, defaultCurrency: defaultCurrency))
                     if batch.count == Self.batchSize {
-                        guard put(Batch(rows: batch, bytesRead: reader.bytesRead)) else { return }
+                        guard channel.put(Batch(rows: batch, bytesRead: reader.bytesRead)) else { return }
                         batch.removeAll(keepingCapacity: true)
                     }
                 }
-                if !batch.isEmpty { _ = put(Batch(rows: batch, bytesRead: reader.bytesRead)) }
-                finish(nil)
+                if !batch.isEmpty { _ = channel.put(Batch(rows: batch, bytesRead: reader.bytesRead)) }
+                channel.finish()
             } catch {
-                finish(error)
+                channel.finish(error)
             }
         }
         thread.start()
@@ -54,41 +51,12 @@ final class ImportReaderThread: @unchecked Sendable {
 
     /// The next batch, nil at the end; rethrows what the reader hit (a quote left open…).
     func next() throws -> Batch? {
-        condition.lock()
-        defer { condition.unlock() }
-        while batches.isEmpty && !done { condition.wait() }
-        if !batches.isEmpty {
-            condition.broadcast()
-            return batches.removeFirst()
-        }
-        if let failure { throw failure }
-        return nil
+        try channel.next()
     }
 
     /// Stops the reader early (the transaction failed).
     func cancel() {
-        condition.lock()
-        cancelled = true
-        condition.broadcast()
-        condition.unlock()
-    }
-
-    private func put(_ batch: Batch) -> Bool {
-        condition.lock()
-        defer { condition.unlock() }
-        while batches.count >= Self.capacity && !cancelled { condition.wait() }
-        guard !cancelled else { return false }
-        batches.append(batch)
-        condition.broadcast()
-        return true
-    }
-
-    private func finish(_ error: (any Error)?) {
-        condition.lock()
-        done = true
-        failure = error
-        condition.broadcast()
-        condition.unlock()
+        channel.cancel()
     }
 
     static func prepare(_ row: ImportRow, line: Int, defaultCurrency: String) -> Prepared {
