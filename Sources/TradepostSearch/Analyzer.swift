@@ -79,7 +79,8 @@ public enum Analyzer {
     /// afresh anyway — and `memo` keeps the terms of each piece seen before: indexing a catalog
     /// analyzes the same few thousand words millions of times.
     static func indexText(_ text: String, memo: inout TermMemo) -> String {
-        var out = ""
+        var out: [UInt8] = []
+        out.reserveCapacity(text.utf8.count + 16)
         var text = text
         text.withUTF8 { bytes in
             var start = -1
@@ -94,7 +95,7 @@ public enum Analyzer {
             }
             if start >= 0 { memo.append(UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: bytes[start...])), to: &out) }
         }
-        return out
+        return String(decoding: out, as: UTF8.self)
     }
 
     /// ASCII bytes that can be part of a word: letters, digits and apostrophes.

@@ -1,9 +1,9 @@
 import Foundation
 import TradepostCore
 
-/// Analyzes products into search documents on a thread of its own, a batch at a time, so a full
-/// rebuild uses two cores: while the writer reads the next products and inserts the documents of
-/// the previous batch, this thread folds and stems the current one (analysis was over half of a
+/// Analyzes products into search documents on a thread of its own, a batch at a time: in a full
+/// rebuild, while the `RebuildReader` reads the next products and the writer appends the documents
+/// of an earlier batch, this thread folds and stems the current one (analysis was over half of a
 /// rebuild's time on one core). Batches are analyzed in the order they were started.
 final class DocumentAnalyzer: @unchecked Sendable {
     /// One batch's documents, ready once `wait()` returns.

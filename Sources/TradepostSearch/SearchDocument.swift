@@ -91,7 +91,12 @@ struct SearchDocument {
 
     /// Higher priority → smaller docid, so docid order is best-first. 2^40 sequence numbers per level.
     static func docid(priority: Int, sequence: Int64) -> Int64 {
-        Int64(1000 - max(0, min(1000, priority))) << 40 | (sequence & ((1 << 40) - 1))
+        level(priority: priority) << 40 | (sequence & ((1 << 40) - 1))
+    }
+
+    /// A docid's top part: 0 for priority 1000 (or more), 1000 for priority 0 (or less).
+    static func level(priority: Int) -> Int64 {
+        Int64(1000 - max(0, min(1000, priority)))
     }
 
     var columns: StatementArguments {

@@ -43,55 +43,57 @@ public struct SearchIndexer: Sendable {
     }
 
     /// Rebuilds the whole index of a tenant in one transaction: readers keep the old index until it commits.
-    /// `progress` gets (done, total) every 10,000 products.
+    /// `progress` gets (done, total) every 10,000 products. Three threads: a `RebuildReader` reads the
+    /// products in docid order, the `DocumentAnalyzer` folds and stems them, and this one appends each
+    /// batch's documents to `search_docs` and then, with one INSERT … SELECT, to FTS5 (a statement and
+    /// five strings bound per document cost more than reading the batch back from cached pages).
     public func reindex(_ tenant: TenantID, progress: @escaping @Sendable (Int, Int) -> Void = { _, _ in }) async throws -> Int {
-        let count = try await tenants.write(tenant) { db -> Int in
-            let total = try Int.fetchOne(db, sql: "SELECT count(*) FROM products WHERE status = 'published'") ?? 0
-            try db.execute(sql: "DELETE FROM search_docs")
-            var contexts = ContextLoader()
-            var sequence: Int64 = 0
-            var done = 0
-            let insert = try db.makeStatement(sql: Self.insertSQL)
-            // Reading and inserting here, analysis on a second thread, a batch apart.
-            let analyzer = DocumentAnalyzer()
-            var analyzing: DocumentAnalyzer.Batch?
-            var batch: [(product: Product, context: SearchDocument.Context)] = []
-            func store(_ documents: [SearchDocument]) throws {
-                for document in documents {
-                    sequence += 1
-                    try insert.execute(arguments: Self.arguments(document, docid: SearchDocument.docid(priority: document.priority, sequence: sequence)))
-                    done += 1
-                    if done % 10_000 == 0 { progress(done, total) }
+        let count = try await tenants.withPool(tenant) { pool in
+            try await pool.write { db -> Int in
+                let total = try Int.fetchOne(db, sql: "SELECT count(*) FROM products WHERE status = 'published'") ?? 0
+                // A bigger page cache for this transaction (about 64 MiB, as an import has): documents come
+                // in docid order, but their product ids, in the UNIQUE index, come in any order.
+                let cacheSize = try Int.fetchOne(db, sql: "PRAGMA cache_size") ?? -2000
+                try db.execute(sql: "PRAGMA cache_size = -65536")
+                defer { try? db.execute(sql: "PRAGMA cache_size = \(cacheSize)") }
+                try db.execute(sql: "DELETE FROM search_docs")
+                try db.execute(sql: "INSERT INTO product_fts (product_fts) VALUES ('delete-all')")
+                // FTS5 writes its pending terms out as a segment each time they pass `hashsize` (1 MB by
+                // default) and merges those segments again and again; with 64 MB for the rebuild a million
+                // products make a few large segments (measured: a quarter less time, and a slightly
+                // smaller index). Back to the default after: other writes are small.
+                try db.execute(sql: "INSERT INTO product_fts (product_fts, rank) VALUES ('hashsize', 67108864)")
+                let reader = RebuildReader(pool: pool, analyzer: DocumentAnalyzer())
+                defer { reader.stop() }
+                let insert = try db.makeStatement(sql: Self.insertSQL)
+                let insertTerms = try db.makeStatement(sql: """
+                    INSERT INTO product_fts (rowid, name, codes, extra, body, tags)
+                    SELECT docid, name, codes, extra, body, tags FROM search_docs WHERE docid BETWEEN ? AND ?
+                    """)
+                var sequence: Int64 = 0
+                var done = 0
+                while let batch = try reader.batches.next() {
+                    var first: Int64?
+                    var last: Int64 = 0
+                    for document in batch.wait() {
+                        sequence += 1
+                        last = SearchDocument.docid(priority: document.priority, sequence: sequence)
+                        if first == nil { first = last }
+                        try insert.execute(arguments: Self.arguments(document, docid: last))
+                        done += 1
+                        if done % 10_000 == 0 { progress(done, total) }
+                    }
+                    if let first { try insertTerms.execute(arguments: [first, last]) }
                 }
+                try db.execute(sql: "INSERT INTO product_fts (product_fts, rank) VALUES ('hashsize', 1048576)")
+                try TermCache.refill(db)
+                try Self.setSequence(db, sequence)
+                try db.execute(sql: """
+                    INSERT INTO settings (key, value) VALUES ('search.generation', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value
+                    """, arguments: [Identifier.make()])
+                progress(done, total)
+                return done
             }
-            func handOver() throws {
-                let next = analyzer.start(batch)
-                batch.removeAll(keepingCapacity: true)
-                if let analyzing { try store(analyzing.wait()) }
-                analyzing = next
-            }
-            let rows = try Row.fetchCursor(db, sql: "SELECT * FROM products WHERE status = 'published' ORDER BY id")
-            while let row = try rows.next() {
-                let product = Product(row: row)
-                batch.append((product, try contexts.context(db, product)))
-                if batch.count == 1000 { try handOver() }
-            }
-            if !batch.isEmpty { try handOver() }
-            if let analyzing { try store(analyzing.wait()) }
-            // FTS5 writes its pending terms out as a segment each time they pass `hashsize` (1 MB by
-            // default) and merges those segments again and again; with 64 MB for the rebuild a million
-            // products make a few large segments (measured: a quarter less time in 'rebuild', and a
-            // slightly smaller index). Back to the default after: other writes are small.
-            try db.execute(sql: "INSERT INTO product_fts (product_fts, rank) VALUES ('hashsize', 67108864)")
-            try db.execute(sql: "INSERT INTO product_fts (product_fts) VALUES ('rebuild')")
-            try db.execute(sql: "INSERT INTO product_fts (product_fts, rank) VALUES ('hashsize', 1048576)")
-            try TermCache.refill(db)
-            try Self.setSequence(db, sequence)
-            try db.execute(sql: """
-                INSERT INTO settings (key, value) VALUES ('search.generation', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value
-                """, arguments: [Identifier.make()])
-            progress(done, total)
-            return done
         }
         cache.invalidate(tenant)
         return count
@@ -114,7 +116,7 @@ public struct SearchIndexer: Sendable {
         let existing = try Int64.fetchOne(db, sql: "SELECT docid FROM search_docs WHERE product_id = ?", arguments: [document.productID])
         // Keep the docid while the priority level is the same, so pages stay stable across edits.
         var docid: Int64
-        if let existing, existing >> 40 == Int64(1000 - max(0, min(1000, document.priority))) {
+        if let existing, existing >> 40 == SearchDocument.level(priority: document.priority) {
             docid = existing
         } else {
             let sequence = try (Int64.fetchOne(db, sql: "SELECT value FROM settings WHERE key = 'search.sequence'") ?? 0) + 1

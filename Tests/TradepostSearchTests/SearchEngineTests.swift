@@ -211,4 +211,43 @@ struct SearchEngineTests {
         let found = try await restarted.search(f.tenant, SearchRequest(query: "цитрамн", prefix: false)).items.map(\.product.id)
         #expect(found == [product.id], "a fresh dictionary knows words indexed since the rebuild")
     }
+
+    /// A full rebuild reads products in docid order on its own connection and appends them: with
+    /// more products than a batch and mixed priorities, docids follow (priority, insertion order),
+    /// FTS5 holds every document and its own integrity check agrees with them, and the last batch's
+    /// words (still in FTS5's memory when the dictionary is refilled) are in `search_terms`.
+    @Test func aRebuildAppendsInDocidOrderAcrossBatches() async throws {
+        let f = try await Self.fixture()
+        defer { Task { await f.store.remove() } }
+        let priorities = [0, 1000, 7, 0, 1500, -3, 7]
+        try await f.store.tenantDatabases.write(f.tenant) { db in
+            for i in 0..<2_345 {
+                try db.execute(sql: """
+                    INSERT INTO products (id, business_id, sku, name, unit, pack_size, min_order_quantity, order_multiple, currency,
+                        price_minor, availability, status, priority, created_at, updated_at)
+                    VALUES (?, ?, ?, ?, 'pcs', 1, 1, 1, 'UAH', 100, 'in_stock', ?, ?, '2026-01-01', '2026-01-01')
+                    """, arguments: [String(format: "BULK%06d", i), f.pharmacy.id, "B-\(i)", i == 2_344 ? "Зеленка останнякова" : "Bulk \(i)",
+                                     i % 5 == 3 ? "draft" : "published", priorities[i % priorities.count]])
+            }
+        }
+        let indexed = try await f.engine.indexer.reindex(f.tenant)
+        #expect(indexed == 6 + 2_345 - 469)
+        let lastTerm = Analyzer.terms("останнякова")[0]
+        let everyBusiness = [f.pharmacy.id, f.wholesaler.id].map { "\"\(SearchDocument.Tag.business($0))\"" }.joined(separator: " OR ")
+        let (docs, ordered, expected, inIndex, lastWord) = try await f.store.tenantDatabases.read(f.tenant) { db in
+            (try Int.fetchOne(db, sql: "SELECT count(*) FROM search_docs"),
+             try String.fetchAll(db, sql: "SELECT product_id FROM search_docs ORDER BY docid"),
+             try String.fetchAll(db, sql: "SELECT id FROM products WHERE status = 'published' ORDER BY 1000 - max(0, min(1000, priority)), rowid"),
+             try Int.fetchOne(db, sql: "SELECT count(*) FROM product_fts WHERE product_fts MATCH ?", arguments: ["{tags} : (\(everyBusiness))"]),
+             try Int.fetchOne(db, sql: "SELECT docs FROM search_terms WHERE term = ?", arguments: [lastTerm]))
+        }
+        #expect(docs == indexed && inIndex == indexed)
+        #expect(ordered == expected, "docid order is priority (clamped to 0…1000), then insertion order")
+        try await f.store.tenantDatabases.write(f.tenant) { db in
+            try db.execute(sql: "INSERT INTO product_fts (product_fts) VALUES ('integrity-check')")
+        }
+        #expect(lastWord == 1, "the last product's words are counted")
+        let hit = try await f.engine.search(f.tenant, SearchRequest(query: "зеленка", prefix: false))
+        #expect(hit.items.map(\.product.sku) == ["B-2344"])
+    }
 }
