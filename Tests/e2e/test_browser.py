@@ -382,6 +382,20 @@ def test_catalog_journey(server, browser):
     page.get_by_label("Price up to").fill("50")
     expect(page.locator(".product-card h2")).to_have_text(["Парацетамол 500 мг"])  # 27.00; the others cost 99.90 and 12.50
     assert "price_min=20" in page.url and "price_max=50" in page.url
+
+    # Attribute facets: a product with a dosage form gets its own facet group, and choosing it filters.
+    r = server.api("POST", f"/businesses/{biz['id']}/products", owner, json={
+        "sku": "SYR-1", "name": "Сироп від кашлю", "currency": "UAH", "price": "30", "status": "published",
+        "attributes": {"dosage_form": "syrup"}})
+    assert r.status_code == 201, r.text
+    assert server.api("POST", f"/products/{r.json()['id']}/approve", owner).status_code == 200  # review is on (above)
+    server.wait_for(lambda: server.api("GET", "/search/products?q=сироп", owner).json()["items"], timeout=5, message="indexing")
+    page.goto(server.url + "/catalog")
+    facet = page.get_by_role("complementary", name="Refine").get_by_role("button", name="syrup (1)")
+    expect(facet).to_be_visible()
+    facet.click()
+    expect(page.locator(".product-card h2")).to_have_text(["Сироп від кашлю"])
+    assert "attr.dosage_form=syrup" in page.url
     # The 400 is the quantity below the minimum order, asked on purpose.
     assert [p for p in problems if "400" not in p] == [], problems
     context.close()
