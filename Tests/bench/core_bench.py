@@ -28,6 +28,30 @@ def start(data, port):
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
 
 
+def wait_ready(port, seconds=30):
+    """Polls /healthz until the server started on `port` answers 200."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            if requests.get(f"http://127.0.0.1:{port}/healthz", timeout=0.5).status_code == 200:
+                return
+        except requests.RequestException:
+            time.sleep(0.05)
+    raise SystemExit(f"the server on port {port} did not answer /healthz in {seconds} s")
+
+
+def tenant_with_business(url, slug):
+    """Creates tenant `slug` as the platform admin; returns its owner's session and a wholesaler's id."""
+    admin = requests.post(url + "/auth/login", json={"email": "admin@localhost", "password": "bench-admin-pass"}).json()["token"]
+    requests.post(url + "/admin/tenants", headers={"Authorization": f"Bearer {admin}"}, json={
+        "slug": slug, "name": slug.title(), "owner": {"email": f"o@{slug}.test", "name": "O", "password": "owner-password-1"}}).raise_for_status()
+    session = requests.Session()
+    token = session.post(url + "/auth/login", json={"tenant": slug, "email": f"o@{slug}.test", "password": "owner-password-1"}).json()["token"]
+    session.headers["Authorization"] = f"Bearer {token}"
+    business = session.post(url + "/businesses", json={"name": f"{slug.title()} Pharma", "type": "wholesaler", "city": "Kyiv"}).json()["id"]
+    return session, business
+
+
 def first_response_ms(data):
     """From exec to the first 200 from /healthz, polling a raw socket as fast as possible."""
     port = free_port()

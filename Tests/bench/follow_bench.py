@@ -10,10 +10,9 @@ import tempfile
 import time
 from pathlib import Path
 
-import requests
 
 sys.path.insert(0, str(Path(__file__).parent))
-from core_bench import free_port, start  # noqa: E402
+from core_bench import free_port, start, tenant_with_business, wait_ready  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[2]
 RENAMES = 100
@@ -25,19 +24,8 @@ def main():
     server = start(os.path.join(work, "data"), port)
     try:
         url = f"http://127.0.0.1:{port}/api/v1"
-        for _ in range(600):
-            try:
-                if requests.get(f"http://127.0.0.1:{port}/healthz", timeout=0.5).status_code == 200:
-                    break
-            except requests.RequestException:
-                time.sleep(0.05)
-        s = requests.Session()
-        admin = s.post(url + "/auth/login", json={"email": "admin@localhost", "password": "bench-admin-pass"}).json()["token"]
-        s.post(url + "/admin/tenants", headers={"Authorization": f"Bearer {admin}"}, json={
-            "slug": "follow", "name": "Follow", "owner": {"email": "o@follow.test", "name": "O", "password": "owner-password-1"}}).raise_for_status()
-        token = s.post(url + "/auth/login", json={"tenant": "follow", "email": "o@follow.test", "password": "owner-password-1"}).json()["token"]
-        s.headers["Authorization"] = f"Bearer {token}"
-        business = s.post(url + "/businesses", json={"name": "Follow Pharma", "type": "wholesaler", "city": "Kyiv"}).json()["id"]
+        wait_ready(port)
+        s, business = tenant_with_business(url, "follow")
         product = s.post(url + f"/businesses/{business}/products", json={
             "sku": "F-1", "name": "Start", "currency": "UAH", "price": "10", "status": "published"}).json()["id"]
         latencies = []

@@ -10,10 +10,9 @@ import tempfile
 import time
 from pathlib import Path
 
-import requests
 
 sys.path.insert(0, str(Path(__file__).parent))
-from core_bench import free_port, start  # noqa: E402
+from core_bench import free_port, start, tenant_with_business, wait_ready  # noqa: E402
 from steal import StealMeter  # noqa: E402
 
 BIN = os.environ["TRADEPOST_BIN"]
@@ -67,20 +66,8 @@ def main():
     data = os.path.join(work, "data")
     port = free_port()
     server = start(data, port)
-    url = f"http://127.0.0.1:{port}/api/v1"
-    for _ in range(200):
-        try:
-            if requests.get(f"http://127.0.0.1:{port}/healthz", timeout=0.5).status_code == 200:
-                break
-        except requests.RequestException:
-            time.sleep(0.05)
-    admin = requests.post(url + "/auth/login", json={"email": "admin@localhost", "password": "bench-admin-pass"}).json()["token"]
-    h = {"Authorization": f"Bearer {admin}"}
-    requests.post(url + "/admin/tenants", headers=h, json={
-        "slug": "bench", "name": "Bench", "owner": {"email": "o@bench.test", "name": "O", "password": "owner-password-1"}}).raise_for_status()
-    owner = requests.post(url + "/auth/login", json={"tenant": "bench", "email": "o@bench.test", "password": "owner-password-1"}).json()["token"]
-    biz = requests.post(url + "/businesses", headers={"Authorization": f"Bearer {owner}"},
-                        json={"name": "Bench Pharma", "type": "wholesaler", "city": "Kyiv"}).json()["id"]
+    wait_ready(port)
+    _, biz = tenant_with_business(f"http://127.0.0.1:{port}/api/v1", "bench")
     server.terminate()
     server.wait()
 
