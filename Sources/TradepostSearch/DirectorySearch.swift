@@ -1,6 +1,5 @@
 import Foundation
 import GRDB
-import Synchronization
 import TradepostCore
 import TradepostStore
 
@@ -27,16 +26,14 @@ public final class DirectorySearch: Sendable {
         var generation: String
         var entries: [Entry]
         var terms: TermCache.Entry
-        var lastUsed: UInt64 = 0
     }
 
     let tenants: TenantDatabases
-    private let state = Mutex<[TenantID: Snapshot]>([:])
-    private let capacity: Int
+    private let snapshots: TenantLRU<Snapshot>
 
     public init(tenants: TenantDatabases, capacity: Int = 32) {
         self.tenants = tenants
-        self.capacity = capacity
+        snapshots = TenantLRU(capacity: capacity)
     }
 
     /// Businesses matching every word of `filter.query` and the other filters, best first. Pages
@@ -62,13 +59,10 @@ public final class DirectorySearch: Sendable {
     }
 
     /// Every word must match. Like product search, spellings a typo away are tried only when the
-    /// exact words and completions do not fill the page (`need`), and then rank after them.
+    /// exact words and completions do not fill the page (`need`), and then rank after them. A query
+    /// without words (punctuation only) matches every business: verified first, then by name.
     static func rank(_ entries: [Entry], query: String, terms: TermCache.Entry, need: Int) -> [Business] {
         var plan = QueryPlan(SearchRequest(query: query, prefix: true), entry: terms)
-        guard !plan.words.isEmpty else {
-            return entries.sorted { ($0.business.verified ? 0 : 1, $0.sortName, $0.business.id) < ($1.business.verified ? 0 : 1, $1.sortName, $1.business.id) }
-                .map(\.business)
-        }
         var ranked = score(entries, plan)
         if ranked.count < need {
             plan.includeTypos()
@@ -98,23 +92,13 @@ public final class DirectorySearch: Sendable {
 
     /// The tenant's businesses as of its current generation: the kept ones, or freshly loaded.
     private func snapshot(_ tenant: TenantID) async throws -> Snapshot {
-        let now = DispatchTime.now().uptimeNanoseconds
-        let cached = state.withLock { entries in
-            entries[tenant]?.lastUsed = now
-            return entries[tenant]
-        }
-        var snapshot = try await tenants.read(tenant) { db -> Snapshot in
+        let cached = snapshots.get(tenant)
+        let snapshot = try await tenants.read(tenant) { db -> Snapshot in
             let generation = try String.fetchOne(db, sql: "SELECT value FROM settings WHERE key = 'directory.generation'") ?? ""
             if let cached, cached.generation == generation, !generation.isEmpty { return cached }
             return try Self.load(db, generation: generation)
         }
-        snapshot.lastUsed = now
-        state.withLock { entries in
-            entries[tenant] = snapshot
-            if entries.count > capacity, let oldest = entries.min(by: { $0.value.lastUsed < $1.value.lastUsed })?.key {
-                entries.removeValue(forKey: oldest)
-            }
-        }
+        snapshots.put(tenant, snapshot)
         return snapshot
     }
 
@@ -134,7 +118,7 @@ public final class DirectorySearch: Sendable {
         }
         let (synonyms, stopWords) = try TermCache.vocabulary(db)
         let terms = TermCache.Entry(main: TermDictionary(counts.map { ($0.key, $0.value) }), recent: TermDictionary([]), pending: [:],
-                                    synonyms: synonyms, stopWords: stopWords, generation: generation, lastUsed: 0)
+                                    synonyms: synonyms, stopWords: stopWords, generation: generation)
         return Snapshot(generation: generation, entries: entries, terms: terms)
     }
 }

@@ -1,6 +1,5 @@
 import Foundation
 import GRDB
-import Synchronization
 import TradepostCore
 
 /// Per-tenant search state kept in memory: the term dictionary (for typos and prefixes), synonyms and
@@ -16,20 +15,17 @@ final class TermCache: Sendable {
         var stopWords: Set<String>
         /// Changed by every full rebuild, also one run by the CLI in another process.
         var generation: String
-        var lastUsed: UInt64
     }
 
-    private let state = Mutex<[TenantID: Entry]>([:])
-    private let capacity: Int
+    private let entries: TenantLRU<Entry>
 
     init(capacity: Int = 32) {
-        self.capacity = capacity
+        entries = TenantLRU(capacity: capacity)
     }
 
     func added(_ tenant: TenantID, _ terms: [String: Int]) {
         guard !terms.isEmpty else { return }
-        state.withLock { entries in
-            guard var entry = entries[tenant] else { return }
+        entries.update(tenant) { entry in
             for (term, count) in terms where Self.isWord(term) { entry.pending[term, default: 0] += count }
             if entry.pending.count > 5000 {
                 entry.main.merge(entry.pending)
@@ -38,31 +34,19 @@ final class TermCache: Sendable {
             } else {
                 entry.recent = TermDictionary(entry.pending.map { ($0.key, $0.value) })
             }
-            entries[tenant] = entry
         }
     }
 
     func invalidate(_ tenant: TenantID) {
-        _ = state.withLock { $0.removeValue(forKey: tenant) }
+        entries.remove(tenant)
     }
 
     func cached(_ tenant: TenantID) -> Entry? {
-        let now = DispatchTime.now().uptimeNanoseconds
-        return state.withLock { entries in
-            entries[tenant]?.lastUsed = now
-            return entries[tenant]
-        }
+        entries.get(tenant)
     }
 
     func store(_ tenant: TenantID, _ entry: Entry) {
-        var entry = entry
-        entry.lastUsed = DispatchTime.now().uptimeNanoseconds
-        state.withLock { entries in
-            entries[tenant] = entry
-            if entries.count > capacity, let oldest = entries.min(by: { $0.value.lastUsed < $1.value.lastUsed })?.key {
-                entries.removeValue(forKey: oldest)
-            }
-        }
+        entries.put(tenant, entry)
     }
 
     /// Only words go into the dictionary: no filter tags, and no codes or numbers (SKUs alone would
@@ -103,7 +87,7 @@ final class TermCache: Sendable {
         }
         let (synonyms, stopWords) = try vocabulary(db)
         return Entry(main: TermDictionary(terms), recent: TermDictionary([]), pending: [:], synonyms: synonyms, stopWords: stopWords,
-                     generation: try generation(db), lastUsed: 0)
+                     generation: try generation(db))
     }
 
     /// The tenant's synonyms (each term → the terms it stands with) and stop words, analyzed.
