@@ -44,6 +44,7 @@ public struct S3Error: Error, Sendable, Equatable {
     public static func bucketAlreadyOwnedByYou(_ name: String) -> S3Error {
         S3Error("BucketAlreadyOwnedByYou", 409, "Your previous request to create the named bucket succeeded and you already own it.", details: [("BucketName", name)])
     }
+    public static let invalidURI = S3Error("InvalidURI", 400, "Couldn't parse the specified URI.")
     public static let invalidBucketName = S3Error("InvalidBucketName", 400, "The specified bucket is not valid.")
     public static let keyTooLong = S3Error("KeyTooLongError", 400, "Your key is too long")
     public static let invalidKey = S3Error("InvalidArgument", 400, "The object key is not valid UTF-8 or contains a NUL byte or a path that escapes its bucket.")

@@ -1,6 +1,7 @@
 import Crypto
 import Foundation
 import Synchronization
+import TradepostCore
 
 /// AWS Signature Version 4 as S3 uses it: the Authorization header, presigned query URLs, and the
 /// seed signature that `aws-chunked` uploads chain their chunk signatures from.
@@ -225,31 +226,11 @@ public enum SigV4 {
         return String(decoding: out, as: UTF8.self)
     }
 
-    /// Percent-decoding that keeps invalid escapes as they are and '+' as '+' (S3 paths).
+    /// Percent-decoding that keeps invalid escapes as they are and '+' as '+' (S3 paths); bytes
+    /// that are not UTF-8 become U+FFFD (`S3Responder` refuses such a path first).
     public static func percentDecode(_ text: String, plusIsSpace: Bool = false) -> String {
         if !text.utf8.contains(UInt8(ascii: "%")) && !(plusIsSpace && text.utf8.contains(UInt8(ascii: "+"))) { return text }
-        func hexValue(_ c: UInt8) -> UInt8? {
-            switch c {
-            case 0x30...0x39: c - 0x30
-            case 0x41...0x46: c - 0x41 + 10
-            case 0x61...0x66: c - 0x61 + 10
-            default: nil
-            }
-        }
-        let u = Array(text.utf8)
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(u.count)
-        var i = 0
-        while i < u.count {
-            if u[i] == UInt8(ascii: "%"), i + 2 < u.count, let hi = hexValue(u[i + 1]), let lo = hexValue(u[i + 2]) {
-                bytes.append(hi << 4 | lo)
-                i += 3
-            } else {
-                bytes.append(plusIsSpace && u[i] == UInt8(ascii: "+") ? UInt8(ascii: " ") : u[i])
-                i += 1
-            }
-        }
-        return String(decoding: bytes, as: UTF8.self)
+        return String(decoding: PercentDecoding.bytes(text, plusIsSpace: plusIsSpace), as: UTF8.self)
     }
 
     static func parseAmzDate(_ text: String) -> Date? {

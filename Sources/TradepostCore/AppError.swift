@@ -19,6 +19,8 @@ public struct AppError: Error, Sendable, Equatable, CustomStringConvertible {
         case conflict = "conflict"
         /// The request body is larger than allowed (413).
         case payloadTooLarge = "payload_too_large"
+        /// The request's headers are larger than the server reads (431).
+        case headersTooLarge = "headers_too_large"
         /// The request body is not in a supported media type (415).
         case unsupportedMediaType = "unsupported_media_type"
         /// Too many attempts; retry after `retryAfter` seconds (429).

@@ -43,7 +43,7 @@ public func buildApplication(
     let parts = buildRouter(config: config, store: store, services: AppServices(store: store, jobs: engine.service, search: search), metrics: metrics, hub: hub)
     return Application(
         router: parts.router,
-        server: .http1WebSocketUpgrade(webSocketRouter: parts.webSocketRouter),
+        server: .guardedHTTP1WebSocket(webSocketRouter: parts.webSocketRouter, limits: ConnectionLimits(config: config), answer: Problem.parseError),
         configuration: ApplicationConfiguration(address: .hostname(config.host, port: config.port), serverName: "tradepost"),
         // Shut down in reverse: the HTTP server first, then the jobs engine, then the databases.
         services: services,
@@ -74,6 +74,7 @@ func buildRouter(config: TradepostConfig, store: Store, services: AppServices, m
     router.add(middleware: ObservabilityMiddleware(metrics: metrics, trustProxy: config.trustProxy))
     router.add(middleware: SecurityHeadersMiddleware())
     router.add(middleware: ProblemMiddleware(routes: routes))
+    router.add(middleware: RequestTargetMiddleware())
 
     let cookies = SessionCookies(secure: config.isTLS, trustProxy: config.trustProxy, lifetime: TimeInterval(config.sessionTTLHours) * 3600)
     let auth = AuthMiddleware(auth: services.auth, cookies: cookies)

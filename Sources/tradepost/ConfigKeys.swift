@@ -20,6 +20,8 @@ enum ConfigKeys {
         .init(key: "http.trust_proxy", defaultValue: "false", help: "Trust X-Forwarded-For/-Proto from a local reverse proxy"),
         .init(key: "http.max_body_bytes", defaultValue: "1048576", help: "Largest accepted JSON request body"),
         .init(key: "http.max_upload_mb", defaultValue: "1024", help: "Largest accepted upload (a price list to import), MiB"),
+        .init(key: "http.header_timeout_seconds", defaultValue: "20", help: "A request's headers must arrive within this many seconds of its start"),
+        .init(key: "http.idle_timeout_seconds", defaultValue: "60", help: "Connections idle this long (between requests, or mid-body) are closed"),
         .init(key: "s3.listen", defaultValue: "127.0.0.1:9000", help: "Address and port of the S3 API; 'off' disables it"),
         .init(key: "s3.domain", defaultValue: "", help: "Domain for virtual-host-style S3 URLs (<bucket>.<domain>); empty: path style"),
         .init(key: "s3.region", defaultValue: "us-east-1", help: "Region S3 clients sign for"),

@@ -90,6 +90,8 @@ struct ConfigLoader {
         config.trustProxy = try bool("http.trust_proxy")
         config.maxBodyBytes = try int("http.max_body_bytes")
         config.maxUploadMB = try int("http.max_upload_mb")
+        config.headerTimeoutSeconds = try int("http.header_timeout_seconds")
+        config.idleTimeoutSeconds = try int("http.idle_timeout_seconds")
         config.logLevel = v["log.level"] ?? config.logLevel
         config.logFormat = v["log.format"] ?? config.logFormat
         config.maxOpenTenants = try int("database.max_open_tenants")

@@ -13,6 +13,13 @@ public struct TradepostConfig: Sendable, Equatable {
     /// Trust X-Forwarded-For / X-Forwarded-Proto from a reverse proxy on the same box.
     public var trustProxy: Bool = false
     public var maxBodyBytes: Int = 1 << 20
+    /// Both listeners: a request's headers must have arrived this long after its first byte (or
+    /// after the connection opened), else the connection is closed: a client that stalls or sends
+    /// nothing holds no connection.
+    public var headerTimeoutSeconds: Int = 20
+    /// Both listeners: a connection with no request in flight, or a request body with no progress,
+    /// for this long is closed.
+    public var idleTimeoutSeconds: Int = 60
     /// The S3 API's own listener; port -1 turns it off.
     public var s3Host: String = "127.0.0.1"
     public var s3Port: Int = 9000
@@ -74,6 +81,8 @@ public struct TradepostConfig: Sendable, Equatable {
         var v = Validator()
         if dataDir.isEmpty { v.fail("data", "must not be empty") }
         if maxBodyBytes < 1024 { v.fail("http.max_body_bytes", "must be at least 1024") }
+        if headerTimeoutSeconds < 1 || headerTimeoutSeconds > 3600 { v.fail("http.header_timeout_seconds", "must be from 1 to 3600") }
+        if idleTimeoutSeconds < 1 || idleTimeoutSeconds > 86400 { v.fail("http.idle_timeout_seconds", "must be from 1 to 86400") }
         if maxUploadMB < 1 || maxUploadMB > 1_048_576 { v.fail("http.max_upload_mb", "must be from 1 to 1048576") }
         if !["trace", "debug", "info", "notice", "warning", "error", "critical"].contains(logLevel) {
             v.fail("log.level", "must be one of trace, debug, info, notice, warning, error, critical")

@@ -60,6 +60,8 @@ struct S3Responder: HTTPResponder {
         let started = ContinuousClock.now
         var response: Response
         do {
+            // A path that is not UTF-8 names no key (raw bytes arrive percent-encoded by RequestHeadGuard).
+            guard PercentDecoding.utf8(rawPath) != nil else { throw S3Error.invalidURI }
             let call = try await authenticate(request, rawPath: rawPath, rawQuery: rawQuery, requestID: requestID)
             response = try await dispatch(call)
         } catch let error as S3Error {

@@ -4,6 +4,7 @@ import NIOHTTPTypes
 import HTTPTypes
 import Logging
 import NIOCore
+import NIOHTTP1
 import ServiceLifecycle
 import TradepostBlobs
 import TradepostCore
@@ -49,12 +50,23 @@ func buildS3Service(config: TradepostConfig, store: Store, logger: Logger,
     let responder = S3Responder(store: store, objects: objects, region: config.s3Region, domain: config.s3Domain, logger: logger)
     let app = Application(
         responder: responder,
-        server: .http1(configuration: .init(additionalChannelHandlers: [ContinueHandler()])),
+        server: .guardedHTTP1(additionalChannelHandlers: { [ContinueHandler()] }, limits: ConnectionLimits(config: config), answer: S3Responder.parseError),
         configuration: ApplicationConfiguration(address: .hostname(config.s3Host, port: config.s3Port), serverName: "tradepost-s3"),
         onServerRunning: { channel in await onListening(channel.localAddress?.port ?? config.s3Port) },
         eventLoopGroupProvider: .shared(HTTPEventLoop.group),
         logger: logger)
     return S3Service(app: app, objects: objects, store: store, logger: logger)
+}
+
+extension S3Responder {
+    /// A request the parser refused, answered in S3's XML like any other S3 error.
+    static func parseError(_ error: HTTPParserError) -> ParseErrorResponder.Answer {
+        let (status, detail) = ParseErrorResponder.describe(error)
+        let code = status == .requestHeaderFieldsTooLarge ? "RequestHeaderSectionTooLarge" : "InvalidRequest"
+        let requestID = Hex.encode((0..<8).map { _ in UInt8.random(in: 0...255) }).uppercased()
+        return .init(status: status, contentType: "application/xml",
+                     body: S3Error(code, Int(status.code), detail).xml(resource: "", requestID: requestID))
+    }
 }
 
 /// Answers `Expect: 100-continue` at once, so clients that wait for it (boto3, the AWS CLI, curl)

@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import Logging
 import NIOCore
+import NIOHTTP1
 import TradepostCore
 import TradepostStore
 
@@ -17,6 +18,7 @@ enum Problem {
         case .methodNotAllowed: .methodNotAllowed
         case .conflict: .conflict
         case .payloadTooLarge: .contentTooLarge
+        case .headersTooLarge: .requestHeaderFieldsTooLarge
         case .unsupportedMediaType: .unsupportedMediaType
         case .rateLimited: .tooManyRequests
         case .internalError: .internalServerError
@@ -34,6 +36,7 @@ enum Problem {
         case .methodNotAllowed: "Method not allowed"
         case .conflict: "Conflict"
         case .payloadTooLarge: "Payload too large"
+        case .headersTooLarge: "Request headers too large"
         case .unsupportedMediaType: "Unsupported media type"
         case .rateLimited: "Too many requests"
         case .internalError: "Internal error"
@@ -74,12 +77,33 @@ enum Problem {
     }
 
     static func response(for error: AppError, instance: String, requestID: String, allow: [String] = []) -> Response {
+        var headers: HTTPFields = [.contentType: "application/problem+json", .cacheControl: "no-store"]
+        if let retryAfter = error.retryAfter { headers[.retryAfter] = String(retryAfter) }
+        if error.code == .unauthenticated { headers[.wwwAuthenticate] = "Bearer realm=\"tradepost\"" }
+        if !allow.isEmpty { headers[.allow] = allow.joined(separator: ", ") }
+        return Response(status: status(error.code), headers: headers,
+                        body: .init(byteBuffer: ByteBuffer(bytes: body(for: error, instance: instance, requestID: requestID))))
+    }
+
+    /// The answer to a request the HTTP parser refused (see `ParseErrorResponder`): nothing of it
+    /// was read, so there is no instance and the id is made here.
+    static func parseError(_ error: HTTPParserError) -> ParseErrorResponder.Answer {
+        let (status, detail) = ParseErrorResponder.describe(error)
+        let appError = AppError(status == .requestHeaderFieldsTooLarge ? .headersTooLarge : .invalid, detail)
+        return .init(status: status, contentType: "application/problem+json",
+                     body: String(decoding: body(for: appError, instance: nil, requestID: Identifier.make()), as: UTF8.self))
+    }
+
+    /// The problem document itself.
+    static func body(for error: AppError, instance: String?, requestID: String) -> [UInt8] {
         var body: [(String, JSONValue)] = [
             ("type", .string(typeURI(error.code))),
             ("title", .string(title(error.code))),
             ("status", .number(Double(status(error.code).code))),
             ("detail", .string(error.message)),
-            ("instance", .string(instance)),
+        ]
+        if let instance { body.append(("instance", .string(instance))) }
+        body += [
             ("code", .string(error.code.rawValue)),
             ("request_id", .string(requestID)),
         ]
@@ -87,10 +111,6 @@ enum Problem {
             body.append(("errors", .array(error.fields.map { .object([("field", .string($0.field)), ("message", .string($0.message))]) })))
         }
         if let retryAfter = error.retryAfter { body.append(("retry_after", .number(Double(retryAfter)))) }
-        var headers: HTTPFields = [.contentType: "application/problem+json", .cacheControl: "no-store"]
-        if let retryAfter = error.retryAfter { headers[.retryAfter] = String(retryAfter) }
-        if error.code == .unauthenticated { headers[.wwwAuthenticate] = "Bearer realm=\"tradepost\"" }
-        if !allow.isEmpty { headers[.allow] = allow.joined(separator: ", ") }
-        return Response(status: status(error.code), headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: JSONValue.object(body).serialized())))
+        return JSONValue.object(body).serialized()
     }
 }
