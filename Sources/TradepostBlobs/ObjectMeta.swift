@@ -60,6 +60,12 @@ public struct MultipartUpload: Sendable, Equatable {
     public var created: Date
 }
 
+/// What CompleteMultipartUpload answers: the object's ETag and composite checksums.
+public struct CompletedUpload: Sendable, Equatable {
+    public var etag: String
+    public var checksums: [String: String]
+}
+
 public struct PartMeta: Sendable, Equatable {
     public var number: Int
     public var blob: String

@@ -86,9 +86,27 @@ extension ObjectStore {
 
     /// Joins the chosen parts (ascending numbers, ETags matching, every part but the last ≥ 5 MiB)
     /// into one file and records it as the object; the upload and its parts go away in the same
-    /// commit. Throws InvalidPart, InvalidPartOrder, EntityTooSmall, NoSuchUpload.
+    /// commit, and the upload is remembered as completed. Completing an upload that was completed
+    /// already answers its first result again (clients retry completions whose answer they missed).
+    /// Throws InvalidPart, InvalidPartOrder, EntityTooSmall, NoSuchUpload.
     public func complete(_ tenant: TenantID, bucket: String, key: String, uploadID: String,
-                         chosen: [(number: Int, etag: String)], minPartSize: Int64 = 5 * 1_048_576) async throws -> ObjectMeta {
+                         chosen: [(number: Int, etag: String)], minPartSize: Int64 = 5 * 1_048_576) async throws -> CompletedUpload {
+        do {
+            return try await join(tenant, bucket: bucket, key: key, uploadID: uploadID, chosen: chosen, minPartSize: minPartSize)
+        } catch let error as S3Error where error == S3Error.noSuchUpload(uploadID) {
+            // Also when a concurrent completion of the same upload committed first.
+            let done = try await tenants.read(tenant) { db in
+                try Row.fetchOne(db, sql: "SELECT etag, checksums FROM s3_completed_uploads WHERE id = ? AND bucket = ? AND key = ?",
+                                 arguments: [uploadID, bucket, key])
+                    .map { CompletedUpload(etag: $0["etag"], checksums: Self.dict($0["checksums"])) }
+            }
+            guard let done else { throw error }
+            return done
+        }
+    }
+
+    private func join(_ tenant: TenantID, bucket: String, key: String, uploadID: String,
+                      chosen: [(number: Int, etag: String)], minPartSize: Int64) async throws -> CompletedUpload {
         guard !chosen.isEmpty else { throw S3Error.malformedXML }
         for i in 1..<max(1, chosen.count) where chosen[i].number <= chosen[i - 1].number { throw S3Error.invalidPartOrder }
         let upload = try await self.upload(tenant, bucket: bucket, key: key, id: uploadID)
@@ -133,6 +151,7 @@ extension ObjectStore {
             }
             if let v = d.finish().checksums[alg] { checksums[alg.rawValue] = v + "-\(selected.count)" }
         }
+        let composite = checksums
         let meta = ObjectMeta(bucket: bucket, key: key, blob: writer.id, size: result.size, etag: etag,
                               contentType: upload.contentType, headers: upload.headers, metadata: upload.metadata,
                               checksums: checksums, partCount: selected.count, modified: Date())
@@ -146,6 +165,8 @@ extension ObjectStore {
                 if let current { blobs.append(current.blob) }
                 try Self.toGarbage(db, blobs)
                 try db.execute(sql: "DELETE FROM s3_uploads WHERE id = ?", arguments: [uploadID])
+                try db.execute(sql: "INSERT INTO s3_completed_uploads (id, bucket, key, etag, checksums, completed_at) VALUES (?, ?, ?, ?, ?, ?)",
+                               arguments: [uploadID, bucket, key, etag, Self.json(composite), meta.modified])
                 return blobs
             }
         } catch {
@@ -153,7 +174,7 @@ extension ObjectStore {
             throw error
         }
         await collect(tenant, garbage)
-        return meta
+        return CompletedUpload(etag: etag, checksums: composite)
     }
 
     static func hexBytes(_ hex: String) -> [UInt8] {
@@ -172,6 +193,9 @@ extension ObjectStore {
                 .map { ($0["id"] as String, $0["bucket"] as String, $0["key"] as String) }
         }
         for (id, bucket, key) in expired { try? await abort(tenant, bucket: bucket, key: key, uploadID: id) }
+        try await tenants.write(tenant) { db in
+            try db.execute(sql: "DELETE FROM s3_completed_uploads WHERE completed_at < ?", arguments: [cutoff])
+        }
         let garbage = try await tenants.read(tenant) { try String.fetchAll($0, sql: "SELECT blob FROM s3_garbage") }
         await collect(tenant, garbage)
         let onDisk = files.blobIDs(tenant: tenant.rawValue, olderThan: before)

@@ -57,6 +57,7 @@ public final class ObjectStore: Sendable {
             let blobs = try String.fetchAll(db, sql: "SELECT p.blob FROM s3_parts p JOIN s3_uploads u ON u.id = p.upload_id WHERE u.bucket = ?", arguments: [name])
             try Self.toGarbage(db, blobs)
             try db.execute(sql: "DELETE FROM s3_uploads WHERE bucket = ?", arguments: [name])
+            try db.execute(sql: "DELETE FROM s3_completed_uploads WHERE bucket = ?", arguments: [name])
             try db.execute(sql: "DELETE FROM s3_buckets WHERE name = ?", arguments: [name])
             return blobs
         }
@@ -142,10 +143,8 @@ public final class ObjectStore: Sendable {
             try await pool.read { db in
                 try Self.requireBucket(db, bucket)
                 var listing = ObjectListing()
-                guard limit > 0 else {
-                    listing.isTruncated = try Bool.fetchOne(db, sql: "SELECT 1 FROM s3_objects WHERE bucket = ? AND key >= ? AND key < ? LIMIT 1", arguments: [bucket, prefix, prefix + "\u{10FFFF}"]) != nil
-                    return listing
-                }
+                // max-keys=0 asks for nothing and, as on AWS, is answered empty and not truncated.
+                guard limit > 0 else { return listing }
                 var cursor = after.map { max($0, prefix) } ?? prefix
                 var inclusive = after == nil || (after! < prefix)
                 let end = prefix + "\u{10FFFF}"

@@ -31,14 +31,21 @@ public enum SigV2Presign {
     /// Throws AccessDenied "Request has expired" or SignatureDoesNotMatch.
     public static func verify(_ claim: Claim, secret: String, request: SigV4.Request, bucketFromHost: String?, now: Date) throws(S3Error) {
         guard Double(claim.expires) >= now.timeIntervalSince1970 else { throw .expired }
-        var resource = bucketFromHost.map { "/" + $0 } ?? ""
-        resource += request.rawPath.isEmpty ? "/" : request.rawPath
+        var path = bucketFromHost.map { "/" + $0 } ?? ""
+        path += request.rawPath.isEmpty ? "/" : request.rawPath
+        // A bucket's own resource is signed as "/bucket/" by botocore (its auth_path) and as "/bucket"
+        // by others; S3 takes either.
+        let bucketOnly = path.count > 1 && !path.dropFirst().contains("/")
         let sub = Query(request.rawQuery).pairs.filter { subresources.contains($0.0) }.sorted { $0.0 < $1.0 }
-        if !sub.isEmpty { resource += "?" + sub.map { $0.1.isEmpty ? $0.0 : "\($0.0)=\($0.1)" }.joined(separator: "&") }
+        let suffix = sub.isEmpty ? "" : "?" + sub.map { $0.1.isEmpty ? $0.0 : "\($0.0)=\($0.1)" }.joined(separator: "&")
         var amz = request.headers.filter { $0.key.hasPrefix("x-amz-") }.map { "\($0.key):\($0.value.joined(separator: ","))\n" }
         amz.sort()
-        let toSign = "\(request.method)\n\(request.header("content-md5") ?? "")\n\(request.header("content-type") ?? "")\n\(claim.expires)\n" + amz.joined() + resource
-        let mac = HMAC<Insecure.SHA1>.authenticationCode(for: Array(toSign.utf8), using: SymmetricKey(data: Array(secret.utf8)))
-        guard SigV4.constantTimeEqual(Data(mac).base64EncodedString(), claim.signature) else { throw .signatureDoesNotMatch }
+        let head = "\(request.method)\n\(request.header("content-md5") ?? "")\n\(request.header("content-type") ?? "")\n\(claim.expires)\n" + amz.joined()
+        let key = SymmetricKey(data: Array(secret.utf8))
+        for resource in bucketOnly ? [path + suffix, path + "/" + suffix] : [path + suffix] {
+            let mac = HMAC<Insecure.SHA1>.authenticationCode(for: Array((head + resource).utf8), using: key)
+            if SigV4.constantTimeEqual(Data(mac).base64EncodedString(), claim.signature) { return }
+        }
+        throw .signatureDoesNotMatch
     }
 }

@@ -72,8 +72,14 @@ public enum SigV4 {
                   let signed = query.first("X-Amz-SignedHeaders"), let signature = query.first("X-Amz-Signature"),
                   let expiresText = query.first("X-Amz-Expires")
             else { throw S3Error("AuthorizationQueryParametersError", 400, "Query-string authentication version 4 requires the X-Amz-Algorithm, X-Amz-Credential, X-Amz-Signature, X-Amz-Date, X-Amz-SignedHeaders, and X-Amz-Expires parameters.") }
-            guard let expires = Int(expiresText), expires >= 1, expires <= maxPresignSeconds else {
-                throw S3Error("AuthorizationQueryParametersError", 400, "X-Amz-Expires must be a number of seconds from 1 to 604800.")
+            guard let expires = Int(expiresText) else {
+                throw S3Error("AuthorizationQueryParametersError", 400, "X-Amz-Expires should be a number")
+            }
+            // A lifetime that is over before it starts, or longer than a week, is refused as access
+            // denied, as AWS answers it (only a non-number is a malformed request).
+            guard expires >= 1 else { throw .expired }
+            guard expires <= maxPresignSeconds else {
+                throw S3Error("AccessDenied", 403, "X-Amz-Expires must be less than a week (in seconds) that is 604800")
             }
             let (key, day, region, service) = try parseCredential(credential)
             return Claim(accessKey: key, date: day, region: region, service: service,

@@ -94,9 +94,7 @@ def test_keys_from_the_api_and_the_cli(s3env):
 def test_buckets(s3env):
     c = s3env["alpha"]["s3"]
     c.create_bucket(Bucket="photos")
-    with pytest.raises(ClientError) as e:
-        c.create_bucket(Bucket="photos")
-    assert code(e) == "BucketAlreadyOwnedByYou"
+    c.create_bucket(Bucket="photos")  # already ours: 200 in us-east-1 (test_s3_tools covers other regions)
     for bad in ("ab", "UPPER", "a..b", "192.168.1.1", "-dash"):
         with pytest.raises(ClientError) as e:
             c.create_bucket(Bucket=bad)

@@ -5,7 +5,8 @@ import NIOCore
 import TradepostBlobs
 import TradepostCore
 
-/// ListBuckets, CreateBucket, GetBucketLocation, ListObjects (V1 and V2) and DeleteObjects.
+/// ListBuckets, CreateBucket, GetBucketLocation, ListObjects (V1 and V2) and DeleteObjects
+/// (ListObjectVersions is in `S3Responder+Versions`).
 extension S3Responder {
     func owner(_ x: inout XMLWriter, _ call: S3Call) {
         x.open("Owner")
@@ -39,7 +40,12 @@ extension S3Responder {
                 throw S3Error("IllegalLocationConstraintException", 400, "The \(constraint) location constraint is incompatible for the region specific endpoint this request was sent to.")
             }
         }
-        try await objects.createBucket(call.tenant, bucket)
+        do {
+            try await objects.createBucket(call.tenant, bucket)
+        } catch let error as S3Error where error == .bucketAlreadyOwnedByYou(bucket) && region == "us-east-1" {
+            // AWS's documented exception: in us-east-1, creating a bucket you already own succeeds.
+            // https://docs.aws.amazon.com/AmazonS3/latest/API/API_CreateBucket.html#API_CreateBucket_Errors
+        }
         return Response(status: .ok, headers: [.location: "/\(bucket)"])
     }
 
@@ -63,15 +69,8 @@ extension S3Responder {
 
     func listObjects(_ call: S3Call, _ bucket: String, v2: Bool) async throws -> Response {
         let q = call.query
-        let prefix = q.first("prefix") ?? ""
-        let delimiter = q.first("delimiter").flatMap { $0.isEmpty ? nil : $0 }
-        let encode = q.first("encoding-type")
-        if let encode, encode != "url" { throw S3Error.invalidArgument("Invalid Encoding Method specified in Request", name: "encoding-type", value: encode) }
-        var maxKeys = 1000
-        if let text = q.first("max-keys") {
-            guard let n = Int(text), n >= 0 else { throw S3Error.invalidArgument("Provided max-keys not an integer or within integer range", name: "max-keys", value: text) }
-            maxKeys = min(n, 1000)
-        }
+        let params = try ListParameters(q)
+        let (prefix, delimiter, maxKeys, encode) = (params.prefix, params.delimiter, params.maxKeys, params.encoding)
         var after: String?
         let token = q.first("continuation-token")
         if v2 {
@@ -88,12 +87,14 @@ extension S3Responder {
         }
         if after?.isEmpty == true { after = nil }
         let listing = try await objects.list(call.tenant, bucket: bucket, prefix: prefix, delimiter: delimiter, after: after, limit: maxKeys)
-        func out(_ s: String) -> String { encode == "url" ? SigV4.uriEncode(s, keepSlash: true) : s }
+        let out = params.output
 
         var x = XMLWriter()
         x.open("ListBucketResult", xmlns: true)
         x.element("Name", bucket)
-        x.element("Prefix", out(prefix))
+        // With encoding-type=url, V2 encodes Prefix and V1 does not: AWS's V1 documentation lists
+        // it, but S3 sends it as given and clients (botocore's decode_list_object) leave it as is.
+        x.element("Prefix", v2 ? out(prefix) : prefix)
         if v2 {
             x.element("KeyCount", Int64(listing.objects.count + listing.prefixes.count))
             if let token { x.element("ContinuationToken", token) }
@@ -145,29 +146,35 @@ extension S3Responder {
         }
         let root = try XMLNode.parse(bytes)
         guard root.name == "Delete" else { throw S3Error.malformedXML }
-        let keys = root.all("Object").compactMap { $0.value("Key") }
-        guard !keys.isEmpty, keys.count <= 1000, keys.count == root.all("Object").count else { throw S3Error.malformedXML }
+        let entries = root.all("Object").compactMap { o in o.value("Key").map { (key: $0, version: o.value("VersionId")) } }
+        guard !entries.isEmpty, entries.count <= 1000, entries.count == root.all("Object").count else { throw S3Error.malformedXML }
         let quiet = root.value("Quiet")?.lowercased() == "true"
-        var valid: [String] = []
+        var valid: [(key: String, version: String?)] = []
         var x = XMLWriter()
         x.open("DeleteResult", xmlns: true)
-        for key in keys {
-            do {
-                try S3Names.checkKey(key)
-                valid.append(key)
+        for entry in entries {
+            do throws(S3Error) {
+                try S3Names.checkKey(entry.key)
+                // An unversioned bucket's objects have the one version "null" (what ListObjectVersions lists).
+                if let version = entry.version, version != "null" {
+                    throw S3Error.invalidArgument("Invalid version id specified", name: "versionId", value: version)
+                }
+                valid.append(entry)
             } catch {
                 x.open("Error")
-                x.element("Key", key)
+                x.element("Key", entry.key)
+                if let version = entry.version { x.element("VersionId", version) }
                 x.element("Code", error.code)
                 x.element("Message", error.message)
                 x.close("Error")
             }
         }
-        try await objects.delete(call.tenant, bucket: bucket, keys: valid)
+        try await objects.delete(call.tenant, bucket: bucket, keys: valid.map(\.key))
         if !quiet {
-            for key in valid {
+            for entry in valid {
                 x.open("Deleted")
-                x.element("Key", key)
+                x.element("Key", entry.key)
+                if let version = entry.version { x.element("VersionId", version) }
                 x.close("Deleted")
             }
         }

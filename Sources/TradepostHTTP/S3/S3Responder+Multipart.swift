@@ -63,9 +63,7 @@ extension S3Responder {
         _ = try evaluateConditions(call, source, prefix: "x-amz-copy-source-")
         var part: PartMeta
         if let rangeHeader = call.header("x-amz-copy-source-range") {
-            guard let range = try Self.parseRange(rangeHeader, size: source.size), range.upperBound < source.size else {
-                throw S3Error.invalidArgument("The x-amz-copy-source-range value must be of the form bytes=first-last where first and last are the zero-based offsets of the first and last bytes to copy", name: "x-amz-copy-source-range", value: rangeHeader)
-            }
+            let range = try Self.copySourceRange(rangeHeader, size: source.size)
             guard let path = objects.files.path(tenant: call.tenant.rawValue, blob: source.blob) else { throw S3Error.internalError }
             let writer = try objects.files.writer(tenant: call.tenant.rawValue, digests: BodyDigests(sha256: false, checksums: []))
             let result = try await offload {
@@ -92,6 +90,23 @@ extension S3Responder {
         return copyResult("CopyPartResult", modified: part.modified, etag: part.etag)
     }
 
+    /// `x-amz-copy-source-range`: unlike a GET's Range, both offsets are required and the last must
+    /// lie inside the source; a range past its end is refused rather than shortened.
+    /// https://docs.aws.amazon.com/AmazonS3/latest/API/API_UploadPartCopy.html
+    static func copySourceRange(_ header: String, size: Int64) throws(S3Error) -> ClosedRange<Int64> {
+        let malformed = S3Error.invalidArgument(
+            "The x-amz-copy-source-range value must be of the form bytes=first-last where first and last are the zero-based offsets of the first and last bytes to copy",
+            name: "x-amz-copy-source-range", value: header)
+        guard header.hasPrefix("bytes=") else { throw malformed }
+        let bounds = header.dropFirst(6).split(separator: "-", omittingEmptySubsequences: false)
+        guard bounds.count == 2, let first = Int64(bounds[0]), let last = Int64(bounds[1]), first >= 0, last >= first else { throw malformed }
+        guard last < size else {
+            throw S3Error("InvalidRange", 416, "The requested range is not satisfiable",
+                          details: [("RangeRequested", header), ("ActualObjectSize", String(size))])
+        }
+        return first...last
+    }
+
     /// A multipart object's ETag is not its MD5; a part copied from one needs the real digest.
     func md5(of blob: String, tenant: TenantID) throws -> [UInt8] {
         guard let path = objects.files.path(tenant: tenant.rawValue, blob: blob), let handle = FileHandle(forReadingAtPath: path) else { throw S3Error.internalError }
@@ -113,14 +128,14 @@ extension S3Responder {
         if call.header("if-none-match") == "*", (try? await objects.object(call.tenant, bucket: bucket, key: key)) != nil {
             throw S3Error.preconditionFailed
         }
-        let meta = try await objects.complete(call.tenant, bucket: bucket, key: key, uploadID: uploadID, chosen: chosen)
+        let done = try await objects.complete(call.tenant, bucket: bucket, key: key, uploadID: uploadID, chosen: chosen)
         var x = XMLWriter()
         x.open("CompleteMultipartUploadResult", xmlns: true)
         x.element("Location", "/\(bucket)/\(SigV4.uriEncode(key, keepSlash: true))")
         x.element("Bucket", bucket)
         x.element("Key", key)
-        x.element("ETag", "\"\(meta.etag)\"")
-        for (name, value) in meta.checksums { x.element("Checksum" + name, value) }
+        x.element("ETag", "\"\(done.etag)\"")
+        for (name, value) in done.checksums.sorted(by: { $0.key < $1.key }) { x.element("Checksum" + name, value) }
         x.close("CompleteMultipartUploadResult")
         return xml(x)
     }

@@ -171,7 +171,7 @@ struct S3Responder: HTTPResponder {
                 if q.has("location") { return try await location(call, bucket) }
                 if q.has("versioning") { return try await versioning(call, bucket) }
                 if q.has("uploads") { return try await listUploads(call, bucket) }
-                if q.has("versions") { throw S3Error.notImplemented }
+                if q.has("versions") { return try await listVersions(call, bucket) }
                 return try await listObjects(call, bucket, v2: q.first("list-type") == "2")
             default: throw S3Error.methodNotAllowed
             }

@@ -421,5 +421,19 @@ public enum TenantMigrations {
                 SELECT 'search.index_stale', '{}', (julianday('now') - 2440587.5) * 86400.0
                 WHERE EXISTS (SELECT 1 FROM products WHERE status = 'published' AND attributes <> '{}');
             """),
+        Migration(16, "s3_completed_uploads", """
+            -- CompleteMultipartUpload is retried by clients whose first attempt timed out after it
+            -- succeeded; S3 then answers with the same result. A completed upload's id is kept with
+            -- its result for as long as an unfinished upload would live (a week, swept at start).
+            -- Written to run again harmlessly (tests rewind a file's record to an older version).
+            CREATE TABLE IF NOT EXISTS s3_completed_uploads (
+                id TEXT PRIMARY KEY,
+                bucket TEXT NOT NULL,
+                key TEXT NOT NULL,
+                etag TEXT NOT NULL,
+                checksums TEXT NOT NULL,
+                completed_at TEXT NOT NULL
+            ) WITHOUT ROWID;
+            """),
     ])
 }
