@@ -88,6 +88,7 @@ func buildRouter(config: TradepostConfig, store: Store, services: AppServices, m
     }
 
     let api = router.group("api/v1").add(middleware: auth)
+        .add(middleware: DocumentedRequestMiddleware(operations: Operations.all, components: Components.schemas, maxBody: maxBody))
     AuthRoutes(services: services, cookies: cookies, maxBody: maxBody).register(on: api)
     AccountRoutes(services: services, maxBody: maxBody).register(on: api)
     UserRoutes(services: services, maxBody: maxBody).register(on: api)

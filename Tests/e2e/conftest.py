@@ -16,6 +16,11 @@ from pathlib import Path
 import pytest
 import requests
 
+import openapi_conformance
+
+# Every exchange with an API listener is checked against the OpenAPI document after each test.
+requests.Session.send = openapi_conformance.record(requests.Session.send)
+
 ROOT = Path(__file__).resolve().parents[2]
 BIN = os.environ.get("TRADEPOST_BIN", str(ROOT / ".build" / "debug" / "tradepost"))
 ARTIFACTS = ROOT / "Tests" / "e2e" / "artifacts"
@@ -78,13 +83,16 @@ class Server:
         if probe:
             self.env = {"TRADEPOST_TEST_PROBE": str(probe), **self.env}
         self.proc = None
+        openapi_conformance.watch(self.port)
 
     def start(self, timeout=60):
         """Waits until /healthz answers. Generous: a CI box flushing a fresh build to disk can stall
         the first fsyncs of a new data dir for many seconds (seen once: three starts past 15 s)."""
         self.log = open(self.log_path, "w")
+        # The demo tenant is made, but without its sample: most tests want a quiet tenant list and a
+        # quick start (test_demo_sample.py starts servers with it).
         env = {**os.environ, "TRADEPOST_ADMIN_EMAIL": ADMIN_EMAIL, "TRADEPOST_ADMIN_PASSWORD": ADMIN_PASSWORD,
-               "TRADEPOST_S3_LISTEN": f"127.0.0.1:{self.s3_port}", **self.env}
+               "TRADEPOST_S3_LISTEN": f"127.0.0.1:{self.s3_port}", "TRADEPOST_DEMO_SAMPLE": "false", **self.env}
         self.started_at = time.monotonic()
         self.proc = subprocess.Popen(
             [BIN, "serve", "--data", str(self.data), "--listen", f"127.0.0.1:{self.port}", *self.extra_args],
@@ -95,6 +103,7 @@ class Server:
                 raise AssertionError(f"server exited early:\n{self.output()}")
             try:
                 if requests.get(self.url + "/healthz", timeout=0.5).status_code == 200:
+                    openapi_conformance.load(self.url)
                     return self
             except requests.RequestException:  # not listening yet, or busy
                 time.sleep(0.02)
@@ -164,6 +173,16 @@ class Server:
         r = self.api("POST", "/admin/tenants", token, json=body)
         assert r.status_code == 201, r.text
         return r.json()["tenant"]
+
+
+@pytest.fixture(autouse=True)
+def conforms_to_the_openapi_document():
+    """Fails a test whose exchanges with the API disagree with the server's OpenAPI document."""
+    yield
+    problems = openapi_conformance.check()
+    if problems:
+        shown = "\n".join(problems[:20])
+        pytest.fail(f"{len(problems)} exchange(s) disagree with the OpenAPI document:\n{shown}", pytrace=False)
 
 
 @pytest.fixture

@@ -270,7 +270,7 @@ MATRIX = {
     "PATCH /api/v1/buyer-groups/{id}": case_not_found("PATCH", "/buyer-groups/{id}", {"name": "Hijack"}),
     "DELETE /api/v1/buyer-groups/{id}": case_not_found("DELETE", "/buyer-groups/{id}"),
     "GET /api/v1/businesses/{id}/price-lists": case_not_found("GET", "/businesses/{id}/price-lists"),
-    "POST /api/v1/businesses/{id}/price-lists": case_not_found("POST", "/businesses/{id}/price-lists", {"name": "Hijack", "buyer_business_id": "x"}),
+    "POST /api/v1/businesses/{id}/price-lists": case_not_found("POST", "/businesses/{id}/price-lists", {"name": "Hijack", "buyer_business_id": "0" * 26}),
     "GET /api/v1/price-lists/{id}": case_not_found("GET", "/price-lists/{id}"),
     "PATCH /api/v1/price-lists/{id}": case_not_found("PATCH", "/price-lists/{id}", {"name": "Hijack"}),
     "DELETE /api/v1/price-lists/{id}": case_not_found("DELETE", "/price-lists/{id}"),

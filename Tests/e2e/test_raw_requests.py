@@ -20,13 +20,15 @@ def raw(tmp_path_factory):
     data = tmp_path_factory.mktemp("raw") / "data"
     s = Server(data, env={"TRADEPOST_HTTP_HEADER_TIMEOUT_SECONDS": str(HEAD_TIMEOUT),
                           "TRADEPOST_HTTP_IDLE_TIMEOUT_SECONDS": str(IDLE_TIMEOUT)}).start()
-    wait_for_port(s.s3_port)
-    s.create_tenant("rawbytes", owner_email="owner@raw.test")
-    token = s.login("owner@raw.test", "owner-password-1", tenant="rawbytes")
-    made = s.api("POST", "/users", token, json={"email": "olena@raw.test", "name": "Олена Коваль", "password": "olena-pass-1"})
-    assert made.status_code == 201, made.text
-    yield s, token, made.json()["user"]["id"]
-    s.stop()
+    try:
+        wait_for_port(s.s3_port)
+        s.create_tenant("rawbytes", owner_email="owner@raw.test")
+        token = s.login("owner@raw.test", "owner-password-1", tenant="rawbytes")
+        made = s.api("POST", "/users", token, json={"email": "olena@raw.test", "name": "Олена Коваль", "password": "olena-pass-1"})
+        assert made.status_code == 201, made.text
+        yield s, token, made.json()["user"]["id"]
+    finally:
+        s.stop()
 
 
 def connect(port):

@@ -44,7 +44,7 @@ public struct ProductInput: Sendable, Equatable {
         if let name { out.name = v.text("name", name, max: 300) } else if creating { v.fail("name", "is required") }
         out.brand = optional(&v, "brand", brand, max: 120)
         out.manufacturer = optional(&v, "manufacturer", manufacturer, max: 200)
-        out.description = optional(&v, "description", description, max: 10_000)
+        out.description = optional(&v, "description", description, max: 10_000, multiline: true)
         if case .some(.some(let id)) = categoryId { v.identifier("category_id", id) }
         if let attributes {
             if attributes.count > 50 { v.fail("attributes", "may hold at most 50 attributes") }
@@ -117,11 +117,11 @@ public struct ProductInput: Sendable, Equatable {
         return (base, parsed)
     }
 
-    private func optional(_ v: inout Validator, _ field: String, _ value: String??, max: Int) -> String?? {
+    private func optional(_ v: inout Validator, _ field: String, _ value: String??, max: Int, multiline: Bool = false) -> String?? {
         guard case .some(.some(let text)) = value else { return value }
         let trimmed = text.trimmed()
         if trimmed.isEmpty { return .some(nil) }
-        return .some(v.text(field, trimmed, max: max))
+        return .some(v.text(field, trimmed, max: max, multiline: multiline))
     }
 }
 

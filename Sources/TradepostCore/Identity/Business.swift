@@ -97,16 +97,16 @@ public struct BusinessInput: Sendable, Equatable {
             out.email = .some(normalized)
         }
         out.website = optionalText(&v, "website", website, max: 300)
-        out.description = optionalText(&v, "description", description, max: 4000)
+        out.description = optionalText(&v, "description", description, max: 4000, multiline: true)
         try v.check()
         return out
     }
 
-    private func optionalText(_ v: inout Validator, _ field: String, _ value: String??, max: Int) -> String?? {
+    private func optionalText(_ v: inout Validator, _ field: String, _ value: String??, max: Int, multiline: Bool = false) -> String?? {
         guard case .some(.some(let text)) = value else { return value }
         let trimmed = text.trimmed()
         if trimmed.isEmpty { return .some(nil) }
-        return .some(v.text(field, trimmed, max: max))
+        return .some(v.text(field, trimmed, max: max, multiline: multiline))
     }
 }
 

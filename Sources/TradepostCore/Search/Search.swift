@@ -98,6 +98,20 @@ public struct SearchResult: Codable, Sendable {
         self.facets = facets
         self.tookMs = tookMs
     }
+
+    /// `next_cursor` and `total` are written as null when absent (the last page; not counted),
+    /// as every list writes them, instead of being left out.
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(items, forKey: .items)
+        try c.encode(nextCursor, forKey: .nextCursor)
+        try c.encode(total, forKey: .total)
+        try c.encode(totalExact, forKey: .totalExact)
+        try c.encodeIfPresent(facets, forKey: .facets)
+        try c.encode(tookMs, forKey: .tookMs)
+    }
+
+    private enum CodingKeys: String, CodingKey { case items, nextCursor, total, totalExact, facets, tookMs }
 }
 
 public struct Suggestion: Codable, Sendable, Equatable {

@@ -20,6 +20,20 @@ extension String {
     }
 }
 
+extension String {
+    /// `containsControlCharacter`, except tabs and line breaks (CR, LF), which text over several lines holds.
+    public var containsControlCharacterBesidesLineBreaks: Bool {
+        var previous: UInt8 = 0
+        for byte in utf8 {
+            if (byte < 0x20 && byte != 0x09 && byte != 0x0A && byte != 0x0D) || byte == 0x7F || (previous == 0xC2 && (0x80...0x9F).contains(byte)) {
+                return true
+            }
+            previous = byte
+        }
+        return false
+    }
+}
+
 extension Unicode.Scalar {
     /// Unicode's White_Space property without its table lookup for the scalars a price list is made
     /// of: every white space scalar is ASCII, U+0085, U+00A0 or at least U+1680, so Latin and

@@ -10,9 +10,10 @@ public struct Validator: Sendable {
         errors.append(.init(field, message))
     }
 
-    /// Trims `value` and checks its length; returns the trimmed text.
+    /// Trims `value` and checks its length and characters; returns the trimmed text. Control
+    /// characters are refused; `multiline` text (a description, a reason) may hold tabs and line breaks.
     @discardableResult
-    public mutating func text(_ field: String, _ value: String, min: Int = 1, max: Int = 200) -> String {
+    public mutating func text(_ field: String, _ value: String, min: Int = 1, max: Int = 200, multiline: Bool = false) -> String {
         let trimmed = value.trimmed()
         // A character is 1 or more UTF-8 bytes: when the bytes fit, the characters do, and counting them
         // (grapheme breaking) is needed only for a minimum above 1 or a byte count over the maximum.
@@ -22,8 +23,8 @@ public struct Validator: Sendable {
             fail(field, min == 1 ? "is required" : "must be at least \(min) characters")
         } else if length > max {
             fail(field, "must be at most \(max) characters")
-        } else if trimmed.containsControlCharacter {
-            fail(field, "must not contain control characters")
+        } else if multiline ? trimmed.containsControlCharacterBesidesLineBreaks : trimmed.containsControlCharacter {
+            fail(field, multiline ? "must not contain control characters other than tabs and line breaks" : "must not contain control characters")
         }
         return trimmed
     }

@@ -6,8 +6,10 @@ import TradepostCore
 
 /// Resolves the caller from `Authorization: Bearer <token>` or the session cookie.
 ///
-/// A bad bearer token fails the request at once (the client meant to authenticate). A stale cookie
-/// does not: public endpoints such as login must still work, and protected ones report the reason.
+/// A bad bearer token fails the request at once (the client meant to authenticate), except on the
+/// endpoints that work without a credential: signing in must not depend on an old one, logging out
+/// with an expired one is done, and the session check answers "nobody". A stale cookie never fails
+/// a request by itself: public endpoints such as login must still work, and protected ones report the reason.
 /// Unsafe methods authenticated by the cookie must carry the session's CSRF token in `X-CSRF-Token`
 /// and, when the browser sends `Origin`, come from our own origin.
 struct AuthMiddleware: RouterMiddleware {
@@ -21,7 +23,11 @@ struct AuthMiddleware: RouterMiddleware {
                 throw AppError(.unauthenticated, "Use Authorization: Bearer <token>")
             }
             let token = String(header.dropFirst(7)).trimmingCharacters(in: .whitespaces)
-            context.principal = try await auth.authenticate(token: token)
+            do {
+                context.principal = try await auth.authenticate(token: token)
+            } catch let error as AppError where Self.credentialOptional.contains(request.uri.path) && error.code == .unauthenticated {
+                context.authFailure = error
+            }
         } else if let token = cookies.token(in: request) {
             do {
                 context.principal = try await auth.authenticate(token: token)
@@ -40,6 +46,8 @@ struct AuthMiddleware: RouterMiddleware {
 
     /// Login makes a new session (its own cross-site check is in the route); logout only ends one.
     static let csrfExempt: Set<String> = ["/api/v1/auth/login"]
+    /// Endpoints that answer without a credential, so a stale one is ignored rather than refused.
+    static let credentialOptional: Set<String> = ["/api/v1/auth/login", "/api/v1/auth/logout", "/api/v1/auth/session"]
 
     /// Whether an `Origin` header names the host (and port) the request was sent to.
     static func sameOrigin(_ origin: String, host: String?) -> Bool {

@@ -11,6 +11,36 @@ extension Components {
 
     static let attributeValue: JSONValue = .object([("type", .array(["string", "number", "boolean"]))])
 
+    /// What a product is written with, on create and on update.
+    static let productFields: [(String, JSONValue)] = [
+        ("sku", Schema.line(maxLength: 64)), ("name", Schema.line(maxLength: 300)),
+        ("brand", Schema.nullable(Schema.line(minLength: 0, maxLength: 120))),
+        ("manufacturer", Schema.nullable(Schema.line(minLength: 0, maxLength: 200))),
+        ("category_id", Schema.nullable(Schema.id)), ("description", Schema.nullable(Schema.text(maxLength: 10000))),
+        ("attributes", .object([("type", "object"), ("maxProperties", 50), ("additionalProperties", attributeValue),
+                                ("description", "At most 50; names are snake_case (1–60 lowercase letters, digits or underscores, starting with a letter); text values at most 500 characters")])),
+        ("unit", Schema.line(maxLength: 20)), ("pack_size", Schema.integer(minimum: 1, maximum: 1_000_000)),
+        ("min_order_quantity", Schema.integer(minimum: 1, maximum: 1_000_000_000)),
+        ("order_multiple", Schema.integer(minimum: 1, maximum: 1_000_000)),
+        ("currency", Schema.string("ISO 4217, e.g. UAH", minLength: 3, maxLength: 3, pattern: "^[A-Za-z]{3}$")),
+        ("price", decimalInput),
+        ("tiers", Schema.array(Schema.object([("min_quantity", Schema.integer(minimum: 2)), ("price", decimalInput)],
+                                             required: ["min_quantity", "price"]), "Replaces all tiers; quantities differ", maxItems: 20)),
+        ("stock_quantity", Schema.integer(minimum: 0, maximum: 1_000_000_000_000)), ("availability", Schema.enumeration(Availability.self)),
+        ("status", Schema.string("published waits for review when the tenant requires it", values: ["draft", "published", "archived"])),
+        ("priority", Schema.integer(minimum: 0, maximum: 1000)),
+    ]
+
+    static let priceListFields: [(String, JSONValue)] = [
+        ("name", Schema.line(maxLength: 120)),
+        ("valid_from", Schema.nullable(Schema.string("YYYY-MM-DD", format: "date"))),
+        ("valid_to", Schema.nullable(Schema.string("YYYY-MM-DD, not before valid_from", format: "date"))),
+        ("items", Schema.array(Schema.object([
+            ("product_id", Schema.id), ("sku", Schema.line("Instead of product_id", maxLength: 64)),
+            ("price", Schema.string("Decimal in the product's currency, like \"11.90\"", minLength: 1, maxLength: 40)),
+        ], required: ["price"], exactlyOne: ["product_id", "sku"]), "Replaces every item", maxItems: 10000)),
+    ]
+
     static let catalog: [(String, JSONValue)] = [
         ("Money", money),
         ("Category", Schema.object([
@@ -19,8 +49,8 @@ extension Components {
             ("product_count", Schema.integer("Published products in the whole subtree")), ("created_at", Schema.dateTime),
         ], required: ["id", "name", "path", "product_count", "created_at"], closed: false)),
         ("CategoryList", Schema.list(of: "Category")),
-        ("NewCategory", Schema.object([("name", Schema.string(maxLength: 120)), ("parent_id", Schema.nullable(Schema.id))], required: ["name"])),
-        ("CategoryUpdate", Schema.object([("name", Schema.string(maxLength: 120)), ("parent_id", Schema.nullable(Schema.id))],
+        ("NewCategory", Schema.object([("name", Schema.line(maxLength: 120)), ("parent_id", Schema.nullable(Schema.id))], required: ["name"])),
+        ("CategoryUpdate", Schema.object([("name", Schema.line(maxLength: 120)), ("parent_id", Schema.nullable(Schema.id))],
                                          description: "A missing parent_id keeps the parent; null makes it a root")),
         ("CategoryMerge", Schema.object([("into", Schema.id)], required: ["into"])),
         ("Product", Schema.object([
@@ -38,20 +68,10 @@ extension Components {
         ], required: ["id", "business_id", "sku", "name", "attributes", "unit", "pack_size", "min_order_quantity", "order_multiple",
                       "price", "tiers", "stock_quantity", "availability", "status", "priority", "created_at", "updated_at"], closed: false)),
         ("ProductList", Schema.list(of: "Product")),
-        ("ProductInput", Schema.object([
-            ("sku", Schema.string(maxLength: 64)), ("name", Schema.string(maxLength: 300)),
-            ("brand", Schema.nullable(Schema.string(maxLength: 120))), ("manufacturer", Schema.nullable(Schema.string(maxLength: 200))),
-            ("category_id", Schema.nullable(Schema.id)), ("description", Schema.nullable(Schema.string(maxLength: 10000))),
-            ("attributes", .object([("type", "object"), ("additionalProperties", attributeValue)])),
-            ("unit", Schema.string(maxLength: 20)), ("pack_size", Schema.integer(minimum: 1)), ("min_order_quantity", Schema.integer(minimum: 1)),
-            ("order_multiple", Schema.integer(minimum: 1)), ("currency", Schema.string("ISO 4217; required on create", minLength: 3, maxLength: 3)),
-            ("price", decimalInput),
-            ("tiers", Schema.array(Schema.object([("min_quantity", Schema.integer(minimum: 2)), ("price", decimalInput)],
-                                                 required: ["min_quantity", "price"]), "Replaces all tiers")),
-            ("stock_quantity", Schema.integer(minimum: 0)), ("availability", Schema.enumeration(Availability.self)),
-            ("status", Schema.string("published waits for review when the tenant requires it", values: ["draft", "published", "archived"])),
-            ("priority", Schema.integer(minimum: 0, maximum: 1000)),
-        ], description: "On create sku, name, currency and price are required; on update a missing field stays and null clears an optional one")),
+        ("NewProduct", Schema.object(productFields, required: ["sku", "name", "currency", "price"],
+                                     description: "Optional fields may be null or left out")),
+        ("ProductUpdate", Schema.object(productFields,
+                                        description: "A missing field stays as it is; null clears an optional one. A new currency needs a new price")),
         ("PriceChange", Schema.object([
             ("id", Schema.integer()), ("product_id", Schema.id), ("at", Schema.dateTime), ("actor", Schema.string()),
             ("actor_label", Schema.nullable(Schema.string())), ("kind", Schema.string(values: ["base", "tier"])),
@@ -63,7 +83,7 @@ extension Components {
             ("product_id", Schema.id), ("quantity", Schema.integer()), ("unit_price", Schema.ref("Money")), ("total", Schema.ref("Money")),
             ("tier_min_quantity", Schema.nullable(Schema.integer())), ("price_list_id", Schema.nullable(Schema.string())),
         ], required: ["product_id", "quantity", "unit_price", "total"], closed: false)),
-        ("ProductRejection", Schema.object([("reason", Schema.string(maxLength: 1000))], required: ["reason"])),
+        ("ProductRejection", Schema.object([("reason", Schema.text(minLength: 1, maxLength: 1000))], required: ["reason"])),
         ("CatalogSettings", Schema.object([("require_review", Schema.boolean())], required: ["require_review"])),
         ("ImportIssue", Schema.object([
             ("line", Schema.integer("Line of the file the row starts on")), ("sku", Schema.nullable(Schema.string())),
@@ -96,8 +116,11 @@ extension Components {
             ("buyer_business_ids", Schema.array(Schema.id)), ("created_at", Schema.dateTime),
         ], required: ["id", "seller_business_id", "name", "buyer_business_ids", "created_at"], closed: false)),
         ("BuyerGroupList", Schema.list(of: "BuyerGroup")),
-        ("BuyerGroupInput", Schema.object([
-            ("name", Schema.string(maxLength: 120)), ("buyer_business_ids", Schema.array(Schema.id, "At most 1000")),
+        ("NewBuyerGroup", Schema.object([
+            ("name", Schema.line(maxLength: 120)), ("buyer_business_ids", Schema.array(Schema.id, maxItems: 1000)),
+        ], required: ["name"])),
+        ("BuyerGroupUpdate", Schema.object([
+            ("name", Schema.line(maxLength: 120)), ("buyer_business_ids", Schema.array(Schema.id, "Replaces the members", maxItems: 1000)),
         ])),
         ("PriceList", Schema.object([
             ("id", Schema.id), ("seller_business_id", Schema.id), ("name", Schema.string()),
@@ -109,16 +132,12 @@ extension Components {
             ("created_at", Schema.dateTime), ("updated_at", Schema.dateTime),
         ], required: ["id", "seller_business_id", "name", "item_count", "created_at", "updated_at"], closed: false)),
         ("PriceListList", Schema.list(of: "PriceList")),
-        ("PriceListInput", Schema.object([
-            ("name", Schema.string(maxLength: 120)),
-            ("buyer_business_id", Schema.string("On create: the buyer business (or give buyer_group_id)")),
-            ("buyer_group_id", Schema.string("On create: the buyer group (or give buyer_business_id)")),
-            ("valid_from", Schema.nullable(Schema.string(format: "date"))), ("valid_to", Schema.nullable(Schema.string(format: "date"))),
-            ("items", Schema.array(Schema.object([
-                ("product_id", Schema.id), ("sku", Schema.string("Instead of product_id")),
-                ("price", Schema.string("Decimal in the product's currency, like \"11.90\"")),
-            ], required: ["price"]), "Replaces every item; at most 10000")),
-        ])),
+        ("NewPriceList", Schema.object(priceListFields + [
+            ("buyer_business_id", Schema.id), ("buyer_group_id", Schema.id),
+        ], required: ["name"], exactlyOne: ["buyer_business_id", "buyer_group_id"],
+           description: "For one buyer business or one buyer group: exactly one of buyer_business_id and buyer_group_id")),
+        ("PriceListUpdate", Schema.object(priceListFields,
+                                          description: "A missing field stays as it is; items replace every item. The buyer is fixed: make a new list")),
         ("SearchHit", Schema.object([
             ("product", Schema.ref("Product")),
             ("highlight", Schema.object([("name", Schema.string()), ("description", Schema.string())], closed: false,
@@ -138,8 +157,8 @@ extension Components {
                                      required: ["text", "highlight", "product_id"], closed: false)),
         ("SuggestionList", Schema.list(of: "Suggestion")),
         ("SearchVocabulary", Schema.object([
-            ("synonyms", Schema.array(Schema.array(Schema.string()), "Groups of words that mean the same")),
-            ("stop_words", Schema.array(Schema.string(), "Words ignored in queries")),
+            ("synonyms", Schema.array(Schema.array(Schema.line(maxLength: 100)), "Groups of words that mean the same")),
+            ("stop_words", Schema.array(Schema.line(maxLength: 100), "Words ignored in queries")),
         ], required: ["synonyms", "stop_words"])),
     ]
 }

@@ -39,15 +39,18 @@ enum Components {
         ("last_login_at", Schema.nullable(Schema.dateTime)),
     ], required: ["id", "email", "name", "role", "kind", "disabled", "created_at", "updated_at"], closed: false)
 
+    static let email = Schema.line(minLength: 3, maxLength: 254, format: "email")
+    static let password = Schema.string("8 characters or more, at most 72 bytes in UTF-8 (what bcrypt reads)", minLength: 8, maxLength: 72)
+
     static let businessFields: [(String, JSONValue)] = [
-        ("name", Schema.string(maxLength: 160)),
+        ("name", Schema.line(maxLength: 160)),
         ("type", Schema.enumeration(BusinessType.self)),
-        ("city", Schema.string(maxLength: 120)),
-        ("address", Schema.nullable(Schema.string(maxLength: 300))),
-        ("phone", Schema.nullable(Schema.string(maxLength: 40))),
-        ("email", Schema.nullable(Schema.string(format: "email"))),
-        ("website", Schema.nullable(Schema.string(maxLength: 300))),
-        ("description", Schema.nullable(Schema.string(maxLength: 4000))),
+        ("city", Schema.line(maxLength: 120)),
+        ("address", Schema.nullable(Schema.line(minLength: 0, maxLength: 300))),
+        ("phone", Schema.nullable(Schema.string("Digits, spaces and + - ( )", maxLength: 40, pattern: Patterns.phone))),
+        ("email", Schema.nullable(Schema.line(minLength: 0, maxLength: 254, format: "email"))),
+        ("website", Schema.nullable(Schema.line(minLength: 0, maxLength: 300))),
+        ("description", Schema.nullable(Schema.text(maxLength: 4000))),
         ("latitude", Schema.nullable(.object([("type", "number"), ("minimum", -90), ("maximum", 90)]))),
         ("longitude", Schema.nullable(.object([("type", "number"), ("minimum", -180), ("maximum", 180)]))),
     ]
@@ -56,9 +59,9 @@ enum Components {
         ("User", user),
         ("UserList", Schema.list(of: "User")),
         ("NewUser", Schema.object([
-            ("email", Schema.string(format: "email")),
-            ("name", Schema.string(maxLength: 120)),
-            ("password", Schema.string("Omit to have one generated and returned once", minLength: 8)),
+            ("email", email),
+            ("name", Schema.line(maxLength: 120)),
+            ("password", Schema.string("Omit to have one generated and returned once; 8 characters or more, at most 72 bytes", minLength: 8, maxLength: 72)),
             ("role", Schema.enumeration(TenantRole.self, "Default member; only owners make owners")),
             ("kind", Schema.enumeration(UserKind.self, "Default member")),
         ], required: ["email", "name"])),
@@ -67,18 +70,21 @@ enum Components {
             ("generated_password", Schema.string("Present when no password was given; shown once")),
         ], required: ["user"], closed: false)),
         ("UserUpdate", Schema.object([
-            ("name", Schema.string(maxLength: 120)),
+            ("name", Schema.line(maxLength: 120)),
             ("role", Schema.enumeration(TenantRole.self)),
             ("kind", Schema.enumeration(UserKind.self)),
             ("disabled", Schema.boolean("Disabling ends the user's sessions and tokens")),
         ])),
-        ("SetPassword", Schema.object([("password", Schema.string(minLength: 8))], required: ["password"])),
+        ("SetPassword", Schema.object([("password", password)], required: ["password"])),
         ("Business", Schema.object([("id", Schema.id)] + businessFields + [
             ("verified", Schema.boolean("Checked by a tenant admin")), ("created_at", Schema.dateTime), ("updated_at", Schema.dateTime),
         ],
                                    required: ["id", "name", "type", "city", "created_at", "updated_at"], closed: false)),
         ("BusinessList", Schema.list(of: "Business")),
-        ("BusinessInput", Schema.object(businessFields, description: "On create name, type and city are required; on update a missing field stays and null clears an optional one")),
+        ("NewBusiness", Schema.object(businessFields, required: ["name", "type", "city"], dependentRequired: coordinates,
+                                      description: "Optional fields may be null or left out; latitude and longitude go together")),
+        ("BusinessUpdate", Schema.object(businessFields, dependentRequired: coordinates,
+                                         description: "A missing field stays as it is; null clears an optional one; latitude and longitude go together")),
         ("BusinessMember", Schema.object([
             ("business_id", Schema.id), ("user_id", Schema.id), ("role", Schema.enumeration(BusinessRole.self)),
             ("name", Schema.string()), ("email", Schema.string()), ("created_at", Schema.dateTime),
@@ -87,9 +93,9 @@ enum Components {
         ("Verification", Schema.object([("verified", Schema.boolean())], required: ["verified"])),
         ("MemberRole", Schema.object([("role", Schema.enumeration(BusinessRole.self))], required: ["role"])),
         ("LoginRequest", Schema.object([
-            ("tenant", Schema.string("The tenant's slug; omit to log in as a platform admin")),
-            ("email", Schema.string(format: "email")),
-            ("password", Schema.string()),
+            ("tenant", Schema.line("The tenant's slug; omit to log in as a platform admin", maxLength: 40)),
+            ("email", Schema.line(maxLength: 254, format: "email")),
+            ("password", Schema.string(minLength: 1, maxLength: 1024)),
             ("mode", Schema.string("token: return the token; cookie: set an HttpOnly session cookie", values: ["token", "cookie"])),
         ], required: ["email", "password"])),
         ("LoginResponse", Schema.object([
@@ -115,10 +121,10 @@ enum Components {
         ], required: ["id", "kind", "email", "name", "scopes", "permissions"], closed: false)),
         ("SessionState", Schema.object([("me", Schema.nullable(Schema.ref("Me")))], required: ["me"], closed: false)),
         ("MeUpdate", Schema.object([
-            ("name", Schema.string(maxLength: 120)),
+            ("name", Schema.line(maxLength: 120)),
             ("locale", Schema.nullable(Schema.string(values: ["en", "ru", "uk"]))),
         ])),
-        ("PasswordChange", Schema.object([("current_password", Schema.string()), ("new_password", Schema.string(minLength: 8))],
+        ("PasswordChange", Schema.object([("current_password", Schema.string(minLength: 1, maxLength: 1024)), ("new_password", password)],
                                          required: ["current_password", "new_password"])),
         ("Session", Schema.object([
             ("id", Schema.id), ("created_at", Schema.dateTime), ("expires_at", Schema.dateTime), ("last_seen_at", Schema.dateTime),
@@ -133,8 +139,8 @@ enum Components {
         ], required: ["id", "name", "scopes", "created_at", "expires_at", "prefix"], closed: false)),
         ("APITokenList", Schema.list(of: "APIToken")),
         ("NewAPIToken", Schema.object([
-            ("name", Schema.string(maxLength: 80)),
-            ("scopes", Schema.array(Schema.enumeration(Scope.self))),
+            ("name", Schema.line(maxLength: 80)),
+            ("scopes", Schema.array(Schema.enumeration(Scope.self), minItems: 1)),
             ("expires_in_days", Schema.integer("Default 90", minimum: 1, maximum: NewAPIToken.maxDays)),
         ], required: ["name", "scopes"])),
         ("CreatedAPIToken", Schema.object([
@@ -164,10 +170,10 @@ enum Components {
                       "oldest_waiting_seconds"], closed: false)),
         ("QueueStatsList", Schema.list(of: "QueueStats")),
         ("NewJob", Schema.object([
-            ("type", Schema.string("A registered job type that may be run by hand")),
+            ("type", Schema.line("A registered job type that may be run by hand", maxLength: 100)),
             ("payload", Schema.object([], closed: false, description: "The job's payload; checked against the type")),
             ("tenant_id", Schema.id), ("priority", Schema.integer("Higher runs first")),
-            ("delay_seconds", Schema.integer(minimum: 0)), ("unique_key", Schema.string("A second enqueue with the same key is a no-op while the first is waiting or running")),
+            ("delay_seconds", Schema.integer(minimum: 0)), ("unique_key", Schema.line("A second enqueue with the same key is a no-op while the first is waiting or running", maxLength: 200)),
         ], required: ["type"])),
     ]
 
@@ -186,22 +192,28 @@ enum Components {
         ("Tenant", tenant),
         ("TenantList", Schema.list(of: "Tenant")),
         ("NewTenant", Schema.object([
-            ("slug", Schema.string("Lowercase letters, digits and hyphens", minLength: 2, maxLength: 40)),
-            ("name", Schema.string(maxLength: 120)),
-            ("plan", Schema.string("Default standard")),
-            ("time_zone", Schema.string("IANA zone, default UTC")),
+            ("slug", Schema.string("Lowercase letters, digits and single hyphens, starting with a letter", minLength: 2, maxLength: 40,
+                                   pattern: Patterns.slug)),
+            ("name", Schema.line(maxLength: 120)),
+            ("plan", Schema.line("Default standard", maxLength: 40)),
+            ("time_zone", Schema.line("IANA zone, default UTC", maxLength: 64)),
             ("owner", Schema.object([
-                ("email", Schema.string(format: "email")), ("name", Schema.string()),
-                ("password", Schema.string("Omit to have one generated", minLength: 8)),
+                ("email", email), ("name", Schema.line(maxLength: 120)),
+                ("password", Schema.string("Omit to have one generated; 8 characters or more, at most 72 bytes", minLength: 8, maxLength: 72)),
             ], required: ["email", "name"])),
         ], required: ["slug", "name"])),
         ("CreatedTenant", Schema.object([("tenant", Schema.ref("Tenant")), ("owner", Schema.ref("CreatedUser"))],
                                         required: ["tenant"], closed: false)),
-        ("TenantUpdate", Schema.object([("name", Schema.string(maxLength: 120)), ("plan", Schema.string()), ("time_zone", Schema.string())])),
+        ("TenantUpdate", Schema.object([("name", Schema.line(maxLength: 120)), ("plan", Schema.line(maxLength: 40)), ("time_zone", Schema.line(maxLength: 64))])),
         ("Plan", Schema.object([
             ("slug", Schema.string()), ("name", Schema.string()),
             ("max_users", Schema.nullable(Schema.integer())), ("storage_quota_bytes", Schema.nullable(Schema.integer())),
         ], required: ["slug", "name"], closed: false)),
         ("PlanList", Schema.list(of: "Plan")),
     ]
+}
+
+extension Components {
+    /// A position is both coordinates or neither.
+    static let coordinates = ["latitude": ["longitude"], "longitude": ["latitude"]]
 }

@@ -42,10 +42,10 @@ enum OpenAPIDocument {
             ("summary", .string(op.summary)),
         ]
         var parameters: [JSONValue] = op.pathParameters.map { name in
-            .object([("name", .string(name)), ("in", "path"), ("required", true), ("schema", Schema.string())])
+            .object([("name", .string(name)), ("in", "path"), ("required", true), ("schema", pathSchema(name, in: op.path))])
         }
         parameters += op.query.map { p in
-            .object([("name", .string(p.name)), ("in", "query"), ("required", false), ("description", .string(p.description)), ("schema", p.schema)])
+            .object([("name", .string(p.name)), ("in", "query"), ("required", .bool(p.required)), ("description", .string(p.description)), ("schema", p.schema)])
         }
         if !parameters.isEmpty { out.append(("parameters", .array(parameters))) }
         if let body = op.body {
@@ -61,14 +61,22 @@ enum OpenAPIDocument {
         var success: [(String, JSONValue)] = [("description", op.status == 204 ? "Done" : "OK")]
         if let schema { success.append(("content", .object([(mediaType, .object([("schema", schema)]))]))) }
         responses.append((String(op.status), .object(success)))
-        var errors = Set(op.errors)
+        for extra in op.also {
+            var answer: [(String, JSONValue)] = [("description", .string(extra.description))]
+            if let schema = extra.schema { answer.append(("content", .object([(extra.mediaType, .object([("schema", schema)]))]))) }
+            responses.append((String(extra.status), .object(answer)))
+        }
+        // Every route refuses a URL that is not UTF-8 text, and documented query rules (RequestTargetMiddleware, DocumentedRequestMiddleware).
+        var errors = Set(op.errors).union([400])
+        // A tenant's database this binary refuses (see `tradepost doctor`) answers 503 wherever it is read.
+        if op.path.hasPrefix("/api/v1/") { errors.insert(503) }
         switch op.access {
         case .open: break
-        case .signedIn: errors.formUnion([401])
+        case .signedIn: errors.formUnion([401, 403])
         case .tenantUser, .platformAdmin: errors.formUnion([401, 403])
         }
         if op.body != nil { errors.formUnion([400, 413, 415]) }
-        for code in errors.sorted() {
+        for code in errors.sorted() where !op.also.contains(where: { $0.status == code }) {
             responses.append((String(code), .object([
                 ("description", .string(Problem.title(problemCode(code)))),
                 ("content", .object([("application/problem+json", .object([("schema", Schema.ref("Problem"))]))])),
@@ -77,6 +85,16 @@ enum OpenAPIDocument {
         out.append(("responses", .object(responses)))
         if op.access == .open { out.append(("security", [])) }
         return .object(out)
+    }
+
+    /// What a path segment holds: an id, except a job's number, a bucket's name and a queue's name.
+    static func pathSchema(_ name: String, in path: String) -> JSONValue {
+        switch name {
+        case "id" where path.hasPrefix("/api/v1/jobs/"): Schema.integer("The job's number", minimum: 1)
+        case "id", "user_id": Schema.id
+        case "bucket": Schema.string("An S3 bucket name", minLength: 3, maxLength: 63, pattern: "^[a-z0-9][a-z0-9.-]*[a-z0-9]$")
+        default: Schema.line(maxLength: 100)
+        }
     }
 
     private static func problemCode(_ status: Int) -> AppError.Code {

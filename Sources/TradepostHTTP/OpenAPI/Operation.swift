@@ -15,6 +15,8 @@ struct Operation {
         var name: String
         var schema: JSONValue
         var description: String
+        /// The server answers 400 without it (the document says `required: true`).
+        var required = false
     }
 
     var method: String
@@ -33,6 +35,21 @@ struct Operation {
     var responseSchema: JSONValue? = nil
     var responseMediaType = "application/json"
     var errors: [Int] = []
+    /// Further answers that are not problems: 206 and 304 of a download, readyz's 503 report.
+    var also: [Extra] = []
+
+    struct Extra {
+        var status: Int
+        var description: String
+        var schema: JSONValue? = nil
+        var mediaType = "application/json"
+    }
+
+    /// A download's other answers: a range of it, and "not modified" for a matching ETag.
+    static func downloadAnswers(_ mediaType: String) -> [Extra] {
+        [Extra(status: 206, description: "The requested range", schema: Schema.string(format: "binary"), mediaType: mediaType),
+         Extra(status: 304, description: "Not modified (If-None-Match or If-Modified-Since matched)")]
+    }
 
     static let paging = [
         Parameter(name: "limit", schema: Schema.integer(minimum: 1, maximum: 200), description: "Items per page (default 50)"),

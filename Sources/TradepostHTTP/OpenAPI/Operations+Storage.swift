@@ -20,16 +20,16 @@ extension Operations {
                   response: "BucketFolder", errors: [400, 403, 404]),
         Operation(method: "get", path: "/api/v1/s3/buckets/{bucket}/object", id: "downloadObject", tag: "storage",
                   summary: "Download an object (as an attachment)",
-                  query: [.init(name: "key", schema: Schema.string(maxLength: 1024), description: "The object's key")],
+                  query: [.init(name: "key", schema: objectKey, description: "The object's key", required: true)],
                   responseSchema: Schema.string("The object's bytes", format: "binary"), responseMediaType: "application/octet-stream",
                   errors: [400, 403, 404]),
         Operation(method: "put", path: "/api/v1/s3/buckets/{bucket}/object", id: "uploadObject", tag: "storage",
                   summary: "Upload an object (the body; at most http.max_upload_mb; the plan's quota applies)",
-                  query: [.init(name: "key", schema: Schema.string(maxLength: 1024), description: "The object's key")],
+                  query: [.init(name: "key", schema: objectKey, description: "The object's key", required: true)],
                   body: "The file", bodyMediaType: "application/octet-stream", response: "StorageObject", errors: [400, 403, 404, 413]),
         Operation(method: "delete", path: "/api/v1/s3/buckets/{bucket}/object", id: "deleteStorageObject", tag: "storage",
                   summary: "Delete an object",
-                  query: [.init(name: "key", schema: Schema.string(maxLength: 1024), description: "The object's key")],
+                  query: [.init(name: "key", schema: objectKey, description: "The object's key", required: true)],
                   status: 204, errors: [400, 403, 404]),
     ] + media
 
@@ -41,7 +41,8 @@ extension Operations {
                   response: "Media", errors: [400, 403, 404, 413, 415]),
         Operation(method: "get", path: "/api/v1/products/{id}/image", id: "getProductImage", tag: "catalog",
                   summary: "The product's image, with ETag, Last-Modified, Cache-Control and Range support",
-                  responseSchema: Schema.string("The picture", format: "binary"), responseMediaType: "image/*", errors: [404, 416]),
+                  responseSchema: Schema.string("The picture", format: "binary"), responseMediaType: "image/*", errors: [404, 416],
+                  also: Operation.downloadAnswers("image/*")),
         Operation(method: "get", path: "/api/v1/products/{id}/image-info", id: "getProductImageInfo", tag: "catalog",
                   summary: "The product image's type, size and ETag, or null when it has none", response: "MediaInfo", errors: [404]),
         Operation(method: "delete", path: "/api/v1/products/{id}/image", id: "deleteProductImage", tag: "catalog",
@@ -52,12 +53,19 @@ extension Operations {
                   response: "Media", errors: [400, 403, 404, 413, 415]),
         Operation(method: "get", path: "/api/v1/businesses/{id}/logo", id: "getBusinessLogo", tag: "businesses",
                   summary: "The business's logo, with ETag, Last-Modified, Cache-Control and Range support",
-                  responseSchema: Schema.string("The picture", format: "binary"), responseMediaType: "image/*", errors: [404, 416]),
+                  responseSchema: Schema.string("The picture", format: "binary"), responseMediaType: "image/*", errors: [404, 416],
+                  also: Operation.downloadAnswers("image/*")),
         Operation(method: "get", path: "/api/v1/businesses/{id}/logo-info", id: "getBusinessLogoInfo", tag: "businesses",
                   summary: "The business logo's type, size and ETag, or null when it has none", response: "MediaInfo", errors: [404]),
         Operation(method: "delete", path: "/api/v1/businesses/{id}/logo", id: "deleteBusinessLogo", tag: "businesses",
                   summary: "Remove the business's logo", status: 204, errors: [403, 404]),
     ]
+}
+
+extension Operations {
+    /// An object key: 1 to 1024 bytes of UTF-8 (at most 1024 characters), no control characters
+    /// (the API's URLs carry none), no ".." segment.
+    static let objectKey = Schema.line("At most 1024 bytes of UTF-8; no \"..\" segment", maxLength: 1024)
 }
 
 extension Components {
@@ -68,7 +76,7 @@ extension Components {
             ("last_used_at", Schema.nullable(Schema.dateTime)), ("revoked_at", Schema.nullable(Schema.dateTime)),
         ], required: ["access_key", "name", "created_by", "created_at"], closed: false)),
         ("S3KeyList", Schema.list(of: "S3Key")),
-        ("S3KeyInput", Schema.object([("name", Schema.string(maxLength: 100))], required: ["name"])),
+        ("S3KeyInput", Schema.object([("name", Schema.line(maxLength: 100))], required: ["name"])),
         ("S3KeyCreated", Schema.object([
             ("key", Schema.ref("S3Key")), ("secret", Schema.string("The secret access key, shown once")),
         ], required: ["key", "secret"], closed: false)),

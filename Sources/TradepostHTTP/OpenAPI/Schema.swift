@@ -1,12 +1,13 @@
 /// A small vocabulary for JSON Schema 2020-12 (what OpenAPI 3.1 uses), so the document reads like the types.
 enum Schema {
     static func string(_ description: String? = nil, format: String? = nil, values: [String]? = nil,
-                       minLength: Int? = nil, maxLength: Int? = nil, example: String? = nil) -> JSONValue {
+                       minLength: Int? = nil, maxLength: Int? = nil, pattern: String? = nil, example: String? = nil) -> JSONValue {
         var out: [(String, JSONValue)] = [("type", "string")]
         if let format { out.append(("format", .string(format))) }
         if let values { out.append(("enum", .array(values.map { .string($0) }))) }
         if let minLength { out.append(("minLength", .number(Double(minLength)))) }
         if let maxLength { out.append(("maxLength", .number(Double(maxLength)))) }
+        if let pattern { out.append(("pattern", .string(pattern))) }
         if let description { out.append(("description", .string(description))) }
         if let example { out.append(("examples", [.string(example)])) }
         return .object(out)
@@ -29,13 +30,26 @@ enum Schema {
         description.map { .object([("type", "boolean"), ("description", .string($0))]) } ?? .object([("type", "boolean")])
     }
 
+    /// Text a person types on one line (a name, a city): not empty, no control characters.
+    /// Services also trim surrounding spaces and refuse what is left blank.
+    static func line(_ description: String? = nil, minLength: Int = 1, maxLength: Int, format: String? = nil) -> JSONValue {
+        string(description, format: format, minLength: minLength, maxLength: maxLength, pattern: Patterns.line)
+    }
+
+    /// Text that may run over several lines (a description, a reason): tabs and line breaks allowed.
+    static func text(_ description: String? = nil, minLength: Int? = nil, maxLength: Int) -> JSONValue {
+        string(description, minLength: minLength, maxLength: maxLength, pattern: Patterns.text)
+    }
+
     static let dateTime = string(format: "date-time")
-    static let id = string("A 26-character time-ordered id", minLength: 26, maxLength: 26)
+    static let id = string("A 26-character time-ordered id", pattern: Patterns.id)
 
     static func ref(_ name: String) -> JSONValue { .object([("$ref", .string("#/components/schemas/\(name)"))]) }
 
-    static func array(_ items: JSONValue, _ description: String? = nil) -> JSONValue {
+    static func array(_ items: JSONValue, _ description: String? = nil, minItems: Int? = nil, maxItems: Int? = nil) -> JSONValue {
         var out: [(String, JSONValue)] = [("type", "array"), ("items", items)]
+        if let minItems { out.append(("minItems", .number(Double(minItems)))) }
+        if let maxItems { out.append(("maxItems", .number(Double(maxItems)))) }
         if let description { out.append(("description", .string(description))) }
         return .object(out)
     }
@@ -45,10 +59,20 @@ enum Schema {
 
     /// An object that rejects unknown properties (the API refuses unknown request fields).
     static func object(_ properties: [(String, JSONValue)], required: [String] = [], closed: Bool = true,
-                       description: String? = nil) -> JSONValue {
+                       dependentRequired: [String: [String]] = [:], exactlyOne: [String] = [], description: String? = nil) -> JSONValue {
         var out: [(String, JSONValue)] = [("type", "object"), ("properties", .object(properties))]
         if !required.isEmpty { out.append(("required", .array(required.map { .string($0) }))) }
+        if !dependentRequired.isEmpty {
+            out.append(("dependentRequired", .object(dependentRequired.sorted { $0.key < $1.key }.map { ($0.key, .array($0.value.map { .string($0) })) })))
+        }
         if closed { out.append(("additionalProperties", false)) }
+        if !exactlyOne.isEmpty {
+            // One of these and no other: each branch requires its key and forbids the rest.
+            out.append(("oneOf", .array(exactlyOne.map { key in
+                .object([("required", [.string(key)]),
+                         ("not", .object([("anyOf", .array(exactlyOne.filter { $0 != key }.map { .object([("required", [.string($0)])]) }))]))])
+            })))
+        }
         if let description { out.append(("description", .string(description))) }
         return .object(out)
     }

@@ -74,9 +74,9 @@ extension Request {
         return value
     }
 
-    /// A true/false query parameter ("true", "false", "1" or "0"), or `.invalid` naming it.
+    /// A true/false query parameter ("true" or "false", as the document's boolean), or `.invalid` naming it.
     func flag(_ name: String) throws -> Bool? {
-        try query(name, { ["true": true, "1": true, "false": false, "0": false][$0.lowercased()] }, expected: "true or false")
+        try query(name, { ["true": true, "false": false][$0] }, expected: "true or false")
     }
 
     func pageRequest() throws -> PageRequest {

@@ -82,3 +82,35 @@ indirect enum JSONValue: Sendable, Equatable, ExpressibleByStringLiteral, Expres
         out.append(UInt8(ascii: "\""))
     }
 }
+
+/// Parsing, for checking request bodies against the document (`SchemaValidator`). Object keys
+/// come back sorted, not in the order sent: a check does not depend on it.
+extension JSONValue: Decodable {
+    init(from decoder: any Decoder) throws {
+        if var array = try? decoder.unkeyedContainer() {
+            var items: [JSONValue] = []
+            while !array.isAtEnd { items.append(try array.decode(JSONValue.self)) }
+            self = .array(items)
+        } else if let object = try? decoder.container(keyedBy: AnyKey.self) {
+            self = .object(try object.allKeys.sorted { $0.stringValue < $1.stringValue }.map { ($0.stringValue, try object.decode(JSONValue.self, forKey: $0)) })
+        } else {
+            let single = try decoder.singleValueContainer()
+            if single.decodeNil() {
+                self = .null
+            } else if let flag = try? single.decode(Bool.self) {
+                self = .bool(flag)
+            } else if let number = try? single.decode(Double.self) {
+                self = .number(number)
+            } else {
+                self = .string(try single.decode(String.self))
+            }
+        }
+    }
+
+    private struct AnyKey: CodingKey {
+        var stringValue: String
+        var intValue: Int? { nil }
+        init(stringValue: String) { self.stringValue = stringValue }
+        init?(intValue: Int) { nil }
+    }
+}

@@ -16,7 +16,7 @@ extension SQLiteProductService {
 
     public func review(_ tenant: TenantID, id: String, approve: Bool, reason: String?, audit: AuditContext) async throws -> Product {
         var v = Validator()
-        let reason = reason.map { v.text("reason", $0, max: 1000) }
+        let reason = reason.map { v.text("reason", $0, max: 1000, multiline: true) }
         if !approve && reason == nil { v.fail("reason", "is required when rejecting") }
         try v.check()
         return try await mapErrors(stats) {
