@@ -94,7 +94,8 @@ def test_platform_admin_and_tenant_owner_journeys(server, browser):
     page.keyboard.press("Enter")
     expect(page.get_by_role("heading", name="Hello, Olena")).to_be_visible()
     nav = page.get_by_role("navigation", name="Main")
-    expect(nav.get_by_role("link")).to_have_text(["Home", "Catalog", "Businesses", "Moderation", "Users", "Storage", "Jobs", "Audit", "My account"])
+    expect(nav.get_by_role("link")).to_have_text(["Home", "Catalog", "Businesses", "Moderation", "Search settings", "Users", "Storage", "Jobs",
+                                                  "Audit", "My account"])
 
     nav.get_by_role("link", name="Businesses").click()
     page.get_by_role("button", name="Add business").click()
@@ -366,7 +367,9 @@ def test_catalog_journey(server, browser):
     expect(page.get_by_text("Nothing is waiting for review.")).to_be_visible()
     page.screenshot(path=str(ARTIFACTS / "moderation.png"), full_page=True)
 
-    # The search vocabulary, on the same page: a synonym then finds the product in the catalog.
+    # The search vocabulary, on a page of its own: a synonym then finds the product in the catalog.
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Search settings").click()
+    expect(page.get_by_role("heading", name="Search settings")).to_be_visible()
     page.get_by_label("Synonyms").fill("жарознижувальне, paracetamol")
     page.get_by_label("Stop words").fill("для")
     page.get_by_role("button", name="Save").click()

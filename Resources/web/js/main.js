@@ -18,6 +18,7 @@ route('/jobs', () => import('./pages/jobs.js'), { permission: 'jobs.read' });
 route('/catalog', () => import('./pages/catalog.js'), { permission: 'catalog.read' });
 route('/products/:id', () => import('./pages/product.js'), { permission: 'catalog.read' });
 route('/moderation', () => import('./pages/moderation.js'), { permission: 'products.review' });
+route('/search-settings', () => import('./pages/search-settings.js'), { permission: 'catalog.settings' });
 route('/storage', () => import('./pages/storage.js'), { permission: 'storage.manage' });
 route('/audit', () => import('./pages/audit.js'), { permission: 'audit.read' });
 route('/storage/buckets/:bucket', () => import('./pages/storage-bucket.js'), { permission: 'storage.manage' });

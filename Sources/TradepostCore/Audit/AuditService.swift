@@ -10,6 +10,8 @@ public struct AuditEntry: Codable, Sendable, Equatable {
     public var ip: String?
     public var action: String
     public var target: String?
+    /// What `target` names, by its name today (filled when a trail is read; nil when deleted since).
+    public var targetLabel: String?
     public var detail: [String: String]?
     public var hash: String?
 
@@ -29,6 +31,7 @@ public struct AuditEntry: Codable, Sendable, Equatable {
     enum CodingKeys: String, CodingKey {
         case id, at, actor, ip, action, target, detail, hash
         case actorLabel = "actor_label"
+        case targetLabel = "target_label"
     }
 }
 

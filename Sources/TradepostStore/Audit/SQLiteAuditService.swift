@@ -17,7 +17,7 @@ public final class SQLiteAuditService: AuditService {
         let table = tenant == nil ? "platform_audit" : "audit_log"
         let query = Self.query(table, filter)
         let read: @Sendable (Database) throws -> [AuditEntry] = { db in
-            try Row.fetchAll(db, sql: query.sql, arguments: query.arguments).map(Self.entry)
+            try AuditLabels.label(try Row.fetchAll(db, sql: query.sql, arguments: query.arguments).map(Self.entry), in: db, platform: tenant == nil)
         }
         if let tenant { return try await tenants.read(tenant, read) }
         return try await control.pool.read(read)

@@ -112,6 +112,8 @@ public final class SQLiteAuthService: AuthService {
         var disabled: Bool
         var tenantID: TenantID?
         var tenantStatus: TenantStatus?
+        /// How the audit trail names the person signing in (as it names every actor).
+        var email: String? = nil
     }
 
     struct StoredCredential: Sendable {
@@ -130,7 +132,7 @@ public final class SQLiteAuthService: AuthService {
         guard let tenantSlug else {
             return try await control.pool.read { db in
                 try Row.fetchOne(db, sql: "SELECT id, password_hash, disabled FROM platform_admins WHERE email = ?", arguments: [email])
-                    .map { Account(kind: .platformAdmin, id: $0["id"], passwordHash: $0["password_hash"], disabled: $0["disabled"]) }
+                    .map { Account(kind: .platformAdmin, id: $0["id"], passwordHash: $0["password_hash"], disabled: $0["disabled"], email: email) }
             }
         }
         guard let tenant = try await control.pool.read({ db in try SQLiteTenantService.fetch(db, slug: tenantSlug) }) else {
@@ -139,7 +141,7 @@ public final class SQLiteAuthService: AuthService {
         return try await tenants.read(tenant.id) { db in
             try Row.fetchOne(db, sql: "SELECT id, password_hash, disabled FROM users WHERE email = ?", arguments: [email]).map {
                 Account(kind: .tenantUser, id: $0["id"], passwordHash: $0["password_hash"], disabled: $0["disabled"],
-                        tenantID: tenant.id, tenantStatus: tenant.status)
+                        tenantID: tenant.id, tenantStatus: tenant.status, email: email)
             }
         }
     }
@@ -150,7 +152,7 @@ public final class SQLiteAuthService: AuthService {
         let session = SessionInfo(
             id: Identifier.make(now: now), createdAt: now, expiresAt: now.addingTimeInterval(sessionTTL), lastSeenAt: now,
             ip: client.ip, userAgent: client.userAgent, current: true)
-        let audit = AuditContext(actor: (account.kind == .platformAdmin ? "platform:" : "user:") + account.id, ip: client.ip)
+        let audit = AuditContext(actor: (account.kind == .platformAdmin ? "platform:" : "user:") + account.id, actorLabel: account.email, ip: client.ip)
         try await control.pool.write { db in
             try db.execute(sql: """
                 INSERT INTO sessions (id, token_hash, principal_kind, tenant_id, user_id, created_at, expires_at, last_seen_at, ip, user_agent)

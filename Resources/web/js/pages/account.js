@@ -2,6 +2,7 @@ import { api } from '../api.js';
 import { busyButton, clearErrors, field, formValues, h, mount, openDialog, revealSecret, showErrors, toast } from '../dom.js';
 import { formatDateTime, language, languages, setLanguage, t } from '../i18n.js';
 import { session } from '../session.js';
+import { describeUserAgent } from '../user-agent.js';
 
 export async function render(main) {
   const me = session.me;
@@ -77,7 +78,7 @@ async function loadSessions(box) {
     h('tbody', {}, items.map((s) => h('tr', {},
       h('td', {}, formatDateTime(s.created_at), s.current ? h('span', { class: 'badge' }, t('account.thisSession')) : null),
       h('td', {}, formatDateTime(s.last_seen_at)),
-      h('td', { class: 'small' }, [s.ip, s.user_agent].filter(Boolean).join(' · ') || '—'),
+      h('td', { class: 'small', title: s.user_agent || '' }, [describeUserAgent(s.user_agent), s.ip].filter(Boolean).join(' · ') || '—'),
       h('td', { class: 'actions' }, s.current ? null : busyButton({ class: 'danger small' }, t('action.revoke'), async () => {
         await api.del(`/me/sessions/${s.id}`);
         toast(t('account.sessionRevoked'), 'success');
@@ -91,7 +92,7 @@ async function loadTokens(box) {
   mount(box, h('table', {},
     h('thead', {}, h('tr', {}, [t('field.name'), t('account.scopes'), t('account.expires'), t('account.lastUsed'), ''].map((c) => h('th', { scope: 'col' }, c)))),
     h('tbody', {}, items.map((tok) => h('tr', {},
-      h('td', {}, tok.name, h('code', { class: 'small muted' }, ` ${tok.prefix}…`)),
+      h('td', { class: 'text' }, tok.name, h('code', { class: 'small muted' }, ` ${tok.prefix}…`)),
       h('td', {}, tok.scopes.map((s) => t(`scope.${s}`)).join(', ')),
       h('td', {}, formatDateTime(tok.expires_at)),
       h('td', {}, formatDateTime(tok.last_used_at)),

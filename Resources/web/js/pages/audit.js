@@ -30,11 +30,11 @@ export async function render(main) {
         .map((c) => h('th', { scope: 'col' }, c)))),
       h('tbody', {}, rows.map((e) => h('tr', { dataset: { entry: e.id } },
         h('td', { class: 'nowrap' }, formatDateTime(e.at)),
-        h('td', {}, e.actor_label || e.actor),
+        h('td', { class: 'text', title: e.actor }, e.actor_label || plainActor(e.actor)),
         h('td', {}, h('code', {}, e.action)),
-        h('td', { class: 'small' }, e.target || '—'),
+        h('td', { class: 'small text', title: e.target || '' }, e.target_label || shortId(e.target)),
         h('td', { class: 'small' }, e.ip || '—'),
-        h('td', { class: 'small' }, e.detail ? Object.entries(e.detail).map(([k, v]) => `${k}: ${v}`).join(', ') : '—'))))));
+        h('td', { class: 'small text' }, e.detail ? Object.entries(e.detail).map(([k, v]) => `${k}: ${v}`).join(', ') : '—'))))));
   }
 
   async function verify() {
@@ -59,6 +59,18 @@ export async function render(main) {
       h('label', { class: 'inline' }, t('audit.since'), since), h('label', { class: 'inline' }, t('audit.until'), until)),
     table, more);
   await load(true);
+}
+
+/** "system", "command line", or a person the trail could not name (shown by a short id). */
+function plainActor(actor) {
+  if (actor === 'cli') return t('audit.cli');
+  if (actor === 'system') return t('audit.system');
+  return shortId(actor.split(':').pop());
+}
+
+/** An id nobody can name any more, shortened: the full id is in the cell's title. */
+function shortId(id) {
+  return id ? `#${id.slice(-6)}` : '—';
 }
 
 /** The API's `until` is exclusive; a date picked as "until" means through the end of that day. */

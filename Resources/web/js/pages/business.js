@@ -27,6 +27,13 @@ export async function render(main, ctx) {
       .filter(([, v]) => v)
       .map(([k, v]) => [h('dt', {}, t(k)), h('dd', {}, v)]));
 
+  // The profile reads as a profile; editing it is a step of its own.
+  const edit = () => openDialog(t('businesses.edit'), (close) => businessForm(business, async () => {
+    close();
+    toast(t('businesses.saved'), 'success');
+    await render(main, ctx);
+  }, () => close()));
+
   mount(main,
     h('p', { class: 'breadcrumb' }, h('a', { href: '/businesses' }, t('nav.businesses'))),
     h('h1', { tabindex: -1 }, business.name, business.verified ? h('span', { class: 'badge verified' }, `✓ ${t('businesses.verified')}`) : null),
@@ -37,9 +44,11 @@ export async function render(main, ctx) {
         await render(main, ctx);
       } }), t('businesses.markVerified')) : null,
     h('div', { class: 'grid-2' },
-      h('section', { class: 'panel' }, h('h2', {}, t('businesses.profile')),
+      h('section', { class: 'panel' },
+        h('div', { class: 'panel-head' }, h('h2', {}, t('businesses.profile')),
+          canEdit ? h('button', { type: 'button', class: 'small', onclick: edit }, t('action.edit')) : null),
         picture(`/businesses/${id}/logo`, t('media.logoOf', { name: business.name }), canEdit),
-        canEdit ? businessForm(business, async () => { toast(t('businesses.saved'), 'success'); await render(main, ctx); }) : details),
+        details),
       h('section', { class: 'panel' }, h('h2', {}, t('businesses.members')), membersBox)),
     await productsPanel(id, canManage),
     canManage ? await priceListsPanel(id) : null);
@@ -62,7 +71,7 @@ async function productsPanel(id, canManage) {
         h('button', { type: 'button', class: 'primary', onclick: add }, t('product.add'))) : null),
     items.length ? h('div', { class: 'table-wrap' }, h('table', {},
       h('thead', {}, h('tr', {}, [t('field.name'), t('product.sku'), t('product.price'), t('field.status')].map((c) => h('th', { scope: 'col' }, c)))),
-      h('tbody', {}, items.map((p) => h('tr', {}, h('td', {}, h('a', { href: `/products/${p.id}` }, p.name)), h('td', {}, p.sku),
+      h('tbody', {}, items.map((p) => h('tr', {}, h('td', { class: 'text' }, h('a', { href: `/products/${p.id}` }, p.name)), h('td', { class: 'text' }, p.sku),
         h('td', {}, money(p.price)), h('td', {}, t(`productStatus.${p.status}`)))))))
       : h('p', { class: 'empty' }, t('product.none')));
 }
@@ -70,7 +79,7 @@ async function productsPanel(id, canManage) {
 async function drawMembers(box, id, items, canEdit) {
   const reload = async () => drawMembers(box, id, (await api.get(`/businesses/${id}/members`)).items, canEdit);
   const rows = items.map((m) => h('tr', {},
-    h('td', {}, m.name, h('div', { class: 'small muted' }, m.email)),
+    h('td', { class: 'text' }, m.name, h('div', { class: 'small muted' }, m.email)),
     h('td', {}, t(`memberRole.${m.role}`)),
     h('td', { class: 'actions' }, canEdit ? busyButton({ class: 'danger small' }, t('action.remove'), async () => {
       await api.del(`/businesses/${id}/members/${m.user_id}`);

@@ -1,3 +1,4 @@
+import { attributeLabel, attributeValue } from '../attributes.js';
 import { api, query } from '../api.js';
 import { h, mount } from '../dom.js';
 import { t } from '../i18n.js';
@@ -69,17 +70,18 @@ export async function render(main, ctx) {
   }
 
   function drawFacets(facets) {
-    const group = (key, label, values, pick) => values?.length ? h('section', {}, h('h2', { class: 'small' }, label),
+    const group = (key, label, values, pick, show = (v) => v.label || v.value) => values?.length ? h('section', {}, h('h2', { class: 'small' }, label),
       h('ul', {}, values.slice(0, 12).map((v) => h('li', {}, h('button', {
         type: 'button', class: 'link-button', 'aria-pressed': String(pick(v)), onclick: () => toggle(key, v),
-      }, `${v.label || v.value} (${v.count})`))))) : null;
+      }, `${show(v)} (${v.count})`))))) : null;
     const attributes = Object.keys(facets).filter((key) => key.startsWith('attr.')).sort();
     mount(facetsBox,
       group('category', t('catalog.category'), facets.category, (v) => category.value === v.value),
       group('brand', t('catalog.brand'), facets.brand, (v) => chosen.brand === v.value),
       group('business_id', t('catalog.seller'), facets.business, (v) => chosen.business_id === v.value),
       group('city', t('field.city'), facets.city, (v) => chosen.city === v.value),
-      attributes.map((key) => group(key, key.slice(5).replace(/_/g, ' '), facets[key], (v) => chosen[key] === v.value)));
+      attributes.map((key) => group(key, attributeLabel(key.slice(5)), facets[key], (v) => chosen[key] === v.value,
+        (v) => attributeValue(key.slice(5), v.value))));
   }
 
   function toggle(key, v) {

@@ -84,7 +84,7 @@ function drawReport(box, item, apply) {
     r.issues.length ? h('div', { class: 'table-wrap' }, h('table', {},
       h('caption', {}, r.failed > r.issues.length ? t('import.firstIssues', { count: r.issues.length }) : t('import.issues')),
       h('thead', {}, h('tr', {}, [t('import.line'), t('product.sku'), t('import.field'), t('import.problem')].map((c) => h('th', { scope: 'col' }, c)))),
-      h('tbody', {}, r.issues.map((i) => h('tr', {}, h('td', {}, String(i.line)), h('td', {}, i.sku || ''), h('td', {}, i.field || ''), h('td', {}, i.message))))))
+      h('tbody', {}, r.issues.map((i) => h('tr', {}, h('td', {}, String(i.line)), h('td', { class: 'text' }, i.sku || ''), h('td', {}, i.field || ''), h('td', {}, i.message))))))
       : null,
     item.dry_run && !r.failed && (r.created || r.updated)
       ? busyButton({ class: 'primary' }, t('import.applyThis'), apply) : null));
@@ -97,7 +97,7 @@ async function drawHistory(box, id, follow) {
     h('thead', {}, h('tr', {}, [t('import.when'), t('import.file'), t('import.kind'), t('field.status'), t('import.result')].map((c) => h('th', { scope: 'col' }, c)))),
     h('tbody', {}, items.map((i) => h('tr', {},
       h('td', {}, formatDateTime(i.created_at)),
-      h('td', {}, h('button', { type: 'button', class: 'link-button', onclick: () => follow(i) }, i.file_name)),
+      h('td', { class: 'text' }, h('button', { type: 'button', class: 'link-button', onclick: () => follow(i) }, i.file_name)),
       h('td', {}, i.dry_run ? t('import.dryRun') : t('import.applyKind')),
       h('td', {}, t(`importState.${i.state}`)),
       h('td', {}, i.report ? t('import.resultLine', { created: i.report.created, updated: i.report.updated, failed: i.report.failed }) : (i.error || '')))))));

@@ -108,6 +108,7 @@ export async function render(main) {
   });
 }
 
+/** One label and its number, kept together so the grid never puts a number under another label. */
 function count(key, value) {
-  return [h('dt', {}, t(key)), h('dd', {}, formatNumber(value))];
+  return h('div', { class: 'count' }, h('dt', {}, t(key)), h('dd', {}, formatNumber(value)));
 }

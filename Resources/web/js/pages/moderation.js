@@ -4,7 +4,6 @@ import { t } from '../i18n.js';
 import { session } from '../session.js';
 import { pager } from '../pager.js';
 import { money } from '../catalog-util.js';
-import { vocabularyPanel } from './search-vocabulary.js';
 
 // Tenant admins: whether products need review, the queue of products waiting for it, and the
 // search's synonyms and stop words.
@@ -26,7 +25,7 @@ export async function render(main) {
     mount(list, h('table', {},
       h('thead', {}, h('tr', {}, [t('field.name'), t('product.sku'), t('product.price'), ''].map((c) => h('th', { scope: 'col' }, c)))),
       h('tbody', {}, rows.map((p) => h('tr', {},
-        h('td', {}, h('a', { href: `/products/${p.id}` }, p.name)), h('td', {}, p.sku), h('td', {}, money(p.price)),
+        h('td', { class: 'text' }, h('a', { href: `/products/${p.id}` }, p.name)), h('td', { class: 'text' }, p.sku), h('td', {}, money(p.price)),
         h('td', { class: 'actions' },
           busyButton({ class: 'primary small' }, t('moderation.approve'), async () => {
             await api.post(`/products/${p.id}/approve`);
@@ -56,7 +55,6 @@ export async function render(main) {
   mount(main,
     h('div', { class: 'page-head' }, h('h1', { tabindex: -1 }, t('nav.moderation'))),
     h('label', { class: 'checkbox' }, toggle, t('moderation.requireReview')),
-    list, more,
-    session.can('catalog.settings') ? await vocabularyPanel() : null);
+    list, more);
   await load(true);
 }

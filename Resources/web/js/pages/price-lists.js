@@ -26,8 +26,8 @@ async function draw(box, businessId) {
   mount(box, h('table', {},
     h('thead', {}, h('tr', {}, [t('field.name'), t('priceList.buyer'), t('priceList.valid'), t('priceList.items'), ''].map((c) => h('th', { scope: 'col' }, c)))),
     h('tbody', {}, items.map((l) => h('tr', {},
-      h('td', {}, l.name),
-      h('td', {}, l.buyer_business_id ? (names[l.buyer_business_id] || l.buyer_business_id)
+      h('td', { class: 'text' }, l.name),
+      h('td', { class: 'text' }, l.buyer_business_id ? (names[l.buyer_business_id] || l.buyer_business_id)
         : `${t('priceList.group')}: ${groupNames[l.buyer_group_id] || l.buyer_group_id}`),
       h('td', {}, `${l.valid_from || '…'} – ${l.valid_to || '…'}`),
       h('td', {}, formatNumber(l.item_count)),

@@ -1,6 +1,7 @@
+import { attributeLabel, attributeValue } from '../attributes.js';
 import { api, query } from '../api.js';
 import { busyButton, h, mount, openDialog, toast } from '../dom.js';
-import { formatDateTime, t } from '../i18n.js';
+import { formatDate, formatDateTime, formatNumber, t } from '../i18n.js';
 import { session } from '../session.js';
 import { money } from '../catalog-util.js';
 import { productForm } from './product-form.js';
@@ -63,7 +64,7 @@ export async function render(main, ctx) {
         picture(`/products/${id}/image`, product.name, canEdit),
         h('dl', { class: 'details' },
           [[t('product.availability'), `${t(`availability.${product.availability}`)} (${product.stock_quantity})`],
-            ...Object.entries(product.attributes).map(([k, v]) => [k.replace(/_/g, ' '), String(v)])]
+            ...Object.entries(product.attributes).map(([k, v]) => [attributeLabel(k), attributeValue(k, v)])]
             .map(([k, v]) => [h('dt', {}, k), h('dd', {}, v)])),
         product.description ? h('p', {}, product.description) : null)),
     h('section', { class: 'panel' }, h('h2', {}, t('product.history')), chart(history.items), historyTable(history.items)));
@@ -75,11 +76,11 @@ function chart(changes) {
   const points = changes.filter((c) => c.kind === 'base' && c.new_price).map((c) => ({ at: new Date(c.at).getTime(), v: Number(c.new_price.amount) })).reverse();
   if (points.length < 2) return h('p', { class: 'muted small' }, t('product.historyFew'));
   points.push({ at: Date.now(), v: points[points.length - 1].v });
-  const W = 600; const H = 180; const pad = 28;
+  const W = 600; const H = 200; const left = 56; const right = 16; const top = 12; const bottom = 30;
   const minT = points[0].at; const maxT = points[points.length - 1].at || minT + 1;
   const minV = Math.min(...points.map((p) => p.v)); const maxV = Math.max(...points.map((p) => p.v));
-  const x = (at) => pad + ((at - minT) / Math.max(1, maxT - minT)) * (W - 2 * pad);
-  const y = (v) => H - pad - ((v - minV) / Math.max(1e-9, maxV - minV || 1)) * (H - 2 * pad);
+  const x = (at) => left + ((at - minT) / Math.max(1, maxT - minT)) * (W - left - right);
+  const y = (v) => H - bottom - ((v - minV) / Math.max(1e-9, maxV - minV || 1)) * (H - top - bottom);
   let d = `M${x(points[0].at)},${y(points[0].v)}`;
   for (let i = 1; i < points.length; i++) d += ` H${x(points[i].at)} V${y(points[i].v)}`;
   const ns = 'http://www.w3.org/2000/svg';
@@ -91,11 +92,26 @@ function chart(changes) {
   const path = document.createElementNS(ns, 'path');
   path.setAttribute('d', d);
   svg.append(path);
-  for (const [v, label] of [[maxV, maxV], [minV, minV]]) {
-    const text = document.createElementNS(ns, 'text');
-    text.setAttribute('x', 2); text.setAttribute('y', y(v) + 4);
-    text.textContent = label;
-    svg.append(text);
+  const line = (x1, y1, x2, y2) => {
+    const l = document.createElementNS(ns, 'line');
+    Object.entries({ x1, y1, x2, y2, class: 'axis' }).forEach(([k, v]) => l.setAttribute(k, v));
+    svg.append(l);
+  };
+  const label = (text, attrs) => {
+    const node = document.createElementNS(ns, 'text');
+    Object.entries(attrs).forEach(([k, v]) => node.setAttribute(k, v));
+    node.textContent = text;
+    svg.append(node);
+  };
+  // Price axis: the lowest and highest price.
+  for (const v of new Set([maxV, minV])) label(formatNumber(v), { x: left - 6, y: y(v) + 4, 'text-anchor': 'end' });
+  // Time axis: the first change, today, and evenly spaced days between.
+  line(left, H - bottom, W - right, H - bottom);
+  const ticks = maxT - minT > 86400000 ? 4 : 1;
+  for (let i = 0; i <= ticks; i++) {
+    const at = minT + ((maxT - minT) * i) / ticks;
+    line(x(at), H - bottom, x(at), H - bottom + 4);
+    label(formatDate(new Date(at).toISOString()), { x: x(at), y: H - 8, 'text-anchor': i === 0 ? 'start' : i === ticks ? 'end' : 'middle' });
   }
   return svg;
 }
@@ -105,7 +121,7 @@ function historyTable(changes) {
   return h('div', { class: 'table-wrap' }, h('table', {},
     h('thead', {}, h('tr', {}, [t('product.when'), t('product.who'), t('product.change'), t('product.old'), t('product.new')].map((c) => h('th', { scope: 'col' }, c)))),
     h('tbody', {}, changes.slice(0, 50).map((c) => h('tr', {},
-      h('td', {}, formatDateTime(c.at)), h('td', {}, c.actor_label || c.actor),
+      h('td', {}, formatDateTime(c.at)), h('td', { class: 'text' }, c.actor_label || c.actor),
       h('td', {}, c.kind === 'base' ? t('product.basePrice') : `≥ ${c.min_quantity}`),
       h('td', {}, money(c.old_price) || '—'), h('td', {}, money(c.new_price) || '—'))))));
 }

@@ -46,10 +46,10 @@ export async function render(main, ctx) {
       h('thead', {}, h('tr', {}, [t('field.name'), t('storage.size'), t('storage.modified'), ''].map((c) => h('th', { scope: 'col' }, c)))),
       h('tbody', {},
         page.prefixes.map((p) => h('tr', {},
-          h('td', {}, h('a', { href: here(p), onclick: (e) => { e.preventDefault(); navigate(here(p)); } }, `📁 ${p.slice(prefix.length)}`)),
+          h('td', { class: 'text' }, h('a', { href: here(p), onclick: (e) => { e.preventDefault(); navigate(here(p)); } }, `📁 ${p.slice(prefix.length)}`)),
           h('td', {}), h('td', {}), h('td', {}))),
         page.items.map((o) => h('tr', {},
-          h('td', {}, h('a', { href: `/api/v1/s3/buckets/${encodeURIComponent(bucket)}/object${query({ key: o.key })}`, download: '' }, o.key.slice(prefix.length))),
+          h('td', { class: 'text' }, h('a', { href: `/api/v1/s3/buckets/${encodeURIComponent(bucket)}/object${query({ key: o.key })}`, download: '' }, o.key.slice(prefix.length))),
           h('td', { class: 'num' }, formatBytes(o.size)),
           h('td', {}, formatDateTime(o.modified_at)),
           h('td', { class: 'actions' }, busyButton({ class: 'danger small', 'aria-label': t('storage.deleteObject', { name: o.key }) }, t('action.delete'), async () => {

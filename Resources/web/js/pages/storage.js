@@ -35,9 +35,9 @@ async function loadKeys(box) {
     h('caption', { class: 'visually-hidden' }, t('storage.keys')),
     h('thead', {}, h('tr', {}, [t('field.name'), t('storage.accessKey'), t('storage.created'), t('account.lastUsed'), ''].map((c) => h('th', { scope: 'col' }, c)))),
     h('tbody', {}, items.map((key) => h('tr', { class: key.revoked_at ? 'muted' : null },
-      h('td', {}, key.name),
+      h('td', { class: 'text' }, key.name),
       h('td', {}, h('code', {}, key.access_key)),
-      h('td', {}, formatDateTime(key.created_at), h('div', { class: 'small muted' }, key.created_by)),
+      h('td', { class: 'text' }, formatDateTime(key.created_at), h('div', { class: 'small muted' }, key.created_by)),
       h('td', {}, formatDateTime(key.last_used_at)),
       h('td', { class: 'actions' }, key.revoked_at
         ? h('span', { class: 'badge' }, t('storage.revoked'))

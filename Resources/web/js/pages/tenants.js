@@ -17,9 +17,9 @@ export async function render(main) {
   function draw(rows) {
     if (!rows.length) return mount(list, h('p', { class: 'empty' }, t('tenants.none')));
     mount(list, h('table', {},
-      h('thead', {}, h('tr', {}, [t('field.name'), t('tenants.slug'), t('field.status'), t('tenants.plan'), t('tenants.created'), ''].map((c) => h('th', { scope: 'col' }, c)))),
+      h('thead', {}, h('tr', {}, [t('field.name'), t('tenants.slug'), t('field.status'), t('tenants.plan'), t('field.createdAt'), ''].map((c) => h('th', { scope: 'col' }, c)))),
       h('tbody', {}, rows.map((x) => h('tr', { class: x.status === 'suspended' ? 'disabled-row' : '' },
-        h('td', {}, x.name),
+        h('td', { class: 'text' }, x.name),
         h('td', {}, h('code', {}, x.slug)),
         h('td', {}, h('span', { class: `badge status-${x.status}` }, t(`status.${x.status}`))),
         h('td', {}, x.plan),

@@ -1,0 +1,109 @@
+"""Every page of the web app, at a desktop and a phone size, in headless Chromium (Debian's), with
+data a real tenant has — long unbroken names, Cyrillic, markup and quotes where names go — fails
+when a page is wider than the window, shows a message placeholder it did not fill ("{name}"), logs
+a console error, or runs anything the data smuggled in."""
+import base64
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from conftest import ADMIN_EMAIL, ADMIN_PASSWORD, ARTIFACTS
+from test_browser import browser  # noqa: F401 - the Chromium fixture
+from test_s3 import client, wait_for_port
+
+PNG = base64.b64decode("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==")
+LONG = "Фармацевтичнадистрибуційнакомпаніяздоров’я" * 3          # 129 letters, no place to break
+HOSTILE = "<img src=x onerror=window.__pwned=1>\"'&amp;<script>window.__pwned=1</script>"
+SIZES = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 375, "height": 740}}
+PLACEHOLDER = re.compile(r"\{[A-Za-z_][A-Za-z0-9_]*\}")
+
+
+@pytest.fixture
+def tenant_with_everything(server):
+    """A tenant whose data would break a careless page: every kind of object, awkwardly named."""
+    s = server
+    admin = s.admin_token()
+    tenant = s.create_tenant("hostile", owner_email="owner@hostile.test", token=admin)
+    assert s.api("PATCH", f"/admin/tenants/{tenant['id']}", admin, json={"name": LONG[:120]}).status_code == 200
+    owner = s.login("owner@hostile.test", "owner-password-1", tenant="hostile")
+    assert s.api("PATCH", "/me", owner, json={"name": ("Олександра " + LONG)[:120]}).status_code == 200
+    for i, name in enumerate([LONG, HOSTILE, "Марія-Антуанетта Шевченко-Квітка-Основ’яненко"]):
+        assert s.api("POST", "/users", owner, json={"email": f"u{i}@{'x' * 40}.hostile.test", "name": name[:120], "password": "user-pass-1"}).status_code == 201
+    seller = s.api("POST", "/businesses", owner, json={
+        "name": LONG[:160], "type": "wholesaler", "city": "Кам’янець-Подільський", "address": LONG, "website": "https://" + "x" * 120 + ".test",
+        "description": HOSTILE + "\n" + LONG, "latitude": 48.6, "longitude": 26.5}).json()
+    buyer = s.api("POST", "/businesses", owner, json={"name": HOSTILE, "type": "pharmacy", "city": HOSTILE}).json()
+    category = s.api("POST", "/categories", owner, json={"name": LONG[:120]}).json()
+    product = s.api("POST", f"/businesses/{seller['id']}/products", owner, json={
+        "sku": "SKU-" + "9" * 60, "name": LONG + " " + HOSTILE[:40], "brand": LONG[:120], "category_id": category["id"], "currency": "UAH",
+        "price": "1234567.89", "tiers": [{"min_quantity": 10, "price": "1000000.00"}], "status": "published",
+        "description": HOSTILE + "\n\n" + LONG, "attributes": {"rx": False, "strength_mg": 500, "dosage_form": LONG[:100]}}).json()
+    assert "id" in product, product
+    s.api("PATCH", f"/products/{product['id']}", owner, json={"price": "1299999.99"})
+    s.api("PUT", f"/products/{product['id']}/image", owner, data=PNG, headers={"Content-Type": "image/png"})
+    s.api("PUT", f"/businesses/{seller['id']}/logo", owner, data=PNG, headers={"Content-Type": "image/png"})
+    group = s.api("POST", f"/businesses/{seller['id']}/buyer-groups", owner, json={"name": LONG[:120], "buyer_business_ids": [buyer["id"]]}).json()
+    s.api("POST", f"/businesses/{seller['id']}/price-lists", owner, json={
+        "name": LONG[:120], "buyer_group_id": group["id"], "items": [{"product_id": product["id"], "price": "999999.99"}]})
+    s.api("PUT", "/search/vocabulary", owner, json={"synonyms": [[LONG[:90], "аспірин"]], "stop_words": ["для"]})
+    key = s.api("POST", "/s3/keys", owner, json={"name": LONG[:100]}).json()
+    wait_for_port(s.s3_port)
+    client(s, key["key"]["access_key"], key["secret"]).create_bucket(Bucket="b" * 63)
+    put = s.api("PUT", "/s3/buckets/" + "b" * 63 + "/object", owner, params={"key": "/".join([LONG[:60]] * 3) + ".pdf"}, data=b"%PDF",
+                headers={"Content-Type": "application/pdf"})
+    assert put.status_code == 200, put.text
+    return {"owner": owner, "admin": admin, "seller": seller, "buyer": buyer, "product": product, "key": key}
+
+
+def check_page(page, problems, label):
+    """What every page must be: no wider than the window, no unfilled placeholder, no error, nothing injected."""
+    page.wait_for_load_state("networkidle")
+    expect(page.locator("#site-nav")).to_be_attached()  # signed in, not sent to the login page
+    expect(page.locator("main h1")).to_be_visible()
+    width = page.evaluate("() => [document.documentElement.scrollWidth, window.innerWidth]")
+    wide = page.evaluate("""() => [...document.querySelectorAll('main *')]
+        .filter((e) => e.getBoundingClientRect().right > window.innerWidth + 1 && !e.closest('.table-wrap'))
+        .slice(0, 5).map((e) => e.tagName + '.' + e.className + ': ' + (e.textContent || '').slice(0, 40))""")
+    assert width[0] <= width[1], f"{label}: the page is {width[0]} px wide in a {width[1]} px window; too wide: {wide}"
+    text = page.locator("body").inner_text()
+    assert not PLACEHOLDER.findall(text), f"{label}: unfilled placeholders {PLACEHOLDER.findall(text)}"
+    assert page.evaluate("() => window.__pwned") is None, f"{label}: markup from the data ran"
+    assert problems == [], f"{label}: {problems}"
+
+
+def visit(browser, server, email, password, tenant, paths, size, shots):  # noqa: F811
+    context = browser.new_context(viewport=SIZES[size], locale="en-US")
+    page = context.new_page()
+    problems = []
+    page.on("console", lambda m: problems.append(f"console.{m.type}: {m.text}") if m.type == "error" else None)
+    page.on("pageerror", lambda e: problems.append(f"page error: {e}"))
+    page.on("dialog", lambda d: (problems.append(f"dialog: {d.message}"), d.dismiss()))
+    page.goto(server.url + "/login")
+    if tenant:
+        page.get_by_label("Company").fill(tenant)
+    else:
+        page.get_by_label("I am a platform administrator").check()
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(password)
+    page.keyboard.press("Enter")
+    expect(page.locator("#site-nav")).to_be_attached()
+    for path in paths:
+        page.goto(server.url + path)
+        check_page(page, problems, f"{size} {path}")
+        if shots:
+            name = re.sub(r"[^a-z0-9]+", "-", path.strip("/").lower())[:40] or "home"
+            page.screenshot(path=str(ARTIFACTS / f"page-{size}-{name}.png"), full_page=True)
+    context.close()
+
+
+@pytest.mark.parametrize("size", list(SIZES))
+def test_every_page_fits_and_escapes_with_hostile_data(server, browser, tenant_with_everything, size):  # noqa: F811
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    w = tenant_with_everything
+    seller, product = w["seller"]["id"], w["product"]["id"]
+    tenant_pages = ["/", "/catalog", "/catalog?q=" + LONG[:20], "/businesses", f"/businesses/{seller}", f"/businesses/{w['buyer']['id']}",
+                    f"/businesses/{seller}/import", f"/products/{product}", "/moderation", "/search-settings", "/users", "/storage",
+                    "/storage/buckets/" + "b" * 63, "/jobs", "/audit", "/account", "/no-such-page"]
+    visit(browser, server, "owner@hostile.test", "owner-password-1", "hostile", tenant_pages, size, shots=True)
+    visit(browser, server, ADMIN_EMAIL, ADMIN_PASSWORD, None, ["/platform/tenants", "/jobs", "/audit", "/account"], size, shots=True)
