@@ -16,9 +16,9 @@ extension Store {
     }
 
     /// Creates the first platform admin when there is none (from the given email and password, or
-    /// `admin@localhost` with a random password), and a `demo` tenant with an owner when the control
-    /// database was created by this process.
-    public func bootstrap(adminEmail: String?, adminPassword: String?) async throws -> BootstrapReport {
+    /// `admin@localhost` with a random password), and, unless `demo` is false, a `demo` tenant with
+    /// an owner when the control database was created by this process.
+    public func bootstrap(adminEmail: String?, adminPassword: String?, demo: Bool = true) async throws -> BootstrapReport {
         var report = BootstrapReport()
         if try await admins.adminCount() == 0 {
             let email = adminEmail ?? "admin@localhost"
@@ -27,7 +27,7 @@ extension Store {
                 email: email, name: "Platform admin", password: adminPassword ?? generated!, audit: .system)
             report.admin = Credentials(email: email, generatedPassword: generated)
         }
-        if control.created, try await tenants.tenants(PageRequest(limit: 1), status: nil).items.isEmpty {
+        if demo, control.created, try await tenants.tenants(PageRequest(limit: 1), status: nil).items.isEmpty {
             let demo = try await tenants.createTenant(NewTenant(slug: "demo", name: "Demo Trading"), audit: .system)
             let ownerEmail = "owner@demo.local"
             let owner = try await users.createUser(

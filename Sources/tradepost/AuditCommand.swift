@@ -8,14 +8,13 @@ struct AuditCommand: AsyncParsableCommand {
         commandName: "audit",
         abstract: "Read and verify the hash-chained audit trails.",
         discussion: """
-            Each tenant has its own trail (logins, users and roles, businesses, products and prices,
-            moderation, keys, imports); the platform's covers tenants and platform admins.
+            Each tenant has its own trail (logins, users and roles, businesses, products and prices, moderation, keys, imports); the platform's covers tenants and platform admins.
 
             Examples:
               tradepost audit verify --tenant acme
               tradepost audit verify --platform --json
               tradepost audit list --tenant acme --action auth.login --limit 20
-              tradepost audit list --tenant acme --action product.   (every product.* entry)
+              tradepost audit list --tenant acme --action product.   # every product.*
             """,
         subcommands: [Verify.self, List.self])
 

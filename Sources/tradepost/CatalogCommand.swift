@@ -13,16 +13,12 @@ struct CatalogCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Upsert products by SKU from a CSV price list, or check it with --dry-run.",
             discussion: """
-                The first line names the columns (English, Ukrainian or Russian: sku/артикул, name/назва,
-                price/ціна, …; see the README). UTF-8 with or without BOM or Windows-1251, and ; , or tab
-                are detected; decimal commas are fine. An apply writes every row or none: with one bad row
-                nothing changes and the report lists every error by line. Applying the same file again
-                changes nothing. Exit status 1 when a row failed. Safe while the server runs; it picks
-                up the change and re-indexes search.
+                The first line names the columns (English, Ukrainian or Russian: sku/артикул, name/назва, price/ціна, …; see the README). UTF-8 with or without BOM or Windows-1251, and ; , or tab are detected; decimal commas are fine. An apply writes every row or none: with one bad row nothing changes and the report lists every error by line. Applying the same file again changes nothing. Exit status 1 when a row failed. Safe while the server runs; it picks up the change and re-indexes search.
 
                 Examples:
                   tradepost catalog import prices.csv --tenant acme --business 01J0… --dry-run
-                  tradepost catalog import prices.csv --tenant acme --business "Pharma Plus" --json
+                  tradepost catalog import prices.csv --tenant acme \\
+                      --business "Pharma Plus" --json
                 """)
 
         @OptionGroup var global: GlobalOptions
@@ -97,7 +93,8 @@ struct CatalogCommand: AsyncParsableCommand {
             discussion: """
                 Examples:
                   tradepost catalog export --tenant acme --business 01J0… --output prices.csv
-                  tradepost catalog export --tenant acme --business "Pharma Plus" --encoding windows-1251 --delimiter ";"
+                  tradepost catalog export --tenant acme --business "Pharma Plus" \\
+                      --encoding windows-1251 --delimiter ";"
                 """)
 
         @OptionGroup var global: GlobalOptions

@@ -41,6 +41,8 @@ enum ConfigKeys {
         .init(key: "snapshot.s3_access_key", defaultValue: "", help: "Access key for snapshot.s3_url"),
         .init(key: "snapshot.s3_secret_key", defaultValue: "", help: "Secret key for snapshot.s3_url", secret: true),
         .init(key: "snapshot.s3_region", defaultValue: "us-east-1", help: "Region snapshot uploads are signed for"),
+        .init(key: "demo.enabled", defaultValue: "true", help: "On an empty data dir, make a demo tenant to look around in (flag: --no-demo)"),
+        .init(key: "demo.sample", defaultValue: "true", help: "Fill the demo tenant with sample businesses, products, pictures and price lists"),
         .init(key: "admin.email", defaultValue: "", help: "First platform admin's email (used only on an empty data dir)"),
         .init(key: "admin.password", defaultValue: "", help: "First platform admin's password (random and printed if empty)", secret: true),
     ]

@@ -108,6 +108,8 @@ struct ConfigLoader {
         config.snapshotS3AccessKey = v["snapshot.s3_access_key"] ?? ""
         config.snapshotS3SecretKey = v["snapshot.s3_secret_key"] ?? ""
         config.snapshotS3Region = v["snapshot.s3_region"] ?? config.snapshotS3Region
+        config.demoEnabled = try bool("demo.enabled")
+        config.demoSample = try bool("demo.sample")
         config.adminEmail = text("admin.email")
         config.adminPassword = text("admin.password")
         do {

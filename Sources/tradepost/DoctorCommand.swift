@@ -9,8 +9,7 @@ struct DoctorCommand: AsyncParsableCommand {
         commandName: "doctor",
         abstract: "Check the data dir, disk, databases, jobs, clock and configuration.",
         discussion: """
-            Read-only and safe while the server runs. Every finding has a severity and a fix.
-            Exit status (as monitoring plugins use it): 0 all good, 1 warnings, 2 errors.
+            Read-only and safe while the server runs. Every finding has a severity and a fix. Exit status (as monitoring plugins use it): 0 all good, 1 warnings, 2 errors.
 
             Examples:
               sudo -u tradepost tradepost doctor --config /etc/tradepost/tradepost.yaml

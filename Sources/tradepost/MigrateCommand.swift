@@ -8,8 +8,7 @@ struct MigrateCommand: AsyncParsableCommand {
         commandName: "migrate",
         abstract: "Bring the control database and every tenant database to this binary's schema.",
         discussion: """
-            The server migrates each database when it opens it; this does all of them now, e.g. right
-            after an upgrade, and reports each database's schema version.
+            The server migrates each database when it opens it; this does all of them now, e.g. right after an upgrade, and reports each database's schema version.
 
             Examples:
               tradepost migrate

@@ -9,15 +9,9 @@ struct RestoreCommand: AsyncParsableCommand {
         commandName: "restore",
         abstract: "Restore a snapshot into a data dir.",
         discussion: """
-            The data dir must be empty or missing, and no server may be running on it. The snapshot is
-            unpacked beside it, checked file by file, migrated to this version's schema and only then
-            moved into place, so a failed restore changes nothing. --force moves a non-empty data dir
-            aside (to <dir>.before-restore-<time>) instead of refusing.
+            The data dir must be empty or missing, and no server may be running on it. The snapshot is unpacked beside it, checked file by file, migrated to this version's schema and only then moved into place, so a failed restore changes nothing. --force moves a non-empty data dir aside (to <dir>.before-restore-<time>) instead of refusing.
 
-            --tenant T restores one tenant from a single-tenant snapshot (`snapshot --tenant`,
-            `tenant export`) over the same tenant; its replaced files are kept aside in the data dir.
-            With the server running, the server does it (a job): the tenant is suspended, swapped
-            once in-flight work finishes, and resumed; other tenants are not touched.
+            --tenant T restores one tenant from a single-tenant snapshot (`snapshot --tenant`, `tenant export`) over the same tenant; its replaced files are kept aside in the data dir. With the server running, the server does it (a job): the tenant is suspended, swapped once in-flight work finishes, and resumed; other tenants are not touched.
 
             Examples:
               tradepost restore /backup/tradepost-2026-11-21.tar --data /var/lib/tradepost

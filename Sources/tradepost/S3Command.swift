@@ -12,7 +12,8 @@ struct S3Command: AsyncParsableCommand {
 
             Example with the AWS CLI:
               tradepost s3 key create --tenant acme --name backups
-              AWS_ACCESS_KEY_ID=TP… AWS_SECRET_ACCESS_KEY=… aws --endpoint-url http://127.0.0.1:9000 s3 ls
+              AWS_ACCESS_KEY_ID=TP… AWS_SECRET_ACCESS_KEY=… \\
+              aws --endpoint-url http://127.0.0.1:9000 s3 ls
             """,
         subcommands: [Key.self])
 

@@ -14,9 +14,7 @@ struct SearchCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Rebuild a tenant's search index from its published products.",
             discussion: """
-                The index follows every change by itself; rebuild it after a restore or when search results
-                look wrong. It runs in one transaction: searches keep the old index until it is done, and
-                catalog writes of that tenant wait for it. Safe while the server runs.
+                The index follows every change by itself; rebuild it after a restore or when search results look wrong. It runs in one transaction: searches keep the old index until it is done, and catalog writes of that tenant wait for it. Safe while the server runs.
 
                 Examples:
                   tradepost search reindex --tenant acme

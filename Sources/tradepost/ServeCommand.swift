@@ -18,15 +18,16 @@ struct ServeCommand: AsyncParsableCommand {
         commandName: "serve",
         abstract: "Run the server (web app, API) until SIGTERM or SIGINT.",
         discussion: """
-            On an empty data dir it creates the control database, the first platform admin and a
-            `demo` tenant, and prints their credentials once.
+            On an empty data dir it creates the control database, the first platform admin and a `demo` tenant filled with a sample catalog, and prints their credentials once.
 
             Examples:
               tradepost serve
               tradepost serve --data /var/lib/tradepost --listen 0.0.0.0:8080
-              TRADEPOST_ADMIN_EMAIL=me@example.com TRADEPOST_ADMIN_PASSWORD=… tradepost serve
+              tradepost serve --no-demo   # no demo tenant on an empty data dir
+              TRADEPOST_ADMIN_EMAIL=me@example.com TRADEPOST_ADMIN_PASSWORD=… \\
+                tradepost serve
               tradepost serve --config /etc/tradepost/tradepost.yaml
-              tradepost serve --json      # one JSON line with the URL and any new credentials
+              tradepost serve --json    # one JSON line: the URL and any new credentials
             """)
 
     @OptionGroup var global: GlobalOptions
@@ -43,6 +44,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Log format: json or text.", valueName: "format"))
     var logFormat: String?
 
+    @Flag(help: "On an empty data dir, make no demo tenant (config: demo.enabled).")
+    var noDemo = false
+
     func run() async throws {
         try await runCommand {
             var flags: [String: String] = [:]
@@ -50,6 +54,7 @@ struct ServeCommand: AsyncParsableCommand {
             if let adminEmail { flags["admin.email"] = adminEmail }
             if let adminPassword { flags["admin.password"] = adminPassword }
             if let logFormat { flags["log.format"] = logFormat }
+            if noDemo { flags["demo.enabled"] = "false" }
             let config = try await global.load(extra: flags).config
             try await Self.serve(config, json: global.json)
         }
@@ -78,8 +83,14 @@ struct ServeCommand: AsyncParsableCommand {
         }
         defer { withExtendedLifetime(lock) {} }
         let store = try await Store(Store.Options(config: config))
-        let report = try await store.bootstrap(adminEmail: config.adminEmail, adminPassword: config.adminPassword)
+        let report = try await store.bootstrap(adminEmail: config.adminEmail, adminPassword: config.adminPassword, demo: config.demoEnabled)
         if !json { printBanner(report) }
+        if let demo = report.demoTenant, config.demoSample {
+            let sample = try await DemoSample.fill(store, tenant: demo.id)
+            if !json {
+                Output.line("  filled with a sample: \(sample.businesses) businesses, \(sample.users) more people, \(sample.products) products, \(sample.priceLists) price lists")
+            }
+        }
 
         // The end-to-end crash test's probe jobs, only when asked for (see Tests/e2e/test_jobs_crash.py).
         let notifier = SystemdNotifier(store: store, logger: logger)

@@ -8,9 +8,7 @@ struct SnapshotCommand: AsyncParsableCommand {
         commandName: "snapshot",
         abstract: "Take a consistent online backup, or verify one.",
         discussion: """
-            A snapshot is one tar archive: the control database, every tenant database, the jobs
-            database, every blob and the secret key, with manifest.json listing each file's size and
-            SHA-256 and each database's schema version. The server keeps serving while it runs.
+            A snapshot is one tar archive: the control database, every tenant database, the jobs database, every blob and the secret key, with manifest.json listing each file's size and SHA-256 and each database's schema version. The server keeps serving while it runs.
 
             Examples:
               tradepost snapshot --out /backup/tradepost-$(date +%F).tar

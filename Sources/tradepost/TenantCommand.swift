@@ -15,8 +15,9 @@ struct TenantCommand: AsyncParsableCommand {
             discussion: """
                 Examples:
                   tradepost tenant create acme --name "Acme Pharma"
-                  tradepost tenant create acme --name "Acme Pharma" --plan free --time-zone Europe/Kyiv \\
-                      --owner-email boss@acme.example --owner-name "Olena K."
+                  tradepost tenant create acme --name "Acme Pharma" --plan free \\
+                      --time-zone Europe/Kyiv --owner-email boss@acme.example \\
+                      --owner-name "Olena K."
                 """)
 
         @OptionGroup var global: GlobalOptions

@@ -9,8 +9,7 @@ struct TenantExport: AsyncParsableCommand {
         commandName: "export",
         abstract: "Write one tenant (its database and files) to an archive, online.",
         discussion: """
-            The same archive as `tradepost snapshot --tenant T`. Bring it to another box with
-            `tradepost tenant import`. Sessions, API tokens and S3 keys stay on this box.
+            The same archive as `tradepost snapshot --tenant T`. Bring it to another box with `tradepost tenant import`. Sessions, API tokens and S3 keys stay on this box.
 
             Examples:
               tradepost tenant export acme --out acme.tar
@@ -41,8 +40,7 @@ struct TenantImport: AsyncParsableCommand {
         commandName: "import",
         abstract: "Add a tenant from an export archive (safe while the server runs).",
         discussion: """
-            The archive is checked file by file and its database migrated before the tenant appears.
-            Its users sign in with their passwords; sessions, API tokens and S3 keys do not travel.
+            The archive is checked file by file and its database migrated before the tenant appears. Its users sign in with their passwords; sessions, API tokens and S3 keys do not travel.
 
             Examples:
               tradepost tenant import acme.tar

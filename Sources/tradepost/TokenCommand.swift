@@ -16,8 +16,10 @@ struct TokenCommand: AsyncParsableCommand {
                 Send it as `Authorization: Bearer <secret>`. Scopes: read, write, admin.
 
                 Examples:
-                  tradepost token create --tenant acme --email anna@acme.example --name "price sync" --scopes read,write
-                  tradepost token create --platform --email admin@localhost --name monitoring --scopes read --days 30 --json
+                  tradepost token create --tenant acme --email anna@acme.example \\
+                  --name "price sync" --scopes read,write
+                  tradepost token create --platform --email admin@localhost \\
+                  --name monitoring --scopes read --days 30 --json
                 """)
         @OptionGroup var global: GlobalOptions
         @OptionGroup var target: UserCommand.Target

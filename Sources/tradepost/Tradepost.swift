@@ -7,8 +7,7 @@ struct Tradepost: AsyncParsableCommand {
         commandName: "tradepost",
         abstract: "B2B trade for small distributors, in one binary.",
         discussion: """
-            Run `tradepost serve` to start the server on ./tradepost-data and 127.0.0.1:8080.
-            Every command takes --data DIR (or TRADEPOST_DATA) and most take --json.
+            Run `tradepost serve` to start the server on ./tradepost-data and 127.0.0.1:8080. Every command takes --data DIR (or TRADEPOST_DATA) and most take --json.
             """,
         version: TradepostVersion.current,
         subcommands: [

@@ -29,9 +29,11 @@ struct UserCommand: AsyncParsableCommand {
                 Without --password-stdin a password is generated and printed once.
 
                 Examples:
-                  tradepost user add anna@acme.example --tenant acme --name "Anna" --role admin
-                  tradepost user add rep@acme.example --tenant acme --name "Petro" --kind salesperson
-                  echo "$PASSWORD" | tradepost user add ops@example.com --platform --name Ops --password-stdin
+                  tradepost user add anna@acme.example --tenant acme --name Anna --role admin
+                  tradepost user add rep@acme.example --tenant acme --name Petro \\
+                  --kind salesperson
+                  echo "$PASSWORD" | tradepost user add ops@example.com --platform \\
+                  --name Ops --password-stdin
                 """)
         @OptionGroup var global: GlobalOptions
         @OptionGroup var target: Target
@@ -103,7 +105,8 @@ struct UserCommand: AsyncParsableCommand {
             discussion: """
                 Examples:
                   tradepost user set-password anna@acme.example --tenant acme
-                  echo "$NEW" | tradepost user set-password admin@localhost --platform --password-stdin
+                  echo "$NEW" | tradepost user set-password admin@localhost --platform \\
+                  --password-stdin
                 """)
         @OptionGroup var global: GlobalOptions
         @OptionGroup var target: Target

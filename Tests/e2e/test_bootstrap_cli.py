@@ -1,6 +1,7 @@
 """First run, configuration precedence and the admin CLI, against the real binary."""
 import json
 import os
+import re
 
 import requests
 
@@ -146,3 +147,32 @@ def test_serve_json_prints_one_machine_readable_line(data_dir):
         assert "password:" not in s.output()
     finally:
         s.stop()
+
+
+def help_commands(prefix=()):
+    """Every command and subcommand, found from the SUBCOMMANDS sections of the help."""
+    out = run_cli(*prefix, "--help").stdout
+    found = [prefix]
+    section = out.split("SUBCOMMANDS:")[1].split("See '")[0] if "SUBCOMMANDS:" in out else ""
+    for name in re.findall(r"^  ([a-z][a-z0-9-]*)\s", section, re.M):
+        found += help_commands(prefix + (name,))
+    return found
+
+
+def test_every_help_page_reads_cleanly():
+    """`--help` is wrapped by the argument parser at 80 columns; text written with its own line
+    breaks past that width comes out broken mid-phrase ("the first platform admin and a" / "`demo`…").
+    Every page: no line over 80 characters, and in the prose no short line that is not a paragraph's last."""
+    commands = help_commands()
+    assert len(commands) > 25, commands
+    for command in commands:
+        text = run_cli(*command, "--help").stdout
+        head = text.split("USAGE:")[0]
+        for line in text.splitlines():
+            if not line.startswith("USAGE:"):
+                assert len(line) <= 80, f"{' '.join(command)}: {line!r}"
+        paragraphs = [p.splitlines() for p in head.split("\n\n")]
+        for lines in paragraphs:
+            prose = [l for l in lines if l and not l.startswith(" ")]
+            for line in prose[:-1]:
+                assert len(line) >= 50 or line.endswith(":"), f"{' '.join(command)}: broken before {line!r}"

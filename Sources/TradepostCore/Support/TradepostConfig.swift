@@ -54,6 +54,10 @@ public struct TradepostConfig: Sendable, Equatable {
     public var snapshotS3AccessKey: String = ""
     public var snapshotS3SecretKey: String = ""
     public var snapshotS3Region: String = "us-east-1"
+    /// On an empty data dir: a `demo` tenant to look around in, and whether it is filled with the
+    /// sample (businesses, a catalog with pictures, price lists) that shows every feature working.
+    public var demoEnabled: Bool = true
+    public var demoSample: Bool = true
     /// First platform admin, used only when the control database has none.
     public var adminEmail: String?
     public var adminPassword: String?

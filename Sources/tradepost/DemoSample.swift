@@ -1,0 +1,87 @@
+import Foundation
+import TradepostBlobs
+import TradepostCore
+import TradepostSearch
+import TradepostStore
+
+/// The demo tenant's sample, so that the first look at a new install shows every feature working:
+/// an importer and a wholesaler with a catalog in Ukrainian, Russian and English (prices, quantity
+/// tiers, pictures, a price history), three pharmacies, a salesperson, a buyer group with its
+/// customer price list, and search synonyms. Written through the same services as the API, as the
+/// system, on the first start of an empty data dir (`demo.sample`, `serve --no-demo-sample`). The
+/// issues that add domains extend it with their own data.
+enum DemoSample {
+    struct Summary: Sendable, Encodable {
+        var businesses = 0
+        var users = 0
+        var products = 0
+        var priceLists = 0
+    }
+
+    static func fill(_ store: Store, tenant: TenantID) async throws -> Summary {
+        var summary = Summary()
+        let audit = AuditContext.system
+        let blobs = ObjectStore(files: BlobFiles(dataDir: store.dataDir), tenants: store.tenantDatabases)
+
+        var business: [String: String] = [:]
+        for company in companies {
+            let made = try await store.businesses.createBusiness(tenant, company.input, audit: audit)
+            business[company.key] = made.id
+            if company.input.type == .importer || company.input.type == .wholesaler {
+                _ = try await store.businesses.setVerified(tenant, id: made.id, verified: true, audit: audit)
+            }
+            try await picture(blobs, tenant, .businessLogo, owner: made.id, DemoPicture.png(.logo, hue: company.hue))
+            summary.businesses += 1
+        }
+        for person in people {
+            let made = try await store.users.createUser(tenant, NewUser(email: person.email, name: person.name, password: nil, kind: person.kind), audit: audit)
+            _ = try await store.businesses.setMember(tenant, businessID: business[person.business]!, userID: made.user.id, role: person.role, audit: audit)
+            summary.users += 1
+        }
+        var category: [String: String] = [:]
+        for (key, name, parent) in categories {
+            category[key] = try await store.categories.createCategory(tenant, name: name, parentID: parent.flatMap { category[$0] }, audit: audit).id
+        }
+        var product: [String: String] = [:]
+        for (index, item) in items.enumerated() {
+            let earlier = earlierPrices.first { $0.sku == item.sku }?.price
+            var input = ProductInput()
+            (input.sku, input.name, input.brand, input.categoryId) = (item.sku, item.name, .some(item.brand), .some(category[item.category]))
+            (input.unit, input.minOrderQuantity, input.orderMultiple, input.stockQuantity) = (item.unit, item.moq, item.multiple, item.stock)
+            (input.currency, input.price, input.status) = ("UAH", earlier ?? item.price, .published)
+            input.tiers = item.tiers.map { ProductInput.Tier(minQuantity: $0.0, price: $0.1) }
+            input.attributes = item.attributes
+            input.availability = item.stock > 0 ? .inStock : .onRequest
+            input.description = item.description.map { .some($0) }
+            let made = try await store.products.createProduct(tenant, businessID: business[item.seller]!, input, audit: audit)
+            if earlier != nil {
+                var change = ProductInput()
+                change.price = item.price
+                _ = try await store.products.updateProduct(tenant, id: made.id, change, audit: audit)
+            }
+            product[item.sku] = made.id
+            try await picture(blobs, tenant, .productImage, owner: made.id, DemoPicture.png(item.shape, hue: Double(index * 37 % 360)))
+            summary.products += 1
+        }
+        let group = try await store.priceLists.createGroup(tenant, sellerBusinessID: business["wholesaler"]!, name: groupName,
+                                                           buyerBusinessIDs: groupMembers.map { business[$0]! }, audit: audit)
+        _ = try await store.priceLists.createPriceList(tenant, sellerBusinessID: business["wholesaler"]!, PriceListInput(
+            name: "Київ: аптеки-партнери", buyerGroupId: group.id, items: wholesalerList.map { .init(sku: $0.sku, price: $0.price) }), audit: audit)
+        _ = try await store.priceLists.createPriceList(tenant, sellerBusinessID: business["importer"]!, PriceListInput(
+            name: "Медок — контракт 2026", buyerBusinessId: business["medok"]!, items: importerList.map { .init(sku: $0.sku, price: $0.price) }),
+            audit: audit)
+        summary.priceLists = 2
+        _ = try await SearchEngine(tenants: store.tenantDatabases).setVocabulary(tenant, SearchVocabulary(synonyms: synonyms, stopWords: ["для"]),
+                                                                                audit: audit)
+        return summary
+    }
+
+    /// Writes a picture to the blob store and makes it the owner's, as an upload would.
+    static func picture(_ blobs: ObjectStore, _ tenant: TenantID, _ kind: Media.Kind, owner: String, _ png: [UInt8]) async throws {
+        let writer = try blobs.files.writer(tenant: tenant.rawValue, digests: BodyDigests(sha256: false, checksums: []))
+        try png.withUnsafeBytes { try writer.write($0) }
+        let result = try writer.commit()
+        try await blobs.setMedia(tenant, Media(kind: kind, ownerID: owner, blob: writer.id, contentType: "image/png", size: result.size,
+                                               etag: Hex.encode(result.md5), modified: Date()))
+    }
+}
