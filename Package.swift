@@ -14,7 +14,11 @@ let package = Package(
         .executable(name: "tradepost", targets: ["tradepost"]),
     ],
     dependencies: [
-        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        // No traits where a package has two or more: SwiftPM 6.3 writes a module's trait defines in
+        // an order that changes from one build plan to the next, which recompiled Hummingbird (and
+        // everything after it) on the first build after a resolution. We use neither of
+        // Hummingbird's (ConfigurationSupport, FullFoundation), and swift-configuration for YAML only.
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1", traits: []),
         .package(url: "https://github.com/hummingbird-project/hummingbird-auth.git", from: "2.5.0"),
         .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
@@ -23,7 +27,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
         .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
-        .package(url: "https://github.com/apple/swift-configuration.git", from: "1.4.0", traits: ["JSON", "YAML"]),
+        .package(url: "https://github.com/apple/swift-configuration.git", from: "1.4.0", traits: ["YAML"]),
         .package(url: "https://github.com/adam-fowler/compress-nio.git", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
@@ -150,11 +154,9 @@ let package = Package(
             path: "Tests/bench/swift"
         ),
         // Turns Resources/web into Swift string literals so the binary needs nothing beside it.
-        .executableTarget(name: "EmbedWebAssets", path: "Plugins/EmbedWebAssets"),
         .plugin(
             name: "WebAssetsPlugin",
             capability: .buildTool(),
-            dependencies: ["EmbedWebAssets"],
             path: "Plugins/WebAssetsPlugin"
         ),
         .testTarget(
@@ -183,6 +185,7 @@ let package = Package(
             dependencies: [
                 "TradepostCore", "TradepostStore", "TradepostHTTP", "TradepostSearch",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
