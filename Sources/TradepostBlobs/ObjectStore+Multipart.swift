@@ -93,8 +93,9 @@ extension ObjectStore {
                          chosen: [(number: Int, etag: String)], minPartSize: Int64 = 5 * 1_048_576) async throws -> CompletedUpload {
         do {
             return try await join(tenant, bucket: bucket, key: key, uploadID: uploadID, chosen: chosen, minPartSize: minPartSize)
-        } catch let error as S3Error where error == S3Error.noSuchUpload(uploadID) {
-            // Also when a concurrent completion of the same upload committed first.
+        } catch {
+            // Completed before, or by a concurrent completion that committed first while this one
+            // was reading the parts it removed (NoSuchUpload, InvalidPart, a vanished part file).
             let done = try await tenants.read(tenant) { db in
                 try Row.fetchOne(db, sql: "SELECT etag, checksums FROM s3_completed_uploads WHERE id = ? AND bucket = ? AND key = ?",
                                  arguments: [uploadID, bucket, key])

@@ -104,3 +104,22 @@ def test_platform_admin_login_and_tenant_user_separation(server):
     problem(r, 401, "unauthenticated")
     r = requests.post(server.url + "/api/v1/auth/login", json={"tenant": "acme", "email": ADMIN_EMAIL, "password": ADMIN_PASSWORD})
     problem(r, 401, "unauthenticated")
+
+
+def test_signing_in_never_depends_on_an_old_credential(server):
+    """A client that still sends yesterday's bearer token can sign in, sign out and ask who it is;
+    every other endpoint refuses the stale token."""
+    s = server
+    token = s.admin_token()
+    assert s.api("POST", "/auth/logout", token).status_code == 204
+    stale = {"Authorization": f"Bearer {token}"}
+    r = requests.post(s.url + "/api/v1/auth/login", json={"email": ADMIN_EMAIL, "password": ADMIN_PASSWORD}, headers=stale)
+    assert r.status_code == 200, r.text
+    fresh = r.json()["token"]
+    assert s.api("GET", "/me", fresh).status_code == 200
+    session = requests.get(s.url + "/api/v1/auth/session", headers=stale)
+    assert session.status_code == 200 and session.json() == {"me": None}
+    assert requests.post(s.url + "/api/v1/auth/logout", headers={"Authorization": "Bearer tps_never-issued"}).status_code == 204
+    problem(s.api("GET", "/me", token), 401, "unauthenticated")
+    problem(requests.post(s.url + "/api/v1/auth/login", json={"email": ADMIN_EMAIL, "password": "wrong-password"}, headers=stale),
+            401, "unauthenticated")

@@ -73,16 +73,21 @@ public struct Validator: Sendable {
     public static let minPasswordLength = 8
     public static let maxPasswordBytes = 72
 
+    /// A mailbox people can be written to: a local part of at most 64 bytes without spaces or
+    /// control characters, and a host name — dot-separated labels of letters (any script), digits
+    /// and inner hyphens, each at most 63 bytes.
     public static func isEmail(_ email: String) -> Bool {
         let utf8 = Array(email.utf8)
         guard utf8.count >= 3, utf8.count <= 254, let at = utf8.lastIndex(of: UInt8(ascii: "@")),
-            at > 0, at < utf8.count - 1
+            at > 0, at <= 64, at < utf8.count - 1
         else { return false }
         if utf8.contains(where: { $0 <= 32 || $0 == 127 }) { return false }
         if utf8[..<at].contains(UInt8(ascii: "@")) { return false }
-        let domain = utf8[(at + 1)...]
-        if domain.first == UInt8(ascii: ".") || domain.last == UInt8(ascii: ".") { return false }
-        return true
+        let labels = email[email.index(after: email.lastIndex(of: "@")!)...].split(separator: ".", omittingEmptySubsequences: false)
+        return labels.allSatisfy { label in
+            !label.isEmpty && label.utf8.count <= 63 && label.first != "-" && label.last != "-"
+                && label.unicodeScalars.allSatisfy { $0 == "-" || ($0.isASCII ? ($0.properties.isAlphabetic || ("0"..."9").contains($0)) : $0.properties.isAlphabetic || $0.properties.numericType == .decimal) }
+        }
     }
 
     public static func isSlug(_ slug: String) -> Bool {

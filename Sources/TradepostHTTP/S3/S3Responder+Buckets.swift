@@ -110,21 +110,7 @@ extension S3Responder {
         if let delimiter { x.element("Delimiter", out(delimiter)) }
         if let encode { x.element("EncodingType", encode) }
         x.element("IsTruncated", listing.isTruncated ? "true" : "false")
-        for object in listing.objects {
-            x.open("Contents")
-            x.element("Key", out(object.key))
-            x.element("LastModified", S3Dates.iso(object.modified))
-            x.element("ETag", "\"\(object.etag)\"")
-            x.element("Size", object.size)
-            if !v2 || q.first("fetch-owner") == "true" { owner(&x, call) }
-            x.element("StorageClass", "STANDARD")
-            x.close("Contents")
-        }
-        for prefix in listing.prefixes {
-            x.open("CommonPrefixes")
-            x.element("Prefix", out(prefix))
-            x.close("CommonPrefixes")
-        }
+        entries(&x, listing, element: "Contents", call: call, withOwner: !v2 || q.first("fetch-owner") == "true", out: out)
         x.close("ListBucketResult")
         return xml(x)
     }

@@ -40,25 +40,35 @@ extension S3Responder {
         if let delimiter = params.delimiter { x.element("Delimiter", out(delimiter)) }
         if let encoding = params.encoding { x.element("EncodingType", encoding) }
         x.element("IsTruncated", listing.isTruncated ? "true" : "false")
+        entries(&x, listing, element: "Version", call: call, withOwner: true, out: out, version: true)
+        x.close("ListVersionsResult")
+        return xml(x)
+    }
+}
+
+extension S3Responder {
+    /// A listing's objects (as `Contents`, or as each one's only `Version`) and its common prefixes.
+    func entries(_ x: inout XMLWriter, _ listing: ObjectListing, element: String, call: S3Call, withOwner: Bool,
+                 out: (String) -> String, version: Bool = false) {
         for object in listing.objects {
-            x.open("Version")
+            x.open(element)
             x.element("Key", out(object.key))
-            x.element("VersionId", "null")
-            x.element("IsLatest", "true")
+            if version {
+                x.element("VersionId", "null")
+                x.element("IsLatest", "true")
+            }
             x.element("LastModified", S3Dates.iso(object.modified))
             x.element("ETag", "\"\(object.etag)\"")
             x.element("Size", object.size)
-            owner(&x, call)
+            if withOwner { owner(&x, call) }
             x.element("StorageClass", "STANDARD")
-            x.close("Version")
+            x.close(element)
         }
         for prefix in listing.prefixes {
             x.open("CommonPrefixes")
             x.element("Prefix", out(prefix))
             x.close("CommonPrefixes")
         }
-        x.close("ListVersionsResult")
-        return xml(x)
     }
 }
 
