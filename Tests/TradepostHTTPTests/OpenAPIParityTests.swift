@@ -28,6 +28,11 @@ struct OpenAPIParityTests {
         let documented = Set(Operations.all.map { "\($0.method.uppercased()) \($0.path)" })
         #expect(served.subtracting(documented).sorted() == [], "routes missing from the OpenAPI document")
         #expect(documented.subtracting(served).sorted() == [], "documented operations with no route")
+        // The request checks find every API route by the endpoint path the router reports.
+        let checks = DocumentedRequestMiddleware(operations: Operations.all, components: Components.schemas, maxBody: 1024)
+        let unchecked = parts.router.routes.filter { $0.path.description.hasPrefix("/api/v1/") && $0.method != .head }
+            .filter { checks.rules[$0.path.description]?[$0.method.rawValue] == nil }.map { "\($0.method) \($0.path)" }
+        #expect(unchecked == [], "API routes the document's request checks would not find")
     }
 
     @Test func documentIsWellFormed() throws {
