@@ -61,6 +61,15 @@ export function formatNumber(value) {
   return new Intl.NumberFormat(current).format(value);
 }
 
+/** "1,5 MiB": sizes in binary units, one decimal past bytes. */
+export function formatBytes(bytes) {
+  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) { value /= 1024; unit += 1; }
+  return `${formatNumber(unit ? Math.round(value * 10) / 10 : value)} ${units[unit]}`;
+}
+
 /** Money is exact: integer minor units and a currency code, formatted for the chosen locale. */
 export function formatMoney(minorUnits, currency) {
   const digits = new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits;

@@ -1,8 +1,8 @@
 import { api } from '../api.js';
 import { clearErrors, field, formValues, h, showErrors } from '../dom.js';
+import { BUSINESS_TYPES } from '../constants.js';
 import { t } from '../i18n.js';
 
-export const TYPES = ['importer', 'wholesaler', 'supplier', 'pharmacy'];
 const OPTIONAL = ['address', 'phone', 'email', 'website', 'description', 'latitude', 'longitude'];
 
 /** The create/edit form of a business. `onSaved(business)` runs after a successful save. */
@@ -12,7 +12,7 @@ export function businessForm(business, onSaved, onCancel) {
   const form = h('form', { novalidate: true, class: 'business-form' },
     field(t('field.name'), { name: 'name', value: value('name'), required: true }),
     field(t('field.type'), h('select', { name: 'type', required: true },
-      TYPES.map((x) => h('option', { value: x, selected: x === (business?.type || 'supplier') }, t(`type.${x}`))))),
+      BUSINESS_TYPES.map((x) => h('option', { value: x, selected: x === (business?.type || 'supplier') }, t(`type.${x}`))))),
     field(t('field.city'), { name: 'city', value: value('city'), required: true, autocomplete: 'address-level2' }),
     field(t('field.address'), { name: 'address', value: value('address'), autocomplete: 'street-address' }),
     field(t('field.phone'), { name: 'phone', type: 'tel', value: value('phone'), autocomplete: 'tel' }),

@@ -3,11 +3,11 @@ import { busyButton, h, mount, openDialog, toast } from '../dom.js';
 import { t } from '../i18n.js';
 import { picture } from '../media.js';
 import { session } from '../session.js';
-import { businessForm } from './business-form.js';
+import { businessForm } from '../components/business-form.js';
 import { money } from '../catalog-util.js';
 import { navigate } from '../router.js';
-import { productForm } from './product-form.js';
-import { priceListsPanel } from './price-lists.js';
+import { productForm } from '../components/product-form.js';
+import { priceListsPanel } from '../components/price-lists.js';
 
 export async function render(main, ctx) {
   const id = ctx.params.id;

@@ -4,14 +4,15 @@ import { t } from '../i18n.js';
 import { pager } from '../pager.js';
 import { navigate } from '../router.js';
 import { session } from '../session.js';
-import { businessForm, TYPES } from './business-form.js';
+import { businessForm } from '../components/business-form.js';
+import { BUSINESS_TYPES } from '../constants.js';
 
 export async function render(main) {
   const list = h('div', { class: 'business-grid' });
   const more = h('button', { type: 'button', hidden: true }, t('action.loadMore'));
   const search = h('input', { type: 'search', placeholder: t('businesses.search'), 'aria-label': t('businesses.search') });
   const type = h('select', { 'aria-label': t('field.type') },
-    h('option', { value: '' }, t('businesses.allTypes')), TYPES.map((x) => h('option', { value: x }, t(`type.${x}`))));
+    h('option', { value: '' }, t('businesses.allTypes')), BUSINESS_TYPES.map((x) => h('option', { value: x }, t(`type.${x}`))));
   const verified = h('input', { type: 'checkbox', id: 'verified-only' });
   const { load } = pager((cursor) => api.get(`/businesses${query({ q: search.value.trim(), type: type.value,
     verified: verified.checked ? 'true' : '', cursor, limit: 48 })}`), draw, more);

@@ -4,7 +4,7 @@ import { h, mount } from '../dom.js';
 import { t } from '../i18n.js';
 import { navigate } from '../router.js';
 import { categoryOptions, marked, money } from '../catalog-util.js';
-import { TYPES } from './business-form.js';
+import { BUSINESS_TYPES } from '../constants.js';
 
 // The catalog: search as you type with suggestions, filters, facets, results a page at a time.
 export async function render(main, ctx) {
@@ -17,7 +17,7 @@ export async function render(main, ctx) {
   const list = h('ul', { id: 'suggestions', role: 'listbox', class: 'suggestions', hidden: true, 'aria-label': t('catalog.suggestions') });
   const category = h('select', { 'aria-label': t('catalog.category') }, await categoryOptions(params.get('category_id'), t('catalog.allCategories')));
   const type = h('select', { 'aria-label': t('field.type') }, h('option', { value: '' }, t('businesses.allTypes')),
-    TYPES.map((x) => h('option', { value: x, selected: params.get('business_type') === x }, t(`type.${x}`))));
+    BUSINESS_TYPES.map((x) => h('option', { value: x, selected: params.get('business_type') === x }, t(`type.${x}`))));
   const sort = h('select', { 'aria-label': t('catalog.sort') },
     ['relevance', 'price_asc', 'price_desc', 'newest'].map((x) => h('option', { value: x, selected: params.get('sort') === x }, t(`sort.${x}`))));
   const inStock = h('input', { type: 'checkbox', checked: params.get('in_stock') === 'true' });

@@ -4,7 +4,7 @@ import { busyButton, h, mount, openDialog, toast } from '../dom.js';
 import { formatDate, formatDateTime, formatNumber, t } from '../i18n.js';
 import { session } from '../session.js';
 import { money } from '../catalog-util.js';
-import { productForm } from './product-form.js';
+import { productForm } from '../components/product-form.js';
 import { picture } from '../media.js';
 
 // A product: prices and tiers, what I would pay for a quantity, the price history chart, and editing.

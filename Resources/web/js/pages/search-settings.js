@@ -2,7 +2,7 @@
 // search. Tenant admins only (catalog.settings).
 import { h, mount } from '../dom.js';
 import { t } from '../i18n.js';
-import { vocabularyPanel } from './search-vocabulary.js';
+import { vocabularyPanel } from '../components/search-vocabulary.js';
 
 export async function render(main) {
   mount(main,

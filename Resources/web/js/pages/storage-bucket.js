@@ -1,9 +1,8 @@
 // One bucket, one folder level at a time: sub-folders, objects (download, delete) and uploads.
 import { api, query, request } from '../api.js';
 import { busyButton, h, mount, toast } from '../dom.js';
-import { formatDateTime, t } from '../i18n.js';
+import { formatBytes, formatDateTime, t } from '../i18n.js';
 import { navigate } from '../router.js';
-import { formatBytes } from './storage.js';
 
 export async function render(main, ctx) {
   const bucket = ctx.params.bucket;

@@ -1,7 +1,7 @@
 // Blob storage for tenant admins: S3 access keys (the secret shown once) and each bucket's usage.
 import { api } from '../api.js';
 import { busyButton, clearErrors, field, formValues, h, mount, openDialog, revealSecret, showErrors, toast } from '../dom.js';
-import { formatDateTime, formatNumber, t } from '../i18n.js';
+import { formatBytes, formatDateTime, formatNumber, t } from '../i18n.js';
 
 export async function render(main) {
   const keysBox = h('div', { class: 'table-wrap' });
@@ -18,14 +18,6 @@ export async function render(main) {
       h('h2', { id: 'buckets-title' }, t('storage.buckets')),
       bucketsBox));
   await Promise.all([loadKeys(keysBox), loadBuckets(bucketsBox)]);
-}
-
-export function formatBytes(bytes) {
-  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) { value /= 1024; unit += 1; }
-  return `${formatNumber(unit ? Math.round(value * 10) / 10 : value)} ${units[unit]}`;
 }
 
 async function loadKeys(box) {
