@@ -47,12 +47,22 @@ public struct AppError: Error, Sendable, Equatable, CustomStringConvertible {
     public var fields: [FieldError]
     /// Seconds until a rate-limited request may be retried.
     public var retryAfter: Int?
+    /// What an operator needs to know and a client must not see (a refused database's reason):
+    /// logged where the error becomes a response, never sent.
+    public var cause: String?
 
-    public init(_ code: Code, _ message: String, fields: [FieldError] = [], retryAfter: Int? = nil) {
+    public init(_ code: Code, _ message: String, fields: [FieldError] = [], retryAfter: Int? = nil, cause: String? = nil) {
         self.code = code
         self.message = message
         self.fields = fields
         self.retryAfter = retryAfter
+        self.cause = cause
+    }
+
+    /// A database this binary refuses to open (newer, an edited migration, a misplaced file).
+    public static func databaseRefused(_ reason: String) -> AppError {
+        AppError(.unavailable, "This tenant's data cannot be opened by this server; an administrator can run `tradepost doctor` to see why",
+                 cause: reason)
     }
 
     public var description: String { "\(code.rawValue): \(message)" }

@@ -4,7 +4,6 @@ import Logging
 import NIOCore
 import NIOHTTP1
 import TradepostCore
-import TradepostStore
 
 /// The one place errors become HTTP responses: RFC 9457 `application/problem+json`.
 /// An `AppError` keeps its message; anything else is logged and reported as "Internal error".
@@ -50,6 +49,9 @@ enum Problem {
     static func appError(from error: any Error, method: HTTPRequest.Method, path: String, logger: Logger) -> AppError {
         switch error {
         case let error as AppError:
+            if let cause = error.cause {
+                logger.error("\(error.message)", metadata: ["code": "\(error.code.rawValue)", "cause": "\(cause)"])
+            }
             return error
         case let error as HTTPError:
             switch error.status {
@@ -65,11 +67,6 @@ enum Problem {
             }
         case is NIOTooManyBytesError:
             return AppError(.payloadTooLarge, "The body is too large")
-        case let error as MigrationError:
-            // A tenant file this binary refuses (newer, or its migration record changed): the
-            // operator's log and `tradepost doctor` say why; the client learns it is not its fault.
-            logger.error("A database was refused", metadata: ["error": "\(error.description)"])
-            return AppError(.unavailable, "This tenant's data cannot be opened by this server; an administrator can run `tradepost doctor` to see why")
         default:
             logger.error("Unhandled error", metadata: ["error": "\(String(reflecting: error))"])
             return AppError.internalError()

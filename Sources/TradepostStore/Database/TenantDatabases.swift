@@ -177,6 +177,10 @@ public final class TenantDatabases: Sendable {
                 throw MigrationError("\(path) belongs to tenant \(stamped ?? "?"), not \(id)")
             }
             return pool
+        } catch let error as MigrationError {
+            // Reported as the domain's error: callers (the API among them) need nothing of the store's types.
+            try? pool.close()
+            throw AppError.databaseRefused(error.description)
         } catch {
             try? pool.close()
             throw error
