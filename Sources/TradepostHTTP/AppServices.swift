@@ -17,6 +17,7 @@ public struct AppServices: Sendable {
     public var priceLists: any PriceListService
     public var s3Keys: any S3KeyService
     public var audit: any AuditService
+    public var tenantRestore: any TenantRestoreService
     /// The blob store's buckets (usage per bucket for the admin page).
     public var blobs: ObjectStore
 
@@ -24,7 +25,8 @@ public struct AppServices: Sendable {
         tenants: any TenantService, users: any UserService, businesses: any BusinessService,
         admins: any PlatformAdminService, auth: any AuthService, jobs: any JobService, categories: any CategoryService,
         products: any ProductService, search: any SearchService, imports: any CatalogImportService,
-        priceLists: any PriceListService, s3Keys: any S3KeyService, audit: any AuditService, blobs: ObjectStore
+        priceLists: any PriceListService, s3Keys: any S3KeyService, audit: any AuditService, tenantRestore: any TenantRestoreService,
+        blobs: ObjectStore
     ) {
         self.tenants = tenants
         self.users = users
@@ -39,6 +41,7 @@ public struct AppServices: Sendable {
         self.priceLists = priceLists
         self.s3Keys = s3Keys
         self.audit = audit
+        self.tenantRestore = tenantRestore
         self.blobs = blobs
     }
 
@@ -46,6 +49,6 @@ public struct AppServices: Sendable {
         self.init(tenants: store.tenants, users: store.users, businesses: store.businesses, admins: store.admins, auth: store.auth,
                   jobs: jobs, categories: store.categories, products: store.products, search: search,
                   imports: store.catalogImports, priceLists: store.priceLists, s3Keys: store.s3Keys, audit: store.audit,
-                  blobs: ObjectStore(files: BlobFiles(dataDir: store.dataDir), tenants: store.tenantDatabases))
+                  tenantRestore: store.tenantRestore, blobs: ObjectStore(files: BlobFiles(dataDir: store.dataDir), tenants: store.tenantDatabases))
     }
 }

@@ -94,7 +94,7 @@ func buildRouter(config: TradepostConfig, store: Store, services: AppServices, m
     UserRoutes(services: services, maxBody: maxBody).register(on: api)
     BusinessRoutes(services: services, maxBody: maxBody).register(on: api)
     PlatformRoutes(services: services, maxBody: maxBody).register(on: api)
-    TenantRestoreRoutes(store: store, maxUpload: config.maxUploadMB * 1_048_576).register(on: api)
+    TenantRestoreRoutes(services: services, maxUpload: config.maxUploadMB * 1_048_576).register(on: api)
     JobsRoutes(services: services, maxBody: maxBody).register(on: api)
     CategoryRoutes(services: services, maxBody: maxBody).register(on: api)
     ProductRoutes(services: services, maxBody: maxBody).register(on: api)
@@ -126,5 +126,17 @@ struct StoreCloser: Service {
         try? await gracefulShutdown()
         await store.close()
         logger.info("databases checkpointed and closed")
+    }
+}
+
+/// The jobs engine's options from the configuration.
+extension TradepostConfig {
+    var jobsOptions: JobsOptions {
+        var options = JobsOptions()
+        options.lease = .seconds(jobLeaseSeconds)
+        options.shutdownGrace = .seconds(jobShutdownGraceSeconds)
+        options.retention = .seconds(jobRetentionDays * 86400)
+        options.pollInterval = .seconds(min(5, max(1, jobLeaseSeconds / 3)))
+        return options
     }
 }

@@ -104,3 +104,8 @@ public final class Store: Sendable {
         control.close()
     }
 }
+
+extension Store: SystemStatus {
+    public var openTenantDatabases: Int { tenantDatabases.openCount }
+    public var busyErrors: Int { stats.busyErrors }
+}

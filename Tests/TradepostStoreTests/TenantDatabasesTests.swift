@@ -91,7 +91,9 @@ struct TenantDatabasesTests {
         let a = TenantID(Identifier.make()), b = TenantID(Identifier.make())
         try await databases.create(a)
         try FileManager.default.copyItem(atPath: databases.path(for: a), toPath: databases.path(for: b))
-        await #expect(throws: MigrationError.self) { try await databases.read(b) { _ in 1 } }
+        // Refused as the domain's 503, with the reason kept for the log.
+        let error = await #expect(throws: AppError.self) { try await databases.read(b) { _ in 1 } }
+        #expect(error?.code == .unavailable && error?.cause?.contains("belongs to tenant \(a)") == true)
     }
 
     /// While `exclusive` swaps a tenant's file, no read runs against that tenant, and reads after

@@ -2,7 +2,6 @@ import Foundation
 import Prometheus
 import Synchronization
 import TradepostCore
-import TradepostJobs
 
 /// Feeds the jobs engine's events into Prometheus metrics and the live hub.
 final class JobsTelemetry: JobObserver {

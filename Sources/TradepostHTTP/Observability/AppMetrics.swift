@@ -2,7 +2,6 @@ import Foundation
 import Prometheus
 import Synchronization
 import TradepostCore
-import TradepostStore
 
 /// The server's Prometheus metrics, on a registry passed in (no global state, so tests can build
 /// several applications in one process). Gauges that describe the process are sampled at scrape.
@@ -61,7 +60,7 @@ public final class AppMetrics: Sendable {
     private let queueGauges = Mutex<[String: (depth: Gauge, oldest: Gauge, running: Gauge)]>([:])
 
     /// Samples the gauges and renders the registry in Prometheus text format.
-    func render(store: Store, jobs: any JobService) async -> [UInt8] {
+    func render(store: any SystemStatus, jobs: any JobService) async -> [UInt8] {
         if let stats = try? await jobs.stats(.all) {
             for queue in stats {
                 let gauges = queueGauges.withLock { cache in
@@ -82,9 +81,9 @@ public final class AppMetrics: Sendable {
                 gauges.running.set(Int64(queue.running))
             }
         }
-        openTenants.set(Int64(store.tenantDatabases.openCount))
+        openTenants.set(Int64(store.openTenantDatabases))
         residentMemory.set(Int64(ProcessStats.residentMemoryBytes()))
-        let busy = store.stats.busyErrors
+        let busy = store.busyErrors
         let delta = busySeen.withLock { seen in
             defer { seen = busy }
             return busy - seen

@@ -33,7 +33,7 @@ struct CatalogImportRoutes {
             throw AppError(.payloadTooLarge, "The file is larger than \(maxUpload / 1_048_576) MiB")
         }
         let path = try services.imports.uploadPath(tenant)
-        try await Self.receive(request.body, to: path, limit: maxUpload)
+        try await StreamedUpload.receive(request.body, to: path, limit: maxUpload, what: "the CSV file")
         do {
             let item = try await services.imports.submit(
                 tenant, businessID: business, fileName: q.get("file_name") ?? "price-list.csv", path: path, dryRun: dryRun,
@@ -97,26 +97,5 @@ struct CatalogImportRoutes {
             throw AppError.notFound("Import")  // someone else's import is as good as absent
         }
         return (tenant, item)
-    }
-
-    /// Streams the body into `path`; a body over `limit` bytes is refused and the partial file removed.
-    /// `what` names the expected body in the empty-body error.
-    static func receive(_ body: RequestBody, to path: String, limit: Int, what: String = "the CSV file") async throws {
-        guard FileManager.default.createFile(atPath: path, contents: nil) else { throw AppError(.unavailable, "Cannot store the upload") }
-        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
-        do {
-            var total = 0
-            for try await buffer in body {
-                total += buffer.readableBytes
-                if total > limit { throw AppError(.payloadTooLarge, "The file is larger than \(limit / 1_048_576) MiB") }
-                try handle.write(contentsOf: buffer.readableBytesView)
-            }
-            try handle.close()
-            if total == 0 { throw AppError.invalid("The body is empty: send \(what) as the body") }
-        } catch {
-            try? handle.close()
-            try? FileManager.default.removeItem(atPath: path)
-            throw error
-        }
     }
 }

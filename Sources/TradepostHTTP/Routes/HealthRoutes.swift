@@ -1,11 +1,10 @@
 import Foundation
 import Hummingbird
 import TradepostCore
-import TradepostStore
 
 /// Liveness, readiness and metrics, for systemd, load balancers and Prometheus.
 struct HealthRoutes {
-    let store: Store
+    let store: any SystemStatus
     let jobs: any JobService
     let metrics: AppMetrics
     let minFreeDiskBytes: Int64

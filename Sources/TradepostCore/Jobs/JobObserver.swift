@@ -1,5 +1,3 @@
-import TradepostCore
-
 /// Hears what the engine does, for metrics and live updates. Called on engine threads: keep it cheap.
 public protocol JobObserver: Sendable {
     func enqueued(queue: String, type: String, count: Int)
