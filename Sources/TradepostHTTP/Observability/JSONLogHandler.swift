@@ -24,19 +24,31 @@ public struct JSONLogHandler: LogHandler {
         set { metadata[key] = newValue }
     }
 
+    /// Written straight into one byte buffer (the access log writes a line per request: building a
+    /// JSONValue tree and formatting the time as text cost ~15 % of a /healthz request).
     public func log(event: LogEvent) {
-        var fields: [(String, JSONValue)] = [
-            ("ts", .string(Self.timestamp())),
-            ("level", .string(event.level.rawValue)),
-            ("msg", .string(event.message.description)),
-        ]
+        var line: [UInt8] = []
+        line.reserveCapacity(320)
+        line += Array(#"{"ts":""#.utf8)
+        Self.appendTimestamp(to: &line)
+        line += Array(#"","level":"#.utf8)
+        JSONValue.writeString(event.level.rawValue, into: &line)
+        line += Array(#","msg":"#.utf8)
+        JSONValue.writeString(event.message.description, into: &line)
         var merged = metadata
         if let provided = metadataProvider?.get() { merged.merge(provided) { $1 } }
         if let extra = event.metadata { merged.merge(extra) { $1 } }
-        for key in merged.keys.sorted() { fields.append((key, Self.json(merged[key]!))) }
-        if event.level >= .warning { fields.append(("source", .string("\(event.source)"))) }
-        var line = JSONValue.object(fields).serialized()
-        line.append(UInt8(ascii: "\n"))
+        for key in merged.keys.sorted() {
+            line.append(UInt8(ascii: ","))
+            JSONValue.writeString(key, into: &line)
+            line.append(UInt8(ascii: ":"))
+            line += Self.json(merged[key]!).serialized()
+        }
+        if event.level >= .warning {
+            line += Array(#","source":"#.utf8)
+            JSONValue.writeString("\(event.source)", into: &line)
+        }
+        line += [UInt8(ascii: "}"), UInt8(ascii: "\n")]
         Self.write(line, to: stream)
     }
 
@@ -66,18 +78,27 @@ public struct JSONLogHandler: LogHandler {
         }
     }
 
-    /// `2026-11-21T12:55:30.123Z`, built by hand: a FormatStyle per log line is measurably slow.
-    static func timestamp() -> String {
+    /// `2026-11-21T12:55:30.123Z`, as digits appended by hand: a FormatStyle per log line is measurably slow.
+    static func appendTimestamp(to out: inout [UInt8]) {
         var now = timespec()
         clock_gettime(CLOCK_REALTIME, &now)
         var seconds = now.tv_sec
         var parts = tm()
         gmtime_r(&seconds, &parts)
-        func pad(_ value: Int32, _ width: Int) -> String {
-            let text = String(value)
-            return String(repeating: "0", count: max(0, width - text.count)) + text
+        func digits(_ value: Int32, _ width: Int) {
+            var divisor: Int32 = 1
+            for _ in 1..<width { divisor *= 10 }
+            while divisor > 0 {
+                out.append(UInt8(48 + (value / divisor) % 10))
+                divisor /= 10
+            }
         }
-        return "\(pad(parts.tm_year + 1900, 4))-\(pad(parts.tm_mon + 1, 2))-\(pad(parts.tm_mday, 2))T"
-            + "\(pad(parts.tm_hour, 2)):\(pad(parts.tm_min, 2)):\(pad(parts.tm_sec, 2)).\(pad(Int32(now.tv_nsec / 1_000_000), 3))Z"
+        digits(parts.tm_year + 1900, 4); out.append(UInt8(ascii: "-"))
+        digits(parts.tm_mon + 1, 2); out.append(UInt8(ascii: "-"))
+        digits(parts.tm_mday, 2); out.append(UInt8(ascii: "T"))
+        digits(parts.tm_hour, 2); out.append(UInt8(ascii: ":"))
+        digits(parts.tm_min, 2); out.append(UInt8(ascii: ":"))
+        digits(parts.tm_sec, 2); out.append(UInt8(ascii: "."))
+        digits(Int32(now.tv_nsec / 1_000_000), 3); out.append(UInt8(ascii: "Z"))
     }
 }

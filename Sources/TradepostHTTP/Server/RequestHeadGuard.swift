@@ -84,18 +84,20 @@ final class RequestHeadGuard: ChannelInboundHandler, RemovableChannelHandler {
     }
 
     /// Follows the framing over `bytes`; returns a rewritten buffer when a request-target had bytes
-    /// to encode, nil when the bytes pass unchanged.
+    /// to encode, nil when the bytes pass unchanged. Lines are found with one scan for LF each and
+    /// looked at in place: every request passes through here, so nothing is built per byte.
     func process(_ bytes: UnsafeRawBufferPointer, context: ChannelHandlerContext) -> ByteBuffer? {
         var out: ByteBuffer?
         var i = 0
+        func copy(_ range: Range<Int>) { out?.writeBytes(UnsafeRawBufferPointer(rebasing: bytes[range])) }
         while i < bytes.count {
             switch phase {
             case .passthrough:
-                out?.writeBytes(UnsafeRawBufferPointer(rebasing: bytes[i...]))
+                copy(i..<bytes.count)
                 return out
             case .body(let left), .chunkData(let left):
                 let n = min(left, bytes.count - i)
-                out?.writeBytes(UnsafeRawBufferPointer(rebasing: bytes[i..<(i + n)]))
+                copy(i..<(i + n))
                 i += n
                 if case .body = phase {
                     phase = left == n ? .requestLine(started: false) : .body(left - n)
@@ -103,51 +105,69 @@ final class RequestHeadGuard: ChannelInboundHandler, RemovableChannelHandler {
                     phase = left == n ? .chunkEnd : .chunkData(left - n)
                 }
             case .requestLine(let started):
-                let byte = bytes[i]
-                if !started && (byte == 13 || byte == 10) {
-                    out?.writeInteger(byte)  // empty lines before a request are allowed
-                } else {
-                    if !started {
-                        phase = .requestLine(started: true)
-                        if deadline == nil { arm(context) }
+                if !started {
+                    // Empty lines before a request are allowed; the request starts at its first other byte.
+                    if bytes[i] == 13 || bytes[i] == 10 {
+                        copy(i..<(i + 1))
+                        i += 1
+                        continue
                     }
-                    noteMethod(byte)
-                    if byte >= 0x80 {
-                        if out == nil {
-                            var fresh = context.channel.allocator.buffer(capacity: bytes.count + 32)
-                            fresh.writeBytes(UnsafeRawBufferPointer(rebasing: bytes[..<i]))
-                            out = fresh
-                        }
-                        out!.writeBytes(Self.percentEncoded(byte))
+                    phase = .requestLine(started: true)
+                    if deadline == nil { arm(context) }
+                }
+                let lf = bytes[i...].firstIndex(of: 10)
+                let end = lf ?? bytes.count
+                noteMethod(UnsafeRawBufferPointer(rebasing: bytes[i..<end]))
+                if let high = bytes[i..<end].firstIndex(where: { $0 >= 0x80 }) {
+                    if out == nil {
+                        var fresh = context.channel.allocator.buffer(capacity: bytes.count + 64)
+                        fresh.writeBytes(UnsafeRawBufferPointer(rebasing: bytes[..<high]))
+                        out = fresh
                     } else {
-                        out?.writeInteger(byte)
-                        if byte == 10 { phase = .headers }
+                        copy(i..<high)
                     }
+                    for byte in bytes[high..<end] {
+                        if byte >= 0x80 { out!.writeBytes(Self.percentEncoded(byte)) } else { out!.writeInteger(byte) }
+                    }
+                } else {
+                    copy(i..<end)
                 }
-                i += 1
+                guard let lf else { return out }
+                copy(lf..<(lf + 1))
+                phase = .headers
+                i = lf + 1
             case .headers, .chunkSize, .chunkEnd, .trailers:
-                let byte = bytes[i]
-                out?.writeInteger(byte)
-                i += 1
-                guard byte == 10 else {
-                    line.append(byte)
+                guard let lf = bytes[i...].firstIndex(of: 10) else {
+                    // A line split across reads: kept until its end arrives.
+                    copy(i..<bytes.count)
+                    line.append(contentsOf: bytes[i...])
                     if line.count > Self.maxLine { passThrough() }
-                    continue
+                    return out
                 }
-                if line.last == 13 { line.removeLast() }
-                endOfLine(line)
-                line.removeAll(keepingCapacity: true)
+                copy(i..<(lf + 1))
+                if line.isEmpty {
+                    endOfLine(UnsafeRawBufferPointer(rebasing: bytes[i..<lf]))
+                } else {
+                    line.append(contentsOf: bytes[i..<lf])
+                    let whole = line
+                    line.removeAll(keepingCapacity: true)
+                    whole.withUnsafeBytes { endOfLine($0) }
+                }
+                i = lf + 1
             }
         }
         return out
     }
 
-    private func noteMethod(_ byte: UInt8) {
+    private func noteMethod(_ segment: UnsafeRawBufferPointer) {
         guard !head.methodDone else { return }
-        if byte == 32 { head.methodDone = true } else if head.method.count < 16 { head.method.append(byte) }
+        let space = segment.firstIndex(of: 32)
+        head.method.append(contentsOf: segment[..<(space ?? segment.count)].prefix(max(0, 16 - head.method.count)))
+        if space != nil { head.methodDone = true }
     }
 
-    private func endOfLine(_ line: [UInt8]) {
+    private func endOfLine(_ raw: UnsafeRawBufferPointer) {
+        let line = raw.last == 13 ? UnsafeRawBufferPointer(rebasing: raw.dropLast()) : raw
         switch phase {
         case .headers:
             if line.isEmpty { endOfHead() } else { header(line) }
@@ -166,21 +186,29 @@ final class RequestHeadGuard: ChannelInboundHandler, RemovableChannelHandler {
         }
     }
 
-    private func header(_ line: [UInt8]) {
+    /// The three headers framing depends on, named case-insensitively; any other header is skipped
+    /// without building a string.
+    static let framingNames: [(name: [UInt8], field: Field)] = [
+        (Array("content-length".utf8), .contentLength), (Array("transfer-encoding".utf8), .transferEncoding), (Array("upgrade".utf8), .upgrade),
+    ]
+    enum Field { case contentLength, transferEncoding, upgrade }
+
+    private func header(_ line: UnsafeRawBufferPointer) {
         guard line.first != 32, line.first != 9, let colon = line.firstIndex(of: 58) else { return passThrough() }
-        let name = String(decoding: line[..<colon], as: UTF8.self).lowercased()
+        let name = line[..<colon]
+        guard let field = Self.framingNames.first(where: { candidate in
+            candidate.name.count == name.count && zip(candidate.name, name).allSatisfy { $0 == ($1 | 0x20) }
+        })?.field else { return }
         let value = String(decoding: line[(colon + 1)...], as: UTF8.self).trimmingCharacters(in: [" ", "\t"])
-        switch name {
-        case "content-length":
+        switch field {
+        case .contentLength:
             guard !value.isEmpty, value.utf8.allSatisfy({ (48...57).contains($0) }), let n = Int(value) else { return passThrough() }
             if let known = head.contentLength, known != n { head.conflicting = true }
             head.contentLength = n
-        case "transfer-encoding":
+        case .transferEncoding:
             head.transferEncoding = value.lowercased()
-        case "upgrade":
+        case .upgrade:
             head.upgrade = true
-        default:
-            break
         }
     }
 
