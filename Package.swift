@@ -1,8 +1,20 @@
 // swift-tools-version: 6.2
 import PackageDescription
 
-/// Tradepost: one binary, a handful of targets with one-way dependencies.
-/// Core (domain, no I/O) <- Store (GRDB) <- HTTP (Hummingbird) <- tradepost (CLI).
+/// Tradepost: one binary, a handful of targets with one-way dependencies — a star. Core (domain
+/// types, service protocols, policy; no I/O) is the middle; Database (SQLite our way) sits on it;
+/// Store, Jobs, Search and Blobs each stand on Core and Database and never on each other; HTTP's
+/// composition root (Composition/) is the only place that sees them all; the command is on top.
+///
+///     TradepostCore
+///       └─ TradepostDatabase
+///            ├─ TradepostStore ──┐
+///            ├─ TradepostJobs ───┤
+///            ├─ TradepostSearch ─┼─ TradepostHTTP ── tradepost
+///            └─ TradepostBlobs ──┘
+///
+/// docs/architecture.md says why. (Until the blob-store protocol lands, the S3 listener and the
+/// storage and media routes still import TradepostBlobs outside the composition root.)
 let strict: [SwiftSetting] = [
     .enableUpcomingFeature("ExistentialAny"),
 ]
@@ -41,10 +53,24 @@ let package = Package(
             dependencies: [],
             swiftSettings: strict
         ),
+        // SQLite our way, shared by every target that keeps data in it: opening a file (pragmas,
+        // busy timeout), pinned migrations, the control and tenant schemas and their row mappings,
+        // the per-tenant pool cache, the outbox and the audit chain (written in the caller's
+        // transaction), the data-dir and snapshot locks. No services.
+        .target(
+            name: "TradepostDatabase",
+            dependencies: [
+                "TradepostCore",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: strict
+        ),
         .target(
             name: "TradepostStore",
             dependencies: [
                 "TradepostCore",
+                "TradepostDatabase",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
@@ -56,8 +82,7 @@ let package = Package(
             name: "TradepostJobs",
             dependencies: [
                 "TradepostCore",
-                "TradepostStore",
-                "TradepostBlobs",
+                "TradepostDatabase",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -69,8 +94,7 @@ let package = Package(
             name: "TradepostSearch",
             dependencies: [
                 "TradepostCore",
-                "TradepostStore",
-                "TradepostJobs",
+                "TradepostDatabase",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],
             swiftSettings: strict
@@ -81,7 +105,7 @@ let package = Package(
             name: "TradepostBlobs",
             dependencies: [
                 "TradepostCore",
-                "TradepostStore",
+                "TradepostDatabase",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
@@ -95,6 +119,7 @@ let package = Package(
                 "TradepostJobs",
                 "TradepostSearch",
                 "TradepostBlobs",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
@@ -116,6 +141,7 @@ let package = Package(
             name: "tradepost",
             dependencies: [
                 "TradepostCore",
+                "TradepostDatabase",
                 "TradepostStore",
                 "TradepostJobs",
                 "TradepostSearch",
@@ -146,7 +172,7 @@ let package = Package(
         .executableTarget(
             name: "tradepost-bench",
             dependencies: [
-                "TradepostCore", "TradepostStore", "TradepostJobs", "TradepostSearch",
+                "TradepostCore", "TradepostDatabase", "TradepostStore", "TradepostJobs", "TradepostSearch",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -165,11 +191,11 @@ let package = Package(
         ),
         .testTarget(
             name: "TradepostStoreTests",
-            dependencies: ["TradepostCore", "TradepostStore", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: ["TradepostCore", "TradepostDatabase", "TradepostStore", .product(name: "GRDB", package: "GRDB.swift")]
         ),
         .testTarget(
             name: "TradepostJobsTests",
-            dependencies: ["TradepostCore", "TradepostStore", "TradepostJobs", .product(name: "GRDB", package: "GRDB.swift"),
+            dependencies: ["TradepostCore", "TradepostDatabase", "TradepostStore", "TradepostJobs", .product(name: "GRDB", package: "GRDB.swift"),
                            .product(name: "Logging", package: "swift-log"), .product(name: "Hummingbird", package: "hummingbird")]
         ),
         .testTarget(
@@ -178,7 +204,7 @@ let package = Package(
         ),
         .testTarget(
             name: "TradepostBlobsTests",
-            dependencies: ["TradepostCore", "TradepostStore", "TradepostBlobs", .product(name: "Crypto", package: "swift-crypto")]
+            dependencies: ["TradepostCore", "TradepostDatabase", "TradepostStore", "TradepostBlobs", .product(name: "Crypto", package: "swift-crypto")]
         ),
         .testTarget(
             name: "TradepostHTTPTests",

@@ -1,5 +1,5 @@
 import Foundation
-import TradepostStore
+import TradepostDatabase
 #if canImport(Glibc)
 import Glibc
 #endif

@@ -1,7 +1,7 @@
 import Foundation
 import GRDB
 import TradepostCore
-import TradepostStore
+import TradepostDatabase
 
 /// A picture the app shows: a product's image or a business's logo.
 public struct Media: Sendable, Equatable, Encodable {

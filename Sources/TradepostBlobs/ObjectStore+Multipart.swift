@@ -2,7 +2,7 @@ import Crypto
 import Foundation
 import GRDB
 import TradepostCore
-import TradepostStore
+import TradepostDatabase
 
 /// Multipart uploads: parts are blobs of their own until Complete joins them into one file.
 extension ObjectStore {

@@ -1,7 +1,7 @@
 import Foundation
 import GRDB
 import TradepostCore
-import TradepostStore
+import TradepostDatabase
 
 /// Buckets, objects and multipart uploads of every tenant: rows in the tenant's database, bytes in
 /// `BlobFiles`. Each public method is one transaction. Changes that make a file unreferenced move

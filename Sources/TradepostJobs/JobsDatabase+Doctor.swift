@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
-import TradepostStore
+import TradepostCore
+import TradepostDatabase
 
 extension JobsDatabase {
     /// `tradepost doctor`'s view of the queue, read-only: jobs whose lease ran out long ago (stuck:

@@ -1,6 +1,6 @@
 import Foundation
 import GRDB
-import TradepostStore
+import TradepostDatabase
 
 /// `jobs.sqlite`, opened like every other file. Its writes go through the `GroupCommitter`, which
 /// acknowledges a write only once it is on disk: commits run with `synchronous=NORMAL` and a

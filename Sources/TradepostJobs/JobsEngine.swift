@@ -3,14 +3,14 @@ import Logging
 import ServiceLifecycle
 import Synchronization
 import TradepostCore
-import TradepostStore
+import TradepostDatabase
 
 /// The durable in-process job engine: enqueue, workers per queue, the outbox dispatcher, the
 /// scheduler, lease renewal and crash recovery. Runs as a ServiceLifecycle service: on graceful
 /// shutdown it stops claiming, gives running jobs `shutdownGrace`, then puts the rest back.
 public final class JobsEngine: Service, Sendable {
     let core: EngineCore
-    let store: Store
+    let host: JobsHost
     let workers: [String: QueueWorker]
     let dispatcher: OutboxDispatcher
     let scheduler: Scheduler
@@ -20,22 +20,22 @@ public final class JobsEngine: Service, Sendable {
     public var database: JobsDatabase { core.database }
 
     public init(
-        store: Store, registry: JobRegistry, options: JobsOptions = JobsOptions(), logger: Logger,
+        host: JobsHost, registry: JobRegistry, options: JobsOptions = JobsOptions(), logger: Logger,
         observer: any JobObserver = NoJobObserver()
     ) throws {
         registry.freeze()
-        let database = try JobsDatabase(dataDir: store.dataDir)
+        let database = try JobsDatabase(dataDir: host.dataDir)
         let core = EngineCore(database: database, registry: registry, options: options, logger: logger, observer: observer)
         self.core = core
-        self.store = store
+        self.host = host
         var workers: [String: QueueWorker] = [:]
         for queue in registry.queues.values { workers[queue.name] = QueueWorker(queue: queue, engine: core) }
         self.workers = workers
         let wake: @Sendable (String) -> Void = { [workers] queue in workers[queue]?.wakeup.signal() }
-        dispatcher = OutboxDispatcher(core: core, store: store, wakeQueue: wake)
-        scheduler = Scheduler(core: core, store: store, wakeQueue: wake)
-        service = SQLiteJobService(core: core, store: store, wakeQueue: wake)
-        store.tenantDatabases.outboxListener.set { [dispatcher] tenant in dispatcher.notify(tenant) }
+        dispatcher = OutboxDispatcher(core: core, host: host, wakeQueue: wake)
+        scheduler = Scheduler(core: core, host: host, wakeQueue: wake)
+        service = SQLiteJobService(core: core, host: host, wakeQueue: wake)
+        host.tenantDatabases.outboxListener.set { [dispatcher] tenant in dispatcher.notify(tenant) }
     }
 
     /// Enqueues a job now, at a time or after a delay. Returns its id once it is durably stored;

@@ -1,4 +1,4 @@
-import TradepostStore
+import TradepostDatabase
 
 /// `jobs.sqlite`: one jobs database for every tenant and the platform.
 ///

@@ -2,7 +2,7 @@ import Foundation
 import GRDB
 import Synchronization
 import TradepostCore
-import TradepostStore
+import TradepostDatabase
 
 /// Moves committed outbox events into jobs, one job per event and subscription, then deletes the
 /// events. Woken in-process by the commit that added them; at start it looks at every tenant's
@@ -13,15 +13,15 @@ import TradepostStore
 /// crash between inserting the jobs and deleting the events re-inserts nothing.
 final class OutboxDispatcher: Sendable {
     private let core: EngineCore
-    private let store: Store
+    private let host: JobsHost
     private let dirty = Mutex<Set<TenantID>>([])
     private let stopped = Mutex(false)
     private let wakeup = Wakeup()
     private let wakeQueue: @Sendable (String) -> Void
 
-    init(core: EngineCore, store: Store, wakeQueue: @escaping @Sendable (String) -> Void) {
+    init(core: EngineCore, host: JobsHost, wakeQueue: @escaping @Sendable (String) -> Void) {
         self.core = core
-        self.store = store
+        self.host = host
         self.wakeQueue = wakeQueue
     }
 
@@ -65,7 +65,7 @@ final class OutboxDispatcher: Sendable {
     func drain(_ tenant: TenantID) async throws {
         let batch = core.options.outboxBatch
         while true {
-            let events = try await store.tenantDatabases.read(tenant) { db in try Outbox.pending(db, tenant: tenant, limit: batch) }
+            let events = try await host.tenantDatabases.read(tenant) { db in try Outbox.pending(db, tenant: tenant, limit: batch) }
             guard let last = events.last else { return }
             var jobs: [JobSQL.NewJob] = []
             let now = Date().timeIntervalSince1970
@@ -86,7 +86,7 @@ final class OutboxDispatcher: Sendable {
             _ = try await core.insert(jobs)
             for queue in Set(jobs.map(\.queue)) { wakeQueue(queue) }
             if !jobs.isEmpty { core.observer.changed(tenant: tenant) }
-            try await store.tenantDatabases.write(tenant) { db in try Outbox.remove(db, upTo: last.id) }
+            try await host.tenantDatabases.write(tenant) { db in try Outbox.remove(db, upTo: last.id) }
             if events.count < batch { return }
         }
     }
@@ -94,8 +94,8 @@ final class OutboxDispatcher: Sendable {
     /// At start: any tenant whose outbox still holds events (left by a crash) is dirty.
     private func scanAllTenants() async {
         do {
-            for tenant in try await allPages({ try await store.tenants.tenants($0, status: nil) }) {
-                let pending = try? await store.tenantDatabases.read(tenant.id) { db in
+            for tenant in try await allPages({ try await host.tenants.tenants($0, status: nil) }) {
+                let pending = try? await host.tenantDatabases.read(tenant.id) { db in
                     try Bool.fetchOne(db, sql: "SELECT 1 FROM outbox LIMIT 1") ?? false
                 }
                 if pending == true { notify(tenant.id) }

@@ -2,27 +2,27 @@ import Foundation
 import GRDB
 import Logging
 import TradepostCore
-import TradepostStore
+import TradepostDatabase
 
 /// Inspecting and steering jobs: the API, the jobs page and `tradepost jobs` use this. Works with
 /// the engine running (in the server) or alone (in the CLI, next to a running server).
 public final class SQLiteJobService: JobService {
     let core: EngineCore
-    let store: Store
+    let host: JobsHost
     let wakeQueue: @Sendable (String) -> Void
 
-    init(core: EngineCore, store: Store, wakeQueue: @escaping @Sendable (String) -> Void) {
+    init(core: EngineCore, host: JobsHost, wakeQueue: @escaping @Sendable (String) -> Void) {
         self.core = core
-        self.store = store
+        self.host = host
         self.wakeQueue = wakeQueue
     }
 
     /// For the CLI: the service over `jobs.sqlite` without workers. Call `close()` when done.
-    public static func standalone(store: Store, registry: JobRegistry, logger: Logger) throws -> SQLiteJobService {
+    public static func standalone(host: JobsHost, registry: JobRegistry, logger: Logger) throws -> SQLiteJobService {
         registry.freeze()
-        let core = EngineCore(database: try JobsDatabase(dataDir: store.dataDir), registry: registry, options: JobsOptions(),
+        let core = EngineCore(database: try JobsDatabase(dataDir: host.dataDir), registry: registry, options: JobsOptions(),
                               logger: logger, observer: NoJobObserver())
-        return SQLiteJobService(core: core, store: store, wakeQueue: { _ in })
+        return SQLiteJobService(core: core, host: host, wakeQueue: { _ in })
     }
 
     public func close() {
@@ -175,7 +175,7 @@ public final class SQLiteJobService: JobService {
             throw AppError.invalidField("payload", "does not fit job type \(manual.type)")
         }
         guard manual.delay >= 0, manual.delay <= 366 * 86400 else { throw AppError.invalidField("delay_seconds", "must be from 0 to a year") }
-        if let tenant = manual.tenant { _ = try await store.tenants.tenant(id: tenant) }
+        if let tenant = manual.tenant { _ = try await host.tenants.tenant(id: tenant) }
         let job = try core.newJob(
             type: manual.type, payload: manual.payload, tenant: manual.tenant, runAt: Date().timeIntervalSince1970 + manual.delay,
             priority: manual.priority, uniqueKey: manual.uniqueKey)

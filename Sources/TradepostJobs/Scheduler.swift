@@ -2,7 +2,7 @@ import Foundation
 import GRDB
 import Synchronization
 import TradepostCore
-import TradepostStore
+import TradepostDatabase
 
 /// Enqueues recurring jobs. Each schedule (and, for tenant-time schedules, each tenant) remembers
 /// the last slot it enqueued; after downtime only the latest missed slot runs, once, and a job
@@ -10,16 +10,16 @@ import TradepostStore
 /// slot, so no slot is ever enqueued twice. A schedule first seen now starts from now.
 final class Scheduler: Sendable {
     private let core: EngineCore
-    private let store: Store
+    private let host: JobsHost
     private let wakeQueue: @Sendable (String) -> Void
     private let stopped = Mutex(false)
     private let wakeup = Wakeup()
     /// (schedule, tenant or "") → last slot enqueued, mirrored from `schedule_runs`.
     private let lastSlots = Mutex<[String: Double]>([:])
 
-    init(core: EngineCore, store: Store, wakeQueue: @escaping @Sendable (String) -> Void) {
+    init(core: EngineCore, host: JobsHost, wakeQueue: @escaping @Sendable (String) -> Void) {
         self.core = core
-        self.store = store
+        self.host = host
         self.wakeQueue = wakeQueue
     }
 
@@ -113,6 +113,6 @@ final class Scheduler: Sendable {
     }
 
     private func activeTenants() async throws -> [Tenant] {
-        try await allPages { try await store.tenants.tenants($0, status: .active) }
+        try await allPages { try await host.tenants.tenants($0, status: .active) }
     }
 }

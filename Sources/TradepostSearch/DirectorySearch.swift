@@ -1,7 +1,7 @@
 import Foundation
 import GRDB
 import TradepostCore
-import TradepostStore
+import TradepostDatabase
 
 /// The business directory's search, with the products' analysis: folding, stemming, synonyms and
 /// stop words, typos (one from 5 letters, two from 9) and an unfinished last word. Every word must

@@ -1,7 +1,7 @@
 import Foundation
 import GRDB
 import TradepostCore
-import TradepostStore
+import TradepostDatabase
 
 /// The product side of a full rebuild, on a thread and a reader connection of its own: it reads the
 /// published products in docid order (priority level, then rowid) and hands them, a batch at a

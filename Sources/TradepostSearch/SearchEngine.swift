@@ -1,7 +1,7 @@
 import Foundation
 import GRDB
 import TradepostCore
-import TradepostStore
+import TradepostDatabase
 
 /// Product search per tenant. Ranking is bounded top-k: documents are stored best-priority-first, so
 /// each FTS5 query reads matches in final tie-break order and stops at its LIMIT. Queries run in

@@ -1,7 +1,7 @@
 import Foundation
 import GRDB
 import TradepostCore
-import TradepostStore
+import TradepostDatabase
 
 /// Keeps `search_docs` / `product_fts` equal to the published products. Idempotent: indexing a
 /// product reads its current state, so replaying an outbox event (at-least-once) changes nothing.
@@ -30,7 +30,24 @@ public struct SearchIndexer: Sendable {
         cache.added(tenant, added)
     }
 
-    /// Re-indexes the published products of a category's subtree or of a business (after a rename, a move, a new city).
+    /// Re-indexes the published products of a category and its subcategories (after a rename, a move, a merge).
+    public func index(_ tenant: TenantID, categorySubtree category: String) async throws {
+        try await index(tenant, where: """
+            category_id IN (WITH RECURSIVE s(id) AS (SELECT ? UNION SELECT c.id FROM categories c JOIN s ON c.parent_id = s.id) SELECT id FROM s)
+            """, [category])
+    }
+
+    /// Re-indexes a business's products (after a new type or city). With `changedSince` (an
+    /// import), only those changed since then, in any status, so those it unpublished leave the index.
+    public func index(_ tenant: TenantID, business: String, changedSince: Date? = nil) async throws {
+        if let changedSince {
+            try await index(tenant, where: "business_id = ? AND updated_at >= ?", [business, changedSince], anyStatus: true)
+        } else {
+            try await index(tenant, where: "business_id = ?", [business])
+        }
+    }
+
+    /// Re-indexes the products `clause` picks.
     /// `clause` is SQL: for this module's own fixed conditions only, never for input.
     /// `anyStatus` also visits unpublished products, so those that left the published state leave the index.
     func index(_ tenant: TenantID, where clause: String, _ arguments: StatementArguments, anyStatus: Bool = false) async throws {

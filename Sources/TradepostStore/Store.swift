@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import TradepostCore
+import TradepostDatabase
 
 /// Everything persistent, opened once per process and passed to whoever needs it
 /// (the server, or one CLI command). No globals.

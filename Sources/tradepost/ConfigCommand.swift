@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import TradepostDatabase
 import TradepostHTTP
 import TradepostStore
 

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import TradepostCore
+import TradepostDatabase
 import TradepostJobs
 import TradepostStore
 

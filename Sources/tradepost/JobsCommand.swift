@@ -4,6 +4,7 @@ import Logging
 import TradepostCore
 import TradepostHTTP
 import TradepostJobs
+import TradepostSearch
 import TradepostStore
 
 struct JobsCommand: AsyncParsableCommand {
@@ -15,16 +16,14 @@ struct JobsCommand: AsyncParsableCommand {
 
     /// Runs `body` with the job service over the data dir's jobs database.
     static func withJobs<T>(_ global: GlobalOptions, _ body: (SQLiteJobService, Store) async throws -> T) async throws -> T {
-        var snapshots = SnapshotJobs.Settings(config: try await global.load().config, version: TradepostVersion.current)
+        let config = try await global.load().config
+        var snapshots = SnapshotJobs.Settings(config: config, version: TradepostVersion.current)
         snapshots.schedule = ""  // the server schedules; here the type only needs to be known
         return try await global.withStore { store in
             let registry = JobRegistry()
-            try BuiltinJobs.register(registry, store: store)
-            try SnapshotJobs.register(registry, settings: snapshots, store: store)
-            if let probe = ProcessInfo.processInfo.environment["TRADEPOST_TEST_PROBE"], !probe.isEmpty {
-                try TestProbe.register(registry, path: probe)
-            }
-            let jobs = try SQLiteJobService.standalone(store: store, registry: registry, logger: Logger(label: "tradepost-cli"))
+            try JobWiring.register(registry, config: config, store: store, search: SearchEngine(tenants: store.tenantDatabases), snapshots: snapshots)
+            try TestProbe.registerIfAsked(registry)
+            let jobs = try SQLiteJobService.standalone(host: JobsHost(store: store), registry: registry, logger: Logger(label: "tradepost-cli"))
             defer { jobs.close() }
             return try await body(jobs, store)
         }

@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
 import TradepostCore
+import TradepostDatabase
+import TradepostHTTP
 import TradepostJobs
 import TradepostStore
 

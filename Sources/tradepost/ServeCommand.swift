@@ -6,6 +6,7 @@ import Metrics
 import Prometheus
 import ServiceLifecycle
 import TradepostCore
+import TradepostDatabase
 import TradepostHTTP
 import TradepostJobs
 import TradepostStore
@@ -92,12 +93,11 @@ struct ServeCommand: AsyncParsableCommand {
             }
         }
 
-        // The end-to-end crash test's probe jobs, only when asked for (see Tests/e2e/test_jobs_crash.py).
         let notifier = SystemdNotifier(store: store, logger: logger)
-        let probe = ProcessInfo.processInfo.environment["TRADEPOST_TEST_PROBE"].flatMap { $0.isEmpty ? nil : $0 }
         let app = try await buildApplication(
             config: config, logger: logger, store: store, metrics: metrics,
-            registerJobs: { registry, _ in if let probe { try TestProbe.register(registry, path: probe) } }
+            // The end-to-end crash test's probe jobs (debug builds, when asked; Tests/e2e/test_jobs_crash.py).
+            registerJobs: { registry, _ in try TestProbe.registerIfAsked(registry) }
         ) { port in
             let host = config.host == "0.0.0.0" ? "localhost" : config.host
             let url = "http://\(host):\(port)"

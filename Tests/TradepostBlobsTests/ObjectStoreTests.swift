@@ -1,7 +1,8 @@
 import Foundation
 import Testing
-import TradepostCore
 @testable import TradepostBlobs
+import TradepostCore
+import TradepostDatabase
 @testable import TradepostStore
 
 @Suite("Object store")

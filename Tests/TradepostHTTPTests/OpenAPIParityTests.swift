@@ -15,7 +15,7 @@ struct OpenAPIParityTests {
         defer { Task { await store.close(); try? FileManager.default.removeItem(atPath: store.dataDir) } }
         var config = TradepostConfig()
         config.dataDir = store.dataDir
-        let jobs = try SQLiteJobService.standalone(store: store, registry: JobRegistry(), logger: Logger(label: "test"))
+        let jobs = try SQLiteJobService.standalone(host: JobsHost(store: store), registry: JobRegistry(), logger: Logger(label: "test"))
         defer { jobs.close() }
         let parts = buildRouter(config: config, store: store, services: AppServices(store: store, jobs: jobs, search: SearchEngine(tenants: store.tenantDatabases)), metrics: AppMetrics(),
                                 hub: LiveHub { try await jobs.stats($0) })

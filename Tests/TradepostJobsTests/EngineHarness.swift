@@ -98,7 +98,7 @@ func withEngine(
     try configure(registry, recorder)
     var logger = Logger(label: "jobs-tests")
     logger.logLevel = .critical
-    let engine = try JobsEngine(store: store, registry: registry, options: options, logger: logger)
+    let engine = try JobsEngine(host: JobsHost(dataDir: store.dataDir, tenantDatabases: store.tenantDatabases, tenants: store.tenants), registry: registry, options: options, logger: logger)
     let group = ServiceGroup(configuration: .init(services: [engine], logger: logger))
     let harness = Harness(engine: engine, store: store, recorder: recorder)
     try await withThrowingTaskGroup(of: Void.self) { tasks in

@@ -1,8 +1,9 @@
 import Foundation
 import GRDB
 import Testing
-import TradepostStore
+import TradepostDatabase
 @testable import TradepostJobs
+import TradepostStore
 
 @Suite("Jobs database migrations")
 struct JobsMigrationTests {

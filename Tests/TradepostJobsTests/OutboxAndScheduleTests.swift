@@ -2,8 +2,9 @@ import Foundation
 import GRDB
 import Testing
 import TradepostCore
-import TradepostStore
+import TradepostDatabase
 @testable import TradepostJobs
+import TradepostStore
 
 struct SeenEvent: JobPayload {
     static let jobType = "test.seen"

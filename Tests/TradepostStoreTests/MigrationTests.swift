@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 import Testing
 import TradepostCore
+import TradepostDatabase
 @testable import TradepostStore
 
 @Suite("Migrations and connection setup")

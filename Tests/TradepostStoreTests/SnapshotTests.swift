@@ -1,4 +1,5 @@
 import Foundation
+import TradepostDatabase
 #if canImport(Glibc)
 import Glibc
 #endif

@@ -1,8 +1,9 @@
 import Foundation
-import Synchronization
 import GRDB
+import Synchronization
 import Testing
 import TradepostCore
+import TradepostDatabase
 @testable import TradepostStore
 
 @Suite("Tenant databases: lazy open, LRU close")

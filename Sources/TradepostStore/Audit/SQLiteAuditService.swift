@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import TradepostCore
+import TradepostDatabase
 
 /// Reads and verifies the audit trails: a tenant's in its database, the platform's in the control
 /// database. Writing happens only through `AuditLog`, inside the transaction of each change.

@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import TradepostCore
+import TradepostDatabase
 
 /// One pass over a price list inside one transaction: a dry run reads (and reports), an apply also writes.
 /// Rows stream from the file; besides the current row only the SKUs seen so far stay in memory.

@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 import Synchronization
 import TradepostCore
+import TradepostDatabase
 
 /// Price-list imports. An upload is recorded with a `catalog.import_requested` outbox event in the same
 /// transaction, so the jobs engine runs it even after a crash; a run is one transaction (all rows or none),

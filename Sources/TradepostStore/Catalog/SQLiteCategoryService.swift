@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import TradepostCore
+import TradepostDatabase
 
 /// The category tree of each tenant. Trees are small (hundreds to a few thousand nodes), so paths,
 /// subtree checks and counts are computed from the whole tree read in one query.

@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import TradepostCore
+import TradepostDatabase
 
 extension SQLitePriceListService {
     public func createPriceList(_ tenant: TenantID, sellerBusinessID: String, _ input: PriceListInput, audit: AuditContext) async throws -> PriceList {

@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import TradepostCore
+import TradepostDatabase
 
 /// Buyer groups, customer price lists and the effective price that weighs them, in each tenant's database.
 /// Who may see what is decided by the routes: a list is read by its seller's members and tenant admins,

@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import TradepostCore
+import TradepostDatabase
 
 /// Moderation: the review queue, decisions (each in the audit log) and the tenant's review setting.
 extension SQLiteProductService {

@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import TradepostCore
+import TradepostDatabase
 
 /// Products, their prices and price history, and moderation, in each tenant's database.
 /// Every change appends `product.changed` to the outbox in its own transaction (the search index follows it).

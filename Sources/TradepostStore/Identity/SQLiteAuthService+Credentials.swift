@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import TradepostCore
+import TradepostDatabase
 
 /// "My sessions" and personal API tokens.
 extension SQLiteAuthService {

@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 import Synchronization
 import TradepostCore
+import TradepostDatabase
 
 /// Logins, sessions and API tokens. Secrets live only as SHA-256 in `control.sqlite`;
 /// the principal behind a credential is re-read on every request so a disable, a role change

@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import TradepostCore
+import TradepostDatabase
 
 /// Businesses and their members, in each tenant's own database.
 public final class SQLiteBusinessService: BusinessService {

@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import TradepostCore
+import TradepostDatabase
 
 /// Platform administrators, in `control.sqlite`.
 public final class SQLitePlatformAdminService: PlatformAdminService {

@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import TradepostCore
+import TradepostDatabase
 
 /// Tenant users, in each tenant's own database. Plan limits come from the control database.
 public final class SQLiteUserService: UserService {

@@ -1,5 +1,6 @@
 import Foundation
 import TradepostCore
+import TradepostDatabase
 
 /// `TenantRestoreService` on the data dir: receives archives beside the databases and swaps a
 /// tenant's files with `TenantImporter`, reporting its refusals as the domain's errors.

@@ -1,6 +1,7 @@
 import Crypto
 import Foundation
 import GRDB
+import TradepostDatabase
 #if canImport(Glibc)
 import Glibc
 #endif

@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 import Synchronization
 import TradepostCore
+import TradepostDatabase
 #if canImport(Glibc)
 import Glibc
 #endif

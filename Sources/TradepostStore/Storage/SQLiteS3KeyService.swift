@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import TradepostCore
+import TradepostDatabase
 
 /// S3 access keys in `control.sqlite` (the listener finds a key's tenant before it knows the
 /// tenant); creations and revocations are also written to the tenant's audit log.

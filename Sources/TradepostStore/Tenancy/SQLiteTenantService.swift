@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import TradepostCore
+import TradepostDatabase
 
 /// Tenants and plans in `control.sqlite`; each tenant's own file is created alongside.
 public final class SQLiteTenantService: TenantService {

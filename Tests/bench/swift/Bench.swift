@@ -4,6 +4,7 @@ import Logging
 import ServiceLifecycle
 import Synchronization
 import TradepostCore
+import TradepostDatabase
 import TradepostJobs
 import TradepostStore
 
@@ -96,7 +97,7 @@ struct Bench {
         registry.subscribe("bench", topic: "bench.event", job: EventSeen.self) { event in
             EventSeen(sentAt: try event.decode(SentAt.self).sentAt)
         }
-        let engine = try JobsEngine(store: store, registry: registry, logger: logger)
+        let engine = try JobsEngine(host: JobsHost(dataDir: store.dataDir, tenantDatabases: store.tenantDatabases, tenants: store.tenants), registry: registry, logger: logger)
         let group = ServiceGroup(configuration: .init(services: [engine], logger: logger))
         try await withThrowingTaskGroup(of: Void.self) { tasks in
             tasks.addTask { try await group.run() }

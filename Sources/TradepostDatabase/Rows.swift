@@ -2,9 +2,10 @@ import Foundation
 import GRDB
 import TradepostCore
 
-/// Row → domain value mappings, one place per table.
+/// Row → domain value mappings, one place per table (the schema is here; every target that reads
+/// these tables decodes them the same way).
 extension User {
-    init(row: Row) {
+    package init(row: Row) {
         self.init(
             id: row["id"], email: row["email"], name: row["name"],
             role: TenantRole(rawValue: row["role"]) ?? .member, kind: UserKind(rawValue: row["kind"]) ?? .member,
@@ -24,7 +25,7 @@ extension Business {
 }
 
 extension BusinessMember {
-    init(row: Row) {
+    package init(row: Row) {
         self.init(
             businessId: row["business_id"], userId: row["user_id"], role: BusinessRole(rawValue: row["role"]) ?? .staff,
             name: row["name"], email: row["email"], createdAt: row["created_at"])
@@ -32,7 +33,7 @@ extension BusinessMember {
 }
 
 extension PlatformAdmin {
-    init(row: Row) {
+    package init(row: Row) {
         self.init(
             id: row["id"], email: row["email"], name: row["name"], disabled: row["disabled"], createdAt: row["created_at"],
             lastLoginAt: row["last_login_at"])
@@ -40,7 +41,7 @@ extension PlatformAdmin {
 }
 
 /// A LIKE pattern for `fold(column) LIKE ? ESCAPE '\'`: folded, with `%`, `_` and `\` escaped.
-func likePattern(_ text: String) -> String {
+package func likePattern(_ text: String) -> String {
     var out = "%"
     for character in DatabaseOpener.folded(text) {
         if character == "%" || character == "_" || character == "\\" { out.append("\\") }

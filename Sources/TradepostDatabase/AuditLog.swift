@@ -6,7 +6,7 @@ import TradepostCore
 /// change does, and seals each into the table's hash chain (`AuditChain`) in that same transaction.
 public enum AuditLog {
     /// `platform_audit` in the control database.
-    static func platform(_ db: Database, _ audit: AuditContext, _ action: String, target: String?, detail: [String: String] = [:]) throws {
+    package static func platform(_ db: Database, _ audit: AuditContext, _ action: String, target: String?, detail: [String: String] = [:]) throws {
         try append(db, table: "platform_audit", audit, action, target, detail)
     }
 

@@ -1,5 +1,7 @@
 import Foundation
 import TradepostCore
+import TradepostDatabase
+import TradepostJobs
 import TradepostStore
 
 /// `tradepost restore FILE --tenant T` while the server runs: the CLI copies the archive into

@@ -1,7 +1,7 @@
 import Foundation
-import GRDB
 import TradepostCore
 import TradepostJobs
+import TradepostSearch
 
 /// Re-index products (after `product.changed`).
 public struct SearchIndexJob: JobPayload {
@@ -47,16 +47,8 @@ public enum SearchJobs {
         }
         registry.register(SearchRefreshJob.self, queue: "search", maxAttempts: 10, timeout: .seconds(1800)) { job, context in
             guard let tenant = context.tenant else { throw PermanentJobError("search refresh needs a tenant") }
-            if let category = job.categoryId {
-                try await engine.indexer.index(tenant, where: """
-                    category_id IN (WITH RECURSIVE s(id) AS (SELECT ? UNION SELECT c.id FROM categories c JOIN s ON c.parent_id = s.id) SELECT id FROM s)
-                    """, [category])
-            }
-            if let business = job.businessId, let since = job.changedSince {
-                try await engine.indexer.index(tenant, where: "business_id = ? AND updated_at >= ?", [business, since], anyStatus: true)
-            } else if let business = job.businessId {
-                try await engine.indexer.index(tenant, where: "business_id = ?", [business])
-            }
+            if let category = job.categoryId { try await engine.indexer.index(tenant, categorySubtree: category) }
+            if let business = job.businessId { try await engine.indexer.index(tenant, business: business, changedSince: job.changedSince) }
         }
         registry.register(SearchReindexJob.self, queue: "search", maxAttempts: 3, timeout: .seconds(3600), manual: true) { _, context in
             guard let tenant = context.tenant else { throw PermanentJobError("a reindex needs a tenant") }

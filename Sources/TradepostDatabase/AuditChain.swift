@@ -12,11 +12,11 @@ import TradepostCore
 ///
 /// Entries are sealed in the transaction that writes them. Entries written before the chain
 /// existed (migration 10 / control 3) are sealed, oldest first, by the first write after it.
-enum AuditChain {
+package enum AuditChain {
     static let genesis = String(repeating: "0", count: 64)
 
     /// Hashes every entry after the newest sealed one, in order.
-    static func seal(_ db: Database, table: String) throws {
+    package static func seal(_ db: Database, table: String) throws {
         let last = try Row.fetchOne(db, sql: "SELECT id, hash FROM \(table) WHERE hash IS NOT NULL ORDER BY id DESC LIMIT 1")
         var prev: String = last?["hash"] ?? genesis
         let rows = try Row.fetchAll(db, sql: "SELECT * FROM \(table) WHERE id > ? ORDER BY id", arguments: [(last?["id"] as Int64?) ?? 0])
@@ -27,7 +27,7 @@ enum AuditChain {
         }
     }
 
-    static func hash(prev: String, _ row: Row) -> String {
+    package static func hash(prev: String, _ row: Row) -> String {
         let fields: [String?] = [prev, String(row["id"] as Int64), text(row, "at"), text(row, "actor"), text(row, "actor_label"),
                                  text(row, "ip"), text(row, "action"), text(row, "target"), text(row, "detail")]
         let data = (try? JSONEncoder().encode(fields)) ?? Data()
@@ -51,7 +51,7 @@ enum AuditChain {
 
     /// Walks the whole table. Read-only. Unsealed entries are fine only while nothing is sealed
     /// yet (entries from before the chain, before the next audited change seals them).
-    static func verify(_ db: Database, table: String) throws -> AuditVerification {
+    package static func verify(_ db: Database, table: String) throws -> AuditVerification {
         var problems: [String] = []
         var prev = genesis
         var count = 0, sealed = 0, unsealed = 0

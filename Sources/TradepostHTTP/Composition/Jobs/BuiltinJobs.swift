@@ -1,6 +1,8 @@
 import Foundation
 import GRDB
 import TradepostCore
+import TradepostDatabase
+import TradepostJobs
 import TradepostStore
 
 /// Nightly upkeep of one tenant's database, at 02:00 in the tenant's own time zone.
@@ -16,7 +18,8 @@ public struct CredentialCleanup: JobPayload {
 }
 
 public enum BuiltinJobs {
-    /// The queues and jobs every server has. Later features add their own next to these.
+    /// Upkeep every server runs: each tenant database's nightly optimize and checkpoint, and the
+    /// credential cleanup.
     public static func register(_ registry: JobRegistry, store: Store) throws {
         registry.queue("maintenance", concurrency: 1)
         registry.register(TenantMaintenance.self, queue: "maintenance", maxAttempts: 3, timeout: .seconds(600), manual: true) { _, context in
@@ -35,6 +38,5 @@ public enum BuiltinJobs {
             try await store.pruneExpiredCredentials()
         }
         try registry.schedule("credential-cleanup", cron: "0 3 * * *", job: CredentialCleanup.self) { _ in CredentialCleanup() }
-        CatalogJobs.register(registry, store: store)
     }
 }

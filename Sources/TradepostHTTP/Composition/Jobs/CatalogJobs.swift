@@ -1,5 +1,6 @@
 import Foundation
 import TradepostCore
+import TradepostJobs
 import TradepostStore
 
 /// Run an uploaded price list (dry run or apply).

@@ -1,27 +1,31 @@
 import Foundation
 import Synchronization
 import TradepostCore
+import TradepostJobs
 
+#if DEBUG
 /// Jobs for the end-to-end crash test, registered only when TRADEPOST_TEST_PROBE names a file.
+/// Compiled into debug builds only (the end-to-end suite runs one); the shipped release binary has
+/// none of it.
 /// Each run appends plain lines to that file, which survive a kill -9 (they are in the page cache):
 ///   start <job> <attempt> <pid> <tag> / end <job> <pid> / event <tenant> <topic> <event id> <payload>
 /// and "overlap <job>" if the same job were ever started while a run of it is still going.
-public enum TestProbe {
-    public struct Probe: JobPayload {
-        public static let jobType = "test.probe"
-        public var tag: String
-        public var sleepMs: Int?
+enum TestProbe {
+    struct Probe: JobPayload {
+        static let jobType = "test.probe"
+        var tag: String
+        var sleepMs: Int?
         enum CodingKeys: String, CodingKey {
             case tag
             case sleepMs = "sleep_ms"
         }
     }
 
-    public struct EventProbe: JobPayload {
-        public static let jobType = "test.event"
-        public var topic: String
-        public var eventId: Int64
-        public var payload: String
+    struct EventProbe: JobPayload {
+        static let jobType = "test.event"
+        var topic: String
+        var eventId: Int64
+        var payload: String
         enum CodingKeys: String, CodingKey {
             case topic, payload
             case eventId = "event_id"
@@ -44,7 +48,13 @@ public enum TestProbe {
         }
     }
 
-    public static func register(_ registry: JobRegistry, path: String) throws {
+    /// Registers the probe jobs when TRADEPOST_TEST_PROBE names the log file.
+    static func registerIfAsked(_ registry: JobRegistry) throws {
+        guard let path = ProcessInfo.processInfo.environment["TRADEPOST_TEST_PROBE"], !path.isEmpty else { return }
+        try register(registry, path: path)
+    }
+
+    static func register(_ registry: JobRegistry, path: String) throws {
         let log = try Log(path: path)
         let pid = ProcessInfo.processInfo.processIdentifier
         registry.queue("probe", concurrency: 8)
@@ -66,3 +76,9 @@ public enum TestProbe {
         }
     }
 }
+#else
+/// Release builds carry no test jobs.
+enum TestProbe {
+    static func registerIfAsked(_ registry: JobRegistry) throws {}
+}
+#endif

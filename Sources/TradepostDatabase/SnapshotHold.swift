@@ -16,11 +16,11 @@ public final class SnapshotHold: Sendable {
     public init(dataDir: String) throws {
         let path = (dataDir as NSString).appendingPathComponent(Self.fileName)
         let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
-        guard fd >= 0 else { throw SnapshotError.io("cannot open \(path): \(String(cString: strerror(errno)))") }
+        guard fd >= 0 else { throw DataDirLock.LockError("cannot open \(path): \(String(cString: strerror(errno)))") }
         // Two snapshots at once would only take longer; the second waits for the first.
         guard flock(fd, LOCK_EX) == 0 else {
             close(fd)
-            throw SnapshotError.io("cannot lock \(path): \(String(cString: strerror(errno)))")
+            throw DataDirLock.LockError("cannot lock \(path): \(String(cString: strerror(errno)))")
         }
         descriptor = Mutex(fd)
     }

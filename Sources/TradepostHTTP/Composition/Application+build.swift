@@ -26,13 +26,11 @@ public func buildApplication(
 ) async throws -> Application<RouterResponder<AppRequestContext>> {
     let store = if let store { store } else { try await Store(Store.Options(config: config)) }
     let registry = JobRegistry()
-    try BuiltinJobs.register(registry, store: store)
     let search = SearchEngine(tenants: store.tenantDatabases)
-    SearchJobs.register(registry, engine: search)
-    try SnapshotJobs.register(registry, settings: .init(config: config, version: TradepostVersion.current), store: store)
+    try JobWiring.register(registry, config: config, store: store, search: search)
     try registerJobs(registry, store)
     let telemetry = JobsTelemetry(registry: metrics.registry)
-    let engine = try JobsEngine(store: store, registry: registry, options: config.jobsOptions, logger: logger, observer: telemetry)
+    let engine = try JobsEngine(host: JobsHost(store: store), registry: registry, options: config.jobsOptions, logger: logger, observer: telemetry)
     let hub = LiveHub { try await engine.service.stats($0) }
     telemetry.attach(hub)
     // The S3 listener runs beside the HTTP server and stops before the databases close.

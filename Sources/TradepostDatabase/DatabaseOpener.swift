@@ -6,7 +6,7 @@ import TradepostCore
 /// `foreign_keys=ON` (GRDB's `DatabasePool` applies them in that order on every connection);
 /// one writer and a bounded number of concurrent readers.
 public enum DatabaseOpener {
-    static let busyTimeout: TimeInterval = 5
+    package static let busyTimeout: TimeInterval = 5
     /// SQLite's own ceiling (SQLITE_MAX_MMAP_SIZE, 2 GiB in Debian's build; larger asks are clamped to
     /// it). It maps at most the file's size, so small tenants map little; a million-product tenant
     /// (about 2 GB) is read without a pread per page — 256 MiB left most of its search index to pread.
@@ -30,7 +30,7 @@ public enum DatabaseOpener {
         return config
     }
 
-    static func openPool(path: String, label: String, readers: Int) throws -> DatabasePool {
+    package static func openPool(path: String, label: String, readers: Int) throws -> DatabasePool {
         try DatabasePool(path: path, configuration: configuration(label: label, readers: readers))
     }
 
@@ -46,7 +46,7 @@ public enum DatabaseOpener {
     }
 
     /// The pragmas a connection actually runs with, for tests and `doctor`.
-    static func pragmas(_ db: Database) throws -> [String: String] {
+    package static func pragmas(_ db: Database) throws -> [String: String] {
         var out: [String: String] = [:]
         for name in ["busy_timeout", "journal_mode", "synchronous", "foreign_keys"] {
             out[name] = try String.fetchOne(db, sql: "PRAGMA \(name)")
@@ -69,7 +69,7 @@ extension DatabasePool {
     }
 
     /// Folds the WAL back into the main file and truncates it; done before a pool is closed.
-    func checkpointAndClose() {
+    package func checkpointAndClose() {
         _ = try? writeWithoutTransaction { db in try db.checkpoint(.truncate) }
         try? close()
     }
