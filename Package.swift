@@ -13,8 +13,8 @@ import PackageDescription
 ///            ├─ TradepostSearch ─┼─ TradepostHTTP ── tradepost
 ///            └─ TradepostBlobs ──┘
 ///
-/// docs/architecture.md says why. (Until the blob-store protocol lands, the S3 listener and the
-/// storage and media routes still import TradepostBlobs outside the composition root.)
+/// docs/architecture.md says why. Outside Composition/, HTTP sees the blob store only through
+/// Core's BlobStore; its S3 listener (S3/) imports TradepostBlobs for the protocol's pure parts.
 let strict: [SwiftSetting] = [
     .enableUpcomingFeature("ExistentialAny"),
 ]

@@ -1,4 +1,5 @@
 import Crypto
+import TradepostCore
 
 /// Decodes an `aws-chunked` body (`STREAMING-AWS4-HMAC-SHA256-PAYLOAD[-TRAILER]`,
 /// `STREAMING-UNSIGNED-PAYLOAD-TRAILER`) as it streams, checking each chunk's signature against the

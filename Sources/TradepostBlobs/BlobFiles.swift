@@ -1,4 +1,5 @@
 import Foundation
+import TradepostCore
 import TradepostDatabase
 #if canImport(Glibc)
 import Glibc
@@ -41,8 +42,8 @@ public final class BlobFiles: Sendable {
     }
 
     /// Starts a new blob in the tenant's `tmp/`.
-    public func writer(tenant: String, digests: BodyDigests) throws -> BlobWriter {
-        guard Self.isSafeComponent(tenant) else { throw S3Error.internalError }
+    func writer(tenant: String, digests: BodyDigests) throws -> BlobWriter {
+        guard Self.isSafeComponent(tenant) else { throw BlobIOError("\(tenant) is not a tenant id") }
         let tmp = "\(tenantDirectory(tenant))/tmp"
         try FileManager.default.createDirectory(atPath: tmp, withIntermediateDirectories: true)
         let id = Self.newBlobID()
@@ -54,7 +55,7 @@ public final class BlobFiles: Sendable {
 
     /// Moves a finished temporary file into place, durably. Returns the blob id.
     func install(tenant: String, id: String, tmpPath: String) throws {
-        guard let final = path(tenant: tenant, blob: id) else { throw S3Error.internalError }
+        guard let final = path(tenant: tenant, blob: id) else { throw BlobIOError("\(id) is not a blob id") }
         let folder = (final as NSString).deletingLastPathComponent
         if !FileManager.default.fileExists(atPath: folder) {
             try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
@@ -66,12 +67,15 @@ public final class BlobFiles: Sendable {
 
     /// A second name for an existing blob (CopyObject, UploadPartCopy of a whole object).
     public func link(tenant: String, blob: String) throws -> String {
-        guard let source = path(tenant: tenant, blob: blob) else { throw S3Error.internalError }
+        guard let source = path(tenant: tenant, blob: blob) else { throw BlobError.missingBytes(blob) }
         let id = Self.newBlobID()
-        guard let target = path(tenant: tenant, blob: id) else { throw S3Error.internalError }
+        guard let target = path(tenant: tenant, blob: id) else { throw BlobIOError("\(tenant) is not a tenant id") }
         let folder = (target as NSString).deletingLastPathComponent
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        guard Glibc.link(source, target) == 0 else { throw BlobIOError("cannot link \(source): \(String(cString: strerror(errno)))") }
+        guard Glibc.link(source, target) == 0 else {
+            if errno == ENOENT { throw BlobError.missingBytes(blob) }
+            throw BlobIOError("cannot link \(source): \(String(cString: strerror(errno)))")
+        }
         Self.syncDirectory(folder)
         return id
     }
@@ -132,13 +136,13 @@ public struct BlobIOError: Error, CustomStringConvertible {
 
 /// One blob being written: bytes go straight to a temporary file while the digests run.
 /// Used by one task at a time (unchecked Sendable so the final fsync can run on another thread).
-public final class BlobWriter: @unchecked Sendable {
+final class BlobWriter: BlobSink, @unchecked Sendable {
     let files: BlobFiles
     let tenant: String
-    public let id: String
+    let id: String
     private var fd: Int32
     private let tmpPath: String
-    public private(set) var digests: BodyDigests
+    private var running: BodyDigests
 
     init(files: BlobFiles, tenant: String, id: String, fd: Int32, tmpPath: String, digests: BodyDigests) {
         self.files = files
@@ -146,13 +150,15 @@ public final class BlobWriter: @unchecked Sendable {
         self.id = id
         self.fd = fd
         self.tmpPath = tmpPath
-        self.digests = digests
+        self.running = digests
     }
 
     deinit { discard() }
 
-    public func write(_ bytes: UnsafeRawBufferPointer) throws {
-        digests.update(bytes)
+    var size: Int64 { running.size }
+
+    func write(_ bytes: UnsafeRawBufferPointer) throws {
+        running.update(bytes)
         var offset = 0
         while offset < bytes.count {
             let n = Glibc.write(fd, bytes.baseAddress! + offset, bytes.count - offset)
@@ -164,21 +170,42 @@ public final class BlobWriter: @unchecked Sendable {
         }
     }
 
+    func digests() -> BlobDigests { running.finish() }
+
     /// fsync, rename into place, fsync the folder. After this the blob survives a crash.
-    public func commit() throws -> BodyDigests.Result {
+    func commit() throws {
         guard fsync(fd) == 0 else { throw BlobIOError("fsync failed: \(String(cString: strerror(errno)))") }
         close(fd)
         fd = -1
         try files.install(tenant: tenant, id: id, tmpPath: tmpPath)
-        return digests.finish()
     }
 
     /// Drops an unfinished write (bad signature, client gone).
-    public func discard() {
+    func discard() {
         if fd >= 0 {
             close(fd)
             fd = -1
             unlink(tmpPath)
+        }
+    }
+}
+
+/// An open blob file: a delete or an overwrite during a transfer cannot cut it short.
+final class BlobFileReader: BlobSource {
+    private let fd: Int32
+
+    init(path: String, blob: String) throws {
+        fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw BlobError.missingBytes(blob) }
+    }
+
+    deinit { close(fd) }
+
+    func read(into buffer: UnsafeMutableRawBufferPointer, at offset: Int64) throws -> Int {
+        while true {
+            let n = pread(fd, buffer.baseAddress!, buffer.count, off_t(offset))
+            if n >= 0 { return n }
+            if errno != EINTR { throw BlobIOError("read failed: \(String(cString: strerror(errno)))") }
         }
     }
 }

@@ -1,15 +1,9 @@
 import Crypto
 import Foundation
+import TradepostCore
 
-/// The checksums S3 clients send (`x-amz-checksum-*`, `Content-MD5`) and the ETag's MD5, computed
-/// while a body streams to disk so an object is read once.
-public enum ChecksumAlgorithm: String, Sendable, CaseIterable, Codable {
-    case crc32 = "CRC32"
-    case crc32c = "CRC32C"
-    case crc64nvme = "CRC64NVME"
-    case sha1 = "SHA1"
-    case sha256 = "SHA256"
-
+/// How S3 names each checksum in headers: `x-amz-checksum-crc32` and so on.
+extension ChecksumAlgorithm {
     /// The request/response header carrying this checksum, e.g. `x-amz-checksum-crc32`.
     public var header: String { "x-amz-checksum-" + rawValue.lowercased() }
 
@@ -48,16 +42,7 @@ public struct BodyDigests: Sendable {
         crc64?.update(bytes)
     }
 
-    public struct Result: Sendable {
-        public var size: Int64
-        public var md5: [UInt8]
-        /// Lowercase hex, when computed.
-        public var sha256Hex: String?
-        /// Base64 values by algorithm, as S3 reports them.
-        public var checksums: [ChecksumAlgorithm: String]
-    }
-
-    public func finish() -> Result {
+    public func finish() -> BlobDigests {
         var sums: [ChecksumAlgorithm: String] = [:]
         var shaHex: String?
         if let sha256 {
@@ -69,7 +54,7 @@ public struct BodyDigests: Sendable {
         if let crc32 { sums[.crc32] = crc32.base64 }
         if let crc32c { sums[.crc32c] = crc32c.base64 }
         if let crc64 { sums[.crc64nvme] = crc64.base64 }
-        return Result(size: size, md5: Array(md5.finalize()), sha256Hex: shaHex, checksums: sums)
+        return BlobDigests(size: size, md5: Array(md5.finalize()), sha256Hex: shaHex, checksums: sums)
     }
 }
 
@@ -143,19 +128,5 @@ struct CRC64: Sendable {
     var base64: String {
         let v = ~value
         return Data((0..<8).map { UInt8((v >> (56 - 8 * UInt64($0))) & 0xFF) }).base64EncodedString()
-    }
-}
-
-public enum Hex {
-    private static let digits = Array("0123456789abcdef".utf8)
-
-    public static func encode<C: Collection>(_ bytes: C) -> String where C.Element == UInt8 {
-        var out = [UInt8]()
-        out.reserveCapacity(bytes.count * 2)
-        for b in bytes {
-            out.append(digits[Int(b >> 4)])
-            out.append(digits[Int(b & 0x0F)])
-        }
-        return String(decoding: out, as: UTF8.self)
     }
 }

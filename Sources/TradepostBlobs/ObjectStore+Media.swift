@@ -3,36 +3,8 @@ import GRDB
 import TradepostCore
 import TradepostDatabase
 
-/// A picture the app shows: a product's image or a business's logo.
-public struct Media: Sendable, Equatable, Encodable {
-    public enum Kind: String, Sendable, Codable {
-        case productImage = "product_image"
-        case businessLogo = "business_logo"
-
-        var ownerTable: String { self == .productImage ? "products" : "businesses" }
-        var ownerName: String { self == .productImage ? "Product" : "Business" }
-    }
-
-    public var kind: Kind
-    public var ownerID: String
-    public var blob: String
-    public var contentType: String
-    public var size: Int64
-    public var etag: String
-    public var modified: Date
-
-    /// The blob id stays inside: clients address a picture by its owner.
-    enum CodingKeys: String, CodingKey {
-        case kind, size, etag
-        case ownerID = "owner_id"
-        case contentType = "content_type"
-        case modified = "modified_at"
-    }
-
-    public init(kind: Kind, ownerID: String, blob: String, contentType: String, size: Int64, etag: String, modified: Date) {
-        (self.kind, self.ownerID, self.blob, self.contentType) = (kind, ownerID, blob, contentType)
-        (self.size, self.etag, self.modified) = (size, etag, modified)
-    }
+extension Media.Kind {
+    var ownerTable: String { self == .productImage ? "products" : "businesses" }
 }
 
 /// The app's pictures live in the blob store beside S3 objects (same durable writes, same sweep)

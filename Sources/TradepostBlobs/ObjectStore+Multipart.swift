@@ -27,7 +27,7 @@ extension ObjectStore {
     static func upload(_ db: Database, bucket: String, key: String, id: String) throws -> MultipartUpload {
         try requireBucket(db, bucket)
         guard let row = try Row.fetchOne(db, sql: "SELECT * FROM s3_uploads WHERE id = ? AND bucket = ? AND key = ?", arguments: [id, bucket, key]) else {
-            throw S3Error.noSuchUpload(id)
+            throw BlobError.noSuchUpload(id)
         }
         return uploadRow(row)
     }
@@ -43,7 +43,7 @@ extension ObjectStore {
         let old = try await durableWrite(tenant) { db -> String? in
             _ = try Self.upload(db, bucket: bucket, key: key, id: uploadID)
             let current = try Row.fetchOne(db, sql: "SELECT blob, size FROM s3_parts WHERE upload_id = ? AND number = ?", arguments: [uploadID, part.number])
-            if let quota, try Self.usage(db) - (current?["size"] ?? 0) + part.size > quota { throw S3Error.quotaExceeded }
+            if let quota, try Self.usage(db) - (current?["size"] ?? 0) + part.size > quota { throw BlobError.quotaExceeded }
             try db.execute(sql: """
                 INSERT OR REPLACE INTO s3_parts (upload_id, number, blob, size, etag, checksums, modified_at) VALUES (?, ?, ?, ?, ?, ?, ?)
                 """, arguments: [uploadID, part.number, part.blob, part.size, part.etag, Self.json(part.checksums), part.modified])
@@ -90,7 +90,7 @@ extension ObjectStore {
     /// already answers its first result again (clients retry completions whose answer they missed).
     /// Throws InvalidPart, InvalidPartOrder, EntityTooSmall, NoSuchUpload.
     public func complete(_ tenant: TenantID, bucket: String, key: String, uploadID: String,
-                         chosen: [(number: Int, etag: String)], minPartSize: Int64 = 5 * 1_048_576) async throws -> CompletedUpload {
+                         chosen: [(number: Int, etag: String)], minPartSize: Int64) async throws -> CompletedUpload {
         do {
             return try await join(tenant, bucket: bucket, key: key, uploadID: uploadID, chosen: chosen, minPartSize: minPartSize)
         } catch {
@@ -108,27 +108,27 @@ extension ObjectStore {
 
     private func join(_ tenant: TenantID, bucket: String, key: String, uploadID: String,
                       chosen: [(number: Int, etag: String)], minPartSize: Int64) async throws -> CompletedUpload {
-        guard !chosen.isEmpty else { throw S3Error.malformedXML }
-        for i in 1..<max(1, chosen.count) where chosen[i].number <= chosen[i - 1].number { throw S3Error.invalidPartOrder }
+        guard !chosen.isEmpty else { throw BlobError.noParts }
+        for i in 1..<max(1, chosen.count) where chosen[i].number <= chosen[i - 1].number { throw BlobError.invalidPartOrder }
         let upload = try await self.upload(tenant, bucket: bucket, key: key, id: uploadID)
         let stored = Dictionary(uniqueKeysWithValues: try await parts(tenant, bucket: bucket, key: key, uploadID: uploadID).map { ($0.number, $0) })
         var selected: [PartMeta] = []
         for choice in chosen {
             guard let part = stored[choice.number], part.etag == choice.etag.trimmingCharacters(in: CharacterSet(charactersIn: "\"")) else {
-                throw S3Error.invalidPart
+                throw BlobError.invalidPart
             }
             selected.append(part)
         }
-        if selected.dropLast().contains(where: { $0.size < minPartSize }) { throw S3Error.entityTooSmall }
+        if selected.dropLast().contains(where: { $0.size < minPartSize }) { throw BlobError.partTooSmall }
         // Join outside any transaction: copying gigabytes must not hold the writer.
         let writer = try files.writer(tenant: tenant.rawValue, digests: BodyDigests(sha256: false, checksums: []))
         var md5s: [UInt8] = []
         let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 20, alignment: 16)
         defer { buffer.deallocate() }
         for part in selected {
-            guard let path = files.path(tenant: tenant.rawValue, blob: part.blob) else { throw S3Error.internalError }
+            guard let path = files.path(tenant: tenant.rawValue, blob: part.blob) else { throw BlobError.missingBytes(part.blob) }
             let fd = open(path, O_RDONLY | O_CLOEXEC)
-            guard fd >= 0 else { throw S3Error.invalidPart }
+            guard fd >= 0 else { throw BlobError.invalidPart }
             defer { close(fd) }
             while true {
                 let n = read(fd, buffer.baseAddress!, buffer.count)
@@ -139,7 +139,8 @@ extension ObjectStore {
             }
             md5s += Self.hexBytes(part.etag)
         }
-        let result = try writer.commit()
+        let result = writer.digests()
+        try writer.commit()
         let etag = Hex.encode(Array(Insecure.MD5.hash(data: md5s))) + "-\(selected.count)"
         var checksums: [String: String] = [:]
         if let algorithm = upload.checksumAlgorithm, let alg = ChecksumAlgorithm(rawValue: algorithm),
@@ -184,10 +185,22 @@ extension ObjectStore {
         return stride(from: 0, to: u.count, by: 2).compactMap { UInt8(String(decoding: u[$0..<($0 + 2)], as: UTF8.self), radix: 16) }
     }
 
-    /// Start-of-day housekeeping for one tenant: files left in `s3_garbage`, files no row names
-    /// (written before a crash, never committed; only those older than `before`), and multipart
-    /// uploads older than `uploadTTL`. Returns how many files it removed.
-    public func sweep(_ tenant: TenantID, before: Date, uploadTTL: TimeInterval) async throws -> Int {
+    /// Start-of-day housekeeping: temporary files of writes that never finished, then each tenant
+    /// whose database exists (`sweep(_:before:uploadTTL:)`). Returns how many files went.
+    public func sweep(before: Date, uploadTTL: TimeInterval) async -> Int {
+        var removed = files.cleanTemporaryFiles()
+        for tenant in (try? FileManager.default.contentsOfDirectory(atPath: files.root)) ?? [] {
+            let id = TenantID(tenant)
+            guard FileManager.default.fileExists(atPath: tenants.path(for: id)) else { continue }
+            removed += (try? await sweep(id, before: before, uploadTTL: uploadTTL)) ?? 0
+        }
+        return removed
+    }
+
+    /// One tenant's housekeeping: files left in `s3_garbage`, files no row names (written before a
+    /// crash, never committed; only those older than `before`), and multipart uploads older than
+    /// `uploadTTL`. Returns how many files it removed.
+    func sweep(_ tenant: TenantID, before: Date, uploadTTL: TimeInterval) async throws -> Int {
         let cutoff = Date().addingTimeInterval(-uploadTTL)
         let expired = try await tenants.read(tenant) { db in
             try Row.fetchAll(db, sql: "SELECT id, bucket, key FROM s3_uploads WHERE created_at < ?", arguments: [cutoff])

@@ -9,13 +9,32 @@ import TradepostDatabase
 /// the two leaves a row to finish the job at the next start rather than a lost or a dangling file.
 /// Commits that acknowledge an upload run with `synchronous=FULL`: the row is on disk before the
 /// client hears "200".
-public final class ObjectStore: Sendable {
-    public let files: BlobFiles
+public final class ObjectStore: BlobStore {
+    let files: BlobFiles
     let tenants: TenantDatabases
 
-    public init(files: BlobFiles, tenants: TenantDatabases) {
-        self.files = files
+    public init(dataDir: String, tenants: TenantDatabases) {
+        self.files = BlobFiles(dataDir: dataDir)
         self.tenants = tenants
+    }
+
+    // MARK: Bytes
+
+    public func newBlob(_ tenant: TenantID, checksums: Set<ChecksumAlgorithm>, sha256: Bool) throws -> any BlobSink {
+        try files.writer(tenant: tenant.rawValue, digests: BodyDigests(sha256: sha256, checksums: checksums))
+    }
+
+    public func openBlob(_ tenant: TenantID, _ blob: String) throws -> any BlobSource {
+        guard let path = files.path(tenant: tenant.rawValue, blob: blob) else { throw BlobError.missingBytes(blob) }
+        return try BlobFileReader(path: path, blob: blob)
+    }
+
+    public func copyBlob(_ tenant: TenantID, _ blob: String) throws -> String {
+        try files.link(tenant: tenant.rawValue, blob: blob)
+    }
+
+    public func discardBlob(_ tenant: TenantID, _ blob: String) {
+        files.remove(tenant: tenant.rawValue, blob: blob)
     }
 
     // MARK: Buckets
@@ -38,10 +57,10 @@ public final class ObjectStore: Sendable {
 
     /// Throws InvalidBucketName or BucketAlreadyOwnedByYou.
     public func createBucket(_ tenant: TenantID, _ name: String) async throws {
-        guard S3Names.isValidBucket(name) else { throw S3Error.invalidBucketName }
+        guard BlobNames.isValidBucket(name) else { throw BlobError.invalidBucketName }
         try await tenants.write(tenant) { db in
             guard try Bool.fetchOne(db, sql: "SELECT 1 FROM s3_buckets WHERE name = ?", arguments: [name]) == nil else {
-                throw S3Error.bucketAlreadyOwnedByYou(name)
+                throw BlobError.bucketAlreadyOwned(name)
             }
             try db.execute(sql: "INSERT INTO s3_buckets (name, created_at) VALUES (?, ?)", arguments: [name, Date()])
         }
@@ -52,7 +71,7 @@ public final class ObjectStore: Sendable {
         let garbage = try await tenants.write(tenant) { db -> [String] in
             try Self.requireBucket(db, name)
             guard try Bool.fetchOne(db, sql: "SELECT 1 FROM s3_objects WHERE bucket = ? LIMIT 1", arguments: [name]) == nil else {
-                throw S3Error.bucketNotEmpty(name)
+                throw BlobError.bucketNotEmpty(name)
             }
             let blobs = try String.fetchAll(db, sql: "SELECT p.blob FROM s3_parts p JOIN s3_uploads u ON u.id = p.upload_id WHERE u.bucket = ?", arguments: [name])
             try Self.toGarbage(db, blobs)
@@ -66,7 +85,7 @@ public final class ObjectStore: Sendable {
 
     static func requireBucket(_ db: Database, _ name: String) throws {
         guard try Bool.fetchOne(db, sql: "SELECT 1 FROM s3_buckets WHERE name = ?", arguments: [name]) != nil else {
-            throw S3Error.noSuchBucket(name)
+            throw BlobError.noSuchBucket(name)
         }
     }
 
@@ -83,24 +102,20 @@ public final class ObjectStore: Sendable {
                     """), arguments: [key, bucket])
             }
         }
-        guard let row else { throw S3Error.noSuchBucket(bucket) }
-        guard row["blob"] as String? != nil else { throw S3Error.noSuchKey(key) }
+        guard let row else { throw BlobError.noSuchBucket(bucket) }
+        guard row["blob"] as String? != nil else { throw BlobError.noSuchKey(key) }
         return Self.meta(row)
     }
 
-    /// Records a written blob as the object (replacing any earlier one). `quota` is the tenant's
-    /// limit in bytes (nil: none); throws QuotaExceeded, leaving the old object in place, and the
-    /// caller removes the new blob. `check` runs inside the transaction on the current object
-    /// (conditional writes).
     public func put(_ tenant: TenantID, _ meta: ObjectMeta, quota: Int64?,
-                    check: @escaping @Sendable (ObjectMeta?) throws -> Void = { _ in }) async throws {
+                    check: @escaping @Sendable (ObjectMeta?) throws -> Void) async throws {
         let old = try await durableWrite(tenant) { db -> String? in
             try Self.requireBucket(db, meta.bucket)
             let current = try Row.fetchOne(db, sql: "SELECT * FROM s3_objects WHERE bucket = ? AND key = ?", arguments: [meta.bucket, meta.key]).map(Self.meta)
             try check(current)
             if let quota {
                 let used = try Self.usage(db)
-                if used - (current?.size ?? 0) + meta.size > quota { throw S3Error.quotaExceeded }
+                if used - (current?.size ?? 0) + meta.size > quota { throw BlobError.quotaExceeded }
             }
             try Self.upsert(db, meta, replacing: current)
             if let current { try Self.toGarbage(db, [current.blob]) }

@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import TradepostCore
 
 /// Presigned URLs in the older query form (`AWSAccessKeyId`, `Expires`, `Signature`): what
 /// boto3's `generate_presigned_url` and the AWS CLI's `presign` still produce by default, so a

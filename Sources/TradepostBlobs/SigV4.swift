@@ -213,30 +213,13 @@ public enum SigV4 {
 
     /// RFC 3986 encoding as SigV4 wants it: unreserved characters stay, everything else is %XX.
     public static func uriEncode(_ text: String, keepSlash: Bool) -> String {
-        let hex = Array("0123456789ABCDEF".utf8)
-        var out: [UInt8] = []
-        out.reserveCapacity(text.utf8.count + 16)
-        for byte in text.utf8 {
-            switch byte {
-            case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"),
-                 UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "_"), UInt8(ascii: "."), UInt8(ascii: "~"):
-                out.append(byte)
-            case UInt8(ascii: "/") where keepSlash:
-                out.append(byte)
-            default:
-                out.append(UInt8(ascii: "%"))
-                out.append(hex[Int(byte >> 4)])
-                out.append(hex[Int(byte & 0x0F)])
-            }
-        }
-        return String(decoding: out, as: UTF8.self)
+        PercentEncoding.rfc3986(text, keepSlash: keepSlash)
     }
 
     /// Percent-decoding that keeps invalid escapes as they are and '+' as '+' (S3 paths); bytes
     /// that are not UTF-8 become U+FFFD (`S3Responder` refuses such a path first).
     public static func percentDecode(_ text: String, plusIsSpace: Bool = false) -> String {
-        if !text.utf8.contains(UInt8(ascii: "%")) && !(plusIsSpace && text.utf8.contains(UInt8(ascii: "+"))) { return text }
-        return String(decoding: PercentDecoding.bytes(text, plusIsSpace: plusIsSpace), as: UTF8.self)
+        PercentDecoding.text(text, plusIsSpace: plusIsSpace)
     }
 
     static func parseAmzDate(_ text: String) -> Date? {
@@ -277,36 +260,6 @@ public enum SigV4 {
         return diff == 0
     }
 }
-
-/// A query string's pairs, decoded, in the order sent. `?uploads` is ("uploads", "").
-public struct Query: Sendable {
-    public let pairs: [(String, String)]
-
-    /// Splits on bytes, not Characters: grapheme breaking made this a tenth of a presigned GET's CPU.
-    public init(_ raw: String) {
-        var pairs: [(String, String)] = []
-        let bytes = raw.utf8
-        var start = bytes.startIndex
-        while start < bytes.endIndex {
-            let end = bytes[start...].firstIndex(of: UInt8(ascii: "&")) ?? bytes.endIndex
-            if start < end {
-                let part = bytes[start..<end]
-                if let eq = part.firstIndex(of: UInt8(ascii: "=")) {
-                    pairs.append((SigV4.percentDecode(String(Substring(part[..<eq])), plusIsSpace: true),
-                                  SigV4.percentDecode(String(Substring(part[bytes.index(after: eq)...])), plusIsSpace: true)))
-                } else {
-                    pairs.append((SigV4.percentDecode(String(Substring(part)), plusIsSpace: true), ""))
-                }
-            }
-            start = end < bytes.endIndex ? bytes.index(after: end) : end
-        }
-        self.pairs = pairs
-    }
-
-    public func first(_ name: String) -> String? { pairs.first { $0.0 == name }?.1 }
-    public func has(_ name: String) -> Bool { pairs.contains { $0.0 == name } }
-}
-
 
 /// Signing keys by secret, day, region and service: a day's key is five HMACs to derive and the
 /// same for every request that day. Small and bounded (cleared when full).

@@ -21,7 +21,7 @@ enum DemoSample {
     static func fill(_ store: Store, tenant: TenantID) async throws -> Summary {
         var summary = Summary()
         let audit = AuditContext.system
-        let blobs = ObjectStore(files: BlobFiles(dataDir: store.dataDir), tenants: store.tenantDatabases)
+        let blobs: any BlobStore = ObjectStore(dataDir: store.dataDir, tenants: store.tenantDatabases)
 
         var business: [String: String] = [:]
         for company in companies {
@@ -77,10 +77,11 @@ enum DemoSample {
     }
 
     /// Writes a picture to the blob store and makes it the owner's, as an upload would.
-    static func picture(_ blobs: ObjectStore, _ tenant: TenantID, _ kind: Media.Kind, owner: String, _ png: [UInt8]) async throws {
-        let writer = try blobs.files.writer(tenant: tenant.rawValue, digests: BodyDigests(sha256: false, checksums: []))
+    static func picture(_ blobs: any BlobStore, _ tenant: TenantID, _ kind: Media.Kind, owner: String, _ png: [UInt8]) async throws {
+        let writer = try blobs.newBlob(tenant, checksums: [], sha256: false)
         try png.withUnsafeBytes { try writer.write($0) }
-        let result = try writer.commit()
+        let result = writer.digests()
+        try writer.commit()
         try await blobs.setMedia(tenant, Media(kind: kind, ownerID: owner, blob: writer.id, contentType: "image/png", size: result.size,
                                                etag: Hex.encode(result.md5), modified: Date()))
     }

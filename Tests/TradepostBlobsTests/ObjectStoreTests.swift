@@ -15,15 +15,16 @@ struct ObjectStoreTests {
         dir = NSTemporaryDirectory() + "blobs-" + UUID().uuidString
         let tenants = try TenantDatabases(dataDir: dir, maxOpen: 4)
         try await tenants.create(tenant)
-        store = ObjectStore(files: BlobFiles(dataDir: dir), tenants: tenants)
+        store = ObjectStore(dataDir: dir, tenants: tenants)
         try await store.createBucket(tenant, "bucket")
     }
 
     /// Writes `bytes` as a blob and records it under `key`.
     func put(_ key: String, _ bytes: String = "x") async throws {
-        let writer = try store.files.writer(tenant: tenant.rawValue, digests: BodyDigests(sha256: false, checksums: []))
+        let writer = try store.newBlob(tenant, checksums: [], sha256: false)
         try Array(bytes.utf8).withUnsafeBytes { try writer.write($0) }
-        let result = try writer.commit()
+        let result = writer.digests()
+        try writer.commit()
         try await store.put(tenant, ObjectMeta(bucket: "bucket", key: key, blob: writer.id, size: result.size, etag: Hex.encode(result.md5),
                                                contentType: "text/plain", headers: [:], metadata: [:], checksums: [:], partCount: nil, modified: Date()),
                             quota: nil)
@@ -59,39 +60,54 @@ struct ObjectStoreTests {
         try await store.delete(tenant, bucket: "bucket", keys: ["k", "missing"])
         #expect(files().isEmpty)
         #expect(try await store.bucket(tenant, "bucket")?.objects == 0)
-        await #expect(throws: S3Error.noSuchKey("k")) { _ = try await store.object(tenant, bucket: "bucket", key: "k") }
+        await #expect(throws: BlobError.noSuchKey("k")) { _ = try await store.object(tenant, bucket: "bucket", key: "k") }
+    }
+
+    @Test func openBlobsReadThroughReplacementAndCopiesShareBytes() async throws {
+        try await put("r", "first bytes")
+        let old = try await store.object(tenant, bucket: "bucket", key: "r")
+        let reader = try store.openBlob(tenant, old.blob)
+        let copy = try store.copyBlob(tenant, old.blob)
+        try await put("r", "second")  // the old file is deleted; the open reader still reads it
+        var buffer = [UInt8](repeating: 0, count: 64)
+        let n = try buffer.withUnsafeMutableBytes { try reader.read(into: $0, at: 6) }
+        #expect(String(decoding: buffer[0..<n], as: UTF8.self) == "bytes")
+        #expect(try buffer.withUnsafeMutableBytes { try store.openBlob(tenant, copy).read(into: $0, at: 0) } == 11)
+        #expect(throws: BlobError.missingBytes(old.blob)) { _ = try store.openBlob(tenant, old.blob) }
     }
 
     @Test func quotaRefusesAndKeepsTheOldObject() async throws {
         try await put("q", "12345")
-        let writer = try store.files.writer(tenant: tenant.rawValue, digests: BodyDigests(sha256: false, checksums: []))
-        let result = try writer.commit()
+        let writer = try store.newBlob(tenant, checksums: [], sha256: false)
+        let result = writer.digests()
+        try writer.commit()
         let meta = ObjectMeta(bucket: "bucket", key: "q", blob: writer.id, size: 100, etag: Hex.encode(result.md5), contentType: "x",
                               headers: [:], metadata: [:], checksums: [:], partCount: nil, modified: Date())
-        await #expect(throws: S3Error.quotaExceeded) { try await store.put(tenant, meta, quota: 50) }
+        await #expect(throws: BlobError.quotaExceeded) { try await store.put(tenant, meta, quota: 50) }
         #expect(try await store.object(tenant, bucket: "bucket", key: "q").size == 5)
     }
 
     @Test func sweepRemovesUncommittedFilesAndTemporaries() async throws {
         try await put("kept")
-        let orphan = try store.files.writer(tenant: tenant.rawValue, digests: BodyDigests(sha256: false, checksums: []))
-        _ = try orphan.commit()  // on disk, never recorded: a crash between rename and commit
-        let temporary = try store.files.writer(tenant: tenant.rawValue, digests: BodyDigests(sha256: false, checksums: []))
+        let orphan = try store.newBlob(tenant, checksums: [], sha256: false)
+        try orphan.commit()  // on disk, never recorded: a crash between rename and commit
+        let temporary = try store.newBlob(tenant, checksums: [], sha256: false)
         _ = temporary  // still open in tmp/
         #expect(files().count == 2)
-        #expect(store.files.cleanTemporaryFiles() == 1)
-        #expect(try await store.sweep(tenant, before: Date().addingTimeInterval(5), uploadTTL: 3600) == 1)
+        // The start-of-day sweep: the temporary file and the unrecorded one go, the object stays.
+        #expect(await store.sweep(before: Date().addingTimeInterval(5), uploadTTL: 3600) == 2)
         #expect(files().count == 1)
         #expect(try await store.object(tenant, bucket: "bucket", key: "kept").size == 1)
     }
 
     @Test func namesFollowS3Rules() throws {
-        #expect(S3Names.isValidBucket("my-bucket.2026"))
-        for bad in ["ab", "Upper", "a_b", "-a", "a-", "a..b", "10.0.0.1", "xn--abc"] { #expect(!S3Names.isValidBucket(bad), "\(bad)") }
-        #expect(throws: S3Error.invalidKey) { try S3Names.checkKey("a/../b") }
-        #expect(throws: S3Error.invalidKey) { try S3Names.checkKey("a\u{0}b") }
-        #expect(throws: S3Error.keyTooLong) { try S3Names.checkKey(String(repeating: "k", count: 1025)) }
-        try S3Names.checkKey("папка/файл €.txt")
+        #expect(BlobNames.isValidBucket("my-bucket.2026"))
+        for bad in ["ab", "Upper", "a_b", "-a", "a-", "a..b", "10.0.0.1", "xn--abc"] { #expect(!BlobNames.isValidBucket(bad), "\(bad)") }
+        #expect(throws: BlobError.invalidKey) { try BlobNames.checkKey("a/../b") }
+        #expect(throws: BlobError.invalidKey) { try BlobNames.checkKey("a\u{0}b") }
+        #expect(throws: BlobError.keyTooLong) { try BlobNames.checkKey(String(repeating: "k", count: 1025)) }
+        #expect(throws: BlobError.emptyKey) { try BlobNames.checkKey("") }
+        try BlobNames.checkKey("папка/файл €.txt")
         #expect(BlobFiles(dataDir: dir).path(tenant: tenant.rawValue, blob: "../../etc/passwd") == nil)
     }
 }

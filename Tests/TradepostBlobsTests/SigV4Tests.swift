@@ -2,6 +2,7 @@ import Crypto
 import Foundation
 import Testing
 @testable import TradepostBlobs
+import TradepostCore
 
 /// AWS's published SigV4 examples for S3 ("Signature Calculations for the Authorization Header",
 /// access key AKIAIOSFODNN7EXAMPLE): if these pass, real clients' signatures verify.

@@ -45,4 +45,6 @@ public protocol S3KeyService: Sendable {
     func revoke(tenant: TenantID, accessKey: String, audit: AuditContext) async throws
     /// The live key's grant, or nil for an unknown or revoked key.
     func grant(accessKey: String) async throws -> S3KeyGrant?
+    /// Marks a key used (its "last used" time), at most once a minute per key.
+    func touch(accessKey: String) async
 }

@@ -19,6 +19,12 @@ public enum PercentDecoding {
         return out
     }
 
+    /// The decoded text; bytes that are not UTF-8 become U+FFFD. Keeps invalid escapes as they are.
+    public static func text(_ text: String, plusIsSpace: Bool = false) -> String {
+        if !text.utf8.contains(UInt8(ascii: "%")) && !(plusIsSpace && text.utf8.contains(UInt8(ascii: "+"))) { return text }
+        return String(decoding: bytes(text, plusIsSpace: plusIsSpace), as: UTF8.self)
+    }
+
     /// The decoded text, or nil when the bytes are not valid UTF-8.
     public static func utf8<S: StringProtocol>(_ text: S, plusIsSpace: Bool = false) -> String? {
         String(validating: bytes(text, plusIsSpace: plusIsSpace), as: UTF8.self)

@@ -18,15 +18,15 @@ public struct AppServices: Sendable {
     public var s3Keys: any S3KeyService
     public var audit: any AuditService
     public var tenantRestore: any TenantRestoreService
-    /// The blob store's buckets (usage per bucket for the admin page).
-    public var blobs: ObjectStore
+    /// Buckets, objects and pictures; the S3 listener shares this one instance.
+    public var blobs: any BlobStore
 
     public init(
         tenants: any TenantService, users: any UserService, businesses: any BusinessService,
         admins: any PlatformAdminService, auth: any AuthService, jobs: any JobService, categories: any CategoryService,
         products: any ProductService, search: any SearchService, imports: any CatalogImportService,
         priceLists: any PriceListService, s3Keys: any S3KeyService, audit: any AuditService, tenantRestore: any TenantRestoreService,
-        blobs: ObjectStore
+        blobs: any BlobStore
     ) {
         self.tenants = tenants
         self.users = users
@@ -49,6 +49,6 @@ public struct AppServices: Sendable {
         self.init(tenants: store.tenants, users: store.users, businesses: store.businesses, admins: store.admins, auth: store.auth,
                   jobs: jobs, categories: store.categories, products: store.products, search: search,
                   imports: store.catalogImports, priceLists: store.priceLists, s3Keys: store.s3Keys, audit: store.audit,
-                  tenantRestore: store.tenantRestore, blobs: ObjectStore(files: BlobFiles(dataDir: store.dataDir), tenants: store.tenantDatabases))
+                  tenantRestore: store.tenantRestore, blobs: ObjectStore(dataDir: store.dataDir, tenants: store.tenantDatabases))
     }
 }

@@ -33,12 +33,13 @@ public func buildApplication(
     let engine = try JobsEngine(host: JobsHost(store: store), registry: registry, options: config.jobsOptions, logger: logger, observer: telemetry)
     let hub = LiveHub { try await engine.service.stats($0) }
     telemetry.attach(hub)
-    // The S3 listener runs beside the HTTP server and stops before the databases close.
+    let appServices = AppServices(store: store, jobs: engine.service, search: search)
+    // The S3 listener runs beside the HTTP server, on the same blob store, and stops before the databases close.
     var services: [any Service] = [StoreCloser(store: store, logger: logger), engine]
     if config.s3Port >= 0 {
-        services.append(try buildS3Service(config: config, store: store, logger: logger, onListening: onS3Listening))
+        services.append(try buildS3Service(config: config, blobs: appServices.blobs, keys: appServices.s3Keys, logger: logger, onListening: onS3Listening))
     }
-    let parts = buildRouter(config: config, store: store, services: AppServices(store: store, jobs: engine.service, search: search), metrics: metrics, hub: hub)
+    let parts = buildRouter(config: config, store: store, services: appServices, metrics: metrics, hub: hub)
     return Application(
         router: parts.router,
         server: .guardedHTTP1WebSocket(webSocketRouter: parts.webSocketRouter, limits: ConnectionLimits(config: config), answer: Problem.parseError),

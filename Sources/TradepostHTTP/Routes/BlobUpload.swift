@@ -1,6 +1,5 @@
 import Foundation
 import Hummingbird
-import TradepostBlobs
 import TradepostCore
 
 /// Uploads through the API (pictures, files in the bucket browser) into the blob store.
@@ -13,24 +12,25 @@ extension AppServices {
 
     /// Streams the body into a new blob, refusing it past `limit` (413 with `tooLarge`); `check`
     /// sees the first 16 bytes and the size before the blob is made durable; `record` gets the
-    /// blob id and digests. The file is removed if any step fails.
+    /// blob id and digests. The bytes are removed if any step fails.
     func storeBody<T>(
         _ request: Request, tenant: TenantID, limit: Int64, tooLarge: String,
         check: ([UInt8], Int64) throws -> Void = { _, _ in },
-        record: (String, BodyDigests.Result) async throws -> T
+        record: (String, BlobDigests) async throws -> T
     ) async throws -> T {
         if let length = request.headers[.contentLength].flatMap(Int64.init), length > limit { throw AppError(.payloadTooLarge, tooLarge) }
-        let writer = try blobs.files.writer(tenant: tenant.rawValue, digests: BodyDigests(sha256: false, checksums: []))
+        let writer = try blobs.newBlob(tenant, checksums: [], sha256: false)
         var head: [UInt8] = []
-        let result: BodyDigests.Result
+        let result: BlobDigests
         do {
             for try await buffer in request.body {
                 if head.count < 16 { head += buffer.getBytes(at: buffer.readerIndex, length: min(16 - head.count, buffer.readableBytes)) ?? [] }
                 try buffer.withUnsafeReadableBytes { try writer.write($0) }
-                if writer.digests.size > limit { throw AppError(.payloadTooLarge, tooLarge) }
+                if writer.size > limit { throw AppError(.payloadTooLarge, tooLarge) }
             }
-            try check(head, writer.digests.size)
-            result = try writer.commit()
+            try check(head, writer.size)
+            result = writer.digests()
+            try writer.commit()
         } catch {
             writer.discard()
             throw error
@@ -38,7 +38,7 @@ extension AppServices {
         do {
             return try await record(writer.id, result)
         } catch {
-            blobs.files.remove(tenant: tenant.rawValue, blob: writer.id)
+            blobs.discardBlob(tenant, writer.id)
             throw error
         }
     }

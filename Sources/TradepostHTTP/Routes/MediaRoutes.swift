@@ -2,11 +2,7 @@ import Foundation
 import Hummingbird
 import HTTPTypes
 import NIOCore
-import TradepostBlobs
 import TradepostCore
-#if canImport(Glibc)
-import Glibc
-#endif
 
 /// Product images and business logos: uploaded as the request body (the picture's own bytes),
 /// kept in the blob store, served with their type, an ETag, cache headers and Range support.
@@ -129,28 +125,26 @@ struct MediaRoutes {
             throw AppError.notFound(kind == .productImage ? "Image" : "Logo")
         }
         var headers: HTTPFields = [.contentType: media.contentType, .eTag: "\"\(media.etag)\"", .acceptRanges: "bytes",
-                                   .lastModified: S3Dates.http(media.modified),
+                                   .lastModified: HTTPDates.http(media.modified),
                                    // Private: pictures are only for the tenant's signed-in users. Revalidated by ETag.
                                    .cacheControl: "private, max-age=300"]
-        if let tags = request.headers[.ifNoneMatch], S3Responder.etagMatches(tags, media.etag) {
+        if let tags = request.headers[.ifNoneMatch], ByteRanges.etagMatches(tags, media.etag) {
             return Response(status: .notModified, headers: headers)
         }
         var range: ClosedRange<Int64>?
         if let header = request.headers[.range] {
             do {
-                range = try S3Responder.parseRange(header, size: media.size)
+                range = try ByteRanges.parse(header, size: media.size)
             } catch {
                 headers[.contentRange] = "bytes */\(media.size)"
                 return Response(status: .rangeNotSatisfiable, headers: headers)
             }
             if let range { headers[.contentRange] = "bytes \(range.lowerBound)-\(range.upperBound)/\(media.size)" }
         }
-        guard let path = services.blobs.files.path(tenant: tenant.rawValue, blob: media.blob) else { throw AppError.notFound("Image") }
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { throw AppError.notFound("Image") }
-        let file = FileDescriptor(fd)
+        let source: any BlobSource
+        do { source = try services.blobs.openBlob(tenant, media.blob) } catch BlobError.missingBytes { throw AppError.notFound("Image") }
         let start = range?.lowerBound ?? 0
         let length = range.map { $0.upperBound - $0.lowerBound + 1 } ?? media.size
-        return Response(status: range == nil ? .ok : .partialContent, headers: headers, body: try S3Responder.body(file, from: start, length: length))
+        return Response(status: range == nil ? .ok : .partialContent, headers: headers, body: try BlobBody.make(source, from: start, length: length))
     }
 }

@@ -2,11 +2,7 @@ import Foundation
 import Hummingbird
 import HTTPTypes
 import NIOCore
-import TradepostBlobs
 import TradepostCore
-#if canImport(Glibc)
-import Glibc
-#endif
 
 /// Browsing a bucket from the web app: one folder level at a time, upload, download, delete —
 /// the same store and rules as the S3 API (durable writes, quota), errors as problem+json.
@@ -35,24 +31,10 @@ extension StorageRoutes {
         }
     }
 
-    /// The S3 layer's errors in the API's terms.
-    func mapS3<T>(_ body: () async throws -> T) async throws -> T {
-        do {
-            return try await body()
-        } catch let error as S3Error {
-            switch error.status {
-            case 404: throw AppError(.notFound, error.message)
-            case 409: throw AppError.conflict(error.message)
-            case 403: throw AppError(.forbidden, error.message)
-            default: throw error.code == "EntityTooLarge" ? AppError(.payloadTooLarge, error.message) : AppError.invalid(error.message)
-            }
-        }
-    }
-
     func objectKey(_ request: Request) throws -> String {
         // Parsed with S3's query rules: browsers (URLSearchParams) send a space as '+'.
         guard let key = Query(request.uri.query ?? "").first("key"), !key.isEmpty else { throw AppError.invalidField("key", "is required") }
-        do { try S3Names.checkKey(key) } catch { throw AppError.invalidField("key", error.message) }
+        do { try BlobNames.checkKey(key) } catch { throw AppError(error) }
         return key
     }
 
@@ -61,9 +43,7 @@ extension StorageRoutes {
         let bucket = try context.parameters.require("bucket")
         let page = try request.pageRequest()
         let prefix = Query(request.uri.query ?? "").first("prefix") ?? ""
-        let listing = try await mapS3 {
-            try await services.blobs.list(tenant, bucket: bucket, prefix: prefix, delimiter: "/", after: page.after, limit: page.limit)
-        }
+        let listing = try await services.blobs.list(tenant, bucket: bucket, prefix: prefix, delimiter: "/", after: page.after, limit: page.limit)
         return APIResponse(Folder(items: listing.objects.map(ObjectInfo.init), prefixes: listing.prefixes,
                                   nextCursor: listing.isTruncated ? listing.last.map(Cursor.encode) : nil))
     }
@@ -72,14 +52,13 @@ extension StorageRoutes {
         let (tenant, _) = try context.tenant(for: .storageManage)
         let bucket = try context.parameters.require("bucket")
         let key = try objectKey(request)
-        let meta = try await mapS3 { try await services.blobs.object(tenant, bucket: bucket, key: key) }
-        guard let path = services.blobs.files.path(tenant: tenant.rawValue, blob: meta.blob) else { throw AppError.notFound("Object") }
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { throw AppError.notFound("Object") }
+        let meta = try await services.blobs.object(tenant, bucket: bucket, key: key)
+        let source: any BlobSource
+        do { source = try services.blobs.openBlob(tenant, meta.blob) } catch BlobError.missingBytes { throw AppError.notFound("Object") }
         let name = key.split(separator: "/").last.map(String.init) ?? key
         let headers: HTTPFields = [.contentType: meta.contentType, .eTag: "\"\(meta.etag)\"",
-                                   .contentDisposition: "attachment; filename*=UTF-8''\(SigV4.uriEncode(name, keepSlash: false))"]
-        return Response(status: .ok, headers: headers, body: try S3Responder.body(FileDescriptor(fd), from: 0, length: meta.size))
+                                   .contentDisposition: "attachment; filename*=UTF-8''\(PercentEncoding.rfc3986(name))"]
+        return Response(status: .ok, headers: headers, body: try BlobBody.make(source, from: 0, length: meta.size))
     }
 
     @Sendable func upload(_ request: Request, context: AppRequestContext) async throws -> APIResponse<ObjectInfo> {
@@ -88,27 +67,23 @@ extension StorageRoutes {
         let key = try objectKey(request)
         let quota = try await services.storageQuota(tenant)
         let contentType = request.headers[.contentType] ?? "application/octet-stream"
-        return try await mapS3 {
-            guard try await services.blobs.bucket(tenant, bucket) != nil else { throw S3Error.noSuchBucket(bucket) }
-            let meta = try await services.storeBody(request, tenant: tenant, limit: Int64(maxUpload),
-                                                    tooLarge: "The file is larger than \(maxUpload / 1_048_576) MiB") { blob, result in
-                let meta = ObjectMeta(bucket: bucket, key: key, blob: blob, size: result.size, etag: Hex.encode(result.md5),
-                                      contentType: contentType, headers: [:], metadata: [:], checksums: [:], partCount: nil, modified: Date())
-                try await services.blobs.put(tenant, meta, quota: quota)
-                return meta
-            }
-            return APIResponse(ObjectInfo(meta))
+        guard try await services.blobs.bucket(tenant, bucket) != nil else { throw AppError.notFound("Bucket") }
+        let meta = try await services.storeBody(request, tenant: tenant, limit: Int64(maxUpload),
+                                                tooLarge: "The file is larger than \(maxUpload / 1_048_576) MiB") { blob, result in
+            let meta = ObjectMeta(bucket: bucket, key: key, blob: blob, size: result.size, etag: Hex.encode(result.md5),
+                                  contentType: contentType, headers: [:], metadata: [:], checksums: [:], partCount: nil, modified: Date())
+            try await services.blobs.put(tenant, meta, quota: quota)
+            return meta
         }
+        return APIResponse(ObjectInfo(meta))
     }
 
     @Sendable func deleteObject(_ request: Request, context: AppRequestContext) async throws -> Response {
         let (tenant, _) = try context.tenant(for: .storageManage)
         let bucket = try context.parameters.require("bucket")
         let key = try objectKey(request)
-        try await mapS3 {
-            _ = try await services.blobs.object(tenant, bucket: bucket, key: key)
-            try await services.blobs.delete(tenant, bucket: bucket, keys: [key])
-        }
+        _ = try await services.blobs.object(tenant, bucket: bucket, key: key)
+        try await services.blobs.delete(tenant, bucket: bucket, keys: [key])
         return .noContent
     }
 }

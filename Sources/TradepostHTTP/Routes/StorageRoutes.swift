@@ -1,6 +1,5 @@
 import Foundation
 import Hummingbird
-import TradepostBlobs
 import TradepostCore
 
 /// The tenant's S3 access keys and its buckets' usage, for tenant admins. The objects themselves

@@ -9,8 +9,8 @@ import TradepostCore
 /// blob only when its length, SHA-256 (when signed), Content-MD5 and checksums all match.
 extension S3Responder {
     struct Received {
-        let writer: BlobWriter
-        let result: BodyDigests.Result
+        let blob: String
+        let digests: BlobDigests
     }
 
     /// The checksum the client asked to be checked, from a header now or a trailer later.
@@ -43,7 +43,7 @@ extension S3Responder {
             throw S3Error.invalidArgument("x-amz-content-sha256 must be UNSIGNED-PAYLOAD, STREAMING-… or a SHA-256", name: "x-amz-content-sha256", value: payload)
         }
         let sums = requestedChecksums(call).union(extraChecksums)
-        let writer = try objects.files.writer(tenant: call.tenant.rawValue, digests: BodyDigests(sha256: signedHex != nil, checksums: sums))
+        let writer = try objects.newBlob(call.tenant, checksums: sums, sha256: signedHex != nil)
         var decoder: AwsChunkedDecoder?
         if chunked {
             let signing: AwsChunkedDecoder.Signing? = payload == SigV4.streamingUnsignedTrailer ? nil
@@ -59,11 +59,11 @@ extension S3Responder {
                         try writer.write(bytes)
                     }
                 }
-                if writer.digests.size > limit { throw S3Error.entityTooLarge }
+                if writer.size > limit { throw S3Error.entityTooLarge }
             }
             try decoder?.finish()
-            if let declared, writer.digests.size != declared { throw S3Error.incompleteBody }
-            let result = writer.digests.finish()
+            if let declared, writer.size != declared { throw S3Error.incompleteBody }
+            let result = writer.digests()
             if let signedHex, result.sha256Hex != signedHex { throw S3Error.contentSHA256Mismatch }
             if let md5 = call.header("content-md5") {
                 guard let given = Data(base64Encoded: md5), given.count == 16 else { throw S3Error.invalidDigest }
@@ -73,8 +73,8 @@ extension S3Responder {
                 guard let expected = call.header(algorithm.header) ?? decoder?.trailers[algorithm.header] else { continue }
                 guard expected == result.checksums[algorithm] else { throw S3Error.badDigest }
             }
-            let committed = try await offload { try writer.commit() }
-            return Received(writer: writer, result: committed)
+            try await offload { try writer.commit() }
+            return Received(blob: writer.id, digests: result)
         } catch {
             writer.discard()
             throw error

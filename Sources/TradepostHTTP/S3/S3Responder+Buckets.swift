@@ -23,7 +23,7 @@ extension S3Responder {
         for bucket in try await objects.buckets(call.tenant) {
             x.open("Bucket")
             x.element("Name", bucket.name)
-            x.element("CreationDate", S3Dates.iso(bucket.created))
+            x.element("CreationDate", HTTPDates.iso(bucket.created))
             x.close("Bucket")
         }
         x.close("Buckets")
@@ -42,7 +42,7 @@ extension S3Responder {
         }
         do {
             try await objects.createBucket(call.tenant, bucket)
-        } catch let error as S3Error where error == .bucketAlreadyOwnedByYou(bucket) && region == "us-east-1" {
+        } catch BlobError.bucketAlreadyOwned where region == "us-east-1" {
             // AWS's documented exception: in us-east-1, creating a bucket you already own succeeds.
             // https://docs.aws.amazon.com/AmazonS3/latest/API/API_CreateBucket.html#API_CreateBucket_Errors
         }
@@ -140,7 +140,7 @@ extension S3Responder {
         x.open("DeleteResult", xmlns: true)
         for entry in entries {
             do throws(S3Error) {
-                try S3Names.checkKey(entry.key)
+                do throws(BlobError) { try BlobNames.checkKey(entry.key) } catch { throw S3Error(error) }
                 // An unversioned bucket's objects have the one version "null" (what ListObjectVersions lists).
                 if let version = entry.version, version != "null" {
                     throw S3Error.invalidArgument("Invalid version id specified", name: "versionId", value: version)

@@ -46,8 +46,8 @@ extension S3Responder {
         }
         let received = try await receive(call, limit: Self.maxPartBytes, extraChecksums: algorithm.map { [$0] } ?? [])
         let keep = requestedChecksums(call).union(algorithm.map { [$0] } ?? [])
-        let part = PartMeta(number: number, blob: received.writer.id, size: received.result.size, etag: Hex.encode(received.result.md5),
-                            checksums: checksumStrings(received.result.checksums, keep: keep), modified: Date())
+        let part = PartMeta(number: number, blob: received.blob, size: received.digests.size, etag: Hex.encode(received.digests.md5),
+                            checksums: checksumStrings(received.digests.checksums, keep: keep), modified: Date())
         try await recording(part.blob, in: call.tenant) {
             try await objects.putPart(call.tenant, bucket: bucket, key: key, uploadID: uploadID, part: part, quota: call.grant.quotaBytes)
         }
@@ -64,23 +64,22 @@ extension S3Responder {
         var part: PartMeta
         if let rangeHeader = call.header("x-amz-copy-source-range") {
             let range = try Self.copySourceRange(rangeHeader, size: source.size)
-            guard let path = objects.files.path(tenant: call.tenant.rawValue, blob: source.blob) else { throw S3Error.internalError }
-            let writer = try objects.files.writer(tenant: call.tenant.rawValue, digests: BodyDigests(sha256: false, checksums: []))
-            let result = try await offload {
-                guard let handle = FileHandle(forReadingAtPath: path) else { throw S3Error.internalError }
-                defer { try? handle.close() }
-                try handle.seek(toOffset: UInt64(range.lowerBound))
-                var left = Int(range.upperBound - range.lowerBound + 1)
-                while left > 0 {
-                    guard let data = try handle.read(upToCount: min(left, 1 << 20)), !data.isEmpty else { throw S3Error.internalError }
-                    try data.withUnsafeBytes { try writer.write($0) }
-                    left -= data.count
+            let reader = try objects.openBlob(call.tenant, source.blob)
+            let writer = try objects.newBlob(call.tenant, checksums: [], sha256: false)
+            let digests = try await offload {
+                do {
+                    try Self.copy(reader, range, into: writer)
+                    let digests = writer.digests()
+                    try writer.commit()
+                    return digests
+                } catch {
+                    writer.discard()
+                    throw error
                 }
-                return try writer.commit()
             }
-            part = PartMeta(number: number, blob: writer.id, size: result.size, etag: Hex.encode(result.md5), checksums: [:], modified: Date())
+            part = PartMeta(number: number, blob: writer.id, size: digests.size, etag: Hex.encode(digests.md5), checksums: [:], modified: Date())
         } else {
-            let blob = try await offload { [files = objects.files, tenant = call.tenant.rawValue] in try files.link(tenant: tenant, blob: source.blob) }
+            let blob = try await offload { [objects, tenant = call.tenant] in try objects.copyBlob(tenant, source.blob) }
             let etag = source.partCount == nil ? source.etag : Hex.encode(try md5(of: blob, tenant: call.tenant))
             part = PartMeta(number: number, blob: blob, size: source.size, etag: etag, checksums: [:], modified: Date())
         }
@@ -107,12 +106,33 @@ extension S3Responder {
         return first...last
     }
 
+    /// Copies `range` of an open blob into a new one, a MiB at a time.
+    static func copy(_ reader: any BlobSource, _ range: ClosedRange<Int64>, into writer: any BlobSink) throws {
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 20, alignment: 16)
+        defer { buffer.deallocate() }
+        var offset = range.lowerBound
+        while offset <= range.upperBound {
+            let want = Int(min(Int64(buffer.count), range.upperBound - offset + 1))
+            let n = try reader.read(into: UnsafeMutableRawBufferPointer(rebasing: buffer[0..<want]), at: offset)
+            guard n > 0 else { throw BlobBody.ShortRead() }
+            try writer.write(UnsafeRawBufferPointer(rebasing: buffer[0..<n]))
+            offset += Int64(n)
+        }
+    }
+
     /// A multipart object's ETag is not its MD5; a part copied from one needs the real digest.
     func md5(of blob: String, tenant: TenantID) throws -> [UInt8] {
-        guard let path = objects.files.path(tenant: tenant.rawValue, blob: blob), let handle = FileHandle(forReadingAtPath: path) else { throw S3Error.internalError }
-        defer { try? handle.close() }
+        let reader = try objects.openBlob(tenant, blob)
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 20, alignment: 16)
+        defer { buffer.deallocate() }
         var d = BodyDigests(sha256: false, checksums: [])
-        while let data = try handle.read(upToCount: 1 << 20), !data.isEmpty { data.withUnsafeBytes { d.update($0) } }
+        var offset: Int64 = 0
+        while true {
+            let n = try reader.read(into: buffer, at: offset)
+            if n == 0 { break }
+            d.update(UnsafeRawBufferPointer(rebasing: buffer[0..<n]))
+            offset += Int64(n)
+        }
         return d.finish().md5
     }
 
@@ -128,7 +148,7 @@ extension S3Responder {
         if call.header("if-none-match") == "*", (try? await objects.object(call.tenant, bucket: bucket, key: key)) != nil {
             throw S3Error.preconditionFailed
         }
-        let done = try await objects.complete(call.tenant, bucket: bucket, key: key, uploadID: uploadID, chosen: chosen)
+        let done = try await objects.complete(call.tenant, bucket: bucket, key: key, uploadID: uploadID, chosen: chosen, minPartSize: Self.minPartSize)
         var x = XMLWriter()
         x.open("CompleteMultipartUploadResult", xmlns: true)
         x.element("Location", "/\(bucket)/\(SigV4.uriEncode(key, keepSlash: true))")
@@ -158,7 +178,7 @@ extension S3Responder {
         for part in page {
             x.open("Part")
             x.element("PartNumber", Int64(part.number))
-            x.element("LastModified", S3Dates.iso(part.modified))
+            x.element("LastModified", HTTPDates.iso(part.modified))
             x.element("ETag", "\"\(part.etag)\"")
             x.element("Size", part.size)
             for (name, value) in part.checksums { x.element("Checksum" + name, value) }
@@ -193,7 +213,7 @@ extension S3Responder {
             x.open("Initiator"); x.element("ID", call.tenant.rawValue); x.element("DisplayName", call.tenant.rawValue); x.close("Initiator")
             owner(&x, call)
             x.element("StorageClass", "STANDARD")
-            x.element("Initiated", S3Dates.iso(upload.created))
+            x.element("Initiated", HTTPDates.iso(upload.created))
             x.close("Upload")
         }
         x.close("ListMultipartUploadsResult")

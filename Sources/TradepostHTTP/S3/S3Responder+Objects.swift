@@ -15,15 +15,15 @@ extension S3Responder {
         let received = try await receive(call, limit: Self.maxPutBytes)
         let (contentType, headers, metadata) = storedHeaders(call)
         let keep = requestedChecksums(call)
-        let meta = ObjectMeta(bucket: bucket, key: key, blob: received.writer.id, size: received.result.size,
-                              etag: Hex.encode(received.result.md5), contentType: contentType, headers: headers, metadata: metadata,
-                              checksums: checksumStrings(received.result.checksums, keep: keep), partCount: nil, modified: Date())
+        let meta = ObjectMeta(bucket: bucket, key: key, blob: received.blob, size: received.digests.size,
+                              etag: Hex.encode(received.digests.md5), contentType: contentType, headers: headers, metadata: metadata,
+                              checksums: checksumStrings(received.digests.checksums, keep: keep), partCount: nil, modified: Date())
         let ifMatch = call.header("if-match"), ifNoneMatch = call.header("if-none-match")
         try await recording(meta.blob, in: call.tenant) {
             try await objects.put(call.tenant, meta, quota: call.grant.quotaBytes) { current in
                 // Conditional writes (S3 since 2024): create-only, or replace only what was read.
                 if ifNoneMatch == "*" && current != nil { throw S3Error.preconditionFailed }
-                if let ifMatch, current == nil || !Self.etagMatches(ifMatch, current!.etag) {
+                if let ifMatch, current == nil || !ByteRanges.etagMatches(ifMatch, current!.etag) {
                     if current == nil { throw S3Error.noSuchKey(meta.key) }
                     throw S3Error.preconditionFailed
                 }
@@ -34,28 +34,21 @@ extension S3Responder {
         return response
     }
 
-    static func etagMatches(_ header: String, _ etag: String) -> Bool {
-        header.split(separator: ",").contains { part in
-            let tag = part.trimmingCharacters(in: .whitespaces)
-            return tag == "*" || tag.trimmingCharacters(in: CharacterSet(charactersIn: "\"")) == etag
-        }
-    }
-
     /// RFC 9110 conditionals, with S3's precedence: If-Match beats If-Unmodified-Since, and
     /// If-None-Match beats If-Modified-Since. Returns 304 for GET/HEAD, throws 412.
     func evaluateConditions(_ call: S3Call, _ meta: ObjectMeta, prefix: String = "") throws -> Bool {
         let modified = meta.modified.timeIntervalSince1970.rounded(.down)
         if let ifMatch = call.header(prefix + "if-match") {
-            if !Self.etagMatches(ifMatch, meta.etag) { throw S3Error.preconditionFailed }
-        } else if let text = call.header(prefix + "if-unmodified-since"), let date = S3Dates.parseHTTP(text), modified > date.timeIntervalSince1970 {
+            if !ByteRanges.etagMatches(ifMatch, meta.etag) { throw S3Error.preconditionFailed }
+        } else if let text = call.header(prefix + "if-unmodified-since"), let date = HTTPDates.parseHTTP(text), modified > date.timeIntervalSince1970 {
             throw S3Error.preconditionFailed
         }
         if let ifNoneMatch = call.header(prefix + "if-none-match") {
-            if Self.etagMatches(ifNoneMatch, meta.etag) {
+            if ByteRanges.etagMatches(ifNoneMatch, meta.etag) {
                 if prefix.isEmpty { return true }
                 throw S3Error.preconditionFailed
             }
-        } else if let text = call.header(prefix + "if-modified-since"), let date = S3Dates.parseHTTP(text), modified <= date.timeIntervalSince1970 {
+        } else if let text = call.header(prefix + "if-modified-since"), let date = HTTPDates.parseHTTP(text), modified <= date.timeIntervalSince1970 {
             if prefix.isEmpty { return true }
             throw S3Error.preconditionFailed
         }
@@ -63,7 +56,7 @@ extension S3Responder {
     }
 
     func objectHeaders(_ meta: ObjectMeta, call: S3Call) -> HTTPFields {
-        var h: HTTPFields = [.eTag: "\"\(meta.etag)\"", .lastModified: S3Dates.http(meta.modified), .acceptRanges: "bytes",
+        var h: HTTPFields = [.eTag: "\"\(meta.etag)\"", .lastModified: HTTPDates.http(meta.modified), .acceptRanges: "bytes",
                              .contentType: meta.contentType]
         for (name, value) in meta.headers { h[HTTPField.Name(name)!] = value }
         for (name, value) in meta.metadata.sorted(by: { $0.key < $1.key }) {
@@ -91,7 +84,12 @@ extension S3Responder {
         }
         var range: ClosedRange<Int64>?
         if let header = call.header("range") {
-            range = try Self.parseRange(header, size: meta.size)
+            do {
+                range = try ByteRanges.parse(header, size: meta.size)
+            } catch {
+                throw S3Error("InvalidRange", 416, "The requested range is not satisfiable",
+                              details: [("RangeRequested", header), ("ActualObjectSize", String(meta.size))])
+            }
             if let range {
                 headers[.contentRange] = "bytes \(range.lowerBound)-\(range.upperBound)/\(meta.size)"
                 // The stored checksums are of the whole object, not of this slice.
@@ -103,68 +101,11 @@ extension S3Responder {
         headers[.contentLength] = String(length)
         let status: HTTPResponse.Status = range == nil ? .ok : .partialContent
         if head { return Response(status: status, headers: headers, body: ResponseBody()) }
-        guard let path = objects.files.path(tenant: call.tenant.rawValue, blob: meta.blob) else { throw S3Error.internalError }
-        // Opened now: a delete or overwrite during the transfer cannot cut it short.
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { throw S3Error.noSuchKey(key) }
-        let file = FileDescriptor(fd)
-        return Response(status: status, headers: headers, body: try Self.body(file, from: start, length: length))
-    }
-
-    /// A small object is read at once into one buffer (most GETs: no streaming machinery); a large
-    /// one streams.
-    static func body(_ file: FileDescriptor, from start: Int64, length: Int64) throws -> ResponseBody {
-        guard length <= 128 * 1024 else {
-            return ResponseBody(contentLength: Int(length)) { writer in try await stream(file, from: start, length: length, to: &writer) }
-        }
-        var buffer = ByteBufferAllocator().buffer(capacity: Int(length))
-        var done = 0
-        while done < Int(length) {
-            let n = buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: Int(length) - done) { raw in
-                max(0, pread(file.fd, raw.baseAddress!, Int(length) - done, off_t(start) + off_t(done)))
-            }
-            guard n > 0 else { throw S3Error.internalError }
-            done += n
-        }
-        return ResponseBody(byteBuffer: buffer)
-    }
-
-    /// Reads the file in 1 MiB slices; each write waits for the socket, so memory stays flat.
-    static func stream(_ file: FileDescriptor, from start: Int64, length: Int64, to writer: inout any ResponseBodyWriter) async throws {
-        var offset = start
-        var left = length
-        let allocator = ByteBufferAllocator()
-        while left > 0 {
-            let want = Int(min(left, 1 << 20))
-            var buffer = allocator.buffer(capacity: want)
-            let n = buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: want) { raw in
-                max(0, pread(file.fd, raw.baseAddress!, want, off_t(offset)))
-            }
-            guard n > 0 else { throw S3Error.internalError }
-            offset += Int64(n)
-            left -= Int64(n)
-            try await writer.write(buffer)
-        }
-        try await writer.finish(nil)
-    }
-
-    /// `bytes=a-b`, `bytes=a-`, `bytes=-n`. A malformed or multi-range header is ignored (the
-    /// whole object, as S3); a range starting past the end is InvalidRange.
-    static func parseRange(_ header: String, size: Int64) throws(S3Error) -> ClosedRange<Int64>? {
-        guard header.hasPrefix("bytes="), !header.contains(",") else { return nil }
-        let spec = header.dropFirst(6).trimmingCharacters(in: .whitespaces)
-        guard let dash = spec.firstIndex(of: "-") else { return nil }
-        let first = spec[..<dash], last = spec[spec.index(after: dash)...]
-        if first.isEmpty {
-            guard let n = Int64(last), n > 0 else { return nil }
-            guard size > 0 else { throw S3Error.invalidRange }
-            return max(0, size - n)...(size - 1)
-        }
-        guard let a = Int64(first), a >= 0 else { return nil }
-        let b = last.isEmpty ? size - 1 : (Int64(last) ?? -1)
-        guard b >= a || last.isEmpty else { return nil }
-        guard a < size else { throw S3Error("InvalidRange", 416, "The requested range is not satisfiable", details: [("RangeRequested", header), ("ActualObjectSize", String(size))]) }
-        return a...min(b, size - 1)
+        // Opened now: a delete or overwrite during the transfer cannot cut it short. Bytes gone
+        // since the lookup were deleted in between.
+        let source: any BlobSource
+        do { source = try objects.openBlob(call.tenant, meta.blob) } catch BlobError.missingBytes { throw S3Error.noSuchKey(key) }
+        return Response(status: status, headers: headers, body: try BlobBody.make(source, from: start, length: length))
     }
 
     func copySource(_ call: S3Call) throws -> (bucket: String, key: String) {
@@ -175,7 +116,7 @@ extension S3Responder {
             throw S3Error.invalidArgument("Copy Source must mention the source bucket and key: sourcebucket/sourcekey", name: "x-amz-copy-source")
         }
         let key = String(source[source.index(after: slash)...])
-        try S3Names.checkKey(key)
+        try BlobNames.checkKey(key)
         return (String(source[..<slash]), key)
     }
 
@@ -191,15 +132,8 @@ extension S3Responder {
         var meta = source
         (meta.bucket, meta.key, meta.modified) = (bucket, key, Date())
         if replace { (meta.contentType, meta.headers, meta.metadata) = storedHeaders(call) }
-        meta.blob = try await offload { [files = objects.files, tenant = call.tenant.rawValue] in try files.link(tenant: tenant, blob: source.blob) }
+        meta.blob = try await offload { [objects, tenant = call.tenant] in try objects.copyBlob(tenant, source.blob) }
         try await recording(meta.blob, in: call.tenant) { try await objects.put(call.tenant, meta, quota: call.grant.quotaBytes) }
         return copyResult("CopyObjectResult", modified: meta.modified, etag: meta.etag)
     }
-}
-
-/// Closes its descriptor when the response body is done with it.
-final class FileDescriptor: Sendable {
-    let fd: Int32
-    init(_ fd: Int32) { self.fd = fd }
-    deinit { close(fd) }
 }

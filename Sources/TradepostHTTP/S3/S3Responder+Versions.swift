@@ -57,7 +57,7 @@ extension S3Responder {
                 x.element("VersionId", "null")
                 x.element("IsLatest", "true")
             }
-            x.element("LastModified", S3Dates.iso(object.modified))
+            x.element("LastModified", HTTPDates.iso(object.modified))
             x.element("ETag", "\"\(object.etag)\"")
             x.element("Size", object.size)
             if withOwner { owner(&x, call) }

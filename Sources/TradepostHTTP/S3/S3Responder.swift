@@ -6,7 +6,6 @@ import Logging
 import Synchronization
 import TradepostBlobs
 import TradepostCore
-import TradepostStore
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -36,17 +35,19 @@ struct S3Responder: HTTPResponder {
     static let uploadTTL: TimeInterval = 7 * 86400
     /// Largest single PUT, as AWS (5 GiB); bigger objects go through multipart.
     static let maxPutBytes: Int64 = 5 << 30
+    /// Smallest part but the last, as AWS (5 MiB).
+    static let minPartSize: Int64 = 5 << 20
 
-    let store: Store
-    let objects: ObjectStore
+    let keys: any S3KeyService
+    let objects: any BlobStore
     let region: String
     let domain: String
     let logger: Logger
     private let touched = LastUse()
     private let signingKeys = SigningKeyCache()
 
-    init(store: Store, objects: ObjectStore, region: String, domain: String, logger: Logger) {
-        self.store = store
+    init(keys: any S3KeyService, objects: any BlobStore, region: String, domain: String, logger: Logger) {
+        self.keys = keys
         self.objects = objects
         self.region = region
         self.domain = domain.lowercased()
@@ -66,6 +67,9 @@ struct S3Responder: HTTPResponder {
             response = try await dispatch(call)
         } catch let error as S3Error {
             response = errorResponse(error, method: request.method, resource: SigV4.percentDecode(rawPath), requestID: requestID)
+        } catch let error as BlobError {
+            if case .missingBytes = error { logger.error("s3 request found a record without its bytes", metadata: ["request_id": "\(requestID)", "error": "\(error)"]) }
+            response = errorResponse(S3Error(error), method: request.method, resource: SigV4.percentDecode(rawPath), requestID: requestID)
         } catch {
             logger.error("s3 request failed", metadata: ["request_id": "\(requestID)", "error": "\(error)"])
             response = errorResponse(.internalError, method: request.method, resource: SigV4.percentDecode(rawPath), requestID: requestID)
@@ -97,11 +101,11 @@ struct S3Responder: HTTPResponder {
         let (bucket, objectKey) = address(host: host, rawPath: rawPath)
         let claim: SigV4.Claim, grant: S3KeyGrant, key: SymmetricKey
         if let v4 = try SigV4.claim(signed) {
-            guard let found = try await store.s3Keys.grant(accessKey: v4.accessKey) else { throw S3Error.invalidAccessKeyId }
+            guard let found = try await keys.grant(accessKey: v4.accessKey) else { throw S3Error.invalidAccessKeyId }
             (claim, grant) = (v4, found)
             key = try SigV4.verify(claim, secret: grant.secret, request: signed, now: Date(), keys: signingKeys)
         } else if let v2 = try SigV2Presign.claim(signed) {
-            guard let found = try await store.s3Keys.grant(accessKey: v2.accessKey) else { throw S3Error.invalidAccessKeyId }
+            guard let found = try await keys.grant(accessKey: v2.accessKey) else { throw S3Error.invalidAccessKeyId }
             let virtualHost = rawPath.hasPrefix("/\(bucket ?? "")") ? nil : bucket
             try SigV2Presign.verify(v2, secret: found.secret, request: signed, bucketFromHost: virtualHost, now: Date())
             // The rest of the listener reads a V4-shaped claim: an unsigned payload, no chunk chain.
@@ -113,7 +117,7 @@ struct S3Responder: HTTPResponder {
         }
         guard grant.tenantActive else { throw S3Error.tenantSuspended }
         touch(claim.accessKey)
-        if let objectKey { try S3Names.checkKey(objectKey) }
+        if let objectKey { try BlobNames.checkKey(objectKey) }
         return S3Call(request: request, signed: signed, claim: claim, signingKey: key, grant: grant, query: Query(rawQuery),
                       bucket: bucket, key: objectKey, requestID: requestID)
     }
@@ -142,7 +146,7 @@ struct S3Responder: HTTPResponder {
             seen[accessKey] = now
             return true
         }
-        if due { Task { await store.s3Keys.touch(accessKey: accessKey) } }
+        if due { Task { await keys.touch(accessKey: accessKey) } }
     }
 
     func dispatch(_ call: S3Call) async throws -> Response {
@@ -220,7 +224,7 @@ struct S3Responder: HTTPResponder {
         do {
             try await body()
         } catch {
-            objects.files.remove(tenant: tenant.rawValue, blob: blob)
+            objects.discardBlob(tenant, blob)
             throw error
         }
     }
@@ -229,7 +233,7 @@ struct S3Responder: HTTPResponder {
     func copyResult(_ element: String, modified: Date, etag: String) -> Response {
         var x = XMLWriter()
         x.open(element, xmlns: true)
-        x.element("LastModified", S3Dates.iso(modified))
+        x.element("LastModified", HTTPDates.iso(modified))
         x.element("ETag", "\"\(etag)\"")
         x.close(element)
         return xml(x)
@@ -237,37 +241,6 @@ struct S3Responder: HTTPResponder {
 
     func xml(_ writer: XMLWriter, status: HTTPResponse.Status = .ok) -> Response {
         Response(status: status, headers: [.contentType: "application/xml"], body: .init(byteBuffer: ByteBuffer(string: writer.document)))
-    }
-}
-
-enum S3Dates {
-    /// 2026-11-21T10:00:00.000Z, as S3's XML has it.
-    static func iso(_ date: Date) -> String {
-        let f = Date.ISO8601FormatStyle(includingFractionalSeconds: true, timeZone: .gmt)
-        return date.formatted(f)
-    }
-
-    /// RFC 7231 date for Last-Modified, built by hand: a DateFormatter per response costs more than
-    /// serving a small object.
-    static func http(_ date: Date) -> String {
-        var seconds = time_t(date.timeIntervalSince1970.rounded(.down))
-        var t = tm()
-        gmtime_r(&seconds, &t)
-        let days = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"]
-        let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
-        func two(_ v: Int32) -> String { v < 10 ? "0\(v)" : "\(v)" }
-        return "\(days[Int(t.tm_wday)]), \(two(t.tm_mday)) \(months[Int(t.tm_mon)]) \(t.tm_year + 1900) \(two(t.tm_hour)):\(two(t.tm_min)):\(two(t.tm_sec)) GMT"
-    }
-
-    static func parseHTTP(_ text: String) -> Date? {
-        let f = DateFormatter()
-        f.locale = Locale(identifier: "en_US_POSIX")
-        f.timeZone = TimeZone(identifier: "GMT")
-        for format in ["EEE, dd MMM yyyy HH:mm:ss zzz", "EEEE, dd-MMM-yy HH:mm:ss zzz", "EEE MMM d HH:mm:ss yyyy"] {
-            f.dateFormat = format
-            if let d = f.date(from: text) { return d }
-        }
-        return (try? Date(text, strategy: .iso8601))
     }
 }
 

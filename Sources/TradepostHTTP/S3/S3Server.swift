@@ -8,7 +8,6 @@ import NIOHTTP1
 import ServiceLifecycle
 import TradepostBlobs
 import TradepostCore
-import TradepostStore
 
 /// Per-request state of the S3 listener.
 public struct S3Context: RequestContext {
@@ -24,30 +23,21 @@ public struct S3Context: RequestContext {
 /// files written but never committed, expired multipart uploads), then serves until shutdown.
 struct S3Service: Service {
     let app: Application<S3Responder>
-    let objects: ObjectStore
-    let store: Store
+    let blobs: any BlobStore
     let logger: Logger
 
     func run() async throws {
-        let started = Date()
-        let temporary = objects.files.cleanTemporaryFiles()
-        var swept = 0
-        for tenant in (try? FileManager.default.contentsOfDirectory(atPath: objects.files.root)) ?? [] {
-            guard FileManager.default.fileExists(atPath: store.tenantDatabases.path(for: TenantID(tenant))) else { continue }
-            swept += (try? await objects.sweep(TenantID(tenant), before: started, uploadTTL: S3Responder.uploadTTL)) ?? 0
-        }
-        if temporary + swept > 0 {
-            logger.info("blob store cleaned", metadata: ["temporary_files": "\(temporary)", "unreferenced_files": "\(swept)"])
-        }
+        let removed = await blobs.sweep(before: Date(), uploadTTL: S3Responder.uploadTTL)
+        if removed > 0 { logger.info("blob store cleaned", metadata: ["files_removed": "\(removed)"]) }
         try await app.run()
     }
 }
 
-/// Builds the S3 listener's service; `onListening` gets the bound port.
-func buildS3Service(config: TradepostConfig, store: Store, logger: Logger,
+/// Builds the S3 listener's service over the server's one blob store; `onListening` gets the
+/// bound port.
+func buildS3Service(config: TradepostConfig, blobs: any BlobStore, keys: any S3KeyService, logger: Logger,
                     onListening: @escaping @Sendable (Int) async -> Void) throws -> S3Service {
-    let objects = ObjectStore(files: BlobFiles(dataDir: config.dataDir), tenants: store.tenantDatabases)
-    let responder = S3Responder(store: store, objects: objects, region: config.s3Region, domain: config.s3Domain, logger: logger)
+    let responder = S3Responder(keys: keys, objects: blobs, region: config.s3Region, domain: config.s3Domain, logger: logger)
     let app = Application(
         responder: responder,
         server: .guardedHTTP1(additionalChannelHandlers: { [ContinueHandler()] }, limits: ConnectionLimits(config: config), answer: S3Responder.parseError),
@@ -55,7 +45,7 @@ func buildS3Service(config: TradepostConfig, store: Store, logger: Logger,
         onServerRunning: { channel in await onListening(channel.localAddress?.port ?? config.s3Port) },
         eventLoopGroupProvider: .shared(HTTPEventLoop.group),
         logger: logger)
-    return S3Service(app: app, objects: objects, store: store, logger: logger)
+    return S3Service(app: app, blobs: blobs, logger: logger)
 }
 
 extension S3Responder {

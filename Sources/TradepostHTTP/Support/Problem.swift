@@ -53,6 +53,8 @@ enum Problem {
                 logger.error("\(error.message)", metadata: ["code": "\(error.code.rawValue)", "cause": "\(cause)"])
             }
             return error
+        case let error as BlobError:
+            return appError(from: AppError(error), method: method, path: path, logger: logger)
         case let error as HTTPError:
             switch error.status {
             case .notFound: return AppError(.notFound, "No endpoint \(method) \(path)")

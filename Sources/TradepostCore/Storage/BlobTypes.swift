@@ -1,6 +1,6 @@
 import Foundation
 
-/// One stored object as the listener needs it: where its bytes are and what to answer with.
+/// One stored object: where its bytes are and what to answer with.
 public struct ObjectMeta: Sendable, Equatable {
     public var bucket: String
     public var key: String
@@ -41,6 +41,10 @@ public struct BucketInfo: Sendable, Equatable, Codable {
     public var objects: Int64
     public var bytes: Int64
 
+    public init(name: String, created: Date, objects: Int64, bytes: Int64) {
+        (self.name, self.created, self.objects, self.bytes) = (name, created, objects, bytes)
+    }
+
     enum CodingKeys: String, CodingKey {
         case name
         case created = "created_at"
@@ -58,12 +62,23 @@ public struct MultipartUpload: Sendable, Equatable {
     public var metadata: [String: String]
     public var checksumAlgorithm: String?
     public var created: Date
+
+    public init(id: String, bucket: String, key: String, contentType: String, headers: [String: String],
+                metadata: [String: String], checksumAlgorithm: String?, created: Date) {
+        (self.id, self.bucket, self.key, self.contentType) = (id, bucket, key, contentType)
+        (self.headers, self.metadata, self.checksumAlgorithm, self.created) = (headers, metadata, checksumAlgorithm, created)
+    }
 }
 
 /// What CompleteMultipartUpload answers: the object's ETag and composite checksums.
 public struct CompletedUpload: Sendable, Equatable {
     public var etag: String
     public var checksums: [String: String]
+
+    public init(etag: String, checksums: [String: String]) {
+        self.etag = etag
+        self.checksums = checksums
+    }
 }
 
 public struct PartMeta: Sendable, Equatable {
@@ -91,30 +106,38 @@ public struct ObjectListing: Sendable {
     public var isTruncated = false
     /// The last key or prefix returned, from which the next page starts.
     public var last: String?
+
+    public init() {}
 }
 
-/// Rules for names, as AWS documents them.
-public enum S3Names {
-    /// 3–63 characters: lowercase letters, digits, '.', '-'; starts and ends with a letter or digit;
-    /// not an IP address; no "..".
-    public static func isValidBucket(_ name: String) -> Bool {
-        let u = Array(name.utf8)
-        guard (3...63).contains(u.count) else { return false }
-        func alnum(_ c: UInt8) -> Bool { (0x61...0x7A).contains(c) || (0x30...0x39).contains(c) }
-        guard alnum(u.first!), alnum(u.last!), u.allSatisfy({ alnum($0) || $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: "-") }) else { return false }
-        if name.contains("..") || name.contains(".-") || name.contains("-.") { return false }
-        let parts = name.split(separator: ".")
-        if parts.count == 4 && parts.allSatisfy({ UInt8($0) != nil }) { return false }
-        return !name.hasPrefix("xn--") && !name.hasSuffix("-s3alias")
+/// A picture the app shows: a product's image or a business's logo.
+public struct Media: Sendable, Equatable, Encodable {
+    public enum Kind: String, Sendable, Codable {
+        case productImage = "product_image"
+        case businessLogo = "business_logo"
+
+        /// What the owner is called in a not-found error.
+        public var ownerName: String { self == .productImage ? "Product" : "Business" }
     }
 
-    /// Any UTF-8 up to 1,024 bytes without NUL. Keys are never paths (see BlobFiles), but keys that
-    /// a filesystem sync (aws s3 sync, rclone) would turn into an escape are refused too.
-    public static func checkKey(_ key: String) throws(S3Error) {
-        guard !key.isEmpty else { throw .invalidArgument("The object key must not be empty.") }
-        guard key.utf8.count <= 1024 else { throw .keyTooLong }
-        guard !key.utf8.contains(0) else { throw .invalidKey }
-        let segments = key.split(separator: "/", omittingEmptySubsequences: false)
-        if segments.contains(where: { $0 == ".." }) { throw .invalidKey }
+    public var kind: Kind
+    public var ownerID: String
+    public var blob: String
+    public var contentType: String
+    public var size: Int64
+    public var etag: String
+    public var modified: Date
+
+    /// The blob id stays inside: clients address a picture by its owner.
+    enum CodingKeys: String, CodingKey {
+        case kind, size, etag
+        case ownerID = "owner_id"
+        case contentType = "content_type"
+        case modified = "modified_at"
+    }
+
+    public init(kind: Kind, ownerID: String, blob: String, contentType: String, size: Int64, etag: String, modified: Date) {
+        (self.kind, self.ownerID, self.blob, self.contentType) = (kind, ownerID, blob, contentType)
+        (self.size, self.etag, self.modified) = (size, etag, modified)
     }
 }
