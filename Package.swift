@@ -15,6 +15,7 @@ import PackageDescription
 ///
 /// docs/architecture.md says why. Outside Composition/, HTTP sees the blob store only through
 /// Core's BlobStore; its S3 listener (S3/) imports TradepostBlobs for the protocol's pure parts.
+/// scripts/check-architecture (run by .ci/run) fails when this graph or those imports drift from the map.
 let strict: [SwiftSetting] = [
     .enableUpcomingFeature("ExistentialAny"),
 ]

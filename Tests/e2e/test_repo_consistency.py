@@ -58,3 +58,42 @@ def test_the_packaged_config_documents_every_key():
     loaded = {e["key"]: e for e in cli_json("config", "print", "--config", str(ROOT / "packaging" / "tradepost.yaml"))}
     assert loaded["data"]["value"] == "/var/lib/tradepost" and loaded["data"]["source"] == "file"
     assert loaded["http.listen"]["value"] == "127.0.0.1:8080"
+
+
+def _architecture_copy(tmp_path):
+    """The files scripts/check-architecture reads, copied so a test can break them."""
+    import shutil
+    for rel in ("scripts/check-architecture", "Package.swift", "docs/architecture.md"):
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(ROOT / rel, tmp_path / rel)
+    shutil.copytree(ROOT / "Sources" / "TradepostHTTP", tmp_path / "Sources" / "TradepostHTTP",
+                    ignore=shutil.ignore_patterns("*.json", "*.yaml"))
+    return tmp_path
+
+
+def _check(root):
+    import subprocess
+    import sys
+    return subprocess.run([sys.executable, str(root / "scripts" / "check-architecture")],
+                          capture_output=True, text=True)
+
+
+def test_the_architecture_check_passes_here_and_names_each_drift(tmp_path):
+    root = _architecture_copy(tmp_path)
+    assert _check(root).returncode == 0, _check(root).stderr
+
+    route = root / "Sources" / "TradepostHTTP" / "Routes" / "MediaRoutes.swift"
+    route.write_text("import TradepostStore\n" + route.read_text())
+    responder = root / "Sources" / "TradepostHTTP" / "S3" / "S3Responder.swift"
+    responder.write_text(responder.read_text() + "\nlet leak = ObjectStore.self\n")
+    package = root / "Package.swift"
+    text = package.read_text()
+    anchor = 'name: "TradepostSearch",\n            dependencies: [\n                "TradepostCore",'
+    assert anchor in text
+    package.write_text(text.replace(anchor, anchor + ' "TradepostStore",', 1))
+
+    result = _check(root)
+    assert result.returncode == 1
+    assert "Routes/MediaRoutes.swift:1: imports TradepostStore" in result.stderr
+    assert "S3/S3Responder.swift" in result.stderr and "implementation" in result.stderr
+    assert "TradepostSearch depends on TradepostStore" in result.stderr
