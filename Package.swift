@@ -186,22 +186,28 @@ let package = Package(
             capability: .buildTool(),
             path: "Plugins/WebAssetsPlugin"
         ),
+        // What the test targets share (a store in a temp dir, a tenant with an owner): one copy.
+        .target(
+            name: "TradepostTestSupport",
+            dependencies: ["TradepostCore", "TradepostStore"],
+            path: "Tests/TradepostTestSupport"
+        ),
         .testTarget(
             name: "TradepostCoreTests",
             dependencies: ["TradepostCore"]
         ),
         .testTarget(
             name: "TradepostStoreTests",
-            dependencies: ["TradepostCore", "TradepostDatabase", "TradepostStore", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: ["TradepostCore", "TradepostTestSupport", "TradepostDatabase", "TradepostStore", .product(name: "GRDB", package: "GRDB.swift")]
         ),
         .testTarget(
             name: "TradepostJobsTests",
-            dependencies: ["TradepostCore", "TradepostDatabase", "TradepostStore", "TradepostJobs", .product(name: "GRDB", package: "GRDB.swift"),
+            dependencies: ["TradepostCore", "TradepostTestSupport", "TradepostDatabase", "TradepostStore", "TradepostJobs", .product(name: "GRDB", package: "GRDB.swift"),
                            .product(name: "Logging", package: "swift-log"), .product(name: "Hummingbird", package: "hummingbird")]
         ),
         .testTarget(
             name: "TradepostSearchTests",
-            dependencies: ["TradepostCore", "TradepostStore", "TradepostSearch", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: ["TradepostCore", "TradepostTestSupport", "TradepostStore", "TradepostSearch", .product(name: "GRDB", package: "GRDB.swift")]
         ),
         .testTarget(
             name: "TradepostBlobsTests",
@@ -210,7 +216,7 @@ let package = Package(
         .testTarget(
             name: "TradepostHTTPTests",
             dependencies: [
-                "TradepostCore", "TradepostStore", "TradepostHTTP", "TradepostSearch",
+                "TradepostCore", "TradepostTestSupport", "TradepostStore", "TradepostHTTP", "TradepostSearch",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),

@@ -2,16 +2,17 @@ import Foundation
 import Logging
 import Testing
 import TradepostCore
+@testable import TradepostHTTP
 import TradepostJobs
 import TradepostSearch
-@testable import TradepostHTTP
+import TradepostTestSupport
 
 @Suite("OpenAPI document")
 struct OpenAPIParityTests {
     /// Every route the router serves is documented, and every documented operation is served.
     /// The web app's own paths (index.html, assets) are not part of the API.
     @Test func documentAndRouterAgree() async throws {
-        let store = try await makeTestStore()
+        let store = try await makeStore(prefix: "tp-http")
         defer { Task { await store.close(); try? FileManager.default.removeItem(atPath: store.dataDir) } }
         var config = TradepostConfig()
         config.dataDir = store.dataDir

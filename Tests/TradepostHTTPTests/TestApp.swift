@@ -5,8 +5,9 @@ import HummingbirdTesting
 import Logging
 import NIOCore
 import TradepostCore
-import TradepostStore
 @testable import TradepostHTTP
+import TradepostStore
+import TradepostTestSupport
 
 /// A tenant "acme" with an owner and a member, a second tenant "beta", a platform admin, one business.
 struct Fixture {
@@ -43,17 +44,12 @@ struct Fixture {
     }
 }
 
-func makeTestStore() async throws -> Store {
-    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("tp-http-\(UUID().uuidString)").path
-    return try await Store(Store.Options(dataDir: dir, hasher: BcryptHasher(cost: 4)))
-}
-
 /// Runs `body` against the real application, in process, with a fresh store.
 func withApp(
     configure: (inout TradepostConfig) -> Void = { _ in },
     _ body: @escaping @Sendable (any TestClientProtocol, Fixture) async throws -> Void
 ) async throws {
-    let store = try await makeTestStore()
+    let store = try await makeStore(prefix: "tp-http")
     let fixture = try await Fixture.make(store)
     var config = TradepostConfig()
     config.dataDir = store.dataDir

@@ -3,8 +3,9 @@ import Logging
 import ServiceLifecycle
 import Synchronization
 import TradepostCore
-import TradepostStore
 @testable import TradepostJobs
+import TradepostStore
+import TradepostTestSupport
 
 struct Echo: JobPayload {
     static let jobType = "test.echo"
@@ -64,11 +65,6 @@ func testOptions() -> JobsOptions {
     return options
 }
 
-func makeJobsStore() async throws -> Store {
-    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("tp-jobs-\(UUID().uuidString)").path
-    return try await Store(Store.Options(dataDir: dir, hasher: BcryptHasher(cost: 4)))
-}
-
 /// Runs a real engine (in a ServiceGroup, as the server does) around `body`, then shuts it down gracefully.
 func withEngine(
     options: JobsOptions = testOptions(),
@@ -76,7 +72,7 @@ func withEngine(
     configure: (JobRegistry, Recorder) throws -> Void = { _, _ in },
     _ body: @escaping @Sendable (Harness) async throws -> Void
 ) async throws {
-    let store = if let existing { existing } else { try await makeJobsStore() }
+    let store = if let existing { existing } else { try await makeStore(prefix: "tp-jobs") }
     let recorder = Recorder()
     let registry = JobRegistry()
     registry.queue("test", concurrency: 4)

@@ -2,8 +2,9 @@ import Foundation
 import GRDB
 import Testing
 import TradepostCore
-import TradepostStore
 @testable import TradepostJobs
+import TradepostStore
+import TradepostTestSupport
 
 @Suite("Jobs engine", .serialized)
 struct EngineTests {
@@ -142,7 +143,7 @@ struct EngineTests {
     }
 
     @Test func shutdownPutsBackWhatDidNotFinishWithoutCountingTheAttempt() async throws {
-        let store = try await makeJobsStore()
+        let store = try await makeStore(prefix: "tp-jobs")
         defer { Task { await store.close(); try? FileManager.default.removeItem(atPath: store.dataDir) } }
         nonisolated(unsafe) var id: Int64 = 0
         try await withEngine(store: store) { h in
@@ -159,7 +160,7 @@ struct EngineTests {
     }
 
     @Test func anEngineStoppedMidRunReleasesJobsThatIgnoreTheGrace() async throws {
-        let store = try await makeJobsStore()
+        let store = try await makeStore(prefix: "tp-jobs")
         defer { Task { await store.close(); try? FileManager.default.removeItem(atPath: store.dataDir) } }
         nonisolated(unsafe) var id: Int64 = 0
         var options = testOptions()

@@ -5,6 +5,7 @@ import TradepostCore
 import TradepostDatabase
 @testable import TradepostJobs
 import TradepostStore
+import TradepostTestSupport
 
 struct SeenEvent: JobPayload {
     static let jobType = "test.seen"
@@ -49,7 +50,7 @@ struct OutboxAndScheduleTests {
     }
 
     @Test func eventsLeftByACrashAreDeliveredAtStartOnce() async throws {
-        let store = try await makeJobsStore()
+        let store = try await makeStore(prefix: "tp-jobs")
         defer { Task { await store.close(); try? FileManager.default.removeItem(atPath: store.dataDir) } }
         let tenant = try await store.tenants.createTenant(NewTenant(slug: "acme", name: "Acme"), audit: .system)
         // Written while no engine listened (as after a crash between commit and dispatch).
@@ -73,7 +74,7 @@ struct OutboxAndScheduleTests {
     }
 
     @Test func aMissedScheduleRunsOnceNotOncePerMissedSlot() async throws {
-        let store = try await makeJobsStore()
+        let store = try await makeStore(prefix: "tp-jobs")
         defer { Task { await store.close(); try? FileManager.default.removeItem(atPath: store.dataDir) } }
         let acme = try await store.tenants.createTenant(NewTenant(slug: "acme", name: "Acme", timeZone: "Europe/Kyiv"), audit: .system)
         // Hourly at a minute half an hour away: three hours of downtime miss three slots, and no new

@@ -1,5 +1,6 @@
 import Testing
 @testable import TradepostSearch
+import TradepostTestSupport
 
 @Suite("Analyzer, stemmers and the term dictionary")
 struct AnalyzerTests {

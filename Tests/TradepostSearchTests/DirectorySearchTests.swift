@@ -4,6 +4,7 @@ import Testing
 import TradepostCore
 @testable import TradepostSearch
 @testable import TradepostStore
+import TradepostTestSupport
 
 @Suite("Business directory search")
 struct DirectorySearchTests {

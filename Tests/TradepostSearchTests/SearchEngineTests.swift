@@ -4,6 +4,7 @@ import Testing
 import TradepostCore
 @testable import TradepostSearch
 @testable import TradepostStore
+import TradepostTestSupport
 
 @Suite("Search engine over a real tenant database")
 struct SearchEngineTests {

@@ -1,6 +1,7 @@
 import Testing
 
 @testable import TradepostSearch
+import TradepostTestSupport
 
 /// The typo walk skips terms by prefix and by letter set; neither shortcut may lose or add a term.
 @Suite struct TermDictionaryTests {

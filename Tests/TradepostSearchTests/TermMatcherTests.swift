@@ -1,5 +1,6 @@
 import Testing
 @testable import TradepostSearch
+import TradepostTestSupport
 
 @Suite("Ranking's term matcher")
 struct TermMatcherTests {

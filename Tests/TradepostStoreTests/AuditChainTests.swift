@@ -3,6 +3,7 @@ import GRDB
 import Testing
 import TradepostCore
 @testable import TradepostStore
+import TradepostTestSupport
 
 @Suite("Audit trail: hash chain, append-only, verification")
 struct AuditChainTests {

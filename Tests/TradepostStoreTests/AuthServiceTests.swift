@@ -3,6 +3,7 @@ import GRDB
 import Testing
 import TradepostCore
 @testable import TradepostStore
+import TradepostTestSupport
 
 @Suite("Logins, sessions and tokens")
 struct AuthServiceTests {

@@ -3,6 +3,7 @@ import GRDB
 import Testing
 import TradepostCore
 @testable import TradepostStore
+import TradepostTestSupport
 
 @Suite("Catalog import and export: real-world CSV, dry run, atomic and idempotent apply")
 struct CatalogImportTests {

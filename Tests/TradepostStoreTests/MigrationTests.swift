@@ -4,6 +4,7 @@ import Testing
 import TradepostCore
 import TradepostDatabase
 @testable import TradepostStore
+import TradepostTestSupport
 
 @Suite("Migrations and connection setup")
 struct MigrationTests {

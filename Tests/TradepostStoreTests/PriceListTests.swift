@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import TradepostCore
 @testable import TradepostStore
+import TradepostTestSupport
 
 @Suite("Customer price lists: per buyer or group, validity dates, effective price")
 struct PriceListTests {

@@ -7,6 +7,7 @@ import GRDB
 import Testing
 import TradepostCore
 @testable import TradepostStore
+import TradepostTestSupport
 
 @Suite("Snapshots: archive format, verify, restore and migration")
 struct SnapshotTests {

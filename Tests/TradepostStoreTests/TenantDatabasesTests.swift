@@ -5,6 +5,7 @@ import Testing
 import TradepostCore
 import TradepostDatabase
 @testable import TradepostStore
+import TradepostTestSupport
 
 @Suite("Tenant databases: lazy open, LRU close")
 struct TenantDatabasesTests {

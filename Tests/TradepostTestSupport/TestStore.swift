@@ -1,27 +1,33 @@
 import Foundation
 import TradepostCore
-@testable import TradepostStore
+import TradepostStore
+
+/// Helpers every test target shares (issue 20: one copy instead of one per target).
 
 /// A store in a fresh temporary directory, with a fast bcrypt cost (production enforces ≥ 12).
-func makeStore(maxOpenTenants: Int = 64, sessionTTL: TimeInterval = 3600, throttle: LoginThrottle = LoginThrottle()) async throws -> Store {
-    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("tp-test-\(UUID().uuidString)").path
+public func makeStore(
+    prefix: String = "tp-test", maxOpenTenants: Int = 64, sessionTTL: TimeInterval = 3600, throttle: LoginThrottle = LoginThrottle()
+) async throws -> Store {
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("\(prefix)-\(UUID().uuidString)").path
     return try await Store(Store.Options(
         dataDir: dir, maxOpenTenants: maxOpenTenants, sessionTTL: sessionTTL, hasher: BcryptHasher(cost: 4), throttle: throttle))
 }
 
 extension Store {
     /// A tenant with an owner whose password is "owner-password".
-    func tenantWithOwner(_ slug: String, plan: String = "standard") async throws -> (Tenant, User) {
+    public func tenantWithOwner(_ slug: String, plan: String = "standard") async throws -> (Tenant, User) {
         let tenant = try await tenants.createTenant(NewTenant(slug: slug, name: slug.capitalized, plan: plan), audit: .system)
         let owner = try await users.createUser(
             tenant.id, NewUser(email: "owner@\(slug).test", name: "Owner", password: "owner-password", role: .owner), audit: .system)
         return (tenant, owner.user)
     }
 
-    func remove() async {
+    /// Closes the store and deletes its data dir.
+    public func remove() async {
         await close()
         try? FileManager.default.removeItem(atPath: dataDir)
     }
 }
 
-let client = ClientInfo(ip: "192.0.2.1", userAgent: "tests")
+/// The client the service tests sign in from.
+public let client = ClientInfo(ip: "192.0.2.1", userAgent: "tests")
