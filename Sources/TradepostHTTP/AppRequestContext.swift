@@ -47,6 +47,11 @@ public struct AppRequestContext: RequestContext, WebSocketRequestContext {
         return (try principal.requireTenant(), principal)
     }
 
+    /// Who is asking, for a service that decides permission inside its own transaction.
+    public func caller() throws -> Caller {
+        Caller(try requirePrincipal(), ip: clientIP)
+    }
+
     public func audit() throws -> AuditContext {
         try requirePrincipal().audit(ip: clientIP)
     }

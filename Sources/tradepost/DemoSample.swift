@@ -53,11 +53,11 @@ enum DemoSample {
             input.attributes = item.attributes
             input.availability = item.stock > 0 ? .inStock : .onRequest
             input.description = item.description.map { .some($0) }
-            let made = try await store.products.createProduct(tenant, businessID: business[item.seller]!, input, audit: audit)
+            let made = try await store.products.createProduct(.system(tenant), businessID: business[item.seller]!, input)
             if earlier != nil {
                 var change = ProductInput()
                 change.price = item.price
-                _ = try await store.products.updateProduct(tenant, id: made.id, change, audit: audit)
+                _ = try await store.products.updateProduct(.system(tenant), id: made.id, change)
             }
             product[item.sku] = made.id
             try await picture(blobs, tenant, .productImage, owner: made.id, DemoPicture.png(item.shape, hue: Double(index * 37 % 360)))

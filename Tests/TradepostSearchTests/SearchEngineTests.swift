@@ -47,7 +47,7 @@ struct SearchEngineTests {
             input.status = .published
             input.priority = priority
             input.categoryId = .some(sku == "P-4" ? nil : painkillers.id)
-            let product = try await store.products.createProduct(tenant.id, businessID: business.id, input, audit: .system)
+            let product = try await store.products.createProduct(.system(tenant.id), businessID: business.id, input)
             fixture.ids[sku] = product.id
         }
         _ = try await fixture.engine.indexer.reindex(tenant.id)
@@ -139,7 +139,7 @@ struct SearchEngineTests {
         for (sku, form, strength) in [("P-1", "tablet", "500"), ("P-2", "tablet", "200"), ("P-3", "film coated tablet", "500")] {
             var change = ProductInput()
             change.attributes = ["dosage_form": .text(form), "strength_mg": .number(strength)]
-            _ = try await f.store.products.updateProduct(f.tenant, id: f.ids[sku]!, change, audit: .system)
+            _ = try await f.store.products.updateProduct(.system(f.tenant), id: f.ids[sku]!, change)
         }
         try await f.engine.indexer.index(f.tenant, productIDs: ["P-1", "P-2", "P-3"].map { f.ids[$0]! })
         let result = try await f.engine.search(f.tenant, SearchRequest(query: "", facets: true))
@@ -167,13 +167,13 @@ struct SearchEngineTests {
         // A change reaches the index when the indexer runs for it (the jobs engine does this from the outbox).
         var change = ProductInput()
         change.name = "Цитрамон"
-        _ = try await f.store.products.updateProduct(f.tenant, id: f.ids["P-1"]!, change, audit: .system)
+        _ = try await f.store.products.updateProduct(.system(f.tenant), id: f.ids["P-1"]!, change)
         try await f.engine.indexer.index(f.tenant, productIDs: [f.ids["P-1"]!])
         #expect(try await skus(f, SearchRequest(query: "цитрамон", prefix: false)) == ["P-1"])
         #expect(try await skus(f, SearchRequest(query: "цитрамн", prefix: false)) == ["P-1"], "a missing letter is one typo, also for terms indexed since the dictionary loaded")
         var archive = ProductInput()
         archive.status = .archived
-        _ = try await f.store.products.updateProduct(f.tenant, id: f.ids["P-1"]!, archive, audit: .system)
+        _ = try await f.store.products.updateProduct(.system(f.tenant), id: f.ids["P-1"]!, archive)
         try await f.engine.indexer.index(f.tenant, productIDs: [f.ids["P-1"]!])
         #expect(try await skus(f, SearchRequest(query: "цитрамон", prefix: false)).isEmpty, "unpublished products leave the index")
         let suggestions = try await f.engine.suggest(f.tenant, "ибу", limit: 5)
@@ -201,7 +201,7 @@ struct SearchEngineTests {
         input.currency = "UAH"
         input.price = "12.00"
         input.status = .published
-        let product = try await f.store.products.createProduct(f.tenant, businessID: f.pharmacy.id, input, audit: .system)
+        let product = try await f.store.products.createProduct(.system(f.tenant), businessID: f.pharmacy.id, input)
         try await f.engine.indexer.index(f.tenant, productIDs: [product.id])
         try await f.engine.indexer.index(f.tenant, productIDs: [product.id])
         let counted = try await f.store.tenantDatabases.read(f.tenant) { db in

@@ -53,25 +53,27 @@ struct CatalogServiceTests {
         let (tenant, _) = try await store.tenantWithOwner("acme")
         let business = try await store.businesses.createBusiness(tenant.id, BusinessInput(name: "Pharma", type: .pharmacy, city: "Kyiv"), audit: .system)
         let created = try await store.products.createProduct(
-            tenant.id, businessID: business.id, product("A-1", tiers: [.init(minQuantity: 10, price: "9.00"), .init(minQuantity: 100, price: "8.50")]),
-            audit: .system)
+            .system(tenant.id), businessID: business.id, product("A-1", tiers: [.init(minQuantity: 10, price: "9.00"), .init(minQuantity: 100, price: "8.50")]))
         #expect(created.price == Money(minor: 1000, currency: "UAH") && created.tiers.count == 2 && created.status == .published)
         await #expect(throws: AppError.self) {
-            try await store.products.createProduct(tenant.id, businessID: business.id, product("A-1"), audit: .system)
+            try await store.products.createProduct(.system(tenant.id), businessID: business.id, product("A-1"))
         }
 
-        let all = ProductVisibility(all: true, ownBusinesses: [])
-        #expect(try await store.products.effectivePrice(tenant.id, productID: created.id, quantity: 4, visibility: all).unitPrice.minor == 1000)
-        let bulk = try await store.products.effectivePrice(tenant.id, productID: created.id, quantity: 100, visibility: all)
+        let admin = Caller.system(tenant.id)
+        func price(_ quantity: Int64) async throws -> EffectivePrice {
+            try await store.priceLists.effectivePrice(admin, productID: created.id, quantity: quantity, buyer: nil, day: "2026-06-15")
+        }
+        #expect(try await price(4).unitPrice.minor == 1000)
+        let bulk = try await price(100)
         #expect(bulk.unitPrice.minor == 850 && bulk.total.minor == 85_000 && bulk.tierMinQuantity == 100)
-        await #expect(throws: AppError.self) { try await store.products.effectivePrice(tenant.id, productID: created.id, quantity: 1, visibility: all) }
-        await #expect(throws: AppError.self) { try await store.products.effectivePrice(tenant.id, productID: created.id, quantity: 11, visibility: all) }
+        await #expect(throws: AppError.self) { try await price(1) }
+        await #expect(throws: AppError.self) { try await price(11) }
 
         var change = ProductInput()
         change.price = "11.00"
         change.tiers = [.init(minQuantity: 10, price: "9.50")]
-        _ = try await store.products.updateProduct(tenant.id, id: created.id, change, audit: AuditContext(actor: "u1", actorLabel: "Ann"))
-        let history = try await store.products.priceHistory(tenant.id, productID: created.id, visibility: all, PageRequest(limit: 50)).items
+        _ = try await store.products.updateProduct(.system(tenant.id, audit: AuditContext(actor: "u1", actorLabel: "Ann")), id: created.id, change)
+        let history = try await store.products.priceHistory(admin, productID: created.id, PageRequest(limit: 50)).items
         let latest = history.filter { $0.actor == "u1" }
         #expect(latest.contains { $0.kind == "base" && $0.oldPrice?.minor == 1000 && $0.newPrice?.minor == 1100 })
         #expect(latest.contains { $0.kind == "tier" && $0.minQuantity == 10 && $0.oldPrice?.minor == 900 && $0.newPrice?.minor == 950 })
@@ -80,22 +82,24 @@ struct CatalogServiceTests {
         // Bad input changes nothing.
         var camel = ProductInput()
         camel.attributes = ["dosageForm": .text("tablet")]
-        await #expect(throws: AppError.self) { try await store.products.updateProduct(tenant.id, id: created.id, camel, audit: .system) }
+        await #expect(throws: AppError.self) { try await store.products.updateProduct(.system(tenant.id), id: created.id, camel) }
         var snake = ProductInput()
         snake.attributes = ["dosage_form": .text("tablet"), "форма_випуску": .text("таблетки"), "strength_mg": .number("500")]
-        #expect(try await store.products.updateProduct(tenant.id, id: created.id, snake, audit: .system).attributes.count == 3)
+        #expect(try await store.products.updateProduct(.system(tenant.id), id: created.id, snake).attributes.count == 3)
         var bad = ProductInput()
         bad.price = "1.234"
-        await #expect(throws: AppError.self) { try await store.products.updateProduct(tenant.id, id: created.id, bad, audit: .system) }
-        #expect(try await store.products.product(tenant.id, id: created.id, visibility: all).price.minor == 1100)
+        await #expect(throws: AppError.self) { try await store.products.updateProduct(.system(tenant.id), id: created.id, bad) }
+        #expect(try await store.products.product(admin, id: created.id).price.minor == 1100)
 
         // Buyers see published products only; owners see their drafts.
-        let draft = try await store.products.createProduct(tenant.id, businessID: business.id, product("D-1", status: nil), audit: .system)
-        let buyer = ProductVisibility(all: false, ownBusinesses: [])
-        await #expect(throws: AppError.self) { try await store.products.product(tenant.id, id: draft.id, visibility: buyer) }
-        let own = ProductVisibility(all: false, ownBusinesses: [business.id])
-        #expect(try await store.products.product(tenant.id, id: draft.id, visibility: own).status == .draft)
-        #expect(try await store.products.products(tenant.id, PageRequest(limit: 10), filter: ProductFilter(), visibility: buyer).items.map(\.id) == [created.id])
+        let draft = try await store.products.createProduct(.system(tenant.id), businessID: business.id, product("D-1", status: nil))
+        let buyer = caller(tenant, try await store.users.createUser(
+            tenant.id, NewUser(email: "buyer@acme.test", name: "Buyer", password: nil, role: .member), audit: .system).user)
+        await #expect(throws: AppError.notFound("Product")) { try await store.products.product(buyer, id: draft.id) }
+        let member = try await store.users.createUser(tenant.id, NewUser(email: "m@acme.test", name: "M", password: nil, role: .member), audit: .system).user
+        _ = try await store.businesses.setMember(tenant.id, businessID: business.id, userID: member.id, role: .staff, audit: .system)
+        #expect(try await store.products.product(caller(tenant, member), id: draft.id).status == .draft)
+        #expect(try await store.products.products(buyer, PageRequest(limit: 10), filter: ProductFilter()).items.map(\.id) == [created.id])
     }
 
     @Test func moderationHoldsNewAndChangedProductsForReview() async throws {
@@ -103,17 +107,17 @@ struct CatalogServiceTests {
         defer { Task { await store.remove() } }
         let (tenant, _) = try await store.tenantWithOwner("acme")
         let business = try await store.businesses.createBusiness(tenant.id, BusinessInput(name: "W", type: .wholesaler, city: "Lviv"), audit: .system)
-        _ = try await store.products.updateCatalogSettings(tenant.id, CatalogSettings(requireReview: true), audit: .system)
-        let p = try await store.products.createProduct(tenant.id, businessID: business.id, product("M-1"), audit: .system)
+        _ = try await store.products.updateCatalogSettings(.system(tenant.id), CatalogSettings(requireReview: true))
+        let p = try await store.products.createProduct(.system(tenant.id), businessID: business.id, product("M-1"))
         #expect(p.status == .pendingReview)
-        #expect(try await store.products.reviewQueue(tenant.id, PageRequest(limit: 10)).items.map(\.id) == [p.id])
-        await #expect(throws: AppError.self) { try await store.products.review(tenant.id, id: p.id, approve: false, reason: nil, audit: .system) }
-        let approved = try await store.products.review(tenant.id, id: p.id, approve: true, reason: nil, audit: .system)
+        #expect(try await store.products.reviewQueue(.system(tenant.id), PageRequest(limit: 10)).items.map(\.id) == [p.id])
+        await #expect(throws: AppError.self) { try await store.products.review(.system(tenant.id), id: p.id, approve: false, reason: nil) }
+        let approved = try await store.products.review(.system(tenant.id), id: p.id, approve: true, reason: nil)
         #expect(approved.status == .published)
         var rename = ProductInput()
         rename.name = "Renamed"
-        #expect(try await store.products.updateProduct(tenant.id, id: p.id, rename, audit: .system).status == .pendingReview)
-        let rejected = try await store.products.review(tenant.id, id: p.id, approve: false, reason: "Wrong name", audit: .system)
+        #expect(try await store.products.updateProduct(.system(tenant.id), id: p.id, rename).status == .pendingReview)
+        let rejected = try await store.products.review(.system(tenant.id), id: p.id, approve: false, reason: "Wrong name")
         #expect(rejected.status == .rejected && rejected.rejectionReason == "Wrong name")
         let decisions = try await store.tenantDatabases.read(tenant.id) { db in
             try String.fetchAll(db, sql: "SELECT action FROM audit_log WHERE action LIKE 'product.%' ORDER BY id")
@@ -134,7 +138,7 @@ struct CatalogServiceTests {
         let business = try await store.businesses.createBusiness(tenant.id, BusinessInput(name: "P", type: .pharmacy, city: "Kyiv"), audit: .system)
         var input = product("C-1")
         input.categoryId = .some(other.id)
-        _ = try await store.products.createProduct(tenant.id, businessID: business.id, input, audit: .system)
+        _ = try await store.products.createProduct(.system(tenant.id), businessID: business.id, input)
         await #expect(throws: AppError.self) { try await cats.deleteCategory(tenant.id, id: other.id, audit: .system) }
         let merged = try await cats.mergeCategory(tenant.id, id: other.id, into: pain.id, audit: .system)
         #expect(merged.productCount == 1 && merged.path == ["Medicine", "Pain relief"])

@@ -17,11 +17,10 @@ struct PriceListTests {
         var input = ProductInput()
         (input.sku, input.name, input.currency, input.price, input.status) = ("A-1", "Aspirin", "UAH", "10.00", .published)
         input.tiers = [.init(minQuantity: 100, price: "7.00")]
-        let product = try await store.products.createProduct(tenant.id, businessID: seller.id, input, audit: .system)
+        let product = try await store.products.createProduct(.system(tenant.id), businessID: seller.id, input)
         let lists = store.priceLists
-        let all = ProductVisibility(all: true, ownBusinesses: [])
-        func price(_ quantity: Int64, _ buyers: [String], on day: String = "2026-06-15") async throws -> EffectivePrice {
-            try await lists.effectivePrice(tenant.id, productID: product.id, quantity: quantity, buyers: buyers, day: day, visibility: all)
+        func price(_ quantity: Int64, _ buyer: String, on day: String = "2026-06-15") async throws -> EffectivePrice {
+            try await lists.effectivePrice(.system(tenant.id), productID: product.id, quantity: quantity, buyer: buyer, day: day)
         }
 
         let direct = try await lists.createPriceList(tenant.id, sellerBusinessID: seller.id, PriceListInput(
@@ -32,15 +31,15 @@ struct PriceListTests {
         let grouped = try await lists.createPriceList(tenant.id, sellerBusinessID: seller.id, PriceListInput(
             name: "Chains", buyerGroupId: group.id, items: [.init(productId: product.id, price: "9.00")]), audit: .system)
 
-        var p = try await price(10, [buyer.id])
+        var p = try await price(10, buyer.id)
         #expect(p.unitPrice.minor == 850 && p.priceListId == direct.id && p.total.minor == 8500)
-        p = try await price(100, [buyer.id])  // the tier is lower than the list
+        p = try await price(100, buyer.id)  // the tier is lower than the list
         #expect(p.unitPrice.minor == 700 && p.priceListId == nil && p.tierMinQuantity == 100)
-        p = try await price(10, [buyer.id], on: "2027-01-01")  // expired
+        p = try await price(10, buyer.id, on: "2027-01-01")  // expired
         #expect(p.unitPrice.minor == 1000 && p.priceListId == nil)
-        p = try await price(10, [chain.id])
+        p = try await price(10, chain.id)
         #expect(p.unitPrice.minor == 900 && p.priceListId == grouped.id)
-        p = try await price(10, [stranger.id])
+        p = try await price(10, stranger.id)
         #expect(p.unitPrice.minor == 1000 && p.priceListId == nil)
         #expect(try await lists.priceLists(tenant.id, buyerBusinessIDs: [stranger.id]).isEmpty)
         #expect(try await lists.priceLists(tenant.id, buyerBusinessIDs: [chain.id]).map(\.id) == [grouped.id])
@@ -60,7 +59,7 @@ struct PriceListTests {
         #expect(try await lists.priceLists(tenant.id, sellerBusinessID: chain.id).isEmpty)
 
         try await lists.deleteGroup(tenant.id, id: group.id, audit: .system)  // its list goes with it
-        p = try await price(10, [chain.id])
+        p = try await price(10, chain.id)
         #expect(p.priceListId == nil)
         await #expect(throws: AppError.self) { try await lists.priceList(tenant.id, id: grouped.id) }
     }

@@ -31,3 +31,10 @@ extension Store {
 
 /// The client the service tests sign in from.
 public let client = ClientInfo(ip: "192.0.2.1", userAgent: "tests")
+
+/// The caller `user` of `tenant` is, as the authentication middleware makes it (a session carries every scope).
+public func caller(_ tenant: Tenant, _ user: User, scopes: Set<Scope> = Set(Scope.allCases)) -> Caller {
+    Caller(Principal(kind: .tenantUser, userID: user.id, email: user.email, name: user.name, tenantID: tenant.id, tenantSlug: tenant.slug,
+                     role: user.role, userKind: user.kind, locale: user.locale, scopes: scopes, credential: .session(id: "test")),
+           ip: client.ip)
+}

@@ -148,9 +148,10 @@ public protocol PriceListService: Sendable {
     /// The lists (with their items) that apply to any of these buyer businesses, for their members.
     func priceLists(_ tenant: TenantID, buyerBusinessIDs: [String]) async throws -> [PriceList]
 
-    /// What `buyers` (the businesses the price is asked for) pay for `quantity` on `day` ("YYYY-MM-DD"):
-    /// the lowest of the base price, the quantity tier and any valid price list of theirs.
-    /// Throws `.invalid` (quantity), `.notFound`.
-    func effectivePrice(_ tenant: TenantID, productID: String, quantity: Int64, buyers: [String], day: String,
-                        visibility: ProductVisibility) async throws -> EffectivePrice
+    /// What a buyer pays for `quantity` on `day` ("YYYY-MM-DD"): the lowest of the base price, the
+    /// quantity tier and any valid price list of theirs. The buyer is `buyer` (a business whose
+    /// contract prices the caller may see: their own, their customers' as the seller, any for a
+    /// tenant admin) or, without it, every business the caller is a member of. One read transaction.
+    /// Throws `.invalid` (quantity), `.notFound` (product, or a buyer the caller may not see).
+    func effectivePrice(_ caller: Caller, productID: String, quantity: Int64, buyer: String?, day: String) async throws -> EffectivePrice
 }

@@ -153,38 +153,42 @@ public struct ProductFilter: Sendable {
     }
 }
 
+/// Products. Each method takes the caller and decides permission inside its own transaction:
+/// members of a business manage its products, tenant admins everything; a product the caller may
+/// not see is `.notFound`, one they see but may not change `.forbidden`.
 public protocol ProductService: Sendable {
-    /// Throws `.invalid`, `.notFound` (business or category), `.conflict` (the SKU exists in this business).
-    func createProduct(_ tenant: TenantID, businessID: String, _ input: ProductInput, audit: AuditContext) async throws -> Product
+    /// Throws `.invalid`, `.notFound` (business or category), `.forbidden`, `.conflict` (the SKU exists in this business).
+    func createProduct(_ caller: Caller, businessID: String, _ input: ProductInput) async throws -> Product
 
-    /// Throws `.notFound` (also when `visibility` hides it).
-    func product(_ tenant: TenantID, id: String, visibility: ProductVisibility) async throws -> Product
+    /// Throws `.notFound` (also when the caller may not see it).
+    func product(_ caller: Caller, id: String) async throws -> Product
 
-    /// Newest first. Throws `.invalid` (cursor).
-    func products(_ tenant: TenantID, _ page: PageRequest, filter: ProductFilter, visibility: ProductVisibility) async throws -> Page<Product>
+    /// Newest first, only what the caller may see. Throws `.invalid` (cursor).
+    func products(_ caller: Caller, _ page: PageRequest, filter: ProductFilter) async throws -> Page<Product>
 
-    /// Records each price change. Throws `.notFound`, `.invalid`, `.conflict` (SKU taken).
-    func updateProduct(_ tenant: TenantID, id: String, _ input: ProductInput, audit: AuditContext) async throws -> Product
+    /// Records each price change. Throws `.notFound`, `.forbidden`, `.invalid`, `.conflict` (SKU taken).
+    func updateProduct(_ caller: Caller, id: String, _ input: ProductInput) async throws -> Product
 
-    /// Throws `.notFound`.
-    func deleteProduct(_ tenant: TenantID, id: String, audit: AuditContext) async throws
+    /// Throws `.notFound`, `.forbidden`.
+    func deleteProduct(_ caller: Caller, id: String) async throws
+
+    /// A product the caller may change (its picture is stored outside this service). Throws `.notFound`, `.forbidden`.
+    func requireManage(_ caller: Caller, productID: String) async throws -> TenantID
 
     /// Newest first. Throws `.notFound`.
-    func priceHistory(_ tenant: TenantID, productID: String, visibility: ProductVisibility, _ page: PageRequest) async throws -> Page<PriceChange>
+    func priceHistory(_ caller: Caller, productID: String, _ page: PageRequest) async throws -> Page<PriceChange>
 
-    /// The unit price and total for `quantity`, respecting the minimum order and the multiple.
-    /// Throws `.notFound`, `.invalid` (quantity below the minimum or not a multiple).
-    func effectivePrice(_ tenant: TenantID, productID: String, quantity: Int64, visibility: ProductVisibility) async throws -> EffectivePrice
+    /// Products waiting for review, oldest first. Throws `.forbidden` (not a tenant admin).
+    func reviewQueue(_ caller: Caller, _ page: PageRequest) async throws -> Page<Product>
 
-    /// Products waiting for review, oldest first.
-    func reviewQueue(_ tenant: TenantID, _ page: PageRequest) async throws -> Page<Product>
-
-    /// Approves (publishes) or rejects a product pending review. Throws `.notFound`, `.conflict` (not pending), `.invalid` (no reason).
-    func review(_ tenant: TenantID, id: String, approve: Bool, reason: String?, audit: AuditContext) async throws -> Product
+    /// Approves (publishes) or rejects a product pending review.
+    /// Throws `.forbidden`, `.notFound`, `.conflict` (not pending), `.invalid` (no reason).
+    func review(_ caller: Caller, id: String, approve: Bool, reason: String?) async throws -> Product
 
     /// Whether new and changed products need a tenant admin's approval before they are published.
-    func catalogSettings(_ tenant: TenantID) async throws -> CatalogSettings
-    func updateCatalogSettings(_ tenant: TenantID, _ settings: CatalogSettings, audit: AuditContext) async throws -> CatalogSettings
+    func catalogSettings(_ caller: Caller) async throws -> CatalogSettings
+    /// Throws `.forbidden` (not a tenant admin).
+    func updateCatalogSettings(_ caller: Caller, _ settings: CatalogSettings) async throws -> CatalogSettings
 }
 
 public struct CatalogSettings: Codable, Sendable, Equatable {

@@ -24,19 +24,19 @@ struct MediaRoutes {
         api.delete("businesses/:id/logo", use: deleteLogo)
     }
 
-    var products: ProductRoutes { ProductRoutes(services: services, maxBody: maxBody) }
     var businesses: BusinessRoutes { BusinessRoutes(services: services, maxBody: maxBody) }
 
     @Sendable func putProductImage(_ request: Request, context: AppRequestContext) async throws -> APIResponse<Media> {
-        let (tenant, id) = try await products.authorizeProduct(context)
+        let id = try context.parameters.require("id")
+        let tenant = try await services.products.requireManage(try context.caller(), productID: id)
         return APIResponse(try await store(request, tenant: tenant, kind: .productImage, owner: id))
     }
 
     @Sendable func getProductImage(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let (tenant, principal) = try context.tenant(for: .catalogRead)
+        let caller = try context.caller()
         let id = try context.parameters.require("id")
-        _ = try await services.products.product(tenant, id: id, visibility: try await products.visibility(tenant, principal))
-        return try await serve(request, tenant: tenant, kind: .productImage, owner: id)
+        _ = try await services.products.product(caller, id: id)
+        return try await serve(request, tenant: try caller.tenant(), kind: .productImage, owner: id)
     }
 
     /// Whether there is a picture, without a 404 for "none" (the web app asks before drawing an <img>).
@@ -50,10 +50,10 @@ struct MediaRoutes {
     }
 
     @Sendable func productImageInfo(_ request: Request, context: AppRequestContext) async throws -> APIResponse<Info> {
-        let (tenant, principal) = try context.tenant(for: .catalogRead)
+        let caller = try context.caller()
         let id = try context.parameters.require("id")
-        _ = try await services.products.product(tenant, id: id, visibility: try await products.visibility(tenant, principal))
-        return APIResponse(Info(media: try await services.blobs.media(tenant, .productImage, ownerID: id)))
+        _ = try await services.products.product(caller, id: id)
+        return APIResponse(Info(media: try await services.blobs.media(try caller.tenant(), .productImage, ownerID: id)))
     }
 
     @Sendable func logoInfo(_ request: Request, context: AppRequestContext) async throws -> APIResponse<Info> {
@@ -64,7 +64,8 @@ struct MediaRoutes {
     }
 
     @Sendable func deleteProductImage(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let (tenant, id) = try await products.authorizeProduct(context)
+        let id = try context.parameters.require("id")
+        let tenant = try await services.products.requireManage(try context.caller(), productID: id)
         guard try await services.blobs.deleteMedia(tenant, .productImage, ownerID: id) else { throw AppError.notFound("Image") }
         return .noContent
     }

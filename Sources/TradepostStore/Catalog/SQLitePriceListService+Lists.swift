@@ -86,12 +86,20 @@ extension SQLitePriceListService {
         }
     }
 
-    public func effectivePrice(
-        _ tenant: TenantID, productID: String, quantity: Int64, buyers: [String], day: String, visibility: ProductVisibility
-    ) async throws -> EffectivePrice {
-        try await mapErrors(stats) {
+    public func effectivePrice(_ caller: Caller, productID: String, quantity: Int64, buyer: String?, day: String) async throws -> EffectivePrice {
+        let tenant = try caller.authorize(.catalogRead)
+        return try await mapErrors(stats) {
             try await tenants.read(tenant) { db in
-                guard let product = try Product.fetch(db, id: productID), visibility.canSee(product) else { throw AppError.notFound("Product") }
+                let facts = try CallerFacts.read(db, caller)
+                let product = try SQLiteProductService.visible(db, facts, productID)
+                var buyers = facts.memberships.keys.sorted()
+                if let buyer {
+                    // Someone's contract price is theirs to see, their seller's and the tenant admins'; nobody else's.
+                    guard facts.memberships[buyer] != nil || facts.memberships[product.businessId] != nil || facts.seesAll else {
+                        throw AppError.notFound("Business")
+                    }
+                    buyers = [buyer]
+                }
                 var price = try Pricing.effective(product, quantity: quantity)
                 guard !buyers.isEmpty else { return price }
                 let row = try Row.fetchOne(db, sql: """

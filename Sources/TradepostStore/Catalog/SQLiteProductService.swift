@@ -15,37 +15,40 @@ public final class SQLiteProductService: ProductService {
         self.stats = stats
     }
 
-    public func createProduct(_ tenant: TenantID, businessID: String, _ input: ProductInput, audit: AuditContext) async throws -> Product {
-        let input = try input.validated(creating: true)
-        guard let currency = input.currency else { throw AppError.invalidField("currency", "is required") }
-        let money = try input.money(currency: currency)
+    public func createProduct(_ caller: Caller, businessID: String, _ input: ProductInput) async throws -> Product {
+        let tenant = try caller.authorize(.catalogRead)
         let now = Date()
         return try await mapErrors(stats, conflict: Self.skuTaken) {
             try await tenants.write(tenant) { db in
+                // Who may, then what: an unauthorised caller learns nothing from validation errors.
                 try SQLiteBusinessService.requireBusiness(db, businessID)
+                try CallerFacts.read(db, caller).authorize(.productsManage, business: businessID)
+                let input = try input.validated(creating: true)
+                guard let currency = input.currency else { throw AppError.invalidField("currency", "is required") }
+                let money = try input.money(currency: currency)
                 let product = try Self.newProduct(db, businessID: businessID, input, currency: currency, money: money, now: now,
                                                   requireReview: try Self.requireReview(db))
                 try product.save(db, insert: true)
-                try PriceChange.record(db, product: product.id, audit: audit, old: nil, new: product)
-                try AuditLog.tenant(db, audit, "product.create", target: product.id, detail: ["sku": product.sku, "business_id": businessID])
+                try PriceChange.record(db, product: product.id, audit: caller.audit, old: nil, new: product)
+                try AuditLog.tenant(db, caller.audit, "product.create", target: product.id, detail: ["sku": product.sku, "business_id": businessID])
                 try Outbox.append(db, topic: Topic.productChanged, payload: ProductEvent(productId: product.id, deleted: false))
                 return product
             }
         }
     }
 
-    public func product(_ tenant: TenantID, id: String, visibility: ProductVisibility) async throws -> Product {
-        try await mapErrors(stats) {
-            guard let product = try await tenants.read(tenant, { db in try Product.fetch(db, id: id) }), visibility.canSee(product) else {
-                throw AppError.notFound("Product")
-            }
-            return product
+    public func product(_ caller: Caller, id: String) async throws -> Product {
+        let tenant = try caller.authorize(.catalogRead)
+        return try await mapErrors(stats) {
+            try await tenants.read(tenant) { db in try Self.visible(db, CallerFacts.read(db, caller), id) }
         }
     }
 
-    public func products(_ tenant: TenantID, _ page: PageRequest, filter: ProductFilter, visibility: ProductVisibility) async throws -> Page<Product> {
-        try await mapErrors(stats) {
+    public func products(_ caller: Caller, _ page: PageRequest, filter: ProductFilter) async throws -> Page<Product> {
+        let tenant = try caller.authorize(.catalogRead)
+        return try await mapErrors(stats) {
             let rows = try await tenants.read(tenant) { db in
+                let visibility = try CallerFacts.read(db, caller).productVisibility
                 // Identifiers sort by creation time, so `id DESC` is newest first and the cursor is the last id.
                 var sql = "SELECT * FROM products WHERE id < ?"
                 var args: StatementArguments = [page.after ?? "~"]
@@ -69,43 +72,54 @@ public final class SQLiteProductService: ProductService {
         }
     }
 
-    public func updateProduct(_ tenant: TenantID, id: String, _ input: ProductInput, audit: AuditContext) async throws -> Product {
-        let input = try input.validated(creating: false)
+    public func updateProduct(_ caller: Caller, id: String, _ input: ProductInput) async throws -> Product {
+        let tenant = try caller.authorize(.catalogRead)
         return try await mapErrors(stats, conflict: Self.skuTaken) {
             try await tenants.write(tenant) { db in
-                guard let before = try Product.fetch(db, id: id) else { throw AppError.notFound("Product") }
+                let before = try Self.manageable(db, caller, id)
+                let input = try input.validated(creating: false)
                 let money = try input.money(currency: input.currency ?? before.price.currency)
                 var p = try Self.merged(db, before, input, money: money, requireReview: try Self.requireReview(db))
                 guard p != before else { return before }
                 p.updatedAt = Date()
                 try p.save(db, insert: false)
-                try PriceChange.record(db, product: id, audit: audit, old: before, new: p)
-                try AuditLog.tenant(db, audit, "product.update", target: id, detail: ["sku": p.sku, "status": p.status.rawValue])
+                try PriceChange.record(db, product: id, audit: caller.audit, old: before, new: p)
+                try AuditLog.tenant(db, caller.audit, "product.update", target: id, detail: ["sku": p.sku, "status": p.status.rawValue])
                 try Outbox.append(db, topic: Topic.productChanged, payload: ProductEvent(productId: id, deleted: false))
                 return p
             }
         }
     }
 
-    public func deleteProduct(_ tenant: TenantID, id: String, audit: AuditContext) async throws {
+    public func deleteProduct(_ caller: Caller, id: String) async throws {
+        let tenant = try caller.authorize(.catalogRead)
         try await mapErrors(stats) {
             try await tenants.write(tenant) { db in
-                guard let product = try Product.fetch(db, id: id) else { throw AppError.notFound("Product") }
+                let product = try Self.manageable(db, caller, id)
                 try db.execute(sql: "DELETE FROM products WHERE id = ?", arguments: [id])
-                try AuditLog.tenant(db, audit, "product.delete", target: id, detail: ["sku": product.sku, "business_id": product.businessId])
+                try AuditLog.tenant(db, caller.audit, "product.delete", target: id, detail: ["sku": product.sku, "business_id": product.businessId])
                 try Outbox.append(db, topic: Topic.productChanged, payload: ProductEvent(productId: id, deleted: true))
             }
         }
     }
 
-    public func priceHistory(_ tenant: TenantID, productID: String, visibility: ProductVisibility, _ page: PageRequest) async throws -> Page<PriceChange> {
+    public func requireManage(_ caller: Caller, productID: String) async throws -> TenantID {
+        let tenant = try caller.authorize(.catalogRead)
+        try await mapErrors(stats) {
+            _ = try await tenants.read(tenant) { db in try Self.manageable(db, caller, productID) }
+        }
+        return tenant
+    }
+
+    public func priceHistory(_ caller: Caller, productID: String, _ page: PageRequest) async throws -> Page<PriceChange> {
+        let tenant = try caller.authorize(.catalogRead)
         let after = try page.after.map { value -> Int64 in
             guard let id = Int64(value) else { throw AppError.invalidField("cursor", "is not a valid cursor") }
             return id
         }
         return try await mapErrors(stats) {
             let rows = try await tenants.read(tenant) { db in
-                guard let product = try Product.fetch(db, id: productID), visibility.canSee(product) else { throw AppError.notFound("Product") }
+                _ = try Self.visible(db, CallerFacts.read(db, caller), productID)
                 return try Row.fetchAll(db, sql: "SELECT * FROM price_history WHERE product_id = ? AND id < ? ORDER BY id DESC LIMIT ?",
                                         arguments: [productID, after ?? Int64.max, page.limit + 1]).map(PriceChange.init(row:))
             }
@@ -113,9 +127,21 @@ public final class SQLiteProductService: ProductService {
         }
     }
 
-    public func effectivePrice(_ tenant: TenantID, productID: String, quantity: Int64, visibility: ProductVisibility) async throws -> EffectivePrice {
-        let product = try await product(tenant, id: productID, visibility: visibility)
-        return try Pricing.effective(product, quantity: quantity)
+    // MARK: - Permission, decided in the caller's transaction
+
+    /// The product if the caller may see it; `.notFound` otherwise, as if it did not exist.
+    static func visible(_ db: Database, _ facts: CallerFacts, _ id: String) throws -> Product {
+        guard let product = try Product.fetch(db, id: id), facts.productVisibility.canSee(product) else { throw AppError.notFound("Product") }
+        return product
+    }
+
+    /// The product if the caller may change it: `.notFound` when they may not see it, `.forbidden`
+    /// when they see it but are neither a member of its business nor a tenant admin.
+    static func manageable(_ db: Database, _ caller: Caller, _ id: String) throws -> Product {
+        let facts = try CallerFacts.read(db, caller)
+        let product = try visible(db, facts, id)
+        try facts.authorize(.productsManage, business: product.businessId)
+        return product
     }
 
     // MARK: - Helpers
