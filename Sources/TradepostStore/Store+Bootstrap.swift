@@ -31,7 +31,7 @@ extension Store {
             let demo = try await tenants.createTenant(NewTenant(slug: "demo", name: "Demo Trading"), audit: .system)
             let ownerEmail = "owner@demo.local"
             let owner = try await users.createUser(
-                demo.id, NewUser(email: ownerEmail, name: "Demo owner", password: nil, role: .owner), audit: .system)
+                .system(demo.id), NewUser(email: ownerEmail, name: "Demo owner", password: nil, role: .owner))
             report.demoTenant = demo
             report.demoOwner = Credentials(email: ownerEmail, generatedPassword: owner.generatedPassword)
         }

@@ -124,7 +124,7 @@ struct CatalogCommand: AsyncParsableCommand {
                 try await global.withStore { store in
                     let tenant = try await resolveTenant(store, self.tenant)
                     let businessID = try await resolveBusiness(store, tenant.id, business)
-                    try await store.catalogImports.export(tenant.id, businessID: businessID, encoding: e, delimiter: d.utf8.first!) { bytes in
+                    try await store.catalogImports.export(.system(tenant.id, audit: .cli), businessID: businessID, encoding: e, delimiter: d.utf8.first!) { bytes in
                         handle.write(Data(bytes))
                     }
                 }
@@ -136,8 +136,8 @@ struct CatalogCommand: AsyncParsableCommand {
 
 /// A business by id, or by its exact name when exactly one business has it.
 func resolveBusiness(_ store: Store, _ tenant: TenantID, _ ref: String) async throws -> String {
-    if let business = try? await store.businesses.business(tenant, id: ref) { return business.id }
-    let page = try await store.businesses.businesses(tenant, PageRequest(limit: 100), filter: BusinessFilter(query: ref))
+    if let business = try? await store.businesses.business(.system(tenant, audit: .cli), id: ref) { return business.id }
+    let page = try await store.businesses.businesses(.system(tenant, audit: .cli), PageRequest(limit: 100), filter: BusinessFilter(query: ref))
     let matches = page.items.filter { $0.name.caseInsensitiveCompare(ref) == .orderedSame }
     guard matches.count == 1 else {
         throw CLIError(matches.isEmpty ? "no business \"\(ref)\"" : "\(matches.count) businesses are called \"\(ref)\"",

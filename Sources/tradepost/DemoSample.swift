@@ -25,17 +25,17 @@ enum DemoSample {
 
         var business: [String: String] = [:]
         for company in companies {
-            let made = try await store.businesses.createBusiness(tenant, company.input, audit: audit)
+            let made = try await store.businesses.createBusiness(.system(tenant, audit: audit), company.input)
             business[company.key] = made.id
             if company.input.type == .importer || company.input.type == .wholesaler {
-                _ = try await store.businesses.setVerified(tenant, id: made.id, verified: true, audit: audit)
+                _ = try await store.businesses.setVerified(.system(tenant, audit: audit), id: made.id, verified: true)
             }
             try await picture(blobs, tenant, .businessLogo, owner: made.id, DemoPicture.png(.logo, hue: company.hue))
             summary.businesses += 1
         }
         for person in people {
-            let made = try await store.users.createUser(tenant, NewUser(email: person.email, name: person.name, password: nil, kind: person.kind), audit: audit)
-            _ = try await store.businesses.setMember(tenant, businessID: business[person.business]!, userID: made.user.id, role: person.role, audit: audit)
+            let made = try await store.users.createUser(.system(tenant, audit: audit), NewUser(email: person.email, name: person.name, password: nil, kind: person.kind))
+            _ = try await store.businesses.setMember(.system(tenant, audit: audit), businessID: business[person.business]!, userID: made.user.id, role: person.role)
             summary.users += 1
         }
         var category: [String: String] = [:]
@@ -63,13 +63,12 @@ enum DemoSample {
             try await picture(blobs, tenant, .productImage, owner: made.id, DemoPicture.png(item.shape, hue: Double(index * 37 % 360)))
             summary.products += 1
         }
-        let group = try await store.priceLists.createGroup(tenant, sellerBusinessID: business["wholesaler"]!, name: groupName,
-                                                           buyerBusinessIDs: groupMembers.map { business[$0]! }, audit: audit)
-        _ = try await store.priceLists.createPriceList(tenant, sellerBusinessID: business["wholesaler"]!, PriceListInput(
-            name: "Київ: аптеки-партнери", buyerGroupId: group.id, items: wholesalerList.map { .init(sku: $0.sku, price: $0.price) }), audit: audit)
-        _ = try await store.priceLists.createPriceList(tenant, sellerBusinessID: business["importer"]!, PriceListInput(
-            name: "Медок — контракт 2026", buyerBusinessId: business["medok"]!, items: importerList.map { .init(sku: $0.sku, price: $0.price) }),
-            audit: audit)
+        let group = try await store.priceLists.createGroup(.system(tenant), sellerBusinessID: business["wholesaler"]!, name: groupName,
+                                                           buyerBusinessIDs: groupMembers.map { business[$0]! })
+        _ = try await store.priceLists.createPriceList(.system(tenant), sellerBusinessID: business["wholesaler"]!, PriceListInput(
+            name: "Київ: аптеки-партнери", buyerGroupId: group.id, items: wholesalerList.map { .init(sku: $0.sku, price: $0.price) }))
+        _ = try await store.priceLists.createPriceList(.system(tenant), sellerBusinessID: business["importer"]!, PriceListInput(
+            name: "Медок — контракт 2026", buyerBusinessId: business["medok"]!, items: importerList.map { .init(sku: $0.sku, price: $0.price) }))
         summary.priceLists = 2
         _ = try await SearchEngine(tenants: store.tenantDatabases).setVocabulary(tenant, SearchVocabulary(synonyms: synonyms, stopWords: ["для"]),
                                                                                 audit: audit)

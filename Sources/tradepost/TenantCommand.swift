@@ -50,7 +50,7 @@ struct TenantCommand: AsyncParsableCommand {
                     let tenant = try await store.tenants.createTenant(input, audit: .cli)
                     var result = Result(tenant: tenant)
                     if let owner {
-                        let created = try await store.users.createUser(tenant.id, owner, audit: .cli)
+                        let created = try await store.users.createUser(.system(tenant.id, audit: .cli), owner)
                         result.owner = created.user
                         result.ownerPassword = created.generatedPassword
                     }

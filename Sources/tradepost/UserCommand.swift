@@ -61,7 +61,7 @@ struct UserCommand: AsyncParsableCommand {
                     }
                     let tenant = try await resolveTenant(store, target.tenant!)
                     let created = try await store.users.createUser(
-                        tenant.id, NewUser(email: email, name: name, password: given, role: role, kind: kind), audit: .cli)
+                        .system(tenant.id, audit: .cli), NewUser(email: email, name: name, password: given, role: role, kind: kind))
                     return Result(id: created.user.id, email: created.user.email, generatedPassword: created.generatedPassword)
                 }
                 if global.json { return try Output.json(result) }
@@ -88,7 +88,7 @@ struct UserCommand: AsyncParsableCommand {
                 }
                 let users = try await global.withStore { store in
                     let tenant = try await resolveTenant(store, target.tenant!)
-                    return try await allPages { try await store.users.users(tenant.id, $0, filter: UserFilter()) }
+                    return try await allPages { try await store.users.users(.system(tenant.id, audit: .cli), $0, filter: UserFilter()) }
                 }
                 if global.json { return try Output.json(users) }
                 Output.table(["EMAIL", "NAME", "ROLE", "KIND", "DISABLED", "ID", "LAST LOGIN"],
@@ -130,7 +130,7 @@ struct UserCommand: AsyncParsableCommand {
                     } else {
                         let tenant = try await resolveTenant(store, target.tenant!)
                         let user = try await store.users.user(tenant.id, email: email)
-                        try await store.users.setPassword(tenant.id, id: user.id, password: password, audit: .cli)
+                        try await store.users.setPassword(.system(tenant.id, audit: .cli), id: user.id, password: password)
                     }
                 }
                 let result = Result(email: email.lowercased(), generatedPassword: generated)
@@ -177,7 +177,7 @@ struct UserCommand: AsyncParsableCommand {
                 }
                 let tenant = try await resolveTenant(store, target.tenant!)
                 let user = try await store.users.user(tenant.id, email: email)
-                let updated = try await store.users.updateUser(tenant.id, id: user.id, UserUpdate(disabled: disabled), audit: .cli)
+                let updated = try await store.users.updateUser(.system(tenant.id, audit: .cli), id: user.id, UserUpdate(disabled: disabled))
                 return Status(email: updated.email, disabled: updated.disabled)
             }
             if global.json { return try Output.json(status) }

@@ -113,7 +113,7 @@ struct FlowTests {
         try await withApp { client, f in
             for i in 0..<5 {
                 _ = try await f.store.businesses.createBusiness(
-                    f.acme.id, BusinessInput(name: "B\(i)", type: .supplier, city: "Dnipro"), audit: .system)
+                    .system(f.acme.id), BusinessInput(name: "B\(i)", type: .supplier, city: "Dnipro"))
             }
             var cursor: String?
             var names: [String] = []

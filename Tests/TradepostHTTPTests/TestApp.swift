@@ -27,10 +27,10 @@ struct Fixture {
         _ = try await store.admins.createAdmin(email: "root@x.test", name: "Root", password: "root-password", audit: .system)
         let acme = try await store.tenants.createTenant(NewTenant(slug: "acme", name: "Acme"), audit: .system)
         let beta = try await store.tenants.createTenant(NewTenant(slug: "beta", name: "Beta"), audit: .system)
-        let owner = try await store.users.createUser(acme.id, NewUser(email: "owner@acme.test", name: "Owner", password: "owner-password", role: .owner), audit: .system).user
-        let member = try await store.users.createUser(acme.id, NewUser(email: "member@acme.test", name: "Member", password: "member-password"), audit: .system).user
-        _ = try await store.users.createUser(beta.id, NewUser(email: "owner@beta.test", name: "Beta", password: "owner-password", role: .owner), audit: .system)
-        let business = try await store.businesses.createBusiness(acme.id, BusinessInput(name: "Acme Pharma", type: .pharmacy, city: "Lviv"), audit: .system)
+        let owner = try await store.users.createUser(.system(acme.id), NewUser(email: "owner@acme.test", name: "Owner", password: "owner-password", role: .owner)).user
+        let member = try await store.users.createUser(.system(acme.id), NewUser(email: "member@acme.test", name: "Member", password: "member-password")).user
+        _ = try await store.users.createUser(.system(beta.id), NewUser(email: "owner@beta.test", name: "Beta", password: "owner-password", role: .owner))
+        let business = try await store.businesses.createBusiness(.system(acme.id), BusinessInput(name: "Acme Pharma", type: .pharmacy, city: "Lviv"))
         func login(_ tenant: String?, _ email: String, _ password: String) async throws -> LoginResult {
             try await store.auth.login(LoginRequest(tenant: tenant, email: email, password: password), client: ClientInfo(ip: "198.51.100.7", userAgent: nil))
         }

@@ -31,7 +31,7 @@ struct OutboxAndScheduleTests {
         try await withEngine(configure: Self.subscribe) { h in
             let tenant = try await h.store.tenants.createTenant(NewTenant(slug: "acme", name: "Acme"), audit: .system)
             let business = try await h.store.businesses.createBusiness(
-                tenant.id, BusinessInput(name: "Pharma", type: .pharmacy, city: "Lviv"), audit: .system)
+                .system(tenant.id), BusinessInput(name: "Pharma", type: .pharmacy, city: "Lviv"))
             // An event appended in a transaction that then fails.
             await #expect(throws: TestFailure.self) {
                 try await h.store.tenantDatabases.write(tenant.id) { db in
@@ -55,7 +55,7 @@ struct OutboxAndScheduleTests {
         let tenant = try await store.tenants.createTenant(NewTenant(slug: "acme", name: "Acme"), audit: .system)
         // Written while no engine listened (as after a crash between commit and dispatch).
         for i in 0..<3 {
-            _ = try await store.businesses.createBusiness(tenant.id, BusinessInput(name: "B\(i)", type: .supplier, city: "Kyiv"), audit: .system)
+            _ = try await store.businesses.createBusiness(.system(tenant.id), BusinessInput(name: "B\(i)", type: .supplier, city: "Kyiv"))
         }
         // And one event already turned into a job before the "crash", but not yet deleted.
         let jobs = try JobsDatabase(dataDir: store.dataDir)

@@ -27,8 +27,8 @@ struct DirectorySearchTests {
             ("vita", "Вітаміни Опт", .supplier, "Одеса", nil, nil),
         ]
         for (key, name, type, city, address, description) in rows {
-            let business = try await store.businesses.createBusiness(tenant.id, BusinessInput(
-                name: name, type: type, city: city, address: .some(address), description: .some(description)), audit: .system)
+            let business = try await store.businesses.createBusiness(.system(tenant.id), BusinessInput(
+                name: name, type: type, city: city, address: .some(address), description: .some(description)))
             f.ids[key] = business.id
         }
         return f
@@ -75,7 +75,7 @@ struct DirectorySearchTests {
         defer { Task { await f.store.remove() } }
         try await expectFound(f, "вітаміни", type: .supplier, ["vita"])
         try await expectFound(f, "vitamin", city: "KYIV", ["medline"])
-        _ = try await f.store.businesses.setVerified(f.tenant, id: f.ids["west"]!, verified: true, audit: .system)
+        _ = try await f.store.businesses.setVerified(.system(f.tenant), id: f.ids["west"]!, verified: true)
         try await expectFound(f, "вітаміни", ["vita", "west"], "a better match outranks the verified mark")
         try await expectFound(f, "вітаміни", verified: true, ["west"])
         // Same field and no typos: verified first.
@@ -97,7 +97,7 @@ struct DirectorySearchTests {
         defer { Task { await f.store.remove() } }
         try await expectFound(f, "дистрибуція", [])
         try await expectFound(f, "компанія здоровье", ["pharm"])
-        _ = try await f.store.businesses.updateBusiness(f.tenant, id: f.ids["vita"]!, BusinessInput(name: "Вітамін Дистрибуція"), audit: .system)
+        _ = try await f.store.businesses.updateBusiness(.system(f.tenant), id: f.ids["vita"]!, BusinessInput(name: "Вітамін Дистрибуція"))
         try await expectFound(f, "дистрибуція", ["vita"], "a rename is seen by the next search")
         // A write straight to the file (as the CLI in another process or a restore would make) is seen too.
         try await f.store.tenantDatabases.write(f.tenant) { db in
@@ -113,7 +113,7 @@ struct DirectorySearchTests {
         let f = try await Self.fixture()
         defer { Task { await f.store.remove() } }
         let (other, _) = try await f.store.tenantWithOwner("other")
-        _ = try await f.store.businesses.createBusiness(other.id, BusinessInput(name: "Medline Other", type: .pharmacy, city: "Kyiv"), audit: .system)
+        _ = try await f.store.businesses.createBusiness(.system(other.id), BusinessInput(name: "Medline Other", type: .pharmacy, city: "Kyiv"))
         try await expectFound(f, "medline", ["medline"])
         let theirs = try await f.engine.businesses(other.id, BusinessFilter(query: "medline"), PageRequest())
         #expect(theirs.items.map(\.name) == ["Medline Other"])

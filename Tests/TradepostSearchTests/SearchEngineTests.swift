@@ -21,8 +21,8 @@ struct SearchEngineTests {
     static func fixture() async throws -> Fixture {
         let store = try await makeStore()
         let (tenant, _) = try await store.tenantWithOwner("acme")
-        let pharmacy = try await store.businesses.createBusiness(tenant.id, BusinessInput(name: "Apteka", type: .pharmacy, city: "Kyiv"), audit: .system)
-        let wholesaler = try await store.businesses.createBusiness(tenant.id, BusinessInput(name: "Opt", type: .wholesaler, city: "Lviv"), audit: .system)
+        let pharmacy = try await store.businesses.createBusiness(.system(tenant.id), BusinessInput(name: "Apteka", type: .pharmacy, city: "Kyiv"))
+        let wholesaler = try await store.businesses.createBusiness(.system(tenant.id), BusinessInput(name: "Opt", type: .wholesaler, city: "Lviv"))
         let medicine = try await store.categories.createCategory(tenant.id, name: "Medicine", parentID: nil, audit: .system)
         let painkillers = try await store.categories.createCategory(tenant.id, name: "Painkillers", parentID: medicine.id, audit: .system)
         var fixture = Fixture(store: store, engine: SearchEngine(tenants: store.tenantDatabases), tenant: tenant.id, pharmacy: pharmacy,

@@ -12,7 +12,7 @@ struct AuditChainTests {
         let store = try await makeStore()
         let (tenant, _) = try await store.tenantWithOwner("acme")
         for name in ["North", "South", "East"] {
-            _ = try await store.businesses.createBusiness(tenant.id, BusinessInput(name: name, type: .supplier, city: "Lviv"), audit: .cli)
+            _ = try await store.businesses.createBusiness(.system(tenant.id, audit: .cli), BusinessInput(name: name, type: .supplier, city: "Lviv"))
         }
         let pool = try await store.tenantDatabases.withPool(tenant.id) { $0 }
         return (store, tenant.id, pool)
@@ -67,7 +67,7 @@ struct AuditChainTests {
                 """)
         }
         #expect(try await store.audit.verify(tenant: tenant) == AuditVerification(entries: 4, sealed: 0, unsealed: 4, problems: []))
-        _ = try await store.businesses.createBusiness(tenant, BusinessInput(name: "West", type: .importer, city: "Kyiv"), audit: .cli)
+        _ = try await store.businesses.createBusiness(.system(tenant, audit: .cli), BusinessInput(name: "West", type: .importer, city: "Kyiv"))
         #expect(try await store.audit.verify(tenant: tenant) == AuditVerification(entries: 5, sealed: 5, unsealed: 0, problems: []))
     }
 

@@ -67,8 +67,7 @@ struct AuthServiceTests {
         let store = try await makeStore()
         defer { Task { await store.remove() } }
         let (tenant, owner) = try await store.tenantWithOwner("acme")
-        let member = try await store.users.createUser(
-            tenant.id, NewUser(email: "m@acme.test", name: "M", password: "member-pass"), audit: .cli)
+        let member = try await store.users.createUser(.system(tenant.id, audit: .cli), NewUser(email: "m@acme.test", name: "M", password: "member-pass"))
         let ownerSession = try await store.auth.login(LoginRequest(tenant: "acme", email: owner.email, password: "owner-password"), client: client)
         let memberSession = try await store.auth.login(LoginRequest(tenant: "acme", email: "m@acme.test", password: "member-pass"), client: client)
 
@@ -82,9 +81,9 @@ struct AuthServiceTests {
         _ = try await store.tenants.setStatus(id: tenant.id, .active, audit: .cli)
         #expect(try await store.auth.authenticate(token: ownerSession.token).userID == owner.id)
 
-        _ = try await store.users.updateUser(tenant.id, id: member.user.id, UserUpdate(disabled: true), audit: .cli)
+        _ = try await store.users.updateUser(.system(tenant.id, audit: .cli), id: member.user.id, UserUpdate(disabled: true))
         await #expect(throws: AppError.self) { try await store.auth.authenticate(token: memberSession.token) }
-        _ = try await store.users.updateUser(tenant.id, id: member.user.id, UserUpdate(disabled: false), audit: .cli)
+        _ = try await store.users.updateUser(.system(tenant.id, audit: .cli), id: member.user.id, UserUpdate(disabled: false))
         // The old session was revoked when the user was disabled; it stays dead.
         await #expect(throws: AppError.self) { try await store.auth.authenticate(token: memberSession.token) }
     }
@@ -120,7 +119,7 @@ struct AuthServiceTests {
         let store = try await makeStore()
         defer { Task { await store.remove() } }
         let (tenant, owner) = try await store.tenantWithOwner("acme")
-        _ = try await store.users.createUser(tenant.id, NewUser(email: "m@acme.test", name: "M", password: "member-pass"), audit: .cli)
+        _ = try await store.users.createUser(.system(tenant.id, audit: .cli), NewUser(email: "m@acme.test", name: "M", password: "member-pass"))
         let ownerPrincipal = try await store.auth.login(
             LoginRequest(tenant: "acme", email: owner.email, password: "owner-password"), client: client).principal
         let memberPrincipal = try await store.auth.login(

@@ -20,13 +20,12 @@ struct CallerPermissionTests {
     func world() async throws -> World {
         let store = try await makeStore()
         let (tenant, _) = try await store.tenantWithOwner("acme")
-        let seller = try await store.businesses.createBusiness(tenant.id, BusinessInput(name: "Opt", type: .wholesaler, city: "Kyiv"), audit: .system)
-        let other = try await store.businesses.createBusiness(tenant.id, BusinessInput(name: "Apteka", type: .pharmacy, city: "Lviv"), audit: .system)
+        let seller = try await store.businesses.createBusiness(.system(tenant.id), BusinessInput(name: "Opt", type: .wholesaler, city: "Kyiv"))
+        let other = try await store.businesses.createBusiness(.system(tenant.id), BusinessInput(name: "Apteka", type: .pharmacy, city: "Lviv"))
         func member(_ name: String, of business: Business?) async throws -> User {
-            let user = try await store.users.createUser(
-                tenant.id, NewUser(email: "\(name)@acme.test", name: name, password: nil, role: .member), audit: .system).user
+            let user = try await store.users.createUser(.system(tenant.id), NewUser(email: "\(name)@acme.test", name: name, password: nil, role: .member)).user
             if let business {
-                _ = try await store.businesses.setMember(tenant.id, businessID: business.id, userID: user.id, role: .manager, audit: .system)
+                _ = try await store.businesses.setMember(.system(tenant.id), businessID: business.id, userID: user.id, role: .manager)
             }
             return user
         }
@@ -98,8 +97,8 @@ struct CallerPermissionTests {
     @Test func aContractPriceIsSeenByItsBuyerItsSellerAndAdminsOnly() async throws {
         let w = try await world()
         defer { Task { await w.store.remove() } }
-        _ = try await w.store.priceLists.createPriceList(w.tenant.id, sellerBusinessID: w.seller.id, PriceListInput(
-            name: "Apteka", buyerBusinessId: w.other.id, items: [.init(productId: w.published.id, price: "8.00")]), audit: .system)
+        _ = try await w.store.priceLists.createPriceList(w.manager, sellerBusinessID: w.seller.id, PriceListInput(
+            name: "Apteka", buyerBusinessId: w.other.id, items: [.init(productId: w.published.id, price: "8.00")]))
         func price(_ caller: Caller, buyer: String?) async throws -> Int64 {
             try await w.store.priceLists.effectivePrice(caller, productID: w.published.id, quantity: 1, buyer: buyer, day: "2026-06-15").unitPrice.minor
         }
@@ -112,5 +111,56 @@ struct CallerPermissionTests {
         await #expect(throws: AppError.notFound("Product")) {
             try await w.store.priceLists.effectivePrice(w.outsider, productID: w.draft.id, quantity: 1, buyer: nil, day: "2026-06-15")
         }
+    }
+
+    @Test func businessesAndImportsAreDecidedForTheCaller() async throws {
+        let w = try await world()
+        defer { Task { await w.store.remove() } }
+        let before = try await auditCount(w)
+        await #expect(throws: AppError.forbidden()) {
+            try await w.store.businesses.createBusiness(w.manager, BusinessInput(name: "Mine", type: .pharmacy, city: "Kyiv"))
+        }
+        await #expect(throws: AppError.forbidden()) { try await w.store.businesses.updateBusiness(w.manager, id: w.other.id, BusinessInput(city: "Odesa")) }
+        await #expect(throws: AppError.forbidden()) { _ = try await w.store.businesses.requireManage(w.otherMember, businessID: w.seller.id) }
+        await #expect(throws: AppError.forbidden()) {
+            try await w.store.businesses.setMember(w.otherMember, businessID: w.seller.id, userID: w.otherMember.principal.userID, role: .manager)
+        }
+        await #expect(throws: AppError.forbidden()) { try await w.store.businesses.setVerified(w.manager, id: w.seller.id, verified: true) }
+        await #expect(throws: AppError.forbidden()) { _ = try await w.store.catalogImports.requireManage(w.otherMember, businessID: w.seller.id) }
+        await #expect(throws: AppError.forbidden()) { try await w.store.catalogImports.imports(w.otherMember, businessID: w.seller.id, limit: 5) }
+        #expect(try await auditCount(w) == before)
+        #expect(try await w.store.businesses.memberships(w.otherMember) == [w.other.id: .manager])
+        #expect(try await w.store.businesses.updateBusiness(w.manager, id: w.seller.id, BusinessInput(city: "Odesa")).city == "Odesa")
+
+        // An import is its business's: to anyone else it does not exist.
+        let upload = try w.store.catalogImports.uploadPath(w.tenant.id)
+        try Data("sku,name,price\nN-1,New,5.00\n".utf8).write(to: URL(fileURLWithPath: upload))
+        let item = try await w.store.catalogImports.submit(w.manager, businessID: w.seller.id, fileName: "p.csv", path: upload, dryRun: true,
+                                                           options: ImportOptions())
+        await #expect(throws: AppError.notFound("Import")) { try await w.store.catalogImports.catalogImport(w.otherMember, id: item.id) }
+        await #expect(throws: AppError.notFound("Import")) { try await w.store.catalogImports.apply(w.otherMember, importID: item.id) }
+        #expect(try await w.store.catalogImports.catalogImport(w.manager, id: item.id).id == item.id)
+    }
+
+    @Test func onlyOwnersTouchOwnersAndMembersManageNobody() async throws {
+        let w = try await world()
+        defer { Task { await w.store.remove() } }
+        let owner = try await w.store.users.user(w.tenant.id, email: "owner@acme.test")
+        let admin = caller(w.tenant, try await w.store.users.createUser(
+            .system(w.tenant.id), NewUser(email: "admin@acme.test", name: "Admin", password: nil, role: .admin)).user)
+        await #expect(throws: AppError.forbidden()) { try await w.store.users.updateUser(admin, id: owner.id, UserUpdate(name: "X")) }
+        await #expect(throws: AppError.forbidden()) { try await w.store.users.setPassword(admin, id: owner.id, password: "a-new-password-1") }
+        await #expect(throws: AppError.forbidden()) {
+            try await w.store.users.createUser(admin, NewUser(email: "o2@acme.test", name: "O2", password: nil, role: .owner))
+        }
+        #expect(try await w.store.users.users(w.manager, PageRequest(limit: 10), filter: UserFilter()).items.count == 5)  // the directory is everyone's
+        await #expect(throws: AppError.forbidden()) {
+            try await w.store.users.updateUser(w.manager, id: w.manager.principal.userID, UserUpdate(role: .owner))
+        }
+        #expect(try await w.store.users.user(caller(w.tenant, owner), id: owner.id).name == "Owner")
+        // Their own name is everyone's to change, and nothing else rides along.
+        let renamed = try await w.store.users.updateProfile(w.manager, UserUpdate(name: "Mgr", role: .owner))
+        #expect(renamed.name == "Mgr" && renamed.role == .member)
+        #expect(try await w.store.users.updateUser(admin, id: w.manager.principal.userID, UserUpdate(kind: .salesperson)).kind == .salesperson)
     }
 }

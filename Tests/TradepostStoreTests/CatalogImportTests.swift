@@ -50,7 +50,7 @@ struct CatalogImportTests {
         let store = try await makeStore()
         defer { Task { await store.remove() } }
         let (tenant, _) = try await store.tenantWithOwner("acme")
-        let business = try await store.businesses.createBusiness(tenant.id, BusinessInput(name: "Pharma", type: .pharmacy, city: "Kyiv"), audit: .system)
+        let business = try await store.businesses.createBusiness(.system(tenant.id), BusinessInput(name: "Pharma", type: .pharmacy, city: "Kyiv"))
         let medicines = try await store.categories.createCategory(tenant.id, name: "Medicines", parentID: nil, audit: .system)
         let analgesics = try await store.categories.createCategory(tenant.id, name: "Analgesics", parentID: medicines.id, audit: .system)
         let imports = store.catalogImports
@@ -104,7 +104,7 @@ struct CatalogImportTests {
             let out = FileManager.default.temporaryDirectory.appendingPathComponent("tp-export-\(UUID().uuidString).csv")
             FileManager.default.createFile(atPath: out.path, contents: nil)
             let handle = try FileHandle(forWritingTo: out)
-            try await imports.export(tenant.id, businessID: business.id, encoding: encoding, delimiter: UInt8(ascii: ";")) { handle.write(Data($0)) }
+            try await imports.export(.system(tenant.id), businessID: business.id, encoding: encoding, delimiter: UInt8(ascii: ";")) { handle.write(Data($0)) }
             try handle.close()
             let round = try await imports.run(tenant.id, businessID: business.id, path: out.path, dryRun: false, options: ImportOptions(), audit: .system) { _ in }
             #expect(round.encoding == encoding && round.rows == 2 && round.unchanged == 2 && round.failed == 0, "\(encoding): \(round)")
@@ -115,25 +115,25 @@ struct CatalogImportTests {
         let store = try await makeStore()
         defer { Task { await store.remove() } }
         let (tenant, _) = try await store.tenantWithOwner("acme")
-        let business = try await store.businesses.createBusiness(tenant.id, BusinessInput(name: "Pharma", type: .pharmacy, city: "Kyiv"), audit: .system)
+        let business = try await store.businesses.createBusiness(.system(tenant.id), BusinessInput(name: "Pharma", type: .pharmacy, city: "Kyiv"))
         let upload = try file("sku,name,price\nX-1,Aspirin,5\n")
-        let dry = try await store.catalogImports.submit(tenant.id, businessID: business.id, fileName: "prices.csv", path: upload, dryRun: true,
-                                                        options: ImportOptions(), audit: .system)
+        let dry = try await store.catalogImports.submit(.system(tenant.id), businessID: business.id, fileName: "prices.csv", path: upload, dryRun: true,
+                                                        options: ImportOptions())
         #expect(dry.state == .queued)
         let events = try await store.tenantDatabases.read(tenant.id) { db in try String.fetchAll(db, sql: "SELECT topic FROM outbox") }
         #expect(events.contains(Topic.catalogImportRequested))
         try await store.catalogImports.perform(tenant.id, importID: dry.id)
-        let checked = try await store.catalogImports.catalogImport(tenant.id, id: dry.id)
+        let checked = try await store.catalogImports.catalogImport(.system(tenant.id), id: dry.id)
         #expect(checked.state == .succeeded && checked.report?.created == 1 && checked.report?.applied == false)
 
-        let apply = try await store.catalogImports.apply(tenant.id, importID: dry.id, audit: .system)
+        let apply = try await store.catalogImports.apply(.system(tenant.id), importID: dry.id)
         try await store.catalogImports.perform(tenant.id, importID: apply.id)
         try await store.catalogImports.perform(tenant.id, importID: apply.id)  // a second run of a finished import does nothing
-        let done = try await store.catalogImports.catalogImport(tenant.id, id: apply.id)
+        let done = try await store.catalogImports.catalogImport(.system(tenant.id), id: apply.id)
         #expect(done.state == .succeeded && done.report?.applied == true && done.report?.created == 1)
         // The applied file is gone, so applying the dry run again is refused.
-        await #expect(throws: AppError.self) { try await store.catalogImports.apply(tenant.id, importID: dry.id, audit: .system) }
-        let list = try await store.catalogImports.imports(tenant.id, businessID: business.id, limit: 10)
+        await #expect(throws: AppError.self) { try await store.catalogImports.apply(.system(tenant.id), importID: dry.id) }
+        let list = try await store.catalogImports.imports(.system(tenant.id), businessID: business.id, limit: 10)
         #expect(list.map(\.id) == [apply.id, dry.id])
 
         // Checked files that were never applied are removed after a week.

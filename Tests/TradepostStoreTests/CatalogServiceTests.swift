@@ -51,7 +51,7 @@ struct CatalogServiceTests {
         let store = try await makeStore()
         defer { Task { await store.remove() } }
         let (tenant, _) = try await store.tenantWithOwner("acme")
-        let business = try await store.businesses.createBusiness(tenant.id, BusinessInput(name: "Pharma", type: .pharmacy, city: "Kyiv"), audit: .system)
+        let business = try await store.businesses.createBusiness(.system(tenant.id), BusinessInput(name: "Pharma", type: .pharmacy, city: "Kyiv"))
         let created = try await store.products.createProduct(
             .system(tenant.id), businessID: business.id, product("A-1", tiers: [.init(minQuantity: 10, price: "9.00"), .init(minQuantity: 100, price: "8.50")]))
         #expect(created.price == Money(minor: 1000, currency: "UAH") && created.tiers.count == 2 && created.status == .published)
@@ -93,11 +93,10 @@ struct CatalogServiceTests {
 
         // Buyers see published products only; owners see their drafts.
         let draft = try await store.products.createProduct(.system(tenant.id), businessID: business.id, product("D-1", status: nil))
-        let buyer = caller(tenant, try await store.users.createUser(
-            tenant.id, NewUser(email: "buyer@acme.test", name: "Buyer", password: nil, role: .member), audit: .system).user)
+        let buyer = caller(tenant, try await store.users.createUser(.system(tenant.id), NewUser(email: "buyer@acme.test", name: "Buyer", password: nil, role: .member)).user)
         await #expect(throws: AppError.notFound("Product")) { try await store.products.product(buyer, id: draft.id) }
-        let member = try await store.users.createUser(tenant.id, NewUser(email: "m@acme.test", name: "M", password: nil, role: .member), audit: .system).user
-        _ = try await store.businesses.setMember(tenant.id, businessID: business.id, userID: member.id, role: .staff, audit: .system)
+        let member = try await store.users.createUser(.system(tenant.id), NewUser(email: "m@acme.test", name: "M", password: nil, role: .member)).user
+        _ = try await store.businesses.setMember(.system(tenant.id), businessID: business.id, userID: member.id, role: .staff)
         #expect(try await store.products.product(caller(tenant, member), id: draft.id).status == .draft)
         #expect(try await store.products.products(buyer, PageRequest(limit: 10), filter: ProductFilter()).items.map(\.id) == [created.id])
     }
@@ -106,7 +105,7 @@ struct CatalogServiceTests {
         let store = try await makeStore()
         defer { Task { await store.remove() } }
         let (tenant, _) = try await store.tenantWithOwner("acme")
-        let business = try await store.businesses.createBusiness(tenant.id, BusinessInput(name: "W", type: .wholesaler, city: "Lviv"), audit: .system)
+        let business = try await store.businesses.createBusiness(.system(tenant.id), BusinessInput(name: "W", type: .wholesaler, city: "Lviv"))
         _ = try await store.products.updateCatalogSettings(.system(tenant.id), CatalogSettings(requireReview: true))
         let p = try await store.products.createProduct(.system(tenant.id), businessID: business.id, product("M-1"))
         #expect(p.status == .pendingReview)
@@ -135,7 +134,7 @@ struct CatalogServiceTests {
         let other = try await cats.createCategory(tenant.id, name: "Analgesics", parentID: nil, audit: .system)
         await #expect(throws: AppError.self) { try await cats.createCategory(tenant.id, name: "pain RELIEF", parentID: medicine.id, audit: .system) }
         await #expect(throws: AppError.self) { try await cats.updateCategory(tenant.id, id: medicine.id, name: nil, parentID: .some(pain.id), audit: .system) }
-        let business = try await store.businesses.createBusiness(tenant.id, BusinessInput(name: "P", type: .pharmacy, city: "Kyiv"), audit: .system)
+        let business = try await store.businesses.createBusiness(.system(tenant.id), BusinessInput(name: "P", type: .pharmacy, city: "Kyiv"))
         var input = product("C-1")
         input.categoryId = .some(other.id)
         _ = try await store.products.createProduct(.system(tenant.id), businessID: business.id, input)

@@ -33,7 +33,7 @@ struct TenancyServiceTests {
         let (tenant, owner) = try await store.tenantWithOwner("acme")
         let suspended = try await store.tenants.setStatus(id: tenant.id, .suspended, audit: .cli)
         #expect(suspended.status == .suspended)
-        #expect(try await store.users.user(tenant.id, id: owner.id).email == owner.email)
+        #expect(try await store.users.user(.system(tenant.id), id: owner.id).email == owner.email)
         #expect(try await store.tenants.tenants(PageRequest(), status: .suspended).items.map(\.id) == [tenant.id])
         #expect(try await store.tenants.setStatus(id: tenant.id, .active, audit: .cli).status == .active)
     }
@@ -44,13 +44,13 @@ struct TenancyServiceTests {
         let (a, _) = try await store.tenantWithOwner("alpha")
         let (b, _) = try await store.tenantWithOwner("beta")
         let input = NewUser(email: "Anna@Shared.test", name: "Anna", password: "password-1")
-        let inA = try await store.users.createUser(a.id, input, audit: .cli)
+        let inA = try await store.users.createUser(.system(a.id, audit: .cli), input)
         #expect(inA.user.email == "anna@shared.test")
         #expect(inA.generatedPassword == nil)
-        await #expect(throws: AppError.self) { try await store.users.createUser(a.id, input, audit: .cli) }
-        #expect(try await store.users.createUser(b.id, input, audit: .cli).user.id != inA.user.id)
+        await #expect(throws: AppError.self) { try await store.users.createUser(.system(a.id, audit: .cli), input) }
+        #expect(try await store.users.createUser(.system(b.id, audit: .cli), input).user.id != inA.user.id)
         // Tenant A's ids do not exist in tenant B.
-        await #expect(throws: AppError.notFound("User")) { try await store.users.user(b.id, id: inA.user.id) }
+        await #expect(throws: AppError.notFound("User")) { try await store.users.user(.system(b.id), id: inA.user.id) }
     }
 
     @Test func aTenantKeepsAnActiveOwner() async throws {
@@ -58,15 +58,14 @@ struct TenancyServiceTests {
         defer { Task { await store.remove() } }
         let (tenant, owner) = try await store.tenantWithOwner("acme")
         await #expect(throws: AppError.self) {
-            try await store.users.updateUser(tenant.id, id: owner.id, UserUpdate(role: .admin), audit: .cli)
+            try await store.users.updateUser(.system(tenant.id, audit: .cli), id: owner.id, UserUpdate(role: .admin))
         }
         await #expect(throws: AppError.self) {
-            try await store.users.updateUser(tenant.id, id: owner.id, UserUpdate(disabled: true), audit: .cli)
+            try await store.users.updateUser(.system(tenant.id, audit: .cli), id: owner.id, UserUpdate(disabled: true))
         }
-        let second = try await store.users.createUser(
-            tenant.id, NewUser(email: "two@acme.test", name: "Two", password: nil, role: .owner), audit: .cli)
+        let second = try await store.users.createUser(.system(tenant.id, audit: .cli), NewUser(email: "two@acme.test", name: "Two", password: nil, role: .owner))
         #expect(second.generatedPassword?.count == 19)
-        let demoted = try await store.users.updateUser(tenant.id, id: owner.id, UserUpdate(role: .admin), audit: .cli)
+        let demoted = try await store.users.updateUser(.system(tenant.id, audit: .cli), id: owner.id, UserUpdate(role: .admin))
         #expect(demoted.role == .admin)
         let actions = try await store.tenantDatabases.read(tenant.id) { try String.fetchAll($0, sql: "SELECT action FROM audit_log ORDER BY id") }
         #expect(actions == ["user.create", "user.create", "user.role_change"])
@@ -77,10 +76,10 @@ struct TenancyServiceTests {
         defer { Task { await store.remove() } }
         let (tenant, _) = try await store.tenantWithOwner("small", plan: "free")  // 5 users
         for i in 2...5 {
-            _ = try await store.users.createUser(tenant.id, NewUser(email: "u\(i)@small.test", name: "U", password: nil), audit: .cli)
+            _ = try await store.users.createUser(.system(tenant.id, audit: .cli), NewUser(email: "u\(i)@small.test", name: "U", password: nil))
         }
         await #expect(throws: AppError.self) {
-            try await store.users.createUser(tenant.id, NewUser(email: "u6@small.test", name: "U", password: nil), audit: .cli)
+            try await store.users.createUser(.system(tenant.id, audit: .cli), NewUser(email: "u6@small.test", name: "U", password: nil))
         }
         #expect(try await store.users.userCount(tenant.id) == 5)
     }
@@ -90,22 +89,21 @@ struct TenancyServiceTests {
         defer { Task { await store.remove() } }
         let (tenant, _) = try await store.tenantWithOwner("big", plan: "unlimited")
         for i in 0..<7 {
-            _ = try await store.users.createUser(
-                tenant.id, NewUser(email: "p\(i)@big.test", name: i % 2 == 0 ? "Petro \(i)" : "Olha \(i)", password: nil), audit: .cli)
+            _ = try await store.users.createUser(.system(tenant.id, audit: .cli), NewUser(email: "p\(i)@big.test", name: i % 2 == 0 ? "Petro \(i)" : "Olha \(i)", password: nil))
         }
         var seen: [String] = []
         var page = PageRequest(limit: 3)
         while true {
-            let result = try await store.users.users(tenant.id, page, filter: UserFilter())
+            let result = try await store.users.users(.system(tenant.id), page, filter: UserFilter())
             seen += result.items.map(\.id)
             guard let next = result.nextCursor else { break }
             page.after = Cursor.decode(next)
         }
         #expect(seen.count == 8)
         #expect(seen == seen.sorted())
-        let olhas = try await store.users.users(tenant.id, PageRequest(), filter: UserFilter(query: "olha"))
+        let olhas = try await store.users.users(.system(tenant.id), PageRequest(), filter: UserFilter(query: "olha"))
         #expect(olhas.items.count == 3)
-        let pct = try await store.users.users(tenant.id, PageRequest(), filter: UserFilter(query: "%"))
+        let pct = try await store.users.users(.system(tenant.id), PageRequest(), filter: UserFilter(query: "%"))
         #expect(pct.items.isEmpty)
     }
 
@@ -114,23 +112,26 @@ struct TenancyServiceTests {
         defer { Task { await store.remove() } }
         let (tenant, owner) = try await store.tenantWithOwner("acme")
         await #expect(throws: AppError.self) {
-            try await store.businesses.createBusiness(tenant.id, BusinessInput(name: "X"), audit: .cli)
+            try await store.businesses.createBusiness(.system(tenant.id, audit: .cli), BusinessInput(name: "X"))
         }
         let business = try await store.businesses.createBusiness(
-            tenant.id, BusinessInput(name: "Аптека №1", type: .pharmacy, city: "Київ", phone: .some("+380 44 123-45-67")), audit: .cli)
+            .system(tenant.id, audit: .cli), BusinessInput(name: "Аптека №1", type: .pharmacy, city: "Київ", phone: .some("+380 44 123-45-67")))
         #expect(business.phone == "+380 44 123-45-67")
-        let cleared = try await store.businesses.updateBusiness(tenant.id, id: business.id, BusinessInput(phone: .some(nil)), audit: .cli)
+        let cleared = try await store.businesses.updateBusiness(.system(tenant.id, audit: .cli), id: business.id, BusinessInput(phone: .some(nil)))
         #expect(cleared.phone == nil)
         #expect(cleared.name == "Аптека №1")
-        _ = try await store.businesses.setMember(tenant.id, businessID: business.id, userID: owner.id, role: .manager, audit: .cli)
-        #expect(try await store.businesses.membership(tenant.id, businessID: business.id, userID: owner.id) == .manager)
-        #expect(try await store.businesses.members(tenant.id, businessID: business.id).map(\.email) == [owner.email])
+        _ = try await store.businesses.setMember(.system(tenant.id, audit: .cli), businessID: business.id, userID: owner.id, role: .manager)
+        #expect(try await store.businesses.memberships(caller(tenant, owner)) == [business.id: .manager])
+        // The manager now edits the business themself.
+        let website = "https://apteka.example"
+        #expect(try await store.businesses.updateBusiness(caller(tenant, owner), id: business.id, BusinessInput(website: .some(website))).website == website)
+        #expect(try await store.businesses.members(.system(tenant.id), businessID: business.id).map(\.email) == [owner.email])
         await #expect(throws: AppError.self) {
-            try await store.businesses.setMember(tenant.id, businessID: business.id, userID: Identifier.make(), role: .staff, audit: .cli)
+            try await store.businesses.setMember(.system(tenant.id, audit: .cli), businessID: business.id, userID: Identifier.make(), role: .staff)
         }
-        try await store.businesses.removeMember(tenant.id, businessID: business.id, userID: owner.id, audit: .cli)
-        #expect(try await store.businesses.members(tenant.id, businessID: business.id).isEmpty)
-        let found = try await store.businesses.businesses(tenant.id, PageRequest(), filter: BusinessFilter(type: .pharmacy, city: "київ"))
+        try await store.businesses.removeMember(.system(tenant.id, audit: .cli), businessID: business.id, userID: owner.id)
+        #expect(try await store.businesses.members(.system(tenant.id), businessID: business.id).isEmpty)
+        let found = try await store.businesses.businesses(.system(tenant.id), PageRequest(), filter: BusinessFilter(type: .pharmacy, city: "київ"))
         #expect(found.items.count == 1)
     }
 

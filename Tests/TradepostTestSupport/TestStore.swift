@@ -17,8 +17,7 @@ extension Store {
     /// A tenant with an owner whose password is "owner-password".
     public func tenantWithOwner(_ slug: String, plan: String = "standard") async throws -> (Tenant, User) {
         let tenant = try await tenants.createTenant(NewTenant(slug: slug, name: slug.capitalized, plan: plan), audit: .system)
-        let owner = try await users.createUser(
-            tenant.id, NewUser(email: "owner@\(slug).test", name: "Owner", password: "owner-password", role: .owner), audit: .system)
+        let owner = try await users.createUser(.system(tenant.id), NewUser(email: "owner@\(slug).test", name: "Owner", password: "owner-password", role: .owner))
         return (tenant, owner.user)
     }
 

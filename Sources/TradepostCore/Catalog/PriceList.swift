@@ -125,28 +125,32 @@ public struct PriceListInput: Sendable, Equatable {
     }
 }
 
+/// Customer prices. Each method takes the caller and decides inside its own transaction: a
+/// seller's members (and tenant admins) manage its buyer groups and price lists (`.forbidden` for
+/// other callers on the seller's own collections); a list or group is read by them and by members
+/// of the buyers it names, and is `.notFound` to everyone else.
 public protocol PriceListService: Sendable {
-    /// Throws `.invalid`, `.notFound` (seller or buyer business), `.conflict` (the name exists for this seller).
-    func createGroup(_ tenant: TenantID, sellerBusinessID: String, name: String, buyerBusinessIDs: [String], audit: AuditContext) async throws -> BuyerGroup
-    func groups(_ tenant: TenantID, sellerBusinessID: String) async throws -> [BuyerGroup]
-    /// Throws `.notFound`.
-    func group(_ tenant: TenantID, id: String) async throws -> BuyerGroup
-    /// Throws `.invalid`, `.notFound`, `.conflict`.
-    func updateGroup(_ tenant: TenantID, id: String, name: String?, buyerBusinessIDs: [String]?, audit: AuditContext) async throws -> BuyerGroup
-    /// Its price lists go with it. Throws `.notFound`.
-    func deleteGroup(_ tenant: TenantID, id: String, audit: AuditContext) async throws
+    /// Throws `.invalid`, `.notFound` (seller or buyer business), `.forbidden`, `.conflict` (the name exists for this seller).
+    func createGroup(_ caller: Caller, sellerBusinessID: String, name: String, buyerBusinessIDs: [String]) async throws -> BuyerGroup
+    /// Throws `.notFound`, `.forbidden`.
+    func groups(_ caller: Caller, sellerBusinessID: String) async throws -> [BuyerGroup]
+    /// Throws `.invalid`, `.notFound` (also when the caller may not manage its seller), `.conflict`.
+    func updateGroup(_ caller: Caller, id: String, name: String?, buyerBusinessIDs: [String]?) async throws -> BuyerGroup
+    /// Its price lists go with it. Throws `.notFound` (also when the caller may not manage its seller).
+    func deleteGroup(_ caller: Caller, id: String) async throws
 
-    /// Throws `.invalid` (an item's product is not the seller's, or its price is not in the product's currency), `.notFound`.
-    func createPriceList(_ tenant: TenantID, sellerBusinessID: String, _ input: PriceListInput, audit: AuditContext) async throws -> PriceList
-    func priceLists(_ tenant: TenantID, sellerBusinessID: String) async throws -> [PriceList]
-    /// With its items. Throws `.notFound`.
-    func priceList(_ tenant: TenantID, id: String) async throws -> PriceList
-    /// Throws `.invalid`, `.notFound`.
-    func updatePriceList(_ tenant: TenantID, id: String, _ input: PriceListInput, audit: AuditContext) async throws -> PriceList
-    /// Throws `.notFound`.
-    func deletePriceList(_ tenant: TenantID, id: String, audit: AuditContext) async throws
-    /// The lists (with their items) that apply to any of these buyer businesses, for their members.
-    func priceLists(_ tenant: TenantID, buyerBusinessIDs: [String]) async throws -> [PriceList]
+    /// Throws `.invalid` (an item's product is not the seller's, or its price is not in the product's currency), `.notFound`, `.forbidden`.
+    func createPriceList(_ caller: Caller, sellerBusinessID: String, _ input: PriceListInput) async throws -> PriceList
+    /// Throws `.notFound`, `.forbidden`.
+    func priceLists(_ caller: Caller, sellerBusinessID: String) async throws -> [PriceList]
+    /// With its items, for its seller's managers and its buyers' members. Throws `.notFound`.
+    func priceList(_ caller: Caller, id: String) async throws -> PriceList
+    /// Throws `.invalid`, `.notFound` (also when the caller may not manage its seller).
+    func updatePriceList(_ caller: Caller, id: String, _ input: PriceListInput) async throws -> PriceList
+    /// Throws `.notFound` (also when the caller may not manage its seller).
+    func deletePriceList(_ caller: Caller, id: String) async throws
+    /// The lists (with their items) made for any business the caller is a member of.
+    func myPriceLists(_ caller: Caller) async throws -> [PriceList]
 
     /// What a buyer pays for `quantity` on `day` ("YYYY-MM-DD"): the lowest of the base price, the
     /// quantity tier and any valid price list of theirs. The buyer is `buyer` (a business whose

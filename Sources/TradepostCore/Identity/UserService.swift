@@ -1,24 +1,29 @@
 import Foundation
 
-/// The users of one tenant, kept in that tenant's database. Every method names its tenant.
+/// The users of one tenant, kept in that tenant's database. Methods that act on others take the
+/// caller and decide inside their own transaction (tenant admins manage users; only owners touch
+/// owners); the command line and platform admins act as `Caller.system(tenant)`.
 public protocol UserService: Sendable {
-    /// Throws `.invalid`, `.conflict` (email already used in this tenant) or `.notFound` (no such tenant).
-    func createUser(_ tenant: TenantID, _ input: NewUser, audit: AuditContext) async throws -> CreatedUser
+    /// Throws `.forbidden`, `.invalid`, `.conflict` (email already used in this tenant) or `.notFound` (no such tenant).
+    func createUser(_ caller: Caller, _ input: NewUser) async throws -> CreatedUser
 
-    /// Throws `.notFound`.
-    func user(_ tenant: TenantID, id: String) async throws -> User
+    /// Throws `.forbidden`, `.notFound`.
+    func user(_ caller: Caller, id: String) async throws -> User
 
-    /// Throws `.notFound`.
+    /// For the command line, which names users by email. Throws `.notFound`.
     func user(_ tenant: TenantID, email: String) async throws -> User
 
-    /// Users ordered by id. Throws `.notFound` (no such tenant).
-    func users(_ tenant: TenantID, _ page: PageRequest, filter: UserFilter) async throws -> Page<User>
+    /// Users ordered by id. Throws `.forbidden`, `.notFound` (no such tenant).
+    func users(_ caller: Caller, _ page: PageRequest, filter: UserFilter) async throws -> Page<User>
 
-    /// Throws `.notFound`, `.invalid`, or `.conflict` when the change would leave the tenant without an active owner.
-    func updateUser(_ tenant: TenantID, id: String, _ update: UserUpdate, audit: AuditContext) async throws -> User
+    /// Throws `.forbidden`, `.notFound`, `.invalid`, or `.conflict` when the change would leave the tenant without an active owner.
+    func updateUser(_ caller: Caller, id: String, _ update: UserUpdate) async throws -> User
 
-    /// Throws `.notFound` or `.invalid` (password too short or too long).
-    func setPassword(_ tenant: TenantID, id: String, password: String, audit: AuditContext) async throws
+    /// The caller's own name and language (nothing else of `update` is applied). Throws `.forbidden`, `.invalid`.
+    func updateProfile(_ caller: Caller, _ update: UserUpdate) async throws -> User
+
+    /// An admin sets someone's password. Throws `.forbidden`, `.notFound` or `.invalid` (password too short or too long).
+    func setPassword(_ caller: Caller, id: String, password: String) async throws
 
     /// Checks the current password before changing it. Throws `.invalid` when the current one is wrong.
     func changePassword(_ tenant: TenantID, id: String, current: String, new: String, audit: AuditContext) async throws
@@ -26,36 +31,38 @@ public protocol UserService: Sendable {
     func userCount(_ tenant: TenantID) async throws -> Int
 }
 
-/// The businesses of one tenant and who works in them.
+/// The businesses of one tenant and who works in them. Each method takes the caller and decides
+/// inside its own transaction: every tenant user reads the directory; tenant admins create and
+/// verify; a business's managers (and tenant admins) edit it and its members.
 public protocol BusinessService: Sendable {
-    /// Throws `.invalid`.
-    func createBusiness(_ tenant: TenantID, _ input: BusinessInput, audit: AuditContext) async throws -> Business
+    /// Throws `.forbidden` (not a tenant admin), `.invalid`.
+    func createBusiness(_ caller: Caller, _ input: BusinessInput) async throws -> Business
 
     /// Throws `.notFound`.
-    func business(_ tenant: TenantID, id: String) async throws -> Business
+    func business(_ caller: Caller, id: String) async throws -> Business
 
-    func businesses(_ tenant: TenantID, _ page: PageRequest, filter: BusinessFilter) async throws -> Page<Business>
+    func businesses(_ caller: Caller, _ page: PageRequest, filter: BusinessFilter) async throws -> Page<Business>
 
-    /// Throws `.notFound` or `.invalid`.
-    func updateBusiness(_ tenant: TenantID, id: String, _ input: BusinessInput, audit: AuditContext) async throws -> Business
+    /// Throws `.notFound`, `.forbidden` (neither its manager nor a tenant admin), `.invalid`.
+    func updateBusiness(_ caller: Caller, id: String, _ input: BusinessInput) async throws -> Business
 
-    /// Marks a business verified or not (tenant admins). Throws `.notFound`.
-    func setVerified(_ tenant: TenantID, id: String, verified: Bool, audit: AuditContext) async throws -> Business
+    /// A business the caller may edit (its logo is stored outside this service). Throws `.notFound`, `.forbidden`.
+    func requireManage(_ caller: Caller, businessID: String) async throws -> TenantID
+
+    /// Marks a business verified or not. Throws `.forbidden` (not a tenant admin), `.notFound`.
+    func setVerified(_ caller: Caller, id: String, verified: Bool) async throws -> Business
 
     /// Throws `.notFound` (business).
-    func members(_ tenant: TenantID, businessID: String) async throws -> [BusinessMember]
+    func members(_ caller: Caller, businessID: String) async throws -> [BusinessMember]
 
-    /// Adds the user or changes their role. Throws `.notFound` (business or user).
-    func setMember(_ tenant: TenantID, businessID: String, userID: String, role: BusinessRole, audit: AuditContext) async throws -> BusinessMember
+    /// Adds the user or changes their role. Throws `.notFound` (business or user), `.forbidden`.
+    func setMember(_ caller: Caller, businessID: String, userID: String, role: BusinessRole) async throws -> BusinessMember
 
-    /// Throws `.notFound` (business, or the user is not a member).
-    func removeMember(_ tenant: TenantID, businessID: String, userID: String, audit: AuditContext) async throws
+    /// Throws `.notFound` (business, or the user is not a member), `.forbidden`.
+    func removeMember(_ caller: Caller, businessID: String, userID: String) async throws
 
-    /// The user's role in the business, or nil. Throws `.notFound` (business).
-    func membership(_ tenant: TenantID, businessID: String, userID: String) async throws -> BusinessRole?
-
-    /// Every business the user belongs to, with their role there.
-    func memberships(_ tenant: TenantID, userID: String) async throws -> [String: BusinessRole]
+    /// Every business the caller belongs to, with their role there.
+    func memberships(_ caller: Caller) async throws -> [String: BusinessRole]
 }
 
 /// A platform administrator: manages tenants, never sees inside them unless acting for one.

@@ -63,11 +63,10 @@ struct AccountRoutes {
     @Sendable func updateMe(_ request: Request, context: AppRequestContext) async throws -> APIResponse<MeResponse> {
         var principal = try context.authorize(.accountUpdate)
         let body = try await request.decode(MeUpdateBody.self, limit: maxBody)
-        guard let tenant = principal.tenantID else {
+        guard principal.tenantID != nil else {
             throw AppError.forbidden("Platform admins change their profile with `tradepost user` on the server")
         }
-        let user = try await services.users.updateUser(
-            tenant, id: principal.userID, UserUpdate(name: body.name, locale: body.locale), audit: try context.audit())
+        let user = try await services.users.updateProfile(try context.caller(), UserUpdate(name: body.name, locale: body.locale))
         principal.name = user.name
         principal.locale = user.locale
         return APIResponse(try await MeResponse.build(principal, services: services, cookieToken: context.cookieToken))

@@ -50,14 +50,13 @@ struct BusinessRoutes {
     }
 
     @Sendable func verify(_ request: Request, context: AppRequestContext) async throws -> APIResponse<Business> {
-        let (tenant, _) = try context.tenant(for: .businessesVerify)
+        let caller = try context.caller()
         let body = try await request.decode(VerificationBody.self, limit: maxBody)
-        return APIResponse(try await services.businesses.setVerified(
-            tenant, id: try context.parameters.require("id"), verified: body.verified, audit: try context.audit()))
+        return APIResponse(try await services.businesses.setVerified(caller, id: try context.parameters.require("id"), verified: body.verified))
     }
 
     @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> APIResponse<ListResponse<Business>> {
-        let (tenant, _) = try context.tenant(for: .businessesRead)
+        let caller = try context.caller()
         let filter = BusinessFilter(
             query: request.uri.queryParameters.get("q"),
             type: try request.query("type", BusinessType.init(rawValue:), expected: "one of \(BusinessType.choices)"),
@@ -65,54 +64,42 @@ struct BusinessRoutes {
             verified: try request.flag("verified"))
         // Words go to the directory's search (ranked, stemmed, typo-tolerant); without them, the plain list.
         if let query = filter.query, query.contains(where: { $0.isLetter || $0.isNumber }) {
-            return APIResponse(ListResponse(try await services.search.businesses(tenant, filter, try request.pageRequest())))
+            return APIResponse(ListResponse(try await services.search.businesses(try caller.authorize(.businessesRead), filter, try request.pageRequest())))
         }
-        return APIResponse(ListResponse(try await services.businesses.businesses(tenant, try request.pageRequest(), filter: filter)))
+        return APIResponse(ListResponse(try await services.businesses.businesses(caller, try request.pageRequest(), filter: filter)))
     }
 
     @Sendable func create(_ request: Request, context: AppRequestContext) async throws -> APIResponse<Business> {
-        let (tenant, _) = try context.tenant(for: .businessesCreate)
+        let caller = try context.caller()
         let body = try await request.decode(BusinessBody.self, limit: maxBody)
-        return APIResponse(try await services.businesses.createBusiness(tenant, body.input, audit: try context.audit()), status: .created)
+        return APIResponse(try await services.businesses.createBusiness(caller, body.input), status: .created)
     }
 
     @Sendable func get(_ request: Request, context: AppRequestContext) async throws -> APIResponse<Business> {
-        let (tenant, _) = try context.tenant(for: .businessesRead)
-        return APIResponse(try await services.businesses.business(tenant, id: try context.parameters.require("id")))
+        APIResponse(try await services.businesses.business(try context.caller(), id: try context.parameters.require("id")))
     }
 
     @Sendable func update(_ request: Request, context: AppRequestContext) async throws -> APIResponse<Business> {
-        let (tenant, id) = try await authorizeBusiness(.businessUpdate, context)
+        let caller = try context.caller()
+        let id = try context.parameters.require("id")
         let body = try await request.decode(BusinessBody.self, limit: maxBody)
-        return APIResponse(try await services.businesses.updateBusiness(tenant, id: id, body.input, audit: try context.audit()))
+        return APIResponse(try await services.businesses.updateBusiness(caller, id: id, body.input))
     }
 
     @Sendable func members(_ request: Request, context: AppRequestContext) async throws -> APIResponse<ListResponse<BusinessMember>> {
-        let (tenant, _) = try context.tenant(for: .businessesRead)
-        return APIResponse(ListResponse(items: try await services.businesses.members(tenant, businessID: try context.parameters.require("id"))))
+        APIResponse(ListResponse(items: try await services.businesses.members(try context.caller(), businessID: try context.parameters.require("id"))))
     }
 
     @Sendable func setMember(_ request: Request, context: AppRequestContext) async throws -> APIResponse<BusinessMember> {
-        let (tenant, id) = try await authorizeBusiness(.businessMembersManage, context)
+        let caller = try context.caller()
+        let id = try context.parameters.require("id")
         let body = try await request.decode(MemberBody.self, limit: maxBody)
-        let member = try await services.businesses.setMember(
-            tenant, businessID: id, userID: try context.parameters.require("user_id"), role: body.role, audit: try context.audit())
-        return APIResponse(member)
+        return APIResponse(try await services.businesses.setMember(caller, businessID: id, userID: try context.parameters.require("user_id"), role: body.role))
     }
 
     @Sendable func removeMember(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let (tenant, id) = try await authorizeBusiness(.businessMembersManage, context)
         try await services.businesses.removeMember(
-            tenant, businessID: id, userID: try context.parameters.require("user_id"), audit: try context.audit())
+            try context.caller(), businessID: try context.parameters.require("id"), userID: try context.parameters.require("user_id"))
         return .noContent
-    }
-
-    /// Tenant admins, or managers of this business. A business of another tenant is a 404.
-    func authorizeBusiness(_ action: Action, _ context: AppRequestContext) async throws -> (TenantID, String) {
-        let (tenant, principal) = try context.tenant(for: .businessesRead)
-        let id = try context.parameters.require("id")
-        let role = try await services.businesses.membership(tenant, businessID: id, userID: principal.userID)
-        try Policy.authorize(principal, action, PolicyFacts(businessRole: role))
-        return (tenant, id)
     }
 }

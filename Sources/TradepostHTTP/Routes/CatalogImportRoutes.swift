@@ -17,7 +17,10 @@ struct CatalogImportRoutes {
     }
 
     @Sendable func upload(_ request: Request, context: AppRequestContext) async throws -> APIResponse<CatalogImport> {
-        let (tenant, business) = try await authorize(context)
+        let caller = try context.caller()
+        let business = try context.parameters.require("id")
+        // Who may, before a byte of the file is read; `submit` asks again inside its transaction.
+        let tenant = try await services.imports.requireManage(caller, businessID: business)
         let q = request.uri.queryParameters
         var options = ImportOptions(currency: q.get("currency") ?? "UAH")
         options.encoding = try request.query("encoding", CSVReader.Encoding.init(rawValue:), expected: "utf-8 or windows-1251")
@@ -36,8 +39,7 @@ struct CatalogImportRoutes {
         try await StreamedUpload.receive(request.body, to: path, limit: maxUpload, what: "the CSV file")
         do {
             let item = try await services.imports.submit(
-                tenant, businessID: business, fileName: q.get("file_name") ?? "price-list.csv", path: path, dryRun: dryRun,
-                options: options, audit: try context.audit())
+                caller, businessID: business, fileName: q.get("file_name") ?? "price-list.csv", path: path, dryRun: dryRun, options: options)
             return APIResponse(item, status: .accepted)
         } catch {
             try? FileManager.default.removeItem(atPath: path)
@@ -46,27 +48,28 @@ struct CatalogImportRoutes {
     }
 
     @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> APIResponse<ListResponse<CatalogImport>> {
-        let (tenant, business) = try await authorize(context)
-        let items = try await services.imports.imports(tenant, businessID: business, limit: 50)
+        let items = try await services.imports.imports(try context.caller(), businessID: try context.parameters.require("id"), limit: 50)
         return APIResponse(ListResponse(items: items))
     }
 
     @Sendable func get(_ request: Request, context: AppRequestContext) async throws -> APIResponse<CatalogImport> {
-        APIResponse(try await authorizeImport(context).1)
+        APIResponse(try await services.imports.catalogImport(try context.caller(), id: try context.parameters.require("id")))
     }
 
     @Sendable func apply(_ request: Request, context: AppRequestContext) async throws -> APIResponse<CatalogImport> {
-        let (tenant, item) = try await authorizeImport(context)
-        return APIResponse(try await services.imports.apply(tenant, importID: item.id, audit: try context.audit()), status: .accepted)
+        APIResponse(try await services.imports.apply(try context.caller(), importID: try context.parameters.require("id")), status: .accepted)
     }
 
     @Sendable func export(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let (tenant, business) = try await authorize(context)
+        let caller = try context.caller()
+        let business = try context.parameters.require("id")
+        // Checked before the 200 goes out; `export` asks again in its own read.
+        _ = try await services.imports.requireManage(caller, businessID: business)
         let encoding = try request.query("encoding", CSVReader.Encoding.init(rawValue:), expected: "utf-8 or windows-1251") ?? .utf8
         let delimiter = try request.query("delimiter", ImportOptions.delimiter(named:), expected: "; , or tab") ?? ","
         let imports = services.imports
         let body = ResponseBody { writer in
-            try await imports.export(tenant, businessID: business, encoding: encoding, delimiter: delimiter.utf8.first!) { bytes in
+            try await imports.export(caller, businessID: business, encoding: encoding, delimiter: delimiter.utf8.first!) { bytes in
                 try await writer.write(ByteBuffer(bytes: bytes))
             }
             try await writer.finish(nil)
@@ -77,25 +80,5 @@ struct CatalogImportRoutes {
             .contentDisposition: "attachment; filename=\"products-\(business).csv\"",
             .cacheControl: "no-store",
         ], body: body)
-    }
-
-    // MARK: - Helpers
-
-    /// The business in the path, which the caller may manage (its members, tenant admins).
-    private func authorize(_ context: AppRequestContext) async throws -> (TenantID, String) {
-        let business = try context.parameters.require("id")
-        return (try await services.managedBusiness(context, business), business)
-    }
-
-    private func authorizeImport(_ context: AppRequestContext) async throws -> (TenantID, CatalogImport) {
-        let (tenant, principal) = try context.tenant(for: .catalogRead)
-        let item = try await services.imports.catalogImport(tenant, id: try context.parameters.require("id"))
-        let role = try await services.businesses.membership(tenant, businessID: item.businessId, userID: principal.userID)
-        do {
-            try Policy.authorize(principal, .productsManage, PolicyFacts(businessRole: role))
-        } catch let error as AppError where error.code == .forbidden {
-            throw AppError.notFound("Import")  // someone else's import is as good as absent
-        }
-        return (tenant, item)
     }
 }

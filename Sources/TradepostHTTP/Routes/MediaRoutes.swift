@@ -24,7 +24,6 @@ struct MediaRoutes {
         api.delete("businesses/:id/logo", use: deleteLogo)
     }
 
-    var businesses: BusinessRoutes { BusinessRoutes(services: services, maxBody: maxBody) }
 
     @Sendable func putProductImage(_ request: Request, context: AppRequestContext) async throws -> APIResponse<Media> {
         let id = try context.parameters.require("id")
@@ -57,10 +56,10 @@ struct MediaRoutes {
     }
 
     @Sendable func logoInfo(_ request: Request, context: AppRequestContext) async throws -> APIResponse<Info> {
-        let (tenant, _) = try context.tenant(for: .businessesRead)
+        let caller = try context.caller()
         let id = try context.parameters.require("id")
-        _ = try await services.businesses.business(tenant, id: id)
-        return APIResponse(Info(media: try await services.blobs.media(tenant, .businessLogo, ownerID: id)))
+        _ = try await services.businesses.business(caller, id: id)
+        return APIResponse(Info(media: try await services.blobs.media(try caller.tenant(), .businessLogo, ownerID: id)))
     }
 
     @Sendable func deleteProductImage(_ request: Request, context: AppRequestContext) async throws -> Response {
@@ -71,21 +70,21 @@ struct MediaRoutes {
     }
 
     @Sendable func putLogo(_ request: Request, context: AppRequestContext) async throws -> APIResponse<Media> {
-        let (tenant, id) = try await businesses.authorizeBusiness(.businessUpdate, context)
-        _ = try await services.businesses.business(tenant, id: id)
+        let id = try context.parameters.require("id")
+        let tenant = try await services.businesses.requireManage(try context.caller(), businessID: id)
         return APIResponse(try await store(request, tenant: tenant, kind: .businessLogo, owner: id))
     }
 
     @Sendable func getLogo(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let (tenant, _) = try context.tenant(for: .businessesRead)
+        let caller = try context.caller()
         let id = try context.parameters.require("id")
-        _ = try await services.businesses.business(tenant, id: id)
-        return try await serve(request, tenant: tenant, kind: .businessLogo, owner: id)
+        _ = try await services.businesses.business(caller, id: id)
+        return try await serve(request, tenant: try caller.tenant(), kind: .businessLogo, owner: id)
     }
 
     @Sendable func deleteLogo(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let (tenant, id) = try await businesses.authorizeBusiness(.businessUpdate, context)
-        _ = try await services.businesses.business(tenant, id: id)
+        let id = try context.parameters.require("id")
+        let tenant = try await services.businesses.requireManage(try context.caller(), businessID: id)
         guard try await services.blobs.deleteMedia(tenant, .businessLogo, ownerID: id) else { throw AppError.notFound("Logo") }
         return .noContent
     }

@@ -82,7 +82,7 @@ struct PlatformRoutes {
         let tenant = try await services.tenants.createTenant(input, audit: try context.audit())
         var createdOwner: UserRoutes.CreatedUserResponse?
         if let owner {
-            let created = try await services.users.createUser(tenant.id, owner, audit: try context.audit())
+            let created = try await services.users.createUser(.system(tenant.id, audit: try context.audit()), owner)
             createdOwner = .init(user: created.user, generatedPassword: created.generatedPassword)
         }
         return APIResponse(CreatedTenant(tenant: tenant, owner: createdOwner), status: .created)
@@ -115,7 +115,7 @@ struct PlatformRoutes {
         _ = try context.authorize(.tenantsRead)
         let id = try tenantID(context)
         _ = try await services.tenants.tenant(id: id)
-        return APIResponse(ListResponse(try await services.users.users(id, try request.pageRequest(), filter: UserFilter())))
+        return APIResponse(ListResponse(try await services.users.users(.system(id, audit: try context.audit()), try request.pageRequest(), filter: UserFilter())))
     }
 
     @Sendable func createUser(_ request: Request, context: AppRequestContext) async throws -> APIResponse<UserRoutes.CreatedUserResponse> {
@@ -123,7 +123,7 @@ struct PlatformRoutes {
         let id = try tenantID(context)
         _ = try await services.tenants.tenant(id: id)
         let body = try await request.decode(UserRoutes.CreateBody.self, limit: maxBody)
-        let created = try await services.users.createUser(id, body.newUser, audit: try context.audit())
+        let created = try await services.users.createUser(.system(id, audit: try context.audit()), body.newUser)
         return APIResponse(.init(user: created.user, generatedPassword: created.generatedPassword), status: .created)
     }
 

@@ -67,93 +67,60 @@ struct PriceListRoutes {
     // MARK: - Buyer groups
 
     @Sendable func listGroups(_ request: Request, context: AppRequestContext) async throws -> APIResponse<ListResponse<BuyerGroup>> {
-        let (tenant, seller) = try await authorizeSeller(context, context.parameters.require("id"))
-        return APIResponse(ListResponse(items: try await services.priceLists.groups(tenant, sellerBusinessID: seller)))
+        APIResponse(ListResponse(items: try await services.priceLists.groups(try context.caller(), sellerBusinessID: context.parameters.require("id"))))
     }
 
     @Sendable func createGroup(_ request: Request, context: AppRequestContext) async throws -> APIResponse<BuyerGroup> {
-        let (tenant, seller) = try await authorizeSeller(context, context.parameters.require("id"))
+        let caller = try context.caller()
+        let seller = try context.parameters.require("id")
         let body = try await request.decode(GroupBody.self, limit: maxBody)
         guard let name = body.name else { throw AppError.invalidField("name", "is required") }
-        return APIResponse(try await services.priceLists.createGroup(
-            tenant, sellerBusinessID: seller, name: name, buyerBusinessIDs: body.buyerBusinessIds ?? [], audit: try context.audit()),
+        return APIResponse(try await services.priceLists.createGroup(caller, sellerBusinessID: seller, name: name, buyerBusinessIDs: body.buyerBusinessIds ?? []),
                            status: .created)
     }
 
     @Sendable func updateGroup(_ request: Request, context: AppRequestContext) async throws -> APIResponse<BuyerGroup> {
-        let (tenant, group) = try await authorizeGroup(context)
+        let caller = try context.caller()
+        let id = try context.parameters.require("id")
         let body = try await request.decode(GroupBody.self, limit: maxBody)
-        return APIResponse(try await services.priceLists.updateGroup(
-            tenant, id: group.id, name: body.name, buyerBusinessIDs: body.buyerBusinessIds, audit: try context.audit()))
+        return APIResponse(try await services.priceLists.updateGroup(caller, id: id, name: body.name, buyerBusinessIDs: body.buyerBusinessIds))
     }
 
     @Sendable func deleteGroup(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let (tenant, group) = try await authorizeGroup(context)
-        try await services.priceLists.deleteGroup(tenant, id: group.id, audit: try context.audit())
+        try await services.priceLists.deleteGroup(try context.caller(), id: try context.parameters.require("id"))
         return .noContent
     }
 
     // MARK: - Price lists
 
     @Sendable func listPriceLists(_ request: Request, context: AppRequestContext) async throws -> APIResponse<ListResponse<PriceList>> {
-        let (tenant, seller) = try await authorizeSeller(context, context.parameters.require("id"))
-        return APIResponse(ListResponse(items: try await services.priceLists.priceLists(tenant, sellerBusinessID: seller)))
+        APIResponse(ListResponse(items: try await services.priceLists.priceLists(try context.caller(), sellerBusinessID: context.parameters.require("id"))))
     }
 
     @Sendable func createPriceList(_ request: Request, context: AppRequestContext) async throws -> APIResponse<PriceList> {
-        let (tenant, seller) = try await authorizeSeller(context, context.parameters.require("id"))
+        let caller = try context.caller()
+        let seller = try context.parameters.require("id")
         let body = try await request.decode(PriceListBody.self, limit: maxBody)
-        return APIResponse(try await services.priceLists.createPriceList(tenant, sellerBusinessID: seller, body.input, audit: try context.audit()),
-                           status: .created)
+        return APIResponse(try await services.priceLists.createPriceList(caller, sellerBusinessID: seller, body.input), status: .created)
     }
 
     @Sendable func getPriceList(_ request: Request, context: AppRequestContext) async throws -> APIResponse<PriceList> {
-        let (tenant, principal) = try context.tenant(for: .catalogRead)
-        let list = try await services.priceLists.priceList(tenant, id: try context.parameters.require("id"))
-        if (try? await authorizeSeller(context, list.sellerBusinessId)) != nil { return APIResponse(list) }
-        // A buyer's member sees the list when it is made for one of their businesses.
-        let mine = try await services.businesses.memberships(tenant, userID: principal.userID)
-        let theirs = try await services.priceLists.priceLists(tenant, buyerBusinessIDs: Array(mine.keys))
-        guard theirs.contains(where: { $0.id == list.id }) else { throw AppError.notFound("Price list") }
-        return APIResponse(list)
+        APIResponse(try await services.priceLists.priceList(try context.caller(), id: try context.parameters.require("id")))
     }
 
     @Sendable func updatePriceList(_ request: Request, context: AppRequestContext) async throws -> APIResponse<PriceList> {
-        let (tenant, list) = try await authorizeList(context)
+        let caller = try context.caller()
+        let id = try context.parameters.require("id")
         let body = try await request.decode(PriceListBody.self, limit: maxBody)
-        return APIResponse(try await services.priceLists.updatePriceList(tenant, id: list.id, body.input, audit: try context.audit()))
+        return APIResponse(try await services.priceLists.updatePriceList(caller, id: id, body.input))
     }
 
     @Sendable func deletePriceList(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let (tenant, list) = try await authorizeList(context)
-        try await services.priceLists.deletePriceList(tenant, id: list.id, audit: try context.audit())
+        try await services.priceLists.deletePriceList(try context.caller(), id: try context.parameters.require("id"))
         return .noContent
     }
 
     @Sendable func myPriceLists(_ request: Request, context: AppRequestContext) async throws -> APIResponse<ListResponse<PriceList>> {
-        let (tenant, principal) = try context.tenant(for: .catalogRead)
-        let mine = try await services.businesses.memberships(tenant, userID: principal.userID)
-        return APIResponse(ListResponse(items: try await services.priceLists.priceLists(tenant, buyerBusinessIDs: Array(mine.keys).sorted())))
-    }
-
-    // MARK: - Helpers
-
-    /// The seller business, which the caller may manage; a business that does not exist is 404.
-    private func authorizeSeller(_ context: AppRequestContext, _ business: String) async throws -> (TenantID, String) {
-        (try await services.managedBusiness(context, business), business)
-    }
-
-    private func authorizeGroup(_ context: AppRequestContext) async throws -> (TenantID, BuyerGroup) {
-        let (tenant, _) = try context.tenant(for: .catalogRead)
-        let group = try await services.priceLists.group(tenant, id: try context.parameters.require("id"))
-        guard (try? await authorizeSeller(context, group.sellerBusinessId)) != nil else { throw AppError.notFound("Buyer group") }
-        return (tenant, group)
-    }
-
-    private func authorizeList(_ context: AppRequestContext) async throws -> (TenantID, PriceList) {
-        let (tenant, _) = try context.tenant(for: .catalogRead)
-        let list = try await services.priceLists.priceList(tenant, id: try context.parameters.require("id"))
-        guard (try? await authorizeSeller(context, list.sellerBusinessId)) != nil else { throw AppError.notFound("Price list") }
-        return (tenant, list)
+        APIResponse(ListResponse(items: try await services.priceLists.myPriceLists(try context.caller())))
     }
 }

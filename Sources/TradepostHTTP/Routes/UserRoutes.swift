@@ -46,44 +46,38 @@ struct UserRoutes {
     }
 
     @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> APIResponse<ListResponse<User>> {
-        let (tenant, _) = try context.tenant(for: .usersRead)
+        let caller = try context.caller()
         let filter = UserFilter(
             query: request.uri.queryParameters.get("q"),
             role: try request.query("role", TenantRole.init(rawValue:), expected: "one of \(TenantRole.choices)"))
-        return APIResponse(ListResponse(try await services.users.users(tenant, try request.pageRequest(), filter: filter)))
+        return APIResponse(ListResponse(try await services.users.users(caller, try request.pageRequest(), filter: filter)))
     }
 
     @Sendable func create(_ request: Request, context: AppRequestContext) async throws -> APIResponse<CreatedUserResponse> {
-        let (tenant, principal) = try context.tenant(for: .usersManage)
+        let caller = try context.caller()
         let body = try await request.decode(CreateBody.self, limit: maxBody)
-        try Policy.authorize(principal, .usersManage, PolicyFacts(newRole: body.role ?? .member))
-        let created = try await services.users.createUser(tenant, body.newUser, audit: try context.audit())
+        let created = try await services.users.createUser(caller, body.newUser)
         return APIResponse(CreatedUserResponse(user: created.user, generatedPassword: created.generatedPassword), status: .created)
     }
 
     @Sendable func get(_ request: Request, context: AppRequestContext) async throws -> APIResponse<User> {
-        let (tenant, _) = try context.tenant(for: .usersRead)
-        return APIResponse(try await services.users.user(tenant, id: try context.parameters.require("id")))
+        APIResponse(try await services.users.user(try context.caller(), id: try context.parameters.require("id")))
     }
 
     @Sendable func update(_ request: Request, context: AppRequestContext) async throws -> APIResponse<User> {
-        let (tenant, principal) = try context.tenant(for: .usersManage)
+        let caller = try context.caller()
         let id = try context.parameters.require("id")
-        let target = try await services.users.user(tenant, id: id)
         let body = try await request.decode(UpdateBody.self, limit: maxBody)
-        try Policy.authorize(principal, .usersManage, PolicyFacts(targetRole: target.role, newRole: body.role))
         let update = UserUpdate(name: body.name, role: body.role, kind: body.kind, disabled: body.disabled)
-        return APIResponse(try await services.users.updateUser(tenant, id: id, update, audit: try context.audit()))
+        return APIResponse(try await services.users.updateUser(caller, id: id, update))
     }
 
     /// An admin sets someone's password; their sessions and tokens end.
     @Sendable func setPassword(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let (tenant, principal) = try context.tenant(for: .usersManage)
+        let caller = try context.caller()
         let id = try context.parameters.require("id")
-        let target = try await services.users.user(tenant, id: id)
-        try Policy.authorize(principal, .usersManage, PolicyFacts(targetRole: target.role))
         let body = try await request.decode(PasswordBody.self, limit: maxBody)
-        try await services.users.setPassword(tenant, id: id, password: body.password, audit: try context.audit())
+        try await services.users.setPassword(caller, id: id, password: body.password)
         return .noContent
     }
 }

@@ -5,12 +5,13 @@ import TradepostCore
 extension SQLiteCatalogImportService {
     /// Every product of the business in SKU order, 1,000 per read, in the columns import reads back.
     public func export(
-        _ tenant: TenantID, businessID: String, encoding: CSVReader.Encoding, delimiter: UInt8,
+        _ caller: Caller, businessID: String, encoding: CSVReader.Encoding, delimiter: UInt8,
         write: ([UInt8]) async throws -> Void
     ) async throws {
+        let tenant = try caller.authorize(.catalogRead)
         let (paths, attributes) = try await mapErrors(stats) {
             try await tenants.read(tenant) { db -> ([String: String], [String]) in
-                try SQLiteBusinessService.requireBusiness(db, businessID)
+                try CallerFacts.requireCatalogManager(db, caller, business: businessID)
                 let tree = try CategoryTree.load(db)
                 let paths = Dictionary(uniqueKeysWithValues: tree.all().map { ($0.id, $0.path.joined(separator: " / ")) })
                 let names = try String.fetchAll(db, sql: """

@@ -47,9 +47,19 @@ public final class SQLiteCatalogImportService: CatalogImportService {
         }
     }
 
+    public func requireManage(_ caller: Caller, businessID: String) async throws -> TenantID {
+        let tenant = try caller.authorize(.catalogRead)
+        try await mapErrors(stats) {
+            try await tenants.read(tenant) { db in try CallerFacts.requireCatalogManager(db, caller, business: businessID) }
+        }
+        return tenant
+    }
+
     public func submit(
-        _ tenant: TenantID, businessID: String, fileName: String, path: String, dryRun: Bool, options: ImportOptions, audit: AuditContext
+        _ caller: Caller, businessID: String, fileName: String, path: String, dryRun: Bool, options: ImportOptions
     ) async throws -> CatalogImport {
+        let tenant = try caller.authorize(.catalogRead)
+        let audit = caller.audit
         let options = try options.validated()
         let now = Date()
         let id = Identifier.make(now: now)
@@ -65,7 +75,7 @@ public final class SQLiteCatalogImportService: CatalogImportService {
         do {
             return try await mapErrors(stats) {
                 try await tenants.write(tenant) { db in
-                    try SQLiteBusinessService.requireBusiness(db, businessID)
+                    try CallerFacts.requireCatalogManager(db, caller, business: businessID)
                     try Self.insert(db, item, fileKey: id, audit: audit)
                     return item
                 }
@@ -76,12 +86,12 @@ public final class SQLiteCatalogImportService: CatalogImportService {
         }
     }
 
-    public func apply(_ tenant: TenantID, importID: String, audit: AuditContext) async throws -> CatalogImport {
-        try await mapErrors(stats) {
+    public func apply(_ caller: Caller, importID: String) async throws -> CatalogImport {
+        let tenant = try caller.authorize(.catalogRead)
+        let audit = caller.audit
+        return try await mapErrors(stats) {
             try await tenants.write(tenant) { [directory] db in
-                guard let row = try Row.fetchOne(db, sql: "SELECT * FROM catalog_imports WHERE id = ?", arguments: [importID]) else {
-                    throw AppError.notFound("Import")
-                }
+                let row = try Self.visibleRow(db, caller, importID)
                 let key: String = row["file_key"]
                 let file = directory.appendingPathComponent(tenant.rawValue).appendingPathComponent("\(key).csv")
                 guard FileManager.default.fileExists(atPath: file.path) else {
@@ -98,26 +108,34 @@ public final class SQLiteCatalogImportService: CatalogImportService {
         }
     }
 
-    public func catalogImport(_ tenant: TenantID, id: String) async throws -> CatalogImport {
-        let item = try await mapErrors(stats) {
-            try await tenants.read(tenant) { db in
-                try Row.fetchOne(db, sql: "SELECT * FROM catalog_imports WHERE id = ?", arguments: [id]).map(Self.decode)
-            }
+    public func catalogImport(_ caller: Caller, id: String) async throws -> CatalogImport {
+        let tenant = try caller.authorize(.catalogRead)
+        var item = try await mapErrors(stats) {
+            try await tenants.read(tenant) { db in Self.decode(try Self.visibleRow(db, caller, id)) }
         }
-        guard var item else { throw AppError.notFound("Import") }
         if item.state == .running { item.progress = running.withLock { $0[id] } }
         return item
     }
 
-    public func imports(_ tenant: TenantID, businessID: String, limit: Int) async throws -> [CatalogImport] {
+    public func imports(_ caller: Caller, businessID: String, limit: Int) async throws -> [CatalogImport] {
+        let tenant = try caller.authorize(.catalogRead)
         let items = try await mapErrors(stats) {
             try await tenants.read(tenant) { db in
-                try Row.fetchAll(db, sql: "SELECT * FROM catalog_imports WHERE business_id = ? ORDER BY id DESC LIMIT ?",
+                try CallerFacts.requireCatalogManager(db, caller, business: businessID)
+                return try Row.fetchAll(db, sql: "SELECT * FROM catalog_imports WHERE business_id = ? ORDER BY id DESC LIMIT ?",
                                  arguments: [businessID, limit]).map(Self.decode)
             }
         }
         let progress = running.withLock { $0 }
         return items.map { var item = $0; if item.state == .running { item.progress = progress[item.id] }; return item }
+    }
+
+    /// An import the caller may see: one of a business whose catalog they manage. Someone else's
+    /// import is as good as absent (404).
+    static func visibleRow(_ db: Database, _ caller: Caller, _ id: String) throws -> Row {
+        guard let row = try Row.fetchOne(db, sql: "SELECT * FROM catalog_imports WHERE id = ?", arguments: [id]),
+              try CallerFacts.mayManageCatalog(db, caller, business: row["business_id"]) else { throw AppError.notFound("Import") }
+        return row
     }
 
     public func perform(_ tenant: TenantID, importID: String) async throws {

@@ -4,13 +4,14 @@ import TradepostCore
 import TradepostDatabase
 
 extension SQLitePriceListService {
-    public func createPriceList(_ tenant: TenantID, sellerBusinessID: String, _ input: PriceListInput, audit: AuditContext) async throws -> PriceList {
-        let input = try input.validated(creating: true)
+    public func createPriceList(_ caller: Caller, sellerBusinessID: String, _ input: PriceListInput) async throws -> PriceList {
+        let tenant = try caller.authorize(.catalogRead)
         let now = Date()
         let id = Identifier.make(now: now)
         return try await mapErrors(stats) {
             try await tenants.write(tenant) { db in
-                try SQLiteBusinessService.requireBusiness(db, sellerBusinessID)
+                try Self.requireManaged(db, caller, sellerBusinessID)
+                let input = try input.validated(creating: true)
                 if let buyer = input.buyerBusinessId, try Bool.fetchOne(db, sql: "SELECT 1 FROM businesses WHERE id = ?", arguments: [buyer]) == nil {
                     throw AppError.invalidField("buyer_business_id", "is not a business of this tenant")
                 }
@@ -24,64 +25,72 @@ extension SQLitePriceListService {
                     """, arguments: [id, sellerBusinessID, input.name, input.buyerBusinessId, input.buyerGroupId,
                                      input.validFrom ?? nil, input.validTo ?? nil, now, now])
                 try Self.setItems(db, id, sellerBusinessID, input.items ?? [])
-                try AuditLog.tenant(db, audit, "price_list.create", target: id, detail: ["name": input.name!])
+                try AuditLog.tenant(db, caller.audit, "price_list.create", target: id, detail: ["name": input.name!])
                 return try Self.fetchList(db, id, items: true)!
             }
         }
     }
 
-    public func priceLists(_ tenant: TenantID, sellerBusinessID: String) async throws -> [PriceList] {
-        try await mapErrors(stats) {
+    public func priceLists(_ caller: Caller, sellerBusinessID: String) async throws -> [PriceList] {
+        let tenant = try caller.authorize(.catalogRead)
+        return try await mapErrors(stats) {
             try await tenants.read(tenant) { db in
-                try SQLiteBusinessService.requireBusiness(db, sellerBusinessID)
+                try Self.requireManaged(db, caller, sellerBusinessID)
                 return try String.fetchAll(db, sql: "SELECT id FROM price_lists WHERE seller_business_id = ? ORDER BY name, id",
                                            arguments: [sellerBusinessID]).compactMap { try Self.fetchList(db, $0, items: false) }
             }
         }
     }
 
-    public func priceList(_ tenant: TenantID, id: String) async throws -> PriceList {
-        try await mapErrors(stats) {
-            guard let list = try await tenants.read(tenant, { db in try Self.fetchList(db, id, items: true) }) else {
-                throw AppError.notFound("Price list")
+    public func priceList(_ caller: Caller, id: String) async throws -> PriceList {
+        let tenant = try caller.authorize(.catalogRead)
+        return try await mapErrors(stats) {
+            try await tenants.read(tenant) { db in
+                guard let list = try Self.fetchList(db, id, items: true) else { throw AppError.notFound("Price list") }
+                if try Self.mayManage(db, caller, list.sellerBusinessId) { return list }
+                // A buyer's member sees the list when it is made for one of their businesses.
+                let mine = try CallerFacts.read(db, caller).memberships.keys
+                guard !mine.isEmpty, try Self.listIDs(db, buyers: Array(mine)).contains(id) else { throw AppError.notFound("Price list") }
+                return list
             }
-            return list
         }
     }
 
-    public func updatePriceList(_ tenant: TenantID, id: String, _ input: PriceListInput, audit: AuditContext) async throws -> PriceList {
-        let input = try input.validated(creating: false)
+    public func updatePriceList(_ caller: Caller, id: String, _ input: PriceListInput) async throws -> PriceList {
+        let tenant = try caller.authorize(.catalogRead)
         return try await mapErrors(stats) {
             try await tenants.write(tenant) { db in
-                guard let list = try Self.fetchList(db, id, items: false) else { throw AppError.notFound("Price list") }
+                let list = try Self.managedList(db, caller, id)
+                let input = try input.validated(creating: false)
                 let from = input.validFrom ?? list.validFrom, to = input.validTo ?? list.validTo
                 if let from, let to, from > to { throw AppError.invalidField("valid_to", "must not be before valid_from") }
                 try db.execute(sql: "UPDATE price_lists SET name = ?, valid_from = ?, valid_to = ?, updated_at = ? WHERE id = ?",
                                arguments: [input.name ?? list.name, from, to, Date(), id])
                 if let items = input.items { try Self.setItems(db, id, list.sellerBusinessId, items) }
-                try AuditLog.tenant(db, audit, "price_list.update", target: id)
+                try AuditLog.tenant(db, caller.audit, "price_list.update", target: id)
                 return try Self.fetchList(db, id, items: true)!
             }
         }
     }
 
-    public func deletePriceList(_ tenant: TenantID, id: String, audit: AuditContext) async throws {
+    public func deletePriceList(_ caller: Caller, id: String) async throws {
+        let tenant = try caller.authorize(.catalogRead)
         try await mapErrors(stats) {
             try await tenants.write(tenant) { db in
+                _ = try Self.managedList(db, caller, id)
                 try db.execute(sql: "DELETE FROM price_lists WHERE id = ?", arguments: [id])
-                guard db.changesCount > 0 else { throw AppError.notFound("Price list") }
-                try AuditLog.tenant(db, audit, "price_list.delete", target: id)
+                try AuditLog.tenant(db, caller.audit, "price_list.delete", target: id)
             }
         }
     }
 
-    public func priceLists(_ tenant: TenantID, buyerBusinessIDs: [String]) async throws -> [PriceList] {
-        guard !buyerBusinessIDs.isEmpty else { return [] }
+    public func myPriceLists(_ caller: Caller) async throws -> [PriceList] {
+        let tenant = try caller.authorize(.catalogRead)
         return try await mapErrors(stats) {
             try await tenants.read(tenant) { db in
-                try String.fetchAll(db, sql: "SELECT id FROM price_lists WHERE \(Self.forBuyers(buyerBusinessIDs.count)) ORDER BY name, id",
-                                    arguments: StatementArguments(buyerBusinessIDs + buyerBusinessIDs))
-                    .compactMap { try Self.fetchList(db, $0, items: true) }
+                let mine = try CallerFacts.read(db, caller).memberships.keys.sorted()
+                guard !mine.isEmpty else { return [] }
+                return try Self.listIDs(db, buyers: mine).compactMap { try Self.fetchList(db, $0, items: true) }
             }
         }
     }
@@ -122,6 +131,20 @@ extension SQLitePriceListService {
     }
 
     // MARK: - Helpers
+
+    /// The lists made for any of `buyers` (directly or through a group), by name.
+    static func listIDs(_ db: Database, buyers: [String]) throws -> [String] {
+        try String.fetchAll(db, sql: "SELECT id FROM price_lists WHERE \(forBuyers(buyers.count)) ORDER BY name, id",
+                            arguments: StatementArguments(buyers + buyers))
+    }
+
+    /// A list of a seller the caller may manage; `.notFound` otherwise.
+    static func managedList(_ db: Database, _ caller: Caller, _ id: String) throws -> PriceList {
+        guard let list = try fetchList(db, id, items: false), try mayManage(db, caller, list.sellerBusinessId) else {
+            throw AppError.notFound("Price list")
+        }
+        return list
+    }
 
     /// Lists for any of `count` buyers, directly or through a group; bind the buyer ids twice.
     static func forBuyers(_ count: Int, table: String = "price_lists") -> String {

@@ -4,8 +4,8 @@ import TradepostCore
 import TradepostDatabase
 
 /// Buyer groups, customer price lists and the effective price that weighs them, in each tenant's database.
-/// Who may see what is decided by the routes: a list is read by its seller's members and tenant admins,
-/// and by members of the buyers it names (`priceLists(buyerBusinessIDs:)`), never by anyone else.
+/// Who may see what is decided here, in each method's transaction: a list is read by its seller's
+/// members and tenant admins, and by members of the buyers it names, never by anyone else.
 public final class SQLitePriceListService: PriceListService {
     let tenants: TenantDatabases
     let stats: StoreStats
@@ -18,66 +18,78 @@ public final class SQLitePriceListService: PriceListService {
 
     // MARK: - Buyer groups
 
-    public func createGroup(_ tenant: TenantID, sellerBusinessID: String, name: String, buyerBusinessIDs: [String], audit: AuditContext) async throws -> BuyerGroup {
-        var v = Validator()
-        let name = v.text("name", name, max: 120)
-        if buyerBusinessIDs.count > 1000 { v.fail("buyer_business_ids", "may hold at most 1000 businesses") }
-        try v.check()
-        let group = BuyerGroup(id: Identifier.make(), sellerBusinessId: sellerBusinessID, name: name,
-                               buyerBusinessIds: Array(Set(buyerBusinessIDs)).sorted(), createdAt: Date())
+    public func createGroup(_ caller: Caller, sellerBusinessID: String, name: String, buyerBusinessIDs: [String]) async throws -> BuyerGroup {
+        let tenant = try caller.authorize(.catalogRead)
         return try await mapErrors(stats, conflict: Self.groupTaken) {
             try await tenants.write(tenant) { db in
-                try SQLiteBusinessService.requireBusiness(db, sellerBusinessID)
+                try Self.requireManaged(db, caller, sellerBusinessID)
+                var v = Validator()
+                let name = v.text("name", name, max: 120)
+                if buyerBusinessIDs.count > 1000 { v.fail("buyer_business_ids", "may hold at most 1000 businesses") }
+                try v.check()
+                let group = BuyerGroup(id: Identifier.make(), sellerBusinessId: sellerBusinessID, name: name,
+                                       buyerBusinessIds: Array(Set(buyerBusinessIDs)).sorted(), createdAt: Date())
                 try db.execute(sql: "INSERT INTO buyer_groups (id, seller_business_id, name, created_at) VALUES (?, ?, ?, ?)",
                                arguments: [group.id, sellerBusinessID, name, group.createdAt])
                 try Self.setMembers(db, group.id, group.buyerBusinessIds)
-                try AuditLog.tenant(db, audit, "buyer_group.create", target: group.id, detail: ["name": name])
+                try AuditLog.tenant(db, caller.audit, "buyer_group.create", target: group.id, detail: ["name": name])
                 return group
             }
         }
     }
 
-    public func groups(_ tenant: TenantID, sellerBusinessID: String) async throws -> [BuyerGroup] {
-        try await mapErrors(stats) {
+    public func groups(_ caller: Caller, sellerBusinessID: String) async throws -> [BuyerGroup] {
+        let tenant = try caller.authorize(.catalogRead)
+        return try await mapErrors(stats) {
             try await tenants.read(tenant) { db in
-                try SQLiteBusinessService.requireBusiness(db, sellerBusinessID)
+                try Self.requireManaged(db, caller, sellerBusinessID)
                 return try String.fetchAll(db, sql: "SELECT id FROM buyer_groups WHERE seller_business_id = ? ORDER BY name",
                                            arguments: [sellerBusinessID]).compactMap { try Self.fetchGroup(db, $0) }
             }
         }
     }
 
-    public func group(_ tenant: TenantID, id: String) async throws -> BuyerGroup {
-        try await mapErrors(stats) {
-            guard let group = try await tenants.read(tenant, { db in try Self.fetchGroup(db, id) }) else { throw AppError.notFound("Buyer group") }
-            return group
-        }
-    }
-
-    public func updateGroup(_ tenant: TenantID, id: String, name: String?, buyerBusinessIDs: [String]?, audit: AuditContext) async throws -> BuyerGroup {
-        var v = Validator()
-        let name = name.map { v.text("name", $0, max: 120) }
-        if let buyerBusinessIDs, buyerBusinessIDs.count > 1000 { v.fail("buyer_business_ids", "may hold at most 1000 businesses") }
-        try v.check()
+    public func updateGroup(_ caller: Caller, id: String, name: String?, buyerBusinessIDs: [String]?) async throws -> BuyerGroup {
+        let tenant = try caller.authorize(.catalogRead)
         return try await mapErrors(stats, conflict: Self.groupTaken) {
             try await tenants.write(tenant) { db in
-                guard try Self.fetchGroup(db, id) != nil else { throw AppError.notFound("Buyer group") }
+                _ = try Self.managedGroup(db, caller, id)
+                var v = Validator()
+                let name = name.map { v.text("name", $0, max: 120) }
+                if let buyerBusinessIDs, buyerBusinessIDs.count > 1000 { v.fail("buyer_business_ids", "may hold at most 1000 businesses") }
+                try v.check()
                 if let name { try db.execute(sql: "UPDATE buyer_groups SET name = ? WHERE id = ?", arguments: [name, id]) }
                 if let buyerBusinessIDs { try Self.setMembers(db, id, Array(Set(buyerBusinessIDs)).sorted()) }
-                try AuditLog.tenant(db, audit, "buyer_group.update", target: id)
+                try AuditLog.tenant(db, caller.audit, "buyer_group.update", target: id)
                 return try Self.fetchGroup(db, id)!
             }
         }
     }
 
-    public func deleteGroup(_ tenant: TenantID, id: String, audit: AuditContext) async throws {
+    public func deleteGroup(_ caller: Caller, id: String) async throws {
+        let tenant = try caller.authorize(.catalogRead)
         try await mapErrors(stats) {
             try await tenants.write(tenant) { db in
+                _ = try Self.managedGroup(db, caller, id)
                 try db.execute(sql: "DELETE FROM buyer_groups WHERE id = ?", arguments: [id])
-                guard db.changesCount > 0 else { throw AppError.notFound("Buyer group") }
-                try AuditLog.tenant(db, audit, "buyer_group.delete", target: id)
+                try AuditLog.tenant(db, caller.audit, "buyer_group.delete", target: id)
             }
         }
+    }
+
+    // MARK: - Permission, decided in the caller's transaction
+
+    static func requireManaged(_ db: Database, _ caller: Caller, _ seller: String) throws {
+        try CallerFacts.requireCatalogManager(db, caller, business: seller)
+    }
+
+    static func mayManage(_ db: Database, _ caller: Caller, _ seller: String) throws -> Bool {
+        try CallerFacts.mayManageCatalog(db, caller, business: seller)
+    }
+
+    static func managedGroup(_ db: Database, _ caller: Caller, _ id: String) throws -> BuyerGroup {
+        guard let group = try fetchGroup(db, id), try mayManage(db, caller, group.sellerBusinessId) else { throw AppError.notFound("Buyer group") }
+        return group
     }
 
     static func setMembers(_ db: Database, _ group: String, _ buyers: [String]) throws {

@@ -13,3 +13,17 @@ extension CallerFacts {
         return CallerFacts(caller: caller, memberships: memberships)
     }
 }
+
+extension CallerFacts {
+    /// A business whose catalog (products, price lists, imports) the caller may manage: `.notFound`
+    /// when there is no such business, `.forbidden` when they are neither its member nor a tenant admin.
+    static func requireCatalogManager(_ db: Database, _ caller: Caller, business: String) throws {
+        try SQLiteBusinessService.requireBusiness(db, business)
+        try read(db, caller).authorize(.productsManage, business: business)
+    }
+
+    /// Whether the caller may manage `business`'s catalog; its lists, groups and imports are hidden (404) from others.
+    static func mayManageCatalog(_ db: Database, _ caller: Caller, business: String) throws -> Bool {
+        (try? read(db, caller).authorize(.productsManage, business: business)) != nil
+    }
+}

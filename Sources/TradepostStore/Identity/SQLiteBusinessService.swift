@@ -13,7 +13,8 @@ public final class SQLiteBusinessService: BusinessService {
         self.stats = stats
     }
 
-    public func createBusiness(_ tenant: TenantID, _ input: BusinessInput, audit: AuditContext) async throws -> Business {
+    public func createBusiness(_ caller: Caller, _ input: BusinessInput) async throws -> Business {
+        let tenant = try caller.authorize(.businessesCreate)
         let input = try input.validated(creating: true)
         let now = Date()
         let business = Business(
@@ -24,7 +25,7 @@ public final class SQLiteBusinessService: BusinessService {
         try await mapErrors(stats) {
             try await tenants.write(tenant) { db in
                 try Self.save(db, business, insert: true)
-                try AuditLog.tenant(db, audit, "business.create", target: business.id,
+                try AuditLog.tenant(db, caller.audit, "business.create", target: business.id,
                                     detail: ["name": business.name, "type": business.type.rawValue])
                 try Outbox.append(db, topic: Topic.businessCreated, payload: BusinessEvent(business))
             }
@@ -32,8 +33,9 @@ public final class SQLiteBusinessService: BusinessService {
         return business
     }
 
-    public func business(_ tenant: TenantID, id: String) async throws -> Business {
-        try await mapErrors(stats) {
+    public func business(_ caller: Caller, id: String) async throws -> Business {
+        let tenant = try caller.authorize(.businessesRead)
+        return try await mapErrors(stats) {
             guard let business = try await tenants.read(tenant, { db in try Self.fetch(db, id: id) }) else {
                 throw AppError.notFound("Business")
             }
@@ -41,8 +43,9 @@ public final class SQLiteBusinessService: BusinessService {
         }
     }
 
-    public func businesses(_ tenant: TenantID, _ page: PageRequest, filter: BusinessFilter) async throws -> Page<Business> {
-        try await mapErrors(stats) {
+    public func businesses(_ caller: Caller, _ page: PageRequest, filter: BusinessFilter) async throws -> Page<Business> {
+        let tenant = try caller.authorize(.businessesRead)
+        return try await mapErrors(stats) {
             let rows = try await tenants.read(tenant) { db in
                 var sql = "SELECT * FROM businesses WHERE id > ?"
                 var args: StatementArguments = [page.after ?? ""]
@@ -74,11 +77,13 @@ public final class SQLiteBusinessService: BusinessService {
         }
     }
 
-    public func updateBusiness(_ tenant: TenantID, id: String, _ input: BusinessInput, audit: AuditContext) async throws -> Business {
-        let input = try input.validated(creating: false)
+    public func updateBusiness(_ caller: Caller, id: String, _ input: BusinessInput) async throws -> Business {
+        let tenant = try caller.authorize(.businessesRead)
         return try await mapErrors(stats) {
             try await tenants.write(tenant) { db in
                 guard var business = try Self.fetch(db, id: id) else { throw AppError.notFound("Business") }
+                try CallerFacts.read(db, caller).authorize(.businessUpdate, business: id)
+                let input = try input.validated(creating: false)
                 let before = business
                 if let name = input.name { business.name = name }
                 if let type = input.type { business.type = type }
@@ -93,30 +98,43 @@ public final class SQLiteBusinessService: BusinessService {
                 guard business != before else { return business }
                 business.updatedAt = Date()
                 try Self.save(db, business, insert: false)
-                try AuditLog.tenant(db, audit, "business.update", target: id, detail: ["name": business.name])
+                try AuditLog.tenant(db, caller.audit, "business.update", target: id, detail: ["name": business.name])
                 try Outbox.append(db, topic: Topic.businessUpdated, payload: BusinessEvent(business))
                 return business
             }
         }
     }
 
-    public func setVerified(_ tenant: TenantID, id: String, verified: Bool, audit: AuditContext) async throws -> Business {
+    public func requireManage(_ caller: Caller, businessID: String) async throws -> TenantID {
+        let tenant = try caller.authorize(.businessesRead)
         try await mapErrors(stats) {
+            try await tenants.read(tenant) { db in
+                try Self.requireBusiness(db, businessID)
+                try CallerFacts.read(db, caller).authorize(.businessUpdate, business: businessID)
+            }
+        }
+        return tenant
+    }
+
+    public func setVerified(_ caller: Caller, id: String, verified: Bool) async throws -> Business {
+        let tenant = try caller.authorize(.businessesVerify)
+        return try await mapErrors(stats) {
             try await tenants.write(tenant) { db in
                 guard var business = try Self.fetch(db, id: id) else { throw AppError.notFound("Business") }
                 guard business.verified != verified else { return business }
                 business.verified = verified
                 business.updatedAt = Date()
                 try Self.save(db, business, insert: false)
-                try AuditLog.tenant(db, audit, verified ? "business.verify" : "business.unverify", target: id, detail: ["name": business.name])
+                try AuditLog.tenant(db, caller.audit, verified ? "business.verify" : "business.unverify", target: id, detail: ["name": business.name])
                 try Outbox.append(db, topic: Topic.businessUpdated, payload: BusinessEvent(business))
                 return business
             }
         }
     }
 
-    public func members(_ tenant: TenantID, businessID: String) async throws -> [BusinessMember] {
-        try await mapErrors(stats) {
+    public func members(_ caller: Caller, businessID: String) async throws -> [BusinessMember] {
+        let tenant = try caller.authorize(.businessesRead)
+        return try await mapErrors(stats) {
             try await tenants.read(tenant) { db in
                 try Self.requireBusiness(db, businessID)
                 return try Row.fetchAll(db, sql: """
@@ -127,12 +145,12 @@ public final class SQLiteBusinessService: BusinessService {
         }
     }
 
-    public func setMember(
-        _ tenant: TenantID, businessID: String, userID: String, role: BusinessRole, audit: AuditContext
-    ) async throws -> BusinessMember {
-        try await mapErrors(stats) {
+    public func setMember(_ caller: Caller, businessID: String, userID: String, role: BusinessRole) async throws -> BusinessMember {
+        let tenant = try caller.authorize(.businessesRead)
+        return try await mapErrors(stats) {
             try await tenants.write(tenant) { db in
                 try Self.requireBusiness(db, businessID)
+                try CallerFacts.read(db, caller).authorize(.businessMembersManage, business: businessID)
                 guard try Bool.fetchOne(db, sql: "SELECT 1 FROM users WHERE id = ?", arguments: [userID]) != nil else {
                     throw AppError.notFound("User")
                 }
@@ -140,7 +158,7 @@ public final class SQLiteBusinessService: BusinessService {
                     INSERT INTO business_members (business_id, user_id, role, created_at) VALUES (?, ?, ?, ?)
                     ON CONFLICT (business_id, user_id) DO UPDATE SET role = excluded.role
                     """, arguments: [businessID, userID, role.rawValue, Date()])
-                try AuditLog.tenant(db, audit, "business.member_set", target: businessID,
+                try AuditLog.tenant(db, caller.audit, "business.member_set", target: businessID,
                                     detail: ["user_id": userID, "role": role.rawValue])
                 try Outbox.append(db, topic: Topic.businessMemberSet, payload: MemberEvent(businessId: businessID, userId: userID, role: role))
                 return try Row.fetchOne(db, sql: """
@@ -151,37 +169,24 @@ public final class SQLiteBusinessService: BusinessService {
         }
     }
 
-    public func removeMember(_ tenant: TenantID, businessID: String, userID: String, audit: AuditContext) async throws {
+    public func removeMember(_ caller: Caller, businessID: String, userID: String) async throws {
+        let tenant = try caller.authorize(.businessesRead)
         try await mapErrors(stats) {
             try await tenants.write(tenant) { db in
                 try Self.requireBusiness(db, businessID)
+                try CallerFacts.read(db, caller).authorize(.businessMembersManage, business: businessID)
                 try db.execute(sql: "DELETE FROM business_members WHERE business_id = ? AND user_id = ?", arguments: [businessID, userID])
                 guard db.changesCount == 1 else { throw AppError.notFound("Member") }
-                try AuditLog.tenant(db, audit, "business.member_remove", target: businessID, detail: ["user_id": userID])
+                try AuditLog.tenant(db, caller.audit, "business.member_remove", target: businessID, detail: ["user_id": userID])
                 try Outbox.append(db, topic: Topic.businessMemberRemoved, payload: MemberEvent(businessId: businessID, userId: userID, role: nil))
             }
         }
     }
 
-    public func membership(_ tenant: TenantID, businessID: String, userID: String) async throws -> BusinessRole? {
-        try await mapErrors(stats) {
-            try await tenants.read(tenant) { db in
-                try Self.requireBusiness(db, businessID)
-                return try String.fetchOne(db, sql: "SELECT role FROM business_members WHERE business_id = ? AND user_id = ?",
-                                           arguments: [businessID, userID]).flatMap(BusinessRole.init(rawValue:))
-            }
-        }
-    }
-
-    public func memberships(_ tenant: TenantID, userID: String) async throws -> [String: BusinessRole] {
-        try await mapErrors(stats) {
-            try await tenants.read(tenant) { db in
-                var out: [String: BusinessRole] = [:]
-                for row in try Row.fetchAll(db, sql: "SELECT business_id, role FROM business_members WHERE user_id = ?", arguments: [userID]) {
-                    out[row["business_id"]] = BusinessRole(rawValue: row["role"])
-                }
-                return out
-            }
+    public func memberships(_ caller: Caller) async throws -> [String: BusinessRole] {
+        let tenant = try caller.tenant()
+        return try await mapErrors(stats) {
+            try await tenants.read(tenant) { db in try CallerFacts.read(db, caller).memberships }
         }
     }
 

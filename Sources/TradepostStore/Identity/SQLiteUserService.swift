@@ -23,8 +23,11 @@ public final class SQLiteUserService: UserService {
         self.revokeCredentials = revokeCredentials
     }
 
-    public func createUser(_ tenant: TenantID, _ input: NewUser, audit: AuditContext) async throws -> CreatedUser {
+    public func createUser(_ caller: Caller, _ input: NewUser) async throws -> CreatedUser {
+        let tenant = try caller.authorize(.usersManage)
+        let audit = caller.audit
         let input = try input.validated()
+        try Policy.authorize(caller.principal, .usersManage, PolicyFacts(newRole: input.role))
         let maxUsers = try await planUserLimit(tenant)
         let generated = input.password == nil ? Validator.generatePassword() : nil
         let hash = try await hasher.hash(input.password ?? generated!)
@@ -54,8 +57,9 @@ public final class SQLiteUserService: UserService {
         return CreatedUser(user: user, generatedPassword: generated)
     }
 
-    public func user(_ tenant: TenantID, id: String) async throws -> User {
-        try await mapErrors(stats) {
+    public func user(_ caller: Caller, id: String) async throws -> User {
+        let tenant = try caller.authorize(.usersRead)
+        return try await mapErrors(stats) {
             guard let user = try await tenants.read(tenant, { db in try Self.fetch(db, id: id) }) else {
                 throw AppError.notFound("User")
             }
@@ -72,8 +76,9 @@ public final class SQLiteUserService: UserService {
         }
     }
 
-    public func users(_ tenant: TenantID, _ page: PageRequest, filter: UserFilter) async throws -> Page<User> {
-        try await mapErrors(stats) {
+    public func users(_ caller: Caller, _ page: PageRequest, filter: UserFilter) async throws -> Page<User> {
+        let tenant = try caller.authorize(.usersRead)
+        return try await mapErrors(stats) {
             let rows = try await tenants.read(tenant) { db in
                 var sql = "SELECT * FROM users WHERE id > ?"
                 var args: StatementArguments = [page.after ?? ""]
@@ -94,11 +99,29 @@ public final class SQLiteUserService: UserService {
         }
     }
 
-    public func updateUser(_ tenant: TenantID, id: String, _ update: UserUpdate, audit: AuditContext) async throws -> User {
-        let update = try update.validated()
+    public func updateUser(_ caller: Caller, id: String, _ update: UserUpdate) async throws -> User {
+        let tenant = try caller.authorize(.usersManage)
+        return try await apply(tenant, id: id, update, audit: caller.audit) { target in
+            try Policy.authorize(caller.principal, .usersManage, PolicyFacts(targetRole: target.role, newRole: update.role))
+        }
+    }
+
+    public func updateProfile(_ caller: Caller, _ update: UserUpdate) async throws -> User {
+        try Policy.authorize(caller.principal, .accountUpdate)
+        let tenant = try caller.tenant()
+        return try await apply(tenant, id: caller.principal.userID, UserUpdate(name: update.name, locale: update.locale), audit: caller.audit) { _ in }
+    }
+
+    /// One user's change in one transaction: `authorize` decides with the user as stored, before
+    /// the input is validated; revokes their credentials when they lose access.
+    private func apply(
+        _ tenant: TenantID, id: String, _ update: UserUpdate, audit: AuditContext, authorize: @escaping @Sendable (User) throws -> Void
+    ) async throws -> User {
         let (user, lostAccess) = try await mapErrors(stats) {
             try await tenants.write(tenant) { db in
                 guard var user = try Self.fetch(db, id: id) else { throw AppError.notFound("User") }
+                try authorize(user)
+                let update = try update.validated()
                 let before = user
                 if let name = update.name { user.name = name }
                 if let role = update.role { user.role = role }
@@ -123,13 +146,17 @@ public final class SQLiteUserService: UserService {
         return user
     }
 
-    public func setPassword(_ tenant: TenantID, id: String, password: String, audit: AuditContext) async throws {
+    public func setPassword(_ caller: Caller, id: String, password: String) async throws {
+        let tenant = try caller.authorize(.usersManage)
+        let audit = caller.audit
         var v = Validator()
         v.password("password", password)
         try v.check()
         let hash = try await hasher.hash(password)
         try await mapErrors(stats) {
             try await tenants.write(tenant) { db in
+                guard let target = try Self.fetch(db, id: id) else { throw AppError.notFound("User") }
+                try Policy.authorize(caller.principal, .usersManage, PolicyFacts(targetRole: target.role))
                 try db.execute(sql: "UPDATE users SET password_hash = ?, updated_at = ? WHERE id = ?", arguments: [hash, Date(), id])
                 guard db.changesCount == 1 else { throw AppError.notFound("User") }
                 try AuditLog.tenant(db, audit, "user.password_set", target: id)

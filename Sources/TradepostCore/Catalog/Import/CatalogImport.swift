@@ -150,25 +150,29 @@ public protocol CatalogImportService: Sendable {
     /// A new path for an upload, on the same file system as the stored imports (so `submit` renames it).
     func uploadPath(_ tenant: TenantID) throws -> String
 
+    /// The caller's tenant, when they may import into and export `businessID`'s catalog (its members,
+    /// tenant admins): the check made before an upload or an export streams. `submit` and `export`
+    /// check again inside their own transactions. Throws `.notFound` (business), `.forbidden`.
+    func requireManage(_ caller: Caller, businessID: String) async throws -> TenantID
+
     /// Records an uploaded file (already moved to `path`) and asks the jobs engine to run it.
-    /// Throws `.invalid`, `.notFound` (business).
-    func submit(_ tenant: TenantID, businessID: String, fileName: String, path: String, dryRun: Bool, options: ImportOptions,
-                audit: AuditContext) async throws -> CatalogImport
+    /// Throws `.invalid`, `.notFound` (business), `.forbidden`.
+    func submit(_ caller: Caller, businessID: String, fileName: String, path: String, dryRun: Bool, options: ImportOptions) async throws -> CatalogImport
 
-    /// A new apply of the file an earlier import uploaded. Throws `.notFound`, `.conflict` (the file is gone).
-    func apply(_ tenant: TenantID, importID: String, audit: AuditContext) async throws -> CatalogImport
+    /// A new apply of the file an earlier import uploaded. Throws `.notFound` (also someone else's import), `.conflict` (the file is gone).
+    func apply(_ caller: Caller, importID: String) async throws -> CatalogImport
 
-    /// Throws `.notFound`.
-    func catalogImport(_ tenant: TenantID, id: String) async throws -> CatalogImport
+    /// Throws `.notFound` (also someone else's import: it is as good as absent).
+    func catalogImport(_ caller: Caller, id: String) async throws -> CatalogImport
 
-    /// The newest imports of a business.
-    func imports(_ tenant: TenantID, businessID: String, limit: Int) async throws -> [CatalogImport]
+    /// The newest imports of a business. Throws `.notFound` (business), `.forbidden`.
+    func imports(_ caller: Caller, businessID: String, limit: Int) async throws -> [CatalogImport]
 
     /// Runs a submitted import (the job calls this); a finished one is left as it is.
     func perform(_ tenant: TenantID, importID: String) async throws
 
     /// Writes the products of a business as CSV that `run` reads back, a page at a time.
-    /// Throws `.notFound` (business).
-    func export(_ tenant: TenantID, businessID: String, encoding: CSVReader.Encoding, delimiter: UInt8,
+    /// Throws `.notFound` (business), `.forbidden`.
+    func export(_ caller: Caller, businessID: String, encoding: CSVReader.Encoding, delimiter: UInt8,
                 write: ([UInt8]) async throws -> Void) async throws
 }
