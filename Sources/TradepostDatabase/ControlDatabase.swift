@@ -18,6 +18,7 @@ public final class ControlDatabase: Sendable {
         path = (dataDir as NSString).appendingPathComponent(Self.fileName)
         created = !FileManager.default.fileExists(atPath: path)
         pool = try DatabaseOpener.openPool(path: path, label: "control", readers: 4)
+        pool.add(transactionObserver: AuthEpoch.at(dataDir: dataDir).observer(), extent: .databaseLifetime)
         try ControlMigrations.migrator.migrate(pool)
     }
 

@@ -16,6 +16,8 @@ public final class TenantDatabases: Sendable {
     /// Told (with the tenant's id) after every commit that added outbox events.
     public let outboxListener = OutboxListener()
     private let readersPerTenant: Int
+    /// Bumped after commits that change users (the credential cache rests on them) and after a restore.
+    private let epoch: AuthEpoch
 
     private enum Phase {
         case opening(Task<DatabasePool, any Error>)
@@ -35,6 +37,7 @@ public final class TenantDatabases: Sendable {
 
     public init(dataDir: String, maxOpen: Int, readersPerTenant: Int = 2) throws {
         directory = (dataDir as NSString).appendingPathComponent("tenants")
+        epoch = AuthEpoch.at(dataDir: dataDir)
         self.maxOpen = max(1, maxOpen)
         self.readersPerTenant = readersPerTenant
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
@@ -113,9 +116,9 @@ public final class TenantDatabases: Sendable {
                 case .closing(let task):
                     return .waitClose(task)
                 case nil:
-                    let path = path(for: id), readers = readersPerTenant, listener = outboxListener
+                    let path = path(for: id), readers = readersPerTenant, listener = outboxListener, epoch = epoch
                     let task = Task.detached {
-                        let pool = try Self.open(path: path, id: id, readers: readers)
+                        let pool = try Self.open(path: path, id: id, readers: readers, epoch: epoch)
                         pool.add(transactionObserver: OutboxObserver { listener.notify(id) }, extent: .databaseLifetime)
                         return pool
                     }
@@ -162,12 +165,13 @@ public final class TenantDatabases: Sendable {
         }
     }
 
-    private static func open(path: String, id: TenantID, readers: Int) throws -> DatabasePool {
+    private static func open(path: String, id: TenantID, readers: Int, epoch: AuthEpoch) throws -> DatabasePool {
         // Ids become file names: anything but a well-formed id could point outside the directory.
         guard Identifier.isValid(id.rawValue), FileManager.default.fileExists(atPath: path) else {
             throw AppError.notFound("Tenant database")
         }
         let pool = try DatabaseOpener.openPool(path: path, label: "tenant-\(id)", readers: readers)
+        pool.add(transactionObserver: epoch.observer(), extent: .databaseLifetime)
         do {
             try TenantMigrations.migrator.migrate(pool)
             let stamped = try pool.read { db in
@@ -276,6 +280,7 @@ public final class TenantDatabases: Sendable {
             }
             pool?.checkpointAndClose()
             let result = Result { try body() }
+            self?.epoch.bump()  // the file in place now may hold other users
             self?.forget(id)
             return result
         }

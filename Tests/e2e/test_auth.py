@@ -3,7 +3,7 @@ import time
 
 import requests
 
-from conftest import ADMIN_EMAIL, ADMIN_PASSWORD, problem
+from conftest import ADMIN_EMAIL, ADMIN_PASSWORD, problem, run_cli
 
 
 def test_login_me_logout(server):
@@ -123,3 +123,49 @@ def test_signing_in_never_depends_on_an_old_credential(server):
     problem(s.api("GET", "/me", token), 401, "unauthenticated")
     problem(requests.post(s.url + "/api/v1/auth/login", json={"email": ADMIN_EMAIL, "password": "wrong-password"}, headers=stale),
             401, "unauthenticated")
+
+
+def test_revocation_takes_effect_on_the_next_request_whatever_is_cached(server):
+    """Issue 20: the server keeps who a credential stands for in memory; every change to it, made
+    through the API or by the command line in another process, must still count on the next request."""
+    tenant = server.create_tenant("acme", owner_email="boss@acme.test")
+    boss = server.login("boss@acme.test", "owner-password-1", tenant="acme")
+    r = server.api("POST", "/users", boss, json={"email": "m@acme.test", "name": "Mira", "password": "member-password-1"})
+    assert r.status_code == 201, r.text
+    member_id = r.json()["user"]["id"]
+    member = server.login("m@acme.test", "member-password-1", tenant="acme")
+    r = server.api("POST", "/me/tokens", member, json={"name": "sync", "scopes": ["read"]})
+    token, token_id = r.json()["secret"], r.json()["token"]["id"]
+
+    def warm(credential):
+        for _ in range(3):
+            assert server.api("GET", "/me", credential).status_code == 200
+
+    # A role change shows on the next request.
+    warm(member)
+    assert server.api("GET", "/me", member).json()["role"] == "member"
+    assert server.api("PATCH", f"/users/{member_id}", boss, json={"role": "admin"}).status_code == 200
+    assert server.api("GET", "/me", member).json()["role"] == "admin"
+
+    # A revoked token is refused on the next request.
+    warm(token)
+    assert server.api("DELETE", f"/me/tokens/{token_id}", member).status_code == 204
+    problem(server.api("GET", "/me", token), 401, "unauthenticated")
+
+    # A user disabled by the command line (another process) is refused on the next request.
+    warm(member)
+    run_cli("user", "disable", "m@acme.test", "--tenant", "acme", data=server.data)
+    problem(server.api("GET", "/me", member), 401, "unauthenticated")
+
+    # A suspended tenant's owner is refused on the next request; resumed, they are back.
+    warm(boss)
+    admin = server.admin_token()
+    assert server.api("POST", f"/admin/tenants/{tenant['id']}/suspend", admin).status_code == 200
+    problem(server.api("GET", "/me", boss), 403, "tenant_suspended")
+    assert server.api("POST", f"/admin/tenants/{tenant['id']}/resume", admin).status_code == 200
+    assert server.api("GET", "/me", boss).status_code == 200
+
+    # Logging out ends the session at once.
+    warm(boss)
+    assert server.api("POST", "/auth/logout", boss).status_code in (200, 204)
+    problem(server.api("GET", "/me", boss), 401, "unauthenticated")

@@ -4,9 +4,10 @@ import Synchronization
 import TradepostCore
 import TradepostDatabase
 
-/// Logins, sessions and API tokens. Secrets live only as SHA-256 in `control.sqlite`;
-/// the principal behind a credential is re-read on every request so a disable, a role change
-/// or a suspension takes effect at once.
+/// Logins, sessions and API tokens. Secrets live only as SHA-256 in `control.sqlite`. The
+/// principal behind a credential is kept in a `CredentialCache` that the data dir's `AuthEpoch`
+/// invalidates on every commit that could change it, so a revocation, a disable, a role change or
+/// a suspension takes effect on the next request while unchanged credentials cost no read.
 public final class SQLiteAuthService: AuthService {
     static let sessionPrefix = "tps_"
     static let tokenPrefix = "tpt_"
@@ -22,6 +23,7 @@ public final class SQLiteAuthService: AuthService {
     /// A real bcrypt hash checked when the account does not exist, so both paths take as long.
     /// Made on first need, not at start, so the server starts in milliseconds.
     let decoy = Mutex<String?>(nil)
+    let cache: CredentialCache
 
     public init(
         control: ControlDatabase, tenants: TenantDatabases, hasher: any PasswordHasher, throttle: LoginThrottle,
@@ -33,6 +35,7 @@ public final class SQLiteAuthService: AuthService {
         self.throttle = throttle
         self.sessionTTL = sessionTTL
         self.stats = stats
+        cache = CredentialCache(epoch: AuthEpoch.at(dataDir: (control.path as NSString).deletingLastPathComponent))
     }
 
     private func decoyHash() async throws -> String {
@@ -70,15 +73,26 @@ public final class SQLiteAuthService: AuthService {
         guard isSession || token.hasPrefix(Self.tokenPrefix), token.utf8.count < 100 else { throw AppError.unauthenticated }
         let hash = Secrets.hash(token)
         let now = Date()
+        if let cached = cache.entry(hash, now: now) {
+            if now.timeIntervalSince(cached.credential.lastSeen ?? .distantPast) > Self.touchInterval {
+                try await mapErrors(stats) { try await touch(cached.credential, now: now) }
+                cache.touched(hash, at: now)
+            }
+            return cached.principal
+        }
+        // Read before the databases: a change committed meanwhile leaves this entry already stale.
+        let epoch = cache.epoch.current
         // Synchronous reads on this thread: every request comes here, and these lookups take microseconds.
         let credential = try await mapErrors(stats) {
             try control.pool.readNow { db in try Self.findCredential(db, hash: hash, isSession: isSession, now: now) }
         }
-        guard let credential else { throw AppError(.unauthenticated, "The session or token is invalid or has expired") }
+        guard var credential else { throw AppError(.unauthenticated, "The session or token is invalid or has expired") }
         let principal = try await mapErrors(stats) { try await loadPrincipal(credential) }
         if now.timeIntervalSince(credential.lastSeen ?? .distantPast) > Self.touchInterval {
             try await mapErrors(stats) { try await touch(credential, now: now) }
+            credential.lastSeen = now
         }
+        cache.store(hash, CredentialCache.Entry(principal: principal, credential: credential, expiresAt: credential.expiresAt, epoch: epoch))
         return principal
     }
 
@@ -127,6 +141,7 @@ public final class SQLiteAuthService: AuthService {
         var tenantStatus: TenantStatus?
         var scopes: Set<Scope>
         var lastSeen: Date?
+        var expiresAt: Date
     }
 
     private func findAccount(tenantSlug: String?, email: String) async throws -> Account? {
@@ -175,7 +190,7 @@ public final class SQLiteAuthService: AuthService {
         }
         let stored = StoredCredential(
             credential: .session(id: session.id), kind: account.kind, userID: account.id, tenantID: account.tenantID,
-            tenantSlug: nil, tenantName: nil, tenantStatus: account.tenantStatus, scopes: Set(Scope.allCases), lastSeen: now)
+            tenantSlug: nil, tenantName: nil, tenantStatus: account.tenantStatus, scopes: Set(Scope.allCases), lastSeen: now, expiresAt: session.expiresAt)
         return LoginResult(token: token, session: session, principal: try await loadPrincipal(stored))
     }
 
@@ -184,7 +199,7 @@ public final class SQLiteAuthService: AuthService {
         let seen = isSession ? "c.last_seen_at" : "c.last_used_at"
         let scopes = isSession ? "NULL" : "c.scopes"
         guard let row = try Row.fetchOne(db, sql: """
-            SELECT c.id, c.principal_kind, c.tenant_id, c.user_id, \(seen) AS seen, \(scopes) AS scopes, t.slug, t.name, t.status
+            SELECT c.id, c.principal_kind, c.tenant_id, c.user_id, \(seen) AS seen, \(scopes) AS scopes, c.expires_at, t.slug, t.name, t.status
             FROM \(table) c LEFT JOIN tenants t ON t.id = c.tenant_id
             WHERE c.token_hash = ? AND c.revoked_at IS NULL AND c.expires_at > ?
             """, arguments: [hash, now])
@@ -196,7 +211,7 @@ public final class SQLiteAuthService: AuthService {
             kind: Principal.Kind(rawValue: row["principal_kind"]) ?? .tenantUser,
             userID: row["user_id"], tenantID: (row["tenant_id"] as String?).map(TenantID.init(rawValue:)),
             tenantSlug: row["slug"], tenantName: row["name"], tenantStatus: (row["status"] as String?).flatMap(TenantStatus.init(rawValue:)),
-            scopes: scopeText.map(Self.parseScopes) ?? Set(Scope.allCases), lastSeen: row["seen"])
+            scopes: scopeText.map(Self.parseScopes) ?? Set(Scope.allCases), lastSeen: row["seen"], expiresAt: row["expires_at"])
     }
 
     static func parseScopes(_ text: String) -> Set<Scope> {
