@@ -8,8 +8,10 @@ extension Product {
         let currency: String = row["currency"]
         let tiersJSON: String = row["tiers"]
         let attributesJSON: String = row["attributes"]
-        let tiers = tiersJSON == "[]" ? [] : (try? Self.decoder.decode([StoredTier].self, from: Data(tiersJSON.utf8))) ?? []
-        let attributes = attributesJSON == "{}" ? [:] : (try? Self.decoder.decode([String: AttributeValue].self, from: Data(attributesJSON.utf8))) ?? [:]
+        let tiers = tiersJSON == "[]" ? [] : Self.fastTiers(tiersJSON)
+            ?? (try? Self.decoder.decode([StoredTier].self, from: Data(tiersJSON.utf8))) ?? []
+        let attributes = attributesJSON == "{}" ? [:] : Self.fastAttributes(attributesJSON)
+            ?? (try? Self.decoder.decode([String: AttributeValue].self, from: Data(attributesJSON.utf8))) ?? [:]
         self.init(
             id: row["id"], businessId: row["business_id"], sku: row["sku"], name: row["name"], brand: row["brand"],
             manufacturer: row["manufacturer"], categoryId: row["category_id"], description: row["description"],
