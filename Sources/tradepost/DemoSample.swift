@@ -40,7 +40,7 @@ enum DemoSample {
         }
         var category: [String: String] = [:]
         for (key, name, parent) in categories {
-            category[key] = try await store.categories.createCategory(tenant, name: name, parentID: parent.flatMap { category[$0] }, audit: audit).id
+            category[key] = try await store.categories.createCategory(.system(tenant, audit: audit), name: name, parentID: parent.flatMap { category[$0] }).id
         }
         var product: [String: String] = [:]
         for (index, item) in items.enumerated() {

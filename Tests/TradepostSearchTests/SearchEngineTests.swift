@@ -23,8 +23,8 @@ struct SearchEngineTests {
         let (tenant, _) = try await store.tenantWithOwner("acme")
         let pharmacy = try await store.businesses.createBusiness(.system(tenant.id), BusinessInput(name: "Apteka", type: .pharmacy, city: "Kyiv"))
         let wholesaler = try await store.businesses.createBusiness(.system(tenant.id), BusinessInput(name: "Opt", type: .wholesaler, city: "Lviv"))
-        let medicine = try await store.categories.createCategory(tenant.id, name: "Medicine", parentID: nil, audit: .system)
-        let painkillers = try await store.categories.createCategory(tenant.id, name: "Painkillers", parentID: medicine.id, audit: .system)
+        let medicine = try await store.categories.createCategory(.system(tenant.id), name: "Medicine", parentID: nil)
+        let painkillers = try await store.categories.createCategory(.system(tenant.id), name: "Painkillers", parentID: medicine.id)
         var fixture = Fixture(store: store, engine: SearchEngine(tenants: store.tenantDatabases), tenant: tenant.id, pharmacy: pharmacy,
                               wholesaler: wholesaler, painkillers: painkillers)
         let rows: [(String, String, String?, String, String, Business, Bool, Int)] = [

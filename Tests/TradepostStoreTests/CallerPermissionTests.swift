@@ -163,4 +163,13 @@ struct CallerPermissionTests {
         #expect(renamed.name == "Mgr" && renamed.role == .member)
         #expect(try await w.store.users.updateUser(admin, id: w.manager.principal.userID, UserUpdate(kind: .salesperson)).kind == .salesperson)
     }
+
+    @Test func theCategoryTreeIsEveryonesToReadAndAdminsToChange() async throws {
+        let w = try await world()
+        defer { Task { await w.store.remove() } }
+        await #expect(throws: AppError.forbidden()) { try await w.store.categories.createCategory(w.manager, name: "Mine", parentID: nil) }
+        let made = try await w.store.categories.createCategory(.system(w.tenant.id), name: "Medicine", parentID: nil)
+        await #expect(throws: AppError.forbidden()) { try await w.store.categories.deleteCategory(w.manager, id: made.id) }
+        #expect(try await w.store.categories.categories(w.outsider).map(\.id) == [made.id])
+    }
 }

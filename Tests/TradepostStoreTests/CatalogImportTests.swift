@@ -51,8 +51,8 @@ struct CatalogImportTests {
         defer { Task { await store.remove() } }
         let (tenant, _) = try await store.tenantWithOwner("acme")
         let business = try await store.businesses.createBusiness(.system(tenant.id), BusinessInput(name: "Pharma", type: .pharmacy, city: "Kyiv"))
-        let medicines = try await store.categories.createCategory(tenant.id, name: "Medicines", parentID: nil, audit: .system)
-        let analgesics = try await store.categories.createCategory(tenant.id, name: "Analgesics", parentID: medicines.id, audit: .system)
+        let medicines = try await store.categories.createCategory(.system(tenant.id), name: "Medicines", parentID: nil)
+        let analgesics = try await store.categories.createCategory(.system(tenant.id), name: "Analgesics", parentID: medicines.id)
         let imports = store.catalogImports
 
         let bad = try file("""

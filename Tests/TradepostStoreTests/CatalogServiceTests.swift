@@ -129,22 +129,22 @@ struct CatalogServiceTests {
         defer { Task { await store.remove() } }
         let (tenant, _) = try await store.tenantWithOwner("acme")
         let cats = store.categories
-        let medicine = try await cats.createCategory(tenant.id, name: "Medicine", parentID: nil, audit: .system)
-        let pain = try await cats.createCategory(tenant.id, name: "Pain relief", parentID: medicine.id, audit: .system)
-        let other = try await cats.createCategory(tenant.id, name: "Analgesics", parentID: nil, audit: .system)
-        await #expect(throws: AppError.self) { try await cats.createCategory(tenant.id, name: "pain RELIEF", parentID: medicine.id, audit: .system) }
-        await #expect(throws: AppError.self) { try await cats.updateCategory(tenant.id, id: medicine.id, name: nil, parentID: .some(pain.id), audit: .system) }
+        let medicine = try await cats.createCategory(.system(tenant.id), name: "Medicine", parentID: nil)
+        let pain = try await cats.createCategory(.system(tenant.id), name: "Pain relief", parentID: medicine.id)
+        let other = try await cats.createCategory(.system(tenant.id), name: "Analgesics", parentID: nil)
+        await #expect(throws: AppError.self) { try await cats.createCategory(.system(tenant.id), name: "pain RELIEF", parentID: medicine.id) }
+        await #expect(throws: AppError.self) { try await cats.updateCategory(.system(tenant.id), id: medicine.id, name: nil, parentID: .some(pain.id)) }
         let business = try await store.businesses.createBusiness(.system(tenant.id), BusinessInput(name: "P", type: .pharmacy, city: "Kyiv"))
         var input = product("C-1")
         input.categoryId = .some(other.id)
         _ = try await store.products.createProduct(.system(tenant.id), businessID: business.id, input)
-        await #expect(throws: AppError.self) { try await cats.deleteCategory(tenant.id, id: other.id, audit: .system) }
-        let merged = try await cats.mergeCategory(tenant.id, id: other.id, into: pain.id, audit: .system)
+        await #expect(throws: AppError.self) { try await cats.deleteCategory(.system(tenant.id), id: other.id) }
+        let merged = try await cats.mergeCategory(.system(tenant.id), id: other.id, into: pain.id)
         #expect(merged.productCount == 1 && merged.path == ["Medicine", "Pain relief"])
-        let tree = try await cats.categories(tenant.id)
+        let tree = try await cats.categories(.system(tenant.id))
         #expect(tree.map(\.name) == ["Medicine", "Pain relief"])
         #expect(tree.first?.productCount == 1, "a parent counts its subtree")
-        let moved = try await cats.updateCategory(tenant.id, id: pain.id, name: "Painkillers", parentID: .some(nil), audit: .system)
+        let moved = try await cats.updateCategory(.system(tenant.id), id: pain.id, name: "Painkillers", parentID: .some(nil))
         #expect(moved.parentId == nil && moved.path == ["Painkillers"])
     }
 }

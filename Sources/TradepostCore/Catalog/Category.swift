@@ -20,20 +20,22 @@ public struct Category: Codable, Sendable, Equatable {
     }
 }
 
+/// The tenant's category tree: every tenant user reads it, tenant admins change it (`.forbidden`
+/// otherwise, decided by the service).
 public protocol CategoryService: Sendable {
     /// The whole tree, depth-first, siblings by name.
-    func categories(_ tenant: TenantID) async throws -> [Category]
+    func categories(_ caller: Caller) async throws -> [Category]
 
     /// Throws `.invalid` (name), `.notFound` (parent), `.conflict` (a sibling with that name).
-    func createCategory(_ tenant: TenantID, name: String, parentID: String?, audit: AuditContext) async throws -> Category
+    func createCategory(_ caller: Caller, name: String, parentID: String?) async throws -> Category
 
     /// Renames and/or moves (`parentID: .some(nil)` makes it a root). Throws `.notFound`, `.invalid`
     /// (a move under itself or its own descendant), `.conflict` (a sibling with that name).
-    func updateCategory(_ tenant: TenantID, id: String, name: String?, parentID: String??, audit: AuditContext) async throws -> Category
+    func updateCategory(_ caller: Caller, id: String, name: String?, parentID: String??) async throws -> Category
 
     /// Moves the products and children of `id` into `into` and deletes `id`. Throws `.notFound`, `.invalid` (into itself or a descendant).
-    func mergeCategory(_ tenant: TenantID, id: String, into: String, audit: AuditContext) async throws -> Category
+    func mergeCategory(_ caller: Caller, id: String, into: String) async throws -> Category
 
     /// Only an empty category (no products, no children) can be deleted. Throws `.notFound`, `.conflict`.
-    func deleteCategory(_ tenant: TenantID, id: String, audit: AuditContext) async throws
+    func deleteCategory(_ caller: Caller, id: String) async throws
 }

@@ -45,34 +45,30 @@ struct CategoryRoutes {
     }
 
     @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> APIResponse<ListResponse<TradepostCore.Category>> {
-        let (tenant, _) = try context.tenant(for: .catalogRead)
-        return APIResponse(ListResponse(items: try await services.categories.categories(tenant)))
+        APIResponse(ListResponse(items: try await services.categories.categories(try context.caller())))
     }
 
     @Sendable func create(_ request: Request, context: AppRequestContext) async throws -> APIResponse<TradepostCore.Category> {
-        let (tenant, _) = try context.tenant(for: .categoriesManage)
+        let caller = try context.caller()
         let body = try await request.decode(NewCategoryBody.self, limit: maxBody)
-        let created = try await services.categories.createCategory(tenant, name: body.name, parentID: body.parentId, audit: try context.audit())
-        return APIResponse(created, status: .created)
+        return APIResponse(try await services.categories.createCategory(caller, name: body.name, parentID: body.parentId), status: .created)
     }
 
     @Sendable func update(_ request: Request, context: AppRequestContext) async throws -> APIResponse<TradepostCore.Category> {
-        let (tenant, _) = try context.tenant(for: .categoriesManage)
+        let caller = try context.caller()
         let body = try await request.decode(CategoryUpdateBody.self, limit: maxBody)
         return APIResponse(try await services.categories.updateCategory(
-            tenant, id: try context.parameters.require("id"), name: body.name, parentID: body.parentId, audit: try context.audit()))
+            caller, id: try context.parameters.require("id"), name: body.name, parentID: body.parentId))
     }
 
     @Sendable func merge(_ request: Request, context: AppRequestContext) async throws -> APIResponse<TradepostCore.Category> {
-        let (tenant, _) = try context.tenant(for: .categoriesManage)
+        let caller = try context.caller()
         let body = try await request.decode(MergeBody.self, limit: maxBody)
-        return APIResponse(try await services.categories.mergeCategory(
-            tenant, id: try context.parameters.require("id"), into: body.into, audit: try context.audit()))
+        return APIResponse(try await services.categories.mergeCategory(caller, id: try context.parameters.require("id"), into: body.into))
     }
 
     @Sendable func delete(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let (tenant, _) = try context.tenant(for: .categoriesManage)
-        try await services.categories.deleteCategory(tenant, id: try context.parameters.require("id"), audit: try context.audit())
+        try await services.categories.deleteCategory(try context.caller(), id: try context.parameters.require("id"))
         return .noContent
     }
 }

@@ -14,11 +14,14 @@ public final class SQLiteCategoryService: CategoryService {
         self.stats = stats
     }
 
-    public func categories(_ tenant: TenantID) async throws -> [Category] {
-        try await mapErrors(stats) { try await tenants.read(tenant) { db in try CategoryTree.load(db).all() } }
+    public func categories(_ caller: Caller) async throws -> [Category] {
+        let tenant = try caller.authorize(.catalogRead)
+        return try await mapErrors(stats) { try await tenants.read(tenant) { db in try CategoryTree.load(db).all() } }
     }
 
-    public func createCategory(_ tenant: TenantID, name: String, parentID: String?, audit: AuditContext) async throws -> Category {
+    public func createCategory(_ caller: Caller, name: String, parentID: String?) async throws -> Category {
+        let tenant = try caller.authorize(.categoriesManage)
+        let audit = caller.audit
         var v = Validator()
         let name = v.text("name", name, max: 120)
         try v.check()
@@ -35,7 +38,9 @@ public final class SQLiteCategoryService: CategoryService {
         }
     }
 
-    public func updateCategory(_ tenant: TenantID, id: String, name: String?, parentID: String??, audit: AuditContext) async throws -> Category {
+    public func updateCategory(_ caller: Caller, id: String, name: String?, parentID: String??) async throws -> Category {
+        let tenant = try caller.authorize(.categoriesManage)
+        let audit = caller.audit
         var v = Validator()
         let name = name.map { v.text("name", $0, max: 120) }
         try v.check()
@@ -58,8 +63,10 @@ public final class SQLiteCategoryService: CategoryService {
         }
     }
 
-    public func mergeCategory(_ tenant: TenantID, id: String, into: String, audit: AuditContext) async throws -> Category {
-        try await mapErrors(stats, conflict: "The categories being merged have children with the same name") {
+    public func mergeCategory(_ caller: Caller, id: String, into: String) async throws -> Category {
+        let tenant = try caller.authorize(.categoriesManage)
+        let audit = caller.audit
+        return try await mapErrors(stats, conflict: "The categories being merged have children with the same name") {
             try await tenants.write(tenant) { db in
                 let tree = try CategoryTree.load(db)
                 guard tree.category(id) != nil, tree.category(into) != nil else { throw AppError.notFound("Category") }
@@ -74,7 +81,9 @@ public final class SQLiteCategoryService: CategoryService {
         }
     }
 
-    public func deleteCategory(_ tenant: TenantID, id: String, audit: AuditContext) async throws {
+    public func deleteCategory(_ caller: Caller, id: String) async throws {
+        let tenant = try caller.authorize(.categoriesManage)
+        let audit = caller.audit
         try await mapErrors(stats) {
             try await tenants.write(tenant) { db in
                 guard try CategoryTree.exists(db, id) else { throw AppError.notFound("Category") }
