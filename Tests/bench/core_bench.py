@@ -23,7 +23,8 @@ def free_port():
 
 
 def start(data, port):
-    env = {**os.environ, "TRADEPOST_ADMIN_PASSWORD": "bench-admin-pass"}
+    # A port of its own for the S3 listener too: a stray server on the default 9000 must not stop a run.
+    env = {**os.environ, "TRADEPOST_ADMIN_PASSWORD": "bench-admin-pass", "TRADEPOST_S3_LISTEN": f"127.0.0.1:{free_port()}"}
     return subprocess.Popen([BIN, "serve", "--data", data, "--listen", f"127.0.0.1:{port}"],
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
 
