@@ -40,7 +40,7 @@ public final class SQLiteProductService: ProductService {
     public func product(_ caller: Caller, id: String) async throws -> Product {
         let tenant = try caller.authorize(.catalogRead)
         return try await mapErrors(stats) {
-            try await tenants.read(tenant) { db in try Self.visible(db, CallerFacts.read(db, caller), id) }
+            try await tenants.read(tenant) { db in try Self.visible(db, caller, id) }
         }
     }
 
@@ -119,7 +119,7 @@ public final class SQLiteProductService: ProductService {
         }
         return try await mapErrors(stats) {
             let rows = try await tenants.read(tenant) { db in
-                _ = try Self.visible(db, CallerFacts.read(db, caller), productID)
+                _ = try Self.visible(db, caller, productID)
                 return try Row.fetchAll(db, sql: "SELECT * FROM price_history WHERE product_id = ? AND id < ? ORDER BY id DESC LIMIT ?",
                                         arguments: [productID, after ?? Int64.max, page.limit + 1]).map(PriceChange.init(row:))
             }
@@ -130,6 +130,14 @@ public final class SQLiteProductService: ProductService {
     // MARK: - Permission, decided in the caller's transaction
 
     /// The product if the caller may see it; `.notFound` otherwise, as if it did not exist.
+    /// Memberships are read only when they decide: a published product is everyone's to see.
+    static func visible(_ db: Database, _ caller: Caller, _ id: String) throws -> Product {
+        guard let product = try Product.fetch(db, id: id) else { throw AppError.notFound("Product") }
+        if product.status == .published { return product }
+        guard try CallerFacts.read(db, caller).productVisibility.canSee(product) else { throw AppError.notFound("Product") }
+        return product
+    }
+
     static func visible(_ db: Database, _ facts: CallerFacts, _ id: String) throws -> Product {
         guard let product = try Product.fetch(db, id: id), facts.productVisibility.canSee(product) else { throw AppError.notFound("Product") }
         return product
