@@ -261,3 +261,23 @@ def test_an_idle_keep_alive_connection_and_a_stalled_body_are_closed(raw):
             sock.sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
             assert read_response(sock)[0] == 200
             time.sleep(HEAD_TIMEOUT / 2)
+
+
+def test_a_later_request_on_a_kept_alive_connection_that_stalls_mid_head_is_closed(raw):
+    """The head deadline is one timer per connection, moved from head to head: it must still hold
+    the second and later requests of a connection, not only its first."""
+    s, _, _ = raw
+    sock = connect(s.port)
+    for _ in range(3):
+        sock.sendall(b"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+        received = b""
+        while b'"ok"' not in received:
+            chunk = sock.recv(4096)
+            assert chunk, "the server closed a healthy keep-alive connection"
+            received += chunk
+    time.sleep(HEAD_TIMEOUT / 2)  # idle for a while, then start a head that never ends
+    sock.sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\n")
+    start = time.monotonic()
+    took = closed_within(sock, HEAD_TIMEOUT + 5)
+    assert took is not None and time.monotonic() - start < HEAD_TIMEOUT + 2, took
+    sock.close()

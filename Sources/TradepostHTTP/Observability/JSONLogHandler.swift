@@ -49,23 +49,7 @@ public struct JSONLogHandler: LogHandler {
             JSONValue.writeString("\(event.source)", into: &line)
         }
         line += [UInt8(ascii: "}"), UInt8(ascii: "\n")]
-        Self.write(line, to: stream)
-    }
-
-    private static let lock = Mutex<Void>(())
-
-    static func write(_ bytes: [UInt8], to stream: Stream) {
-        lock.withLock { _ in
-            bytes.withUnsafeBytes { buffer in
-                var offset = 0
-                let fd: Int32 = stream == .stdout ? 1 : 2
-                while offset < buffer.count {
-                    let written = Foundation.write(fd, buffer.baseAddress! + offset, buffer.count - offset)
-                    if written <= 0 { break }
-                    offset += written
-                }
-            }
-        }
+        LogBuffer.append(line, to: stream, urgent: event.level >= .warning)
     }
 
     static func json(_ value: Logger.Metadata.Value) -> JSONValue {

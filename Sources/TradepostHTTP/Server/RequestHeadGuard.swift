@@ -38,7 +38,12 @@ final class RequestHeadGuard: ChannelInboundHandler, RemovableChannelHandler {
     private(set) var phase = Phase.requestLine(started: false)
     private var line: [UInt8] = []
     private var head = HeadFacts()
-    private var deadline: Scheduled<Void>?
+    /// When the request head now being read began; nil between requests.
+    private var headStarted: NIODeadline?
+    /// One pending check per connection, not a timer per request: it fires at the first head's
+    /// deadline and either closes the connection, moves to the current head's deadline, or ends
+    /// (between requests) until the next head starts one.
+    private var check: Scheduled<Void>?
 
     init(headTimeout: TimeAmount) {
         self.headTimeout = headTimeout
@@ -64,12 +69,12 @@ final class RequestHeadGuard: ChannelInboundHandler, RemovableChannelHandler {
     }
 
     func channelInactive(context: ChannelHandlerContext) {
-        disarm()
+        stop()
         context.fireChannelInactive()
     }
 
     func handlerRemoved(context: ChannelHandlerContext) {
-        disarm()
+        stop()
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
@@ -113,7 +118,7 @@ final class RequestHeadGuard: ChannelInboundHandler, RemovableChannelHandler {
                         continue
                     }
                     phase = .requestLine(started: true)
-                    if deadline == nil { arm(context) }
+                    if headStarted == nil { arm(context) }
                 }
                 let lf = bytes[i...].firstIndex(of: 10)
                 let end = lf ?? bytes.count
@@ -236,14 +241,40 @@ final class RequestHeadGuard: ChannelInboundHandler, RemovableChannelHandler {
     }
 
     private func arm(_ context: ChannelHandlerContext) {
-        guard phase != .passthrough, deadline == nil else { return }
-        let channel = context.channel
-        deadline = context.eventLoop.scheduleTask(in: headTimeout) { channel.close(promise: nil) }
+        guard phase != .passthrough, headStarted == nil else { return }
+        let now = NIODeadline.now()
+        headStarted = now
+        if check == nil { schedule(context, at: now + headTimeout) }
     }
 
+    private func schedule(_ context: ChannelHandlerContext, at due: NIODeadline) {
+        let bound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
+        check = context.eventLoop.scheduleTask(deadline: due) {
+            let (handler, context) = bound.value
+            handler.fired(context)
+        }
+    }
+
+    private func fired(_ context: ChannelHandlerContext) {
+        check = nil
+        guard let started = headStarted, phase != .passthrough else { return }
+        let due = started + headTimeout
+        if NIODeadline.now() >= due {
+            context.channel.close(promise: nil)
+        } else {
+            schedule(context, at: due)
+        }
+    }
+
+    /// The head is complete: the pending check, when it fires, finds nothing to time.
     private func disarm() {
-        deadline?.cancel()
-        deadline = nil
+        headStarted = nil
+    }
+
+    private func stop() {
+        check?.cancel()
+        check = nil
+        headStarted = nil
     }
 
     static func percentEncoded(_ byte: UInt8) -> [UInt8] {
