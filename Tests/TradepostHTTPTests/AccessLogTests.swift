@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TradepostCore
 @testable import TradepostHTTP
 
 @Suite("Access log")
@@ -11,5 +12,14 @@ struct AccessLogTests {
         #expect(ObservabilityMiddleware.milliseconds(.microseconds(4)) == "0.00")
         #expect(ObservabilityMiddleware.milliseconds(.microseconds(95)) == "0.10")
         #expect(ObservabilityMiddleware.milliseconds(.seconds(3)) == "3000.00")
+    }
+}
+
+@Suite("Request ids")
+struct RequestIDTests {
+    @Test func generatedIdsAreWellFormedAndDistinct() {
+        let ids = (0..<10_000).map { _ in ObservabilityMiddleware.requestIDs.withLock { Identifier.make(now: Date(), using: &$0) } }
+        #expect(Set(ids).count == ids.count)
+        #expect(ids.allSatisfy { Identifier.isValid($0) })
     }
 }

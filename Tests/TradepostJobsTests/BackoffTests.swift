@@ -1,18 +1,7 @@
 import Foundation
 import Testing
+import TradepostCore
 @testable import TradepostJobs
-
-/// A seeded generator, so jitter is repeatable in tests.
-struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
 
 @Suite("Backoff")
 struct BackoffTests {
@@ -26,7 +15,7 @@ struct BackoffTests {
 
     @Test func jitterStaysBetweenHalfAndAllOfTheStep() {
         let backoff = Backoff(base: .seconds(1), maximum: .seconds(3600))
-        var random = SplitMix64(state: 42)
+        var random = SplitMix64(seed: 42)
         for attempt in 1...12 {
             let step = backoff.step(afterAttempt: attempt)
             for _ in 0..<50 {
@@ -35,7 +24,7 @@ struct BackoffTests {
             }
         }
         // Repeatable with the same seed, different with another.
-        var a = SplitMix64(state: 7), b = SplitMix64(state: 7), c = SplitMix64(state: 8)
+        var a = SplitMix64(seed: 7), b = SplitMix64(seed: 7), c = SplitMix64(seed: 8)
         let x = backoff.delay(afterAttempt: 5, using: &a)
         #expect(x == backoff.delay(afterAttempt: 5, using: &b))
         #expect(x != backoff.delay(afterAttempt: 5, using: &c))

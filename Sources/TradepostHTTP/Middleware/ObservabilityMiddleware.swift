@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import Logging
+import Synchronization
 import TradepostCore
 
 /// Outermost middleware: gives each request an id (honouring a sane incoming `X-Request-Id`),
@@ -13,7 +14,7 @@ struct ObservabilityMiddleware: RouterMiddleware {
 
     func handle(_ request: Request, context: AppRequestContext, next: (Request, AppRequestContext) async throws -> Response) async throws -> Response {
         var context = context
-        let id = request.headers[.requestID].flatMap(Self.acceptable) ?? Identifier.make()
+        let id = request.headers[.requestID].flatMap(Self.acceptable) ?? Self.requestIDs.withLock { Identifier.make(now: Date(), using: &$0) }
         context.requestID = id
         context.logger[metadataKey: "hb.request.id"] = nil
         context.logger[metadataKey: "request_id"] = .string(id)
@@ -44,6 +45,10 @@ struct ObservabilityMiddleware: RouterMiddleware {
         context.logger.info("request", metadata: fields)
         return response
     }
+
+    /// Request ids must be unique, not unpredictable: a fast generator seeded once from the
+    /// system's, instead of a getrandom call per request.
+    static let requestIDs = Mutex(SplitMix64(seed: UInt64.random(in: .min ... .max)))
 
     /// `12.34`: the duration in milliseconds with two decimals, without `String(format:)`'s cost.
     static func milliseconds(_ duration: Duration) -> String {

@@ -19,16 +19,32 @@ enum APIJSONEncoder {
     }
 
     static func node<T: Encodable>(for value: T) throws -> Node {
-        // The types Foundation's encoder writes its own way.
-        if let date = value as? Date { return .string(iso8601(date)) }
-        if let url = value as? URL { return .string(url.absoluteString) }
-        if let data = value as? Data { return .string(data.base64EncodedString()) }
-        if let decimal = value as? Decimal { return .number(decimal.description) }
+        // The types Foundation's encoder writes its own way, recognised once per type (a dynamic
+        // cast per nested value was a tenth of encoding a product).
+        switch special(T.self, value) {
+        case .date: return .string(iso8601(value as! Date))
+        case .url: return .string((value as! URL).absoluteString)
+        case .data: return .string((value as! Data).base64EncodedString())
+        case .decimal: return .number((value as! Decimal).description)
         // A dictionary's keys are data, not property names: Foundation leaves them as they are.
-        if let dictionary = value as? any StringKeyedDictionary { return try dictionary.apiNode() }
+        case .dictionary: return try (value as! any StringKeyedDictionary).apiNode()
+        case .plain: break
+        }
         let encoder = NodeEncoder()
         try value.encode(to: encoder)
         return encoder.root ?? .object(ObjectBox())
+    }
+
+    enum Special { case date, url, data, decimal, dictionary, plain }
+    private static let specials = Mutex<[ObjectIdentifier: Special]>([:])
+
+    static func special<T>(_ type: T.Type, _ value: T) -> Special {
+        let id = ObjectIdentifier(type)
+        if let known = specials.withLock({ $0[id] }) { return known }
+        let kind: Special = value is Date ? .date : value is URL ? .url : value is Data ? .data : value is Decimal ? .decimal
+            : value is any StringKeyedDictionary ? .dictionary : .plain
+        specials.withLock { $0[id] = kind }
+        return kind
     }
 
     /// A value being built; containers are boxes because Codable hands them out before they are filled.
