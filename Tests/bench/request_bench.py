@@ -13,6 +13,7 @@ import time
 import requests
 
 from core_bench import free_port, start, wait_ready
+from steal import StealMeter
 
 BIN = os.environ["TRADEPOST_BIN"]
 DURATION = os.environ.get("REQUEST_BENCH_SECONDS", "10")
@@ -104,13 +105,16 @@ def main():
         print(f"wrk -t2 -c64 -d{DURATION}s on {os.cpu_count()} cores; peer: nginx {nginx_version()}, 1 worker, same bytes")
         for label, path, tok, name, bar, p99_bar in rows:
             size = os.path.getsize(os.path.join(www, name))
+            steal = StealMeter()
             ours = wrk(f"http://127.0.0.1:{port}{path}", tok)
             theirs = wrk(f"http://127.0.0.1:{peer_port}/{name}")
+            stolen = steal.percent()
             ratio = ours[0] / theirs[0]
             verdict = "meets" if ratio >= bar and (p99_bar is None or ours[1] <= p99_bar) else "MISSES"
             print(f"{label}: {ours[0]:.0f} req/s, p99 {ours[1]:.2f} ms{f', NON-2xx {ours[2]}' if ours[2] else ''} | "
                   f"nginx {theirs[0]:.0f} req/s, p99 {theirs[1]:.2f} ms ({size} bytes) | "
-                  f"{ratio:.3f}x  [bar >= {bar}x{f', p99 <= {p99_bar} ms' if p99_bar else ''}: {verdict}]")
+                  f"{ratio:.3f}x  [bar >= {bar}x{f', p99 <= {p99_bar} ms' if p99_bar else ''}: {verdict}]"
+                  f"  (CPU stolen by other guests: {stolen:.0f} %)")
     finally:
         for proc in (server, peer):
             if proc:
