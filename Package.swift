@@ -13,6 +13,9 @@ import PackageDescription
 ///            ├─ TradepostSearch ─┼─ TradepostHTTP ── tradepost
 ///            └─ TradepostBlobs ──┘
 ///
+/// TradepostWiring (the domains' job handlers and their registration) stands on Store, Jobs,
+/// Search and Blobs; HTTP's composition root calls it.
+///
 /// docs/architecture.md says why. Outside Composition/, HTTP sees the blob store only through
 /// Core's BlobStore; its S3 listener (S3/) imports TradepostBlobs for the protocol's pure parts.
 /// scripts/check-architecture (run by .ci/run) fails when this graph or those imports drift from the map.
@@ -112,10 +115,29 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // The domains' job handlers (upkeep, catalog imports, search, snapshots) and their
+        // registration: the one target that sees the store, the engine, search and blobs together.
+        .target(
+            name: "TradepostWiring",
+            dependencies: [
+                "TradepostCore",
+                "TradepostDatabase",
+                "TradepostStore",
+                "TradepostJobs",
+                "TradepostSearch",
+                "TradepostBlobs",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            swiftSettings: strict
+        ),
         .target(
             name: "TradepostHTTP",
             dependencies: [
                 "TradepostCore",
+                "TradepostWiring",
                 "TradepostStore",
                 "TradepostJobs",
                 "TradepostSearch",
@@ -148,6 +170,7 @@ let package = Package(
                 "TradepostSearch",
                 "TradepostHTTP",
                 "TradepostBlobs",
+                "TradepostWiring",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Configuration", package: "swift-configuration"),
                 .product(name: "Logging", package: "swift-log"),
@@ -216,7 +239,7 @@ let package = Package(
         .testTarget(
             name: "TradepostHTTPTests",
             dependencies: [
-                "TradepostCore", "TradepostTestSupport", "TradepostStore", "TradepostHTTP", "TradepostSearch",
+                "TradepostCore", "TradepostTestSupport", "TradepostStore", "TradepostHTTP", "TradepostSearch", "TradepostWiring",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),

@@ -6,6 +6,7 @@ import TradepostHTTP
 import TradepostJobs
 import TradepostSearch
 import TradepostStore
+import TradepostWiring
 
 struct JobsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -21,7 +22,7 @@ struct JobsCommand: AsyncParsableCommand {
         snapshots.schedule = ""  // the server schedules; here the type only needs to be known
         return try await global.withStore { store in
             let registry = JobRegistry()
-            try JobWiring.register(registry, config: config, store: store, search: SearchEngine(tenants: store.tenantDatabases), snapshots: snapshots)
+            try JobWiring.register(registry, config: config, version: TradepostVersion.current, store: store, search: SearchEngine(tenants: store.tenantDatabases), snapshots: snapshots)
             try TestProbe.registerIfAsked(registry)
             let jobs = try SQLiteJobService.standalone(host: JobsHost(store: store), registry: registry, logger: Logger(label: "tradepost-cli"))
             defer { jobs.close() }

@@ -5,6 +5,7 @@ import TradepostDatabase
 import TradepostHTTP
 import TradepostJobs
 import TradepostStore
+import TradepostWiring
 
 struct RestoreCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

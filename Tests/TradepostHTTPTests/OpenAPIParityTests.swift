@@ -5,6 +5,7 @@ import TradepostCore
 @testable import TradepostHTTP
 import TradepostJobs
 import TradepostSearch
+import TradepostWiring
 import TradepostTestSupport
 
 @Suite("OpenAPI document")

@@ -8,6 +8,7 @@ import TradepostCore
 import TradepostJobs
 import TradepostSearch
 import TradepostStore
+import TradepostWiring
 
 /// Builds the whole server: used by `tradepost serve` and by tests (port 0, temporary data dir).
 ///
@@ -27,7 +28,7 @@ public func buildApplication(
     let store = if let store { store } else { try await Store(Store.Options(config: config)) }
     let registry = JobRegistry()
     let search = SearchEngine(tenants: store.tenantDatabases)
-    try JobWiring.register(registry, config: config, store: store, search: search)
+    try JobWiring.register(registry, config: config, version: TradepostVersion.current, store: store, search: search)
     try registerJobs(registry, store)
     let telemetry = JobsTelemetry(registry: metrics.registry)
     let engine = try JobsEngine(host: JobsHost(store: store), registry: registry, options: config.jobsOptions, logger: logger, observer: telemetry)

@@ -4,15 +4,16 @@ import TradepostSearch
 import TradepostStore
 
 /// Every domain's jobs, registered in one place: the engine knows none of them, and a domain's
-/// handlers live beside this file (`Composition/Jobs`), where they may use its implementation.
+/// handlers live beside this file (the `TradepostWiring` target), where they may use its
+/// implementation. HTTP's composition root and the command line call it.
 public enum JobWiring {
-    /// `snapshots` defaults to the config's; the CLI passes settings without a schedule.
-    public static func register(_ registry: JobRegistry, config: TradepostConfig, store: Store, search: SearchEngine,
+    /// `snapshots` defaults to the config's (stamped with `version`); the CLI passes settings without a schedule.
+    public static func register(_ registry: JobRegistry, config: TradepostConfig, version: String, store: Store, search: SearchEngine,
                                 snapshots: SnapshotJobs.Settings? = nil) throws {
         try BuiltinJobs.register(registry, store: store)
         CatalogJobs.register(registry, store: store)
         SearchJobs.register(registry, engine: search)
-        try SnapshotJobs.register(registry, settings: snapshots ?? .init(config: config, version: TradepostVersion.current), store: store)
+        try SnapshotJobs.register(registry, settings: snapshots ?? .init(config: config, version: version), store: store)
     }
 }
 
