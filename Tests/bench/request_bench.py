@@ -60,7 +60,9 @@ http {{
                 return proc
         except requests.RequestException:
             time.sleep(0.05)
-    raise SystemExit("nginx did not start")
+    proc.terminate()  # not left running when it cannot serve (e.g. files its worker may not read)
+    proc.wait()
+    raise SystemExit(f"nginx did not serve {root}/www/healthz; see {root}/error.log")
 
 
 def main():
