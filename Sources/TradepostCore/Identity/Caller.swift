@@ -48,7 +48,7 @@ public struct CallerFacts: Sendable {
 
     /// Tenant admins see every product; members also their own businesses' unpublished ones.
     public var productVisibility: ProductVisibility {
-        Policy.allows(caller.principal, .productsReview)
+        seesAll
             ? ProductVisibility(all: true, ownBusinesses: [])
             : ProductVisibility(all: false, ownBusinesses: Set(memberships.keys))
     }

@@ -10,7 +10,7 @@ extension SQLitePriceListService {
         let id = Identifier.make(now: now)
         return try await mapErrors(stats) {
             try await tenants.write(tenant) { db in
-                try Self.requireManaged(db, caller, sellerBusinessID)
+                try CallerFacts.requireCatalogManager(db, caller, business: sellerBusinessID)
                 let input = try input.validated(creating: true)
                 if let buyer = input.buyerBusinessId, try Bool.fetchOne(db, sql: "SELECT 1 FROM businesses WHERE id = ?", arguments: [buyer]) == nil {
                     throw AppError.invalidField("buyer_business_id", "is not a business of this tenant")
@@ -35,7 +35,7 @@ extension SQLitePriceListService {
         let tenant = try caller.authorize(.catalogRead)
         return try await mapErrors(stats) {
             try await tenants.read(tenant) { db in
-                try Self.requireManaged(db, caller, sellerBusinessID)
+                try CallerFacts.requireCatalogManager(db, caller, business: sellerBusinessID)
                 return try String.fetchAll(db, sql: "SELECT id FROM price_lists WHERE seller_business_id = ? ORDER BY name, id",
                                            arguments: [sellerBusinessID]).compactMap { try Self.fetchList(db, $0, items: false) }
             }
@@ -47,9 +47,10 @@ extension SQLitePriceListService {
         return try await mapErrors(stats) {
             try await tenants.read(tenant) { db in
                 guard let list = try Self.fetchList(db, id, items: true) else { throw AppError.notFound("Price list") }
-                if try Self.mayManage(db, caller, list.sellerBusinessId) { return list }
+                let facts = try CallerFacts.read(db, caller)
+                if (try? facts.authorize(.productsManage, business: list.sellerBusinessId)) != nil { return list }
                 // A buyer's member sees the list when it is made for one of their businesses.
-                let mine = try CallerFacts.read(db, caller).memberships.keys
+                let mine = facts.memberships.keys
                 guard !mine.isEmpty, try Self.listIDs(db, buyers: Array(mine)).contains(id) else { throw AppError.notFound("Price list") }
                 return list
             }
@@ -140,7 +141,7 @@ extension SQLitePriceListService {
 
     /// A list of a seller the caller may manage; `.notFound` otherwise.
     static func managedList(_ db: Database, _ caller: Caller, _ id: String) throws -> PriceList {
-        guard let list = try fetchList(db, id, items: false), try mayManage(db, caller, list.sellerBusinessId) else {
+        guard let list = try fetchList(db, id, items: false), try CallerFacts.mayManageCatalog(db, caller, business: list.sellerBusinessId) else {
             throw AppError.notFound("Price list")
         }
         return list

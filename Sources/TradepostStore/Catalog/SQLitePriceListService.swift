@@ -22,7 +22,7 @@ public final class SQLitePriceListService: PriceListService {
         let tenant = try caller.authorize(.catalogRead)
         return try await mapErrors(stats, conflict: Self.groupTaken) {
             try await tenants.write(tenant) { db in
-                try Self.requireManaged(db, caller, sellerBusinessID)
+                try CallerFacts.requireCatalogManager(db, caller, business: sellerBusinessID)
                 var v = Validator()
                 let name = v.text("name", name, max: 120)
                 if buyerBusinessIDs.count > 1000 { v.fail("buyer_business_ids", "may hold at most 1000 businesses") }
@@ -42,7 +42,7 @@ public final class SQLitePriceListService: PriceListService {
         let tenant = try caller.authorize(.catalogRead)
         return try await mapErrors(stats) {
             try await tenants.read(tenant) { db in
-                try Self.requireManaged(db, caller, sellerBusinessID)
+                try CallerFacts.requireCatalogManager(db, caller, business: sellerBusinessID)
                 return try String.fetchAll(db, sql: "SELECT id FROM buyer_groups WHERE seller_business_id = ? ORDER BY name",
                                            arguments: [sellerBusinessID]).compactMap { try Self.fetchGroup(db, $0) }
             }
@@ -79,16 +79,9 @@ public final class SQLitePriceListService: PriceListService {
 
     // MARK: - Permission, decided in the caller's transaction
 
-    static func requireManaged(_ db: Database, _ caller: Caller, _ seller: String) throws {
-        try CallerFacts.requireCatalogManager(db, caller, business: seller)
-    }
-
-    static func mayManage(_ db: Database, _ caller: Caller, _ seller: String) throws -> Bool {
-        try CallerFacts.mayManageCatalog(db, caller, business: seller)
-    }
-
+    /// A group of a seller the caller may manage; `.notFound` otherwise (others never learn it exists).
     static func managedGroup(_ db: Database, _ caller: Caller, _ id: String) throws -> BuyerGroup {
-        guard let group = try fetchGroup(db, id), try mayManage(db, caller, group.sellerBusinessId) else { throw AppError.notFound("Buyer group") }
+        guard let group = try fetchGroup(db, id), try CallerFacts.mayManageCatalog(db, caller, business: group.sellerBusinessId) else { throw AppError.notFound("Buyer group") }
         return group
     }
 
