@@ -92,6 +92,13 @@ public final class TenantDatabases: Sendable {
         try await withPool(id) { try $0.readNow(body) }
     }
 
+    /// `read` without the surrounding transaction (BEGIN and COMMIT are a third of a one-row
+    /// lookup), for a body that runs exactly one statement: one statement reads one consistent
+    /// snapshot by itself.
+    public func readOneStatement<T: Sendable>(_ id: TenantID, _ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
+        try await withPool(id) { try $0.readOneStatementNow(body) }
+    }
+
     public func write<T: Sendable>(_ id: TenantID, _ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
         try await withPool(id) { try await $0.write(body) }
     }

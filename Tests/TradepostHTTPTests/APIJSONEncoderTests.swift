@@ -73,3 +73,46 @@ struct APIJSONEncoderTests {
         try same(try await store.tenants.tenant(id: tenant.id))
     }
 }
+
+/// `DirectJSON` types write themselves; any field added to them and not to their writer shows here.
+@Suite("API JSON: types that write themselves write what JSONEncoder writes")
+struct DirectJSONTests {
+    static func product(_ seed: UInt64) -> Product {
+        var random = SplitMix64(seed: seed)
+        func pick<T>(_ items: [T]) -> T { items[Int(random.next() % UInt64(items.count))] }
+        func maybe(_ text: String) -> String? { random.next() % 2 == 0 ? nil : text }
+        let texts = ["", "plain", "Парацетамол \"500\" мг", "tab\there\nnew line \\ /slash", "\u{1}\u{1f}😀", "ü ё ї"]
+        var attributes: [String: AttributeValue] = [:]
+        for _ in 0..<Int(random.next() % 5) {
+            attributes[pick(["strength_mg", "форма", "a b", "Zeta", "rx", "\"q\"", "pack"])] = pick([
+                .text(pick(texts)), .number(pick(["500", "0.25", "1.50", "-3", "1e3", "12345678901234567890.5"])), .bool(random.next() % 2 == 0)])
+        }
+        let currency = pick(["UAH", "USD", "JPY", "KWD"])
+        let tiers = (0..<Int(random.next() % 3)).map { PriceTier(minQuantity: Int64($0 + 2) * 10, price: Money(minor: Int64(random.next() % 100_000), currency: currency)) }
+        return Product(
+            id: "01ABCDEF\(seed)", businessId: "01BUSINESS", sku: pick(["PARA-500", "sku/1", "Ё-1"]), name: pick(texts),
+            brand: maybe(pick(texts)), manufacturer: maybe("Дарниця"), categoryId: maybe("01CAT"), description: maybe(pick(texts)),
+            attributes: attributes, unit: pick(["pcs", "box"]), packSize: Int64(random.next() % 100) + 1,
+            minOrderQuantity: Int64(random.next() % 10) + 1, orderMultiple: 1, price: Money(minor: Int64(random.next() % 10_000_000) - 5, currency: currency),
+            tiers: tiers, stockQuantity: Int64(random.next() % 1000), availability: pick(Availability.allCases),
+            status: pick(ProductStatus.allCases), rejectionReason: maybe("blurry photo"), priority: Int(random.next() % 1001),
+            createdAt: Date(timeIntervalSince1970: Double(random.next() % 2_000_000_000) + 0.75),
+            updatedAt: Date(timeIntervalSince1970: Double(random.next() % 2_000_000_000)))
+    }
+
+    @Test func productsAreWrittenAsJSONEncoderWritesThem() throws {
+        for seed in 0..<300 as Range<UInt64> {
+            let product = Self.product(seed)
+            let expected = String(decoding: try JSONCoding.encoder.encode(product), as: UTF8.self)
+            #expect(String(decoding: try APIJSONEncoder.encode(product), as: UTF8.self) == expected, "seed \(seed)")
+        }
+    }
+
+    @Test func productsInsideOtherValuesAreWrittenTheSameWay() throws {
+        let page = ListResponse(Page(items: (0..<4 as Range<UInt64>).map(Self.product), nextCursor: "01NEXT"))
+        #expect(String(decoding: try APIJSONEncoder.encode(page), as: UTF8.self)
+                == String(decoding: try JSONCoding.encoder.encode(page), as: UTF8.self))
+        let money = Money(minor: -1234, currency: "UAH")
+        #expect(try APIJSONEncoder.encode(money) == Array(try JSONCoding.encoder.encode(money)))
+    }
+}

@@ -14,7 +14,11 @@ enum APIJSONEncoder {
     static func encode<T: Encodable>(_ value: T) throws -> [UInt8] {
         var out: [UInt8] = []
         out.reserveCapacity(1024)
-        try node(for: value).write(into: &out)
+        if T.self is any DirectJSON.Type {
+            (value as! any DirectJSON).writeJSON(into: &out)
+        } else {
+            try node(for: value).write(into: &out)
+        }
         return out
     }
 
@@ -28,6 +32,10 @@ enum APIJSONEncoder {
         case .decimal: return .number((value as! Decimal).description)
         // A dictionary's keys are data, not property names: Foundation leaves them as they are.
         case .dictionary: return try (value as! any StringKeyedDictionary).apiNode()
+        case .direct:
+            var bytes: [UInt8] = []
+            (value as! any DirectJSON).writeJSON(into: &bytes)
+            return .raw(bytes)
         case .plain: break
         }
         let encoder = NodeEncoder()
@@ -35,7 +43,7 @@ enum APIJSONEncoder {
         return encoder.root ?? .object(ObjectBox())
     }
 
-    enum Special { case date, url, data, decimal, dictionary, plain }
+    enum Special { case date, url, data, decimal, dictionary, direct, plain }
 
     /// Metatype comparisons and one conformance check (the runtime caches those without a lock).
     static func special<T>(_ type: T.Type, _ value: T) -> Special {
@@ -44,6 +52,7 @@ enum APIJSONEncoder {
         if type == Data.self { return .data }
         if type == Decimal.self { return .decimal }
         if type is any StringKeyedDictionary.Type { return .dictionary }
+        if type is any DirectJSON.Type { return .direct }
         return .plain
     }
 
@@ -53,6 +62,8 @@ enum APIJSONEncoder {
         case number(String)
         case bool(Bool)
         case null
+        /// Already written (a `DirectJSON` value).
+        case raw([UInt8])
         case array(ArrayBox)
         case object(ObjectBox)
 
@@ -62,6 +73,7 @@ enum APIJSONEncoder {
             case .number(let text): out.append(contentsOf: text.utf8)
             case .bool(let flag): out.append(contentsOf: (flag ? "true" : "false").utf8)
             case .null: out.append(contentsOf: "null".utf8)
+            case .raw(let bytes): out.append(contentsOf: bytes)
             case .array(let box):
                 out.append(UInt8(ascii: "["))
                 for (index, item) in box.items.enumerated() {

@@ -1,0 +1,57 @@
+import Foundation
+
+/// A type that writes its own API JSON, byte for byte what `JSONCoding.encoder` writes for it
+/// (sorted snake_case keys, absent optionals left out), without `Encodable`'s per-field
+/// containers, boxes and key conversions. For the few types the server writes most — a product
+/// is in every catalog page, search hit and product read — where that machinery cost more than
+/// the database read. `APIJSONEncoderTests` holds each one equal to Foundation's output.
+protocol DirectJSON {
+    func writeJSON(into out: inout JSONObjectWriter.Buffer)
+}
+
+/// Writes one JSON object's members in the order given; the caller gives them sorted.
+struct JSONObjectWriter: ~Copyable {
+    typealias Buffer = [UInt8]
+    private var first = true
+
+    init(_ out: inout Buffer) { out.append(UInt8(ascii: "{")) }
+
+    /// The key, already in its wire spelling and JSON-safe (ASCII, nothing to escape).
+    mutating func key(_ key: StaticString, _ out: inout Buffer) {
+        if !first { out.append(UInt8(ascii: ",")) }
+        first = false
+        out.append(UInt8(ascii: "\""))
+        out.append(contentsOf: UnsafeBufferPointer(start: key.utf8Start, count: key.utf8CodeUnitCount))
+        out.append(UInt8(ascii: "\""))
+        out.append(UInt8(ascii: ":"))
+    }
+
+    /// A member whose key is data (a dictionary's): escaped like any string.
+    mutating func dataKey(_ key: String, _ out: inout Buffer) {
+        if !first { out.append(UInt8(ascii: ",")) }
+        first = false
+        JSONValue.writeString(key, into: &out)
+        out.append(UInt8(ascii: ":"))
+    }
+
+    mutating func string(_ key: StaticString, _ value: String, _ out: inout Buffer) {
+        self.key(key, &out)
+        JSONValue.writeString(value, into: &out)
+    }
+
+    /// Left out when nil, as `encodeIfPresent` does.
+    mutating func string(_ key: StaticString, _ value: String?, _ out: inout Buffer) {
+        if let value { string(key, value, &out) }
+    }
+
+    mutating func number<I: BinaryInteger>(_ key: StaticString, _ value: I, _ out: inout Buffer) {
+        self.key(key, &out)
+        out.append(contentsOf: String(value).utf8)
+    }
+
+    mutating func date(_ key: StaticString, _ value: Date, _ out: inout Buffer) {
+        string(key, APIJSONEncoder.iso8601(value), &out)
+    }
+
+    consuming func close(_ out: inout Buffer) { out.append(UInt8(ascii: "}")) }
+}
