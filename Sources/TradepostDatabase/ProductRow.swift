@@ -4,23 +4,65 @@ import TradepostCore
 
 /// Product ← row, and the JSON columns (tiers, attributes): shared by the store and the search index.
 extension Product {
+    /// Decodes a row that holds the product's columns under their names (`SELECT *`, `p.*` in a join).
     public init(row: Row) {
-        let currency: String = row["currency"]
-        let tiersJSON: String = row["tiers"]
-        let attributesJSON: String = row["attributes"]
+        self.init(row: row, at: Columns(named: row.columnNames))
+    }
+
+    /// Where each column sits in a row; found once per statement, not by name in every row (a
+    /// lookup by name lowercases it and hashes it: two dozen of those were most of decoding).
+    public struct Columns: Sendable {
+        var id, businessID, sku, name, brand, manufacturer, categoryID, description, attributes, unit, packSize: Int
+        var minOrderQuantity, orderMultiple, currency, priceMinor, tiers, stockQuantity, availability, status: Int
+        var rejectionReason, priority, createdAt, updatedAt: Int
+
+        /// The order of `Product.selectList`.
+        public static let selected = Columns(named: names)
+        /// How many columns `selectList` has: a column selected after them is at this index.
+        public static let count = names.count
+        static let names = selectList.split(separator: ",").map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
+
+        public init<Names: Collection<String>>(named names: Names) {
+            var at: [String: Int] = [:]
+            for (index, name) in names.enumerated() where at[name.lowercased()] == nil { at[name.lowercased()] = index }
+            func index(_ name: String) -> Int { at[name] ?? { preconditionFailure("no column \(name) among \(Array(names))") }() }
+            (id, businessID, sku, name, brand, manufacturer) = (index("id"), index("business_id"), index("sku"), index("name"), index("brand"), index("manufacturer"))
+            (categoryID, description, attributes, unit, packSize) = (index("category_id"), index("description"), index("attributes"), index("unit"), index("pack_size"))
+            (minOrderQuantity, orderMultiple, currency, priceMinor) = (index("min_order_quantity"), index("order_multiple"), index("currency"), index("price_minor"))
+            (tiers, stockQuantity, availability, status) = (index("tiers"), index("stock_quantity"), index("availability"), index("status"))
+            (rejectionReason, priority, createdAt, updatedAt) = (index("rejection_reason"), index("priority"), index("created_at"), index("updated_at"))
+        }
+    }
+
+    /// The columns a product is made of, in `Columns.selected`'s order.
+    public static let selectList = """
+        id, business_id, sku, name, brand, manufacturer, category_id, description, attributes, unit, pack_size, \
+        min_order_quantity, order_multiple, currency, price_minor, tiers, stock_quantity, availability, status, \
+        rejection_reason, priority, created_at, updated_at
+        """
+
+    /// `selectList` with each column qualified by a table name or alias (for a join).
+    public static func selectList(table: String) -> String {
+        Columns.names.map { "\(table).\($0)" }.joined(separator: ", ")
+    }
+
+    public init(row: Row, at c: Columns) {
+        let currency: String = row[c.currency]
+        let tiersJSON: String = row[c.tiers]
+        let attributesJSON: String = row[c.attributes]
         let tiers = tiersJSON == "[]" ? [] : Self.fastTiers(tiersJSON)
             ?? (try? Self.decoder.decode([StoredTier].self, from: Data(tiersJSON.utf8))) ?? []
         let attributes = attributesJSON == "{}" ? [:] : Self.fastAttributes(attributesJSON)
             ?? (try? Self.decoder.decode([String: AttributeValue].self, from: Data(attributesJSON.utf8))) ?? [:]
         self.init(
-            id: row["id"], businessId: row["business_id"], sku: row["sku"], name: row["name"], brand: row["brand"],
-            manufacturer: row["manufacturer"], categoryId: row["category_id"], description: row["description"],
-            attributes: attributes, unit: row["unit"], packSize: row["pack_size"], minOrderQuantity: row["min_order_quantity"],
-            orderMultiple: row["order_multiple"], price: Money(minor: row["price_minor"], currency: currency),
+            id: row[c.id], businessId: row[c.businessID], sku: row[c.sku], name: row[c.name], brand: row[c.brand],
+            manufacturer: row[c.manufacturer], categoryId: row[c.categoryID], description: row[c.description],
+            attributes: attributes, unit: row[c.unit], packSize: row[c.packSize], minOrderQuantity: row[c.minOrderQuantity],
+            orderMultiple: row[c.orderMultiple], price: Money(minor: row[c.priceMinor], currency: currency),
             tiers: tiers.map { PriceTier(minQuantity: $0.q, price: Money(minor: $0.p, currency: currency)) },
-            stockQuantity: row["stock_quantity"], availability: Availability(rawValue: row["availability"]) ?? .outOfStock,
-            status: ProductStatus(rawValue: row["status"]) ?? .draft, rejectionReason: row["rejection_reason"],
-            priority: row["priority"], createdAt: row["created_at"], updatedAt: row["updated_at"])
+            stockQuantity: row[c.stockQuantity], availability: Availability(rawValue: row[c.availability]) ?? .outOfStock,
+            status: ProductStatus(rawValue: row[c.status]) ?? .draft, rejectionReason: row[c.rejectionReason],
+            priority: row[c.priority], createdAt: row[c.createdAt], updatedAt: row[c.updatedAt])
     }
 
     /// Compact tier storage: quantity and minor units; the currency is the product's.
@@ -45,15 +87,29 @@ extension Product {
         "[" + tiers.map { "{\"p\":\($0.price.minor),\"q\":\($0.minQuantity)}" }.joined(separator: ",") + "]"
     }
 
-    /// Products decoded from the statement's own rows. A copied row (what `Row.fetchAll` and
-    /// `Row.fetchOne` return) finds a column by lowercasing every column name until one matches —
-    /// two dozen columns looked up by name cost more than the rest of decoding (a tenth of a 1M-row
-    /// re-import); the statement's rows look names up in a dictionary.
+    /// Products decoded from the statement's own rows (a copied row, what `Row.fetchAll` and
+    /// `Row.fetchOne` return, finds a column by lowercasing every column name until one matches),
+    /// with the columns' places found once for the statement.
     public static func fetchAll(_ db: Database, sql: String, arguments: StatementArguments = []) throws -> [Product] {
-        try Array(Row.fetchCursor(db, sql: sql, arguments: arguments).map(Product.init(row:)))
+        let statement = try db.makeStatement(sql: sql)
+        let columns = Columns(named: statement.columnNames)
+        return try Array(Row.fetchCursor(statement, arguments: arguments).map { Product(row: $0, at: columns) })
     }
 
-    public static func fetchOne(_ statement: Statement, arguments: StatementArguments) throws -> Product? {
-        try Row.fetchCursor(statement, arguments: arguments).map(Product.init(row:)).next()
+    /// `SELECT <selectList> FROM products WHERE <condition>`: the columns' places are known.
+    public static func fetchAll(_ db: Database, where condition: String, arguments: StatementArguments = []) throws -> [Product] {
+        try Array(Row.fetchCursor(db, sql: "SELECT \(selectList) FROM products WHERE \(condition)", arguments: arguments)
+            .map { Product(row: $0, at: .selected) })
+    }
+
+    /// One product from a statement that selects `selectList` first (a cached one, made once).
+    public static func fetchOne(selected statement: Statement, arguments: StatementArguments) throws -> Product? {
+        try Row.fetchCursor(statement, arguments: arguments).map { Product(row: $0, at: .selected) }.next()
+    }
+
+    /// One product by a condition, through a cached statement (for lookups made on every request).
+    public static func fetchOne(_ db: Database, where condition: String, arguments: StatementArguments) throws -> Product? {
+        let statement = try db.cachedStatement(sql: "SELECT \(selectList) FROM products WHERE \(condition)")
+        return try Row.fetchCursor(statement, arguments: arguments).map { Product(row: $0, at: .selected) }.next()
     }
 }

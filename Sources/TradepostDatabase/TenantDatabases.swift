@@ -21,8 +21,19 @@ public final class TenantDatabases: Sendable {
 
     private enum Phase {
         case opening(Task<DatabasePool, any Error>)
-        case open(DatabasePool)
+        case open(Connections)
         case closing(Task<Void, Never>)
+    }
+    /// An open tenant: GRDB's pool (the writer, and readers for long reads) and the quick readers
+    /// for the short reads made on every request.
+    private struct Connections: Sendable {
+        let pool: DatabasePool
+        let quick: QuickReaders
+
+        func close() {
+            quick.close()
+            pool.checkpointAndClose()
+        }
     }
     private struct Entry {
         var phase: Phase
@@ -81,22 +92,38 @@ public final class TenantDatabases: Sendable {
     /// Runs `body` with the tenant's pool, which stays open until `body` returns.
     /// Throws `.notFound` when the tenant has no database file.
     public func withPool<T>(_ id: TenantID, _ body: (DatabasePool) async throws -> T) async throws -> T {
-        let pool = try await acquire(id)
-        defer { release(id) }
-        return try await body(pool)
+        try await withConnections(id) { try await body($0.pool) }
     }
 
-    /// A read on the calling thread: tenant lookups are short, and skipping the hop to GRDB's
-    /// queue and back is most of their cost. Long reads should use `withPool` and an async read.
+    private func withConnections<T>(_ id: TenantID, _ body: (Connections) async throws -> T) async throws -> T {
+        let connections = try await acquire(id)
+        defer { release(id) }
+        return try await body(connections)
+    }
+
+    /// A read transaction on the calling thread, on a quick reader (`QuickReaders`): tenant
+    /// lookups are short, and skipping the hop to GRDB's queue and back is most of their cost.
+    /// Long reads should use `withPool` and an async read.
     public func read<T: Sendable>(_ id: TenantID, _ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
-        try await withPool(id) { try $0.readNow(body) }
+        try await withConnections(id) { connections in
+            try connections.quick.read({ db in
+                var result: T?
+                try db.inTransaction(.deferred) {
+                    result = try body(db)
+                    return .commit
+                }
+                return result!
+            }, otherwise: { try connections.pool.readNow(body) })
+        }
     }
 
     /// `read` without the surrounding transaction (BEGIN and COMMIT are a third of a one-row
     /// lookup), for a body that runs exactly one statement: one statement reads one consistent
     /// snapshot by itself.
     public func readOneStatement<T: Sendable>(_ id: TenantID, _ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
-        try await withPool(id) { try $0.readOneStatementNow(body) }
+        try await withConnections(id) { connections in
+            try connections.quick.read(body, otherwise: { try connections.pool.readOneStatementNow(body) })
+        }
     }
 
     public func write<T: Sendable>(_ id: TenantID, _ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
@@ -104,20 +131,20 @@ public final class TenantDatabases: Sendable {
     }
 
     private enum Step {
-        case ready(DatabasePool)
+        case ready(Connections)
         case wait(Task<DatabasePool, any Error>)
         case waitClose(Task<Void, Never>)
     }
 
-    private func acquire(_ id: TenantID) async throws -> DatabasePool {
+    private func acquire(_ id: TenantID) async throws -> Connections {
         while true {
             let step: Step = state.withLock { state in
                 switch state.entries[id]?.phase {
-                case .open(let pool):
+                case .open(let connections):
                     state.tick += 1
                     state.entries[id]!.leases += 1
                     state.entries[id]!.lastUsed = state.tick
-                    return .ready(pool)
+                    return .ready(connections)
                 case .opening(let task):
                     return .wait(task)
                 case .closing(let task):
@@ -134,8 +161,8 @@ public final class TenantDatabases: Sendable {
                 }
             }
             switch step {
-            case .ready(let pool):
-                return pool
+            case .ready(let connections):
+                return connections
             case .wait(let task):
                 // Whoever sees the open finish installs the pool: waiters must never depend on the
                 // opener being scheduled (with every thread busy waiting, it might never run).
@@ -157,7 +184,8 @@ public final class TenantDatabases: Sendable {
             guard case .opening(let current) = state.entries[id]?.phase, current == task else { return }
             switch result {
             case .success(let pool):
-                state.entries[id]!.phase = .open(pool)
+                state.entries[id]!.phase = .open(Connections(
+                    pool: pool, quick: QuickReaders(path: path(for: id), label: "tenant-\(id)", limit: readersPerTenant)))
                 evict(&state, keeping: id)
             case .failure:
                 state.entries[id] = nil
@@ -207,16 +235,16 @@ public final class TenantDatabases: Sendable {
                 if case .open = entry.value.phase { entry.value.leases == 0 && entry.key != keeping } else { false }
             }
             guard let (id, entry) = idle.min(by: { $0.value.lastUsed < $1.value.lastUsed }),
-                case .open(let pool) = entry.phase
+                case .open(let connections) = entry.phase
             else { return }  // every open pool is in use; retried when one is released
-            state.entries[id]!.phase = .closing(closeTask(id, pool))
+            state.entries[id]!.phase = .closing(closeTask(id, connections))
             live -= 1
         }
     }
 
-    private func closeTask(_ id: TenantID, _ pool: DatabasePool) -> Task<Void, Never> {
+    private func closeTask(_ id: TenantID, _ connections: Connections) -> Task<Void, Never> {
         Task.detached { [weak self] in
-            pool.checkpointAndClose()
+            connections.close()
             self?.forget(id)
         }
     }
@@ -230,8 +258,8 @@ public final class TenantDatabases: Sendable {
     private func closeNow(_ id: TenantID) async {
         let task: Task<Void, Never>? = state.withLock { state in
             switch state.entries[id]?.phase {
-            case .open(let pool) where state.entries[id]!.leases == 0:
-                let task = closeTask(id, pool)
+            case .open(let connections) where state.entries[id]!.leases == 0:
+                let task = closeTask(id, connections)
                 state.entries[id]!.phase = .closing(task)
                 return task
             case .closing(let task):
@@ -254,8 +282,8 @@ public final class TenantDatabases: Sendable {
                     return .wait(task)
                 case .opening(let task):
                     return .waitOpen(task)
-                case .open(let pool):
-                    let (gate, task) = exclusiveTask(id, pool, body)
+                case .open(let connections):
+                    let (gate, task) = exclusiveTask(id, connections, body)
                     state.entries[id]!.phase = .closing(gate)
                     return .run(task)
                 case nil:
@@ -279,13 +307,13 @@ public final class TenantDatabases: Sendable {
         case run(Task<Result<Void, any Error>, Never>)
     }
 
-    private func exclusiveTask(_ id: TenantID, _ pool: DatabasePool?, _ body: @escaping @Sendable () throws -> Void)
+    private func exclusiveTask(_ id: TenantID, _ connections: Connections?, _ body: @escaping @Sendable () throws -> Void)
         -> (Task<Void, Never>, Task<Result<Void, any Error>, Never>) {
         let work = Task.detached { [weak self] () -> Result<Void, any Error> in
             while (self?.state.withLock { $0.entries[id]?.leases ?? 0 } ?? 0) > 0 {
                 try? await Task.sleep(for: .milliseconds(5))
             }
-            pool?.checkpointAndClose()
+            connections?.close()
             let result = Result { try body() }
             self?.epoch.bump()  // the file in place now may hold other users
             self?.forget(id)

@@ -37,12 +37,12 @@ final class RebuildReader: @unchecked Sendable {
                         let ids = order[start..<min(order.count, start + Self.batchSize)].map(\.rowid)
                         // SQLite visits an IN list in rowid order; the batch is put back in docid order.
                         let found = try Row.fetchCursor(db, sql: """
-                            SELECT rowid AS product_rowid, * FROM products WHERE rowid IN (\(databaseQuestionMarks(count: ids.count)))
+                            SELECT \(Product.selectList), rowid FROM products WHERE rowid IN (\(databaseQuestionMarks(count: ids.count)))
                             """, arguments: StatementArguments(ids))
                         var byRowid: [Int64: (product: Product, context: SearchDocument.Context)] = [:]
                         while let row = try found.next() {
-                            let product = Product(row: row)
-                            byRowid[row["product_rowid"]] = (product, try contexts.context(db, product))
+                            let product = Product(row: row, at: .selected)
+                            byRowid[row[Product.Columns.count]] = (product, try contexts.context(db, product))
                         }
                         guard batches.put(analyzer.start(ids.compactMap { byRowid[$0] })) else { return }
                     }

@@ -129,10 +129,10 @@ public final class SearchEngine: SearchService {
         guard !docids.isEmpty else { return [] }
         // Decoded from the cursor's own rows (see `Product.fetchAll`).
         let rows = try Row.fetchCursor(db, sql: """
-            SELECT p.*, d.docid AS docid FROM search_docs d JOIN products p ON p.id = d.product_id
+            SELECT \(Product.selectList(table: "p")), d.docid FROM search_docs d JOIN products p ON p.id = d.product_id
             WHERE d.docid IN (\(databaseQuestionMarks(count: docids.count)))
             """, arguments: StatementArguments(docids))
-        let byDoc = Dictionary(uniqueKeysWithValues: try Array(rows.map { ($0["docid"] as Int64, Product(row: $0)) }))
+        let byDoc = Dictionary(uniqueKeysWithValues: try Array(rows.map { ($0[Product.Columns.count] as Int64, Product(row: $0, at: .selected)) }))
         return docids.compactMap { byDoc[$0] }
     }
 }

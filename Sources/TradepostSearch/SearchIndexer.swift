@@ -162,7 +162,7 @@ public struct SearchIndexer: Sendable {
     }
 
     static func product(_ db: Database, _ id: String) throws -> Product? {
-        try Product.fetchOne(db.cachedStatement(sql: "SELECT * FROM products WHERE id = ?"), arguments: [id])
+        try Product.fetchOne(db, where: "id = ?", arguments: [id])
     }
 }
 

@@ -38,7 +38,7 @@ struct ImportPass: Sendable {
         try SQLiteBusinessService.requireBusiness(db, businessID)
         let categories = CategoryPaths(try CategoryTree.load(db, counts: false))
         let requireReview = try SQLiteProductService.requireReview(db)
-        let find = try db.cachedStatement(sql: "SELECT * FROM products WHERE business_id = ? AND sku = ?")
+        let find = try db.cachedStatement(sql: "SELECT \(Product.selectList) FROM products WHERE business_id = ? AND sku = ?")
         // A business's first price list: no row can match a stored product (a SKU repeated in the file
         // fails as such), so the million lookups that would all miss are skipped.
         let hadProducts = try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM products WHERE business_id = ?)", arguments: [businessID]) ?? true
@@ -55,7 +55,7 @@ struct ImportPass: Sendable {
                 report.rows += 1
                 if report.rows % 5000 == 0 { progress(ImportProgress(rows: report.rows, bytesRead: batch.bytesRead, bytesTotal: fileSize)) }
                 let line = prepared.line
-                var row = prepared.row
+                let row = prepared.row
                 let sku = row.input.sku
                 var failed = false
                 func fail(_ field: String?, _ message: String) {
@@ -79,7 +79,7 @@ struct ImportPass: Sendable {
                         categoryID = .some(nil)
                     }
                 }
-                let existing = hadProducts ? try Product.fetchOne(find, arguments: [businessID, sku]) : nil
+                let existing = hadProducts ? try Product.fetchOne(selected: find, arguments: [businessID, sku]) : nil
                 do {
                     var input = try prepared.checked.get()
                     if let categoryID { input.categoryId = categoryID }

@@ -31,7 +31,7 @@ extension Product {
     }
 
     static func fetch(_ db: Database, id: String) throws -> Product? {
-        try fetchOne(db.cachedStatement(sql: "SELECT * FROM products WHERE id = ?"), arguments: [id])
+        try fetchOne(db, where: "id = ?", arguments: [id])
     }
 }
 
