@@ -27,7 +27,11 @@ public final class SearchEngine: SearchService {
         directory = DirectorySearch(tenants: tenants)
     }
 
-    public func search(_ tenant: TenantID, _ request: SearchRequest) async throws -> SearchResult {
+    public func search(_ caller: Caller, _ request: SearchRequest) async throws -> SearchResult {
+        try await search(tenant: try caller.authorize(.catalogRead), request)
+    }
+
+    func search(tenant: TenantID, _ request: SearchRequest) async throws -> SearchResult {
         let started = DispatchTime.now().uptimeNanoseconds
         let request = try Self.validated(request)
         let cached = cache.cached(tenant)
@@ -59,9 +63,10 @@ public final class SearchEngine: SearchService {
         return SearchResult(items: hits, nextCursor: next, total: total, totalExact: exact, facets: facets, tookMs: (took * 100).rounded() / 100)
     }
 
-    public func suggest(_ tenant: TenantID, _ text: String, limit: Int) async throws -> [Suggestion] {
+    public func suggest(_ caller: Caller, _ text: String, limit: Int) async throws -> [Suggestion] {
+        let tenant = try caller.authorize(.catalogRead)
         guard !Analyzer.tokens(text).isEmpty else { return [] }
-        let result = try await search(tenant, SearchRequest(query: text, limit: max(1, min(limit, 20)), prefix: true))
+        let result = try await search(tenant: tenant, SearchRequest(query: text, limit: max(1, min(limit, 20)), prefix: true))
         var seen = Set<String>()
         return result.items.compactMap { hit in
             guard seen.insert(hit.product.name.lowercased()).inserted else { return nil }
@@ -69,11 +74,15 @@ public final class SearchEngine: SearchService {
         }
     }
 
-    public func businesses(_ tenant: TenantID, _ filter: BusinessFilter, _ page: PageRequest) async throws -> Page<Business> {
-        try await directory.search(tenant, filter, page)
+    public func businesses(_ caller: Caller, _ filter: BusinessFilter, _ page: PageRequest) async throws -> Page<Business> {
+        try await directory.search(try caller.authorize(.businessesRead), filter, page)
     }
 
-    public func vocabulary(_ tenant: TenantID) async throws -> SearchVocabulary {
+    public func vocabulary(_ caller: Caller) async throws -> SearchVocabulary {
+        try await vocabulary(tenant: try caller.authorize(.catalogRead))
+    }
+
+    func vocabulary(tenant: TenantID) async throws -> SearchVocabulary {
         try await tenants.read(tenant) { db in
             SearchVocabulary(
                 synonyms: try String.fetchAll(db, sql: "SELECT words FROM search_synonyms ORDER BY id").map { $0.split(separator: ",").map(String.init) },
@@ -81,7 +90,9 @@ public final class SearchEngine: SearchService {
         }
     }
 
-    public func setVocabulary(_ tenant: TenantID, _ vocabulary: SearchVocabulary, audit: AuditContext) async throws -> SearchVocabulary {
+    public func setVocabulary(_ caller: Caller, _ vocabulary: SearchVocabulary) async throws -> SearchVocabulary {
+        let tenant = try caller.authorize(.catalogSettings)
+        let audit = caller.audit
         var v = Validator()
         if vocabulary.synonyms.count > 5000 { v.fail("synonyms", "may hold at most 5000 groups") }
         if vocabulary.stopWords.count > 2000 { v.fail("stop_words", "may hold at most 2000 words") }
@@ -102,7 +113,7 @@ public final class SearchEngine: SearchService {
             try AuditLog.tenant(db, audit, "search.vocabulary", target: nil, detail: ["synonyms": String(groups.count), "stop_words": String(stop.count)])
         }
         cache.invalidate(tenant)
-        return try await self.vocabulary(tenant)
+        return try await self.vocabulary(tenant: tenant)
     }
 
     // MARK: - Helpers

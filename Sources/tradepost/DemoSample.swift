@@ -70,8 +70,7 @@ enum DemoSample {
         _ = try await store.priceLists.createPriceList(.system(tenant), sellerBusinessID: business["importer"]!, PriceListInput(
             name: "Медок — контракт 2026", buyerBusinessId: business["medok"]!, items: importerList.map { .init(sku: $0.sku, price: $0.price) }))
         summary.priceLists = 2
-        _ = try await SearchEngine(tenants: store.tenantDatabases).setVocabulary(tenant, SearchVocabulary(synonyms: synonyms, stopWords: ["для"]),
-                                                                                audit: audit)
+        _ = try await SearchEngine(tenants: store.tenantDatabases).setVocabulary(.system(tenant, audit: audit), SearchVocabulary(synonyms: synonyms, stopWords: ["для"]))
         return summary
     }
 

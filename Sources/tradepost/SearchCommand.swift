@@ -69,7 +69,7 @@ struct SearchCommand: AsyncParsableCommand {
                 let result = try await global.withStore { store in
                     let tenant = try await resolveTenant(store, self.tenant)
                     return try await SearchEngine(tenants: store.tenantDatabases).search(
-                        tenant.id, SearchRequest(query: words.joined(separator: " "), limit: limit, prefix: false))
+                        .system(tenant.id), SearchRequest(query: words.joined(separator: " "), limit: limit, prefix: false))
                 }
                 if global.json { return try Output.json(result.items.map(\.product)) }
                 Output.table(["SKU", "NAME", "PRICE", "BUSINESS"], result.items.map {

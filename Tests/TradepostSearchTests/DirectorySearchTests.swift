@@ -36,7 +36,7 @@ struct DirectorySearchTests {
 
     func find(_ f: Fixture, _ query: String, type: BusinessType? = nil, city: String? = nil, verified: Bool? = nil) async throws -> [String] {
         let byID = Dictionary(uniqueKeysWithValues: f.ids.map { ($1, $0) })
-        return try await f.engine.businesses(f.tenant, BusinessFilter(query: query, type: type, city: city, verified: verified), PageRequest())
+        return try await f.engine.businesses(.system(f.tenant), BusinessFilter(query: query, type: type, city: city, verified: verified), PageRequest())
             .items.map { byID[$0.id]! }
     }
 
@@ -80,15 +80,15 @@ struct DirectorySearchTests {
         try await expectFound(f, "вітаміни", verified: true, ["west"])
         // Same field and no typos: verified first.
         try await expectFound(f, "склад вітаміни оптовий", ["west"])
-        let first = try await f.engine.businesses(f.tenant, BusinessFilter(query: "вітамін"), PageRequest(limit: 1))
+        let first = try await f.engine.businesses(.system(f.tenant), BusinessFilter(query: "вітамін"), PageRequest(limit: 1))
         #expect(first.items.count == 1 && first.nextCursor != nil)
-        let rest = try await f.engine.businesses(f.tenant, BusinessFilter(query: "вітамін"), PageRequest(limit: 1, after: Cursor.decode(first.nextCursor ?? "")))
+        let rest = try await f.engine.businesses(.system(f.tenant), BusinessFilter(query: "вітамін"), PageRequest(limit: 1, after: Cursor.decode(first.nextCursor ?? "")))
         #expect(rest.items.count == 1 && rest.nextCursor == nil && rest.items.first?.id != first.items.first?.id)
         await #expect(throws: AppError.self) {
-            try await f.engine.businesses(f.tenant, BusinessFilter(query: "x"), PageRequest(after: "somebody's id"))
+            try await f.engine.businesses(.system(f.tenant), BusinessFilter(query: "x"), PageRequest(after: "somebody's id"))
         }
         await #expect(throws: AppError.self) {
-            try await f.engine.businesses(f.tenant, BusinessFilter(query: String(repeating: "a", count: 201)), PageRequest())
+            try await f.engine.businesses(.system(f.tenant), BusinessFilter(query: String(repeating: "a", count: 201)), PageRequest())
         }
     }
 
@@ -104,7 +104,7 @@ struct DirectorySearchTests {
             try db.execute(sql: "DELETE FROM businesses WHERE id = ?", arguments: [f.ids["vita"]!])
         }
         try await expectFound(f, "дистрибуція", [])
-        _ = try await f.engine.setVocabulary(f.tenant, SearchVocabulary(synonyms: [["аптека", "pharmacy"]], stopWords: ["компанія"]), audit: .system)
+        _ = try await f.engine.setVocabulary(.system(f.tenant), SearchVocabulary(synonyms: [["аптека", "pharmacy"]], stopWords: ["компанія"]))
         try await expectFound(f, "pharmacy", ["apteka"], "synonyms apply")
         try await expectFound(f, "компанія здоровье", ["apteka", "pharm"], "a stop word is left out of the query")
     }
@@ -115,7 +115,7 @@ struct DirectorySearchTests {
         let (other, _) = try await f.store.tenantWithOwner("other")
         _ = try await f.store.businesses.createBusiness(.system(other.id), BusinessInput(name: "Medline Other", type: .pharmacy, city: "Kyiv"))
         try await expectFound(f, "medline", ["medline"])
-        let theirs = try await f.engine.businesses(other.id, BusinessFilter(query: "medline"), PageRequest())
+        let theirs = try await f.engine.businesses(.system(other.id), BusinessFilter(query: "medline"), PageRequest())
         #expect(theirs.items.map(\.name) == ["Medline Other"])
     }
 }

@@ -56,7 +56,30 @@ struct SearchEngineTests {
 
     func skus(_ f: Fixture, _ request: SearchRequest) async throws -> [String] {
         let bySKU = Dictionary(uniqueKeysWithValues: f.ids.map { ($1, $0) })
-        return try await f.engine.search(f.tenant, request).items.map { bySKU[$0.product.id]! }
+        return try await f.engine.search(.system(f.tenant), request).items.map { bySKU[$0.product.id]! }
+    }
+
+    /// The engine decides who may search and who may change the vocabulary, not the routes.
+    @Test func theCallerDecidesWhatTheEngineDoes() async throws {
+        let f = try await Self.fixture()
+        defer { Task { await f.store.remove() } }
+        let tenant = try await f.store.tenants.tenant(id: f.tenant)
+        let member = try await f.store.users.createUser(.system(f.tenant), NewUser(email: "m@acme.test", name: "M", password: "member-password"))
+        let buyer = caller(tenant, member.user)
+        #expect(try await f.engine.search(buyer, SearchRequest(query: "paracetamol", prefix: false)).total ?? 0 > 0)
+        #expect(try await f.engine.vocabulary(buyer).synonyms.isEmpty)
+        let refused = await #expect(throws: AppError.self) {
+            try await f.engine.setVocabulary(buyer, SearchVocabulary(synonyms: [["a", "b"]], stopWords: []))
+        }
+        #expect(refused?.code == .forbidden)
+        let owner = try await f.store.users.users(.system(f.tenant), PageRequest(limit: 10), filter: UserFilter()).items.first { $0.role == .owner }!
+        let readOnly = await #expect(throws: AppError.self) {  // an owner's read-only token
+            try await f.engine.setVocabulary(caller(tenant, owner, scopes: [.read]), SearchVocabulary(synonyms: [["a", "b"]], stopWords: []))
+        }
+        #expect(readOnly?.code == .forbidden)
+        #expect(try await f.engine.vocabulary(.system(f.tenant)).synonyms.isEmpty)
+        let changed = try await f.engine.setVocabulary(caller(tenant, owner), SearchVocabulary(synonyms: [["a", "b"]], stopWords: []))
+        #expect(changed.synonyms == [["a", "b"]])
     }
 
     @Test func ranksNameMatchesBeforeBrandBeforeDescriptionThenPriority() async throws {
@@ -94,16 +117,16 @@ struct SearchEngineTests {
     @Test func anUnfinishedShortWordNarrowsInMemory() async throws {
         let f = try await Self.fixture()
         defer { Task { await f.store.remove() } }
-        let result = try await f.engine.search(f.tenant, SearchRequest(query: "таблетки з"))
+        let result = try await f.engine.search(.system(f.tenant), SearchRequest(query: "таблетки з"))
         #expect(result.items.map(\.product.sku) == ["P-6", "P-1"])
         #expect(result.total == 1 && result.totalExact, "only P-6 matches every word")
-        let other = try await f.engine.search(f.tenant, SearchRequest(query: "таблетки ж"))
+        let other = try await f.engine.search(.system(f.tenant), SearchRequest(query: "таблетки ж"))
         #expect(other.items.first?.product.sku == "P-1" && other.total == 1, "a word of the description counts too")
         #expect(try await skus(f, SearchRequest(query: "tablets p")) == ["P-3"])
         #expect(try await skus(f, SearchRequest(query: "im")) == ["P-4"], "alone, it keeps the documents with such a word")
-        let none = try await f.engine.search(f.tenant, SearchRequest(query: "таблетки щ"))
+        let none = try await f.engine.search(.system(f.tenant), SearchRequest(query: "таблетки щ"))
         #expect(none.total == 0 && Set(none.items.map(\.product.sku)) == ["P-1", "P-6"])
-        let suggestions = try await f.engine.suggest(f.tenant, "таблетки з", limit: 8)
+        let suggestions = try await f.engine.suggest(.system(f.tenant), "таблетки з", limit: 8)
         #expect(suggestions.first?.text == "Знеболювальні таблетки")
     }
 
@@ -114,21 +137,21 @@ struct SearchEngineTests {
         #expect(Set(try await skus(f, SearchRequest(query: "paracetamol", businessType: .wholesaler, inStock: true, prefix: false))) == ["P-4", "P-5"])
         #expect(try await skus(f, SearchRequest(query: "", brand: "bayer", sort: .priceAsc)) == ["P-3", "P-5"])
         #expect(try await skus(f, SearchRequest(query: "", city: "KYIV", priceMin: 2100, priceMax: 4000, sort: .priceDesc)) == ["P-2", "P-1"])
-        let result = try await f.engine.search(f.tenant, SearchRequest(query: "", facets: true))
+        let result = try await f.engine.search(.system(f.tenant), SearchRequest(query: "", facets: true))
         #expect(result.total == 6 && result.totalExact)
         let categories = Dictionary(uniqueKeysWithValues: result.facets!["category"]!.map { ($0.label!, $0.count) })
         #expect(categories == ["Medicine": 5, "Painkillers": 5])
         // Type and city are counted through each document's business.
         #expect(result.facets!["business_type"] == [FacetValue(value: "pharmacy", count: 3), FacetValue(value: "wholesaler", count: 3)])
         #expect(result.facets!["city"] == [FacetValue(value: "Kyiv", count: 3), FacetValue(value: "Lviv", count: 3)])
-        let lviv = try await f.engine.search(f.tenant, SearchRequest(query: "paracetamol", facets: true, prefix: false))
+        let lviv = try await f.engine.search(.system(f.tenant), SearchRequest(query: "paracetamol", facets: true, prefix: false))
         #expect(lviv.facets!["city"] == [FacetValue(value: "Lviv", count: 3)] && lviv.facets!["business_type"] == [FacetValue(value: "wholesaler", count: 3)])
         #expect(lviv.facets!["business"]?.first == FacetValue(value: f.wholesaler.id, label: "Opt", count: 3))
         #expect(result.facets!["brand"]!.first == FacetValue(value: "Bayer", count: 2) || result.facets!["brand"]!.first == FacetValue(value: "Darnitsa", count: 2))
-        let first = try await f.engine.search(f.tenant, SearchRequest(query: "", limit: 4))
+        let first = try await f.engine.search(.system(f.tenant), SearchRequest(query: "", limit: 4))
         #expect(first.items.count == 4 && first.nextCursor == "o4")
         #expect(first.items.first?.product.sku == "P-5", "priority orders equally relevant results")
-        let second = try await f.engine.search(f.tenant, SearchRequest(query: "", offset: 4, limit: 4))
+        let second = try await f.engine.search(.system(f.tenant), SearchRequest(query: "", offset: 4, limit: 4))
         #expect(second.items.count == 2 && second.nextCursor == nil)
         #expect(Set(first.items.map(\.product.id)).isDisjoint(with: second.items.map(\.product.id)))
     }
@@ -142,26 +165,26 @@ struct SearchEngineTests {
             _ = try await f.store.products.updateProduct(.system(f.tenant), id: f.ids[sku]!, change)
         }
         try await f.engine.indexer.index(f.tenant, productIDs: ["P-1", "P-2", "P-3"].map { f.ids[$0]! })
-        let result = try await f.engine.search(f.tenant, SearchRequest(query: "", facets: true))
+        let result = try await f.engine.search(.system(f.tenant), SearchRequest(query: "", facets: true))
         #expect(result.facets!["attr.dosage_form"] == [FacetValue(value: "tablet", count: 2), FacetValue(value: "film coated tablet", count: 1)])
         #expect(result.facets!["attr.strength_mg"] == [FacetValue(value: "500", count: 2), FacetValue(value: "200", count: 1)])
         // A counted value, sent back as a filter, selects exactly its count; the counts follow the query.
         for value in result.facets!["attr.dosage_form"]! {
-            let filtered = try await f.engine.search(f.tenant, SearchRequest(query: "", attributes: ["dosage_form": value.value], facets: true))
+            let filtered = try await f.engine.search(.system(f.tenant), SearchRequest(query: "", attributes: ["dosage_form": value.value], facets: true))
             #expect(filtered.total == value.count)
         }
-        let narrowed = try await f.engine.search(f.tenant, SearchRequest(query: "paracetamol", facets: true, prefix: false))
+        let narrowed = try await f.engine.search(.system(f.tenant), SearchRequest(query: "paracetamol", facets: true, prefix: false))
         #expect(narrowed.facets!["attr.dosage_form"] == [FacetValue(value: "film coated tablet", count: 1)], "P-3 is the one Latin paracetamol with attributes")
         // A full rebuild keeps them.
         _ = try await f.engine.indexer.reindex(f.tenant)
-        let rebuilt = try await f.engine.search(f.tenant, SearchRequest(query: "", facets: true))
+        let rebuilt = try await f.engine.search(.system(f.tenant), SearchRequest(query: "", facets: true))
         #expect(rebuilt.facets!["attr.strength_mg"] == result.facets!["attr.strength_mg"])
     }
 
     @Test func synonymsStopWordsAndIncrementalIndexing() async throws {
         let f = try await Self.fixture()
         defer { Task { await f.store.remove() } }
-        _ = try await f.engine.setVocabulary(f.tenant, SearchVocabulary(synonyms: [["ацетаминофен", "парацетамол"]], stopWords: ["для"]), audit: .system)
+        _ = try await f.engine.setVocabulary(.system(f.tenant), SearchVocabulary(synonyms: [["ацетаминофен", "парацетамол"]], stopWords: ["для"]))
         #expect(try await skus(f, SearchRequest(query: "ацетаминофен для", prefix: false)) == ["P-1", "P-2"])
 
         // A change reaches the index when the indexer runs for it (the jobs engine does this from the outbox).
@@ -176,7 +199,7 @@ struct SearchEngineTests {
         _ = try await f.store.products.updateProduct(.system(f.tenant), id: f.ids["P-1"]!, archive)
         try await f.engine.indexer.index(f.tenant, productIDs: [f.ids["P-1"]!])
         #expect(try await skus(f, SearchRequest(query: "цитрамон", prefix: false)).isEmpty, "unpublished products leave the index")
-        let suggestions = try await f.engine.suggest(f.tenant, "ибу", limit: 5)
+        let suggestions = try await f.engine.suggest(.system(f.tenant), "ибу", limit: 5)
         #expect(suggestions.map(\.text) == ["Ибупрофен 200 мг"] && suggestions[0].highlight.hasPrefix("<mark>Ибупрофен</mark>"))
     }
 
@@ -209,7 +232,7 @@ struct SearchEngineTests {
         }
         #expect(counted == 2, "each indexing of a document counts its words once (counts only grow between rebuilds)")
         let restarted = SearchEngine(tenants: f.store.tenantDatabases)
-        let found = try await restarted.search(f.tenant, SearchRequest(query: "цитрамн", prefix: false)).items.map(\.product.id)
+        let found = try await restarted.search(.system(f.tenant), SearchRequest(query: "цитрамн", prefix: false)).items.map(\.product.id)
         #expect(found == [product.id], "a fresh dictionary knows words indexed since the rebuild")
     }
 
@@ -248,7 +271,7 @@ struct SearchEngineTests {
             try db.execute(sql: "INSERT INTO product_fts (product_fts) VALUES ('integrity-check')")
         }
         #expect(lastWord == 1, "the last product's words are counted")
-        let hit = try await f.engine.search(f.tenant, SearchRequest(query: "зеленка", prefix: false))
+        let hit = try await f.engine.search(.system(f.tenant), SearchRequest(query: "зеленка", prefix: false))
         #expect(hit.items.map(\.product.sku) == ["B-2344"])
     }
 }

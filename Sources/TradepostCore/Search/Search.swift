@@ -140,17 +140,19 @@ public struct SearchVocabulary: Codable, Sendable, Equatable {
 }
 
 public protocol SearchService: Sendable {
-    /// Published products ranked for the query. Throws `.invalid` (bad filter values).
-    func search(_ tenant: TenantID, _ request: SearchRequest) async throws -> SearchResult
+    /// Published products ranked for the query. Throws `.forbidden`, `.invalid` (bad filter values).
+    func search(_ caller: Caller, _ request: SearchRequest) async throws -> SearchResult
 
-    /// Search-as-you-type: product names for what has been typed so far.
-    func suggest(_ tenant: TenantID, _ text: String, limit: Int) async throws -> [Suggestion]
+    /// Search-as-you-type: product names for what has been typed so far. Throws `.forbidden`.
+    func suggest(_ caller: Caller, _ text: String, limit: Int) async throws -> [Suggestion]
 
     /// The business directory searched by `filter.query` (same analysis, typos and completions as
-    /// products), best match first; pages are offsets. Throws `.invalid` (query too long, bad cursor).
-    func businesses(_ tenant: TenantID, _ filter: BusinessFilter, _ page: PageRequest) async throws -> Page<Business>
+    /// products), best match first; pages are offsets. Throws `.forbidden`, `.invalid` (query too
+    /// long, bad cursor).
+    func businesses(_ caller: Caller, _ filter: BusinessFilter, _ page: PageRequest) async throws -> Page<Business>
 
-    func vocabulary(_ tenant: TenantID) async throws -> SearchVocabulary
-    /// Replaces the tenant's synonyms and stop words. Throws `.invalid`.
-    func setVocabulary(_ tenant: TenantID, _ vocabulary: SearchVocabulary, audit: AuditContext) async throws -> SearchVocabulary
+    /// Throws `.forbidden`.
+    func vocabulary(_ caller: Caller) async throws -> SearchVocabulary
+    /// Replaces the tenant's synonyms and stop words, audited as the caller. Throws `.forbidden`, `.invalid`.
+    func setVocabulary(_ caller: Caller, _ vocabulary: SearchVocabulary) async throws -> SearchVocabulary
 }

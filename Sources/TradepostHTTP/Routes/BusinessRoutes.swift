@@ -64,7 +64,7 @@ struct BusinessRoutes {
             verified: try request.flag("verified"))
         // Words go to the directory's search (ranked, stemmed, typo-tolerant); without them, the plain list.
         if let query = filter.query, query.contains(where: { $0.isLetter || $0.isNumber }) {
-            return APIResponse(ListResponse(try await services.search.businesses(try caller.authorize(.businessesRead), filter, try request.pageRequest())))
+            return APIResponse(ListResponse(try await services.search.businesses(caller, filter, try request.pageRequest())))
         }
         return APIResponse(ListResponse(try await services.businesses.businesses(caller, try request.pageRequest(), filter: filter)))
     }

@@ -24,7 +24,6 @@ struct SearchRoutes {
     }
 
     @Sendable func search(_ request: Request, context: AppRequestContext) async throws -> APIResponse<SearchResult> {
-        let (tenant, _) = try context.tenant(for: .catalogRead)
         let q = request.uri.queryParameters
         let currency = q.get("currency")?.uppercased()
         func price(_ name: String) throws -> Int64? {
@@ -44,26 +43,23 @@ struct SearchRoutes {
             facets: try request.query("facets", Bool.init, expected: "true or false") ?? false, offset: offset,
             limit: try request.query("limit", Int.init, expected: "a number from 1 to 100") ?? 20,
             prefix: try request.query("prefix", Bool.init, expected: "true or false") ?? true)
-        return APIResponse(try await services.search.search(tenant, search))
+        return APIResponse(try await services.search.search(try context.caller(), search))
     }
 
     @Sendable func suggest(_ request: Request, context: AppRequestContext) async throws -> APIResponse<ListResponse<Suggestion>> {
-        let (tenant, _) = try context.tenant(for: .catalogRead)
         let text = request.uri.queryParameters.get("q") ?? ""
         guard text.count <= 100 else { throw AppError.invalidField("q", "must be at most 100 characters") }
         let limit = try request.query("limit", { Int($0).flatMap { (1...20).contains($0) ? $0 : nil } }, expected: "a number from 1 to 20") ?? 8
-        return APIResponse(ListResponse(items: try await services.search.suggest(tenant, text, limit: limit)))
+        return APIResponse(ListResponse(items: try await services.search.suggest(try context.caller(), text, limit: limit)))
     }
 
     @Sendable func vocabulary(_ request: Request, context: AppRequestContext) async throws -> APIResponse<SearchVocabulary> {
-        let (tenant, _) = try context.tenant(for: .catalogRead)
-        return APIResponse(try await services.search.vocabulary(tenant))
+        APIResponse(try await services.search.vocabulary(try context.caller()))
     }
 
     @Sendable func setVocabulary(_ request: Request, context: AppRequestContext) async throws -> APIResponse<SearchVocabulary> {
-        let (tenant, _) = try context.tenant(for: .catalogSettings)
+        let caller = try context.caller()
         let body = try await request.decode(VocabularyBody.self, limit: maxBody)
-        return APIResponse(try await services.search.setVocabulary(
-            tenant, SearchVocabulary(synonyms: body.synonyms, stopWords: body.stopWords), audit: try context.audit()))
+        return APIResponse(try await services.search.setVocabulary(caller, SearchVocabulary(synonyms: body.synonyms, stopWords: body.stopWords)))
     }
 }

@@ -86,7 +86,7 @@ enum SearchBench {
     static func measure(_ store: Store, _ tenant: TenantID, queries: String, count: Int, build: Double, size: Int64) async throws {
         let engine = SearchEngine(tenants: store.tenantDatabases)
         var started = now()
-        _ = try await engine.search(tenant, SearchRequest(query: "warmup", prefix: false))
+        _ = try await engine.search(.system(tenant), SearchRequest(query: "warmup", prefix: false))
         let dictionaryLoad = (now() - started) * 1000
 
         var queryList: [(kind: String, text: String, target: Int, correct: String?)] = []
@@ -99,7 +99,7 @@ enum SearchBench {
         var typoCount = 0
         for q in queryList {
             started = now()
-            let result = try await engine.search(tenant, SearchRequest(query: q.text, limit: 10, prefix: q.kind == "prefix"))
+            let result = try await engine.search(.system(tenant), SearchRequest(query: q.text, limit: 10, prefix: q.kind == "prefix"))
             latencies.append((now() - started) * 1000)
             byKind[q.kind, default: []].append(latencies.last!)
             if ProcessInfo.processInfo.environment["SEARCH_SLOW"] == "1", latencies.last! > 200 {
@@ -109,7 +109,7 @@ enum SearchBench {
                 typoCount += 1
                 let hit = result.items.contains(where: { $0.product.id == productID(q.target) })
                 // Identifiable: the words without the typo match at most 10 products, so the intended one is knowable.
-                if let correct = q.correct, let exact = try await engine.search(tenant, SearchRequest(query: correct, limit: 10, prefix: false)).total,
+                if let correct = q.correct, let exact = try await engine.search(.system(tenant), SearchRequest(query: correct, limit: 10, prefix: false)).total,
                    exact <= 10 {
                     identifiable += 1
                     if hit { identifiableHits += 1 }
@@ -125,14 +125,14 @@ enum SearchBench {
         var facetLatencies: [Double] = []
         for q in queryList.prefix(300) {
             started = now()
-            _ = try await engine.search(tenant, SearchRequest(query: q.text, facets: true, limit: 10, prefix: q.kind == "prefix"))
+            _ = try await engine.search(.system(tenant), SearchRequest(query: q.text, facets: true, limit: 10, prefix: q.kind == "prefix"))
             facetLatencies.append((now() - started) * 1000)
         }
         var suggestLatencies: [Double] = []
         for q in queryList.prefix(300) {
             let typed = String(q.text.prefix(max(3, q.text.count * 2 / 3)))
             started = now()
-            _ = try await engine.suggest(tenant, typed, limit: 8)
+            _ = try await engine.suggest(.system(tenant), typed, limit: 8)
             suggestLatencies.append((now() - started) * 1000)
             if ProcessInfo.processInfo.environment["SEARCH_SLOW"] == "1", suggestLatencies.last! > 10 {
                 FileHandle.standardError.write(Data("slow suggestion \(Int(suggestLatencies.last!)) ms: \(typed)\n".utf8))
