@@ -22,10 +22,11 @@ struct AuditCommand: AsyncParsableCommand {
         @Option(help: "Tenant slug or id.") var tenant: String?
         @Flag(help: "The platform's trail instead of a tenant's.") var platform = false
 
-        func resolve(_ store: Store) async throws -> TenantID? {
+        /// Runs `body` as the system acting for the trail named: a tenant's, or the platform's.
+        func read<T>(_ store: Store, _ body: (Caller, AuditTrail) async throws -> T) async throws -> T {
             switch (tenant, platform) {
-            case (let t?, false): return try await resolveTenant(store, t).id
-            case (nil, true): return nil
+            case (let t?, false): return try await body(.system(try await resolveTenant(store, t).id), .tenant)
+            case (nil, true): return try await body(.platformSystem(), .platform)
             default: throw CLIError("name one trail", hint: "pass --tenant T or --platform")
             }
         }
@@ -39,7 +40,7 @@ struct AuditCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await runCommand {
-                let result = try await global.withStore { store in try await store.audit.verify(tenant: try await trail.resolve(store)) }
+                let result = try await global.withStore { store in try await trail.read(store) { caller, which in try await store.audit.verify(caller, which) } }
                 if global.json {
                     try Output.json(result)
                 } else {
@@ -64,7 +65,7 @@ struct AuditCommand: AsyncParsableCommand {
         func run() async throws {
             try await runCommand {
                 let filter = AuditFilter(action: action, actor: actor, target: target, limit: limit)
-                let entries = try await global.withStore { store in try await store.audit.entries(tenant: try await trail.resolve(store), filter) }
+                let entries = try await global.withStore { store in try await trail.read(store) { caller, which in try await store.audit.entries(caller, which, filter) } }
                 if global.json { return try Output.json(entries) }
                 Output.table(["ID", "AT", "ACTOR", "ACTION", "TARGET", "FROM"], entries.map {
                     [String($0.id), Output.date($0.at), $0.actorLabel ?? $0.actor, $0.action, $0.target ?? "-", $0.ip ?? "-"]

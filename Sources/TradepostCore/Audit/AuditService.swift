@@ -94,12 +94,19 @@ public struct AuditVerification: Codable, Sendable, Equatable {
     }
 }
 
-/// The audit trails: one per tenant (its database) and the platform's (the control database).
-public protocol AuditService: Sendable {
-    /// Entries of a tenant's trail, or the platform's when `tenant` is nil, newest first.
-    /// Throws `.notFound` for an unknown tenant.
-    func entries(tenant: TenantID?, _ filter: AuditFilter) async throws -> [AuditEntry]
+/// Which trail: the caller's tenant's (its database) or the platform's (the control database).
+public enum AuditTrail: Sendable {
+    /// Read with `audit.read` in the caller's own tenant.
+    case tenant
+    /// Read by platform admins (`tenants.read`).
+    case platform
+}
 
-    /// Recomputes the hash chain. Throws `.notFound` for an unknown tenant.
-    func verify(tenant: TenantID?) async throws -> AuditVerification
+/// The audit trails: one per tenant and the platform's.
+public protocol AuditService: Sendable {
+    /// Entries of a trail, newest first. Throws `.forbidden`, `.notFound` for an unknown tenant.
+    func entries(_ caller: Caller, _ trail: AuditTrail, _ filter: AuditFilter) async throws -> [AuditEntry]
+
+    /// Recomputes the hash chain. Throws `.forbidden`, `.notFound` for an unknown tenant.
+    func verify(_ caller: Caller, _ trail: AuditTrail) async throws -> AuditVerification
 }

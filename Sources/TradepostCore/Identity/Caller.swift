@@ -23,6 +23,13 @@ public struct Caller: Sendable, Equatable {
                          scopes: Set(Scope.allCases), credential: .session(id: "")), audit: audit)
     }
 
+    /// The system acting for the platform (the command line on the server): a platform admin.
+    public static func platformSystem(audit: AuditContext = .system) -> Caller {
+        Caller(Principal(kind: .platformAdmin, userID: audit.actor, email: audit.actorLabel ?? audit.actor, name: audit.actor,
+                         tenantID: nil, tenantSlug: nil, role: nil, userKind: nil, locale: nil,
+                         scopes: Set(Scope.allCases), credential: .session(id: "")), audit: audit)
+    }
+
     /// The caller's tenant. Throws `.forbidden` for a platform admin.
     public func tenant() throws -> TenantID { try principal.requireTenant() }
 

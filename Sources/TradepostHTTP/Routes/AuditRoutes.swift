@@ -15,26 +15,22 @@ struct AuditRoutes {
     }
 
     @Sendable func tenantEntries(_ request: Request, context: AppRequestContext) async throws -> APIResponse<ListResponse<AuditEntry>> {
-        let (tenant, _) = try context.tenant(for: .auditRead)
-        return APIResponse(try await page(tenant, request))
+        APIResponse(try await page(try context.caller(), .tenant, request))
     }
 
     @Sendable func tenantVerify(_ request: Request, context: AppRequestContext) async throws -> APIResponse<AuditVerification> {
-        let (tenant, _) = try context.tenant(for: .auditRead)
-        return APIResponse(try await services.audit.verify(tenant: tenant))
+        APIResponse(try await services.audit.verify(try context.caller(), .tenant))
     }
 
     @Sendable func platformEntries(_ request: Request, context: AppRequestContext) async throws -> APIResponse<ListResponse<AuditEntry>> {
-        _ = try context.authorize(.tenantsRead)
-        return APIResponse(try await page(nil, request))
+        APIResponse(try await page(try context.caller(), .platform, request))
     }
 
     @Sendable func platformVerify(_ request: Request, context: AppRequestContext) async throws -> APIResponse<AuditVerification> {
-        _ = try context.authorize(.tenantsRead)
-        return APIResponse(try await services.audit.verify(tenant: nil))
+        APIResponse(try await services.audit.verify(try context.caller(), .platform))
     }
 
-    func page(_ tenant: TenantID?, _ request: Request) async throws -> ListResponse<AuditEntry> {
+    func page(_ caller: Caller, _ trail: AuditTrail, _ request: Request) async throws -> ListResponse<AuditEntry> {
         let paging = try request.pageRequest()
         let before = try paging.after.map { value -> Int64 in
             guard let id = Int64(value) else { throw AppError.invalidField("cursor", "is not a valid cursor") }
@@ -48,7 +44,7 @@ struct AuditRoutes {
             since: try request.query("since", date, expected: "a date (2026-11-21) or an ISO 8601 time"),
             until: try request.query("until", date, expected: "a date (2026-11-21) or an ISO 8601 time"),
             before: before, limit: paging.limit + 1)
-        var items = try await services.audit.entries(tenant: tenant, filter)
+        var items = try await services.audit.entries(caller, trail, filter)
         var next: String?
         if items.count > paging.limit {
             items.removeLast()

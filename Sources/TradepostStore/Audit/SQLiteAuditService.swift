@@ -14,7 +14,8 @@ public final class SQLiteAuditService: AuditService {
         self.tenants = tenants
     }
 
-    public func entries(tenant: TenantID?, _ filter: AuditFilter) async throws -> [AuditEntry] {
+    public func entries(_ caller: Caller, _ trail: AuditTrail, _ filter: AuditFilter) async throws -> [AuditEntry] {
+        let tenant = try Self.authorize(caller, trail)
         let table = tenant == nil ? "platform_audit" : "audit_log"
         let query = Self.query(table, filter)
         let read: @Sendable (Database) throws -> [AuditEntry] = { db in
@@ -24,9 +25,20 @@ public final class SQLiteAuditService: AuditService {
         return try await control.pool.read(read)
     }
 
-    public func verify(tenant: TenantID?) async throws -> AuditVerification {
+    public func verify(_ caller: Caller, _ trail: AuditTrail) async throws -> AuditVerification {
+        let tenant = try Self.authorize(caller, trail)
         if let tenant { return try await tenants.read(tenant) { try AuditChain.verify($0, table: "audit_log") } }
         return try await control.pool.read { try AuditChain.verify($0, table: "platform_audit") }
+    }
+
+    /// The tenant whose trail the caller may read; nil for the platform's.
+    static func authorize(_ caller: Caller, _ trail: AuditTrail) throws -> TenantID? {
+        switch trail {
+        case .tenant: return try caller.authorize(.auditRead)
+        case .platform:
+            try Policy.authorize(caller.principal, .tenantsRead)
+            return nil
+        }
     }
 
     static func query(_ table: String, _ f: AuditFilter) -> (sql: String, arguments: StatementArguments) {
