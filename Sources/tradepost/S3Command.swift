@@ -44,7 +44,7 @@ struct S3Command: AsyncParsableCommand {
             try await runCommand {
                 let result: Result = try await global.withStore { store in
                     let tenant = try await resolveTenant(store, tenant)
-                    let made = try await store.s3Keys.create(tenant: tenant.id, name: name, audit: .cli)
+                    let made = try await store.s3Keys.create(.system(tenant.id, audit: .cli), name: name)
                     return Result(key: made.key, secret: made.secret)
                 }
                 if global.json { return try Output.json(result) }
@@ -68,7 +68,7 @@ struct S3Command: AsyncParsableCommand {
         func run() async throws {
             try await runCommand {
                 let keys = try await global.withStore { store in
-                    try await store.s3Keys.list(tenant: try await resolveTenant(store, tenant).id)
+                    try await store.s3Keys.list(.system(try await resolveTenant(store, tenant).id, audit: .cli))
                 }
                 if global.json { return try Output.json(keys) }
                 Output.table(["ACCESS KEY", "NAME", "CREATED", "LAST USED", "REVOKED"], keys.map {
@@ -92,7 +92,7 @@ struct S3Command: AsyncParsableCommand {
         func run() async throws {
             try await runCommand {
                 try await global.withStore { store in
-                    try await store.s3Keys.revoke(tenant: try await resolveTenant(store, tenant).id, accessKey: accessKey, audit: .cli)
+                    try await store.s3Keys.revoke(.system(try await resolveTenant(store, tenant).id, audit: .cli), accessKey: accessKey)
                 }
                 if global.json { return try Output.json(["revoked": accessKey]) }
                 Output.line("Revoked \(accessKey)")

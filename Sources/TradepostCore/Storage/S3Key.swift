@@ -36,13 +36,14 @@ public struct S3KeyGrant: Sendable {
 }
 
 public protocol S3KeyService: Sendable {
-    /// Makes a key; returns it with its secret (never retrievable again).
-    /// Throws `.invalid` for an empty or over-long name, `.notFound` for an unknown tenant.
-    func create(tenant: TenantID, name: String, audit: AuditContext) async throws -> (key: S3AccessKey, secret: String)
-    /// The tenant's keys, newest first, revoked ones included.
-    func list(tenant: TenantID) async throws -> [S3AccessKey]
-    /// Throws `.notFound` when the tenant has no such key (another tenant's key included).
-    func revoke(tenant: TenantID, accessKey: String, audit: AuditContext) async throws
+    /// Makes a key for the caller's tenant (`storage.manage`), audited as the caller; returns it
+    /// with its secret (never retrievable again).
+    /// Throws `.forbidden`, `.invalid` for an empty or over-long name, `.notFound` for an unknown tenant.
+    func create(_ caller: Caller, name: String) async throws -> (key: S3AccessKey, secret: String)
+    /// The caller's tenant's keys, newest first, revoked ones included. Throws `.forbidden`.
+    func list(_ caller: Caller) async throws -> [S3AccessKey]
+    /// Throws `.forbidden`, `.notFound` when the tenant has no such key (another tenant's key included).
+    func revoke(_ caller: Caller, accessKey: String) async throws
     /// The live key's grant, or nil for an unknown or revoked key.
     func grant(accessKey: String) async throws -> S3KeyGrant?
     /// Marks a key used (its "last used" time), at most once a minute per key.

@@ -42,21 +42,19 @@ struct StorageRoutes {
     }
 
     @Sendable func listKeys(_ request: Request, context: AppRequestContext) async throws -> APIResponse<ListResponse<S3AccessKey>> {
-        let (tenant, _) = try context.tenant(for: .storageManage)
-        return APIResponse(ListResponse(items: try await services.s3Keys.list(tenant: tenant)))
+        APIResponse(ListResponse(items: try await services.s3Keys.list(try context.caller())))
     }
 
     @Sendable func createKey(_ request: Request, context: AppRequestContext) async throws -> APIResponse<CreatedKey> {
-        let (tenant, _) = try context.tenant(for: .storageManage)
+        let caller = try context.caller()
         let body = try await request.decode(KeyBody.self, limit: maxBody)
         guard let name = body.name else { throw AppError.invalidField("name", "is required") }
-        let made = try await services.s3Keys.create(tenant: tenant, name: name, audit: try context.audit())
+        let made = try await services.s3Keys.create(caller, name: name)
         return APIResponse(CreatedKey(key: made.key, secret: made.secret), status: .created)
     }
 
     @Sendable func revokeKey(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let (tenant, _) = try context.tenant(for: .storageManage)
-        try await services.s3Keys.revoke(tenant: tenant, accessKey: try context.parameters.require("id"), audit: try context.audit())
+        try await services.s3Keys.revoke(try context.caller(), accessKey: try context.parameters.require("id"))
         return .noContent
     }
 

@@ -18,7 +18,8 @@ public final class SQLiteS3KeyService: S3KeyService {
         self.stats = stats
     }
 
-    public func create(tenant: TenantID, name: String, audit: AuditContext) async throws -> (key: S3AccessKey, secret: String) {
+    public func create(_ caller: Caller, name: String) async throws -> (key: S3AccessKey, secret: String) {
+        let (tenant, audit) = (try caller.authorize(.storageManage), caller.audit)
         let name = name.trimmed()
         var v = Validator()
         if name.isEmpty || name.count > 100 || name.containsControlCharacter { v.fail("name", "must be 1 to 100 characters") }
@@ -43,8 +44,9 @@ public final class SQLiteS3KeyService: S3KeyService {
         return (key, secret)
     }
 
-    public func list(tenant: TenantID) async throws -> [S3AccessKey] {
-        try await mapErrors(stats) {
+    public func list(_ caller: Caller) async throws -> [S3AccessKey] {
+        let tenant = try caller.authorize(.storageManage)
+        return try await mapErrors(stats) {
             try await control.pool.read { db in
                 try Row.fetchAll(db, sql: "SELECT * FROM s3_keys WHERE tenant_id = ? ORDER BY created_at DESC, access_key", arguments: [tenant.rawValue]).map {
                     S3AccessKey(accessKey: $0["access_key"], name: $0["name"], createdBy: $0["created_by"], createdAt: $0["created_at"],
@@ -54,7 +56,8 @@ public final class SQLiteS3KeyService: S3KeyService {
         }
     }
 
-    public func revoke(tenant: TenantID, accessKey: String, audit: AuditContext) async throws {
+    public func revoke(_ caller: Caller, accessKey: String) async throws {
+        let (tenant, audit) = (try caller.authorize(.storageManage), caller.audit)
         try await mapErrors(stats) {
             try await control.pool.write { db in
                 try db.execute(sql: "UPDATE s3_keys SET revoked_at = COALESCE(revoked_at, ?) WHERE access_key = ? AND tenant_id = ?",
