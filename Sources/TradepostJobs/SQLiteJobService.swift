@@ -25,12 +25,23 @@ public final class SQLiteJobService: JobService {
         return SQLiteJobService(core: core, host: host, wakeQueue: { _ in })
     }
 
+    /// The jobs the caller sees once `action` is allowed: all for a platform admin, their tenant's otherwise.
+    static func scope(_ caller: Caller, _ action: Action) throws -> JobScope {
+        try Policy.authorize(caller.principal, action)
+        return caller.principal.jobScope
+    }
+
     public func close() {
         core.committer.stop()
         core.database.close()
     }
 
-    public func stats(_ scope: JobScope) async throws -> [QueueStats] {
+    public func stats(_ caller: Caller) async throws -> [QueueStats] {
+        try await stats(scope: try Self.scope(caller, .jobsRead))
+    }
+
+    /// Counts for a scope decided earlier: the live socket's, whose subscriber was authorized when it subscribed.
+    public func stats(scope: JobScope) async throws -> [QueueStats] {
         let tenant = scope.tenant?.rawValue
         let now = Date().timeIntervalSince1970
         return try await core.database.pool.read { [core] db in
@@ -77,7 +88,8 @@ public final class SQLiteJobService: JobService {
         }
     }
 
-    public func jobs(_ scope: JobScope, filter: JobFilter, page: PageRequest) async throws -> Page<JobRecord> {
+    public func jobs(_ caller: Caller, filter: JobFilter, page: PageRequest) async throws -> Page<JobRecord> {
+        let scope = try Self.scope(caller, .jobsRead)
         var cursorID: Int64?
         if let cursor = page.after {
             guard let id = Int64(cursor) else { throw AppError.invalidField("cursor", "is not a valid cursor") }
@@ -100,14 +112,16 @@ public final class SQLiteJobService: JobService {
         return Page(fetched: rows, limit: page.limit) { String($0.id) }
     }
 
-    public func job(_ scope: JobScope, id: Int64) async throws -> JobRecord {
+    public func job(_ caller: Caller, id: Int64) async throws -> JobRecord {
+        let scope = try Self.scope(caller, .jobsRead)
         guard let job = try await core.database.pool.read({ db in try Self.fetch(db, scope, id) }) else {
             throw AppError.notFound("Job")
         }
         return job
     }
 
-    public func retry(_ scope: JobScope, id: Int64) async throws -> JobRecord {
+    public func retry(_ caller: Caller, id: Int64) async throws -> JobRecord {
+        let scope = try Self.scope(caller, .jobsManage)
         let job = try await change(scope, id) { db, job in
             guard [.discarded, .cancelled, .pending].contains(job.state) else {
                 throw AppError.conflict("A \(job.state.rawValue) job cannot be retried")
@@ -126,8 +140,9 @@ public final class SQLiteJobService: JobService {
         return job
     }
 
-    public func discard(_ scope: JobScope, id: Int64) async throws -> JobRecord {
-        try await change(scope, id) { db, job in
+    public func discard(_ caller: Caller, id: Int64) async throws -> JobRecord {
+        let scope = try Self.scope(caller, .jobsManage)
+        return try await change(scope, id) { db, job in
             guard job.state == .pending else {
                 throw AppError.conflict(job.state == .running ? "The job is running: cancel it instead" : "The job has already finished")
             }
@@ -137,8 +152,9 @@ public final class SQLiteJobService: JobService {
         }
     }
 
-    public func cancel(_ scope: JobScope, id: Int64) async throws -> JobRecord {
-        try await change(scope, id) { db, job in
+    public func cancel(_ caller: Caller, id: Int64) async throws -> JobRecord {
+        let scope = try Self.scope(caller, .jobsManage)
+        return try await change(scope, id) { db, job in
             switch job.state {
             case .pending:
                 try db.execute(sql: "UPDATE jobs SET state = 'cancelled', finished_at = ?, last_error = 'cancelled' WHERE id = ?",
@@ -153,7 +169,8 @@ public final class SQLiteJobService: JobService {
         }
     }
 
-    public func setPaused(queue: String, _ paused: Bool) async throws -> QueueStats {
+    public func setPaused(_ caller: Caller, queue: String, _ paused: Bool) async throws -> QueueStats {
+        try Policy.authorize(caller.principal, .queuesManage)
         guard core.registry.queues[queue] != nil else { throw AppError.notFound("Queue") }
         try await core.committer.write { db in
             try db.execute(sql: """
@@ -163,10 +180,11 @@ public final class SQLiteJobService: JobService {
         try core.refreshPaused()
         if !paused { wakeQueue(queue) }
         core.observer.changed(tenant: nil)
-        return try await stats(.all).first { $0.queue == queue }!
+        return try await stats(caller).first { $0.queue == queue }!
     }
 
-    public func enqueue(_ manual: ManualJob) async throws -> JobRecord {
+    public func enqueue(_ caller: Caller, _ manual: ManualJob) async throws -> JobRecord {
+        try Policy.authorize(caller.principal, .queuesManage)
         guard let type = core.registry.types[manual.type] else { throw AppError.invalidField("type", "is not a registered job type") }
         guard type.manual else { throw AppError.forbidden("Jobs of type \(manual.type) cannot be started by hand") }
         do {

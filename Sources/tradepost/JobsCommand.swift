@@ -34,9 +34,10 @@ struct JobsCommand: AsyncParsableCommand {
     struct Scope: ParsableArguments {
         @Option(help: "Only this tenant's jobs (slug or id).") var tenant: String?
 
-        func resolve(_ store: Store) async throws -> JobScope {
-            guard let tenant else { return .all }
-            return .tenant(try await resolveTenant(store, tenant).id)
+        /// The system acting for one tenant (its jobs) or for the platform (all jobs).
+        func resolve(_ store: Store) async throws -> Caller {
+            guard let tenant else { return .platformSystem(audit: .cli) }
+            return .system(try await resolveTenant(store, tenant).id, audit: .cli)
         }
     }
 
@@ -92,7 +93,7 @@ struct JobsCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await runCommand {
-                let job = try await JobsCommand.withJobs(global) { jobs, _ in try await jobs.job(.all, id: id) }
+                let job = try await JobsCommand.withJobs(global) { jobs, _ in try await jobs.job(.platformSystem(audit: .cli), id: id) }
                 if global.json { return try Output.json(job) }
                 Output.table(["FIELD", "VALUE"], [
                     ["id", "\(job.id)"], ["type", job.type], ["queue", job.queue], ["tenant", job.tenantId?.rawValue ?? "-"],
@@ -120,14 +121,14 @@ struct JobsCommand: AsyncParsableCommand {
             discussion: "Examples:\n  tradepost jobs retry 42")
         @OptionGroup var global: GlobalOptions
         @Argument(help: "The job's id.") var id: Int64
-        func run() async throws { try await JobsCommand.act(global, id, "retried") { try await $0.retry(.all, id: $1) } }
+        func run() async throws { try await JobsCommand.act(global, id, "retried") { try await $0.retry(.platformSystem(audit: .cli), id: $1) } }
     }
 
     struct Discard: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Give up on a waiting job.", discussion: "Examples:\n  tradepost jobs discard 42")
         @OptionGroup var global: GlobalOptions
         @Argument(help: "The job's id.") var id: Int64
-        func run() async throws { try await JobsCommand.act(global, id, "discarded") { try await $0.discard(.all, id: $1) } }
+        func run() async throws { try await JobsCommand.act(global, id, "discarded") { try await $0.discard(.platformSystem(audit: .cli), id: $1) } }
     }
 
     struct Cancel: AsyncParsableCommand {
@@ -135,12 +136,12 @@ struct JobsCommand: AsyncParsableCommand {
                                                         discussion: "Examples:\n  tradepost jobs cancel 42")
         @OptionGroup var global: GlobalOptions
         @Argument(help: "The job's id.") var id: Int64
-        func run() async throws { try await JobsCommand.act(global, id, "cancelled") { try await $0.cancel(.all, id: $1) } }
+        func run() async throws { try await JobsCommand.act(global, id, "cancelled") { try await $0.cancel(.platformSystem(audit: .cli), id: $1) } }
     }
 
     static func setPaused(_ global: GlobalOptions, _ queue: String, _ paused: Bool) async throws {
         try await runCommand {
-            let stats = try await withJobs(global) { jobs, _ in try await jobs.setPaused(queue: queue, paused) }
+            let stats = try await withJobs(global) { jobs, _ in try await jobs.setPaused(.platformSystem(audit: .cli), queue: queue, paused) }
             if global.json { return try Output.json(stats) }
             Output.line("Queue \(stats.queue) is \(stats.paused ? "paused" : "running") (\(stats.pending) pending, \(stats.running) running)")
         }
@@ -182,7 +183,7 @@ struct JobsCommand: AsyncParsableCommand {
                 let job = try await JobsCommand.withJobs(global) { jobs, store in
                     var tenantID: TenantID?
                     if let tenant { tenantID = try await resolveTenant(store, tenant).id }
-                    return try await jobs.enqueue(ManualJob(type: type, payload: payload, tenant: tenantID, priority: priority,
+                    return try await jobs.enqueue(.platformSystem(audit: .cli), ManualJob(type: type, payload: payload, tenant: tenantID, priority: priority,
                                                             delay: delay, uniqueKey: uniqueKey))
                 }
                 if global.json { return try Output.json(job) }

@@ -79,12 +79,12 @@ struct RestoreCommand: AsyncParsableCommand {
         let payload = String(decoding: try JSONEncoder().encode(TenantRestoreJob(archive: name, tenant: tenant)), as: UTF8.self)
         let global = try GlobalOptions.parse(["--data", data])
         let finished = try await JobsCommand.withJobs(global) { jobs, _ -> JobRecord in
-            var job = try await jobs.enqueue(ManualJob(type: TenantRestoreJob.jobType, payload: payload, priority: 10))
+            var job = try await jobs.enqueue(.platformSystem(audit: .cli), ManualJob(type: TenantRestoreJob.jobType, payload: payload, priority: 10))
             if !json { FileHandle.standardError.write(Data("the running server is restoring \(tenant) (job \(job.id))…\n".utf8)) }
             let deadline = Date().addingTimeInterval(6 * 3600)
             while !job.state.isFinished && Date() < deadline {
                 try await Task.sleep(for: .milliseconds(200))
-                job = try await jobs.job(.all, id: job.id)
+                job = try await jobs.job(.platformSystem(audit: .cli), id: job.id)
             }
             return job
         }

@@ -20,7 +20,7 @@ struct OpenAPIParityTests {
         let jobs = try SQLiteJobService.standalone(host: JobsHost(store: store), registry: JobRegistry(), logger: Logger(label: "test"))
         defer { jobs.close() }
         let parts = buildRouter(config: config, store: store, services: AppServices(store: store, jobs: jobs, search: SearchEngine(tenants: store.tenantDatabases)), metrics: AppMetrics(),
-                                hub: LiveHub { try await jobs.stats($0) })
+                                hub: LiveHub { try await jobs.stats(scope: $0) })
         let served = Set((parts.router.routes + parts.webSocketRouter.routes).compactMap { route -> String? in
             let path = route.path.description
             if WebRoutes.patterns.contains(path) || route.method == .head { return nil }

@@ -54,7 +54,7 @@ struct Harness {
         return try await condition()
     }
 
-    func job(_ id: Int64) async throws -> JobRecord { try await engine.service.job(.all, id: id) }
+    func job(_ id: Int64) async throws -> JobRecord { try await engine.service.job(.platformSystem(), id: id) }
 }
 
 func testOptions() -> JobsOptions {

@@ -8,12 +8,45 @@ import TradepostTestSupport
 
 @Suite("Jobs engine", .serialized)
 struct EngineTests {
+    /// The service decides whose jobs a caller sees and who may act on them, not the routes.
+    @Test func theCallerDecidesWhichJobsItSeesAndActsOn() async throws {
+        try await withEngine { h in
+            _ = try await h.engine.service.setPaused(.platformSystem(), queue: "test", true)
+            let (acme, owner) = try await h.store.tenantWithOwner("acme")
+            let (globex, _) = try await h.store.tenantWithOwner("globex")
+            let member = try await h.store.users.createUser(.system(acme.id), NewUser(email: "m@acme.test", name: "M", password: "member-password"))
+            let ours = try await h.engine.enqueue(Echo(n: 1), tenant: acme.id)
+            let theirs = try await h.engine.enqueue(Echo(n: 2), tenant: globex.id)
+            let admin = caller(acme, owner)
+
+            #expect(try await h.engine.service.jobs(admin, filter: JobFilter(), page: PageRequest()).items.map(\.id) == [ours])
+            #expect(try await h.engine.service.job(admin, id: ours).id == ours)
+            let hidden = await #expect(throws: AppError.self) { try await h.engine.service.job(admin, id: theirs) }
+            #expect(hidden?.code == .notFound)
+            let notTheirs = await #expect(throws: AppError.self) { try await h.engine.service.cancel(admin, id: theirs) }
+            #expect(notTheirs?.code == .notFound)
+            #expect(try await h.engine.service.stats(admin).reduce(0) { $0 + $1.pending } == 1)
+            #expect(try await h.engine.service.stats(.platformSystem()).reduce(0) { $0 + $1.pending } == 2)
+
+            for attempt in [
+                { _ = try await h.engine.service.stats(caller(acme, member.user)) },
+                { _ = try await h.engine.service.cancel(caller(acme, owner, scopes: [.read]), id: ours) },
+                { _ = try await h.engine.service.setPaused(admin, queue: "test", false) },
+                { _ = try await h.engine.service.enqueue(admin, ManualJob(type: Echo.jobType, payload: "{\"n\":3}")) },
+            ] as [@Sendable () async throws -> Void] {
+                let refused = await #expect(throws: AppError.self) { try await attempt() }
+                #expect(refused?.code == .forbidden)
+            }
+            #expect(try await h.engine.service.cancel(admin, id: ours).state == .cancelled)
+        }
+    }
+
     @Test func runsEveryEnqueuedJobOnce() async throws {
         try await withEngine { h in
             for n in 0..<50 { try await h.engine.enqueue(Echo(n: n)) }
             #expect(try await h.eventually { h.recorder.entries.count == 50 })
             #expect(Set(h.recorder.entries).count == 50)
-            #expect(try await h.eventually { try await h.engine.service.stats(.all).first { $0.queue == "test" }?.succeeded == 50 })
+            #expect(try await h.eventually { try await h.engine.service.stats(.platformSystem()).first { $0.queue == "test" }?.succeeded == 50 })
         }
     }
 
@@ -26,14 +59,14 @@ struct EngineTests {
             registry.queue("single", concurrency: 1)
             registry.register(Ordered.self, queue: "single") { job, _ in recorder.record("ordered \(job.n)") }
         }) { h in
-            _ = try await h.engine.service.setPaused(queue: "single", true)
+            _ = try await h.engine.service.setPaused(.platformSystem(), queue: "single", true)
             try await Task.sleep(for: .milliseconds(50))
             try await h.engine.enqueue(Ordered(n: 1), priority: 0)
             try await h.engine.enqueue(Ordered(n: 2), priority: 10)
             try await h.engine.enqueue(Ordered(n: 3), priority: 5)
             // Due in 5 s: long enough that the three others run first even on a starved VM.
             let delayed = try await h.engine.enqueue(Ordered(n: 4), delay: .seconds(5), priority: 100)
-            _ = try await h.engine.service.setPaused(queue: "single", false)
+            _ = try await h.engine.service.setPaused(.platformSystem(), queue: "single", false)
             #expect(try await h.eventually { h.recorder.entries.count == 3 })
             #expect(h.recorder.entries == ["ordered 2", "ordered 3", "ordered 1"], "highest priority first")
             #expect(try await h.job(delayed).state == .pending, "a delayed job waits even with the highest priority")
@@ -43,11 +76,11 @@ struct EngineTests {
 
     @Test func aUniqueKeyMakesASecondEnqueueANoOpWhileTheFirstIsLive() async throws {
         try await withEngine { h in
-            _ = try await h.engine.service.setPaused(queue: "test", true)
+            _ = try await h.engine.service.setPaused(.platformSystem(), queue: "test", true)
             let first = try await h.engine.enqueue(Echo(n: 1), uniqueKey: "reindex:acme")
             let second = try await h.engine.enqueue(Echo(n: 2), uniqueKey: "reindex:acme")
             #expect(first == second)
-            _ = try await h.engine.service.setPaused(queue: "test", false)
+            _ = try await h.engine.service.setPaused(.platformSystem(), queue: "test", false)
             #expect(try await h.eventually { try await h.job(first).state == .succeeded })
             let third = try await h.engine.enqueue(Echo(n: 3), uniqueKey: "reindex:acme")
             #expect(third != first, "once the first finished, the key is free again")
@@ -68,13 +101,13 @@ struct EngineTests {
             #expect(dead.lastError == "failure 3")
             #expect(try await h.eventually { try await h.job(permanent).state == .discarded })
             #expect(try await h.job(permanent).attempts == 1, "a permanent error is not retried")
-            let failing = try await h.engine.service.jobs(.all, filter: JobFilter(failing: true), page: PageRequest())
+            let failing = try await h.engine.service.jobs(.platformSystem(), filter: JobFilter(failing: true), page: PageRequest())
             #expect(Set(failing.items.map(\.id)) == [hopeless, permanent])
 
             // A manual retry starts over with fresh attempts.
-            let retried = try await h.engine.service.retry(.all, id: permanent)
+            let retried = try await h.engine.service.retry(.platformSystem(), id: permanent)
             #expect(retried.state == .pending && retried.attempts == 0)
-            await #expect(throws: AppError.self) { try await h.engine.service.retry(.all, id: recovers) }
+            await #expect(throws: AppError.self) { try await h.engine.service.retry(.platformSystem(), id: recovers) }
         }
     }
 
@@ -92,15 +125,15 @@ struct EngineTests {
     @Test func cancellingPendingAndRunningJobs() async throws {
         try await withEngine { h in
             let later = try await h.engine.enqueue(Echo(n: 1), delay: .seconds(60))
-            #expect(try await h.engine.service.cancel(.all, id: later).state == .cancelled)
+            #expect(try await h.engine.service.cancel(.platformSystem(), id: later).state == .cancelled)
             let running = try await h.engine.enqueue(Slow(ms: 250))
             #expect(try await h.eventually { h.recorder.entries.contains("slow start \(running)") })
-            let asked = try await h.engine.service.cancel(.all, id: running)
+            let asked = try await h.engine.service.cancel(.platformSystem(), id: running)
             #expect(asked.cancelRequested)
             #expect(try await h.eventually { try await h.job(running).state != .running })
             // It either stopped when asked, or had finished before the request was noticed.
             #expect([.cancelled, .succeeded].contains(try await h.job(running).state))
-            await #expect(throws: AppError.self) { try await h.engine.service.discard(.all, id: later) }
+            await #expect(throws: AppError.self) { try await h.engine.service.discard(.platformSystem(), id: later) }
         }
     }
 
@@ -125,7 +158,7 @@ struct EngineTests {
 
     @Test func concurrentEnqueuesAreCommittedTogetherAndAllStored() async throws {
         try await withEngine { h in
-            _ = try await h.engine.service.setPaused(queue: "test", true)
+            _ = try await h.engine.service.setPaused(.platformSystem(), queue: "test", true)
             let ids = try await withThrowingTaskGroup(of: [Int64].self) { group in
                 for producer in 0..<16 {
                     group.addTask {
@@ -194,7 +227,7 @@ struct PruneTests {
             #expect(pruned == 5)
             await #expect(throws: AppError.self) { try await h.job(ids[0]) }
             #expect(try await h.job(pending).state == .pending)
-            let stats = try await h.engine.service.stats(.all).first { $0.queue == "test" }
+            let stats = try await h.engine.service.stats(.platformSystem()).first { $0.queue == "test" }
             #expect(stats?.succeeded == 5, "counts survive pruning")
         }
     }

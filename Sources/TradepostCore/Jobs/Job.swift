@@ -130,29 +130,33 @@ public struct ManualJob: Sendable {
 
 /// Inspecting and steering the job queue.
 public protocol JobService: Sendable {
-    /// Per-queue counts, scoped to one tenant or all.
-    func stats(_ scope: JobScope) async throws -> [QueueStats]
+    /// Per-queue counts of the jobs the caller sees (`jobs.read`: all of them for a platform admin,
+    /// their tenant's for a tenant admin). Throws `.forbidden`.
+    func stats(_ caller: Caller) async throws -> [QueueStats]
 
-    /// Jobs newest first. Throws `.invalid` for a bad cursor.
-    func jobs(_ scope: JobScope, filter: JobFilter, page: PageRequest) async throws -> Page<JobRecord>
+    /// Jobs the caller sees, newest first. Throws `.forbidden`, `.invalid` for a bad cursor.
+    func jobs(_ caller: Caller, filter: JobFilter, page: PageRequest) async throws -> Page<JobRecord>
 
-    /// Throws `.notFound` (also for another tenant's job).
-    func job(_ scope: JobScope, id: Int64) async throws -> JobRecord
+    /// Throws `.forbidden`, `.notFound` (also for a job the caller does not see).
+    func job(_ caller: Caller, id: Int64) async throws -> JobRecord
 
-    /// Runs a discarded, cancelled or waiting job again now, with a fresh set of attempts.
-    /// Throws `.notFound`, or `.conflict` when it is running or succeeded.
-    func retry(_ scope: JobScope, id: Int64) async throws -> JobRecord
+    /// Runs a discarded, cancelled or waiting job again now, with a fresh set of attempts (`jobs.manage`).
+    /// Throws `.forbidden`, `.notFound`, or `.conflict` when it is running or succeeded.
+    func retry(_ caller: Caller, id: Int64) async throws -> JobRecord
 
-    /// Gives up on a pending job (it becomes discarded). Throws `.notFound` or `.conflict`.
-    func discard(_ scope: JobScope, id: Int64) async throws -> JobRecord
+    /// Gives up on a pending job (it becomes discarded; `jobs.manage`). Throws `.forbidden`, `.notFound` or `.conflict`.
+    func discard(_ caller: Caller, id: Int64) async throws -> JobRecord
 
-    /// Cancels a pending job at once, or asks a running one to stop. Throws `.notFound` or `.conflict`.
-    func cancel(_ scope: JobScope, id: Int64) async throws -> JobRecord
+    /// Cancels a pending job at once, or asks a running one to stop (`jobs.manage`).
+    /// Throws `.forbidden`, `.notFound` or `.conflict`.
+    func cancel(_ caller: Caller, id: Int64) async throws -> JobRecord
 
-    /// Stops (or restarts) handing out a queue's jobs; running ones finish. Throws `.notFound` (no such queue).
-    func setPaused(queue: String, _ paused: Bool) async throws -> QueueStats
+    /// Stops (or restarts) handing out a queue's jobs; running ones finish (`queues.manage`, platform
+    /// admins). Throws `.forbidden`, `.notFound` (no such queue).
+    func setPaused(_ caller: Caller, queue: String, _ paused: Bool) async throws -> QueueStats
 
-    /// Enqueues a registered job type that allows it. Throws `.invalid` (unknown type, bad payload)
-    /// or `.forbidden` (the type cannot be run by hand). Returns once the job is durably stored.
-    func enqueue(_ job: ManualJob) async throws -> JobRecord
+    /// Enqueues a registered job type that allows it (`queues.manage`). Throws `.forbidden` (also
+    /// when the type cannot be run by hand) or `.invalid` (unknown type, bad payload). Returns once
+    /// the job is durably stored.
+    func enqueue(_ caller: Caller, _ job: ManualJob) async throws -> JobRecord
 }

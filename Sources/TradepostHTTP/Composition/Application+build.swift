@@ -32,7 +32,7 @@ public func buildApplication(
     try registerJobs(registry, store)
     let telemetry = JobsTelemetry(registry: metrics.registry)
     let engine = try JobsEngine(host: JobsHost(store: store), registry: registry, options: config.jobsOptions, logger: logger, observer: telemetry)
-    let hub = LiveHub { try await engine.service.stats($0) }
+    let hub = LiveHub { try await engine.service.stats(scope: $0) }
     telemetry.attach(hub)
     let appServices = AppServices(store: store, jobs: engine.service, search: search)
     // The S3 listener runs beside the HTTP server, on the same blob store, and stops before the databases close.

@@ -61,7 +61,7 @@ public final class AppMetrics: Sendable {
 
     /// Samples the gauges and renders the registry in Prometheus text format.
     func render(store: any SystemStatus, jobs: any JobService) async -> [UInt8] {
-        if let stats = try? await jobs.stats(.all) {
+        if let stats = try? await jobs.stats(.platformSystem()) {
             for queue in stats {
                 let gauges = queueGauges.withLock { cache in
                     if let gauges = cache[queue.queue] { return gauges }

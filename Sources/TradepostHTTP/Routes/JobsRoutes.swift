@@ -36,41 +36,35 @@ struct JobsRoutes {
     }
 
     @Sendable func stats(_ request: Request, context: AppRequestContext) async throws -> APIResponse<ListResponse<QueueStats>> {
-        let principal = try context.authorize(.jobsRead)
-        return APIResponse(ListResponse(items: try await services.jobs.stats(principal.jobScope)))
+        APIResponse(ListResponse(items: try await services.jobs.stats(try context.caller())))
     }
 
     @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> APIResponse<ListResponse<JobRecord>> {
-        let principal = try context.authorize(.jobsRead)
         let filter = JobFilter(
             state: try request.query("state", JobState.init(rawValue:), expected: "one of \(JobState.choices)"),
             queue: request.uri.queryParameters.get("queue"), type: request.uri.queryParameters.get("type"),
             failing: try request.flag("failing") ?? false)
-        return APIResponse(ListResponse(try await services.jobs.jobs(principal.jobScope, filter: filter, page: try request.pageRequest())))
+        return APIResponse(ListResponse(try await services.jobs.jobs(try context.caller(), filter: filter, page: try request.pageRequest())))
     }
 
     @Sendable func get(_ request: Request, context: AppRequestContext) async throws -> APIResponse<JobRecord> {
-        let principal = try context.authorize(.jobsRead)
-        return APIResponse(try await services.jobs.job(principal.jobScope, id: try jobID(context)))
+        APIResponse(try await services.jobs.job(try context.caller(), id: try jobID(context)))
     }
 
     @Sendable func retry(_ request: Request, context: AppRequestContext) async throws -> APIResponse<JobRecord> {
-        let principal = try context.authorize(.jobsManage)
-        return APIResponse(try await services.jobs.retry(principal.jobScope, id: try jobID(context)))
+        APIResponse(try await services.jobs.retry(try context.caller(), id: try jobID(context)))
     }
 
     @Sendable func discard(_ request: Request, context: AppRequestContext) async throws -> APIResponse<JobRecord> {
-        let principal = try context.authorize(.jobsManage)
-        return APIResponse(try await services.jobs.discard(principal.jobScope, id: try jobID(context)))
+        APIResponse(try await services.jobs.discard(try context.caller(), id: try jobID(context)))
     }
 
     @Sendable func cancel(_ request: Request, context: AppRequestContext) async throws -> APIResponse<JobRecord> {
-        let principal = try context.authorize(.jobsManage)
-        return APIResponse(try await services.jobs.cancel(principal.jobScope, id: try jobID(context)))
+        APIResponse(try await services.jobs.cancel(try context.caller(), id: try jobID(context)))
     }
 
     @Sendable func enqueue(_ request: Request, context: AppRequestContext) async throws -> APIResponse<JobRecord> {
-        _ = try context.authorize(.queuesManage)
+        let caller = try context.caller()
         let body = try await request.decode(EnqueueBody.self, limit: maxBody)
         var tenant: TenantID?
         if let raw = body.tenantId {
@@ -80,17 +74,15 @@ struct JobsRoutes {
         let job = ManualJob(
             type: body.type, payload: body.payload?.text ?? "{}", tenant: tenant, priority: body.priority,
             delay: body.delaySeconds ?? 0, uniqueKey: body.uniqueKey)
-        return APIResponse(try await services.jobs.enqueue(job), status: .created)
+        return APIResponse(try await services.jobs.enqueue(caller, job), status: .created)
     }
 
     @Sendable func pause(_ request: Request, context: AppRequestContext) async throws -> APIResponse<QueueStats> {
-        _ = try context.authorize(.queuesManage)
-        return APIResponse(try await services.jobs.setPaused(queue: try context.parameters.require("queue"), true))
+        APIResponse(try await services.jobs.setPaused(try context.caller(), queue: try context.parameters.require("queue"), true))
     }
 
     @Sendable func resume(_ request: Request, context: AppRequestContext) async throws -> APIResponse<QueueStats> {
-        _ = try context.authorize(.queuesManage)
-        return APIResponse(try await services.jobs.setPaused(queue: try context.parameters.require("queue"), false))
+        APIResponse(try await services.jobs.setPaused(try context.caller(), queue: try context.parameters.require("queue"), false))
     }
 
     /// Job ids are integers; anything else names no job.

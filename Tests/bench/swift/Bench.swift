@@ -105,7 +105,7 @@ struct Bench {
             try await Task.sleep(for: .milliseconds(200))
 
             // 1. Durable enqueue, one producer (queue paused: enqueue alone is measured).
-            _ = try await engine.service.setPaused(queue: "bench", true)
+            _ = try await engine.service.setPaused(.platformSystem(), queue: "bench", true)
             let only = ProcessInfo.processInfo.environment["BENCH_ONLY"]
             let single = only == "multi" ? 10 : 4000
             var start = now()
@@ -129,7 +129,7 @@ struct Bench {
             // 3. No-op jobs end to end: every queued job run and its success durably recorded.
             let total = single + 16 * perProducer
             start = now()
-            _ = try await engine.service.setPaused(queue: "bench", false)
+            _ = try await engine.service.setPaused(.platformSystem(), queue: "bench", false)
             while true {
                 let succeeded = try await engine.database.pool.read { db in
                     try Int.fetchOne(db, sql: "SELECT count(*) FROM jobs WHERE state = 'succeeded'") ?? 0
