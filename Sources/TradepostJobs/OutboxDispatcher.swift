@@ -94,7 +94,7 @@ final class OutboxDispatcher: Sendable {
     /// At start: any tenant whose outbox still holds events (left by a crash) is dirty.
     private func scanAllTenants() async {
         do {
-            for tenant in try await allPages({ try await host.tenants.tenants($0, status: nil) }) {
+            for tenant in try await allPages({ try await host.tenants.tenants(.platformSystem(), $0, status: nil) }) {
                 let pending = try? await host.tenantDatabases.read(tenant.id) { db in
                     try Bool.fetchOne(db, sql: "SELECT 1 FROM outbox LIMIT 1") ?? false
                 }

@@ -113,6 +113,6 @@ final class Scheduler: Sendable {
     }
 
     private func activeTenants() async throws -> [Tenant] {
-        try await allPages { try await host.tenants.tenants($0, status: .active) }
+        try await allPages { try await host.tenants.tenants(.platformSystem(), $0, status: .active) }
     }
 }

@@ -27,8 +27,8 @@ extension Store {
                 email: email, name: "Platform admin", password: adminPassword ?? generated!, audit: .system)
             report.admin = Credentials(email: email, generatedPassword: generated)
         }
-        if demo, control.created, try await tenants.tenants(PageRequest(limit: 1), status: nil).items.isEmpty {
-            let demo = try await tenants.createTenant(NewTenant(slug: "demo", name: "Demo Trading"), audit: .system)
+        if demo, control.created, try await tenants.tenants(.platformSystem(), PageRequest(limit: 1), status: nil).items.isEmpty {
+            let demo = try await tenants.createTenant(.platformSystem(), NewTenant(slug: "demo", name: "Demo Trading"))
             let ownerEmail = "owner@demo.local"
             let owner = try await users.createUser(
                 .system(demo.id), NewUser(email: ownerEmail, name: "Demo owner", password: nil, role: .owner))

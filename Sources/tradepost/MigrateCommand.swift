@@ -27,7 +27,7 @@ struct MigrateCommand: AsyncParsableCommand {
         try await runCommand {
             let reports: [Report] = try await global.withStore { store in
                 var reports = [Report(database: "control", version: try ControlMigrations.migrator.currentVersion(store.control.pool))]
-                let tenants = try await allPages { try await store.tenants.tenants($0, status: nil) }
+                let tenants = try await allPages { try await store.tenants.tenants(.platformSystem(), $0, status: nil) }
                 for (index, tenant) in tenants.enumerated() {
                     let version = try await store.tenantDatabases.withPool(tenant.id) {
                         try TenantMigrations.migrator.currentVersion($0)

@@ -47,7 +47,7 @@ struct TenantCommand: AsyncParsableCommand {
                     try NewUser(email: $0, name: ownerName ?? "Owner", password: nil, role: .owner).validated()
                 }
                 let result = try await global.withStore { store in
-                    let tenant = try await store.tenants.createTenant(input, audit: .cli)
+                    let tenant = try await store.tenants.createTenant(.platformSystem(audit: .cli), input)
                     var result = Result(tenant: tenant)
                     if let owner {
                         let created = try await store.users.createUser(.system(tenant.id, audit: .cli), owner)
@@ -77,7 +77,7 @@ struct TenantCommand: AsyncParsableCommand {
         func run() async throws {
             try await runCommand {
                 let all = try await global.withStore { store in
-                    try await allPages { try await store.tenants.tenants($0, status: status) }
+                    try await allPages { try await store.tenants.tenants(.platformSystem(), $0, status: status) }
                 }
                 if global.json { return try Output.json(all) }
                 Output.table(["SLUG", "NAME", "STATUS", "PLAN", "ID", "CREATED"],
@@ -113,7 +113,7 @@ struct TenantCommand: AsyncParsableCommand {
     static func setStatus(_ global: GlobalOptions, _ ref: String, _ status: TenantStatus) async throws {
         try await runCommand {
             let updated = try await global.withStore { store in
-                try await store.tenants.setStatus(id: try await resolveTenant(store, ref).id, status, audit: .cli)
+                try await store.tenants.setStatus(.platformSystem(audit: .cli), id: try await resolveTenant(store, ref).id, status)
             }
             if global.json { return try Output.json(updated) }
             Output.line("Tenant \(updated.slug) is \(updated.status.rawValue)")

@@ -92,13 +92,13 @@ struct SessionCookieTests {
 
     @Test func suspendedTenantsGetAClear403AndKeepTheirData() async throws {
         try await withApp { client, f in
-            _ = try await f.store.tenants.setStatus(id: f.acme.id, .suspended, audit: .system)
+            _ = try await f.store.tenants.setStatus(.platformSystem(), id: f.acme.id, .suspended)
             let response = try await client.execute(uri: "/api/v1/businesses", method: .get, headers: .bearer(f.ownerToken))
             #expect(response.status == .forbidden)
             #expect(response.json["code"] as? String == "tenant_suspended")
             let other = try await client.execute(uri: "/api/v1/me", method: .get, headers: .bearer(f.betaOwnerToken))
             #expect(other.status == .ok)
-            _ = try await f.store.tenants.setStatus(id: f.acme.id, .active, audit: .system)
+            _ = try await f.store.tenants.setStatus(.platformSystem(), id: f.acme.id, .active)
             let back = try await client.execute(uri: "/api/v1/businesses", method: .get, headers: .bearer(f.ownerToken))
             #expect(back.text.contains("Acme Pharma"))
         }

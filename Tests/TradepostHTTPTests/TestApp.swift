@@ -25,8 +25,8 @@ struct Fixture {
 
     static func make(_ store: Store) async throws -> Fixture {
         _ = try await store.admins.createAdmin(email: "root@x.test", name: "Root", password: "root-password", audit: .system)
-        let acme = try await store.tenants.createTenant(NewTenant(slug: "acme", name: "Acme"), audit: .system)
-        let beta = try await store.tenants.createTenant(NewTenant(slug: "beta", name: "Beta"), audit: .system)
+        let acme = try await store.tenants.createTenant(.platformSystem(), NewTenant(slug: "acme", name: "Acme"))
+        let beta = try await store.tenants.createTenant(.platformSystem(), NewTenant(slug: "beta", name: "Beta"))
         let owner = try await store.users.createUser(.system(acme.id), NewUser(email: "owner@acme.test", name: "Owner", password: "owner-password", role: .owner)).user
         let member = try await store.users.createUser(.system(acme.id), NewUser(email: "member@acme.test", name: "Member", password: "member-password")).user
         _ = try await store.users.createUser(.system(beta.id), NewUser(email: "owner@beta.test", name: "Beta", password: "owner-password", role: .owner))

@@ -29,7 +29,7 @@ struct OutboxAndScheduleTests {
 
     @Test func committedEventsReachTheirHandlerAndRolledBackOnesNeverExist() async throws {
         try await withEngine(configure: Self.subscribe) { h in
-            let tenant = try await h.store.tenants.createTenant(NewTenant(slug: "acme", name: "Acme"), audit: .system)
+            let tenant = try await h.store.tenants.createTenant(.platformSystem(), NewTenant(slug: "acme", name: "Acme"))
             let business = try await h.store.businesses.createBusiness(
                 .system(tenant.id), BusinessInput(name: "Pharma", type: .pharmacy, city: "Lviv"))
             // An event appended in a transaction that then fails.
@@ -52,7 +52,7 @@ struct OutboxAndScheduleTests {
     @Test func eventsLeftByACrashAreDeliveredAtStartOnce() async throws {
         let store = try await makeStore(prefix: "tp-jobs")
         defer { Task { await store.close(); try? FileManager.default.removeItem(atPath: store.dataDir) } }
-        let tenant = try await store.tenants.createTenant(NewTenant(slug: "acme", name: "Acme"), audit: .system)
+        let tenant = try await store.tenants.createTenant(.platformSystem(), NewTenant(slug: "acme", name: "Acme"))
         // Written while no engine listened (as after a crash between commit and dispatch).
         for i in 0..<3 {
             _ = try await store.businesses.createBusiness(.system(tenant.id), BusinessInput(name: "B\(i)", type: .supplier, city: "Kyiv"))
@@ -76,7 +76,7 @@ struct OutboxAndScheduleTests {
     @Test func aMissedScheduleRunsOnceNotOncePerMissedSlot() async throws {
         let store = try await makeStore(prefix: "tp-jobs")
         defer { Task { await store.close(); try? FileManager.default.removeItem(atPath: store.dataDir) } }
-        let acme = try await store.tenants.createTenant(NewTenant(slug: "acme", name: "Acme", timeZone: "Europe/Kyiv"), audit: .system)
+        let acme = try await store.tenants.createTenant(.platformSystem(), NewTenant(slug: "acme", name: "Acme", timeZone: "Europe/Kyiv"))
         // Hourly at a minute half an hour away: three hours of downtime miss three slots, and no new
         // slot can fall due while the test runs (an every-minute schedule did when the test
         // straddled a minute boundary, and rightly ran that new slot too).

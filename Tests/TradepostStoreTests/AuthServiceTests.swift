@@ -71,14 +71,14 @@ struct AuthServiceTests {
         let ownerSession = try await store.auth.login(LoginRequest(tenant: "acme", email: owner.email, password: "owner-password"), client: client)
         let memberSession = try await store.auth.login(LoginRequest(tenant: "acme", email: "m@acme.test", password: "member-pass"), client: client)
 
-        _ = try await store.tenants.setStatus(id: tenant.id, .suspended, audit: .cli)
+        _ = try await store.tenants.setStatus(.platformSystem(audit: .cli), id: tenant.id, .suspended)
         await #expect(throws: AppError(.tenantSuspended, "This tenant is suspended. Contact your platform administrator.")) {
             try await store.auth.authenticate(token: ownerSession.token)
         }
         await #expect(throws: AppError.self) {
             try await store.auth.login(LoginRequest(tenant: "acme", email: owner.email, password: "owner-password"), client: client)
         }
-        _ = try await store.tenants.setStatus(id: tenant.id, .active, audit: .cli)
+        _ = try await store.tenants.setStatus(.platformSystem(audit: .cli), id: tenant.id, .active)
         #expect(try await store.auth.authenticate(token: ownerSession.token).userID == owner.id)
 
         _ = try await store.users.updateUser(.system(tenant.id, audit: .cli), id: member.user.id, UserUpdate(disabled: true))

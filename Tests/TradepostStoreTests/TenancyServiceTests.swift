@@ -7,20 +7,42 @@ import TradepostTestSupport
 
 @Suite("Tenants, users and businesses")
 struct TenancyServiceTests {
+    /// Only platform admins list, make, change, suspend and resume tenants: the service decides.
+    @Test func onlyPlatformAdminsManageTenants() async throws {
+        let store = try await makeStore()
+        defer { Task { await store.remove() } }
+        let (tenant, owner) = try await store.tenantWithOwner("acme")
+        let tenantOwner = caller(tenant, owner)
+        for attempt in [
+            { _ = try await store.tenants.tenants(tenantOwner, PageRequest(), status: nil) },
+            { _ = try await store.tenants.createTenant(tenantOwner, NewTenant(slug: "sneaky", name: "Sneaky")) },
+            { _ = try await store.tenants.updateTenant(tenantOwner, id: tenant.id, TenantUpdate(name: "Renamed")) },
+            { _ = try await store.tenants.setStatus(tenantOwner, id: tenant.id, .suspended) },
+        ] as [@Sendable () async throws -> Void] {
+            let refused = await #expect(throws: AppError.self) { try await attempt() }
+            #expect(refused?.code == .forbidden)
+        }
+        #expect(try await store.tenants.tenant(id: tenant.id).name == "Acme")
+        #expect(try await store.tenants.tenant(id: tenant.id).status == .active)
+        let platform = Caller.platformSystem(audit: .cli)
+        #expect(try await store.tenants.tenants(platform, PageRequest(), status: nil).items.map(\.slug) == ["acme"])
+        #expect(try await store.tenants.setStatus(platform, id: tenant.id, .suspended).status == .suspended)
+    }
+
     @Test func tenantsHaveUniqueSlugsAndTheirOwnFiles() async throws {
         let store = try await makeStore()
         defer { Task { await store.remove() } }
-        let tenant = try await store.tenants.createTenant(NewTenant(slug: "Acme", name: " Acme Pharma "), audit: .cli)
+        let tenant = try await store.tenants.createTenant(.platformSystem(audit: .cli), NewTenant(slug: "Acme", name: " Acme Pharma "))
         #expect(tenant.slug == "acme")
         #expect(tenant.name == "Acme Pharma")
         #expect(FileManager.default.fileExists(atPath: store.tenantDatabases.path(for: tenant.id)))
         await #expect(throws: AppError.conflict("A tenant with the slug \"acme\" already exists")) {
-            try await store.tenants.createTenant(NewTenant(slug: "acme", name: "Other"), audit: .cli)
+            try await store.tenants.createTenant(.platformSystem(audit: .cli), NewTenant(slug: "acme", name: "Other"))
         }
         // A bad plan is refused before any file is made.
         let files = try FileManager.default.contentsOfDirectory(atPath: store.tenantDatabases.directory).count
         await #expect(throws: AppError.self) {
-            try await store.tenants.createTenant(NewTenant(slug: "nope", name: "Nope", plan: "gold"), audit: .cli)
+            try await store.tenants.createTenant(.platformSystem(audit: .cli), NewTenant(slug: "nope", name: "Nope", plan: "gold"))
         }
         #expect(try FileManager.default.contentsOfDirectory(atPath: store.tenantDatabases.directory).count == files)
         let audit = try await store.control.pool.read { try String.fetchAll($0, sql: "SELECT action FROM platform_audit") }
@@ -31,11 +53,11 @@ struct TenancyServiceTests {
         let store = try await makeStore()
         defer { Task { await store.remove() } }
         let (tenant, owner) = try await store.tenantWithOwner("acme")
-        let suspended = try await store.tenants.setStatus(id: tenant.id, .suspended, audit: .cli)
+        let suspended = try await store.tenants.setStatus(.platformSystem(audit: .cli), id: tenant.id, .suspended)
         #expect(suspended.status == .suspended)
         #expect(try await store.users.user(.system(tenant.id), id: owner.id).email == owner.email)
-        #expect(try await store.tenants.tenants(PageRequest(), status: .suspended).items.map(\.id) == [tenant.id])
-        #expect(try await store.tenants.setStatus(id: tenant.id, .active, audit: .cli).status == .active)
+        #expect(try await store.tenants.tenants(.platformSystem(), PageRequest(), status: .suspended).items.map(\.id) == [tenant.id])
+        #expect(try await store.tenants.setStatus(.platformSystem(audit: .cli), id: tenant.id, .active).status == .active)
     }
 
     @Test func emailsAreUniquePerTenantNotAcrossTenants() async throws {

@@ -16,7 +16,7 @@ public func makeStore(
 extension Store {
     /// A tenant with an owner whose password is "owner-password".
     public func tenantWithOwner(_ slug: String, plan: String = "standard") async throws -> (Tenant, User) {
-        let tenant = try await tenants.createTenant(NewTenant(slug: slug, name: slug.capitalized, plan: plan), audit: .system)
+        let tenant = try await tenants.createTenant(.platformSystem(), NewTenant(slug: slug, name: slug.capitalized, plan: plan))
         let owner = try await users.createUser(.system(tenant.id), NewUser(email: "owner@\(slug).test", name: "Owner", password: "owner-password", role: .owner))
         return (tenant, owner.user)
     }

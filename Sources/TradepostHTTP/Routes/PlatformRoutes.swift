@@ -61,9 +61,8 @@ struct PlatformRoutes {
     }
 
     @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> APIResponse<ListResponse<Tenant>> {
-        _ = try context.authorize(.tenantsRead)
         let status = try request.query("status", TenantStatus.init(rawValue:), expected: "one of \(TenantStatus.choices)")
-        return APIResponse(ListResponse(try await services.tenants.tenants(try request.pageRequest(), status: status)))
+        return APIResponse(ListResponse(try await services.tenants.tenants(try context.caller(), try request.pageRequest(), status: status)))
     }
 
     /// Creates the tenant and, when `owner` is given, its first owner. Checks the owner before
@@ -79,7 +78,7 @@ struct PlatformRoutes {
             error.fields = error.fields.map { .init("owner.\($0.field)", $0.message) }
             throw error
         }
-        let tenant = try await services.tenants.createTenant(input, audit: try context.audit())
+        let tenant = try await services.tenants.createTenant(try context.caller(), input)
         var createdOwner: UserRoutes.CreatedUserResponse?
         if let owner {
             let created = try await services.users.createUser(.system(tenant.id, audit: try context.audit()), owner)
@@ -94,21 +93,19 @@ struct PlatformRoutes {
     }
 
     @Sendable func update(_ request: Request, context: AppRequestContext) async throws -> APIResponse<Tenant> {
-        _ = try context.authorize(.tenantsManage)
+        let caller = try context.caller()
         let id = try tenantID(context)
         let body = try await request.decode(UpdateBody.self, limit: maxBody)
         let update = TenantUpdate(name: body.name, plan: body.plan, timeZone: body.timeZone)
-        return APIResponse(try await services.tenants.updateTenant(id: id, update, audit: try context.audit()))
+        return APIResponse(try await services.tenants.updateTenant(caller, id: id, update))
     }
 
     @Sendable func suspend(_ request: Request, context: AppRequestContext) async throws -> APIResponse<Tenant> {
-        _ = try context.authorize(.tenantsManage)
-        return APIResponse(try await services.tenants.setStatus(id: try tenantID(context), .suspended, audit: try context.audit()))
+        APIResponse(try await services.tenants.setStatus(try context.caller(), id: try tenantID(context), .suspended))
     }
 
     @Sendable func resume(_ request: Request, context: AppRequestContext) async throws -> APIResponse<Tenant> {
-        _ = try context.authorize(.tenantsManage)
-        return APIResponse(try await services.tenants.setStatus(id: try tenantID(context), .active, audit: try context.audit()))
+        APIResponse(try await services.tenants.setStatus(try context.caller(), id: try tenantID(context), .active))
     }
 
     @Sendable func users(_ request: Request, context: AppRequestContext) async throws -> APIResponse<ListResponse<User>> {

@@ -15,7 +15,9 @@ public final class SQLiteTenantService: TenantService {
         self.stats = stats
     }
 
-    public func createTenant(_ input: NewTenant, audit: AuditContext) async throws -> Tenant {
+    public func createTenant(_ caller: Caller, _ input: NewTenant) async throws -> Tenant {
+        try Policy.authorize(caller.principal, .tenantsManage)
+        let audit = caller.audit
         let input = try input.validated()
         let now = Date()
         let tenant = Tenant(
@@ -66,8 +68,9 @@ public final class SQLiteTenantService: TenantService {
         }
     }
 
-    public func tenants(_ page: PageRequest, status: TenantStatus?) async throws -> Page<Tenant> {
-        try await mapErrors(stats) {
+    public func tenants(_ caller: Caller, _ page: PageRequest, status: TenantStatus?) async throws -> Page<Tenant> {
+        try Policy.authorize(caller.principal, .tenantsRead)
+        return try await mapErrors(stats) {
             let rows = try await control.pool.read { db in
                 var sql = "SELECT * FROM tenants WHERE id > ?"
                 var args: StatementArguments = [page.after ?? ""]
@@ -83,7 +86,9 @@ public final class SQLiteTenantService: TenantService {
         }
     }
 
-    public func updateTenant(id: TenantID, _ update: TenantUpdate, audit: AuditContext) async throws -> Tenant {
+    public func updateTenant(_ caller: Caller, id: TenantID, _ update: TenantUpdate) async throws -> Tenant {
+        try Policy.authorize(caller.principal, .tenantsManage)
+        let audit = caller.audit
         var v = Validator()
         let name = update.name.map { v.text("name", $0, max: 120) }
         if let zone = update.timeZone, TimeZone(identifier: zone) == nil { v.fail("time_zone", "is not a known IANA time zone") }
@@ -113,8 +118,10 @@ public final class SQLiteTenantService: TenantService {
         }
     }
 
-    public func setStatus(id: TenantID, _ status: TenantStatus, audit: AuditContext) async throws -> Tenant {
-        try await mapErrors(stats) {
+    public func setStatus(_ caller: Caller, id: TenantID, _ status: TenantStatus) async throws -> Tenant {
+        try Policy.authorize(caller.principal, .tenantsManage)
+        let audit = caller.audit
+        return try await mapErrors(stats) {
             try await control.pool.write { db in
                 guard var tenant = try Self.fetch(db, id: id) else { throw AppError.notFound("Tenant") }
                 guard tenant.status != status else { return tenant }

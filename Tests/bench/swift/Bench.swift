@@ -88,7 +88,7 @@ struct Bench {
         var logger = Logger(label: "bench")
         logger.logLevel = .error
         let store = try await Store(Store.Options(dataDir: (dir as NSString).appendingPathComponent("data"), hasher: BcryptHasher(cost: 4)))
-        let tenant = try await store.tenants.createTenant(NewTenant(slug: "bench", name: "Bench"), audit: .system)
+        let tenant = try await store.tenants.createTenant(.platformSystem(), NewTenant(slug: "bench", name: "Bench"))
         let done = Counter()
         let latencies = Latencies()
         let registry = JobRegistry()

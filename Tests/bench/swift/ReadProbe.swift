@@ -11,7 +11,7 @@ enum ReadProbe {
 
     static func run(dir: String) async throws {
         let store = try await Store(Store.Options(dataDir: dir, hasher: BcryptHasher(cost: 4)))
-        let tenant = try await store.tenants.createTenant(NewTenant(slug: "probe", name: "Probe"), audit: .system)
+        let tenant = try await store.tenants.createTenant(.platformSystem(), NewTenant(slug: "probe", name: "Probe"))
         let admin = Caller.system(tenant.id)
         let business = try await store.businesses.createBusiness(admin, BusinessInput(name: "B", type: .wholesaler, city: "Kyiv"))
         var input = ProductInput()

@@ -31,7 +31,7 @@ enum SearchBench {
         }
         try? FileManager.default.removeItem(atPath: dir)
         let store = try await Store(Store.Options(dataDir: dir, hasher: BcryptHasher(cost: 4)))
-        let tenant = try await store.tenants.createTenant(NewTenant(slug: "bench", name: "Bench"), audit: .system).id
+        let tenant = try await store.tenants.createTenant(.platformSystem(), NewTenant(slug: "bench", name: "Bench")).id
         let cities = (0..<100).map { "City \($0)" }
         let types = BusinessType.allCases
         let loadStart = now()
