@@ -67,7 +67,7 @@ final class Latencies: Sendable {
 struct Bench {
     static func main() async throws {
         let args = CommandLine.arguments
-        if args.count == 3, args[1] == "reads" { return try await ReadProbe.run(dir: args[2]) }
+        if args.count == 3, args[1] == "reads" { return try await ReadsBench.run(dir: args[2]) }
         if args.count == 5, args[1] == "search" {
             return try await SearchBench.run(dir: args[2], products: args[3], queries: args[4])
         }

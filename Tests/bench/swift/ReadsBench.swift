@@ -6,7 +6,7 @@ import TradepostStore
 
 /// Short tenant reads on one and two threads (issue 20): the quick readers `TenantDatabases` lends
 /// against GRDB's own reader pool on the same file, in the same run. Usage: tradepost-bench reads DIR
-enum ReadProbe {
+enum ReadsBench {
     static let count = 100_000
 
     static func run(dir: String) async throws {
