@@ -118,6 +118,10 @@ struct APIScenarioTests {
             for text in s.contains { #expect(response.text.contains(text), "missing \(text)") }
             for text in s.notContains { #expect(!response.text.contains(text), "unexpected \(text)") }
             #expect(response.headers[HTTPField.Name("X-Content-Type-Options")!] == "nosniff")
+            // Each security header once, and Cache-Control once whether or not the route set it.
+            for name in ["X-Content-Type-Options", "Referrer-Policy", "X-Frame-Options", "Cross-Origin-Opener-Policy", "Cache-Control"] {
+                #expect(response.headers[values: HTTPField.Name(name)!].count == 1, "\(name) in \(s.method) \(s.path)")
+            }
         }
     }
 }

@@ -5,13 +5,20 @@ import Hummingbird
 struct SecurityHeadersMiddleware: RouterMiddleware {
     func handle(_ request: Request, context: AppRequestContext, next: (Request, AppRequestContext) async throws -> Response) async throws -> Response {
         var response = try await next(request, context)
-        response.headers[.xContentTypeOptions] = "nosniff"
-        response.headers[.referrerPolicy] = "same-origin"
-        response.headers[.xFrameOptions] = "DENY"
-        response.headers[HTTPField.Name("Cross-Origin-Opener-Policy")!] = "same-origin"
-        if response.headers[.cacheControl] == nil { response.headers[.cacheControl] = "no-store" }
+        // Appended as fields made once: no route sets these, and a field made per response is
+        // validated (and its name lowercased) per response.
+        response.headers.append(contentsOf: Self.fields)
+        if response.headers[.cacheControl] == nil { response.headers.append(Self.noStore) }
         return response
     }
+
+    static let fields: [HTTPField] = [
+        HTTPField(name: .xContentTypeOptions, value: "nosniff"),
+        HTTPField(name: .referrerPolicy, value: "same-origin"),
+        HTTPField(name: .xFrameOptions, value: "DENY"),
+        HTTPField(name: HTTPField.Name("Cross-Origin-Opener-Policy")!, value: "same-origin"),
+    ]
+    static let noStore = HTTPField(name: .cacheControl, value: "no-store")
 }
 
 extension HTTPField.Name {
