@@ -96,12 +96,6 @@ extension Product {
         return try Array(Row.fetchCursor(statement, arguments: arguments).map { Product(row: $0, at: columns) })
     }
 
-    /// `SELECT <selectList> FROM products WHERE <condition>`: the columns' places are known.
-    public static func fetchAll(_ db: Database, where condition: String, arguments: StatementArguments = []) throws -> [Product] {
-        try Array(Row.fetchCursor(db, sql: "SELECT \(selectList) FROM products WHERE \(condition)", arguments: arguments)
-            .map { Product(row: $0, at: .selected) })
-    }
-
     /// One product from a statement that selects `selectList` first (a cached one, made once).
     public static func fetchOne(selected statement: Statement, arguments: StatementArguments) throws -> Product? {
         try Row.fetchCursor(statement, arguments: arguments).map { Product(row: $0, at: .selected) }.next()
