@@ -74,7 +74,7 @@ struct APIJSONEncoderTests {
     }
 }
 
-/// `DirectJSON` types write themselves; any field added to them and not to their writer shows here.
+/// `DirectJSON` types (products, the caller) write themselves; any field added to them and not to their writer shows here.
 @Suite("API JSON: types that write themselves write what JSONEncoder writes")
 struct DirectJSONTests {
     static func product(_ seed: UInt64) -> Product {
@@ -105,6 +105,25 @@ struct DirectJSONTests {
             let product = Self.product(seed)
             let expected = String(decoding: try JSONCoding.encoder.encode(product), as: UTF8.self)
             #expect(String(decoding: try APIJSONEncoder.encode(product), as: UTF8.self) == expected, "seed \(seed)")
+        }
+    }
+
+    @Test func callersAreWrittenAsJSONEncoderWritesThem() throws {
+        var random = SplitMix64(seed: 7)
+        func maybe(_ text: String) -> String? { random.next() % 2 == 0 ? nil : text }
+        let texts = ["", "Олена \"Ковальчук\"", "tab\there\nnew / line", "\u{1}😀"]
+        for seed in 0..<200 {
+            let me = MeResponse(
+                id: "01USER\(seed)", kind: ["tenant_user", "platform_admin"][seed % 2], email: "o\(seed)@acme.test",
+                name: texts[Int(random.next() % 4)], role: maybe("owner"), userKind: maybe("staff"), locale: maybe("uk"),
+                tenant: random.next() % 2 == 0 ? nil : .init(id: "01T", slug: "acme", name: texts[Int(random.next() % 4)]),
+                scopes: Array(["read", "write", "admin"].prefix(Int(random.next() % 4))),
+                permissions: Array(Action.allCases.map(\.rawValue).prefix(Int(random.next() % 30))),
+                csrfToken: maybe("csrf/+token="))
+            #expect(String(decoding: try APIJSONEncoder.encode(me), as: UTF8.self)
+                    == String(decoding: try JSONCoding.encoder.encode(me), as: UTF8.self), "seed \(seed)")
+            let session = AuthRoutes.SessionState(me: seed % 3 == 0 ? nil : me)
+            #expect(try APIJSONEncoder.encode(session) == Array(try JSONCoding.encoder.encode(session)), "seed \(seed)")
         }
     }
 

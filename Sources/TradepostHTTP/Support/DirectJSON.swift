@@ -44,6 +44,24 @@ struct JSONObjectWriter: ~Copyable {
         if let value { string(key, value, &out) }
     }
 
+    /// An array of strings, written even when empty (as `encode` writes `[]`).
+    mutating func strings(_ key: StaticString, _ values: [String], _ out: inout Buffer) {
+        self.key(key, &out)
+        out.append(UInt8(ascii: "["))
+        for (index, value) in values.enumerated() {
+            if index > 0 { out.append(UInt8(ascii: ",")) }
+            JSONValue.writeString(value, into: &out)
+        }
+        out.append(UInt8(ascii: "]"))
+    }
+
+    /// A nested value that writes itself; left out when nil.
+    mutating func object(_ key: StaticString, _ value: (some DirectJSON)?, _ out: inout Buffer) {
+        guard let value else { return }
+        self.key(key, &out)
+        value.writeJSON(into: &out)
+    }
+
     mutating func number<I: BinaryInteger>(_ key: StaticString, _ value: I, _ out: inout Buffer) {
         self.key(key, &out)
         out.append(contentsOf: String(value).utf8)
