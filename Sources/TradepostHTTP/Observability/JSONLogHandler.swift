@@ -27,6 +27,11 @@ public struct JSONLogHandler: LogHandler {
     /// Written straight into one byte buffer (the access log writes a line per request: building a
     /// JSONValue tree and formatting the time as text cost ~15 % of a /healthz request).
     public func log(event: LogEvent) {
+        LogBuffer.append(line(for: event), to: stream, urgent: event.level >= .warning)
+    }
+
+    /// The event's line, newline included.
+    func line(for event: LogEvent) -> [UInt8] {
         var line: [UInt8] = []
         line.reserveCapacity(320)
         line += Array(#"{"ts":""#.utf8)
@@ -36,20 +41,28 @@ public struct JSONLogHandler: LogHandler {
         line += Array(#","msg":"#.utf8)
         JSONValue.writeString(event.message.description, into: &line)
         // Keys sorted, each once: the event's value wins over the provider's, which wins over the
-        // handler's. Sorting a handful of pairs costs less than merging dictionaries per line.
-        var members: [(key: String, rank: Int, value: Logger.Metadata.Value)] = []
+        // handler's. An insertion sort of a handful of members costs less than merging dictionaries.
+        var members: [Member] = []
         members.reserveCapacity(metadata.count + (event.metadata?.count ?? 0) + 1)
-        for (key, value) in metadata { members.append((key, 0, value)) }
-        if let provided = metadataProvider?.get() { for (key, value) in provided { members.append((key, 1, value)) } }
-        if let extra = event.metadata { for (key, value) in extra { members.append((key, 2, value)) } }
-        members.sort { $0.key != $1.key ? $0.key < $1.key : $0.rank < $1.rank }
-        for (index, member) in members.enumerated() where index + 1 == members.count || members[index + 1].key != member.key {
+        for (key, value) in metadata { members.append(Member(key: key, rank: 0, value: value)) }
+        if let provided = metadataProvider?.get() { for (key, value) in provided { members.append(Member(key: key, rank: 1, value: value)) } }
+        if let extra = event.metadata { for (key, value) in extra { members.append(Member(key: key, rank: 2, value: value)) } }
+        var sorted = 1
+        while sorted < members.count {
+            var index = sorted
+            while index > 0 && members[index].precedes(members[index - 1]) {
+                members.swapAt(index, index - 1)
+                index -= 1
+            }
+            sorted += 1
+        }
+        for index in members.indices where index + 1 == members.count || members[index + 1].key != members[index].key {
             line.append(UInt8(ascii: ","))
-            JSONValue.writeString(member.key, into: &line)
+            JSONValue.writeString(members[index].key, into: &line)
             line.append(UInt8(ascii: ":"))
-            switch member.value {
+            switch members[index].value {
             case .string(let text): JSONValue.writeString(text, into: &line)
-            default: line += Self.json(member.value).serialized()
+            default: line += Self.json(members[index].value).serialized()
             }
         }
         if event.level >= .warning {
@@ -57,7 +70,15 @@ public struct JSONLogHandler: LogHandler {
             JSONValue.writeString("\(event.source)", into: &line)
         }
         line += [UInt8(ascii: "}"), UInt8(ascii: "\n")]
-        LogBuffer.append(line, to: stream, urgent: event.level >= .warning)
+        return line
+    }
+
+    private struct Member {
+        var key: String
+        var rank: Int
+        var value: Logger.Metadata.Value
+
+        func precedes(_ other: Member) -> Bool { key != other.key ? key < other.key : rank < other.rank }
     }
 
     static func json(_ value: Logger.Metadata.Value) -> JSONValue {
