@@ -75,9 +75,14 @@ extension Product {
                 while i < bytes.count, bytes[i] == UInt8(ascii: "-") || bytes[i] == UInt8(ascii: ".") || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(bytes[i]) {
                     i += 1
                 }
-                // Exponents and other forms go the long way.
-                guard i > start, let decimal = Decimal(string: String(decoding: bytes[start..<i], as: UTF8.self)) else { return nil }
-                out[key] = .number("\(decimal)")
+                // Exponents and other forms go the long way; a plain integer is already what Decimal prints.
+                let token = bytes[start..<i]
+                if AttributeValue.isPlainInteger(token) {
+                    out[key] = .number(String(decoding: token, as: UTF8.self))
+                } else {
+                    guard i > start, let decimal = Decimal(string: String(decoding: token, as: UTF8.self)) else { return nil }
+                    out[key] = .number("\(decimal)")
+                }
             }
             if i < bytes.count, bytes[i] == UInt8(ascii: ",") { i += 1 }
         }

@@ -24,6 +24,23 @@ struct ProductJSONColumnsTests {
         #expect(Product.fastAttributes(#"{"a":1"#) == nil)
     }
 
+    /// Numbers that skip Decimal must be exactly those Decimal prints back unchanged.
+    @Test func plainIntegersAreWhatDecimalPrintsBack() throws {
+        let plain = ["0", "7", "-3", "500", "123456789012345678", "-123456789012345678"]
+        let other = ["", "-", "-0", "007", "00", "1.50", "0.25", "1e3", "+5", "12a", "1234567890123456789", " 5"]
+        for text in plain {
+            #expect(AttributeValue.isPlainInteger(text.utf8), "\(text)")
+            #expect(Decimal(string: text)?.description == text, "\(text)")
+        }
+        for text in other { #expect(!AttributeValue.isPlainInteger(text.utf8), "\(text)") }
+        // Raw stored text in any of these forms reads as JSONDecoder reads it.
+        for number in plain + ["-0", "1.50", "0.25", "1234567890123456789"] {
+            let text = #"{"n":"# + number + "}"
+            let slow = try Product.decoder.decode([String: AttributeValue].self, from: Data(text.utf8))
+            #expect(Product.fastAttributes(text) == slow, "\(text)")
+        }
+    }
+
     @Test func tiersReadTheSameEitherWay() throws {
         let tiers = [PriceTier(minQuantity: 10, price: Money(minor: 900, currency: "UAH")),
                      PriceTier(minQuantity: 100, price: Money(minor: -5, currency: "UAH"))]

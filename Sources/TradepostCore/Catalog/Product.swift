@@ -120,6 +120,23 @@ public enum AttributeValue: Codable, Sendable, Equatable, Hashable {
     }
 }
 
+extension AttributeValue {
+    /// True when `Decimal(string:)` would print this text back unchanged: a plain integer of at
+    /// most 18 digits, without leading zeros or a negative zero. Most attribute numbers are, and
+    /// they are read and written without building a `Decimal`.
+    public static func isPlainInteger(_ text: some Collection<UInt8>) -> Bool {
+        var digits = 0, first = true, negative = false, leadingZero = false
+        for byte in text {
+            if first && byte == UInt8(ascii: "-") { negative = true; first = false; continue }
+            guard (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) else { return false }
+            if digits == 0 && byte == UInt8(ascii: "0") { leadingZero = true }
+            digits += 1
+            first = false
+        }
+        return digits >= 1 && digits <= 18 && (!leadingZero || (digits == 1 && !negative))
+    }
+}
+
 /// One recorded price change.
 public struct PriceChange: Codable, Sendable, Equatable {
     public var id: Int64

@@ -50,7 +50,9 @@ extension Product: DirectJSON {
             o.dataKey(key, &out)
             switch attributes[key]! {
             case .text(let text): JSONValue.writeString(text, into: &out)
-            case .number(let text): out.append(contentsOf: (Decimal(string: text) ?? 0).description.utf8)
+            case .number(let text):
+                if AttributeValue.isPlainInteger(text.utf8) { out.append(contentsOf: text.utf8) }
+                else { out.append(contentsOf: (Decimal(string: text) ?? 0).description.utf8) }
             case .bool(let flag): out.append(contentsOf: (flag ? "true" : "false").utf8)
             }
         }
