@@ -47,22 +47,28 @@ extension Product {
     }
 
     public init(row: Row, at c: Columns) {
-        let currency: String = row[c.currency]
-        let tiersJSON: String = row[c.tiers]
-        let attributesJSON: String = row[c.attributes]
+        // A row of a product's columns always decodes (the schema holds every one NOT NULL or optional).
+        try! self.init(reading: row, at: c)
+    }
+
+    package init(reading row: some ColumnReader, at c: Columns) throws {
+        let currency: String = try row.read(c.currency)
+        let tiersJSON: String = try row.read(c.tiers)
+        let attributesJSON: String = try row.read(c.attributes)
         let tiers = tiersJSON == "[]" ? [] : Self.fastTiers(tiersJSON)
             ?? (try? Self.decoder.decode([StoredTier].self, from: Data(tiersJSON.utf8))) ?? []
         let attributes = attributesJSON == "{}" ? [:] : Self.fastAttributes(attributesJSON)
             ?? (try? Self.decoder.decode([String: AttributeValue].self, from: Data(attributesJSON.utf8))) ?? [:]
         self.init(
-            id: row[c.id], businessId: row[c.businessID], sku: row[c.sku], name: row[c.name], brand: row[c.brand],
-            manufacturer: row[c.manufacturer], categoryId: row[c.categoryID], description: row[c.description],
-            attributes: attributes, unit: row[c.unit], packSize: row[c.packSize], minOrderQuantity: row[c.minOrderQuantity],
-            orderMultiple: row[c.orderMultiple], price: Money(minor: row[c.priceMinor], currency: currency),
+            id: try row.read(c.id), businessId: try row.read(c.businessID), sku: try row.read(c.sku), name: try row.read(c.name),
+            brand: try row.read(c.brand), manufacturer: try row.read(c.manufacturer), categoryId: try row.read(c.categoryID),
+            description: try row.read(c.description), attributes: attributes, unit: try row.read(c.unit),
+            packSize: try row.read(c.packSize), minOrderQuantity: try row.read(c.minOrderQuantity),
+            orderMultiple: try row.read(c.orderMultiple), price: Money(minor: try row.read(c.priceMinor), currency: currency),
             tiers: tiers.map { PriceTier(minQuantity: $0.q, price: Money(minor: $0.p, currency: currency)) },
-            stockQuantity: row[c.stockQuantity], availability: Availability(rawValue: row[c.availability]) ?? .outOfStock,
-            status: ProductStatus(rawValue: row[c.status]) ?? .draft, rejectionReason: row[c.rejectionReason],
-            priority: row[c.priority], createdAt: row[c.createdAt], updatedAt: row[c.updatedAt])
+            stockQuantity: try row.read(c.stockQuantity), availability: Availability(rawValue: try row.read(c.availability)) ?? .outOfStock,
+            status: ProductStatus(rawValue: try row.read(c.status)) ?? .draft, rejectionReason: try row.read(c.rejectionReason),
+            priority: try row.read(c.priority), createdAt: try row.date(c.createdAt), updatedAt: try row.date(c.updatedAt))
     }
 
     /// Compact tier storage: quantity and minor units; the currency is the product's.
@@ -87,23 +93,23 @@ extension Product {
         "[" + tiers.map { "{\"p\":\($0.price.minor),\"q\":\($0.minQuantity)}" }.joined(separator: ",") + "]"
     }
 
-    /// Products decoded from the statement's own rows (a copied row, what `Row.fetchAll` and
-    /// `Row.fetchOne` return, finds a column by lowercasing every column name until one matches),
-    /// with the columns' places found once for the statement.
+    /// Products decoded from the statement's own steps (no `Row`s), with the columns' places found
+    /// once for the statement.
     public static func fetchAll(_ db: Database, sql: String, arguments: StatementArguments = []) throws -> [Product] {
         let statement = try db.makeStatement(sql: sql)
         let columns = Columns(named: statement.columnNames)
-        return try Array(Row.fetchCursor(statement, arguments: arguments).map { Product(row: $0, at: columns) })
+        var products: [Product] = []
+        try StatementColumns.each(statement, arguments: arguments) { products.append(try Product(reading: $0, at: columns)) }
+        return products
     }
 
     /// One product from a statement that selects `selectList` first (a cached one, made once).
     public static func fetchOne(selected statement: Statement, arguments: StatementArguments) throws -> Product? {
-        try Row.fetchCursor(statement, arguments: arguments).map { Product(row: $0, at: .selected) }.next()
+        try StatementColumns.first(statement, arguments: arguments) { try Product(reading: $0, at: .selected) }
     }
 
     /// One product by a condition, through a cached statement (for lookups made on every request).
     public static func fetchOne(_ db: Database, where condition: String, arguments: StatementArguments) throws -> Product? {
-        let statement = try db.cachedStatement(sql: "SELECT \(selectList) FROM products WHERE \(condition)")
-        return try Row.fetchCursor(statement, arguments: arguments).map { Product(row: $0, at: .selected) }.next()
+        try fetchOne(selected: try db.cachedStatement(sql: "SELECT \(selectList) FROM products WHERE \(condition)"), arguments: arguments)
     }
 }
