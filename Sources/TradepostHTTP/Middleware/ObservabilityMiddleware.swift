@@ -33,16 +33,8 @@ struct ObservabilityMiddleware: RouterMiddleware {
         let route = context.endpointPath ?? "unmatched"
         metrics.recordRequest(method: request.method.rawValue, route: route, status: response.status.code, duration: elapsed)
 
-        var fields: Logger.Metadata = [
-            "method": .string(request.method.rawValue),
-            "route": .string(route),
-            "status": .stringConvertible(response.status.code),
-            "duration_ms": .string(Self.milliseconds(elapsed)),
-        ]
-        if let tenant = context.trace.tenant { fields["tenant"] = .string(tenant) }
-        if let user = context.trace.user { fields["user"] = .string(user) }
-        if let ip = context.clientIP { fields["client"] = .string(ip) }
-        context.logger.info("request", metadata: fields)
+        AccessLog(requestID: id, method: request.method.rawValue, route: route, status: response.status.code, duration: elapsed,
+                  tenant: context.trace.tenant, user: context.trace.user, client: context.clientIP).write(to: context.logger)
         return response
     }
 
