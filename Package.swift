@@ -221,7 +221,7 @@ let package = Package(
         ),
         .testTarget(
             name: "TradepostStoreTests",
-            dependencies: ["TradepostCore", "TradepostTestSupport", "TradepostDatabase", "TradepostStore", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: ["TradepostCore", "TradepostTestSupport", "TradepostDatabase", "TradepostStore", "TradepostBlobs", .product(name: "GRDB", package: "GRDB.swift")]
         ),
         .testTarget(
             name: "TradepostJobsTests",

@@ -201,18 +201,7 @@ public final class ObjectStore: BlobStore {
     // MARK: Helpers shared with the multipart half
 
     func durableWrite<T: Sendable>(_ tenant: TenantID, _ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
-        try await tenants.withPool(tenant) { pool in
-            try await pool.writeWithoutTransaction { db in
-                try db.execute(sql: "PRAGMA synchronous = FULL")
-                defer { try? db.execute(sql: "PRAGMA synchronous = NORMAL") }
-                var result: T?
-                try db.inTransaction {
-                    result = try body(db)
-                    return .commit
-                }
-                return result!
-            }
-        }
+        try await tenants.durableWrite(tenant, body)
     }
 
     static func upsert(_ db: Database, _ m: ObjectMeta, replacing current: ObjectMeta?) throws {

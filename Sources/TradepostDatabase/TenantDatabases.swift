@@ -130,6 +130,24 @@ public final class TenantDatabases: Sendable {
         try await withPool(id) { try await $0.write(body) }
     }
 
+    /// `write` whose commit is on disk before it returns (`synchronous = FULL` for this one
+    /// transaction; the rest run NORMAL): for records that name blob files already made durable,
+    /// so an acknowledged upload survives a power cut, not only a crash.
+    public func durableWrite<T: Sendable>(_ id: TenantID, _ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
+        try await withPool(id) { pool in
+            try await pool.writeWithoutTransaction { db in
+                try db.execute(sql: "PRAGMA synchronous = FULL")
+                defer { try? db.execute(sql: "PRAGMA synchronous = NORMAL") }
+                var result: T?
+                try db.inTransaction {
+                    result = try body(db)
+                    return .commit
+                }
+                return result!
+            }
+        }
+    }
+
     private enum Step {
         case ready(Connections)
         case wait(Task<DatabasePool, any Error>)

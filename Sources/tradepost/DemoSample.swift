@@ -22,6 +22,7 @@ enum DemoSample {
         var summary = Summary()
         let audit = AuditContext.system
         let blobs: any BlobStore = ObjectStore(dataDir: store.dataDir, tenants: store.tenantDatabases)
+        let media = SQLiteMediaService(tenants: store.tenantDatabases, blobs: blobs, stats: store.stats)
 
         var business: [String: String] = [:]
         for company in companies {
@@ -30,7 +31,7 @@ enum DemoSample {
             if company.input.type == .importer || company.input.type == .wholesaler {
                 _ = try await store.businesses.setVerified(.system(tenant, audit: audit), id: made.id, verified: true)
             }
-            try await picture(blobs, tenant, .businessLogo, owner: made.id, DemoPicture.png(.logo, hue: company.hue))
+            try await picture(blobs, media, tenant, .businessLogo, owner: made.id, DemoPicture.png(.logo, hue: company.hue))
             summary.businesses += 1
         }
         for person in people {
@@ -60,7 +61,7 @@ enum DemoSample {
                 _ = try await store.products.updateProduct(.system(tenant), id: made.id, change)
             }
             product[item.sku] = made.id
-            try await picture(blobs, tenant, .productImage, owner: made.id, DemoPicture.png(item.shape, hue: Double(index * 37 % 360)))
+            try await picture(blobs, media, tenant, .productImage, owner: made.id, DemoPicture.png(item.shape, hue: Double(index * 37 % 360)))
             summary.products += 1
         }
         let group = try await store.priceLists.createGroup(.system(tenant), sellerBusinessID: business["wholesaler"]!, name: groupName,
@@ -75,12 +76,12 @@ enum DemoSample {
     }
 
     /// Writes a picture to the blob store and makes it the owner's, as an upload would.
-    static func picture(_ blobs: any BlobStore, _ tenant: TenantID, _ kind: Media.Kind, owner: String, _ png: [UInt8]) async throws {
+    static func picture(_ blobs: any BlobStore, _ media: any MediaService, _ tenant: TenantID, _ kind: Media.Kind, owner: String, _ png: [UInt8]) async throws {
         let writer = try blobs.newBlob(tenant, checksums: [], sha256: false)
         try png.withUnsafeBytes { try writer.write($0) }
         let result = writer.digests()
         try writer.commit()
-        try await blobs.setMedia(tenant, Media(kind: kind, ownerID: owner, blob: writer.id, contentType: "image/png", size: result.size,
-                                               etag: Hex.encode(result.md5), modified: Date()))
+        try await media.setMedia(.system(tenant), Media(kind: kind, ownerID: owner, blob: writer.id, contentType: "image/png", size: result.size,
+                                                        etag: Hex.encode(result.md5), modified: Date()))
     }
 }

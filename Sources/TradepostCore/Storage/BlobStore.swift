@@ -71,16 +71,10 @@ public protocol BlobStore: Sendable {
     func complete(_ tenant: TenantID, bucket: String, key: String, uploadID: String,
                   chosen: [(number: Int, etag: String)], minPartSize: Int64) async throws -> CompletedUpload
 
-    // MARK: Pictures
+    // MARK: Garbage
 
-    /// Records committed bytes as the owner's picture, replacing any earlier one. Throws
-    /// `AppError.notFound` when the owner does not exist.
-    func setMedia(_ tenant: TenantID, _ media: Media) async throws
-    func media(_ tenant: TenantID, _ kind: Media.Kind, ownerID: String) async throws -> Media?
-    /// Returns whether there was one.
-    @discardableResult
-    func deleteMedia(_ tenant: TenantID, _ kind: Media.Kind, ownerID: String) async throws -> Bool
-    /// Removes the bytes that deletions elsewhere (an owner's) left unreferenced.
+    /// Removes the bytes that commits elsewhere left unreferenced in `s3_garbage` (a picture
+    /// replaced or deleted, its owner deleted: `MediaService` keeps pictures' records).
     func collectGarbage(_ tenant: TenantID) async throws
 
     // MARK: Upkeep

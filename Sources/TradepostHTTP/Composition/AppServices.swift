@@ -18,15 +18,17 @@ public struct AppServices: Sendable {
     public var s3Keys: any S3KeyService
     public var audit: any AuditService
     public var tenantRestore: any TenantRestoreService
-    /// Buckets, objects and pictures; the S3 listener shares this one instance.
+    /// Buckets, objects and pictures' bytes; the S3 listener shares this one instance.
     public var blobs: any BlobStore
+    /// Which picture a product or business has, decided for the caller.
+    public var media: any MediaService
 
     public init(
         tenants: any TenantService, users: any UserService, businesses: any BusinessService,
         admins: any PlatformAdminService, auth: any AuthService, jobs: any JobService, categories: any CategoryService,
         products: any ProductService, search: any SearchService, imports: any CatalogImportService,
         priceLists: any PriceListService, s3Keys: any S3KeyService, audit: any AuditService, tenantRestore: any TenantRestoreService,
-        blobs: any BlobStore
+        blobs: any BlobStore, media: any MediaService
     ) {
         self.tenants = tenants
         self.users = users
@@ -43,12 +45,15 @@ public struct AppServices: Sendable {
         self.audit = audit
         self.tenantRestore = tenantRestore
         self.blobs = blobs
+        self.media = media
     }
 
     public init(store: Store, jobs: any JobService, search: any SearchService) {
+        let blobs = ObjectStore(dataDir: store.dataDir, tenants: store.tenantDatabases)
         self.init(tenants: store.tenants, users: store.users, businesses: store.businesses, admins: store.admins, auth: store.auth,
                   jobs: jobs, categories: store.categories, products: store.products, search: search,
                   imports: store.catalogImports, priceLists: store.priceLists, s3Keys: store.s3Keys, audit: store.audit,
-                  tenantRestore: store.tenantRestore, blobs: ObjectStore(dataDir: store.dataDir, tenants: store.tenantDatabases))
+                  tenantRestore: store.tenantRestore, blobs: blobs,
+                  media: SQLiteMediaService(tenants: store.tenantDatabases, blobs: blobs, stats: store.stats))
     }
 }

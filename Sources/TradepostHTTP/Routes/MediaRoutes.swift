@@ -26,16 +26,11 @@ struct MediaRoutes {
 
 
     @Sendable func putProductImage(_ request: Request, context: AppRequestContext) async throws -> APIResponse<Media> {
-        let id = try context.parameters.require("id")
-        let tenant = try await services.products.requireManage(try context.caller(), productID: id)
-        return APIResponse(try await store(request, tenant: tenant, kind: .productImage, owner: id))
+        APIResponse(try await store(request, context, .productImage))
     }
 
     @Sendable func getProductImage(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let caller = try context.caller()
-        let id = try context.parameters.require("id")
-        _ = try await services.products.product(caller, id: id)
-        return try await serve(request, tenant: try caller.tenant(), kind: .productImage, owner: id)
+        try await serve(request, context, .productImage)
     }
 
     /// Whether there is a picture, without a 404 for "none" (the web app asks before drawing an <img>).
@@ -49,48 +44,42 @@ struct MediaRoutes {
     }
 
     @Sendable func productImageInfo(_ request: Request, context: AppRequestContext) async throws -> APIResponse<Info> {
-        let caller = try context.caller()
-        let id = try context.parameters.require("id")
-        _ = try await services.products.product(caller, id: id)
-        return APIResponse(Info(media: try await services.blobs.media(try caller.tenant(), .productImage, ownerID: id)))
+        APIResponse(Info(media: try await services.media.media(try context.caller(), .productImage, ownerID: try context.parameters.require("id"))))
     }
 
     @Sendable func logoInfo(_ request: Request, context: AppRequestContext) async throws -> APIResponse<Info> {
-        let caller = try context.caller()
-        let id = try context.parameters.require("id")
-        _ = try await services.businesses.business(caller, id: id)
-        return APIResponse(Info(media: try await services.blobs.media(try caller.tenant(), .businessLogo, ownerID: id)))
+        APIResponse(Info(media: try await services.media.media(try context.caller(), .businessLogo, ownerID: try context.parameters.require("id"))))
     }
 
     @Sendable func deleteProductImage(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let id = try context.parameters.require("id")
-        let tenant = try await services.products.requireManage(try context.caller(), productID: id)
-        guard try await services.blobs.deleteMedia(tenant, .productImage, ownerID: id) else { throw AppError.notFound("Image") }
+        guard try await services.media.deleteMedia(try context.caller(), .productImage, ownerID: try context.parameters.require("id")) else {
+            throw AppError.notFound("Image")
+        }
         return .noContent
     }
 
     @Sendable func putLogo(_ request: Request, context: AppRequestContext) async throws -> APIResponse<Media> {
-        let id = try context.parameters.require("id")
-        let tenant = try await services.businesses.requireManage(try context.caller(), businessID: id)
-        return APIResponse(try await store(request, tenant: tenant, kind: .businessLogo, owner: id))
+        APIResponse(try await store(request, context, .businessLogo))
     }
 
     @Sendable func getLogo(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let caller = try context.caller()
-        let id = try context.parameters.require("id")
-        _ = try await services.businesses.business(caller, id: id)
-        return try await serve(request, tenant: try caller.tenant(), kind: .businessLogo, owner: id)
+        try await serve(request, context, .businessLogo)
     }
 
     @Sendable func deleteLogo(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let id = try context.parameters.require("id")
-        let tenant = try await services.businesses.requireManage(try context.caller(), businessID: id)
-        guard try await services.blobs.deleteMedia(tenant, .businessLogo, ownerID: id) else { throw AppError.notFound("Logo") }
+        guard try await services.media.deleteMedia(try context.caller(), .businessLogo, ownerID: try context.parameters.require("id")) else {
+            throw AppError.notFound("Logo")
+        }
         return .noContent
     }
 
     /// Streams the body to a blob, checks that it is the picture its Content-Type says, records it.
-    func store(_ request: Request, tenant: TenantID, kind: Media.Kind, owner: String) async throws -> Media {
+    /// Whether the caller may change the owner is asked before the first byte is taken, and
+    /// decided again in the transaction that records the picture.
+    func store(_ request: Request, _ context: AppRequestContext, _ kind: Media.Kind) async throws -> Media {
+        let caller = try context.caller()
+        let owner = try context.parameters.require("id")
+        let tenant = try await services.media.uploadTenant(caller, kind, ownerID: owner)
         let declared = request.headers[.contentType]?.split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() } ?? ""
         guard Self.types.contains(declared) else {
             throw AppError(.unsupportedMediaType, "Send the picture as image/jpeg, image/png, image/webp or image/gif")
@@ -104,7 +93,7 @@ struct MediaRoutes {
         }) { blob, result in
             let media = Media(kind: kind, ownerID: owner, blob: blob, contentType: declared, size: result.size,
                               etag: Hex.encode(result.md5), modified: Date())
-            try await services.blobs.setMedia(tenant, media)
+            try await services.media.setMedia(caller, media)
             return media
         }
     }
@@ -120,10 +109,13 @@ struct MediaRoutes {
         return nil
     }
 
-    func serve(_ request: Request, tenant: TenantID, kind: Media.Kind, owner: String) async throws -> Response {
-        guard let media = try await services.blobs.media(tenant, kind, ownerID: owner) else {
+    /// The picture for a caller who may see its owner; its bytes from the blob store.
+    func serve(_ request: Request, _ context: AppRequestContext, _ kind: Media.Kind) async throws -> Response {
+        let caller = try context.caller()
+        guard let media = try await services.media.media(caller, kind, ownerID: try context.parameters.require("id")) else {
             throw AppError.notFound(kind == .productImage ? "Image" : "Logo")
         }
+        let tenant = try caller.tenant()
         var headers: HTTPFields = [.contentType: media.contentType, .eTag: "\"\(media.etag)\"", .acceptRanges: "bytes",
                                    .lastModified: HTTPDates.http(media.modified),
                                    // Private: pictures are only for the tenant's signed-in users. Revalidated by ETag.
