@@ -58,10 +58,11 @@ public final class Store: Sendable {
             control: control, tenants: tenantDatabases, hasher: options.hasher, throttle: options.throttle,
             sessionTTL: options.sessionTTL, stats: stats)
         self.auth = auth
-        tenants = SQLiteTenantService(control: control, tenants: tenantDatabases, stats: stats)
-        users = SQLiteUserService(
+        let users = SQLiteUserService(
             control: control, tenants: tenantDatabases, hasher: options.hasher, stats: stats,
             revokeCredentials: { tenant, user in try await auth.revokeAll(userID: user, tenantID: tenant, except: nil) })
+        self.users = users
+        tenants = SQLiteTenantService(control: control, tenants: tenantDatabases, users: users, stats: stats)
         businesses = SQLiteBusinessService(tenants: tenantDatabases, stats: stats)
         categories = SQLiteCategoryService(tenants: tenantDatabases, stats: stats)
         products = SQLiteProductService(tenants: tenantDatabases, stats: stats)

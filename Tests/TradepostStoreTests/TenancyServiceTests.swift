@@ -29,6 +29,67 @@ struct TenancyServiceTests {
         #expect(try await store.tenants.setStatus(platform, id: tenant.id, .suspended).status == .suspended)
     }
 
+    /// Showing a tenant, its plans and its users, adding a user and restoring it are decided by the
+    /// service too: platform admins see any tenant; a tenant's user sees only their own.
+    @Test func whoSeesATenantAndItsUsersIsDecidedByTheService() async throws {
+        let store = try await makeStore()
+        defer { Task { await store.remove() } }
+        let (acme, owner) = try await store.tenantWithOwner("acme")
+        let (beta, _) = try await store.tenantWithOwner("beta")
+        let acmeOwner = caller(acme, owner)
+        let platform = Caller.platformSystem(audit: AuditContext(actor: "platform:01ADMIN", actorLabel: "admin@localhost"))
+
+        #expect(try await store.tenants.tenant(acmeOwner, id: acme.id).slug == "acme")
+        await #expect(throws: AppError.notFound("Tenant")) { _ = try await store.tenants.tenant(acmeOwner, id: beta.id) }
+        #expect(try await store.tenants.tenant(platform, id: beta.id).slug == "beta")
+        await #expect(throws: AppError.notFound("Tenant")) { _ = try await store.tenants.tenant(platform, id: TenantID("01NOSUCHTENANT000000000000")) }
+        for attempt in [
+            { _ = try await store.tenants.plans(acmeOwner) },
+            { _ = try await store.tenants.users(acmeOwner, tenant: acme.id, PageRequest()) },
+            { _ = try await store.tenants.createUser(acmeOwner, tenant: acme.id, NewUser(email: "x@acme.test", name: "X", password: nil, role: .member)) },
+            { _ = try await store.tenantRestore.archivePath(acmeOwner, tenant: acme.id) },
+        ] as [@Sendable () async throws -> Void] {
+            let refused = await #expect(throws: AppError.self) { try await attempt() }
+            #expect(refused?.code == .forbidden)
+        }
+        #expect(try await store.tenants.plans(platform).map(\.slug).contains("standard"))
+        await #expect(throws: AppError.notFound("Tenant")) {
+            _ = try await store.tenants.users(platform, tenant: TenantID("01NOSUCHTENANT000000000000"), PageRequest())
+        }
+        await #expect(throws: AppError.notFound("Tenant")) {
+            _ = try await store.tenantRestore.archivePath(platform, tenant: TenantID("01NOSUCHTENANT000000000000"))
+        }
+
+        // A platform admin adds a user to a tenant, audited in that tenant as the admin.
+        let added = try await store.tenants.createUser(platform, tenant: beta.id, NewUser(email: "ops@beta.test", name: "Ops", password: nil, role: .admin))
+        #expect(added.generatedPassword != nil)
+        #expect(try await store.tenants.users(platform, tenant: beta.id, PageRequest()).items.map(\.email).contains("ops@beta.test"))
+        let actors = try await store.tenantDatabases.read(beta.id) { try String.fetchAll($0, sql: "SELECT actor FROM audit_log WHERE action = 'user.create'") }
+        #expect(actors.contains("platform:01ADMIN"))
+        #expect(try await store.tenants.storageQuota(beta.id) == store.tenants.plans(platform).first { $0.slug == beta.plan }?.storageQuotaBytes)
+    }
+
+    /// A tenant made with its owner: the owner is checked before anything is made.
+    @Test func aTenantIsMadeWithItsOwnerOrNotAtAll() async throws {
+        let store = try await makeStore()
+        defer { Task { await store.remove() } }
+        let platform = Caller.platformSystem(audit: .cli)
+        let files = try FileManager.default.contentsOfDirectory(atPath: store.tenantDatabases.directory).count
+        let refused = await #expect(throws: AppError.self) {
+            _ = try await store.tenants.createTenant(platform, NewTenant(slug: "acme", name: "Acme"),
+                                                     owner: NewUser(email: "not-an-email", name: "Boss", password: nil, role: .owner))
+        }
+        #expect(refused?.fields.map(\.field) == ["owner.email"])
+        #expect(try FileManager.default.contentsOfDirectory(atPath: store.tenantDatabases.directory).count == files)
+        #expect(try await store.tenants.tenants(platform, PageRequest(), status: nil).items.isEmpty)
+
+        let made = try await store.tenants.createTenant(platform, NewTenant(slug: "acme", name: "Acme"),
+                                                        owner: NewUser(email: "boss@acme.test", name: "Boss", password: nil, role: .member))
+        let owner = try #require(made.owner)
+        #expect(owner.user.role == .owner && owner.generatedPassword != nil)
+        #expect(try await store.users.user(.system(made.tenant.id), id: owner.user.id).email == "boss@acme.test")
+    }
+
     @Test func tenantsHaveUniqueSlugsAndTheirOwnFiles() async throws {
         let store = try await makeStore()
         defer { Task { await store.remove() } }

@@ -31,12 +31,15 @@ public struct TenantRestoreResult: Encodable, Sendable, Equatable {
 /// export`, `snapshot --tenant`). The service owns the data dir: where an archive is received and
 /// how its files are swapped in.
 public protocol TenantRestoreService: Sendable {
-    /// A new path inside the data dir (on the disk the tenant's files are swapped on) for an archive being received.
-    func newArchivePath() -> String
+    /// A new path inside the data dir (on the disk the tenant's files are swapped on) to receive an
+    /// archive in, for a caller who may restore this tenant (`tenants.manage`): asked before the
+    /// first byte, so a refused upload is not received. Throws `.forbidden`, `.notFound`.
+    func archivePath(_ caller: Caller, tenant: TenantID) async throws -> String
 
     /// Suspends the tenant, closes its database once in-flight work finishes, swaps its files for the
     /// archive's (keeping the old ones aside in the data dir) and resumes it; other tenants never notice.
-    /// Throws `.notFound` (no such tenant), `.conflict` (the archive holds another tenant, or is refused),
-    /// `.invalid` (a damaged or unreadable archive).
-    func restoreLive(_ tenant: TenantID, archive: String, audit: AuditContext) async throws -> TenantRestoreResult
+    /// Decides `tenants.manage` again and audits as the caller. Throws `.forbidden`, `.notFound` (no
+    /// such tenant), `.conflict` (the archive holds another tenant, or is refused), `.invalid` (a
+    /// damaged or unreadable archive).
+    func restoreLive(_ caller: Caller, tenant: TenantID, archive: String) async throws -> TenantRestoreResult
 }

@@ -118,7 +118,7 @@ struct AccountRoutes {
     }
 
     @Sendable func tenant(_ request: Request, context: AppRequestContext) async throws -> APIResponse<Tenant> {
-        let (tenant, _) = try context.tenant(for: .tenantRead)
-        return APIResponse(try await services.tenants.tenant(id: tenant))
+        let caller = try context.caller()
+        return APIResponse(try await services.tenants.tenant(caller, id: try caller.tenant()))
     }
 }

@@ -4,12 +4,6 @@ import TradepostCore
 
 /// Uploads through the API (pictures, files in the bucket browser) into the blob store.
 extension AppServices {
-    /// The tenant plan's storage quota in bytes; nil means none.
-    func storageQuota(_ tenant: TenantID) async throws -> Int64? {
-        let plan = try await tenants.tenant(id: tenant).plan
-        return try await tenants.plans().first { $0.slug == plan }?.storageQuotaBytes
-    }
-
     /// Streams the body into a new blob, refusing it past `limit` (413 with `tooLarge`); `check`
     /// sees the first 16 bytes and the size before the blob is made durable; `record` gets the
     /// blob id and digests. The bytes are removed if any step fails.

@@ -50,14 +50,13 @@ struct PlatformRoutes {
         }
     }
 
-    struct CreatedTenant: Encodable {
+    struct CreatedTenantResponse: Encodable {
         var tenant: Tenant
         var owner: UserRoutes.CreatedUserResponse?
     }
 
     @Sendable func plans(_ request: Request, context: AppRequestContext) async throws -> APIResponse<ListResponse<Plan>> {
-        _ = try context.authorize(.tenantsRead)
-        return APIResponse(ListResponse(items: try await services.tenants.plans()))
+        APIResponse(ListResponse(items: try await services.tenants.plans(try context.caller())))
     }
 
     @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> APIResponse<ListResponse<Tenant>> {
@@ -65,31 +64,19 @@ struct PlatformRoutes {
         return APIResponse(ListResponse(try await services.tenants.tenants(try context.caller(), try request.pageRequest(), status: status)))
     }
 
-    /// Creates the tenant and, when `owner` is given, its first owner. Checks the owner before
-    /// creating anything, so a bad owner leaves no half-made tenant.
-    @Sendable func create(_ request: Request, context: AppRequestContext) async throws -> APIResponse<CreatedTenant> {
-        _ = try context.authorize(.tenantsManage)
+    /// Creates the tenant and, when `owner` is given, its first owner (the service checks the
+    /// owner before creating anything, so a bad owner leaves no half-made tenant).
+    @Sendable func create(_ request: Request, context: AppRequestContext) async throws -> APIResponse<CreatedTenantResponse> {
         let body = try await request.decode(CreateBody.self, limit: maxBody)
-        let input = try NewTenant(slug: body.slug, name: body.name, plan: body.plan ?? "standard", timeZone: body.timeZone ?? "UTC").validated()
-        let owner: NewUser?
-        do {
-            owner = try body.owner.map { try NewUser(email: $0.email, name: $0.name, password: $0.password, role: .owner).validated() }
-        } catch var error as AppError {
-            error.fields = error.fields.map { .init("owner.\($0.field)", $0.message) }
-            throw error
-        }
-        let tenant = try await services.tenants.createTenant(try context.caller(), input)
-        var createdOwner: UserRoutes.CreatedUserResponse?
-        if let owner {
-            let created = try await services.users.createUser(.system(tenant.id, audit: try context.audit()), owner)
-            createdOwner = .init(user: created.user, generatedPassword: created.generatedPassword)
-        }
-        return APIResponse(CreatedTenant(tenant: tenant, owner: createdOwner), status: .created)
+        let created = try await services.tenants.createTenant(
+            try context.caller(), NewTenant(slug: body.slug, name: body.name, plan: body.plan ?? "standard", timeZone: body.timeZone ?? "UTC"),
+            owner: body.owner.map { NewUser(email: $0.email, name: $0.name, password: $0.password, role: .owner) })
+        return APIResponse(CreatedTenantResponse(
+            tenant: created.tenant, owner: created.owner.map { .init(user: $0.user, generatedPassword: $0.generatedPassword) }), status: .created)
     }
 
     @Sendable func get(_ request: Request, context: AppRequestContext) async throws -> APIResponse<Tenant> {
-        _ = try context.authorize(.tenantsRead)
-        return APIResponse(try await services.tenants.tenant(id: try tenantID(context)))
+        APIResponse(try await services.tenants.tenant(try context.caller(), id: try tenantID(context)))
     }
 
     @Sendable func update(_ request: Request, context: AppRequestContext) async throws -> APIResponse<Tenant> {
@@ -109,18 +96,14 @@ struct PlatformRoutes {
     }
 
     @Sendable func users(_ request: Request, context: AppRequestContext) async throws -> APIResponse<ListResponse<User>> {
-        _ = try context.authorize(.tenantsRead)
-        let id = try tenantID(context)
-        _ = try await services.tenants.tenant(id: id)
-        return APIResponse(ListResponse(try await services.users.users(.system(id, audit: try context.audit()), try request.pageRequest(), filter: UserFilter())))
+        APIResponse(ListResponse(try await services.tenants.users(try context.caller(), tenant: try tenantID(context), try request.pageRequest())))
     }
 
     @Sendable func createUser(_ request: Request, context: AppRequestContext) async throws -> APIResponse<UserRoutes.CreatedUserResponse> {
-        _ = try context.authorize(.tenantsManage)
+        let caller = try context.caller()
         let id = try tenantID(context)
-        _ = try await services.tenants.tenant(id: id)
         let body = try await request.decode(UserRoutes.CreateBody.self, limit: maxBody)
-        let created = try await services.users.createUser(.system(id, audit: try context.audit()), body.newUser)
+        let created = try await services.tenants.createUser(caller, tenant: id, body.newUser)
         return APIResponse(.init(user: created.user, generatedPassword: created.generatedPassword), status: .created)
     }
 

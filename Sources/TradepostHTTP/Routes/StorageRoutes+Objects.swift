@@ -65,7 +65,7 @@ extension StorageRoutes {
         let (tenant, _) = try context.tenant(for: .storageManage)
         let bucket = try context.parameters.require("bucket")
         let key = try objectKey(request)
-        let quota = try await services.storageQuota(tenant)
+        let quota = try await services.tenants.storageQuota(tenant)
         let contentType = request.headers[.contentType] ?? "application/octet-stream"
         guard try await services.blobs.bucket(tenant, bucket) != nil else { throw AppError.notFound("Bucket") }
         let meta = try await services.storeBody(request, tenant: tenant, limit: Int64(maxUpload),

@@ -60,7 +60,7 @@ struct StorageRoutes {
 
     @Sendable func buckets(_ request: Request, context: AppRequestContext) async throws -> APIResponse<Usage> {
         let (tenant, _) = try context.tenant(for: .storageManage)
-        let quota = try await services.storageQuota(tenant)
+        let quota = try await services.tenants.storageQuota(tenant)
         return APIResponse(Usage(buckets: try await services.blobs.buckets(tenant), usedBytes: try await services.blobs.usage(tenant), quotaBytes: quota))
     }
 }

@@ -14,15 +14,15 @@ struct TenantRestoreRoutes {
     }
 
     @Sendable func restore(_ request: Request, context: AppRequestContext) async throws -> APIResponse<TenantRestoreResult> {
-        _ = try context.authorize(.tenantsManage)
-        let tenant = try await services.tenants.tenant(id: TenantID(try context.parameters.require("id")))
+        let caller = try context.caller()
+        let tenant = TenantID(try context.parameters.require("id"))
+        let upload = try await services.tenantRestore.archivePath(caller, tenant: tenant)
         let type = request.headers[.contentType]?.lowercased() ?? ""
         guard type.hasPrefix("application/x-tar") || type.hasPrefix("application/octet-stream") else {
             throw AppError(.unsupportedMediaType, "Send the snapshot archive itself as the body (Content-Type: application/x-tar)")
         }
-        let upload = services.tenantRestore.newArchivePath()
         defer { try? FileManager.default.removeItem(atPath: upload) }
         try await StreamedUpload.receive(request.body, to: upload, limit: maxUpload, what: "the snapshot archive")
-        return APIResponse(try await services.tenantRestore.restoreLive(tenant.id, archive: upload, audit: try context.audit()))
+        return APIResponse(try await services.tenantRestore.restoreLive(caller, tenant: tenant, archive: upload))
     }
 }

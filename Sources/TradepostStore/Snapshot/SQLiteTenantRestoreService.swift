@@ -10,16 +10,19 @@ public struct SQLiteTenantRestoreService: TenantRestoreService {
     let control: ControlDatabase
     let tenantService: SQLiteTenantService
 
-    public func newArchivePath() -> String {
-        (dataDir as NSString).appendingPathComponent(".restore-\(UUID().uuidString.prefix(8)).tar")
+    public func archivePath(_ caller: Caller, tenant: TenantID) async throws -> String {
+        try Policy.authorize(caller.principal, .tenantsManage)
+        _ = try await tenantService.tenant(id: tenant)
+        return (dataDir as NSString).appendingPathComponent(".restore-\(UUID().uuidString.prefix(8)).tar")
     }
 
-    public func restoreLive(_ tenant: TenantID, archive: String, audit: AuditContext) async throws -> TenantRestoreResult {
+    public func restoreLive(_ caller: Caller, tenant: TenantID, archive: String) async throws -> TenantRestoreResult {
+        try Policy.authorize(caller.principal, .tenantsManage)
         let existing = try await tenantService.tenant(id: tenant)
         var importer = TenantImporter(archive: archive, dataDir: dataDir)
         importer.replace = true
         importer.expected = existing.id.rawValue
-        importer.audit = audit
+        importer.audit = caller.audit
         do {
             let done = try await importer.runLive(tenants: tenants, control: control)
             let t = done.tenant

@@ -7,18 +7,27 @@ import TradepostDatabase
 public final class SQLiteTenantService: TenantService {
     let control: ControlDatabase
     let tenants: TenantDatabases
+    let users: SQLiteUserService
     let stats: StoreStats
 
-    public init(control: ControlDatabase, tenants: TenantDatabases, stats: StoreStats) {
+    public init(control: ControlDatabase, tenants: TenantDatabases, users: SQLiteUserService, stats: StoreStats) {
         self.control = control
         self.tenants = tenants
+        self.users = users
         self.stats = stats
     }
 
-    public func createTenant(_ caller: Caller, _ input: NewTenant) async throws -> Tenant {
+    public func createTenant(_ caller: Caller, _ input: NewTenant, owner ownerInput: NewUser?) async throws -> CreatedTenant {
         try Policy.authorize(caller.principal, .tenantsManage)
         let audit = caller.audit
         let input = try input.validated()
+        let owner: NewUser?
+        do {
+            owner = try ownerInput.map { try NewUser(email: $0.email, name: $0.name, password: $0.password, role: .owner).validated() }
+        } catch var error as AppError {
+            error.fields = error.fields.map { .init("owner.\($0.field)", $0.message) }
+            throw error
+        }
         let now = Date()
         let tenant = Tenant(
             id: TenantID(Identifier.make(now: now)), slug: input.slug, name: input.name, status: .active,
@@ -47,7 +56,31 @@ public final class SQLiteTenantService: TenantService {
                 throw error
             }
         }
-        return tenant
+        // The tenant's first user, acting in it as the platform caller who made it.
+        var created: CreatedUser?
+        if let owner { created = try await users.createUser(.system(tenant.id, audit: audit), owner) }
+        return CreatedTenant(tenant: tenant, owner: created)
+    }
+
+    public func tenant(_ caller: Caller, id: TenantID) async throws -> Tenant {
+        if caller.principal.kind == .platformAdmin {
+            try Policy.authorize(caller.principal, .tenantsRead)
+        } else if try caller.authorize(.tenantRead) != id {
+            throw AppError.notFound("Tenant")
+        }
+        return try await tenant(id: id)
+    }
+
+    public func users(_ caller: Caller, tenant id: TenantID, _ page: PageRequest) async throws -> Page<User> {
+        try Policy.authorize(caller.principal, .tenantsRead)
+        _ = try await tenant(id: id)
+        return try await users.users(.system(id, audit: caller.audit), page, filter: UserFilter())
+    }
+
+    public func createUser(_ caller: Caller, tenant id: TenantID, _ input: NewUser) async throws -> CreatedUser {
+        try Policy.authorize(caller.principal, .tenantsManage)
+        _ = try await tenant(id: id)
+        return try await users.createUser(.system(id, audit: caller.audit), input)
     }
 
     public func tenant(id: TenantID) async throws -> Tenant {
@@ -138,12 +171,24 @@ public final class SQLiteTenantService: TenantService {
         }
     }
 
-    public func plans() async throws -> [Plan] {
-        try await mapErrors(stats) {
+    public func plans(_ caller: Caller) async throws -> [Plan] {
+        try Policy.authorize(caller.principal, .tenantsRead)
+        return try await mapErrors(stats) {
             try await control.pool.read { db in
                 try Row.fetchAll(db, sql: "SELECT * FROM plans ORDER BY max_users IS NULL, max_users").map {
                     Plan(slug: $0["slug"], name: $0["name"], maxUsers: $0["max_users"], storageQuotaBytes: $0["storage_quota_bytes"])
                 }
+            }
+        }
+    }
+
+    public func storageQuota(_ id: TenantID) async throws -> Int64? {
+        try await mapErrors(stats) {
+            try await control.pool.read { db in
+                guard let row = try Row.fetchOne(db, sql: """
+                    SELECT p.storage_quota_bytes FROM tenants t LEFT JOIN plans p ON p.slug = t.plan WHERE t.id = ?
+                    """, arguments: [id.rawValue]) else { throw AppError.notFound("Tenant") }
+                return row[0] as Int64?
             }
         }
     }
