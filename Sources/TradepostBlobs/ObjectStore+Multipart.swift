@@ -40,7 +40,7 @@ extension ObjectStore {
 
     /// Records a written part (replacing one with the same number). Throws NoSuchUpload, QuotaExceeded.
     public func putPart(_ tenant: TenantID, bucket: String, key: String, uploadID: String, part: PartMeta, quota: Int64?) async throws {
-        let old = try await durableWrite(tenant) { db -> String? in
+        let old = try await tenants.durableWrite(tenant) { db -> String? in
             _ = try Self.upload(db, bucket: bucket, key: key, id: uploadID)
             let current = try Row.fetchOne(db, sql: "SELECT blob, size FROM s3_parts WHERE upload_id = ? AND number = ?", arguments: [uploadID, part.number])
             if let quota, try Self.usage(db) - (current?["size"] ?? 0) + part.size > quota { throw BlobError.quotaExceeded }
@@ -159,7 +159,7 @@ extension ObjectStore {
                               checksums: checksums, partCount: selected.count, modified: Date())
         let garbage: [String]
         do {
-            garbage = try await durableWrite(tenant) { db -> [String] in
+            garbage = try await tenants.durableWrite(tenant) { db -> [String] in
                 _ = try Self.upload(db, bucket: bucket, key: key, id: uploadID)
                 let current = try Row.fetchOne(db, sql: "SELECT * FROM s3_objects WHERE bucket = ? AND key = ?", arguments: [bucket, key]).map(Self.meta)
                 try Self.upsert(db, meta, replacing: current)

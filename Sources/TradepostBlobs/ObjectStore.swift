@@ -109,7 +109,7 @@ public final class ObjectStore: BlobStore {
 
     public func put(_ tenant: TenantID, _ meta: ObjectMeta, quota: Int64?,
                     check: @escaping @Sendable (ObjectMeta?) throws -> Void) async throws {
-        let old = try await durableWrite(tenant) { db -> String? in
+        let old = try await tenants.durableWrite(tenant) { db -> String? in
             try Self.requireBucket(db, meta.bucket)
             let current = try Row.fetchOne(db, sql: "SELECT * FROM s3_objects WHERE bucket = ? AND key = ?", arguments: [meta.bucket, meta.key]).map(Self.meta)
             try check(current)
@@ -199,10 +199,6 @@ public final class ObjectStore: BlobStore {
     }
 
     // MARK: Helpers shared with the multipart half
-
-    func durableWrite<T: Sendable>(_ tenant: TenantID, _ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
-        try await tenants.durableWrite(tenant, body)
-    }
 
     static func upsert(_ db: Database, _ m: ObjectMeta, replacing current: ObjectMeta?) throws {
         try db.execute(sql: """
