@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import Testing
+import TradepostBlobs
 import TradepostCore
 import TradepostStore
 import TradepostTestSupport
@@ -42,6 +43,11 @@ struct CallerPermissionTests {
                      readOnly: caller(tenant, manager, scopes: [.read]), published: published, draft: draft)
     }
 
+    /// Pictures: whether the caller may change a product or business is asked before an upload.
+    func media(_ w: World) -> SQLiteMediaService {
+        SQLiteMediaService(tenants: w.store.tenantDatabases, blobs: ObjectStore(dataDir: w.store.dataDir, tenants: w.store.tenantDatabases), stats: w.store.stats)
+    }
+
     func auditCount(_ w: World) async throws -> Int {
         try await w.store.tenantDatabases.read(w.tenant.id) { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM audit_log")! }
     }
@@ -57,7 +63,7 @@ struct CallerPermissionTests {
         await #expect(throws: AppError.forbidden()) { try await w.store.products.updateProduct(w.otherMember, id: w.published.id, rename) }
         await #expect(throws: AppError.notFound("Product")) { try await w.store.products.updateProduct(w.otherMember, id: w.draft.id, rename) }
         await #expect(throws: AppError.forbidden()) { try await w.store.products.deleteProduct(w.outsider, id: w.published.id) }
-        await #expect(throws: AppError.forbidden()) { _ = try await w.store.products.requireManage(w.outsider, productID: w.published.id) }
+        await #expect(throws: AppError.forbidden()) { _ = try await media(w).uploadTenant(w.outsider, .productImage, ownerID: w.published.id) }
         await #expect(throws: AppError.forbidden()) {
             try await w.store.products.createProduct(w.outsider, businessID: w.seller.id, ProductInput())
         }
@@ -80,7 +86,7 @@ struct CallerPermissionTests {
         #expect(try await auditCount(w) == before)
 
         #expect(try await w.store.products.updateProduct(w.manager, id: w.draft.id, rename).name == "Renamed")
-        #expect(try await w.store.products.requireManage(w.manager, productID: w.draft.id) == w.tenant.id)
+        #expect(try await media(w).uploadTenant(w.manager, .productImage, ownerID: w.draft.id) == w.tenant.id)
         #expect(try await auditCount(w) == before + 1)
     }
 
@@ -121,7 +127,7 @@ struct CallerPermissionTests {
             try await w.store.businesses.createBusiness(w.manager, BusinessInput(name: "Mine", type: .pharmacy, city: "Kyiv"))
         }
         await #expect(throws: AppError.forbidden()) { try await w.store.businesses.updateBusiness(w.manager, id: w.other.id, BusinessInput(city: "Odesa")) }
-        await #expect(throws: AppError.forbidden()) { _ = try await w.store.businesses.requireManage(w.otherMember, businessID: w.seller.id) }
+        await #expect(throws: AppError.forbidden()) { _ = try await media(w).uploadTenant(w.otherMember, .businessLogo, ownerID: w.seller.id) }
         await #expect(throws: AppError.forbidden()) {
             try await w.store.businesses.setMember(w.otherMember, businessID: w.seller.id, userID: w.otherMember.principal.userID, role: .manager)
         }

@@ -172,9 +172,6 @@ public protocol ProductService: Sendable {
     /// Throws `.notFound`, `.forbidden`.
     func deleteProduct(_ caller: Caller, id: String) async throws
 
-    /// A product the caller may change (its picture is stored outside this service). Throws `.notFound`, `.forbidden`.
-    func requireManage(_ caller: Caller, productID: String) async throws -> TenantID
-
     /// Newest first. Throws `.notFound`.
     func priceHistory(_ caller: Caller, productID: String, _ page: PageRequest) async throws -> Page<PriceChange>
 

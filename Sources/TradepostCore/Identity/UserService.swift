@@ -46,9 +46,6 @@ public protocol BusinessService: Sendable {
     /// Throws `.notFound`, `.forbidden` (neither its manager nor a tenant admin), `.invalid`.
     func updateBusiness(_ caller: Caller, id: String, _ input: BusinessInput) async throws -> Business
 
-    /// A business the caller may edit (its logo is stored outside this service). Throws `.notFound`, `.forbidden`.
-    func requireManage(_ caller: Caller, businessID: String) async throws -> TenantID
-
     /// Marks a business verified or not. Throws `.forbidden` (not a tenant admin), `.notFound`.
     func setVerified(_ caller: Caller, id: String, verified: Bool) async throws -> Business
 

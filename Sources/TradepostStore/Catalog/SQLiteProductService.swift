@@ -110,14 +110,6 @@ public final class SQLiteProductService: ProductService {
         }
     }
 
-    public func requireManage(_ caller: Caller, productID: String) async throws -> TenantID {
-        let tenant = try caller.authorize(.catalogRead)
-        try await mapErrors(stats) {
-            _ = try await tenants.read(tenant) { db in try Self.manageable(db, caller, productID) }
-        }
-        return tenant
-    }
-
     public func priceHistory(_ caller: Caller, productID: String, _ page: PageRequest) async throws -> Page<PriceChange> {
         let tenant = try caller.authorize(.catalogRead)
         let after = try page.after.map { value -> Int64 in

@@ -105,17 +105,6 @@ public final class SQLiteBusinessService: BusinessService {
         }
     }
 
-    public func requireManage(_ caller: Caller, businessID: String) async throws -> TenantID {
-        let tenant = try caller.authorize(.businessesRead)
-        try await mapErrors(stats) {
-            try await tenants.read(tenant) { db in
-                try Self.requireBusiness(db, businessID)
-                try CallerFacts.read(db, caller).authorize(.businessUpdate, business: businessID)
-            }
-        }
-        return tenant
-    }
-
     public func setVerified(_ caller: Caller, id: String, verified: Bool) async throws -> Business {
         let tenant = try caller.authorize(.businessesVerify)
         return try await mapErrors(stats) {
