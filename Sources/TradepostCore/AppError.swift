@@ -17,6 +17,12 @@ public struct AppError: Error, Sendable, Equatable, CustomStringConvertible {
         case methodNotAllowed = "method_not_allowed"
         /// The change conflicts with the current state, e.g. a duplicate (409).
         case conflict = "conflict"
+        /// The transition is not allowed from the state the object is in; `state` names it (409).
+        case invalidState = "invalid_state"
+        /// Fewer units are available than asked for; `available` says how many (409).
+        case insufficientStock = "insufficient_stock"
+        /// An `Idempotency-Key` already used for a different request (422).
+        case idempotencyKeyReused = "idempotency_key_reused"
         /// The request body is larger than allowed (413).
         case payloadTooLarge = "payload_too_large"
         /// The request's headers are larger than the server reads (431).
@@ -50,13 +56,26 @@ public struct AppError: Error, Sendable, Equatable, CustomStringConvertible {
     /// What an operator needs to know and a client must not see (a refused database's reason):
     /// logged where the error becomes a response, never sent.
     public var cause: String?
+    /// Facts a client acts on, sent as extension members of the problem (`state`, `available`, …).
+    public var members: [Member]
 
-    public init(_ code: Code, _ message: String, fields: [FieldError] = [], retryAfter: Int? = nil, cause: String? = nil) {
+    /// One extension member of a problem document: a name and a text or integer value.
+    public struct Member: Sendable, Equatable {
+        public var name: String
+        public var text: String?
+        public var integer: Int64?
+        public init(_ name: String, _ text: String) { (self.name, self.text, self.integer) = (name, text, nil) }
+        public init(_ name: String, _ integer: Int64) { (self.name, self.text, self.integer) = (name, nil, integer) }
+    }
+
+    public init(_ code: Code, _ message: String, fields: [FieldError] = [], retryAfter: Int? = nil, cause: String? = nil,
+                members: [Member] = []) {
         self.code = code
         self.message = message
         self.fields = fields
         self.retryAfter = retryAfter
         self.cause = cause
+        self.members = members
     }
 
     /// A database this binary refuses to open (newer, an edited migration, a misplaced file).
@@ -78,6 +97,17 @@ public struct AppError: Error, Sendable, Equatable, CustomStringConvertible {
     public static func forbidden(_ message: String = "You are not allowed to do this") -> AppError {
         AppError(.forbidden, message)
     }
+    /// `action` is not allowed while the object is `state` (409, the state named).
+    public static func invalidState(_ state: String, _ action: String) -> AppError {
+        AppError(.invalidState, "Cannot \(action) while it is \(state)", members: [Member("state", state)])
+    }
+    /// Only `available` units of `what` can be had (409).
+    public static func insufficientStock(_ what: String, available: Int64, requested: Int64) -> AppError {
+        AppError(.insufficientStock, "Only \(available) of \(what) available, \(requested) asked for",
+                 members: [Member("available", available), Member("requested", requested)])
+    }
+    public static let idempotencyKeyReused = AppError(
+        .idempotencyKeyReused, "This Idempotency-Key was already used for a different request; use a new key for a new request")
     public static let unauthenticated = AppError(.unauthenticated, "Authentication is required")
     public static func internalError(_ message: String = "Internal error") -> AppError {
         AppError(.internalError, message)

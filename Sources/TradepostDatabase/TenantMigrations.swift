@@ -435,5 +435,86 @@ public enum TenantMigrations {
                 completed_at TEXT NOT NULL
             ) WITHOUT ROWID;
             """),
+        Migration(17, "stock", """
+            -- Warehouses of selling businesses, stock per product and warehouse, and the stock ledger.
+            -- Every change to a level's counters is a row in stock_moves written in the same
+            -- transaction; reconciliation adds the ledger up and compares. The CHECK on the levels is
+            -- the last line against overselling: no transaction can commit a negative or over-reserved level.
+            -- Written to run again harmlessly (tests rewind a file's record to an older version).
+            CREATE TABLE IF NOT EXISTS warehouses (
+                id TEXT PRIMARY KEY,
+                business_id TEXT NOT NULL REFERENCES businesses(id) ON DELETE CASCADE,
+                name TEXT NOT NULL,
+                address TEXT,
+                priority INTEGER NOT NULL DEFAULT 0,
+                active INTEGER NOT NULL DEFAULT 1,
+                created_at TEXT NOT NULL,
+                updated_at TEXT NOT NULL,
+                UNIQUE (business_id, name)
+            );
+            -- An integer key, so each ledger row names its level in a few bytes and reconciliation
+            -- adds up by integer.
+            CREATE TABLE IF NOT EXISTS stock_levels (
+                id INTEGER PRIMARY KEY,
+                product_id TEXT NOT NULL REFERENCES products(id) ON DELETE CASCADE,
+                warehouse_id TEXT NOT NULL REFERENCES warehouses(id) ON DELETE CASCADE,
+                on_hand INTEGER NOT NULL DEFAULT 0,
+                reserved INTEGER NOT NULL DEFAULT 0,
+                incoming INTEGER NOT NULL DEFAULT 0,
+                low_threshold INTEGER,
+                UNIQUE (product_id, warehouse_id),
+                CHECK (on_hand >= 0 AND reserved >= 0 AND reserved <= on_hand AND incoming >= 0)
+            );
+            CREATE INDEX IF NOT EXISTS stock_levels_by_warehouse ON stock_levels (warehouse_id);
+            CREATE TABLE IF NOT EXISTS stock_moves (
+                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                level_id INTEGER NOT NULL REFERENCES stock_levels(id) ON DELETE CASCADE,
+                at TEXT NOT NULL,
+                kind TEXT NOT NULL CHECK (kind = 'receipt' OR kind = 'incoming' OR kind = 'adjustment' OR kind = 'transfer_out'
+                    OR kind = 'transfer_in' OR kind = 'reservation' OR kind = 'release' OR kind = 'shipment' OR kind = 'return'
+                    OR kind = 'write_off'),
+                on_hand_delta INTEGER NOT NULL DEFAULT 0,
+                reserved_delta INTEGER NOT NULL DEFAULT 0,
+                incoming_delta INTEGER NOT NULL DEFAULT 0,
+                reason TEXT,
+                actor TEXT NOT NULL,
+                actor_label TEXT,
+                document_type TEXT,
+                document_id TEXT
+            );
+            CREATE INDEX IF NOT EXISTS stock_moves_by_level ON stock_moves (level_id, id);
+            -- Append-only: rows go only with their level, when its product or warehouse is deleted.
+            CREATE TRIGGER IF NOT EXISTS stock_moves_append_only_update BEFORE UPDATE ON stock_moves
+                BEGIN SELECT RAISE(ABORT, 'the stock ledger is append-only'); END;
+            CREATE TRIGGER IF NOT EXISTS stock_moves_append_only_delete BEFORE DELETE ON stock_moves
+                WHEN EXISTS (SELECT 1 FROM stock_levels WHERE id = OLD.level_id)
+                BEGIN SELECT RAISE(ABORT, 'the stock ledger is append-only'); END;
+
+            -- The first answer to each unsafe POST sent with an Idempotency-Key, per user, kept a day.
+            CREATE TABLE IF NOT EXISTS idempotency_keys (
+                user_id TEXT NOT NULL,
+                key TEXT NOT NULL,
+                fingerprint TEXT NOT NULL,
+                response TEXT NOT NULL,
+                created_at TEXT NOT NULL,
+                PRIMARY KEY (user_id, key)
+            ) WITHOUT ROWID;
+
+            -- Today's stock figures move into a default warehouse of each business that has products,
+            -- each as an opening adjustment in the ledger. The id is the business's with its first
+            -- character made 'w': as unique as the business's own, and no generated id starts so.
+            INSERT INTO warehouses (id, business_id, name, address, priority, active, created_at, updated_at)
+                SELECT 'w' || substr(b.id, 2), b.id, 'Main warehouse', b.address, 0, 1,
+                       strftime('%Y-%m-%d %H:%M:%f', 'now'), strftime('%Y-%m-%d %H:%M:%f', 'now')
+                FROM businesses b WHERE EXISTS (SELECT 1 FROM products p WHERE p.business_id = b.id)
+                  AND NOT EXISTS (SELECT 1 FROM warehouses w WHERE w.business_id = b.id);
+            INSERT INTO stock_levels (product_id, warehouse_id, on_hand)
+                SELECT id, 'w' || substr(business_id, 2), stock_quantity FROM products p
+                WHERE stock_quantity > 0 AND NOT EXISTS (SELECT 1 FROM stock_levels l WHERE l.product_id = p.id) ORDER BY id;
+            INSERT INTO stock_moves (level_id, at, kind, on_hand_delta, reason, actor, actor_label, document_type)
+                SELECT l.id, strftime('%Y-%m-%d %H:%M:%f', 'now'), 'adjustment', l.on_hand,
+                       'Opening balance: the stock figure before warehouses', 'system', 'migration', 'migration'
+                FROM stock_levels l WHERE NOT EXISTS (SELECT 1 FROM stock_moves m WHERE m.level_id = l.id) ORDER BY id;
+            """),
     ])
 }

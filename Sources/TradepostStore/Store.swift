@@ -44,6 +44,7 @@ public final class Store: Sendable {
     public let products: SQLiteProductService
     public let catalogImports: SQLiteCatalogImportService
     public let priceLists: SQLitePriceListService
+    public let stock: SQLiteStockService
     public let s3Keys: SQLiteS3KeyService
     public let audit: SQLiteAuditService
 
@@ -67,6 +68,7 @@ public final class Store: Sendable {
         categories = SQLiteCategoryService(tenants: tenantDatabases, stats: stats)
         products = SQLiteProductService(tenants: tenantDatabases, stats: stats)
         priceLists = SQLitePriceListService(tenants: tenantDatabases, stats: stats)
+        stock = SQLiteStockService(tenants: tenantDatabases, stats: stats)
         catalogImports = SQLiteCatalogImportService(tenants: tenantDatabases, stats: stats, dataDir: options.dataDir)
         s3Keys = SQLiteS3KeyService(control: control, tenants: tenantDatabases, box: try SecretBox(dataDir: options.dataDir), stats: stats)
         audit = SQLiteAuditService(control: control, tenants: tenantDatabases)

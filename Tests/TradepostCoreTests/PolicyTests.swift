@@ -47,6 +47,18 @@ struct PolicyTests {
         Case(who: "member", principal: tenantUser(.member), action: .jobsRead, allowed: false),
         Case(who: "owner", principal: tenantUser(.owner), action: .queuesManage, allowed: false),
         Case(who: "platform", principal: platform, action: .queuesManage, allowed: true),
+        Case(who: "member (staff)", principal: tenantUser(.member), action: .stockManage, facts: PolicyFacts(businessRole: .staff), allowed: true),
+        Case(who: "member (staff)", principal: tenantUser(.member), action: .stockRead, facts: PolicyFacts(businessRole: .staff), allowed: true),
+        Case(who: "member of another business", principal: tenantUser(.member), action: .stockRead, allowed: false),
+        Case(who: "member of another business", principal: tenantUser(.member), action: .stockManage, allowed: false),
+        Case(who: "admin", principal: tenantUser(.admin), action: .stockManage, allowed: true),
+        Case(who: "read token (staff)", principal: tenantUser(.member, scopes: [.read]), action: .stockManage,
+             facts: PolicyFacts(businessRole: .staff), allowed: false),
+        Case(who: "member (manager)", principal: tenantUser(.member), action: .stockReconcile,
+             facts: PolicyFacts(businessRole: .manager), allowed: false),
+        Case(who: "admin", principal: tenantUser(.admin), action: .stockReconcile, allowed: true),
+        Case(who: "write token (admin)", principal: tenantUser(.admin, scopes: [.write]), action: .stockReconcile, allowed: false),
+        Case(who: "platform", principal: platform, action: .stockRead, allowed: false),
     ]
 
     @Test(arguments: cases)

@@ -29,7 +29,8 @@ struct MigrationTests {
                    13: "b0b9dcaa175e301bde41384357525c8d5ef04b5c043419da1689a7f6203890dc",
                    14: "2cc6aa8da083908e38f32fe872943f18e4974629bb8a9619f9c192ff8dc534d9",
                    15: "9498cf7eec67a3dad587ff868866a7fa5897a9ef00ccaec1afa07d58f97c69e6",
-                   16: "f94e2a407653ce63f16768976e49839790f15b06e11b3b85b013884880419e9d"],
+                   16: "f94e2a407653ce63f16768976e49839790f15b06e11b3b85b013884880419e9d",
+                   17: "e07bb8f751e74cb37ae592d0aa02d46d435386728ecee5cc10801a12b0ac2ac9"],
     ]
 
     static let latestTenantVersion = TenantMigrations.migrator.migrations.last!.version

@@ -27,6 +27,12 @@ public enum Action: String, Sendable, CaseIterable {
     case productsReview = "products.review"
     case catalogSettings = "catalog.settings"
 
+    // Stock: a business's members see and move its warehouses' stock; tenant admins too, and they
+    // alone reconcile the tenant's ledger.
+    case stockRead = "stock.read"
+    case stockManage = "stock.manage"
+    case stockReconcile = "stock.reconcile"
+
     // Background jobs: tenant admins see their tenant's, platform admins everyone's.
     case jobsRead = "jobs.read"
     case jobsManage = "jobs.manage"
@@ -42,10 +48,10 @@ public enum Action: String, Sendable, CaseIterable {
     /// The least scope an API token needs for the action.
     public var requiredScope: Scope {
         switch self {
-        case .tenantsRead, .accountRead, .tenantRead, .usersRead, .businessesRead, .jobsRead, .catalogRead, .auditRead: .read
-        case .accountUpdate, .businessUpdate, .businessMembersManage, .productsManage: .write
+        case .tenantsRead, .accountRead, .tenantRead, .usersRead, .businessesRead, .jobsRead, .catalogRead, .auditRead, .stockRead: .read
+        case .accountUpdate, .businessUpdate, .businessMembersManage, .productsManage, .stockManage: .write
         case .tenantsManage, .tokensManage, .usersManage, .businessesCreate, .jobsManage, .queuesManage, .categoriesManage, .businessesVerify,
-             .productsReview, .catalogSettings, .storageManage: .admin
+             .productsReview, .catalogSettings, .storageManage, .stockReconcile: .admin
         }
     }
 }

@@ -18,9 +18,9 @@ public enum Policy {
             return principal.isPlatformAdmin || isTenantAdmin(principal)
         case .tenantRead, .usersRead, .businessesRead, .catalogRead:
             return principal.tenantID != nil
-        case .categoriesManage, .productsReview, .catalogSettings, .businessesVerify, .storageManage:
+        case .categoriesManage, .productsReview, .catalogSettings, .businessesVerify, .storageManage, .stockReconcile:
             return isTenantAdmin(principal)
-        case .productsManage:
+        case .productsManage, .stockRead, .stockManage:
             return isTenantAdmin(principal) || (principal.tenantID != nil && facts.businessRole != nil)
         case .usersManage:
             return canManageUsers(principal, facts)

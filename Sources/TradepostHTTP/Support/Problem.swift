@@ -15,7 +15,8 @@ enum Problem {
         case .forbidden, .tenantSuspended: .forbidden
         case .notFound: .notFound
         case .methodNotAllowed: .methodNotAllowed
-        case .conflict: .conflict
+        case .conflict, .invalidState, .insufficientStock: .conflict
+        case .idempotencyKeyReused: .unprocessableContent
         case .payloadTooLarge: .contentTooLarge
         case .headersTooLarge: .requestHeaderFieldsTooLarge
         case .unsupportedMediaType: .unsupportedMediaType
@@ -34,6 +35,9 @@ enum Problem {
         case .notFound: "Not found"
         case .methodNotAllowed: "Method not allowed"
         case .conflict: "Conflict"
+        case .invalidState: "Not allowed in this state"
+        case .insufficientStock: "Insufficient stock"
+        case .idempotencyKeyReused: "Idempotency key reused"
         case .payloadTooLarge: "Payload too large"
         case .headersTooLarge: "Request headers too large"
         case .unsupportedMediaType: "Unsupported media type"
@@ -110,6 +114,9 @@ enum Problem {
             body.append(("errors", .array(error.fields.map { .object([("field", .string($0.field)), ("message", .string($0.message))]) })))
         }
         if let retryAfter = error.retryAfter { body.append(("retry_after", .number(Double(retryAfter)))) }
+        for member in error.members {
+            body.append((member.name, member.integer.map { .number(Double($0)) } ?? .string(member.text ?? "")))
+        }
         return JSONValue.object(body).serialized()
     }
 }

@@ -107,6 +107,9 @@ struct ImportPass: Sendable {
                         guard writing else { continue }
                         product.updatedAt = now
                         try product.save(db, insert: false)
+                        if product.stockQuantity != existing.stockQuantity {
+                            try StockLedger.setFigure(db, product: product.id, business: businessID, target: product.stockQuantity, audit: audit, now: now)
+                        }
                         try PriceChange.record(db, product: product.id, audit: audit, old: existing, new: product)
                     } else {
                         let product = try SQLiteProductService.newProduct(
@@ -115,9 +118,12 @@ struct ImportPass: Sendable {
                         report.created += 1
                         guard writing else { continue }
                         try product.save(db, insert: true)
+                        if product.stockQuantity > 0 {
+                            try StockLedger.setFigure(db, product: product.id, business: businessID, target: product.stockQuantity, audit: audit, now: now)
+                        }
                         try PriceChange.record(db, product: product.id, audit: audit, old: nil, new: product)
                     }
-                } catch let error as AppError where error.code == .invalid {
+                } catch let error as AppError where error.code == .invalid || error.code == .insufficientStock {
                     if error.fields.isEmpty { fail(nil, error.message) }
                     for field in error.fields { fail(field.field, field.message) }
                     report.failed += 1

@@ -29,6 +29,9 @@ public final class SQLiteProductService: ProductService {
                 let product = try Self.newProduct(db, businessID: businessID, input, currency: currency, money: money, now: now,
                                                   requireReview: try Self.requireReview(db))
                 try product.save(db, insert: true)
+                if product.stockQuantity > 0 {
+                    try StockLedger.setFigure(db, product: product.id, business: businessID, target: product.stockQuantity, audit: caller.audit, now: now)
+                }
                 try PriceChange.record(db, product: product.id, audit: caller.audit, old: nil, new: product)
                 try AuditLog.tenant(db, caller.audit, "product.create", target: product.id, detail: ["sku": product.sku, "business_id": businessID])
                 try Outbox.append(db, topic: Topic.productChanged, payload: ProductEvent(productId: product.id, deleted: false))
@@ -90,6 +93,10 @@ public final class SQLiteProductService: ProductService {
                 guard p != before else { return before }
                 p.updatedAt = Date()
                 try p.save(db, insert: false)
+                if p.stockQuantity != before.stockQuantity {
+                    // The figure is what the warehouses have: setting it is an adjustment in the ledger.
+                    try StockLedger.setFigure(db, product: id, business: p.businessId, target: p.stockQuantity, audit: caller.audit, now: p.updatedAt)
+                }
                 try PriceChange.record(db, product: id, audit: caller.audit, old: before, new: p)
                 try AuditLog.tenant(db, caller.audit, "product.update", target: id, detail: ["sku": p.sku, "status": p.status.rawValue])
                 try Outbox.append(db, topic: Topic.productChanged, payload: ProductEvent(productId: id, deleted: false))
@@ -103,8 +110,13 @@ public final class SQLiteProductService: ProductService {
         try await mapErrors(stats) {
             try await tenants.write(tenant) { db in
                 let product = try Self.manageable(db, caller, id)
+                if try Bool.fetchOne(db, sql: "SELECT 1 FROM stock_levels WHERE product_id = ? AND reserved > 0", arguments: [id]) != nil {
+                    throw AppError.conflict("Stock of this product is reserved for orders; archive it instead of deleting it")
+                }
+                // Its levels and their ledger go with it (the audit entry keeps the stock it had).
                 try db.execute(sql: "DELETE FROM products WHERE id = ?", arguments: [id])
-                try AuditLog.tenant(db, caller.audit, "product.delete", target: id, detail: ["sku": product.sku, "business_id": product.businessId])
+                try AuditLog.tenant(db, caller.audit, "product.delete", target: id, detail: [
+                    "sku": product.sku, "business_id": product.businessId, "stock_quantity": String(product.stockQuantity)])
                 try Outbox.append(db, topic: Topic.productChanged, payload: ProductEvent(productId: id, deleted: true))
             }
         }

@@ -114,6 +114,7 @@ public struct Doctor {
                                         + "and restore the newest good snapshot (tradepost snapshot verify, then tradepost restore)"))
                     continue
                 }
+                if path.hasPrefix("tenants/"), let finding = try db.read({ try Self.stock($0, path: path) }) { out.append(finding) }
             } catch {
                 out.append(.init("database", .error, "\(path) cannot be opened: \(error)", fix: "check its owner and mode; restore from a snapshot if it is damaged"))
                 continue
@@ -128,6 +129,18 @@ public struct Doctor {
             out.append(.init("database", .ok, "\(healthy) database(s) pass \(quick ? "quick_check" : "integrity_check") and match this binary's migrations"))
         }
         return out
+    }
+
+    /// A tenant whose stock counters differ from what its ledger adds up to.
+    static func stock(_ db: Database, path: String) throws -> DoctorFinding? {
+        guard try db.tableExists("stock_levels") else { return nil }
+        let found = try StockReconciler.check(db)
+        guard !found.drifts.isEmpty else { return nil }
+        let tenant = ((path as NSString).lastPathComponent as NSString).deletingPathExtension
+        let first = found.drifts[0]
+        return .init("stock", .warning, "\(path): \(found.drifts.count) stock counter(s) differ from the ledger (e.g. product \(first.productId) "
+                        + "in warehouse \(first.warehouseId): \(first.counter) \(first.recorded), ledger says \(first.ledger))",
+                     fix: "tradepost stock reconcile --tenant \(tenant) --repair")
     }
 
     /// The migrations a database file is held to (the jobs database checks its own in `JobsDatabase`).
