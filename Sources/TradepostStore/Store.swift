@@ -102,6 +102,11 @@ public final class Store: Sendable {
         }
     }
 
+    /// Forgets a tenant's `Idempotency-Key` answers older than a day (retries come within minutes).
+    public func pruneIdempotencyKeys(_ tenant: TenantID) async throws {
+        try await tenantDatabases.write(tenant) { db in try IdempotencyRecords.sweep(db, now: Date()) }
+    }
+
     /// Checkpoints and closes every database. Call once, after the last request finished.
     public func close() async {
         await tenantDatabases.closeAll()

@@ -24,6 +24,7 @@ public enum BuiltinJobs {
         registry.queue("maintenance", concurrency: 1)
         registry.register(TenantMaintenance.self, queue: "maintenance", maxAttempts: 3, timeout: .seconds(600), manual: true) { _, context in
             guard let tenant = context.tenant else { throw PermanentJobError("tenant maintenance needs a tenant") }
+            try await store.pruneIdempotencyKeys(tenant)
             try await store.tenantDatabases.withPool(tenant) { pool in
                 try await pool.writeWithoutTransaction { db in
                     try db.execute(sql: "PRAGMA optimize")

@@ -12,6 +12,7 @@ public enum JobWiring {
                                 snapshots: SnapshotJobs.Settings? = nil) throws {
         try BuiltinJobs.register(registry, store: store)
         CatalogJobs.register(registry, store: store)
+        try StockJobs.register(registry, store: store)
         SearchJobs.register(registry, engine: search)
         try SnapshotJobs.register(registry, settings: snapshots ?? .init(config: config, version: version), store: store)
     }

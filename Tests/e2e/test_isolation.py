@@ -40,6 +40,11 @@ def world(server):
         plist = server.api("POST", f"/businesses/{biz['id']}/price-lists", token, json={
             "name": "Own", "buyer_group_id": group.json()["id"], "items": [{"sku": "ASP-1", "price": "9.00"}]})
         assert plist.status_code == 201, plist.text
+        warehouse = server.api("POST", f"/businesses/{biz['id']}/warehouses", token, json={"name": "Main"})
+        assert warehouse.status_code == 201, warehouse.text
+        moved = server.api("POST", f"/businesses/{biz['id']}/stock/movements", token, json={
+            "kind": "receipt", "product_id": product["id"], "warehouse_id": warehouse.json()["id"], "quantity": 7})
+        assert moved.status_code == 201, moved.text
         png = bytes.fromhex("89504e470d0a1a0a") + tenant.encode()
         assert server.api("PUT", f"/products/{product['id']}/image", token, data=png, headers={"Content-Type": "image/png"}).status_code == 200
         assert server.api("PUT", f"/businesses/{biz['id']}/logo", token, data=png, headers={"Content-Type": "image/png"}).status_code == 200
@@ -55,7 +60,7 @@ def world(server):
         return {"user": user["id"], "business": biz["id"], "token": api_token["token"]["id"], "session": session["id"],
                 "s3key": s3key.json()["key"]["access_key"], "bucket": bucket,
                 "category": category["id"], "product": product["id"], "import": upload.json()["id"],
-                "group": group.json()["id"], "price_list": plist.json()["id"]}
+                "group": group.json()["id"], "price_list": plist.json()["id"], "warehouse": warehouse.json()["id"]}
 
     world = {"admin": admin, "a": a, "b": b, "ta": ta, "tb": tb, "A": seed(ta, "alpha"), "B": seed(tb, "beta")}
     for key, token in (("A", ta), ("B", tb)):
@@ -97,6 +102,9 @@ def snapshot(server, token):
         "logos": {b["id"]: server.api("GET", f"/businesses/{b['id']}/logo", token).content for b in businesses},
         "s3_buckets": server.api("GET", "/s3/buckets", token).json(),
         "s3_files": server.api("GET", "/s3/buckets/files-beta/objects", token).json(),
+        "warehouses": {b["id"]: server.api("GET", f"/businesses/{b['id']}/warehouses", token).json()["items"] for b in businesses},
+        "stock": {b["id"]: server.api("GET", f"/businesses/{b['id']}/stock", token).json()["items"] for b in businesses},
+        "ledger": {b["id"]: server.api("GET", f"/businesses/{b['id']}/stock/movements", token).json()["items"] for b in businesses},
         "imports": {b["id"]: [(i["id"], i["state"]) for i in server.api("GET", f"/businesses/{b['id']}/imports", token).json()["items"]]
                     for b in businesses},
     }
@@ -105,7 +113,8 @@ def snapshot(server, token):
 def case_not_found(method, path, body=None):
     def run(server, w):
         B, A = w["B"], w["A"]
-        concrete = path.format(id=B["user"] if "/users/" in path else B["business"], user_id=B["user"], bucket=B["bucket"])
+        concrete = path.format(id=B["user"] if "/users/" in path else B["business"], user_id=B["user"], bucket=B["bucket"],
+                               product=B["product"])
         if path.startswith("/me/sessions/"):
             concrete = path.format(id=B["session"])
         if path.startswith("/me/tokens/"):
@@ -122,6 +131,8 @@ def case_not_found(method, path, body=None):
             concrete = path.format(id=B["group"])
         if path.startswith("/price-lists/"):
             concrete = path.format(id=B["price_list"])
+        if path.startswith("/warehouses/"):
+            concrete = path.format(id=B["warehouse"], product=B["product"])
         if path.startswith("/s3/keys/"):
             concrete = path.format(id=B["s3key"])
         problem(server.api(method, concrete, w["ta"], json=body), 404, "not_found")
@@ -294,6 +305,15 @@ MATRIX = {
     "PUT /api/v1/businesses/{id}/logo": case_not_found("PUT", "/businesses/{id}/logo"),
     "GET /api/v1/businesses/{id}/logo": case_not_found("GET", "/businesses/{id}/logo"),
     "DELETE /api/v1/businesses/{id}/logo": case_not_found("DELETE", "/businesses/{id}/logo"),
+    "GET /api/v1/businesses/{id}/warehouses": case_not_found("GET", "/businesses/{id}/warehouses"),
+    "POST /api/v1/businesses/{id}/warehouses": case_not_found("POST", "/businesses/{id}/warehouses", {"name": "Planted"}),
+    "PATCH /api/v1/warehouses/{id}": case_not_found("PATCH", "/warehouses/{id}", {"active": False}),
+    "GET /api/v1/businesses/{id}/stock": case_not_found("GET", "/businesses/{id}/stock"),
+    "PUT /api/v1/warehouses/{id}/stock/{product}/threshold": case_not_found("PUT", "/warehouses/{id}/stock/{product}/threshold",
+                                                                             {"low_threshold": 100}),
+    "GET /api/v1/businesses/{id}/stock/movements": case_not_found("GET", "/businesses/{id}/stock/movements"),
+    "POST /api/v1/businesses/{id}/stock/movements": case_not_found("POST", "/businesses/{id}/stock/movements", {
+        "kind": "write_off", "product_id": "0" * 26, "warehouse_id": "0" * 26, "quantity": 1, "reason": "Hijack"}),
     "GET /api/v1/s3/keys": case_list("/s3/keys", key="access_key"),
     "POST /api/v1/s3/keys": case_create("/s3/keys", {"name": "beta backups"}),
     "DELETE /api/v1/s3/keys/{id}": case_not_found("DELETE", "/s3/keys/{id}"),

@@ -22,6 +22,14 @@ public protocol StockService: Sendable {
     func ledger(_ caller: Caller, businessID: String, _ filter: StockFilter, _ page: PageRequest) async throws -> Page<StockMove>
 
     /// Recomputes every level of the caller's tenant from its ledger and names any drift; `repair`
-    /// sets drifted counters to the ledger's figures (audited). Tenant admins. Throws `.forbidden`.
-    func reconcile(_ caller: Caller, repair: Bool) async throws -> StockReconciliation
+    /// sets drifted counters to the ledger's figures (audited). Tenant admins. `progress` hears the
+    /// ledger rows scanned so far and about how many there are. Throws `.forbidden`, `.conflict` (a
+    /// ledger that adds up to an impossible level cannot be repaired).
+    func reconcile(_ caller: Caller, repair: Bool, progress: (@Sendable (_ scanned: Int64, _ total: Int64) -> Void)?) async throws -> StockReconciliation
+}
+
+extension StockService {
+    public func reconcile(_ caller: Caller, repair: Bool) async throws -> StockReconciliation {
+        try await reconcile(caller, repair: repair, progress: nil)
+    }
 }

@@ -15,6 +15,7 @@ public struct AppServices: Sendable {
     public var search: any SearchService
     public var imports: any CatalogImportService
     public var priceLists: any PriceListService
+    public var stock: any StockService
     public var s3Keys: any S3KeyService
     public var audit: any AuditService
     public var tenantRestore: any TenantRestoreService
@@ -27,7 +28,7 @@ public struct AppServices: Sendable {
         tenants: any TenantService, users: any UserService, businesses: any BusinessService,
         admins: any PlatformAdminService, auth: any AuthService, jobs: any JobService, categories: any CategoryService,
         products: any ProductService, search: any SearchService, imports: any CatalogImportService,
-        priceLists: any PriceListService, s3Keys: any S3KeyService, audit: any AuditService, tenantRestore: any TenantRestoreService,
+        priceLists: any PriceListService, stock: any StockService, s3Keys: any S3KeyService, audit: any AuditService, tenantRestore: any TenantRestoreService,
         blobs: any BlobStore, media: any MediaService
     ) {
         self.tenants = tenants
@@ -41,6 +42,7 @@ public struct AppServices: Sendable {
         self.search = search
         self.imports = imports
         self.priceLists = priceLists
+        self.stock = stock
         self.s3Keys = s3Keys
         self.audit = audit
         self.tenantRestore = tenantRestore
@@ -52,7 +54,7 @@ public struct AppServices: Sendable {
         let blobs = ObjectStore(dataDir: store.dataDir, tenants: store.tenantDatabases)
         self.init(tenants: store.tenants, users: store.users, businesses: store.businesses, admins: store.admins, auth: store.auth,
                   jobs: jobs, categories: store.categories, products: store.products, search: search,
-                  imports: store.catalogImports, priceLists: store.priceLists, s3Keys: store.s3Keys, audit: store.audit,
+                  imports: store.catalogImports, priceLists: store.priceLists, stock: store.stock, s3Keys: store.s3Keys, audit: store.audit,
                   tenantRestore: store.tenantRestore, blobs: blobs,
                   media: SQLiteMediaService(tenants: store.tenantDatabases, blobs: blobs, stats: store.stats))
     }

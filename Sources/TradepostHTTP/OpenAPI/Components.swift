@@ -3,7 +3,7 @@ import TradepostCore
 /// The named schemas of the API, one per type that crosses the wire.
 enum Components {
     static var schemas: [(String, JSONValue)] {
-        identity + platform + jobs + catalog + storage + audit + backups + [
+        identity + platform + jobs + catalog + trade + storage + audit + backups + [
             ("Problem", Schema.object([
                 ("type", Schema.string("Identifies the kind of problem")),
                 ("title", Schema.string()),
@@ -15,6 +15,10 @@ enum Components {
                 ("errors", Schema.array(Schema.object([("field", Schema.string()), ("message", Schema.string())],
                                                       required: ["field", "message"]), "One entry per bad field")),
                 ("retry_after", Schema.integer("Seconds to wait (429 only)")),
+                ("state", Schema.string("The object's current state (409 invalid_state)")),
+                ("available", Schema.integer("Units that can still be had (409 insufficient_stock)")),
+                ("requested", Schema.integer("Units asked for (409 insufficient_stock)")),
+                ("reserved", Schema.integer("Units reserved for orders (409 insufficient_stock)")),
             ], required: ["type", "title", "status", "detail", "code", "request_id"], closed: false,
                description: "An RFC 9457 problem, sent as application/problem+json")),
             ("Health", Schema.object([("status", Schema.string(values: ["ok"]))], required: ["status"], closed: false)),

@@ -47,6 +47,13 @@ enum OpenAPIDocument {
         parameters += op.query.map { p in
             .object([("name", .string(p.name)), ("in", "query"), ("required", .bool(p.required)), ("description", .string(p.description)), ("schema", p.schema)])
         }
+        if op.idempotent {
+            parameters.append(.object([
+                ("name", "Idempotency-Key"), ("in", "header"), ("required", false),
+                ("description", .string(Self.idempotencyKeyDescription)),
+                ("schema", Schema.string(minLength: 1, maxLength: 255)),
+            ]))
+        }
         if !parameters.isEmpty { out.append(("parameters", .array(parameters))) }
         if let body = op.body {
             let schema = op.bodyMediaType == "application/json" ? Schema.ref(body) : Schema.string(body, format: "binary")
@@ -67,7 +74,7 @@ enum OpenAPIDocument {
             responses.append((String(extra.status), .object(answer)))
         }
         // Every route refuses a URL that is not UTF-8 text, and documented query rules (RequestTargetMiddleware, DocumentedRequestMiddleware).
-        var errors = Set(op.errors).union([400])
+        var errors = Set(op.errors).union(op.idempotent ? [400, 422] : [400])
         // A tenant's database this binary refuses (see `tradepost doctor`) answers 503 wherever it is read.
         if op.path.hasPrefix("/api/v1/") { errors.insert(503) }
         switch op.access {
@@ -86,6 +93,9 @@ enum OpenAPIDocument {
         if op.access == .open { out.append(("security", [])) }
         return .object(out)
     }
+
+    static let idempotencyKeyDescription = "Any unique string (a UUID): a retry with the same key and the same request gets the first "
+        + "answer and changes nothing again; the same key with a different request is refused (422). Keys are the caller's own and live a day."
 
     /// What a path segment holds: an id, except a job's number, a bucket's name and a queue's name.
     static func pathSchema(_ name: String, in path: String) -> JSONValue {

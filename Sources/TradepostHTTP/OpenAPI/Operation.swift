@@ -35,6 +35,9 @@ struct Operation {
     var responseSchema: JSONValue? = nil
     var responseMediaType = "application/json"
     var errors: [Int] = []
+    /// Takes an `Idempotency-Key` header: a retry with the same key gets the first answer (422 for the
+    /// same key with another request).
+    var idempotent = false
     /// Further answers that are not problems: 206 and 304 of a download, readyz's 503 report.
     var also: [Extra] = []
 

@@ -34,6 +34,11 @@ extension Request {
     /// Reads and strictly decodes a JSON body of at most `limit` bytes.
     /// Throws `.unsupportedMediaType`, `.payloadTooLarge` or `.invalid` with the offending fields.
     func decode<T: APIRequestBody>(_ type: T.Type, limit: Int) async throws -> T {
+        try Self.decodeJSON(T.self, from: try await jsonBody(limit: limit))
+    }
+
+    /// The body's bytes, once its media type and size pass. Throws `.unsupportedMediaType`, `.payloadTooLarge`.
+    func jsonBody(limit: Int) async throws -> Data {
         let mediaType = headers[.contentType]?.split(separator: ";").first?.trimmingCharacters(in: .whitespaces).lowercased()
         guard let mediaType, mediaType == "application/json" || mediaType.hasSuffix("+json") else {
             throw AppError(.unsupportedMediaType, "Send the body as application/json")
@@ -47,7 +52,11 @@ extension Request {
         } catch is NIOTooManyBytesError {
             throw AppError(.payloadTooLarge, "The body is larger than \(limit) bytes")
         }
-        let data = Data(buffer.readableBytesView)
+        return Data(buffer.readableBytesView)
+    }
+
+    /// Strictly decodes a JSON object: unknown fields and bad values are named. Throws `.invalid`.
+    static func decodeJSON<T: APIRequestBody>(_ type: T.Type, from data: Data) throws -> T {
         guard !data.isEmpty else { throw AppError.invalid("A JSON body is required") }
         guard let parsed = try? JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed]) else {
             throw AppError.invalid("The body is not valid JSON")

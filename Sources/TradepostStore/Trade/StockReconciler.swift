@@ -14,7 +14,8 @@ enum StockReconciler {
     }
 
     /// The drifts in `db` (a read snapshot or the write transaction that will repair them).
-    static func check(_ db: Database) throws -> (levels: Int, movements: Int64, drifts: [StockDrift]) {
+    static func check(_ db: Database, progress: (@Sendable (Int64, Int64) -> Void)? = nil) throws -> (levels: Int, movements: Int64, drifts: [StockDrift]) {
+        let total = progress == nil ? 0 : try Int64.fetchOne(db, sql: "SELECT coalesce(max(id), 0) FROM stock_moves") ?? 0
         let maxLevel = try Int64.fetchOne(db, sql: "SELECT coalesce(max(id), 0) FROM stock_levels") ?? 0
         // Level ids are dense (SQLite assigns max + 1), so an array indexed by id is the sum table.
         var sums = [Sums](repeating: Sums(), count: Int(maxLevel) + 1)
@@ -23,6 +24,7 @@ enum StockReconciler {
         try StatementColumns.each(scan, arguments: []) { row in
             let level: Int64 = try row.read(0)
             movements += 1
+            if movements & 0xFFFFF == 0 { progress?(movements, total) }
             guard level >= 0 && level <= maxLevel else { return }  // a foreign key keeps this from happening
             let i = Int(level)
             sums[i].onHand &+= try row.read(1) as Int64
@@ -61,11 +63,11 @@ enum StockReconciler {
 }
 
 extension SQLiteStockService {
-    public func reconcile(_ caller: Caller, repair: Bool) async throws -> StockReconciliation {
+    public func reconcile(_ caller: Caller, repair: Bool, progress: (@Sendable (Int64, Int64) -> Void)?) async throws -> StockReconciliation {
         let tenant = try caller.authorize(.stockReconcile)
         return try await mapErrors(stats) {
             // Checking reads a snapshot and leaves writers alone; a repair, or a drift to report, writes.
-            let found = try await tenants.read(tenant) { db in try StockReconciler.check(db) }
+            let found = try await tenants.read(tenant) { db in try StockReconciler.check(db, progress: progress) }
             guard !found.drifts.isEmpty else { return StockReconciliation(levels: found.levels, movements: found.movements, drifts: [], repaired: false) }
             return try await tenants.write(tenant) { db in
                 // Checked again inside the write: a movement may have committed since the snapshot.
