@@ -46,6 +46,11 @@ def tenant_with_everything(server):
     group = s.api("POST", f"/businesses/{seller['id']}/buyer-groups", owner, json={"name": LONG[:120], "buyer_business_ids": [buyer["id"]]}).json()
     s.api("POST", f"/businesses/{seller['id']}/price-lists", owner, json={
         "name": LONG[:120], "buyer_group_id": group["id"], "items": [{"product_id": product["id"], "price": "999999.99"}]})
+    warehouse = s.api("POST", f"/businesses/{seller['id']}/warehouses", owner, json={"name": LONG[:120], "address": HOSTILE, "priority": 999999}).json()
+    for body in ({"kind": "receipt", "quantity": 999999999999}, {"kind": "adjustment", "quantity": -3, "reason": HOSTILE + LONG[:300]}):
+        r = s.api("POST", f"/businesses/{seller['id']}/stock/movements", owner, json={"product_id": product["id"], "warehouse_id": warehouse["id"], **body})
+        assert r.status_code == 201, r.text
+    s.api("PUT", f"/warehouses/{warehouse['id']}/stock/{product['id']}/threshold", owner, json={"low_threshold": 1000000000000})
     s.api("PUT", "/search/vocabulary", owner, json={"synonyms": [[LONG[:90], "аспірин"]], "stop_words": ["для"]})
     key = s.api("POST", "/s3/keys", owner, json={"name": LONG[:100]}).json()
     wait_for_port(s.s3_port)
@@ -103,7 +108,7 @@ def test_every_page_fits_and_escapes_with_hostile_data(server, browser, tenant_w
     w = tenant_with_everything
     seller, product = w["seller"]["id"], w["product"]["id"]
     tenant_pages = ["/", "/catalog", "/catalog?q=" + LONG[:20], "/businesses", f"/businesses/{seller}", f"/businesses/{w['buyer']['id']}",
-                    f"/businesses/{seller}/import", f"/products/{product}", "/moderation", "/search-settings", "/users", "/storage",
+                    f"/businesses/{seller}/import", f"/businesses/{seller}/stock", f"/products/{product}", "/moderation", "/search-settings", "/users", "/storage",
                     "/storage/buckets/" + "b" * 63, "/jobs", "/audit", "/account", "/no-such-page"]
     visit(browser, server, "owner@hostile.test", "owner-password-1", "hostile", tenant_pages, size, shots=True)
     visit(browser, server, ADMIN_EMAIL, ADMIN_PASSWORD, None, ["/platform/tenants", "/jobs", "/audit", "/account"], size, shots=True)

@@ -18,8 +18,8 @@ export function setCsrfToken(token) { csrfToken = token; }
 export function setUnauthenticatedHandler(fn) { onUnauthenticated = fn; }
 
 /** `raw` sends a Blob or File as it is (an upload) instead of JSON. */
-export async function request(method, path, body, raw) {
-  const headers = { Accept: 'application/json' };
+export async function request(method, path, body, raw, extra = {}) {
+  const headers = { Accept: 'application/json', ...extra };
   if (raw) headers['Content-Type'] = raw.type || 'text/csv';
   else if (body !== undefined) headers['Content-Type'] = 'application/json';
   if (method !== 'GET' && csrfToken) headers['X-CSRF-Token'] = csrfToken;
@@ -50,7 +50,16 @@ export const api = {
   put: (path, body) => request('PUT', path, body),
   del: (path) => request('DELETE', path),
   upload: (path, file) => request('POST', path, undefined, file),
+  /** A POST that creates something, sent with `key` as its Idempotency-Key: sending it again
+   *  (a retry, a double click) gets the first answer and records nothing twice. */
+  create: (path, body, key) => request('POST', path, body, undefined, { 'Idempotency-Key': key }),
 };
+
+/** A fresh Idempotency-Key (random, 128 bits; works without a secure context). */
+export function idempotencyKey() {
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+}
 
 /** Builds `?a=1&b=2` from the defined values of `params`. */
 export function query(params) {

@@ -13,6 +13,7 @@ route('/users', () => import('./pages/users.js'), { permission: 'users.read' });
 route('/businesses', () => import('./pages/businesses.js'), { permission: 'businesses.read' });
 route('/businesses/:id', () => import('./pages/business.js'), { permission: 'businesses.read' });
 route('/businesses/:id/import', () => import('./pages/import.js'), { permission: 'catalog.read' });
+route('/businesses/:id/stock', () => import('./pages/stock.js'), { permission: 'catalog.read' });
 route('/platform/tenants', () => import('./pages/tenants.js'), { permission: 'tenants.read' });
 route('/jobs', () => import('./pages/jobs.js'), { permission: 'jobs.read' });
 route('/catalog', () => import('./pages/catalog.js'), { permission: 'catalog.read' });

@@ -5,9 +5,13 @@
 export function pager(fetchPage, draw, more) {
   let cursor = null;
   let rows = [];
+  let latest = 0;
   async function load(reset) {
-    if (reset) { cursor = null; rows = []; }
-    const page = await fetchPage(cursor);
+    // Only the newest load draws: two quick reloads must not both append their first page.
+    const mine = ++latest;
+    const page = await fetchPage(reset ? null : cursor);
+    if (mine !== latest) return;
+    if (reset) rows = [];
     rows = rows.concat(page.items);
     cursor = page.next_cursor;
     more.hidden = !cursor;
