@@ -459,8 +459,22 @@ def test_stock_journey(server, browser):
     expect(row.locator("td").nth(3)).to_have_text("28")
     page.screenshot(path=str(ARTIFACTS / "stock.png"), full_page=True)
     assert server.api("GET", f"/products/{product['id']}", owner).json()["stock_quantity"] == 38
+
+    # A count file: checked (nothing written), then applied.
+    page.get_by_role("button", name="Імпорт інвентаризації").click()
+    dialog = page.get_by_role("dialog")
+    dialog.get_by_label("Склад").select_option(label="Львів")
+    dialog.get_by_label("Файл").set_input_files(files=[{"name": "count.csv", "mimeType": "text/csv",
+                                                         "buffer": "Артикул;Залишок\nPAR-500;27\n".encode("cp1251")}])
+    dialog.get_by_role("button", name="Перевірити").click()
+    expect(dialog.get_by_role("status")).to_contain_text("Рядків: 1; змінити: 1")
+    assert server.api("GET", f"/products/{product['id']}", owner).json()["stock_quantity"] == 38
+    dialog.get_by_role("button", name="Застосувати").click()
+    expect(page.get_by_role("dialog")).to_have_count(0)
+    expect(row.locator("td").nth(3)).to_have_text("27")
     receipts = [m for m in server.api("GET", f"/businesses/{biz['id']}/stock/movements", owner).json()["items"] if m["kind"] == "receipt"]
     assert [m["on_hand_delta"] for m in receipts] == [30]
     # The count without a reason was answered 400 on purpose; nothing else may have failed.
+    assert server.api("GET", f"/products/{product['id']}", owner).json()["stock_quantity"] == 37
     assert [p for p in problems if "status of 400" not in p] == []
     context.close()

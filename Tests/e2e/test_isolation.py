@@ -311,6 +311,7 @@ MATRIX = {
     "GET /api/v1/businesses/{id}/stock": case_not_found("GET", "/businesses/{id}/stock"),
     "PUT /api/v1/warehouses/{id}/stock/{product}/threshold": case_not_found("PUT", "/warehouses/{id}/stock/{product}/threshold",
                                                                              {"low_threshold": 100}),
+    "POST /api/v1/warehouses/{id}/stock/counts": case_not_found("POST", "/warehouses/{id}/stock/counts?dry_run=false"),
     "GET /api/v1/businesses/{id}/stock/movements": case_not_found("GET", "/businesses/{id}/stock/movements"),
     "POST /api/v1/businesses/{id}/stock/movements": case_not_found("POST", "/businesses/{id}/stock/movements", {
         "kind": "write_off", "product_id": "0" * 26, "warehouse_id": "0" * 26, "quantity": 1, "reason": "Hijack"}),

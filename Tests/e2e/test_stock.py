@@ -122,3 +122,34 @@ def test_reconcile_and_doctor_name_counters_edited_behind_the_ledger(server):
     assert s.api("GET", f"/products/{product['id']}", seller).json()["stock_quantity"] == 20
     entries = s.api("GET", "/audit?limit=200", owner).json()["items"]
     assert any(e["action"] == "stock.reconcile" for e in entries)
+
+
+def test_a_stock_count_file_is_checked_then_applied_all_or_nothing(server):
+    s = server
+    owner, seller, buyer, biz = setup_catalog(s)
+    for sku, stock in (("A-1", 10), ("B-2", 5), ("C-3", 0)):
+        assert s.api("POST", f"/businesses/{biz['id']}/products", seller, json={
+            "sku": sku, "name": sku, "currency": "UAH", "price": "1.00", "stock_quantity": stock}).status_code == 201
+    main = s.api("GET", f"/businesses/{biz['id']}/warehouses", seller).json()["items"][0]
+
+    def count(body, dry_run, token=seller, **params):
+        return s.api("POST", f"/warehouses/{main['id']}/stock/counts", token, params={"dry_run": str(dry_run).lower(), **params},
+                     data=body, headers={"Content-Type": "text/csv"})
+
+    # Windows-1251 with ";" and Ukrainian headers, as spreadsheets export it; one bad row, one unknown SKU.
+    bad = "Артикул;Залишок;Примітка\nA-1;12;\nB-2;п'ять;\nZ-9;1;\n".encode("cp1251")
+    report = count(bad, False).json()
+    assert (report["encoding"], report["delimiter"], report["rows"], report["failed"], report["applied"]) == ("windows-1251", ";", 3, 2, False)
+    assert [(i["line"], i["sku"]) for i in report["issues"]] == [(3, "B-2"), (4, "Z-9")] and report["ignored_columns"] == ["Примітка"]
+    assert s.api("GET", f"/businesses/{biz['id']}/stock/movements", seller).json()["items"].__len__() == 2  # nothing written
+
+    good = "sku,stock\nA-1,12\nB-2,5\nC-3,4\n"
+    report = count(good, True).json()
+    assert (report["changed"], report["unchanged"], report["failed"], report["applied"]) == (2, 1, 0, False)
+    r = count(good, False)
+    report = r.json()
+    assert r.status_code == 200 and report["applied"] and report["changed"] == 2, r.text
+    moves = s.api("GET", f"/businesses/{biz['id']}/stock/movements", seller).json()["items"][:2]
+    assert {(m["sku"], m["on_hand_delta"], m["document_id"]) for m in moves} == {("A-1", 2, report["count_id"]), ("C-3", 4, report["count_id"])}
+    problem(count(good, False, token=buyer), 404, "not_found")
+    problem(count("name\nx\n", True), 400, "invalid")

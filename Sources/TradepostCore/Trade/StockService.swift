@@ -1,3 +1,5 @@
+import Foundation
+
 /// Warehouses, stock levels and the stock ledger of selling businesses. A business's members and
 /// tenant admins see and move its stock; everyone else gets `.notFound` for its warehouses and
 /// levels (`.forbidden` for a business they can see but not manage). Each method is one transaction.
@@ -18,6 +20,11 @@ public protocol StockService: Sendable {
     /// wrote. Throws `.invalid`, `.notFound`, `.forbidden`, `.insufficientStock` (taking more than is
     /// available), `.idempotencyMismatch`.
     func move(_ caller: Caller, businessID: String, _ input: StockMovementInput, idempotency: IdempotencyKey?) async throws -> [StockMove]
+    /// Reads a stock count (CSV: a SKU column and a stock or quantity column, as the catalog import
+    /// reads them) for one warehouse; with `dryRun` false and no bad row, sets each counted level's on
+    /// hand by one adjustment. Throws `.invalid` (no usable header), `.notFound`, `.idempotencyMismatch`.
+    func importCounts(_ caller: Caller, warehouseID: String, csv: Data, options: ImportOptions, dryRun: Bool,
+                      idempotency: IdempotencyKey?) async throws -> StockCountReport
     /// The ledger, newest first. Throws `.invalid` (cursor), `.notFound`, `.forbidden`.
     func ledger(_ caller: Caller, businessID: String, _ filter: StockFilter, _ page: PageRequest) async throws -> Page<StockMove>
 

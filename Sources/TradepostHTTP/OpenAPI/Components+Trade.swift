@@ -33,6 +33,13 @@ extension Components {
         ], required: ["id", "at", "product_id", "sku", "warehouse_id", "kind", "on_hand_delta", "reserved_delta", "incoming_delta", "actor"],
            closed: false)),
         ("StockMoveList", Schema.list(of: "StockMove")),
+        ("StockCountReport", Schema.object([
+            ("encoding", Schema.enumeration(CSVReader.Encoding.self)), ("delimiter", Schema.string()),
+            ("rows", Schema.integer()), ("changed", Schema.integer("Levels the count changes")), ("unchanged", Schema.integer()),
+            ("failed", Schema.integer("Rows with an error: when any, nothing is written")),
+            ("issues", Schema.array(Schema.ref("ImportIssue"))), ("ignored_columns", Schema.array(Schema.string())),
+            ("applied", Schema.boolean()), ("count_id", Schema.nullable(Schema.string("The document the adjustments name"))),
+        ], required: ["encoding", "delimiter", "rows", "changed", "unchanged", "failed", "issues", "ignored_columns", "applied"], closed: false)),
         ("NewStockMovement", Schema.object([
             ("kind", Schema.enumeration(StockMovementInput.Kind.self)),
             ("product_id", Schema.id), ("warehouse_id", Schema.id),

@@ -28,5 +28,12 @@ extension Operations {
         Operation(method: "post", path: "/api/v1/businesses/{id}/stock/movements", id: "moveStock", tag: "stock",
                   summary: "Record a receipt, an expected receipt, an adjustment (a change or a count), a transfer or a write-off; answers the ledger rows written",
                   body: "NewStockMovement", status: 201, response: "StockMoveList", errors: [403, 404, 409], idempotent: true),
+        Operation(method: "post", path: "/api/v1/warehouses/{id}/stock/counts", id: "importStockCounts", tag: "stock",
+                  summary: "A stock count for one warehouse from a CSV file (a SKU column and a stock column; UTF-8 or Windows-1251, "
+                      + "; , or tab): a dry run reports every bad row; an apply writes only when no row failed, one adjustment per changed level",
+                  query: [.init(name: "dry_run", schema: Schema.boolean(), description: "Check only; write nothing"),
+                          .init(name: "encoding", schema: Schema.enumeration(CSVReader.Encoding.self), description: "Detected when not given"),
+                          .init(name: "delimiter", schema: Schema.string(values: [";", ",", "tab"]), description: "Detected when not given")],
+                  body: "The CSV file", bodyMediaType: "text/csv", response: "StockCountReport", errors: [404, 413, 415], idempotent: true),
     ]
 }

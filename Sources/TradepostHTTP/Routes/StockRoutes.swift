@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import NIOCore
 import TradepostCore
 
 /// Warehouses, stock levels and the stock ledger of a selling business: its members and tenant
@@ -16,7 +17,11 @@ struct StockRoutes {
         api.put("warehouses/:id/stock/:product/threshold", use: setThreshold)
         api.get("businesses/:id/stock/movements", use: ledger)
         api.post("businesses/:id/stock/movements", use: move)
+        api.post("warehouses/:id/stock/counts", use: importCounts)
     }
+
+    /// A stock count file's largest size: a warehouse's SKUs, not a whole price list.
+    static let maxCountFile = 16 << 20
 
     struct WarehouseBody: APIRequestBody {
         var input: WarehouseInput
@@ -107,5 +112,26 @@ struct StockRoutes {
         let (body, key) = try await request.decodeIdempotent(MovementBody.self, limit: maxBody)
         return APIResponse(ListResponse(items: try await services.stock.move(caller, businessID: business, body.input, idempotency: key)),
                            status: .created)
+    }
+
+    @Sendable func importCounts(_ request: Request, context: AppRequestContext) async throws -> APIResponse<StockCountReport> {
+        let caller = try context.caller()
+        let warehouse = try context.parameters.require("id")
+        var options = ImportOptions()
+        options.encoding = try request.query("encoding", CSVReader.Encoding.init(rawValue:), expected: "utf-8 or windows-1251")
+        options.delimiter = try request.query("delimiter", ImportOptions.delimiter(named:), expected: "; , or tab")
+        let dryRun = try request.flag("dry_run") ?? false
+        let media = request.headers[.contentType]?.lowercased() ?? ""
+        if media.hasPrefix("application/json") || media.hasPrefix("multipart/") || media.hasPrefix("application/x-www-form-urlencoded") {
+            throw AppError(.unsupportedMediaType, "Send the CSV file itself as the body (Content-Type: text/csv)")
+        }
+        let csv: Data
+        do {
+            csv = Data(try await request.body.collect(upTo: Self.maxCountFile).readableBytesView)
+        } catch is NIOTooManyBytesError {
+            throw AppError(.payloadTooLarge, "The file is larger than \(Self.maxCountFile >> 20) MiB")
+        }
+        return APIResponse(try await services.stock.importCounts(caller, warehouseID: warehouse, csv: csv, options: options, dryRun: dryRun,
+                                                                 idempotency: try request.idempotencyKey(body: csv)))
     }
 }

@@ -487,4 +487,13 @@ export default {
   'stockDocument.stock_count': 'count',
   'stockDocument.product': 'set on the product',
   'stockDocument.migration': 'opening balance',
+  'stockCount.title': 'Import a count',
+  'stockCount.help': 'A CSV file with a SKU column and a stock column (stock, quantity, залишок or остаток), UTF-8 or Windows-1251. Check it first: nothing is written until every row is right.',
+  'stockCount.file': 'File',
+  'stockCount.chooseFile': 'Choose a file first.',
+  'stockCount.check': 'Check',
+  'stockCount.apply': 'Apply',
+  'stockCount.checked': 'Rows: {rows}; to change: {changed}; unchanged: {unchanged}; with errors: {failed}.',
+  'stockCount.applied': 'Applied; levels changed: {changed}.',
+  'stockCount.appliedToast': 'Stock count applied',
 };

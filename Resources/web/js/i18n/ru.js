@@ -493,4 +493,13 @@ export default {
   'stockDocument.stock_count': 'инвентаризация',
   'stockDocument.product': 'указано в товаре',
   'stockDocument.migration': 'начальный остаток',
+  'stockCount.title': 'Импорт инвентаризации',
+  'stockCount.help': 'CSV-файл со столбцами артикула и остатка (stock, quantity, залишок или остаток), UTF-8 или Windows-1251. Сначала проверьте: ничего не записывается, пока все строки не верны.',
+  'stockCount.file': 'Файл',
+  'stockCount.chooseFile': 'Сначала выберите файл.',
+  'stockCount.check': 'Проверить',
+  'stockCount.apply': 'Применить',
+  'stockCount.checked': 'Строк: {rows}; изменить: {changed}; без изменений: {unchanged}; с ошибками: {failed}.',
+  'stockCount.applied': 'Применено; изменено остатков: {changed}.',
+  'stockCount.appliedToast': 'Инвентаризация применена',
 };

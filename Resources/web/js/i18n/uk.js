@@ -493,4 +493,13 @@ export default {
   'stockDocument.stock_count': 'інвентаризація',
   'stockDocument.product': 'вказано в товарі',
   'stockDocument.migration': 'початковий залишок',
+  'stockCount.title': 'Імпорт інвентаризації',
+  'stockCount.help': 'CSV-файл зі стовпцями артикулу й залишку (stock, quantity, залишок або остаток), UTF-8 або Windows-1251. Спершу перевірте: нічого не записується, доки всі рядки не правильні.',
+  'stockCount.file': 'Файл',
+  'stockCount.chooseFile': 'Спершу виберіть файл.',
+  'stockCount.check': 'Перевірити',
+  'stockCount.apply': 'Застосувати',
+  'stockCount.checked': 'Рядків: {rows}; змінити: {changed}; без змін: {unchanged}; з помилками: {failed}.',
+  'stockCount.applied': 'Застосовано; змінено залишків: {changed}.',
+  'stockCount.appliedToast': 'Інвентаризацію застосовано',
 };

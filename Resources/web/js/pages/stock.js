@@ -1,6 +1,6 @@
 // A selling business's stock: its warehouses, what each holds of each product (on hand, reserved,
 // available, incoming, low-stock thresholds), movements recorded by hand, and the ledger.
-import { api, idempotencyKey, query } from '../api.js';
+import { api, idempotencyKey, query, request } from '../api.js';
 import { field, h, mount, openDialog, showErrors, toast } from '../dom.js';
 import { formatDateTime, formatNumber, t } from '../i18n.js';
 import { pager } from '../pager.js';
@@ -70,7 +70,9 @@ export async function render(main, ctx) {
   mount(main,
     h('p', { class: 'breadcrumb' }, h('a', { href: '/businesses' }, t('nav.businesses')), ' / ', h('a', { href: `/businesses/${id}` }, business.name)),
     h('div', { class: 'page-head' }, h('h1', { tabindex: -1 }, t('stock.title')),
-      h('button', { type: 'button', class: 'primary', onclick: () => movement(id, warehouses, reload) }, t('stock.record'))),
+      h('div', { class: 'actions' },
+        h('button', { type: 'button', onclick: () => countFile(warehouses, reload) }, t('stockCount.title')),
+        h('button', { type: 'button', class: 'primary', onclick: () => movement(id, warehouses, reload) }, t('stock.record')))),
     warehousesSection,
     h('section', { class: 'panel' },
       h('div', { class: 'page-head' }, h('h2', {}, t('stock.levels')),
@@ -149,6 +151,49 @@ function threshold(level, reload) {
         await reload();
       } catch (error) { showErrors(form, error, summary); }
     });
+    return form;
+  });
+}
+
+/** A stock count from a CSV file for one warehouse: checked first (every bad row listed), then applied. */
+function countFile(warehouses, reload) {
+  openDialog(t('stockCount.title'), (close) => {
+    const form = h('form', { novalidate: true });
+    const result = h('div', { role: 'status', 'aria-live': 'polite' });
+    const warehouse = h('select', { name: 'warehouse' }, warehouses.map((w) => h('option', { value: w.id }, w.name)));
+    const file = h('input', { type: 'file', name: 'file', accept: '.csv,text/csv', required: true });
+    const apply = h('button', { type: 'button', class: 'primary', hidden: true }, t('stockCount.apply'));
+    let key = idempotencyKey();
+    const send = async (dryRun) => {
+      if (!file.files[0]) { mount(result, h('p', { class: 'notice error' }, t('stockCount.chooseFile'))); return null; }
+      const path = `/warehouses/${warehouse.value}/stock/counts?dry_run=${dryRun}`;
+      return request('POST', path, undefined, file.files[0], dryRun ? {} : { 'Idempotency-Key': key });
+    };
+    const show = (report) => mount(result,
+      h('p', { class: report.failed ? 'notice error' : 'notice success' }, t(report.applied ? 'stockCount.applied' : 'stockCount.checked', report)),
+      report.issues.length ? h('ul', { class: 'issues' }, report.issues.map((i) => h('li', {}, `${t('import.line')} ${i.line}${i.sku ? ` (${i.sku})` : ''}: ${i.field ? `${i.field} ` : ''}${i.message}`))) : null);
+    for (const input of [warehouse, file]) input.addEventListener('change', () => { apply.hidden = true; key = idempotencyKey(); mount(result); });
+    const check = h('button', { type: 'submit' }, t('stockCount.check'));
+    apply.addEventListener('click', async () => {
+      apply.disabled = true;
+      try {
+        const report = await send(false);
+        if (report) show(report);
+        if (report?.applied) { toast(t('stockCount.appliedToast'), 'success'); close(); await reload(); }
+      } catch (error) { mount(result, h('p', { class: 'notice error' }, error.message)); } finally { apply.disabled = false; }
+    });
+    form.addEventListener('submit', async (event) => {
+      event.preventDefault();
+      try {
+        const report = await send(true);
+        if (!report) return;
+        show(report);
+        apply.hidden = report.failed > 0 || report.changed === 0;
+      } catch (error) { mount(result, h('p', { class: 'notice error' }, error.message)); }
+    });
+    mount(form, h('p', { class: 'muted small' }, t('stockCount.help')),
+      field(t('stock.warehouse'), warehouse), field(t('stockCount.file'), file), result,
+      h('div', { class: 'actions' }, check, apply));
     return form;
   });
 }
