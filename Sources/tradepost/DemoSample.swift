@@ -43,6 +43,11 @@ enum DemoSample {
         for (key, name, parent) in categories {
             category[key] = try await store.categories.createCategory(.system(tenant, audit: audit), name: name, parentID: parent.flatMap { category[$0] }).id
         }
+        // Each seller's own main warehouse first: the stock figures below go into it.
+        for seller in Set(items.map(\.seller)) {
+            _ = try await store.stock.createWarehouse(.system(tenant, audit: audit), businessID: business[seller]!,
+                                                      WarehouseInput(name: "Центральний склад", address: .some("Київ"), priority: 10), idempotency: nil)
+        }
         var product: [String: String] = [:]
         for (index, item) in items.enumerated() {
             let earlier = earlierPrices.first { $0.sku == item.sku }?.price
@@ -64,6 +69,7 @@ enum DemoSample {
             try await picture(blobs, media, tenant, .productImage, owner: made.id, DemoPicture.png(item.shape, hue: Double(index * 37 % 360)))
             summary.products += 1
         }
+        try await stock(store, tenant: tenant, seller: business["wholesaler"]!)
         let group = try await store.priceLists.createGroup(.system(tenant), sellerBusinessID: business["wholesaler"]!, name: groupName,
                                                            buyerBusinessIDs: groupMembers.map { business[$0]! })
         _ = try await store.priceLists.createPriceList(.system(tenant), sellerBusinessID: business["wholesaler"]!, PriceListInput(
@@ -73,6 +79,24 @@ enum DemoSample {
         summary.priceLists = 2
         _ = try await SearchEngine(tenants: store.tenantDatabases).setVocabulary(.system(tenant, audit: audit), SearchVocabulary(synonyms: synonyms, stopWords: ["для"]))
         return summary
+    }
+
+    /// A second warehouse of the wholesaler, goods moved into it, and a threshold that shows as low.
+    static func stock(_ store: Store, tenant: TenantID, seller: String) async throws {
+        let lviv = try await store.stock.createWarehouse(.system(tenant), businessID: seller,
+                                                         WarehouseInput(name: "Львів, склад №2", address: .some("Львів, вул. Городоцька 120")), idempotency: nil)
+        guard let main = try await store.stock.warehouses(.system(tenant), businessID: seller).first(where: { $0.id != lviv.id }) else { return }
+        let levels = try await store.stock.levels(.system(tenant), businessID: seller, StockFilter(warehouseID: main.id), PageRequest(limit: 3)).items
+        for (i, level) in levels.enumerated() {
+            _ = try await store.stock.move(.system(tenant), businessID: seller, StockMovementInput(
+                kind: .transfer, productId: level.productId, warehouseId: main.id, toWarehouseId: lviv.id, quantity: level.onHand / 4), idempotency: nil)
+            _ = try await store.stock.setThreshold(.system(tenant), productID: level.productId, warehouseID: lviv.id,
+                                                   threshold: i == 0 ? level.onHand : level.onHand / 10)
+        }
+        if let first = levels.first {
+            _ = try await store.stock.move(.system(tenant), businessID: seller, StockMovementInput(
+                kind: .incoming, productId: first.productId, warehouseId: main.id, quantity: 500), idempotency: nil)
+        }
     }
 
     /// Writes a picture to the blob store and makes it the owner's, as an upload would.
