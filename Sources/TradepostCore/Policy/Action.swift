@@ -33,6 +33,12 @@ public enum Action: String, Sendable, CaseIterable {
     case stockManage = "stock.manage"
     case stockReconcile = "stock.reconcile"
 
+    // Orders: a buyer business's members place and follow its orders; the seller's members handle
+    // the orders placed with it; tenant admins do both.
+    case ordersRead = "orders.read"
+    case ordersPlace = "orders.place"
+    case ordersManage = "orders.manage"
+
     // Background jobs: tenant admins see their tenant's, platform admins everyone's.
     case jobsRead = "jobs.read"
     case jobsManage = "jobs.manage"
@@ -48,8 +54,8 @@ public enum Action: String, Sendable, CaseIterable {
     /// The least scope an API token needs for the action.
     public var requiredScope: Scope {
         switch self {
-        case .tenantsRead, .accountRead, .tenantRead, .usersRead, .businessesRead, .jobsRead, .catalogRead, .auditRead, .stockRead: .read
-        case .accountUpdate, .businessUpdate, .businessMembersManage, .productsManage, .stockManage: .write
+        case .tenantsRead, .accountRead, .tenantRead, .usersRead, .businessesRead, .jobsRead, .catalogRead, .auditRead, .stockRead, .ordersRead: .read
+        case .accountUpdate, .businessUpdate, .businessMembersManage, .productsManage, .stockManage, .ordersPlace, .ordersManage: .write
         case .tenantsManage, .tokensManage, .usersManage, .businessesCreate, .jobsManage, .queuesManage, .categoriesManage, .businessesVerify,
              .productsReview, .catalogSettings, .storageManage, .stockReconcile: .admin
         }

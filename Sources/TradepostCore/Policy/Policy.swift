@@ -20,7 +20,7 @@ public enum Policy {
             return principal.tenantID != nil
         case .categoriesManage, .productsReview, .catalogSettings, .businessesVerify, .storageManage, .stockReconcile:
             return isTenantAdmin(principal)
-        case .productsManage, .stockRead, .stockManage:
+        case .productsManage, .stockRead, .stockManage, .ordersRead, .ordersPlace, .ordersManage:
             return isTenantAdmin(principal) || (principal.tenantID != nil && facts.businessRole != nil)
         case .usersManage:
             return canManageUsers(principal, facts)
