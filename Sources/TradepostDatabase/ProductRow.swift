@@ -14,7 +14,7 @@ extension Product {
     public struct Columns: Sendable {
         var id, businessID, sku, name, brand, manufacturer, categoryID, description, attributes, unit, packSize: Int
         var minOrderQuantity, orderMultiple, currency, priceMinor, tiers, stockQuantity, availability, status: Int
-        var rejectionReason, priority, createdAt, updatedAt: Int
+        var rejectionReason, priority, taxRate, createdAt, updatedAt: Int
 
         /// The order of `Product.selectList`.
         public static let selected = Columns(named: names)
@@ -31,6 +31,7 @@ extension Product {
             (minOrderQuantity, orderMultiple, currency, priceMinor) = (index("min_order_quantity"), index("order_multiple"), index("currency"), index("price_minor"))
             (tiers, stockQuantity, availability, status) = (index("tiers"), index("stock_quantity"), index("availability"), index("status"))
             (rejectionReason, priority, createdAt, updatedAt) = (index("rejection_reason"), index("priority"), index("created_at"), index("updated_at"))
+            taxRate = index("tax_rate_bp")
         }
     }
 
@@ -38,7 +39,7 @@ extension Product {
     public static let selectList = """
         id, business_id, sku, name, brand, manufacturer, category_id, description, attributes, unit, pack_size, \
         min_order_quantity, order_multiple, currency, price_minor, tiers, stock_quantity, availability, status, \
-        rejection_reason, priority, created_at, updated_at
+        rejection_reason, priority, created_at, updated_at, tax_rate_bp
         """
 
     /// `selectList` with each column qualified by a table name or alias (for a join).
@@ -68,7 +69,8 @@ extension Product {
             tiers: tiers.map { PriceTier(minQuantity: $0.q, price: Money(minor: $0.p, currency: currency)) },
             stockQuantity: try row.read(c.stockQuantity), availability: Availability(rawValue: try row.read(c.availability)) ?? .outOfStock,
             status: ProductStatus(rawValue: try row.read(c.status)) ?? .draft, rejectionReason: try row.read(c.rejectionReason),
-            priority: try row.read(c.priority), createdAt: try row.date(c.createdAt), updatedAt: try row.date(c.updatedAt))
+            priority: try row.read(c.priority), taxRate: TaxRate(basisPoints: try row.read(c.taxRate)), createdAt: try row.date(c.createdAt),
+            updatedAt: try row.date(c.updatedAt))
     }
 
     /// Compact tier storage: quantity and minor units; the currency is the product's.

@@ -516,5 +516,106 @@ public enum TenantMigrations {
                        'Opening balance: the stock figure before warehouses', 'system', 'migration', 'migration'
                 FROM stock_levels l WHERE NOT EXISTS (SELECT 1 FROM stock_moves m WHERE m.level_id = l.id) ORDER BY id;
             """),
+        Migration(18, "orders", """
+            -- Orders between businesses. A product's tax rate is in basis points (2000 = 20 %); a seller's
+            -- trade settings say whether its prices include tax, how its order numbers start and whether
+            -- it takes backorders. Order numbers are counted per seller and year in number_sequences, in
+            -- the placing transaction: a rolled-back placement leaves no gap. Lines keep the price
+            -- snapshot taken at placement; order_reservations name the stock levels holding each line.
+            -- Written to run again after its column is dropped (tests rewind a file's record).
+            ALTER TABLE products ADD COLUMN tax_rate_bp INTEGER NOT NULL DEFAULT 0 CHECK (tax_rate_bp >= 0 AND tax_rate_bp <= 10000);
+            CREATE TABLE IF NOT EXISTS trade_settings (
+                business_id TEXT PRIMARY KEY REFERENCES businesses(id) ON DELETE CASCADE,
+                order_prefix TEXT NOT NULL,
+                prices_include_tax INTEGER NOT NULL DEFAULT 0,
+                allow_backorders INTEGER NOT NULL DEFAULT 0,
+                payment_kind TEXT NOT NULL DEFAULT 'prepaid',
+                payment_days INTEGER,
+                updated_at TEXT NOT NULL
+            );
+            CREATE TABLE IF NOT EXISTS cart_lines (
+                user_id TEXT NOT NULL,
+                buyer_business_id TEXT NOT NULL REFERENCES businesses(id) ON DELETE CASCADE,
+                product_id TEXT NOT NULL REFERENCES products(id) ON DELETE CASCADE,
+                seller_business_id TEXT NOT NULL,
+                quantity INTEGER NOT NULL CHECK (quantity > 0),
+                updated_at TEXT NOT NULL,
+                PRIMARY KEY (user_id, buyer_business_id, product_id)
+            ) WITHOUT ROWID;
+            CREATE TABLE IF NOT EXISTS number_sequences (
+                scope TEXT NOT NULL,
+                year INTEGER NOT NULL,
+                last INTEGER NOT NULL,
+                PRIMARY KEY (scope, year)
+            ) WITHOUT ROWID;
+            CREATE TABLE IF NOT EXISTS orders (
+                id TEXT PRIMARY KEY,
+                number TEXT NOT NULL UNIQUE,
+                seller_business_id TEXT NOT NULL REFERENCES businesses(id),
+                buyer_business_id TEXT NOT NULL REFERENCES businesses(id),
+                state TEXT NOT NULL CHECK (state = 'on_hold' OR state = 'placed' OR state = 'confirmed' OR state = 'partially_shipped'
+                    OR state = 'shipped' OR state = 'delivered' OR state = 'completed' OR state = 'cancelled'),
+                currency TEXT NOT NULL,
+                prices_include_tax INTEGER NOT NULL,
+                net_minor INTEGER NOT NULL,
+                tax_minor INTEGER NOT NULL,
+                gross_minor INTEGER NOT NULL,
+                taxes TEXT NOT NULL,
+                notes TEXT,
+                delivery_address TEXT,
+                requested_date TEXT,
+                payment_kind TEXT NOT NULL,
+                payment_days INTEGER,
+                placed_by TEXT NOT NULL,
+                placed_at TEXT NOT NULL,
+                confirmed_at TEXT,
+                cancelled_at TEXT,
+                cancel_reason TEXT,
+                updated_at TEXT NOT NULL
+            );
+            CREATE INDEX IF NOT EXISTS orders_by_seller ON orders (seller_business_id, id);
+            CREATE INDEX IF NOT EXISTS orders_by_buyer ON orders (buyer_business_id, id);
+            CREATE INDEX IF NOT EXISTS orders_by_seller_state ON orders (seller_business_id, state, id);
+            CREATE INDEX IF NOT EXISTS orders_by_buyer_state ON orders (buyer_business_id, state, id);
+            CREATE TABLE IF NOT EXISTS order_lines (
+                order_id TEXT NOT NULL REFERENCES orders(id),
+                line_no INTEGER NOT NULL,
+                product_id TEXT NOT NULL,
+                sku TEXT NOT NULL,
+                name TEXT NOT NULL,
+                quantity INTEGER NOT NULL CHECK (quantity > 0),
+                unit_minor INTEGER NOT NULL,
+                price_source TEXT NOT NULL,
+                price_list_id TEXT,
+                tier_min_quantity INTEGER,
+                tax_rate_bp INTEGER NOT NULL,
+                net_minor INTEGER NOT NULL,
+                tax_minor INTEGER NOT NULL,
+                gross_minor INTEGER NOT NULL,
+                reserved INTEGER NOT NULL DEFAULT 0,
+                backordered INTEGER NOT NULL DEFAULT 0,
+                shipped INTEGER NOT NULL DEFAULT 0,
+                PRIMARY KEY (order_id, line_no),
+                CHECK (reserved >= 0 AND backordered >= 0 AND shipped >= 0 AND reserved + backordered + shipped <= quantity)
+            ) WITHOUT ROWID;
+            CREATE TABLE IF NOT EXISTS order_reservations (
+                order_id TEXT NOT NULL,
+                line_no INTEGER NOT NULL,
+                level_id INTEGER NOT NULL REFERENCES stock_levels(id),
+                quantity INTEGER NOT NULL CHECK (quantity >= 0),
+                PRIMARY KEY (order_id, line_no, level_id)
+            ) WITHOUT ROWID;
+            CREATE TABLE IF NOT EXISTS order_history (
+                id INTEGER PRIMARY KEY,
+                order_id TEXT NOT NULL REFERENCES orders(id),
+                at TEXT NOT NULL,
+                actor TEXT NOT NULL,
+                actor_label TEXT,
+                from_state TEXT,
+                to_state TEXT NOT NULL,
+                note TEXT
+            );
+            CREATE INDEX IF NOT EXISTS order_history_by_order ON order_history (order_id, id);
+            """),
     ])
 }

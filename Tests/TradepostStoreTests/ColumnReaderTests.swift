@@ -40,7 +40,7 @@ struct ColumnReaderTests {
                     "P\(i)", "B1", "SKU-\(i)", "Name \(i) «ї»", i % 2 == 0 ? nil : "Brand", nil, i % 3 == 0 ? "C1" : nil, i % 5 == 0 ? "Line\nbreak" : nil,
                     i % 4 == 0 ? #"{"rx":false,"strength_mg":500,"dose":"1.50"}"# : "{}", "pcs", 1 + i, 1, 1, "UAH", 4250 * i,
                     i % 2 == 0 ? #"[{"p":4000,"q":10}]"# : "[]", i * 3, "in_stock", "published", nil, i, Date(timeIntervalSince1970: 1_796_377_785.5 + Double(i)),
-                    Date(timeIntervalSince1970: 1_796_377_999.25)])
+                    Date(timeIntervalSince1970: 1_796_377_999.25), [0, 700, 2000][i % 3]])
             }
         }
         try queue.read { db in
@@ -65,7 +65,7 @@ struct ColumnReaderTests {
             try db.execute(sql: "CREATE TABLE products (\(Product.Columns.names.map { $0 + " ANY" }.joined(separator: ", ")))")
             for i in 0..<3 {
                 try db.execute(sql: "INSERT INTO products (\(Product.selectList)) VALUES (\(databaseQuestionMarks(count: Product.Columns.count)))", arguments: [
-                    "P\(i)", "B1", "S\(i)", "N", nil, nil, nil, nil, "{}", "pcs", 1, 1, 1, "UAH", 1, "[]", 0, "in_stock", "published", nil, 0, Date(), Date()])
+                    "P\(i)", "B1", "S\(i)", "N", nil, nil, nil, nil, "{}", "pcs", 1, 1, 1, "UAH", 1, "[]", 0, "in_stock", "published", nil, 0, Date(), Date(), 0])
             }
         }
         let reader = try DatabaseQueue(path: dir.appendingPathComponent("t.sqlite").path, configuration: { var c = Configuration(); c.readonly = true; return c }())

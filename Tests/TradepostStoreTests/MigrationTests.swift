@@ -30,7 +30,8 @@ struct MigrationTests {
                    14: "2cc6aa8da083908e38f32fe872943f18e4974629bb8a9619f9c192ff8dc534d9",
                    15: "9498cf7eec67a3dad587ff868866a7fa5897a9ef00ccaec1afa07d58f97c69e6",
                    16: "f94e2a407653ce63f16768976e49839790f15b06e11b3b85b013884880419e9d",
-                   17: "e07bb8f751e74cb37ae592d0aa02d46d435386728ecee5cc10801a12b0ac2ac9"],
+                   17: "e07bb8f751e74cb37ae592d0aa02d46d435386728ecee5cc10801a12b0ac2ac9",
+                   18: "123047a4c8fd0d2d2eec03dcbde2220f5c5b1185ddd282903ebe5d25b6473e70"],
     ]
 
     static let latestTenantVersion = TenantMigrations.migrator.migrations.last!.version
@@ -176,6 +177,7 @@ struct MigrationTests {
         try queue.write { db in
             try db.execute(sql: "DELETE FROM schema_migrations WHERE version >= 14")
             try db.execute(sql: "ALTER TABLE search_docs DROP COLUMN attributes")
+            try db.execute(sql: "ALTER TABLE products DROP COLUMN tax_rate_bp")
         }
         #expect(try TenantMigrations.migrator.migrate(queue) == Array(14...Self.latestTenantVersion))
     }

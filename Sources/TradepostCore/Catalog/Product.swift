@@ -50,6 +50,8 @@ public struct Product: Codable, Sendable, Equatable {
     public var rejectionReason: String?
     /// Set by the business: higher ranks first among equally relevant search results (0–1000).
     public var priority: Int
+    /// The tax on this product's sales (0 %, 7 %, 20 %…); whether prices include it is the seller's setting.
+    public var taxRate: TaxRate
     public var createdAt: Date
     public var updatedAt: Date
 
@@ -57,7 +59,7 @@ public struct Product: Codable, Sendable, Equatable {
         id: String, businessId: String, sku: String, name: String, brand: String?, manufacturer: String?, categoryId: String?,
         description: String?, attributes: [String: AttributeValue], unit: String, packSize: Int64, minOrderQuantity: Int64,
         orderMultiple: Int64, price: Money, tiers: [PriceTier], stockQuantity: Int64, availability: Availability,
-        status: ProductStatus, rejectionReason: String?, priority: Int, createdAt: Date, updatedAt: Date
+        status: ProductStatus, rejectionReason: String?, priority: Int, taxRate: TaxRate = .zero, createdAt: Date, updatedAt: Date
     ) {
         self.id = id
         self.businessId = businessId
@@ -79,6 +81,7 @@ public struct Product: Codable, Sendable, Equatable {
         self.status = status
         self.rejectionReason = rejectionReason
         self.priority = priority
+        self.taxRate = taxRate
         self.createdAt = createdAt
         self.updatedAt = updatedAt
     }

@@ -31,6 +31,8 @@ public struct ProductInput: Sendable, Equatable {
     /// Only draft, published (becomes pending review when the tenant requires review) or archived.
     public var status: ProductStatus?
     public var priority: Int?
+    /// A percent ("20", "7.5"); the seller's prices include it or not (its trade settings).
+    public var taxRate: String?
 
     public init() {}
 
@@ -80,6 +82,7 @@ public struct ProductInput: Sendable, Equatable {
             v.fail("status", "can be set to draft, published or archived")
         }
         if let priority, priority < 0 || priority > 1000 { v.fail("priority", "must be from 0 to 1000") }
+        if let taxRate, TaxRate.parse(taxRate) == nil { v.fail("tax_rate", "must be a percent from 0 to 100 with at most two decimals, e.g. \"20\" or \"7.5\"") }
         try v.check()
         return out
     }

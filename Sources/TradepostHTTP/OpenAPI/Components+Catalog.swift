@@ -29,6 +29,7 @@ extension Components {
         ("stock_quantity", Schema.integer(minimum: 0, maximum: 1_000_000_000_000)), ("availability", Schema.enumeration(Availability.self)),
         ("status", Schema.string("published waits for review when the tenant requires it", values: ["draft", "published", "archived"])),
         ("priority", Schema.integer(minimum: 0, maximum: 1000)),
+        ("tax_rate", Schema.string("Percent, at most two decimals: \"20\", \"7.5\", \"0\" (default 0)", pattern: #"^(100([.,]0{1,2})?|[0-9]{1,2}([.,][0-9]{1,2})?)$"#)),
     ]
 
     static let priceListFields: [(String, JSONValue)] = [
@@ -64,9 +65,10 @@ extension Components {
                                                  required: ["min_quantity", "price"], closed: false))),
             ("stock_quantity", Schema.integer()), ("availability", Schema.enumeration(Availability.self)),
             ("status", Schema.enumeration(ProductStatus.self)), ("rejection_reason", Schema.nullable(Schema.string())),
-            ("priority", Schema.integer(minimum: 0, maximum: 1000)), ("created_at", Schema.dateTime), ("updated_at", Schema.dateTime),
+            ("priority", Schema.integer(minimum: 0, maximum: 1000)), ("tax_rate", Schema.string("Percent, e.g. \"20\"")),
+            ("created_at", Schema.dateTime), ("updated_at", Schema.dateTime),
         ], required: ["id", "business_id", "sku", "name", "attributes", "unit", "pack_size", "min_order_quantity", "order_multiple",
-                      "price", "tiers", "stock_quantity", "availability", "status", "priority", "created_at", "updated_at"], closed: false)),
+                      "price", "tiers", "stock_quantity", "availability", "status", "priority", "tax_rate", "created_at", "updated_at"], closed: false)),
         ("ProductList", Schema.list(of: "Product")),
         ("NewProduct", Schema.object(productFields, required: ["sku", "name", "currency", "price"],
                                      description: "Optional fields may be null or left out")),

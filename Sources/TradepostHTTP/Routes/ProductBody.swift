@@ -8,6 +8,7 @@ struct ProductBody: APIRequestBody {
 
     enum CodingKeys: String, CodingKey, CaseIterable {
         case sku, name, brand, manufacturer, description, attributes, unit, currency, price, tiers, availability, status, priority
+        case taxRate = "tax_rate"
         case categoryId = "category_id"
         case packSize = "pack_size"
         case minOrderQuantity = "min_order_quantity"
@@ -58,6 +59,7 @@ struct ProductBody: APIRequestBody {
         input.availability = try c.decodeIfPresent(Availability.self, forKey: .availability)
         input.status = try c.decodeIfPresent(ProductStatus.self, forKey: .status)
         input.priority = try c.decodeIfPresent(Int.self, forKey: .priority)
+        input.taxRate = try c.decodeIfPresent(DecimalText.self, forKey: .taxRate)?.text
         self.input = input
     }
 }

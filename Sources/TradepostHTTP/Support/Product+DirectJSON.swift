@@ -26,6 +26,7 @@ extension Product: DirectJSON {
         o.string("sku", sku, &out)
         o.string("status", status.rawValue, &out)
         o.number("stock_quantity", stockQuantity, &out)
+        o.string("tax_rate", taxRate.percent, &out)
         o.key("tiers", &out)
         out.append(UInt8(ascii: "["))
         for (index, tier) in tiers.enumerated() {

@@ -11,20 +11,20 @@ extension Product {
         let args: StatementArguments = [
             sku, name, brand, manufacturer, categoryId, description, attributesJSON, unit, packSize, minOrderQuantity, orderMultiple,
             price.currency, price.minor, tiersJSON, stockQuantity, availability.rawValue, status.rawValue, rejectionReason, priority,
-            DateValues.value(updatedAt), id,
+            DateValues.value(updatedAt), taxRate.basisPoints, id,
         ]
         if insert {
             try db.cachedStatement(sql: """
                 INSERT INTO products (sku, name, brand, manufacturer, category_id, description, attributes, unit, pack_size,
                     min_order_quantity, order_multiple, currency, price_minor, tiers, stock_quantity, availability, status,
-                    rejection_reason, priority, updated_at, id, business_id, created_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    rejection_reason, priority, updated_at, tax_rate_bp, id, business_id, created_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """).execute(arguments: args + [businessId, DateValues.value(createdAt)])
         } else {
             try db.cachedStatement(sql: """
                 UPDATE products SET sku = ?, name = ?, brand = ?, manufacturer = ?, category_id = ?, description = ?, attributes = ?,
                     unit = ?, pack_size = ?, min_order_quantity = ?, order_multiple = ?, currency = ?, price_minor = ?, tiers = ?,
-                    stock_quantity = ?, availability = ?, status = ?, rejection_reason = ?, priority = ?, updated_at = ?
+                    stock_quantity = ?, availability = ?, status = ?, rejection_reason = ?, priority = ?, updated_at = ?, tax_rate_bp = ?
                 WHERE id = ?
                 """).execute(arguments: args)
         }

@@ -60,6 +60,7 @@ extension SQLiteCatalogImportService {
         // Import sets draft, published or archived; the states only moderation gives export as draft.
         case .status: [.published, .archived].contains(p.status) ? p.status.rawValue : "draft"
         case .priority: String(p.priority)
+        case .taxRate: p.taxRate.percent
         case .attribute(let name): p.attributes[name]?.display ?? ""
         }
     }

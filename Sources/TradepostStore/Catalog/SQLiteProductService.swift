@@ -176,7 +176,7 @@ public final class SQLiteProductService: ProductService {
             attributes: input.attributes ?? [:], unit: input.unit ?? "pcs", packSize: input.packSize ?? 1,
             minOrderQuantity: input.minOrderQuantity ?? 1, orderMultiple: input.orderMultiple ?? 1, price: money.price!,
             tiers: money.tiers ?? [], stockQuantity: input.stockQuantity ?? 0, availability: .inStock, status: .draft,
-            rejectionReason: nil, priority: input.priority ?? 0, createdAt: now, updatedAt: now)
+            rejectionReason: nil, priority: input.priority ?? 0, taxRate: input.taxRate.flatMap(TaxRate.parse) ?? .zero, createdAt: now, updatedAt: now)
         product.availability = input.availability ?? (product.stockQuantity > 0 ? .inStock : .outOfStock)
         try requireCategory(db, product.categoryId)
         if let status = input.status { product.status = status == .published && requireReview ? .pendingReview : status }
@@ -213,6 +213,7 @@ public final class SQLiteProductService: ProductService {
         }
         if let v = input.availability { p.availability = v }
         if let v = input.priority { p.priority = v }
+        if let v = input.taxRate.flatMap(TaxRate.parse) { p.taxRate = v }
         if p.categoryId != before.categoryId { try requireCategory(db, p.categoryId) }
         if let status = input.status {
             p.status = status == .published && requireReview && !(before.status == .published && !p.contentDiffers(from: before))

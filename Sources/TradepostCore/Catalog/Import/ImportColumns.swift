@@ -4,7 +4,7 @@ import Foundation
 /// punctuation, in English, Ukrainian or Russian, the way distributors' spreadsheets name them.
 public enum ImportField: Hashable, Sendable {
     case sku, name, brand, manufacturer, category, description, unit, packSize, minOrderQuantity, orderMultiple
-    case currency, price, tiers, stockQuantity, availability, status, priority
+    case currency, price, tiers, stockQuantity, availability, status, priority, taxRate
     case attribute(String)
 
     /// The header export writes, which import reads back.
@@ -27,13 +27,14 @@ public enum ImportField: Hashable, Sendable {
         case .availability: "availability"
         case .status: "status"
         case .priority: "priority"
+        case .taxRate: "tax_rate"
         case .attribute(let name): "attr:\(name)"
         }
     }
 
     public static let exported: [ImportField] = [
         .sku, .name, .brand, .manufacturer, .category, .unit, .packSize, .minOrderQuantity, .orderMultiple,
-        .currency, .price, .tiers, .stockQuantity, .availability, .status, .priority, .description,
+        .currency, .price, .tiers, .stockQuantity, .availability, .status, .priority, .taxRate, .description,
     ]
 
     static let aliases: [String: ImportField] = {
@@ -55,6 +56,7 @@ public enum ImportField: Hashable, Sendable {
             (.availability, ["availability", "наявність", "наличие"]),
             (.status, ["status", "статус"]),
             (.priority, ["priority", "пріоритет", "приоритет"]),
+            (.taxRate, ["taxrate", "tax", "vat", "пдв", "ндс", "ставкапдв", "ставкандс"]),
         ]
         var map: [String: ImportField] = [:]
         for (field, names) in table { for name in names { map[name] = field } }

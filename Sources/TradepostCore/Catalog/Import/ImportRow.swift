@@ -43,6 +43,7 @@ public struct ImportRow: Sendable {
                     if input.status == nil { issues.append(.init("status", "must be draft, published or archived")) }
                 }
             case .priority: input.priority = integer(value, "priority").map { Int(clamping: $0) }
+            case .taxRate: input.taxRate = value?.replacingOccurrences(of: "%", with: "").trimmingCharacters(in: .whitespaces)
             case .attribute(let name):
                 if let value { attributes[name] = AttributeValue(text: value) }
             }
