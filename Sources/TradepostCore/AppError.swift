@@ -21,6 +21,8 @@ public struct AppError: Error, Sendable, Equatable, CustomStringConvertible {
         case invalidState = "invalid_state"
         /// Fewer units are available than asked for; `available` says how many (409).
         case insufficientStock = "insufficient_stock"
+        /// Prices changed since the buyer saw them; `total` is the new one (409).
+        case priceChanged = "price_changed"
         /// An `Idempotency-Key` already used for a different request (422).
         case idempotencyKeyReused = "idempotency_key_reused"
         /// The request body is larger than allowed (413).

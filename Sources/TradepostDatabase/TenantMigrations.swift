@@ -524,6 +524,8 @@ public enum TenantMigrations {
             -- snapshot taken at placement; order_reservations name the stock levels holding each line.
             -- Written to run again after its column is dropped (tests rewind a file's record).
             ALTER TABLE products ADD COLUMN tax_rate_bp INTEGER NOT NULL DEFAULT 0 CHECK (tax_rate_bp >= 0 AND tax_rate_bp <= 10000);
+            -- Quick order finds products by SKU across sellers.
+            CREATE INDEX IF NOT EXISTS products_by_sku ON products (sku COLLATE NOCASE);
             CREATE TABLE IF NOT EXISTS trade_settings (
                 business_id TEXT PRIMARY KEY REFERENCES businesses(id) ON DELETE CASCADE,
                 order_prefix TEXT NOT NULL,

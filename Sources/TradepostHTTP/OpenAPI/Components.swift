@@ -19,6 +19,7 @@ enum Components {
                 ("available", Schema.integer("Units that can still be had (409 insufficient_stock)")),
                 ("requested", Schema.integer("Units asked for (409 insufficient_stock)")),
                 ("reserved", Schema.integer("Units reserved for orders (409 insufficient_stock)")),
+                ("total", Schema.string("The new total, a decimal string (409 price_changed)")),
             ], required: ["type", "title", "status", "detail", "code", "request_id"], closed: false,
                description: "An RFC 9457 problem, sent as application/problem+json")),
             ("Health", Schema.object([("status", Schema.string(values: ["ok"]))], required: ["status"], closed: false)),

@@ -15,7 +15,7 @@ enum Problem {
         case .forbidden, .tenantSuspended: .forbidden
         case .notFound: .notFound
         case .methodNotAllowed: .methodNotAllowed
-        case .conflict, .invalidState, .insufficientStock: .conflict
+        case .conflict, .invalidState, .insufficientStock, .priceChanged: .conflict
         case .idempotencyKeyReused: .unprocessableContent
         case .payloadTooLarge: .contentTooLarge
         case .headersTooLarge: .requestHeaderFieldsTooLarge
@@ -37,6 +37,7 @@ enum Problem {
         case .conflict: "Conflict"
         case .invalidState: "Not allowed in this state"
         case .insufficientStock: "Insufficient stock"
+        case .priceChanged: "Prices changed"
         case .idempotencyKeyReused: "Idempotency key reused"
         case .payloadTooLarge: "Payload too large"
         case .headersTooLarge: "Request headers too large"

@@ -36,15 +36,27 @@ enum StockLedger {
         return try find(db, product: product, warehouse: warehouse)!
     }
 
+    /// A level by its key (one an order reservation names).
+    static func find(_ db: Database, level: Int64) throws -> Level {
+        guard let found = try Row.fetchOne(db.cachedStatement(sql: """
+            SELECT l.id, l.product_id, p.sku, l.warehouse_id, w.business_id, l.on_hand, l.reserved, l.incoming, l.low_threshold
+            FROM stock_levels l JOIN products p ON p.id = l.product_id JOIN warehouses w ON w.id = l.warehouse_id
+            WHERE l.id = ?
+            """), arguments: [level]).map(Self.level) else { throw AppError.internalError("Stock level \(level) is gone") }
+        return found
+    }
+
+    static func level(_ row: Row) -> Level {
+        Level(id: row[0], productId: row[1], sku: row[2], warehouseId: row[3], businessId: row[4], onHand: row[5], reserved: row[6],
+              incoming: row[7], lowThreshold: row[8])
+    }
+
     static func find(_ db: Database, product: String, warehouse: String) throws -> Level? {
         try Row.fetchOne(db.cachedStatement(sql: """
             SELECT l.id, l.product_id, p.sku, l.warehouse_id, w.business_id, l.on_hand, l.reserved, l.incoming, l.low_threshold
             FROM stock_levels l JOIN products p ON p.id = l.product_id JOIN warehouses w ON w.id = l.warehouse_id
             WHERE l.product_id = ? AND l.warehouse_id = ?
-            """), arguments: [product, warehouse]).map {
-            Level(id: $0[0], productId: $0[1], sku: $0[2], warehouseId: $0[3], businessId: $0[4], onHand: $0[5], reserved: $0[6],
-                  incoming: $0[7], lowThreshold: $0[8])
-        }
+            """), arguments: [product, warehouse]).map(Self.level)
     }
 
     /// Changes `level`'s counters by the deltas and appends the ledger row. Throws
