@@ -125,6 +125,8 @@ CREATE TABLE search_docs (docid INTEGER PRIMARY KEY, product_id TEXT NOT NULL UN
 CREATE VIRTUAL TABLE product_fts USING fts5 (name, codes, extra, body, tags,
     content = 'search_docs', content_rowid = 'docid', tokenize = 'ascii', detail = 'column');
 CREATE VIRTUAL TABLE product_vocab USING fts5vocab (product_fts, row);
+-- Migration 18's product column goes (it runs again).
+ALTER TABLE products DROP COLUMN tax_rate_bp;
 -- Migration 13's change undone too: the products table's checks as IN lists again.
 PRAGMA writable_schema = ON;
 UPDATE sqlite_schema SET sql = replace(replace(sql,

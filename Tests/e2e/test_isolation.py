@@ -45,6 +45,13 @@ def world(server):
         moved = server.api("POST", f"/businesses/{biz['id']}/stock/movements", token, json={
             "kind": "receipt", "product_id": product["id"], "warehouse_id": warehouse.json()["id"], "quantity": 7})
         assert moved.status_code == 201, moved.text
+        shop = server.api("POST", "/businesses", token, json={"name": f"{tenant} wholesale", "type": "wholesaler", "city": "Kyiv"}).json()
+        sold = server.api("POST", f"/businesses/{shop['id']}/products", token, json={
+            "sku": "IBU-1", "name": f"Ibuprofen {tenant}", "currency": "UAH", "price": "5.00", "status": "published", "stock_quantity": 9}).json()
+        order = server.api("POST", "/orders", token, json={"buyer_business_id": biz["id"], "seller_business_id": shop["id"],
+                                                           "lines": [{"product_id": sold["id"], "quantity": 2}]})
+        assert order.status_code == 201, order.text
+        assert server.api("PUT", f"/businesses/{biz['id']}/cart/lines/{sold['id']}", token, json={"quantity": 1}).status_code == 200
         png = bytes.fromhex("89504e470d0a1a0a") + tenant.encode()
         assert server.api("PUT", f"/products/{product['id']}/image", token, data=png, headers={"Content-Type": "image/png"}).status_code == 200
         assert server.api("PUT", f"/businesses/{biz['id']}/logo", token, data=png, headers={"Content-Type": "image/png"}).status_code == 200
@@ -60,7 +67,8 @@ def world(server):
         return {"user": user["id"], "business": biz["id"], "token": api_token["token"]["id"], "session": session["id"],
                 "s3key": s3key.json()["key"]["access_key"], "bucket": bucket,
                 "category": category["id"], "product": product["id"], "import": upload.json()["id"],
-                "group": group.json()["id"], "price_list": plist.json()["id"], "warehouse": warehouse.json()["id"]}
+                "group": group.json()["id"], "price_list": plist.json()["id"], "warehouse": warehouse.json()["id"],
+                "order": order.json()["id"], "shop": shop["id"], "sold": sold["id"]}
 
     world = {"admin": admin, "a": a, "b": b, "ta": ta, "tb": tb, "A": seed(ta, "alpha"), "B": seed(tb, "beta")}
     for key, token in (("A", ta), ("B", tb)):
@@ -71,6 +79,11 @@ def world(server):
         assert job.status_code == 201, job.text
         world[key]["job"] = job.json()["id"]
     return world
+
+
+def picture(r):
+    """A picture's bytes, or the status of its absence (a problem's request id differs every time)."""
+    return r.content if r.status_code == 200 else r.status_code
 
 
 def snapshot(server, token):
@@ -97,14 +110,19 @@ def snapshot(server, token):
         "buyer_groups": {b["id"]: server.api("GET", f"/businesses/{b['id']}/buyer-groups", token).json()["items"] for b in businesses},
         "my_price_lists": server.api("GET", "/me/price-lists", token).json()["items"],
         "s3_keys": server.api("GET", "/s3/keys", token).json()["items"],
-        "images": {p["id"]: server.api("GET", f"/products/{p['id']}/image", token).content
+        "images": {p["id"]: picture(server.api("GET", f"/products/{p['id']}/image", token))
                    for p in server.api("GET", "/products", token).json()["items"]},
-        "logos": {b["id"]: server.api("GET", f"/businesses/{b['id']}/logo", token).content for b in businesses},
+        "logos": {b["id"]: picture(server.api("GET", f"/businesses/{b['id']}/logo", token)) for b in businesses},
         "s3_buckets": server.api("GET", "/s3/buckets", token).json(),
         "s3_files": server.api("GET", "/s3/buckets/files-beta/objects", token).json(),
         "warehouses": {b["id"]: server.api("GET", f"/businesses/{b['id']}/warehouses", token).json()["items"] for b in businesses},
         "stock": {b["id"]: server.api("GET", f"/businesses/{b['id']}/stock", token).json()["items"] for b in businesses},
         "ledger": {b["id"]: server.api("GET", f"/businesses/{b['id']}/stock/movements", token).json()["items"] for b in businesses},
+        "carts": {b["id"]: server.api("GET", f"/businesses/{b['id']}/carts", token).json()["items"] for b in businesses},
+        "orders": {(b["id"], side): [server.api("GET", f"/orders/{o['id']}", token).json()
+                                     for o in server.api("GET", f"/businesses/{b['id']}/orders?side={side}", token).json()["items"]]
+                   for b in businesses for side in ("buyer", "seller")},
+        "trade_settings": {b["id"]: server.api("GET", f"/businesses/{b['id']}/trade-settings", token).json() for b in businesses},
         "imports": {b["id"]: [(i["id"], i["state"]) for i in server.api("GET", f"/businesses/{b['id']}/imports", token).json()["items"]]
                     for b in businesses},
     }
@@ -131,6 +149,10 @@ def case_not_found(method, path, body=None):
             concrete = path.format(id=B["group"])
         if path.startswith("/price-lists/"):
             concrete = path.format(id=B["price_list"])
+        if path.startswith("/orders/"):
+            concrete = path.format(id=B["order"])
+        if "/cart/lines/" in path:
+            concrete = path.format(id=B["business"], product=B["sold"])
         if path.startswith("/warehouses/"):
             concrete = path.format(id=B["warehouse"], product=B["product"])
         if path.startswith("/s3/keys/"):
@@ -141,6 +163,15 @@ def case_not_found(method, path, body=None):
             mixed = path.format(id=A["business"], user_id=B["user"])
             problem(server.api(method, mixed, w["ta"], json=body), 404, "not_found")
     return run
+
+
+def case_placing_into_b(server, w):
+    """An order from A's own business to B's seller, and from B's buyer to A's seller: neither exists for A."""
+    A, B = w["A"], w["B"]
+    for buyer, seller, product in ((A["business"], B["shop"], B["sold"]), (B["business"], A["shop"], A["sold"])):
+        r = server.api("POST", "/orders", w["ta"], json={"buyer_business_id": buyer, "seller_business_id": seller,
+                                                          "lines": [{"product_id": product, "quantity": 1}]})
+        problem(r, 404, "not_found")
 
 
 def case_platform_only(method, path, body=None):
@@ -315,6 +346,21 @@ MATRIX = {
     "GET /api/v1/businesses/{id}/stock/movements": case_not_found("GET", "/businesses/{id}/stock/movements"),
     "POST /api/v1/businesses/{id}/stock/movements": case_not_found("POST", "/businesses/{id}/stock/movements", {
         "kind": "write_off", "product_id": "0" * 26, "warehouse_id": "0" * 26, "quantity": 1, "reason": "Hijack"}),
+    "GET /api/v1/businesses/{id}/carts": case_not_found("GET", "/businesses/{id}/carts"),
+    "PUT /api/v1/businesses/{id}/cart/lines/{product}": case_not_found("PUT", "/businesses/{id}/cart/lines/{product}", {"quantity": 50}),
+    "POST /api/v1/businesses/{id}/cart/quick": case_not_found("POST", "/businesses/{id}/cart/quick", {"text": "IBU-1 5"}),
+    "POST /api/v1/orders": case_placing_into_b,
+    "GET /api/v1/businesses/{id}/orders": case_not_found("GET", "/businesses/{id}/orders?side=buyer"),
+    "GET /api/v1/orders/{id}": case_not_found("GET", "/orders/{id}"),
+    "POST /api/v1/orders/{id}/reorder": case_not_found("POST", "/orders/{id}/reorder"),
+    "POST /api/v1/orders/{id}/approve": case_not_found("POST", "/orders/{id}/approve"),
+    "POST /api/v1/orders/{id}/confirm": case_not_found("POST", "/orders/{id}/confirm"),
+    "POST /api/v1/orders/{id}/cancel": case_not_found("POST", "/orders/{id}/cancel", {"reason": "Hijack"}),
+    "POST /api/v1/orders/{id}/deliver": case_not_found("POST", "/orders/{id}/deliver"),
+    "POST /api/v1/orders/{id}/complete": case_not_found("POST", "/orders/{id}/complete"),
+    "GET /api/v1/businesses/{id}/trade-settings": case_not_found("GET", "/businesses/{id}/trade-settings"),
+    "PUT /api/v1/businesses/{id}/trade-settings": case_not_found("PUT", "/businesses/{id}/trade-settings", {
+        "order_prefix": "HIJACK", "prices_include_tax": True, "allow_backorders": True, "default_payment_terms": {"kind": "prepaid"}}),
     "GET /api/v1/s3/keys": case_list("/s3/keys", key="access_key"),
     "POST /api/v1/s3/keys": case_create("/s3/keys", {"name": "beta backups"}),
     "DELETE /api/v1/s3/keys/{id}": case_not_found("DELETE", "/s3/keys/{id}"),

@@ -16,7 +16,7 @@ public struct PaymentTerms: Codable, Sendable, Equatable {
 }
 
 /// Which rule gave a line its price (shown to the buyer in the cart and kept on the order).
-public enum PriceSource: String, Codable, Sendable {
+public enum PriceSource: String, Codable, Sendable, CaseIterable {
     case base, tier
     case priceList = "price_list"
 }

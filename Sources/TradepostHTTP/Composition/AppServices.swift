@@ -16,6 +16,7 @@ public struct AppServices: Sendable {
     public var imports: any CatalogImportService
     public var priceLists: any PriceListService
     public var stock: any StockService
+    public var orders: any OrderService
     public var s3Keys: any S3KeyService
     public var audit: any AuditService
     public var tenantRestore: any TenantRestoreService
@@ -28,7 +29,7 @@ public struct AppServices: Sendable {
         tenants: any TenantService, users: any UserService, businesses: any BusinessService,
         admins: any PlatformAdminService, auth: any AuthService, jobs: any JobService, categories: any CategoryService,
         products: any ProductService, search: any SearchService, imports: any CatalogImportService,
-        priceLists: any PriceListService, stock: any StockService, s3Keys: any S3KeyService, audit: any AuditService, tenantRestore: any TenantRestoreService,
+        priceLists: any PriceListService, stock: any StockService, orders: any OrderService, s3Keys: any S3KeyService, audit: any AuditService, tenantRestore: any TenantRestoreService,
         blobs: any BlobStore, media: any MediaService
     ) {
         self.tenants = tenants
@@ -43,6 +44,7 @@ public struct AppServices: Sendable {
         self.imports = imports
         self.priceLists = priceLists
         self.stock = stock
+        self.orders = orders
         self.s3Keys = s3Keys
         self.audit = audit
         self.tenantRestore = tenantRestore
@@ -54,7 +56,7 @@ public struct AppServices: Sendable {
         let blobs = ObjectStore(dataDir: store.dataDir, tenants: store.tenantDatabases)
         self.init(tenants: store.tenants, users: store.users, businesses: store.businesses, admins: store.admins, auth: store.auth,
                   jobs: jobs, categories: store.categories, products: store.products, search: search,
-                  imports: store.catalogImports, priceLists: store.priceLists, stock: store.stock, s3Keys: store.s3Keys, audit: store.audit,
+                  imports: store.catalogImports, priceLists: store.priceLists, stock: store.stock, orders: store.orders, s3Keys: store.s3Keys, audit: store.audit,
                   tenantRestore: store.tenantRestore, blobs: blobs,
                   media: SQLiteMediaService(tenants: store.tenantDatabases, blobs: blobs, stats: store.stats))
     }

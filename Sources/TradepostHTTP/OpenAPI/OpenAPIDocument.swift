@@ -58,7 +58,7 @@ enum OpenAPIDocument {
         if let body = op.body {
             let schema = op.bodyMediaType == "application/json" ? Schema.ref(body) : Schema.string(body, format: "binary")
             out.append(("requestBody", .object([
-                ("required", true),
+                ("required", .bool(!op.bodyOptional)),
                 ("content", .object([(op.bodyMediaType, .object([("schema", schema)]))])),
             ])))
         }

@@ -29,6 +29,8 @@ struct Operation {
     /// A schema name; with another media type than JSON, a description of the raw body.
     var body: String? = nil
     var bodyMediaType = "application/json"
+    /// The body may be left out (a transition's optional reason).
+    var bodyOptional = false
     var status: Int = 200
     /// A schema name, or nil for an empty response (204).
     var response: String? = nil

@@ -36,4 +36,50 @@ extension Operations {
                           .init(name: "delimiter", schema: Schema.string(values: [";", ",", "tab"]), description: "Detected when not given")],
                   body: "The CSV file", bodyMediaType: "text/csv", response: "StockCountReport", errors: [404, 413, 415], idempotent: true),
     ]
+
+    static let orders: [Operation] = [
+        Operation(method: "get", path: "/api/v1/businesses/{id}/carts", id: "listCarts", tag: "orders",
+                  summary: "My carts for this buyer business, one per seller, each line priced for the buyer now (with the rule that won and any minimum-order or multiple problem)",
+                  response: "CartList", errors: [403, 404]),
+        Operation(method: "put", path: "/api/v1/businesses/{id}/cart/lines/{product}", id: "setCartLine", tag: "orders",
+                  summary: "Set a product's quantity in my cart (0 removes it); answers that seller's cart", body: "CartQuantity",
+                  response: "Cart", errors: [403, 404]),
+        Operation(method: "post", path: "/api/v1/businesses/{id}/cart/quick", id: "quickOrder", tag: "orders",
+                  summary: "Quick order: add pasted \"SKU quantity\" lines to my carts; lines that cannot be used are listed",
+                  body: "QuickOrder", response: "QuickOrderResult", errors: [403, 404]),
+        Operation(method: "post", path: "/api/v1/orders", id: "placeOrder", tag: "orders",
+                  summary: "Place an order with one seller from my cart with it (or the lines given): every line re-priced now, stock reserved, "
+                      + "a number like ACME-2026-000123 given. 409 price_changed (with the new total) when expected_total differs; 409 insufficient_stock when the seller takes no backorders",
+                  body: "NewOrder", status: 201, response: "Order", errors: [403, 404, 409], idempotent: true),
+        Operation(method: "get", path: "/api/v1/businesses/{id}/orders", id: "listOrders", tag: "orders",
+                  summary: "Orders the business placed (side=buyer) or received (side=seller), newest first",
+                  query: Operation.paging + [
+                    .init(name: "side", schema: Schema.enumeration(OrderFilter.Side.self), description: "buyer or seller", required: true),
+                    .init(name: "state", schema: Schema.enumeration(OrderState.self), description: "Only this state"),
+                  ], response: "OrderList", errors: [403, 404]),
+        Operation(method: "get", path: "/api/v1/orders/{id}", id: "getOrder", tag: "orders",
+                  summary: "An order with its lines and history (its buyer's and seller's members, tenant admins)", response: "Order", errors: [404]),
+        Operation(method: "post", path: "/api/v1/orders/{id}/reorder", id: "reorder", tag: "orders",
+                  summary: "Put a past order's lines back into my cart with its seller", response: "Cart", errors: [403, 404]),
+    ] + [OrderAction.approve, .confirm, .cancel, .deliver, .complete].map { action in
+        Operation(method: "post", path: "/api/v1/orders/{id}/\(action.rawValue)", id: "\(action.rawValue)Order", tag: "orders",
+                  summary: transitionSummary(action), body: "OrderTransition", bodyOptional: true, response: "Order", errors: [403, 404, 409])
+    } + [
+        Operation(method: "get", path: "/api/v1/businesses/{id}/trade-settings", id: "getTradeSettings", tag: "orders",
+                  summary: "A seller's order prefix, whether its prices include tax, backorders and default payment terms", response: "TradeSettings",
+                  errors: [403, 404]),
+        Operation(method: "put", path: "/api/v1/businesses/{id}/trade-settings", id: "setTradeSettings", tag: "orders",
+                  summary: "Set a seller's trade settings", body: "TradeSettings", response: "TradeSettings", errors: [403, 404]),
+    ]
+
+    static func transitionSummary(_ action: OrderAction) -> String {
+        switch action {
+        case .approve: "Approve an order held over the buyer's credit limit (the seller; on_hold → placed)"
+        case .confirm: "Confirm an order (the seller; placed → confirmed), reserving what it still lacks; 409 insufficient_stock names short lines"
+        case .cancel: "Cancel an order, releasing its stock (the buyer before confirmation; the seller from on_hold, placed or confirmed)"
+        case .deliver: "Mark a shipped order delivered (either side)"
+        case .complete: "Complete a delivered order (the seller)"
+        case .shipPart, .shipAll: "Ship an order"
+        }
+    }
 }
