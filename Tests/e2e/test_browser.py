@@ -94,7 +94,7 @@ def test_platform_admin_and_tenant_owner_journeys(server, browser):
     page.keyboard.press("Enter")
     expect(page.get_by_role("heading", name="Hello, Olena")).to_be_visible()
     nav = page.get_by_role("navigation", name="Main")
-    expect(nav.get_by_role("link")).to_have_text(["Home", "Catalog", "Businesses", "Moderation", "Search settings", "Users", "Storage", "Jobs",
+    expect(nav.get_by_role("link")).to_have_text(["Home", "Catalog", "Cart", "Orders", "Businesses", "Moderation", "Search settings", "Users", "Storage", "Jobs",
                                                   "Audit", "My account"])
 
     nav.get_by_role("link", name="Businesses").click()
@@ -477,4 +477,56 @@ def test_stock_journey(server, browser):
     # The count without a reason was answered 400 on purpose; nothing else may have failed.
     assert server.api("GET", f"/products/{product['id']}", owner).json()["stock_quantity"] == 37
     assert [p for p in problems if "status of 400" not in p] == []
+    context.close()
+
+
+def test_order_journey(server, browser):
+    """A pharmacist in Russian adds a product from its page and another by quick order, places the
+    order from the cart; the wholesaler's manager finds it in the inbox and confirms it."""
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    from test_orders import trade_world
+    owner, seller_token, buyer_token, seller, buyer, product = trade_world(server, stock=100, slug="torg")
+    other = server.api("POST", f"/businesses/{seller['id']}/products", seller_token, json={
+        "sku": "IBU-200", "name": "Ибупрофен 200 мг", "currency": "UAH", "price": "30.00", "status": "published", "stock_quantity": 40,
+        "tax_rate": "7"}).json()
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="ru-RU")
+    page = context.new_page()
+    problems = watch(page)
+
+    def login(email, password):
+        page.goto(server.url + "/login")
+        page.get_by_label("Компания").fill("torg")
+        page.get_by_label("Email").fill(email)
+        page.get_by_label("Пароль").fill(password)
+        page.keyboard.press("Enter")
+        page.wait_for_url(server.url + "/")
+
+    login("buyer@torg.test", "buyer-pass-1")
+    page.goto(server.url + f"/products/{product['id']}")
+    page.get_by_label("Количество").fill("12")
+    page.get_by_role("button", name="В корзину").click()
+    expect(page.get_by_text("Добавлено в корзину Apteka")).to_be_visible()
+    page.get_by_role("navigation", name="Главное").get_by_role("link", name="Корзина").click()
+    page.get_by_label("Быстрый заказ").fill("IBU-200 3\nNOPE 1")
+    page.get_by_role("button", name="Добавить в корзину").click()
+    expect(page.locator("main [role=status]")).to_contain_text("Добавлено: 1. Не добавлено — 2:")
+    expect(page.get_by_text("цена от 10")).to_be_visible()  # the tier won for 12 units
+    page.get_by_label("Адрес доставки").fill("Львов, пл. Рынок 1")
+    page.get_by_role("button", name="Оформить заказ").click()
+    expect(page.get_by_role("heading", name="FARM-")).to_be_visible()
+    expect(page.locator(".badge.order-placed")).to_have_text("оформлен")
+    # 12 × 40.00 at 20 % and 3 × 30.00 at 7 %: tax 96.00 + 6.30, total 672.30.
+    expect(page.locator(".totals")).to_contain_text("672,30 UAH")
+    page.screenshot(path=str(ARTIFACTS / "order-buyer.png"), full_page=True)
+
+    page.get_by_role("button", name="Выйти").click()
+    login("seller@torg.test", "seller-pass-1")
+    page.get_by_role("navigation", name="Главное").get_by_role("link", name="Заказы").click()
+    page.get_by_role("link", name="FARM-").click()
+    page.get_by_role("button", name="Подтвердить").click()
+    expect(page.locator(".badge.order-confirmed")).to_have_text("подтверждён")
+    page.screenshot(path=str(ARTIFACTS / "order-seller.png"), full_page=True)
+    orders = server.api("GET", f"/businesses/{seller['id']}/orders?side=seller", seller_token).json()["items"]
+    assert [o["state"] for o in orders] == ["confirmed"] and orders[0]["delivery_address"] == "Львов, пл. Рынок 1"
+    assert problems == []
     context.close()

@@ -108,7 +108,7 @@ def test_every_page_fits_and_escapes_with_hostile_data(server, browser, tenant_w
     w = tenant_with_everything
     seller, product = w["seller"]["id"], w["product"]["id"]
     tenant_pages = ["/", "/catalog", "/catalog?q=" + LONG[:20], "/businesses", f"/businesses/{seller}", f"/businesses/{w['buyer']['id']}",
-                    f"/businesses/{seller}/import", f"/businesses/{seller}/stock", f"/products/{product}", "/moderation", "/search-settings", "/users", "/storage",
+                    f"/businesses/{seller}/import", f"/businesses/{seller}/stock", f"/products/{product}", "/cart", "/orders", "/moderation", "/search-settings", "/users", "/storage",
                     "/storage/buckets/" + "b" * 63, "/jobs", "/audit", "/account", "/no-such-page"]
     visit(browser, server, "owner@hostile.test", "owner-password-1", "hostile", tenant_pages, size, shots=True)
     visit(browser, server, ADMIN_EMAIL, ADMIN_PASSWORD, None, ["/platform/tenants", "/jobs", "/audit", "/account"], size, shots=True)

@@ -225,6 +225,11 @@ def only_a_products(r, w):
     assert w["B"]["business"] not in {f["value"] for f in body["facets"]["business"]}
 
 
+def only_a_businesses(r, w):
+    assert r.status_code == 200
+    assert not {m["business"]["id"] for m in r.json()["items"]} & set(w["B"].values()), "my businesses leaked tenant B's"
+
+
 def only_a_suggestions(r, w):
     assert r.status_code == 200 and [s["product_id"] for s in r.json()["items"]] == [w["A"]["product"]]
 
@@ -346,6 +351,7 @@ MATRIX = {
     "GET /api/v1/businesses/{id}/stock/movements": case_not_found("GET", "/businesses/{id}/stock/movements"),
     "POST /api/v1/businesses/{id}/stock/movements": case_not_found("POST", "/businesses/{id}/stock/movements", {
         "kind": "write_off", "product_id": "0" * 26, "warehouse_id": "0" * 26, "quantity": 1, "reason": "Hijack"}),
+    "GET /api/v1/me/businesses": case_own("GET", "/me/businesses", only_a_businesses),
     "GET /api/v1/businesses/{id}/carts": case_not_found("GET", "/businesses/{id}/carts"),
     "PUT /api/v1/businesses/{id}/cart/lines/{product}": case_not_found("PUT", "/businesses/{id}/cart/lines/{product}", {"quantity": 50}),
     "POST /api/v1/businesses/{id}/cart/quick": case_not_found("POST", "/businesses/{id}/cart/quick", {"text": "IBU-1 5"}),

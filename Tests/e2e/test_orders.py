@@ -163,3 +163,18 @@ def test_kill_9_during_a_burst_of_placements_loses_no_acknowledged_order(data_di
     assert level["reserved"] == reserved
     assert json.loads(run_cli("stock", "reconcile", "--tenant", "crashy", "--json", data=data_dir).stdout)["drifts"] == []
     assert s.stop() == 0
+
+
+def test_the_command_line_lists_and_shows_orders(server):
+    s = server
+    owner, seller_token, buyer_token, seller, buyer, product = trade_world(s, stock=5)
+    order = s.api("POST", "/orders", buyer_token, json={"buyer_business_id": buyer["id"], "seller_business_id": seller["id"],
+                                                        "lines": [{"sku": "PAR-500", "quantity": 2}]}).json()
+    listed = json.loads(run_cli("orders", "list", "--tenant", "acme", "--business", seller["id"], "--side", "seller", "--json", data=s.data).stdout)
+    assert [o["number"] for o in listed] == [order["number"]]
+    shown = json.loads(run_cli("orders", "show", "--tenant", "acme", order["number"], "--json", data=s.data).stdout)
+    assert shown["id"] == order["id"] and shown["lines"][0]["reserved"] == 2
+    text = run_cli("orders", "show", "--tenant", "acme", order["id"], data=s.data).stdout
+    assert order["number"] in text and "PAR-500" in text and "gross 102.00 UAH" in text
+    out = run_cli("orders", "list", "--tenant", "acme", "--business", seller["id"], "--side", "sideways", data=s.data, check=False)
+    assert out.returncode != 0 and "--side" in out.stderr

@@ -8,6 +8,8 @@ export class ApiError extends Error {
     this.fields = problem.errors || [];
     this.retryAfter = problem.retry_after;
     this.requestId = problem.request_id;
+    /** The whole problem: its extension members (state, available, total…) are the client's to act on. */
+    this.body = problem;
   }
 }
 

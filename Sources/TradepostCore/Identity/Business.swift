@@ -147,3 +147,13 @@ public struct BusinessMember: Codable, Sendable, Equatable {
         self.createdAt = createdAt
     }
 }
+
+/// A business the caller belongs to and their role there (what the app offers them to act for).
+public struct MyBusiness: Codable, Sendable, Equatable {
+    public var business: Business
+    public var role: BusinessRole
+    public init(business: Business, role: BusinessRole) {
+        self.business = business
+        self.role = role
+    }
+}

@@ -58,8 +58,8 @@ public protocol BusinessService: Sendable {
     /// Throws `.notFound` (business, or the user is not a member), `.forbidden`.
     func removeMember(_ caller: Caller, businessID: String, userID: String) async throws
 
-    /// Every business the caller belongs to, with their role there.
-    func memberships(_ caller: Caller) async throws -> [String: BusinessRole]
+    /// Every business the caller belongs to, with their role there, by name.
+    func myBusinesses(_ caller: Caller) async throws -> [MyBusiness]
 }
 
 /// A platform administrator: manages tenants, never sees inside them unless acting for one.

@@ -19,7 +19,7 @@ public protocol OrderService: Sendable {
     /// `.forbidden`, `.conflict` (409 `price_changed` with the new total when `expectedTotal` differs),
     /// `.insufficientStock` (the seller takes no backorders), `.idempotencyKeyReused`.
     func placeOrder(_ caller: Caller, _ input: PlaceOrderInput, idempotency: IdempotencyKey?) async throws -> Order
-    /// With lines and history. Throws `.notFound`.
+    /// With lines and history; `id` may also be the order's number. Throws `.notFound`.
     func order(_ caller: Caller, id: String) async throws -> Order
     /// Newest first, without lines. Throws `.invalid` (cursor), `.notFound`, `.forbidden`.
     func orders(_ caller: Caller, _ filter: OrderFilter, _ page: PageRequest) async throws -> Page<Order>

@@ -59,6 +59,9 @@ extension Components {
     static let taxRate = Schema.string("A percent, e.g. \"20\" or \"7.5\"")
 
     static let ordering: [(String, JSONValue)] = [
+        ("MyBusiness", Schema.object([("business", Schema.ref("Business")), ("role", Schema.enumeration(BusinessRole.self))],
+                                     required: ["business", "role"], closed: false)),
+        ("MyBusinessList", Schema.list(of: "MyBusiness")),
         ("CartLine", Schema.object([
             ("product_id", Schema.id), ("sku", Schema.string()), ("name", Schema.string()), ("quantity", Schema.integer()),
             ("unit_price", Schema.nullable(money)), ("total", Schema.nullable(money)),

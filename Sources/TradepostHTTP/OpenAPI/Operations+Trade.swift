@@ -38,6 +38,8 @@ extension Operations {
     ]
 
     static let orders: [Operation] = [
+        Operation(method: "get", path: "/api/v1/me/businesses", id: "myBusinesses", tag: "orders",
+                  summary: "The businesses I belong to, with my role in each (what I can buy and sell for)", response: "MyBusinessList"),
         Operation(method: "get", path: "/api/v1/businesses/{id}/carts", id: "listCarts", tag: "orders",
                   summary: "My carts for this buyer business, one per seller, each line priced for the buyer now (with the rule that won and any minimum-order or multiple problem)",
                   response: "CartList", errors: [403, 404]),

@@ -9,6 +9,7 @@ struct BusinessRoutes {
 
     func register(on api: RouterGroup<AppRequestContext>) {
         api.get("businesses", use: list)
+        api.get("me/businesses", use: mine)
         api.post("businesses", use: create)
         api.get("businesses/:id", use: get)
         api.patch("businesses/:id", use: update)
@@ -101,5 +102,9 @@ struct BusinessRoutes {
         try await services.businesses.removeMember(
             try context.caller(), businessID: try context.parameters.require("id"), userID: try context.parameters.require("user_id"))
         return .noContent
+    }
+
+    @Sendable func mine(_ request: Request, context: AppRequestContext) async throws -> APIResponse<ListResponse<MyBusiness>> {
+        APIResponse(ListResponse(items: try await services.businesses.myBusinesses(try context.caller())))
     }
 }

@@ -172,10 +172,14 @@ public final class SQLiteBusinessService: BusinessService {
         }
     }
 
-    public func memberships(_ caller: Caller) async throws -> [String: BusinessRole] {
-        let tenant = try caller.tenant()
+    public func myBusinesses(_ caller: Caller) async throws -> [MyBusiness] {
+        let tenant = try caller.authorize(.businessesRead)
         return try await mapErrors(stats) {
-            try await tenants.read(tenant) { db in try CallerFacts.read(db, caller).memberships }
+            try await tenants.read(tenant) { db in
+                let memberships = try CallerFacts.read(db, caller).memberships
+                return try memberships.keys.compactMap { id in try Self.fetch(db, id: id).map { MyBusiness(business: $0, role: memberships[id]!) } }
+                    .sorted { ($0.business.name, $0.business.id) < ($1.business.name, $1.business.id) }
+            }
         }
     }
 

@@ -33,7 +33,9 @@ enum OrderRows {
 
     /// One order with its lines and history, or nil.
     static func fetch(_ db: Database, id: String) throws -> Order? {
-        guard let row = try Row.fetchOne(db, sql: select + " WHERE o.id = ?", arguments: [id]) else { return nil }
+        guard let row = try Row.fetchOne(db, sql: select + " WHERE o.id = ?", arguments: [id])
+                ?? Row.fetchOne(db, sql: select + " WHERE o.number = ?", arguments: [id]) else { return nil }
+        let id: String = row["id"]
         var order = order(row)
         order.lines = try Row.fetchAll(db, sql: "SELECT * FROM order_lines WHERE order_id = ? ORDER BY line_no", arguments: [id]).map { line($0, order.currency) }
         order.history = try Row.fetchAll(db, sql: "SELECT * FROM order_history WHERE order_id = ? ORDER BY id", arguments: [id]).map {

@@ -6,6 +6,7 @@ import { session } from '../session.js';
 import { money } from '../catalog-util.js';
 import { productForm } from '../components/product-form.js';
 import { picture } from '../media.js';
+import { chosenBusiness, myBusinesses } from '../trade.js';
 
 // A product: prices and tiers, what I would pay for a quantity, the price history chart, and editing.
 export async function render(main, ctx) {
@@ -16,6 +17,8 @@ export async function render(main, ctx) {
   const members = await api.get(`/businesses/${product.business_id}/members`);
   const canEdit = ['owner', 'admin'].includes(session.me.role) || members.items.some((m) => m.user_id === session.me.id);
   const category = categories.items.find((c) => c.id === product.category_id);
+  // The business I buy for (not the seller itself).
+  const buyer = chosenBusiness((await myBusinesses()).filter((m) => m.business.id !== product.business_id));
 
   const quantity = h('input', { type: 'number', min: product.min_order_quantity, step: product.order_multiple,
     value: product.min_order_quantity, 'aria-label': t('product.quantity') });
@@ -57,7 +60,11 @@ export async function render(main, ctx) {
         product.tiers.length ? h('table', {}, h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, t('product.fromQuantity')), h('th', { scope: 'col' }, t('product.unitPrice')))),
           h('tbody', {}, product.tiers.map((x) => h('tr', {}, h('td', {}, `≥ ${x.min_quantity}`), h('td', {}, money(x.price)))))) : null,
         h('p', { class: 'small muted' }, t('product.orderRules', { moq: product.min_order_quantity, multiple: product.order_multiple, pack: product.pack_size })),
-        h('div', { class: 'inline-form' }, h('label', { class: 'small' }, t('product.quantity'), quantity)),
+        h('div', { class: 'inline-form' }, h('label', { class: 'small' }, t('product.quantity'), quantity),
+          buyer && product.status === 'published' ? busyButton({ class: 'primary' }, t('trade.addToCart'), async () => {
+            await api.put(`/businesses/${buyer.id}/cart/lines/${product.id}`, { quantity: Number(quantity.value) });
+            toast(t('trade.addedToCart', { business: buyer.name }), 'success');
+          }) : null),
         quote),
       h('section', { class: 'panel' },
         h('h2', {}, t('product.details')),
