@@ -77,6 +77,7 @@ enum DemoSample {
         _ = try await store.priceLists.createPriceList(.system(tenant), sellerBusinessID: business["importer"]!, PriceListInput(
             name: "Медок — контракт 2026", buyerBusinessId: business["medok"]!, items: importerList.map { .init(sku: $0.sku, price: $0.price) }))
         summary.priceLists = 2
+        try await orders(store, tenant: tenant, business: business)
         _ = try await SearchEngine(tenants: store.tenantDatabases).setVocabulary(.system(tenant, audit: audit), SearchVocabulary(synonyms: synonyms, stopWords: ["для"]))
         return summary
     }
@@ -97,6 +98,21 @@ enum DemoSample {
             _ = try await store.stock.move(.system(tenant), businessID: seller, StockMovementInput(
                 kind: .incoming, productId: first.productId, warehouseId: main.id, quantity: 500), idempotency: nil)
         }
+    }
+
+    /// Two orders with the wholesaler: one confirmed (its stock reserved), one waiting in the inbox.
+    static func orders(_ store: Store, tenant: TenantID, business: [String: String]) async throws {
+        let sold = items.filter { $0.seller == "wholesaler" }
+        func lines(_ picks: ArraySlice<Item>) -> [PlaceOrderInput.Line] {
+            picks.map { .init(sku: $0.sku, quantity: ($0.moq + $0.multiple - 1) / $0.multiple * $0.multiple * 2) }
+        }
+        let first = try await store.orders.placeOrder(.system(tenant), PlaceOrderInput(
+            buyerBusinessId: business["zdorovya"]!, sellerBusinessId: business["wholesaler"]!, lines: lines(sold.prefix(3)),
+            deliveryAddress: "Київ, вул. Хрещатик 22", paymentTerms: PaymentTerms(kind: .net, days: 14)), idempotency: nil)
+        _ = try await store.orders.transition(.system(tenant), orderID: first.id, .confirm, reason: nil)
+        _ = try await store.orders.placeOrder(.system(tenant), PlaceOrderInput(
+            buyerBusinessId: business["podil"]!, sellerBusinessId: business["wholesaler"]!, lines: lines(sold.dropFirst(3).prefix(2)),
+            notes: "Доставка до 12:00"), idempotency: nil)
     }
 
     /// Writes a picture to the blob store and makes it the owner's, as an upload would.
