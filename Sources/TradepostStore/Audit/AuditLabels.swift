@@ -17,9 +17,12 @@ enum AuditLabels {
             default: return nil
             }
         }
+        if action == "stock.count" { return "warehouses" }
         switch family {
         case "user", "auth": return "users"
-        case "business", "catalog": return "businesses"
+        case "business", "catalog", "trade_settings": return "businesses"
+        case "warehouse": return "warehouses"
+        case "stock": return "products"
         case "product": return "products"
         case "category": return "categories"
         case "price_list": return "price_lists"

@@ -92,17 +92,19 @@ enum StockLedger {
                          documentId: cause.documentId)
     }
 
-    /// Sets each product's stock figure to what its active warehouses have available, and tells
-    /// the search index about each figure that changed (its in-stock filter follows the figure).
+    /// Sets each product's stock figure to what its active warehouses have available. The search
+    /// index keeps only whether a product is in stock, so it hears (`product.changed`) only when a
+    /// figure crosses zero — not on every order's reservation.
     static func refreshFigures(_ db: Database, products: some Sequence<String>) throws {
         for product in Set(products) {
             let figure = try Int64.fetchOne(db.cachedStatement(sql: """
                 SELECT coalesce(sum(l.on_hand - l.reserved), 0) FROM stock_levels l JOIN warehouses w ON w.id = l.warehouse_id
                 WHERE l.product_id = ? AND w.active
                 """), arguments: [product]) ?? 0
-            try db.execute(sql: "UPDATE products SET stock_quantity = ? WHERE id = ? AND stock_quantity <> ?",
-                           arguments: [figure, product, figure])
-            if db.changesCount > 0 {
+            guard let before = try Int64.fetchOne(db.cachedStatement(sql: "SELECT stock_quantity FROM products WHERE id = ?"), arguments: [product]),
+                  before != figure else { continue }
+            try db.cachedStatement(sql: "UPDATE products SET stock_quantity = ? WHERE id = ?").execute(arguments: [figure, product])
+            if (before > 0) != (figure > 0) {
                 try Outbox.append(db, topic: Topic.productChanged, payload: ProductEvent(productId: product, deleted: false))
             }
         }

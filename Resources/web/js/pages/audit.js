@@ -7,7 +7,7 @@ import { pager } from '../pager.js';
 import { session } from '../session.js';
 
 const FAMILIES = ['auth.', 'user.', 'admin.', 'tenant.', 'business.', 'product.', 'price_list.', 'buyer_group.', 'category.', 'catalog.',
-  's3_key.', 'search.', 'token.'];
+  's3_key.', 'search.', 'token.', 'stock.', 'warehouse.', 'order.', 'trade_settings.'];
 
 export async function render(main) {
   const base = session.isPlatformAdmin ? '/admin/audit' : '/audit';
