@@ -54,6 +54,7 @@ extension SQLiteOrderService {
             ORDER BY updated_at, product_id
             """, arguments: [user, buyer, seller])
         guard !rows.isEmpty else { throw AppError.invalidField("lines", "the cart with this seller is empty; add products or give lines") }
+        guard rows.count <= 1000 else { throw AppError.invalidField("lines", "an order holds at most 1000 lines; the cart with this seller holds \(rows.count)") }
         return rows.enumerated().map { ("cart[\($0.offset)]", $0.element["product_id"], nil, $0.element["quantity"]) }
     }
 

@@ -144,7 +144,10 @@ public final class SQLiteOrderService: OrderService {
         for i in carts.indices {
             let priced = carts[i].lines.filter { $0.problem == nil }.compactMap(\.total)
             if let currency = priced.first?.currency, priced.allSatisfy({ $0.currency == currency }) {
-                carts[i].total = Money(minor: priced.reduce(0) { $0 + $1.minor }, currency: currency)
+                // Checked: a cart of absurd quantities has no total rather than a wrapped one.
+                var sum: Int64? = 0
+                for total in priced { sum = sum.flatMap { let (s, o) = $0.addingReportingOverflow(total.minor); return o ? nil : s } }
+                carts[i].total = sum.map { Money(minor: $0, currency: currency) }
             }
         }
         return carts
