@@ -17,12 +17,12 @@ package enum AuditChain {
 
     /// Hashes every entry after the newest sealed one, in order.
     package static func seal(_ db: Database, table: String) throws {
-        let last = try Row.fetchOne(db, sql: "SELECT id, hash FROM \(table) WHERE hash IS NOT NULL ORDER BY id DESC LIMIT 1")
+        let last = try Row.fetchOne(db.cachedStatement(sql: "SELECT id, hash FROM \(table) WHERE hash IS NOT NULL ORDER BY id DESC LIMIT 1"))
         var prev: String = last?["hash"] ?? genesis
-        let rows = try Row.fetchAll(db, sql: "SELECT * FROM \(table) WHERE id > ? ORDER BY id", arguments: [(last?["id"] as Int64?) ?? 0])
+        let rows = try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM \(table) WHERE id > ? ORDER BY id"), arguments: [(last?["id"] as Int64?) ?? 0])
         for row in rows {
             let hash = Self.hash(prev: prev, row)
-            try db.execute(sql: "UPDATE \(table) SET hash = ? WHERE id = ?", arguments: [hash, row["id"] as Int64])
+            try db.cachedStatement(sql: "UPDATE \(table) SET hash = ? WHERE id = ?").execute(arguments: [hash, row["id"] as Int64])
             prev = hash
         }
     }

@@ -22,10 +22,8 @@ public enum AuditLog {
             detail.isEmpty
             ? nil
             : String(decoding: try JSONSerialization.data(withJSONObject: detail, options: [.sortedKeys]), as: UTF8.self)
-        try db.execute(
-            sql: "INSERT INTO \(table) (at, actor, actor_label, ip, action, target, detail) VALUES (?, ?, ?, ?, ?, ?, ?)",
-            arguments: [Date(), audit.actor, audit.actorLabel, audit.ip, action, target, json]
-        )
+        try db.cachedStatement(sql: "INSERT INTO \(table) (at, actor, actor_label, ip, action, target, detail) VALUES (?, ?, ?, ?, ?, ?, ?)")
+            .execute(arguments: [Date(), audit.actor, audit.actorLabel, audit.ip, action, target, json])
         try AuditChain.seal(db, table: table)
     }
 }

@@ -24,7 +24,7 @@ public enum Outbox {
 
     /// The oldest undelivered events of a tenant.
     public static func pending(_ db: Database, tenant: TenantID, after: Int64 = 0, limit: Int) throws -> [OutboxEvent] {
-        try Row.fetchAll(db, sql: "SELECT * FROM outbox WHERE id > ? ORDER BY id LIMIT ?", arguments: [after, limit]).map {
+        try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM outbox WHERE id > ? ORDER BY id LIMIT ?"), arguments: [after, limit]).map {
             OutboxEvent(id: $0["id"], tenant: tenant, topic: $0["topic"], payload: $0["payload"],
                         createdAt: Date(timeIntervalSince1970: $0["created_at"]))
         }
@@ -32,7 +32,7 @@ public enum Outbox {
 
     /// Forgets delivered events (up to and including `id`).
     public static func remove(_ db: Database, upTo id: Int64) throws {
-        try db.execute(sql: "DELETE FROM outbox WHERE id <= ?", arguments: [id])
+        try db.cachedStatement(sql: "DELETE FROM outbox WHERE id <= ?").execute(arguments: [id])
     }
 }
 

@@ -562,7 +562,7 @@ public enum TenantMigrations {
                 net_minor INTEGER NOT NULL,
                 tax_minor INTEGER NOT NULL,
                 gross_minor INTEGER NOT NULL,
-                taxes TEXT NOT NULL,
+                taxes TEXT NOT NULL, -- "rate_bp:net:tax" per rate, ";" between
                 notes TEXT,
                 delivery_address TEXT,
                 requested_date TEXT,

@@ -182,4 +182,16 @@ struct OrderServiceTests {
             #expect(error.code == .invalid && error.fields.map(\.field) == ["lines[1].quantity"])
         }
     }
+
+    @Test func todayIsTheUTCCalendarDateAndTaxesReadBackAsWritten() {
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<5000 {
+            let date = Date(timeIntervalSince1970: Double.random(in: -2_208_988_800...7_258_118_400, using: &generator))
+            #expect(SQLiteOrderService.today(date) == ISO8601DateFormatter.string(from: date, timeZone: TimeZone(identifier: "UTC")!, formatOptions: [.withFullDate]))
+        }
+        #expect(SQLiteOrderService.today(Date(timeIntervalSince1970: 951_782_400)) == "2000-02-29")
+        let taxes = [TaxSummary(rate: TaxRate(basisPoints: 2000), net: Money(minor: 48000, currency: "UAH"), tax: Money(minor: 9600, currency: "UAH")),
+                     TaxSummary(rate: TaxRate(basisPoints: 750), net: Money(minor: 1, currency: "UAH"), tax: Money(minor: 0, currency: "UAH"))]
+        #expect(OrderRows.taxes(OrderRows.taxesText(taxes), "UAH") == taxes && OrderRows.taxes("", "UAH").isEmpty)
+    }
 }

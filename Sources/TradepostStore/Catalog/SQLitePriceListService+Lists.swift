@@ -121,13 +121,13 @@ extension SQLitePriceListService {
     static func price(_ db: Database, _ product: Product, quantity: Int64, buyers: [String], day: String) throws -> EffectivePrice {
         var price = try Pricing.effective(product, quantity: quantity)
         guard !buyers.isEmpty else { return price }
-        let row = try Row.fetchOne(db, sql: """
+        let row = try Row.fetchOne(db.cachedStatement(sql: """
             SELECT pl.id, i.price_minor FROM price_list_items i JOIN price_lists pl ON pl.id = i.price_list_id
             WHERE i.product_id = ? AND i.currency = ? AND pl.seller_business_id = ?
               AND (pl.valid_from IS NULL OR pl.valid_from <= ?) AND (pl.valid_to IS NULL OR pl.valid_to >= ?)
               AND \(Self.forBuyers(buyers.count, table: "pl"))
             ORDER BY i.price_minor, pl.id LIMIT 1
-            """, arguments: StatementArguments([product.id, product.price.currency, product.businessId, day, day] + buyers + buyers))
+            """), arguments: StatementArguments([product.id, product.price.currency, product.businessId, day, day] + buyers + buyers))
         // The buyer pays the lower of their list price and what tiers give anyone for this quantity.
         if let row, (row["price_minor"] as Int64) < price.unitPrice.minor {
             let unit = Money(minor: row["price_minor"], currency: product.price.currency)

@@ -190,7 +190,7 @@ public final class SQLiteBusinessService: BusinessService {
     }
 
     static func requireBusiness(_ db: Database, _ id: String) throws {
-        guard try Bool.fetchOne(db, sql: "SELECT 1 FROM businesses WHERE id = ?", arguments: [id]) != nil else {
+        guard try Bool.fetchOne(db.cachedStatement(sql: "SELECT 1 FROM businesses WHERE id = ?"), arguments: [id]) != nil else {
             throw AppError.notFound("Business")
         }
     }

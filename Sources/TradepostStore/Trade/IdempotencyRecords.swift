@@ -17,23 +17,21 @@ enum IdempotencyRecords {
                                  _ body: () throws -> T) throws -> T {
         guard let key else { return try body() }
         let user = caller.principal.userID
-        if let row = try Row.fetchOne(db, sql: "SELECT fingerprint, response, created_at FROM idempotency_keys WHERE user_id = ? AND key = ?",
-                                      arguments: [user, key.key]) {
+        if let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT fingerprint, response, created_at FROM idempotency_keys WHERE user_id = ? AND key = ?"), arguments: [user, key.key]) {
             let created: Date = row[2]
             if now.timeIntervalSince(created) < lifetime {
                 guard row[0] == key.fingerprint else { throw AppError.idempotencyKeyReused }
                 return try decoder.decode(T.self, from: Data((row[1] as String).utf8))
             }
-            try db.execute(sql: "DELETE FROM idempotency_keys WHERE user_id = ? AND key = ?", arguments: [user, key.key])
+            try db.cachedStatement(sql: "DELETE FROM idempotency_keys WHERE user_id = ? AND key = ?").execute(arguments: [user, key.key])
         }
         let answer = try body()
-        try db.execute(sql: "INSERT INTO idempotency_keys (user_id, key, fingerprint, response, created_at) VALUES (?, ?, ?, ?, ?)",
-                       arguments: [user, key.key, key.fingerprint, String(decoding: try encoder.encode(answer), as: UTF8.self), now])
+        try db.cachedStatement(sql: "INSERT INTO idempotency_keys (user_id, key, fingerprint, response, created_at) VALUES (?, ?, ?, ?, ?)").execute(arguments: [user, key.key, key.fingerprint, String(decoding: try encoder.encode(answer), as: UTF8.self), now])
         return answer
     }
 
     /// Forgets keys older than a day.
     static func sweep(_ db: Database, now: Date) throws {
-        try db.execute(sql: "DELETE FROM idempotency_keys WHERE created_at < ?", arguments: [now.addingTimeInterval(-lifetime)])
+        try db.cachedStatement(sql: "DELETE FROM idempotency_keys WHERE created_at < ?").execute(arguments: [now.addingTimeInterval(-lifetime)])
     }
 }

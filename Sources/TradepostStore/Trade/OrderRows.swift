@@ -10,21 +10,28 @@ enum OrderRows {
         JOIN businesses s ON s.id = o.seller_business_id JOIN businesses b ON b.id = o.buyer_business_id
         """
 
-    struct StoredTax: Codable {
-        var r: Int64
-        var n: Int64
-        var t: Int64
+    /// Tax per rate as stored: "rate:net:tax" per rate, ";" between (basis points and minor units),
+    /// read with every listed order, so not JSON.
+    static func taxesText(_ taxes: [TaxSummary]) -> String {
+        taxes.map { "\($0.rate.basisPoints):\($0.net.minor):\($0.tax.minor)" }.joined(separator: ";")
+    }
+
+    static func taxes(_ text: String, _ currency: String) -> [TaxSummary] {
+        text.split(separator: ";").compactMap { part in
+            let n = part.split(separator: ":").compactMap { Int64($0) }
+            guard n.count == 3 else { return nil }
+            return TaxSummary(rate: TaxRate(basisPoints: n[0]), net: Money(minor: n[1], currency: currency), tax: Money(minor: n[2], currency: currency))
+        }
     }
 
     static func order(_ row: Row) -> Order {
         let currency: String = row["currency"]
-        let taxes = (try? JSONDecoder().decode([StoredTax].self, from: Data((row["taxes"] as String).utf8))) ?? []
         return Order(
             id: row["id"], number: row["number"], sellerBusinessId: row["seller_business_id"], sellerName: row["seller_name"],
             buyerBusinessId: row["buyer_business_id"], buyerName: row["buyer_name"], state: OrderState(rawValue: row["state"]) ?? .placed,
             currency: currency, pricesIncludeTax: row["prices_include_tax"], net: Money(minor: row["net_minor"], currency: currency),
             tax: Money(minor: row["tax_minor"], currency: currency), gross: Money(minor: row["gross_minor"], currency: currency),
-            taxes: taxes.map { TaxSummary(rate: TaxRate(basisPoints: $0.r), net: Money(minor: $0.n, currency: currency), tax: Money(minor: $0.t, currency: currency)) },
+            taxes: taxes(row["taxes"], currency),
             notes: row["notes"], deliveryAddress: row["delivery_address"], requestedDate: row["requested_date"],
             paymentTerms: PaymentTerms(kind: PaymentTerms.Kind(rawValue: row["payment_kind"]) ?? .prepaid, days: row["payment_days"]),
             placedBy: row["placed_by"], placedAt: row["placed_at"], confirmedAt: row["confirmed_at"], cancelledAt: row["cancelled_at"],
@@ -33,12 +40,12 @@ enum OrderRows {
 
     /// One order with its lines and history, or nil.
     static func fetch(_ db: Database, id: String) throws -> Order? {
-        guard let row = try Row.fetchOne(db, sql: select + " WHERE o.id = ?", arguments: [id])
-                ?? Row.fetchOne(db, sql: select + " WHERE o.number = ?", arguments: [id]) else { return nil }
+        guard let row = try Row.fetchOne(db.cachedStatement(sql: select + " WHERE o.id = ?"), arguments: [id])
+                ?? Row.fetchOne(db.cachedStatement(sql: select + " WHERE o.number = ?"), arguments: [id]) else { return nil }
         let id: String = row["id"]
         var order = order(row)
-        order.lines = try Row.fetchAll(db, sql: "SELECT * FROM order_lines WHERE order_id = ? ORDER BY line_no", arguments: [id]).map { line($0, order.currency) }
-        order.history = try Row.fetchAll(db, sql: "SELECT * FROM order_history WHERE order_id = ? ORDER BY id", arguments: [id]).map {
+        order.lines = try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM order_lines WHERE order_id = ? ORDER BY line_no"), arguments: [id]).map { line($0, order.currency) }
+        order.history = try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM order_history WHERE order_id = ? ORDER BY id"), arguments: [id]).map {
             OrderHistoryEntry(at: $0["at"], actor: $0["actor"], actorLabel: $0["actor_label"],
                               from: ($0["from_state"] as String?).flatMap(OrderState.init(rawValue:)),
                               to: OrderState(rawValue: $0["to_state"]) ?? .placed, note: $0["note"])
@@ -56,28 +63,27 @@ enum OrderRows {
     }
 
     static func insert(_ db: Database, _ o: Order) throws {
-        let taxes = String(decoding: try JSONEncoder().encode(o.taxes.map { StoredTax(r: $0.rate.basisPoints, n: $0.net.minor, t: $0.tax.minor) }), as: UTF8.self)
-        try db.execute(sql: """
+        let taxes = taxesText(o.taxes)
+        try db.cachedStatement(sql: """
             INSERT INTO orders (id, number, seller_business_id, buyer_business_id, state, currency, prices_include_tax, net_minor, tax_minor,
                 gross_minor, taxes, notes, delivery_address, requested_date, payment_kind, payment_days, placed_by, placed_at, updated_at)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """, arguments: [o.id, o.number, o.sellerBusinessId, o.buyerBusinessId, o.state.rawValue, o.currency, o.pricesIncludeTax,
+            """).execute(arguments: [o.id, o.number, o.sellerBusinessId, o.buyerBusinessId, o.state.rawValue, o.currency, o.pricesIncludeTax,
                              o.net.minor, o.tax.minor, o.gross.minor, taxes, o.notes, o.deliveryAddress, o.requestedDate,
                              o.paymentTerms.kind.rawValue, o.paymentTerms.days, o.placedBy, o.placedAt, o.updatedAt])
         for l in o.lines ?? [] {
-            try db.execute(sql: """
+            try db.cachedStatement(sql: """
                 INSERT INTO order_lines (order_id, line_no, product_id, sku, name, quantity, unit_minor, price_source, price_list_id,
                     tier_min_quantity, tax_rate_bp, net_minor, tax_minor, gross_minor)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """, arguments: [o.id, l.lineNo, l.productId, l.sku, l.name, l.quantity, l.unitPrice.minor, l.priceSource.rawValue,
+                """).execute(arguments: [o.id, l.lineNo, l.productId, l.sku, l.name, l.quantity, l.unitPrice.minor, l.priceSource.rawValue,
                                  l.priceListId, l.tierMinQuantity, l.taxRate.basisPoints, l.net.minor, l.tax.minor, l.gross.minor])
         }
     }
 
     /// Records a step of the order's life, its audit entry and its event, in the caller's transaction.
     static func record(_ db: Database, _ order: Order, from: OrderState?, note: String?, audit: AuditContext, now: Date) throws {
-        try db.execute(sql: "INSERT INTO order_history (order_id, at, actor, actor_label, from_state, to_state, note) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                       arguments: [order.id, now, audit.actor, audit.actorLabel, from?.rawValue, order.state.rawValue, note])
+        try db.cachedStatement(sql: "INSERT INTO order_history (order_id, at, actor, actor_label, from_state, to_state, note) VALUES (?, ?, ?, ?, ?, ?, ?)").execute(arguments: [order.id, now, audit.actor, audit.actorLabel, from?.rawValue, order.state.rawValue, note])
         var detail = ["number": order.number, "state": order.state.rawValue]
         if let from { detail["from"] = from.rawValue }
         if let note { detail["note"] = String(note.prefix(200)) }

@@ -34,8 +34,7 @@ extension SQLiteOrderService {
                     try OrderRows.insert(db, order)
                     try Self.reserve(db, order, allowBackorders: settings.allowBackorders, audit: caller.audit, now: now)
                     if fromCart {
-                        try db.execute(sql: "DELETE FROM cart_lines WHERE user_id = ? AND buyer_business_id = ? AND seller_business_id = ?",
-                                       arguments: [caller.principal.userID, buyer, seller])
+                        try db.cachedStatement(sql: "DELETE FROM cart_lines WHERE user_id = ? AND buyer_business_id = ? AND seller_business_id = ?").execute(arguments: [caller.principal.userID, buyer, seller])
                     }
                     try OrderRows.record(db, order, from: nil, note: nil, audit: caller.audit, now: now)
                     return try OrderRows.fetch(db, id: order.id)!
@@ -49,10 +48,10 @@ extension SQLiteOrderService {
         if let lines = input.lines {
             return lines.enumerated().map { ("lines[\($0.offset)]", $0.element.productId, $0.element.sku, $0.element.quantity) }
         }
-        let rows = try Row.fetchAll(db, sql: """
+        let rows = try Row.fetchAll(db.cachedStatement(sql: """
             SELECT product_id, quantity FROM cart_lines WHERE user_id = ? AND buyer_business_id = ? AND seller_business_id = ?
             ORDER BY updated_at, product_id
-            """, arguments: [user, buyer, seller])
+            """), arguments: [user, buyer, seller])
         guard !rows.isEmpty else { throw AppError.invalidField("lines", "the cart with this seller is empty; add products or give lines") }
         guard rows.count <= 1000 else { throw AppError.invalidField("lines", "an order holds at most 1000 lines; the cart with this seller holds \(rows.count)") }
         return rows.enumerated().map { ("cart[\($0.offset)]", $0.element["product_id"], nil, $0.element["quantity"]) }

@@ -13,7 +13,7 @@ extension SQLiteOrderService {
         let cause = StockLedger.Cause(reason: nil, audit: audit, documentType: "order", documentId: order.id)
         var short: [(line: OrderLine, available: Int64, need: Int64)] = []
         var touched: [String] = []
-        for row in try Row.fetchAll(db, sql: "SELECT * FROM order_lines WHERE order_id = ? ORDER BY line_no", arguments: [order.id]) {
+        for row in try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM order_lines WHERE order_id = ? ORDER BY line_no"), arguments: [order.id]) {
             let line = OrderRows.line(row, order.currency)
             var need = line.quantity - line.shipped - line.reserved
             guard need > 0 else { continue }
@@ -28,18 +28,17 @@ extension SQLiteOrderService {
                 let take = min(level.available, need)
                 guard take > 0 else { continue }
                 try StockLedger.apply(db, &level, .reservation, reserved: take, cause: cause, now: now)
-                try db.execute(sql: """
+                try db.cachedStatement(sql: """
                     INSERT INTO order_reservations (order_id, line_no, level_id, quantity) VALUES (?, ?, ?, ?)
                     ON CONFLICT (order_id, line_no, level_id) DO UPDATE SET quantity = quantity + excluded.quantity
-                    """, arguments: [order.id, line.lineNo, levelID, take])
+                    """).execute(arguments: [order.id, line.lineNo, levelID, take])
                 need -= take
                 reserved += take
             }
             if need > 0 && !allowBackorders {
                 short.append((line, reserved - line.reserved, need + reserved - line.reserved))
             }
-            try db.execute(sql: "UPDATE order_lines SET reserved = ?, backordered = ? WHERE order_id = ? AND line_no = ?",
-                           arguments: [reserved, allowBackorders ? need : 0, order.id, line.lineNo])
+            try db.cachedStatement(sql: "UPDATE order_lines SET reserved = ?, backordered = ? WHERE order_id = ? AND line_no = ?").execute(arguments: [reserved, allowBackorders ? need : 0, order.id, line.lineNo])
             touched.append(line.productId)
         }
         if let first = short.first {
@@ -56,14 +55,13 @@ extension SQLiteOrderService {
     static func release(_ db: Database, _ order: Order, audit: AuditContext, now: Date) throws {
         let cause = StockLedger.Cause(reason: nil, audit: audit, documentType: "order", documentId: order.id)
         var touched: [String] = []
-        for row in try Row.fetchAll(db, sql: "SELECT level_id, quantity FROM order_reservations WHERE order_id = ? AND quantity > 0",
-                                    arguments: [order.id]) {
+        for row in try Row.fetchAll(db.cachedStatement(sql: "SELECT level_id, quantity FROM order_reservations WHERE order_id = ? AND quantity > 0"), arguments: [order.id]) {
             var level = try StockLedger.find(db, level: row["level_id"])
             try StockLedger.apply(db, &level, .release, reserved: -(row["quantity"] as Int64), cause: cause, now: now)
             touched.append(level.productId)
         }
-        try db.execute(sql: "DELETE FROM order_reservations WHERE order_id = ?", arguments: [order.id])
-        try db.execute(sql: "UPDATE order_lines SET reserved = 0, backordered = 0 WHERE order_id = ?", arguments: [order.id])
+        try db.cachedStatement(sql: "DELETE FROM order_reservations WHERE order_id = ?").execute(arguments: [order.id])
+        try db.cachedStatement(sql: "UPDATE order_lines SET reserved = 0, backordered = 0 WHERE order_id = ?").execute(arguments: [order.id])
         try StockLedger.refreshFigures(db, products: touched)
     }
 }

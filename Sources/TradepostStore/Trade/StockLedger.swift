@@ -32,7 +32,7 @@ enum StockLedger {
     /// The level of `product` in `warehouse`, made (all zero) when there is none yet.
     static func level(_ db: Database, product: String, warehouse: String) throws -> Level {
         if let level = try find(db, product: product, warehouse: warehouse) { return level }
-        try db.execute(sql: "INSERT INTO stock_levels (product_id, warehouse_id) VALUES (?, ?)", arguments: [product, warehouse])
+        try db.cachedStatement(sql: "INSERT INTO stock_levels (product_id, warehouse_id) VALUES (?, ?)").execute(arguments: [product, warehouse])
         return try find(db, product: product, warehouse: warehouse)!
     }
 
@@ -72,14 +72,13 @@ enum StockLedger {
             throw AppError.insufficientStock("\(level.sku) in this warehouse", available: max(0, level.available), requested: requested)
         }
         let wasLow = level.lowThreshold.map { level.available < $0 } ?? false
-        try db.execute(sql: "UPDATE stock_levels SET on_hand = ?, reserved = ?, incoming = ? WHERE id = ?",
-                       arguments: [after.onHand, after.reserved, after.incoming, level.id])
+        try db.cachedStatement(sql: "UPDATE stock_levels SET on_hand = ?, reserved = ?, incoming = ? WHERE id = ?").execute(arguments: [after.onHand, after.reserved, after.incoming, level.id])
         (level.onHand, level.reserved, level.incoming) = after
-        try db.execute(sql: """
+        try db.cachedStatement(sql: """
             INSERT INTO stock_moves (level_id, at, kind, on_hand_delta, reserved_delta, incoming_delta, reason, actor, actor_label,
                                      document_type, document_id)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """, arguments: [level.id, now, kind.rawValue, onHand, reserved, incoming, cause.reason, cause.audit.actor,
+            """).execute(arguments: [level.id, now, kind.rawValue, onHand, reserved, incoming, cause.reason, cause.audit.actor,
                              cause.audit.actorLabel, cause.documentType, cause.documentId])
         if let threshold = level.lowThreshold, !wasLow, level.available < threshold {
             try Outbox.append(db, topic: Topic.stockLow, payload: StockLowEvent(
@@ -119,16 +118,16 @@ enum StockLedger {
             return id
         }
         let id = Identifier.make(now: now)
-        try db.execute(sql: """
+        try db.cachedStatement(sql: """
             INSERT INTO warehouses (id, business_id, name, priority, active, created_at, updated_at) VALUES (?, ?, ?, 0, 1, ?, ?)
-            """, arguments: [id, business, try freeName(db, business: business), now, now])
+            """).execute(arguments: [id, business, try freeName(db, business: business), now, now])
         return id
     }
 
     private static func freeName(_ db: Database, business: String) throws -> String {
         var name = "Main warehouse"
         var n = 1
-        while try Bool.fetchOne(db, sql: "SELECT 1 FROM warehouses WHERE business_id = ? AND name = ?", arguments: [business, name]) != nil {
+        while try Bool.fetchOne(db.cachedStatement(sql: "SELECT 1 FROM warehouses WHERE business_id = ? AND name = ?"), arguments: [business, name]) != nil {
             n += 1
             name = "Main warehouse \(n)"
         }
