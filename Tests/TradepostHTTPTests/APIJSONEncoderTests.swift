@@ -108,6 +108,38 @@ struct DirectJSONTests {
         }
     }
 
+    /// Orders with every optional present or absent, odd text and money, lines and history or none.
+    @Test func ordersAreWrittenAsJSONEncoderWritesThem() throws {
+        var random = SplitMix64(seed: 21)
+        func maybe<T>(_ value: T) -> T? { random.next() % 2 == 0 ? nil : value }
+        let texts = ["", "Аптека \"Здоров'я\"", "tab\there\nline", "\u{1}😀", "</script>"]
+        func text() -> String { texts[Int(random.next() % UInt64(texts.count))] }
+        func money() -> Money { Money(minor: Int64(random.next() % 100_000_000) - 7, currency: ["UAH", "JPY", "KWD"][Int(random.next() % 3)]) }
+        func date() -> Date { Date(timeIntervalSince1970: Double(random.next() % 2_000_000_000) + [0, 0.25, 0.5][Int(random.next() % 3)]) }
+        for seed in 0..<300 {
+            let lines = (0..<Int(random.next() % 4)).map { i in
+                OrderLine(lineNo: i + 1, productId: "01P\(i)", sku: text(), name: text(), quantity: Int64(random.next() % 1000) + 1, unitPrice: money(),
+                          priceSource: [PriceSource.base, .tier, .priceList][Int(random.next() % 3)], priceListId: maybe("01L"),
+                          tierMinQuantity: maybe(Int64(10)), taxRate: TaxRate(basisPoints: Int64(random.next() % 10_001)), net: money(), tax: money(),
+                          gross: money(), reserved: Int64(random.next() % 5), backordered: Int64(random.next() % 5), shipped: 0)
+            }
+            let order = Order(
+                id: "01O\(seed)", number: "FARM-2026-\(seed)", sellerBusinessId: "01S", sellerName: text(), buyerBusinessId: "01B", buyerName: text(),
+                state: OrderState.allCases[Int(random.next() % UInt64(OrderState.allCases.count))], currency: "UAH", pricesIncludeTax: random.next() % 2 == 0,
+                net: money(), tax: money(), gross: money(),
+                taxes: (0..<Int(random.next() % 3)).map { _ in TaxSummary(rate: TaxRate(basisPoints: Int64(random.next() % 3000)), net: money(), tax: money()) },
+                notes: maybe(text()), deliveryAddress: maybe(text()), requestedDate: maybe("2026-12-31"),
+                paymentTerms: random.next() % 2 == 0 ? .prepaid : PaymentTerms(kind: .net, days: 14), placedBy: text(), placedAt: date(),
+                confirmedAt: maybe(date()), cancelledAt: maybe(date()), cancelReason: maybe(text()), updatedAt: date(),
+                lines: random.next() % 2 == 0 ? nil : lines,
+                history: random.next() % 2 == 0 ? nil : [OrderHistoryEntry(at: date(), actor: "user:1", actorLabel: maybe(text()), from: maybe(.placed),
+                                                                             to: .confirmed, note: maybe(text()))])
+            #expect(String(decoding: try APIJSONEncoder.encode(order), as: UTF8.self)
+                    == String(decoding: try JSONCoding.encoder.encode(order), as: UTF8.self), "seed \(seed)")
+            #expect(try APIJSONEncoder.encode(ListResponse(items: [order, order])) == Array(try JSONCoding.encoder.encode(ListResponse(items: [order, order]))))
+        }
+    }
+
     @Test func callersAreWrittenAsJSONEncoderWritesThem() throws {
         var random = SplitMix64(seed: 7)
         func maybe(_ text: String) -> String? { random.next() % 2 == 0 ? nil : text }

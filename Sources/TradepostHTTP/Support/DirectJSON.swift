@@ -67,6 +67,33 @@ struct JSONObjectWriter: ~Copyable {
         out.append(contentsOf: String(value).utf8)
     }
 
+    mutating func bool(_ key: StaticString, _ value: Bool, _ out: inout Buffer) {
+        self.key(key, &out)
+        out.append(contentsOf: (value ? "true" : "false").utf8)
+    }
+
+    /// Left out when nil.
+    mutating func number<I: BinaryInteger>(_ key: StaticString, _ value: I?, _ out: inout Buffer) {
+        if let value { number(key, value, &out) }
+    }
+
+    /// Left out when nil.
+    mutating func date(_ key: StaticString, _ value: Date?, _ out: inout Buffer) {
+        if let value { date(key, value, &out) }
+    }
+
+    /// An array of values that write themselves; left out when nil.
+    mutating func array<T: DirectJSON>(_ key: StaticString, _ values: [T]?, _ out: inout Buffer) {
+        guard let values else { return }
+        self.key(key, &out)
+        out.append(UInt8(ascii: "["))
+        for (index, value) in values.enumerated() {
+            if index > 0 { out.append(UInt8(ascii: ",")) }
+            value.writeJSON(into: &out)
+        }
+        out.append(UInt8(ascii: "]"))
+    }
+
     mutating func date(_ key: StaticString, _ value: Date, _ out: inout Buffer) {
         string(key, APIJSONEncoder.iso8601(value), &out)
     }
