@@ -29,15 +29,29 @@ enum OrderRows {
     }
 
     static func order(_ row: Row) -> Order {
-        let currency: String = row[7]
+        // A row of these columns always decodes (the schema holds each NOT NULL or optional).
+        try! order(reading: row)
+    }
+
+    /// Also straight from a statement's step (`StatementColumns`), with dates parsed by arithmetic.
+    static func order(reading row: some ColumnReader) throws -> Order {
+        let currency: String = try row.read(7)
         return Order(
-            id: row[0], number: row[1], sellerBusinessId: row[2], sellerName: row[3], buyerBusinessId: row[4], buyerName: row[5],
-            state: OrderState(rawValue: row[6]) ?? .placed, currency: currency, pricesIncludeTax: row[8],
-            net: Money(minor: row[9], currency: currency), tax: Money(minor: row[10], currency: currency),
-            gross: Money(minor: row[11], currency: currency), taxes: taxes(row[12], currency), notes: row[13], deliveryAddress: row[14],
-            requestedDate: row[15], paymentTerms: PaymentTerms(kind: PaymentTerms.Kind(rawValue: row[16]) ?? .prepaid, days: row[17]),
-            placedBy: row[18], placedAt: row[19], confirmedAt: row[20], cancelledAt: row[21], cancelReason: row[22], updatedAt: row[23],
-            lines: nil, history: nil)
+            id: try row.read(0), number: try row.read(1), sellerBusinessId: try row.read(2), sellerName: try row.read(3),
+            buyerBusinessId: try row.read(4), buyerName: try row.read(5), state: OrderState(rawValue: try row.read(6)) ?? .placed,
+            currency: currency, pricesIncludeTax: try row.read(8), net: Money(minor: try row.read(9), currency: currency),
+            tax: Money(minor: try row.read(10), currency: currency), gross: Money(minor: try row.read(11), currency: currency),
+            taxes: taxes(try row.read(12), currency), notes: try row.read(13), deliveryAddress: try row.read(14), requestedDate: try row.read(15),
+            paymentTerms: PaymentTerms(kind: PaymentTerms.Kind(rawValue: try row.read(16)) ?? .prepaid, days: (try row.read(17) as Int64?).map(Int.init)),
+            placedBy: try row.read(18), placedAt: try row.date(19), confirmedAt: try row.date(20), cancelledAt: try row.date(21),
+            cancelReason: try row.read(22), updatedAt: try row.date(23), lines: nil, history: nil)
+    }
+
+    /// Orders selected by `sql` (which starts with `select`), read from the statement's steps.
+    static func fetchAll(_ db: Database, sql: String, arguments: StatementArguments) throws -> [Order] {
+        var orders: [Order] = []
+        try StatementColumns.each(try db.cachedStatement(sql: sql), arguments: arguments) { orders.append(try order(reading: $0)) }
+        return orders
     }
 
     /// One order with its lines and history, or nil.

@@ -33,7 +33,7 @@ extension SQLiteOrderService {
                 if let state = filter.state { sql += " AND o.state = ?"; args += [state.rawValue] }
                 sql += " ORDER BY o.id DESC LIMIT ?"
                 args += [page.limit + 1]
-                return try Row.fetchAll(db, sql: sql, arguments: args).map(OrderRows.order)
+                return try OrderRows.fetchAll(db, sql: sql, arguments: args)
             }
             return Page(fetched: rows, limit: page.limit) { $0.id }
         }
