@@ -166,7 +166,7 @@ public final class SQLiteOrderService: OrderService {
 
     static func cartLine(_ db: Database, _ product: Product, quantity: Int64, buyer: String, day: String) throws -> CartLine {
         var line = CartLine(productId: product.id, sku: product.sku, name: product.name, quantity: quantity, unitPrice: nil, total: nil,
-                            priceSource: nil, priceListId: nil, tierMinQuantity: nil, available: try available(db, product: product.id), problem: nil)
+                            priceSource: nil, priceListId: nil, tierMinQuantity: nil, available: try StockLedger.available(db, product: product.id), problem: nil)
         guard product.status == .published else {
             line.problem = "is no longer sold"
             return line
@@ -183,13 +183,5 @@ public final class SQLiteOrderService: OrderService {
             line.unitPrice = product.price
         }
         return line
-    }
-
-    /// What the product's active warehouses have available.
-    static func available(_ db: Database, product: String) throws -> Int64 {
-        try Int64.fetchOne(db.cachedStatement(sql: """
-            SELECT coalesce(sum(l.on_hand - l.reserved), 0) FROM stock_levels l JOIN warehouses w ON w.id = l.warehouse_id
-            WHERE l.product_id = ? AND w.active
-            """), arguments: [product]) ?? 0
     }
 }

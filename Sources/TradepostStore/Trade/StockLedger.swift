@@ -96,10 +96,7 @@ enum StockLedger {
     /// figure crosses zero — not on every order's reservation.
     static func refreshFigures(_ db: Database, products: some Sequence<String>) throws {
         for product in Set(products) {
-            let figure = try Int64.fetchOne(db.cachedStatement(sql: """
-                SELECT coalesce(sum(l.on_hand - l.reserved), 0) FROM stock_levels l JOIN warehouses w ON w.id = l.warehouse_id
-                WHERE l.product_id = ? AND w.active
-                """), arguments: [product]) ?? 0
+            let figure = try available(db, product: product)
             guard let before = try Int64.fetchOne(db.cachedStatement(sql: "SELECT stock_quantity FROM products WHERE id = ?"), arguments: [product]),
                   before != figure else { continue }
             try db.cachedStatement(sql: "UPDATE products SET stock_quantity = ? WHERE id = ?").execute(arguments: [figure, product])
@@ -107,6 +104,14 @@ enum StockLedger {
                 try Outbox.append(db, topic: Topic.productChanged, payload: ProductEvent(productId: product, deleted: false))
             }
         }
+    }
+
+    /// What a product's active warehouses have available: its stock figure, and a cart line's "available".
+    static func available(_ db: Database, product: String) throws -> Int64 {
+        try Int64.fetchOne(db.cachedStatement(sql: """
+            SELECT coalesce(sum(l.on_hand - l.reserved), 0) FROM stock_levels l JOIN warehouses w ON w.id = l.warehouse_id
+            WHERE l.product_id = ? AND w.active
+            """), arguments: [product]) ?? 0
     }
 
     /// The warehouse a product's own stock figure is set in: the business's first active one by
@@ -140,10 +145,7 @@ enum StockLedger {
     /// elsewhere): such stock is moved in the warehouses screen.
     @discardableResult
     static func setFigure(_ db: Database, product: String, business: String, target: Int64, audit: AuditContext, now: Date) throws -> Int64 {
-        let current = try Int64.fetchOne(db.cachedStatement(sql: """
-            SELECT coalesce(sum(l.on_hand - l.reserved), 0) FROM stock_levels l JOIN warehouses w ON w.id = l.warehouse_id
-            WHERE l.product_id = ? AND w.active
-            """), arguments: [product]) ?? 0
+        let current = try available(db, product: product)
         let delta = target - current
         if delta != 0 {
             let warehouse = try defaultWarehouse(db, business: business, now: now)
