@@ -185,5 +185,114 @@ extension TenantMigrations {
             );
             CREATE INDEX IF NOT EXISTS order_history_by_order ON order_history (order_id, id);
             """),
+        Migration(19, "fulfilment", """
+            -- After the order: shipments (from one warehouse each), invoices with their own gapless
+            -- numbers (taken from number_sequences in the issuing transaction) and a copy of both
+            -- parties' legal details as issued, payments in and refunds out, sellers' credit limits,
+            -- and each business's legal details for documents.
+            CREATE TABLE IF NOT EXISTS business_legal (
+                business_id TEXT PRIMARY KEY REFERENCES businesses(id) ON DELETE CASCADE,
+                legal_name TEXT NOT NULL,
+                tax_id TEXT,
+                address TEXT,
+                bank_account TEXT,
+                bank_name TEXT,
+                document_language TEXT NOT NULL DEFAULT 'en' CHECK (document_language IN ('en', 'uk', 'ru')),
+                updated_at TEXT NOT NULL
+            );
+            CREATE TABLE IF NOT EXISTS shipments (
+                id TEXT PRIMARY KEY,
+                order_id TEXT NOT NULL REFERENCES orders(id),
+                number INTEGER NOT NULL,
+                warehouse_id TEXT NOT NULL REFERENCES warehouses(id),
+                carrier TEXT,
+                tracking_number TEXT,
+                shipped_at TEXT NOT NULL,
+                delivered_at TEXT,
+                created_by TEXT NOT NULL,
+                UNIQUE (order_id, number)
+            );
+            CREATE TABLE IF NOT EXISTS shipment_lines (
+                shipment_id TEXT NOT NULL REFERENCES shipments(id),
+                line_no INTEGER NOT NULL,
+                quantity INTEGER NOT NULL CHECK (quantity > 0),
+                PRIMARY KEY (shipment_id, line_no)
+            ) WITHOUT ROWID;
+            CREATE TABLE IF NOT EXISTS invoices (
+                id TEXT PRIMARY KEY,
+                number TEXT NOT NULL UNIQUE,
+                series TEXT NOT NULL,
+                order_id TEXT NOT NULL REFERENCES orders(id),
+                seller_business_id TEXT NOT NULL REFERENCES businesses(id),
+                buyer_business_id TEXT NOT NULL REFERENCES businesses(id),
+                currency TEXT NOT NULL,
+                prices_include_tax INTEGER NOT NULL,
+                net_minor INTEGER NOT NULL,
+                tax_minor INTEGER NOT NULL,
+                gross_minor INTEGER NOT NULL,
+                taxes TEXT NOT NULL,
+                paid_minor INTEGER NOT NULL DEFAULT 0,
+                issued_at TEXT NOT NULL,
+                due_date TEXT NOT NULL,
+                overdue_at TEXT,
+                seller TEXT NOT NULL, -- LegalDetails as JSON, as issued
+                buyer TEXT NOT NULL,
+                language TEXT NOT NULL,
+                issued_by TEXT NOT NULL
+            );
+            CREATE INDEX IF NOT EXISTS invoices_by_order ON invoices (order_id, issued_at);
+            CREATE INDEX IF NOT EXISTS invoices_by_seller ON invoices (seller_business_id, id);
+            CREATE INDEX IF NOT EXISTS invoices_by_buyer ON invoices (buyer_business_id, id);
+            CREATE INDEX IF NOT EXISTS invoices_due ON invoices (due_date) WHERE overdue_at IS NULL AND paid_minor < gross_minor;
+            CREATE TABLE IF NOT EXISTS invoice_lines (
+                invoice_id TEXT NOT NULL REFERENCES invoices(id),
+                line_no INTEGER NOT NULL,
+                order_line_no INTEGER NOT NULL,
+                sku TEXT NOT NULL,
+                name TEXT NOT NULL,
+                quantity INTEGER NOT NULL CHECK (quantity > 0),
+                unit_minor INTEGER NOT NULL,
+                tax_rate_bp INTEGER NOT NULL,
+                net_minor INTEGER NOT NULL,
+                tax_minor INTEGER NOT NULL,
+                gross_minor INTEGER NOT NULL,
+                PRIMARY KEY (invoice_id, line_no)
+            ) WITHOUT ROWID;
+            -- An issued invoice is never edited or deleted; only its paid figure and overdue flag move.
+            CREATE TRIGGER IF NOT EXISTS invoices_no_delete BEFORE DELETE ON invoices
+                BEGIN SELECT RAISE(ABORT, 'an issued invoice is never deleted: correct it with a credit note'); END;
+            CREATE TRIGGER IF NOT EXISTS invoices_no_edit BEFORE UPDATE OF number, series, order_id, seller_business_id, buyer_business_id,
+                currency, net_minor, tax_minor, gross_minor, taxes, issued_at, due_date, seller, buyer ON invoices
+                BEGIN SELECT RAISE(ABORT, 'an issued invoice is never edited: correct it with a credit note'); END;
+            CREATE TRIGGER IF NOT EXISTS invoice_lines_frozen BEFORE UPDATE ON invoice_lines
+                BEGIN SELECT RAISE(ABORT, 'an issued invoice is never edited: correct it with a credit note'); END;
+            CREATE TRIGGER IF NOT EXISTS invoice_lines_no_delete BEFORE DELETE ON invoice_lines
+                BEGIN SELECT RAISE(ABORT, 'an issued invoice is never edited: correct it with a credit note'); END;
+            CREATE TABLE IF NOT EXISTS payments (
+                id TEXT PRIMARY KEY,
+                invoice_id TEXT NOT NULL REFERENCES invoices(id),
+                seller_business_id TEXT NOT NULL,
+                buyer_business_id TEXT NOT NULL,
+                direction TEXT NOT NULL CHECK (direction IN ('in', 'out')),
+                method TEXT NOT NULL,
+                amount_minor INTEGER NOT NULL CHECK (amount_minor > 0),
+                currency TEXT NOT NULL,
+                received_on TEXT NOT NULL,
+                reference TEXT,
+                recorded_by TEXT NOT NULL,
+                recorded_at TEXT NOT NULL
+            );
+            CREATE INDEX IF NOT EXISTS payments_by_invoice ON payments (invoice_id, recorded_at);
+            CREATE INDEX IF NOT EXISTS payments_by_seller ON payments (seller_business_id, id);
+            CREATE INDEX IF NOT EXISTS payments_by_buyer ON payments (buyer_business_id, id);
+            CREATE TABLE IF NOT EXISTS credit_limits (
+                seller_business_id TEXT NOT NULL REFERENCES businesses(id) ON DELETE CASCADE,
+                buyer_business_id TEXT NOT NULL REFERENCES businesses(id) ON DELETE CASCADE,
+                limit_minor INTEGER NOT NULL CHECK (limit_minor >= 0),
+                currency TEXT NOT NULL,
+                updated_at TEXT NOT NULL,
+                PRIMARY KEY (seller_business_id, buyer_business_id)
+            ) WITHOUT ROWID;
+            """),
     ]
 }
