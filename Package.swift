@@ -115,6 +115,14 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // Documents made inside the binary: invoices and credit notes as PDF, set in embedded DejaVu
+        // fonts (subset per document, text extractable through a ToUnicode map). Pure: bytes in, bytes out.
+        .target(
+            name: "TradepostDocuments",
+            dependencies: ["TradepostCore"],
+            swiftSettings: strict,
+            plugins: ["FontAssetsPlugin"]
+        ),
         // The domains' job handlers (upkeep, catalog imports, search, snapshots) and their
         // registration: the one target that sees the store, the engine, search and blobs together.
         .target(
@@ -138,6 +146,7 @@ let package = Package(
             dependencies: [
                 "TradepostCore",
                 "TradepostWiring",
+                "TradepostDocuments",
                 "TradepostStore",
                 "TradepostJobs",
                 "TradepostSearch",
@@ -202,6 +211,12 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             path: "Tests/bench/swift"
+        ),
+        // DejaVu from Debian's fonts-dejavu-core into Swift string literals, for documents.
+        .plugin(
+            name: "FontAssetsPlugin",
+            capability: .buildTool(),
+            path: "Plugins/FontAssetsPlugin"
         ),
         // Turns Resources/web into Swift string literals so the binary needs nothing beside it.
         .plugin(

@@ -215,7 +215,10 @@ extension ObjectStore {
         let onDisk = files.blobIDs(tenant: tenant.rawValue, olderThan: before)
         guard !onDisk.isEmpty else { return garbage.count }
         let referenced = try await tenants.read(tenant) { db in
-            Set(try String.fetchAll(db, sql: "SELECT blob FROM s3_objects UNION ALL SELECT blob FROM s3_parts UNION ALL SELECT blob FROM media"))
+            Set(try String.fetchAll(db, sql: """
+                SELECT blob FROM s3_objects UNION ALL SELECT blob FROM s3_parts UNION ALL SELECT blob FROM media
+                UNION ALL SELECT pdf_blob FROM invoices WHERE pdf_blob IS NOT NULL
+                """))
         }
         let orphans = onDisk.filter { !referenced.contains($0) }
         files.remove(tenant: tenant.rawValue, blobs: orphans)

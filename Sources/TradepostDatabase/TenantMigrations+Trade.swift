@@ -189,7 +189,8 @@ extension TenantMigrations {
             -- After the order: shipments (from one warehouse each), invoices with their own gapless
             -- numbers (taken from number_sequences in the issuing transaction) and a copy of both
             -- parties' legal details as issued, payments in and refunds out, sellers' credit limits,
-            -- and each business's legal details for documents.
+            -- and each business's legal details for documents. An invoice's PDF is a blob named by the
+            -- invoice (the blob sweep keeps what invoices name).
             CREATE TABLE IF NOT EXISTS business_legal (
                 business_id TEXT PRIMARY KEY REFERENCES businesses(id) ON DELETE CASCADE,
                 legal_name TEXT NOT NULL,
@@ -238,7 +239,8 @@ extension TenantMigrations {
                 seller TEXT NOT NULL, -- LegalDetails as JSON, as issued
                 buyer TEXT NOT NULL,
                 language TEXT NOT NULL,
-                issued_by TEXT NOT NULL
+                issued_by TEXT NOT NULL,
+                pdf_blob TEXT -- the PDF in the blob store, made at the first download
             );
             CREATE INDEX IF NOT EXISTS invoices_by_order ON invoices (order_id, issued_at);
             CREATE INDEX IF NOT EXISTS invoices_by_seller ON invoices (seller_business_id, id);

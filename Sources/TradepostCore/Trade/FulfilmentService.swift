@@ -26,6 +26,11 @@ public protocol FulfilmentService: Sendable {
     /// A business's invoices (issued by it as `seller`, or to it as `buyer`), newest first.
     /// Throws `.invalid` (cursor), `.notFound`, `.forbidden`.
     func invoices(_ caller: Caller, _ filter: OrderFilter, _ page: PageRequest) async throws -> Page<Invoice>
+    /// The invoice (as `invoice`) with the blob holding its PDF, if made yet. Throws `.notFound`.
+    func invoiceDocument(_ caller: Caller, id: String) async throws -> (invoice: Invoice, pdfBlob: String?)
+    /// Names `blob` as the invoice's PDF unless one is named already; answers the one named (the
+    /// caller discards its own bytes when that is another). Throws `.notFound`.
+    func attachInvoicePDF(_ tenant: TenantID, invoiceID: String, blob: String) async throws -> String
     /// Records money in (up to the balance) or a refund out (up to what was paid). Throws `.invalid`,
     /// `.notFound`, `.forbidden`, `.idempotencyKeyReused`.
     func recordPayment(_ caller: Caller, invoiceID: String, _ input: PaymentInput, idempotency: IdempotencyKey?) async throws -> Invoice

@@ -1,5 +1,6 @@
 import TradepostBlobs
 import TradepostCore
+import TradepostDocuments
 import TradepostStore
 
 /// The services the routes call, as protocols so tests can substitute any of them.
@@ -17,6 +18,10 @@ public struct AppServices: Sendable {
     public var priceLists: any PriceListService
     public var stock: any StockService
     public var orders: any OrderService
+    /// Shipments, invoices, payments, legal details, credit limits.
+    public var fulfilment: any FulfilmentService
+    /// Invoices' PDFs (made once, kept in the blob store).
+    public var documents: InvoiceDocuments
     public var s3Keys: any S3KeyService
     public var audit: any AuditService
     public var tenantRestore: any TenantRestoreService
@@ -29,7 +34,8 @@ public struct AppServices: Sendable {
         tenants: any TenantService, users: any UserService, businesses: any BusinessService,
         admins: any PlatformAdminService, auth: any AuthService, jobs: any JobService, categories: any CategoryService,
         products: any ProductService, search: any SearchService, imports: any CatalogImportService,
-        priceLists: any PriceListService, stock: any StockService, orders: any OrderService, s3Keys: any S3KeyService, audit: any AuditService, tenantRestore: any TenantRestoreService,
+        priceLists: any PriceListService, stock: any StockService, orders: any OrderService,
+        fulfilment: any FulfilmentService, s3Keys: any S3KeyService, audit: any AuditService, tenantRestore: any TenantRestoreService,
         blobs: any BlobStore, media: any MediaService
     ) {
         self.tenants = tenants
@@ -45,6 +51,8 @@ public struct AppServices: Sendable {
         self.priceLists = priceLists
         self.stock = stock
         self.orders = orders
+        self.fulfilment = fulfilment
+        documents = InvoiceDocuments(fulfilment: fulfilment, blobs: blobs)
         self.s3Keys = s3Keys
         self.audit = audit
         self.tenantRestore = tenantRestore
@@ -56,7 +64,8 @@ public struct AppServices: Sendable {
         let blobs = ObjectStore(dataDir: store.dataDir, tenants: store.tenantDatabases)
         self.init(tenants: store.tenants, users: store.users, businesses: store.businesses, admins: store.admins, auth: store.auth,
                   jobs: jobs, categories: store.categories, products: store.products, search: search,
-                  imports: store.catalogImports, priceLists: store.priceLists, stock: store.stock, orders: store.orders, s3Keys: store.s3Keys, audit: store.audit,
+                  imports: store.catalogImports, priceLists: store.priceLists, stock: store.stock, orders: store.orders,
+                  fulfilment: store.fulfilment, s3Keys: store.s3Keys, audit: store.audit,
                   tenantRestore: store.tenantRestore, blobs: blobs,
                   media: SQLiteMediaService(tenants: store.tenantDatabases, blobs: blobs, stats: store.stats))
     }

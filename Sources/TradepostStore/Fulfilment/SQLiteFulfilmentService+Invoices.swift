@@ -131,3 +131,28 @@ extension SQLiteFulfilmentService {
         }
     }
 }
+
+/// The invoice's PDF blob.
+extension SQLiteFulfilmentService {
+    public func invoiceDocument(_ caller: Caller, id: String) async throws -> (invoice: Invoice, pdfBlob: String?) {
+        let tenant = try caller.tenant()
+        return try await mapErrors(stats) {
+            try await tenants.read(tenant) { db in
+                let (invoice, _) = try Self.visibleInvoice(db, caller, id)
+                return (invoice, try String.fetchOne(db, sql: "SELECT pdf_blob FROM invoices WHERE id = ?", arguments: [invoice.id]))
+            }
+        }
+    }
+
+    public func attachInvoicePDF(_ tenant: TenantID, invoiceID: String, blob: String) async throws -> String {
+        try await mapErrors(stats) {
+            try await tenants.write(tenant) { db in
+                try db.execute(sql: "UPDATE invoices SET pdf_blob = ? WHERE id = ? AND pdf_blob IS NULL", arguments: [blob, invoiceID])
+                guard let named = try String.fetchOne(db, sql: "SELECT pdf_blob FROM invoices WHERE id = ?", arguments: [invoiceID]) else {
+                    throw AppError.notFound("Invoice")
+                }
+                return named
+            }
+        }
+    }
+}

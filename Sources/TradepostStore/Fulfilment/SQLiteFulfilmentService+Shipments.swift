@@ -136,7 +136,7 @@ extension SQLiteFulfilmentService {
                 if (try? facts.authorize(.ordersPlace, business: before.buyerBusinessId)) == nil {
                     try facts.authorize(.ordersManage, business: before.sellerBusinessId)
                 }
-                guard try Date?.fetchOne(db, sql: "SELECT delivered_at FROM shipments WHERE id = ?", arguments: [shipmentID]) == nil else {
+                guard try Bool.fetchOne(db, sql: "SELECT delivered_at IS NULL FROM shipments WHERE id = ?", arguments: [shipmentID]) == true else {
                     throw AppError.invalidState("delivered", "mark the shipment delivered")
                 }
                 try db.execute(sql: "UPDATE shipments SET delivered_at = ? WHERE id = ?", arguments: [now, shipmentID])

@@ -1,0 +1,68 @@
+import TradepostCore
+
+extension Components {
+    static let legalFields: [(String, JSONValue)] = [
+        ("legal_name", Schema.line(maxLength: 200)), ("tax_id", Schema.nullable(Schema.line(minLength: 0, maxLength: 40))),
+        ("address", Schema.nullable(Schema.text(maxLength: 400))), ("bank_account", Schema.nullable(Schema.line(minLength: 0, maxLength: 64))),
+        ("bank_name", Schema.nullable(Schema.line(minLength: 0, maxLength: 200))),
+        ("document_language", Schema.string("The language of its documents and of amounts in words", values: LegalDetails.languages)),
+    ]
+
+    static let fulfilment: [(String, JSONValue)] = [
+        ("NewShipment", Schema.object([
+            ("warehouse_id", Schema.id),
+            ("lines", Schema.array(Schema.object([("line_no", Schema.integer(minimum: 1)), ("quantity", Schema.integer(minimum: 1, maximum: 1_000_000_000_000))],
+                                                 required: ["line_no", "quantity"]), "Without lines, everything the warehouse holds for the order",
+                                   minItems: 1, maxItems: 1000)),
+            ("carrier", Schema.text(maxLength: 120)), ("tracking_number", Schema.text(maxLength: 120)),
+        ], description: "Without warehouse_id, the one warehouse holding the order's stock")),
+        ("Shipment", Schema.object([
+            ("id", Schema.id), ("order_id", Schema.id), ("number", Schema.integer("1, 2, … within the order")), ("warehouse_id", Schema.id),
+            ("warehouse_name", Schema.string()), ("carrier", Schema.nullable(Schema.string())), ("tracking_number", Schema.nullable(Schema.string())),
+            ("shipped_at", Schema.dateTime), ("delivered_at", Schema.nullable(Schema.dateTime)), ("created_by", Schema.string()),
+            ("lines", Schema.array(Schema.object([("line_no", Schema.integer()), ("sku", Schema.string()), ("name", Schema.string()),
+                                                  ("quantity", Schema.integer())], required: ["line_no", "sku", "name", "quantity"], closed: false))),
+        ], required: ["id", "order_id", "number", "warehouse_id", "warehouse_name", "shipped_at", "created_by", "lines"], closed: false)),
+        ("ShipmentList", Schema.list(of: "Shipment")),
+        ("NewInvoice", Schema.object([
+            ("basis", Schema.enumeration(InvoiceInput.Basis.self, "order (default): everything not invoiced yet; shipped: what has shipped and is not invoiced")),
+            ("series", Schema.string("Default INV", pattern: "^[A-Z][A-Z0-9]{1,9}$")),
+        ])),
+        ("LegalDetails", Schema.object(legalFields, required: ["legal_name"])),
+        ("Invoice", Schema.object([
+            ("id", Schema.id), ("number", Schema.string("e.g. INV-ACME-2026-000001")), ("series", Schema.string()), ("order_id", Schema.id),
+            ("order_number", Schema.string()), ("seller_business_id", Schema.id), ("buyer_business_id", Schema.id), ("currency", Schema.string()),
+            ("prices_include_tax", Schema.boolean()), ("net", money), ("tax", money), ("gross", money),
+            ("taxes", Schema.array(Schema.object([("rate", taxRate), ("net", money), ("tax", money)], required: ["rate", "net", "tax"], closed: false))),
+            ("paid", Schema.ref("Money")), ("balance", Schema.ref("Money")), ("status", Schema.enumeration(InvoiceStatus.self)),
+            ("overdue", Schema.boolean("Past its due date with a balance left (set nightly)")), ("issued_at", Schema.dateTime),
+            ("due_date", Schema.string(format: "date")), ("seller", Schema.ref("LegalDetails")), ("buyer", Schema.ref("LegalDetails")),
+            ("language", Schema.string()), ("issued_by", Schema.string()),
+            ("lines", Schema.array(Schema.object([
+                ("line_no", Schema.integer()), ("order_line_no", Schema.integer()), ("sku", Schema.string()), ("name", Schema.string()),
+                ("quantity", Schema.integer()), ("unit_price", money), ("tax_rate", taxRate), ("net", money), ("tax", money), ("gross", money),
+            ], required: ["line_no", "order_line_no", "sku", "name", "quantity", "unit_price", "tax_rate", "net", "tax", "gross"], closed: false),
+                                   "Present when one invoice is read")),
+            ("payments", Schema.array(Schema.ref("Payment"), "Present when one invoice is read")),
+        ], required: ["id", "number", "series", "order_id", "order_number", "seller_business_id", "buyer_business_id", "currency", "net", "tax",
+                      "gross", "taxes", "paid", "balance", "status", "overdue", "issued_at", "due_date", "seller", "buyer", "language"], closed: false)),
+        ("InvoiceList", Schema.list(of: "Invoice")),
+        ("NewPayment", Schema.object([
+            ("amount", Schema.string("A decimal in the invoice's currency, e.g. \"120.50\"")), ("method", Schema.enumeration(Payment.Method.self)),
+            ("direction", Schema.enumeration(Payment.Direction.self, "in (default): received; out: a refund")),
+            ("received_on", Schema.string("Default today", format: "date")), ("reference", Schema.text(maxLength: 200)),
+        ], required: ["amount", "method"])),
+        ("Payment", Schema.object([
+            ("id", Schema.id), ("invoice_id", Schema.id), ("invoice_number", Schema.string()), ("direction", Schema.enumeration(Payment.Direction.self)),
+            ("method", Schema.enumeration(Payment.Method.self)), ("amount", money), ("received_on", Schema.string(format: "date")),
+            ("reference", Schema.nullable(Schema.string())), ("recorded_by", Schema.string()), ("recorded_at", Schema.dateTime),
+        ], required: ["id", "invoice_id", "invoice_number", "direction", "method", "amount", "received_on", "recorded_by", "recorded_at"], closed: false)),
+        ("PaymentList", Schema.list(of: "Payment")),
+        ("NewCreditLimit", Schema.object([("limit", Schema.ref("Money"))], required: ["limit"])),
+        ("CreditLimit", Schema.object([
+            ("seller_business_id", Schema.id), ("buyer_business_id", Schema.id), ("buyer_name", Schema.string()), ("limit", money),
+            ("exposure", Schema.ref("Money")),
+        ], required: ["seller_business_id", "buyer_business_id", "buyer_name", "limit", "exposure"], closed: false)),
+        ("CreditLimitList", Schema.list(of: "CreditLimit")),
+    ]
+}

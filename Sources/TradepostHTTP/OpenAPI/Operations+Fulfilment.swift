@@ -1,0 +1,53 @@
+import TradepostCore
+
+extension Operations {
+    static let sideQuery = Operation.paging + [
+        .init(name: "side", schema: Schema.enumeration(OrderFilter.Side.self), description: "seller (the business's as seller) or buyer", required: true),
+    ]
+
+    static let fulfilment: [Operation] = [
+        Operation(method: "post", path: "/api/v1/orders/{id}/shipments", id: "shipOrder", tag: "fulfilment",
+                  summary: "Ship lines of a confirmed order from one warehouse (the seller): off on-hand and out of the reservation; "
+                      + "the order becomes partially_shipped or shipped. Without lines, everything the warehouse holds for the order",
+                  body: "NewShipment", status: 201, response: "Shipment", errors: [403, 404, 409], idempotent: true),
+        Operation(method: "get", path: "/api/v1/orders/{id}/shipments", id: "listShipments", tag: "fulfilment",
+                  summary: "An order's shipments, oldest first", response: "ShipmentList", errors: [404]),
+        Operation(method: "post", path: "/api/v1/shipments/{id}/deliver", id: "deliverShipment", tag: "fulfilment",
+                  summary: "Mark a shipment delivered (either side); a shipped order becomes delivered with its last shipment",
+                  response: "Shipment", errors: [403, 404, 409]),
+        Operation(method: "post", path: "/api/v1/orders/{id}/invoices", id: "issueInvoice", tag: "fulfilment",
+                  summary: "Issue an invoice (the seller) for what the order has not been invoiced for: all of it (basis=order) or what has shipped "
+                      + "(basis=shipped). Its number (e.g. INV-ACME-2026-000001) is the next of a gapless series per seller, series and year, "
+                      + "taken at issue; an issued invoice never changes",
+                  body: "NewInvoice", bodyOptional: true, status: 201, response: "Invoice", errors: [403, 404, 409], idempotent: true),
+        Operation(method: "get", path: "/api/v1/orders/{id}/invoices", id: "listOrderInvoices", tag: "fulfilment",
+                  summary: "An order's invoices, oldest first", response: "InvoiceList", errors: [404]),
+        Operation(method: "get", path: "/api/v1/businesses/{id}/invoices", id: "listInvoices", tag: "fulfilment",
+                  summary: "Invoices a business issued (side=seller) or received (side=buyer), newest first", query: sideQuery,
+                  response: "InvoiceList", errors: [403, 404]),
+        Operation(method: "get", path: "/api/v1/invoices/{id}", id: "getInvoice", tag: "fulfilment",
+                  summary: "An invoice with its lines and payments (by id or number)", response: "Invoice", errors: [404]),
+        Operation(method: "get", path: "/api/v1/invoices/{id}/pdf", id: "getInvoicePDF", tag: "fulfilment",
+                  summary: "The invoice as a PDF, in the buyer's document language, with the total in words (made once, then kept in the blob store)",
+                  responseSchema: Schema.string("The PDF", format: "binary"), responseMediaType: "application/pdf", errors: [404]),
+        Operation(method: "post", path: "/api/v1/invoices/{id}/payments", id: "recordPayment", tag: "fulfilment",
+                  summary: "Record a payment received (direction=in, up to the balance) or a refund (direction=out, up to what was paid); the seller",
+                  body: "NewPayment", status: 201, response: "Invoice", errors: [403, 404], idempotent: true),
+        Operation(method: "get", path: "/api/v1/businesses/{id}/payments", id: "listPayments", tag: "fulfilment",
+                  summary: "Payments a business received (side=seller) or made (side=buyer), newest first", query: sideQuery,
+                  response: "PaymentList", errors: [403, 404]),
+        Operation(method: "get", path: "/api/v1/businesses/{id}/legal", id: "getLegalDetails", tag: "fulfilment",
+                  summary: "The legal details printed on the business's documents (its name and address until set)", response: "LegalDetails",
+                  errors: [403, 404]),
+        Operation(method: "put", path: "/api/v1/businesses/{id}/legal", id: "setLegalDetails", tag: "fulfilment",
+                  summary: "Set the legal details printed on documents from now on (issued invoices keep theirs)", body: "LegalDetails",
+                  response: "LegalDetails", errors: [403, 404]),
+        Operation(method: "get", path: "/api/v1/businesses/{id}/credit-limits", id: "listCreditLimits", tag: "fulfilment",
+                  summary: "The credit limits a seller gives its buyers, with each buyer's exposure now", response: "CreditLimitList", errors: [403, 404]),
+        Operation(method: "put", path: "/api/v1/businesses/{id}/credit-limits/{buyer}", id: "setCreditLimit", tag: "fulfilment",
+                  summary: "Set a buyer's credit limit: an order that would take the buyer's unpaid total over it is placed on_hold until the seller approves it",
+                  body: "NewCreditLimit", response: "CreditLimit", errors: [403, 404]),
+        Operation(method: "delete", path: "/api/v1/businesses/{id}/credit-limits/{buyer}", id: "removeCreditLimit", tag: "fulfilment",
+                  summary: "Remove a buyer's credit limit", status: 204, errors: [403, 404]),
+    ]
+}

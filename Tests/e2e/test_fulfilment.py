@@ -1,0 +1,162 @@
+"""A whole trade through the real server, every document checked: a buyer orders two products,
+the seller confirms, ships part (stock leaves on-hand and the reservation), invoices what shipped,
+ships the rest and invoices it; the invoices' numbers are consecutive, their PDFs (read back with
+pypdf) carry both parties' legal details, Cyrillic included, tax per rate, the totals and the
+total in words in the buyer's language; the buyer pays in parts, gets a refund; the shipments are
+delivered and the order completed; the stock ledger agrees with the counters. Also: credit
+limits put an order on hold at placement, and nobody outside the trade sees any of it."""
+import io
+import uuid
+
+from pypdf import PdfReader
+
+from conftest import cli_json, problem
+from test_orders import trade_world
+
+
+def pdf_text(response):
+    assert response.status_code == 200, response.text
+    assert response.headers["content-type"] == "application/pdf"
+    reader = PdfReader(io.BytesIO(response.content))
+    return "\n".join(page.extract_text() for page in reader.pages), len(reader.pages)
+
+
+def test_a_whole_trade_with_every_document_checked(server):
+    s = server
+    owner, seller_token, buyer_token, seller, buyer, par = trade_world(s, stock=30)
+    vit = s.api("POST", f"/businesses/{seller['id']}/products", seller_token, json={
+        "sku": "VIT-C", "name": "Вітамін С 100 мг, таблетки жувальні", "currency": "UAH", "price": "15.05", "status": "published",
+        "stock_quantity": 8, "tax_rate": "7"}).json()
+    assert s.api("PUT", f"/businesses/{seller['id']}/legal", seller_token, json={
+        "legal_name": "ТОВ «Фарм Опт»", "tax_id": "12345678", "address": "Київ, вул. Хрещатик, 1",
+        "bank_account": "UA213223130000026007233566001", "bank_name": "АТ «Приватбанк»", "document_language": "uk"}).status_code == 200
+    problem(s.api("PUT", f"/businesses/{buyer['id']}/legal", seller_token, json={"legal_name": "X"}), 403, "forbidden")
+    bad = problem(s.api("PUT", f"/businesses/{buyer['id']}/legal", owner, json={"legal_name": "", "document_language": "de"}), 400)
+    assert {e["field"] for e in bad["errors"]} == {"legal_name", "document_language"}
+    assert s.api("PUT", f"/businesses/{buyer['id']}/legal", owner, json={
+        "legal_name": "ФОП Іваненко Ірина", "tax_id": "3012345678", "address": "Львів, пл. Ринок, 5", "document_language": "uk"}).status_code == 200
+
+    order = s.api("POST", "/orders", buyer_token, json={
+        "buyer_business_id": buyer["id"], "seller_business_id": seller["id"], "payment_terms": {"kind": "net", "days": 14},
+        "lines": [{"sku": "PAR-500", "quantity": 12}, {"sku": "VIT-C", "quantity": 5}]}).json()
+    assert order["state"] == "placed"
+    problem(s.api("POST", f"/orders/{order['id']}/shipments", seller_token, json={}), 409, "invalid_state")
+    problem(s.api("POST", f"/orders/{order['id']}/invoices", seller_token), 409, "invalid_state")
+    assert s.api("POST", f"/orders/{order['id']}/confirm", seller_token).json()["state"] == "confirmed"
+
+    # A partial shipment: 7 of the 12 boxes. Bad lines are named and change nothing.
+    bad = problem(s.api("POST", f"/orders/{order['id']}/shipments", seller_token,
+                        json={"lines": [{"line_no": 1, "quantity": 13}, {"line_no": 9, "quantity": 1}]}), 400)
+    assert {e["field"] for e in bad["errors"]} == {"lines[0].quantity", "lines[1].line_no"}
+    problem(s.api("POST", f"/orders/{order['id']}/shipments", buyer_token, json={}), 403, "forbidden")
+    key = str(uuid.uuid4())
+    body = {"lines": [{"line_no": 1, "quantity": 7}], "carrier": "Нова пошта", "tracking_number": "20450000000001"}
+    first = s.api("POST", f"/orders/{order['id']}/shipments", seller_token, json=body, headers={"Idempotency-Key": key})
+    assert first.status_code == 201, first.text
+    again = s.api("POST", f"/orders/{order['id']}/shipments", seller_token, json=body, headers={"Idempotency-Key": key})
+    assert again.json() == first.json()
+    shipment1 = first.json()
+    assert shipment1["number"] == 1 and shipment1["lines"] == [{"line_no": 1, "sku": "PAR-500", "name": "Парацетамол 500 мг", "quantity": 7}]
+    order = s.api("GET", f"/orders/{order['id']}", buyer_token).json()
+    assert order["state"] == "partially_shipped"
+    assert [(l["shipped"], l["reserved"]) for l in order["lines"]] == [(7, 5), (0, 5)]
+    level = s.api("GET", f"/businesses/{seller['id']}/stock?product_id={par['id']}", seller_token).json()["items"][0]
+    assert (level["on_hand"], level["reserved"]) == (23, 5)
+    moves = s.api("GET", f"/businesses/{seller['id']}/stock/movements?product_id={par['id']}", seller_token).json()["items"]
+    assert moves[0]["kind"] == "shipment" and moves[0]["document_id"] == shipment1["id"]
+
+    # Invoice what shipped: 7 × 40.00 at 20 %.
+    inv1 = s.api("POST", f"/orders/{order['id']}/invoices", seller_token, json={"basis": "shipped"}).json()
+    assert inv1["number"].startswith("INV-FARM-") and inv1["number"].endswith("-000001"), inv1
+    assert (inv1["net"]["amount"], inv1["tax"]["amount"], inv1["gross"]["amount"]) == ("280.00", "56.00", "336.00")
+    assert inv1["status"] == "open" and inv1["balance"]["amount"] == "336.00" and inv1["buyer"]["legal_name"] == "ФОП Іваненко Ірина"
+    problem(s.api("POST", f"/orders/{order['id']}/invoices", seller_token, json={"basis": "shipped"}), 400, "invalid")
+
+    # The rest ships without naming lines: everything the warehouse holds for the order.
+    shipment2 = s.api("POST", f"/orders/{order['id']}/shipments", seller_token, json={"carrier": "Meest"}).json()
+    assert [(l["line_no"], l["quantity"]) for l in shipment2["lines"]] == [(1, 5), (2, 5)]
+    assert s.api("GET", f"/orders/{order['id']}", seller_token).json()["state"] == "shipped"
+    inv2 = s.api("POST", f"/orders/{order['id']}/invoices", seller_token).json()
+    assert inv2["number"] == inv1["number"][:-6] + "000002"
+    # 5 × 40.00 at 20 % = 200.00 + 40.00; 5 × 15.05 at 7 % = 75.25 + 5.27 (5.2675 rounded half away from zero).
+    assert [(t["rate"], t["net"]["amount"], t["tax"]["amount"]) for t in inv2["taxes"]] == [("20", "200.00", "40.00"), ("7", "75.25", "5.27")]
+    assert inv2["gross"]["amount"] == "320.52"
+    listed = s.api("GET", f"/orders/{order['id']}/invoices", buyer_token).json()["items"]
+    assert [i["number"] for i in listed] == [inv1["number"], inv2["number"]]
+
+    # The PDFs, as the buyer downloads them.
+    text, pages = pdf_text(s.api("GET", f"/invoices/{inv2['id']}/pdf", buyer_token))
+    for expected in ["Рахунок-фактура", inv2["number"], order["number"], "ТОВ «Фарм Опт»", "12345678", "UA213223130000026007233566001",
+                     "ФОП Іваненко Ірина", "Львів, пл. Ринок, 5", "Вітамін С 100 мг", "PAR-500", "75,25", "5,27", "320,52",
+                     "Сума прописом", "Триста двадцять гривень 52 копійки", inv2["due_date"]]:
+        assert expected in text, (expected, text)
+    assert pages == 1
+    text1, _ = pdf_text(s.api("GET", f"/invoices/{inv1['number']}/pdf", seller_token))
+    assert "Триста тридцять шість гривень 00 копійок" in text1 and "336,00" in text1
+    assert s.api("GET", f"/invoices/{inv2['id']}/pdf", seller_token).content == s.api("GET", f"/invoices/{inv2['id']}/pdf", buyer_token).content
+
+    # Payments: in parts, never over the balance, a refund out; the buyer cannot record them.
+    problem(s.api("POST", f"/invoices/{inv1['id']}/payments", buyer_token, json={"amount": "10.00", "method": "cash"}), 403, "forbidden")
+    bad = problem(s.api("POST", f"/invoices/{inv1['id']}/payments", seller_token, json={"amount": "336.01", "method": "cash", "received_on": "soon"}), 400)
+    assert {e["field"] for e in bad["errors"]} == {"amount", "received_on"}
+    assert problem(s.api("POST", f"/invoices/{inv1['id']}/payments", seller_token, json={"amount": "1"}), 400)["errors"][0]["field"] == "method"
+    key = str(uuid.uuid4())
+    paid = s.api("POST", f"/invoices/{inv1['id']}/payments", seller_token, json={"amount": "100", "method": "bank_transfer", "reference": "п/д 17"},
+                 headers={"Idempotency-Key": key})
+    assert paid.status_code == 201 and paid.json()["status"] == "partially_paid" and paid.json()["balance"]["amount"] == "236.00"
+    again = s.api("POST", f"/invoices/{inv1['id']}/payments", seller_token, json={"amount": "100", "method": "bank_transfer", "reference": "п/д 17"},
+                  headers={"Idempotency-Key": key})
+    assert again.json()["paid"]["amount"] == "100.00"
+    assert s.api("POST", f"/invoices/{inv1['id']}/payments", seller_token, json={"amount": "236.00", "method": "card"}).json()["status"] == "paid"
+    refund = s.api("POST", f"/invoices/{inv1['id']}/payments", seller_token, json={"amount": "36.00", "method": "bank_transfer", "direction": "out"}).json()
+    assert refund["status"] == "partially_paid" and refund["paid"]["amount"] == "300.00"
+    assert [(p["direction"], p["amount"]["amount"]) for p in refund["payments"]] == [("in", "100.00"), ("in", "236.00"), ("out", "36.00")]
+    made = s.api("GET", f"/businesses/{buyer['id']}/payments?side=buyer", buyer_token).json()["items"]
+    assert len(made) == 3 and made[0]["direction"] == "out"
+    assert [i["number"] for i in s.api("GET", f"/businesses/{seller['id']}/invoices?side=seller", seller_token).json()["items"]] == [inv2["number"], inv1["number"]]
+
+    # Delivery: the buyer confirms each shipment; with the last one the order is delivered.
+    assert s.api("POST", f"/shipments/{shipment1['id']}/deliver", buyer_token).json()["delivered_at"]
+    problem(s.api("POST", f"/shipments/{shipment1['id']}/deliver", buyer_token), 409, "invalid_state")
+    assert s.api("GET", f"/orders/{order['id']}", buyer_token).json()["state"] == "shipped"
+    s.api("POST", f"/shipments/{shipment2['id']}/deliver", seller_token)
+    assert s.api("GET", f"/orders/{order['id']}", buyer_token).json()["state"] == "delivered"
+    done = s.api("POST", f"/orders/{order['id']}/complete", seller_token).json()
+    assert [h["to"] for h in done["history"]] == ["placed", "confirmed", "partially_shipped", "shipped", "delivered", "completed"]
+
+    report = cli_json("stock", "reconcile", "--tenant", "acme", "--json", data=s.data)
+    assert report["drifts"] == [] and report["movements"] >= 6
+
+    # Nobody outside the trade sees any of it.
+    other = s.create_tenant("other", owner_email="boss@other.test", token=s.admin_token())
+    stranger = s.login("boss@other.test", "owner-password-1", tenant="other")
+    for path in [f"/invoices/{inv1['id']}", f"/invoices/{inv1['id']}/pdf", f"/orders/{order['id']}/shipments", f"/orders/{order['id']}/invoices"]:
+        problem(s.api("GET", path, stranger), 404)
+    problem(s.api("POST", f"/shipments/{shipment1['id']}/deliver", stranger), 404)
+    problem(s.api("POST", f"/invoices/{inv1['id']}/payments", stranger, json={"amount": "1", "method": "cash"}), 404)
+
+
+def test_an_order_over_the_credit_limit_waits_for_the_seller(server):
+    s = server
+    owner, seller_token, buyer_token, seller, buyer, par = trade_world(s, stock=100)
+    bad = problem(s.api("PUT", f"/businesses/{seller['id']}/credit-limits/{buyer['id']}", seller_token, json={"limit": {"amount": "-5", "currency": "UAH"}}), 400)
+    assert bad["errors"][0]["field"].startswith("limit")
+    limit = s.api("PUT", f"/businesses/{seller['id']}/credit-limits/{buyer['id']}", seller_token, json={"limit": {"amount": "1000.00", "currency": "UAH"}}).json()
+    assert limit["exposure"] == {"amount": "0.00", "currency": "UAH"}
+    problem(s.api("GET", f"/businesses/{seller['id']}/credit-limits", buyer_token), 403, "forbidden")
+
+    def place(quantity):
+        return s.api("POST", "/orders", buyer_token, json={"buyer_business_id": buyer["id"], "seller_business_id": seller["id"],
+                                                          "lines": [{"sku": "PAR-500", "quantity": quantity}]}).json()
+
+    first = place(16)     # 16 × 40.00 + 20 % = 768.00: within the limit
+    assert first["state"] == "placed"
+    second = place(10)    # 480.00 more would make 1248.00
+    assert second["state"] == "on_hold" and "credit limit" in second["history"][0]["note"]
+    assert second["lines"][0]["reserved"] == 10
+    listed = s.api("GET", f"/businesses/{seller['id']}/credit-limits", seller_token).json()["items"]
+    assert listed[0]["exposure"]["amount"] == "1248.00"
+    problem(s.api("POST", f"/orders/{second['id']}/approve", buyer_token), 403, "forbidden")
+    assert s.api("POST", f"/orders/{second['id']}/approve", seller_token).json()["state"] == "placed"
+    assert s.api("DELETE", f"/businesses/{seller['id']}/credit-limits/{buyer['id']}", seller_token).status_code == 204
+    assert place(10)["state"] == "placed"
