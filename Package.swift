@@ -235,6 +235,10 @@ let package = Package(
             dependencies: ["TradepostCore"]
         ),
         .testTarget(
+            name: "TradepostDocumentsTests",
+            dependencies: ["TradepostCore", "TradepostDocuments"]
+        ),
+        .testTarget(
             name: "TradepostStoreTests",
             dependencies: ["TradepostCore", "TradepostTestSupport", "TradepostDatabase", "TradepostStore", "TradepostBlobs", .product(name: "GRDB", package: "GRDB.swift")]
         ),

@@ -19,7 +19,8 @@ final class TrueTypeFont: @unchecked Sendable {
         var description: String
     }
 
-    init(_ bytes: [UInt8], name: String) throws {
+    /// `requireCmap: false` reads a subset made for a PDF, which maps no characters.
+    init(_ bytes: [UInt8], name: String, requireCmap: Bool = true) throws {
         data = bytes
         postScriptName = name
         guard bytes.count > 12 else { throw FormatError(description: "not a TrueType font") }
@@ -32,7 +33,7 @@ final class TrueTypeFont: @unchecked Sendable {
             guard offset + length <= bytes.count else { throw FormatError(description: "table \(tag) runs past the end") }
             tables[tag] = offset..<offset + length
         }
-        for needed in ["head", "hhea", "maxp", "hmtx", "loca", "glyf", "cmap"] where tables[needed] == nil {
+        for needed in ["head", "hhea", "maxp", "hmtx", "loca", "glyf"] + (requireCmap ? ["cmap"] : []) where tables[needed] == nil {
             throw FormatError(description: "no \(needed) table")
         }
         self.tables = tables
@@ -48,7 +49,7 @@ final class TrueTypeFont: @unchecked Sendable {
         var advances = [UInt16](repeating: 0, count: numGlyphs)
         for g in 0..<numGlyphs { advances[g] = Self.u16(bytes, hmtx + 4 * min(g, metrics - 1)) }
         self.advances = advances
-        try readCmap()
+        if requireCmap { try readCmap() }
     }
 
     /// The glyph drawn for a character (0, the missing glyph, when the font has none).
