@@ -13,6 +13,7 @@ public enum JobWiring {
         try BuiltinJobs.register(registry, store: store)
         CatalogJobs.register(registry, store: store)
         try StockJobs.register(registry, store: store)
+        try InvoiceJobs.register(registry, store: store)
         SearchJobs.register(registry, engine: search)
         try SnapshotJobs.register(registry, settings: snapshots ?? .init(config: config, version: version), store: store)
     }

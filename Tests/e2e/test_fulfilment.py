@@ -5,6 +5,7 @@ pypdf) carry both parties' legal details, Cyrillic included, tax per rate, the t
 total in words in the buyer's language; the buyer pays in parts, gets a refund; the shipments are
 delivered and the order completed; the stock ledger agrees with the counters. Also: credit
 limits put an order on hold at placement, and nobody outside the trade sees any of it."""
+import csv
 import io
 import uuid
 
@@ -124,13 +125,30 @@ def test_a_whole_trade_with_every_document_checked(server):
     done = s.api("POST", f"/orders/{order['id']}/complete", seller_token).json()
     assert [h["to"] for h in done["history"]] == ["placed", "confirmed", "partially_shipped", "shipped", "delivered", "completed"]
 
+    # Accounting exports: one row each, amounts as decimals, the catalog export's encodings.
+    rows = list(csv.DictReader(io.StringIO(s.api("GET", f"/businesses/{seller['id']}/invoices/export?side=seller", seller_token).content.decode("utf-8-sig"))))
+    assert [(r["number"], r["gross"], r["paid"], r["status"], r["buyer"]) for r in rows] == [
+        (inv1["number"], "336.00", "300.00", "partially_paid", "ФОП Іваненко Ірина"), (inv2["number"], "320.52", "0.00", "open", "ФОП Іваненко Ірина")]
+    assert rows[1]["tax_by_rate"] == "20%: 200.00/40.00; 7%: 75.25/5.27"
+    cp1251 = s.api("GET", f"/businesses/{buyer['id']}/payments/export?side=buyer&encoding=windows-1251&delimiter=;", buyer_token)
+    assert cp1251.headers["content-type"] == "text/csv; charset=windows-1251"
+    rows = list(csv.DictReader(io.StringIO(cp1251.content.decode("cp1251")), delimiter=";"))
+    assert [(r["direction"], r["amount"], r["reference"]) for r in rows] == [("in", "100.00", "п/д 17"), ("in", "236.00", ""), ("out", "36.00", "")]
+    orders_csv = s.api("GET", f"/businesses/{seller['id']}/orders/export?side=seller&from=2000-01-01&to=2200-12-31", seller_token).content.decode("utf-8-sig")
+    assert list(csv.DictReader(io.StringIO(orders_csv)))[0]["number"] == order["number"]
+    assert s.api("GET", f"/businesses/{seller['id']}/orders/export?side=seller&from=2000-01-01&to=2000-01-02", seller_token).content.decode("utf-8-sig").count("\n") == 1
+    bad = problem(s.api("GET", f"/businesses/{seller['id']}/orders/export?side=seller&from=yesterday", seller_token), 400)
+    assert bad["errors"][0]["field"] == "from"
+    problem(s.api("GET", f"/businesses/{seller['id']}/invoices/export?side=seller", buyer_token), 403, "forbidden")
+
     report = cli_json("stock", "reconcile", "--tenant", "acme", "--json", data=s.data)
     assert report["drifts"] == [] and report["movements"] >= 6
 
     # Nobody outside the trade sees any of it.
     other = s.create_tenant("other", owner_email="boss@other.test", token=s.admin_token())
     stranger = s.login("boss@other.test", "owner-password-1", tenant="other")
-    for path in [f"/invoices/{inv1['id']}", f"/invoices/{inv1['id']}/pdf", f"/orders/{order['id']}/shipments", f"/orders/{order['id']}/invoices"]:
+    for path in [f"/invoices/{inv1['id']}", f"/invoices/{inv1['id']}/pdf", f"/orders/{order['id']}/shipments", f"/orders/{order['id']}/invoices",
+                 f"/businesses/{seller['id']}/invoices/export?side=seller"]:
         problem(s.api("GET", path, stranger), 404)
     problem(s.api("POST", f"/shipments/{shipment1['id']}/deliver", stranger), 404)
     problem(s.api("POST", f"/invoices/{inv1['id']}/payments", stranger, json={"amount": "1", "method": "cash"}), 404)

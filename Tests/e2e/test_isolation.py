@@ -52,6 +52,16 @@ def world(server):
                                                            "lines": [{"product_id": sold["id"], "quantity": 2}]})
         assert order.status_code == 201, order.text
         assert server.api("PUT", f"/businesses/{biz['id']}/cart/lines/{sold['id']}", token, json={"quantity": 1}).status_code == 200
+        assert server.api("POST", f"/orders/{order.json()['id']}/confirm", token).status_code == 200
+        shipment = server.api("POST", f"/orders/{order.json()['id']}/shipments", token, json={"lines": [{"line_no": 1, "quantity": 1}]})
+        assert shipment.status_code == 201, shipment.text
+        invoice = server.api("POST", f"/orders/{order.json()['id']}/invoices", token)
+        assert invoice.status_code == 201, invoice.text
+        paid = server.api("POST", f"/invoices/{invoice.json()['id']}/payments", token, json={"amount": "1.00", "method": "cash"})
+        assert paid.status_code == 201, paid.text
+        assert server.api("GET", f"/invoices/{invoice.json()['id']}/pdf", token).status_code == 200
+        limit = server.api("PUT", f"/businesses/{shop['id']}/credit-limits/{biz['id']}", token, json={"limit": {"amount": "500", "currency": "UAH"}})
+        assert limit.status_code == 200, limit.text
         png = bytes.fromhex("89504e470d0a1a0a") + tenant.encode()
         assert server.api("PUT", f"/products/{product['id']}/image", token, data=png, headers={"Content-Type": "image/png"}).status_code == 200
         assert server.api("PUT", f"/businesses/{biz['id']}/logo", token, data=png, headers={"Content-Type": "image/png"}).status_code == 200
@@ -68,7 +78,8 @@ def world(server):
                 "s3key": s3key.json()["key"]["access_key"], "bucket": bucket,
                 "category": category["id"], "product": product["id"], "import": upload.json()["id"],
                 "group": group.json()["id"], "price_list": plist.json()["id"], "warehouse": warehouse.json()["id"],
-                "order": order.json()["id"], "shop": shop["id"], "sold": sold["id"]}
+                "order": order.json()["id"], "shop": shop["id"], "sold": sold["id"], "shipment": shipment.json()["id"],
+                "invoice": invoice.json()["id"]}
 
     world = {"admin": admin, "a": a, "b": b, "ta": ta, "tb": tb, "A": seed(ta, "alpha"), "B": seed(tb, "beta")}
     for key, token in (("A", ta), ("B", tb)):
@@ -89,6 +100,7 @@ def picture(r):
 def snapshot(server, token):
     """Everything tenant B owns, as B sees it."""
     businesses = server.api("GET", "/businesses", token).json()["items"]
+    orders = [o["id"] for b in businesses for o in server.api("GET", f"/businesses/{b['id']}/orders?side=buyer", token).json()["items"]]
     return {
         "me": server.api("GET", "/me", token).json(),
         "tenant": server.api("GET", "/tenant", token).json(),
@@ -123,6 +135,13 @@ def snapshot(server, token):
                                      for o in server.api("GET", f"/businesses/{b['id']}/orders?side={side}", token).json()["items"]]
                    for b in businesses for side in ("buyer", "seller")},
         "trade_settings": {b["id"]: server.api("GET", f"/businesses/{b['id']}/trade-settings", token).json() for b in businesses},
+        "shipments": {o: server.api("GET", f"/orders/{o}/shipments", token).json()["items"] for o in orders},
+        "invoices": {(b["id"], side): [server.api("GET", f"/invoices/{i['id']}", token).json()
+                                       for i in server.api("GET", f"/businesses/{b['id']}/invoices?side={side}", token).json()["items"]]
+                     for b in businesses for side in ("buyer", "seller")},
+        "payments": {b["id"]: server.api("GET", f"/businesses/{b['id']}/payments?side=seller", token).json()["items"] for b in businesses},
+        "legal": {b["id"]: server.api("GET", f"/businesses/{b['id']}/legal", token).json() for b in businesses},
+        "credit_limits": {b["id"]: server.api("GET", f"/businesses/{b['id']}/credit-limits", token).json()["items"] for b in businesses},
         "imports": {b["id"]: [(i["id"], i["state"]) for i in server.api("GET", f"/businesses/{b['id']}/imports", token).json()["items"]]
                     for b in businesses},
     }
@@ -132,7 +151,7 @@ def case_not_found(method, path, body=None):
     def run(server, w):
         B, A = w["B"], w["A"]
         concrete = path.format(id=B["user"] if "/users/" in path else B["business"], user_id=B["user"], bucket=B["bucket"],
-                               product=B["product"])
+                               product=B["product"], buyer=B["business"])
         if path.startswith("/me/sessions/"):
             concrete = path.format(id=B["session"])
         if path.startswith("/me/tokens/"):
@@ -155,6 +174,12 @@ def case_not_found(method, path, body=None):
             concrete = path.format(id=B["business"], product=B["sold"])
         if path.startswith("/warehouses/"):
             concrete = path.format(id=B["warehouse"], product=B["product"])
+        if path.startswith("/shipments/"):
+            concrete = path.format(id=B["shipment"])
+        if path.startswith("/invoices/"):
+            concrete = path.format(id=B["invoice"])
+        if "/credit-limits/" in path:
+            concrete = path.format(id=B["shop"], buyer=B["business"])
         if path.startswith("/s3/keys/"):
             concrete = path.format(id=B["s3key"])
         problem(server.api(method, concrete, w["ta"], json=body), 404, "not_found")
@@ -367,6 +392,25 @@ MATRIX = {
     "GET /api/v1/businesses/{id}/trade-settings": case_not_found("GET", "/businesses/{id}/trade-settings"),
     "PUT /api/v1/businesses/{id}/trade-settings": case_not_found("PUT", "/businesses/{id}/trade-settings", {
         "order_prefix": "HIJACK", "prices_include_tax": True, "allow_backorders": True, "default_payment_terms": {"kind": "prepaid"}}),
+    "POST /api/v1/orders/{id}/shipments": case_not_found("POST", "/orders/{id}/shipments", {"carrier": "Hijack"}),
+    "GET /api/v1/orders/{id}/shipments": case_not_found("GET", "/orders/{id}/shipments"),
+    "POST /api/v1/shipments/{id}/deliver": case_not_found("POST", "/shipments/{id}/deliver"),
+    "POST /api/v1/orders/{id}/invoices": case_not_found("POST", "/orders/{id}/invoices", {"basis": "order"}),
+    "GET /api/v1/orders/{id}/invoices": case_not_found("GET", "/orders/{id}/invoices"),
+    "GET /api/v1/businesses/{id}/invoices": case_not_found("GET", "/businesses/{id}/invoices?side=buyer"),
+    "GET /api/v1/invoices/{id}": case_not_found("GET", "/invoices/{id}"),
+    "GET /api/v1/invoices/{id}/pdf": case_not_found("GET", "/invoices/{id}/pdf"),
+    "POST /api/v1/invoices/{id}/payments": case_not_found("POST", "/invoices/{id}/payments", {"amount": "1.00", "method": "cash", "direction": "out"}),
+    "GET /api/v1/businesses/{id}/payments": case_not_found("GET", "/businesses/{id}/payments?side=buyer"),
+    "GET /api/v1/businesses/{id}/legal": case_not_found("GET", "/businesses/{id}/legal"),
+    "PUT /api/v1/businesses/{id}/legal": case_not_found("PUT", "/businesses/{id}/legal", {"legal_name": "Hijack"}),
+    "GET /api/v1/businesses/{id}/credit-limits": case_not_found("GET", "/businesses/{id}/credit-limits"),
+    "PUT /api/v1/businesses/{id}/credit-limits/{buyer}": case_not_found("PUT", "/businesses/{id}/credit-limits/{buyer}",
+                                                                        {"limit": {"amount": "999999", "currency": "UAH"}}),
+    "DELETE /api/v1/businesses/{id}/credit-limits/{buyer}": case_not_found("DELETE", "/businesses/{id}/credit-limits/{buyer}"),
+    "GET /api/v1/businesses/{id}/orders/export": case_not_found("GET", "/businesses/{id}/orders/export?side=buyer"),
+    "GET /api/v1/businesses/{id}/invoices/export": case_not_found("GET", "/businesses/{id}/invoices/export?side=buyer"),
+    "GET /api/v1/businesses/{id}/payments/export": case_not_found("GET", "/businesses/{id}/payments/export?side=buyer"),
     "GET /api/v1/s3/keys": case_list("/s3/keys", key="access_key"),
     "POST /api/v1/s3/keys": case_create("/s3/keys", {"name": "beta backups"}),
     "DELETE /api/v1/s3/keys/{id}": case_not_found("DELETE", "/s3/keys/{id}"),

@@ -50,3 +50,33 @@ public protocol FulfilmentService: Sendable {
     /// Sets (or with nil removes) a buyer's limit. Throws `.invalid`, `.notFound`, `.forbidden`.
     func setCreditLimit(_ caller: Caller, sellerBusinessID: String, buyerBusinessID: String, limit: Money?) async throws -> CreditLimit?
 }
+
+/// What an accounting export holds, one row per order, invoice or payment of a business.
+public struct TradeExport: Sendable, Equatable {
+    public enum Kind: String, Sendable, CaseIterable { case orders, invoices, payments }
+    public var kind: Kind
+    public var filter: OrderFilter
+    /// yyyy-mm-dd, inclusive: placed, issued or received on these days (UTC).
+    public var from: String?
+    public var to: String?
+    public var encoding: CSVReader.Encoding
+    public var delimiter: UInt8
+
+    public init(kind: Kind, filter: OrderFilter, from: String? = nil, to: String? = nil, encoding: CSVReader.Encoding = .utf8, delimiter: UInt8 = 44) {
+        self.kind = kind
+        self.filter = filter
+        self.from = from
+        self.to = to
+        self.encoding = encoding
+        self.delimiter = delimiter
+    }
+}
+
+/// CSV exports for accounting, in the catalog export's encodings and delimiters.
+public protocol TradeExportService: Sendable {
+    /// Checks the caller may read the business's trade before any byte goes out. Throws `.invalid`
+    /// (dates), `.notFound`, `.forbidden`.
+    func checkExport(_ caller: Caller, _ export: TradeExport) async throws
+    /// Streams the CSV, oldest first, 1,000 rows per read. Throws as `checkExport`.
+    func export(_ caller: Caller, _ export: TradeExport, write: ([UInt8]) async throws -> Void) async throws
+}

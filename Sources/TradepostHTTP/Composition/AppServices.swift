@@ -20,6 +20,8 @@ public struct AppServices: Sendable {
     public var orders: any OrderService
     /// Shipments, invoices, payments, legal details, credit limits.
     public var fulfilment: any FulfilmentService
+    /// Orders, invoices and payments as CSV for accounting.
+    public var exports: any TradeExportService
     /// Invoices' PDFs (made once, kept in the blob store).
     public var documents: InvoiceDocuments
     public var s3Keys: any S3KeyService
@@ -35,7 +37,7 @@ public struct AppServices: Sendable {
         admins: any PlatformAdminService, auth: any AuthService, jobs: any JobService, categories: any CategoryService,
         products: any ProductService, search: any SearchService, imports: any CatalogImportService,
         priceLists: any PriceListService, stock: any StockService, orders: any OrderService,
-        fulfilment: any FulfilmentService, s3Keys: any S3KeyService, audit: any AuditService, tenantRestore: any TenantRestoreService,
+        fulfilment: any FulfilmentService, exports: any TradeExportService, s3Keys: any S3KeyService, audit: any AuditService, tenantRestore: any TenantRestoreService,
         blobs: any BlobStore, media: any MediaService
     ) {
         self.tenants = tenants
@@ -52,6 +54,7 @@ public struct AppServices: Sendable {
         self.stock = stock
         self.orders = orders
         self.fulfilment = fulfilment
+        self.exports = exports
         documents = InvoiceDocuments(fulfilment: fulfilment, blobs: blobs)
         self.s3Keys = s3Keys
         self.audit = audit
@@ -65,7 +68,7 @@ public struct AppServices: Sendable {
         self.init(tenants: store.tenants, users: store.users, businesses: store.businesses, admins: store.admins, auth: store.auth,
                   jobs: jobs, categories: store.categories, products: store.products, search: search,
                   imports: store.catalogImports, priceLists: store.priceLists, stock: store.stock, orders: store.orders,
-                  fulfilment: store.fulfilment, s3Keys: store.s3Keys, audit: store.audit,
+                  fulfilment: store.fulfilment, exports: store.fulfilment, s3Keys: store.s3Keys, audit: store.audit,
                   tenantRestore: store.tenantRestore, blobs: blobs,
                   media: SQLiteMediaService(tenants: store.tenantDatabases, blobs: blobs, stats: store.stats))
     }

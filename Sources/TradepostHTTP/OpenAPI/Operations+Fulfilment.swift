@@ -49,5 +49,16 @@ extension Operations {
                   body: "NewCreditLimit", response: "CreditLimit", errors: [403, 404]),
         Operation(method: "delete", path: "/api/v1/businesses/{id}/credit-limits/{buyer}", id: "removeCreditLimit", tag: "fulfilment",
                   summary: "Remove a buyer's credit limit", status: 204, errors: [403, 404]),
-    ]
+    ] + TradeExport.Kind.allCases.map { kind in
+        Operation(method: "get", path: "/api/v1/businesses/{id}/\(kind.rawValue)/export", id: "export\(kind.rawValue.capitalized)", tag: "fulfilment",
+                  summary: "The business's \(kind.rawValue) as CSV for accounting, oldest first (UTF-8 with a byte-order mark, or Windows-1251)",
+                  query: [
+                    .init(name: "side", schema: Schema.enumeration(OrderFilter.Side.self), description: "seller or buyer", required: true),
+                    .init(name: "from", schema: Schema.string(format: "date"), description: "From this day (UTC), inclusive"),
+                    .init(name: "to", schema: Schema.string(format: "date"), description: "To this day (UTC), inclusive"),
+                    .init(name: "encoding", schema: Schema.enumeration(CSVReader.Encoding.self), description: "Default utf-8"),
+                    .init(name: "delimiter", schema: Schema.string(values: [";", ",", "tab"]), description: "Default ,"),
+                  ],
+                  responseSchema: Schema.string("CSV", format: "binary"), responseMediaType: "text/csv", errors: [400, 403, 404])
+    }
 }

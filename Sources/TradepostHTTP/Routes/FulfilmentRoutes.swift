@@ -24,6 +24,9 @@ struct FulfilmentRoutes {
         api.get("businesses/:id/credit-limits", use: creditLimits)
         api.put("businesses/:id/credit-limits/:buyer", use: setCreditLimit)
         api.delete("businesses/:id/credit-limits/:buyer", use: removeCreditLimit)
+        for kind in TradeExport.Kind.allCases {
+            api.get("businesses/:id/\(kind.rawValue)/export") { request, context in try await export(request, context, kind) }
+        }
     }
 
     struct ShipmentBody: APIRequestBody {
@@ -186,6 +189,28 @@ struct FulfilmentRoutes {
         let limit = try await services.fulfilment.setCreditLimit(caller, sellerBusinessID: try context.parameters.require("id"),
                                                                  buyerBusinessID: try context.parameters.require("buyer"), limit: body.limit)
         return APIResponse(limit!)
+    }
+
+    /// CSV for accounting: `?side=`, optional `from`/`to` days, and the catalog export's `encoding` and `delimiter`.
+    func export(_ request: Request, _ context: AppRequestContext, _ kind: TradeExport.Kind) async throws -> Response {
+        let caller = try context.caller()
+        let filter = try filter(request, context, kind.rawValue)
+        let encoding = try request.query("encoding", CSVReader.Encoding.init(rawValue:), expected: "utf-8 or windows-1251") ?? .utf8
+        let delimiter = try request.query("delimiter", ImportOptions.delimiter(named:), expected: "; , or tab") ?? ","
+        let export = TradeExport(kind: kind, filter: filter, from: request.uri.queryParameters.get("from"), to: request.uri.queryParameters.get("to"),
+                                 encoding: encoding, delimiter: delimiter.utf8.first!)
+        let exports = services.exports
+        // Checked before the 200 goes out; `export` asks again in its own reads.
+        try await exports.checkExport(caller, export)
+        let body = ResponseBody { writer in
+            try await exports.export(caller, export) { bytes in try await writer.write(ByteBuffer(bytes: bytes)) }
+            try await writer.finish(nil)
+        }
+        return Response(status: .ok, headers: [
+            .contentType: "text/csv; charset=\(encoding == .utf8 ? "utf-8" : "windows-1251")",
+            .contentDisposition: "attachment; filename=\"\(kind.rawValue)-\(filter.side.rawValue)-\(filter.businessID).csv\"",
+            .cacheControl: "no-store",
+        ], body: body)
     }
 
     @Sendable func removeCreditLimit(_ request: Request, context: AppRequestContext) async throws -> Response {
