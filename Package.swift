@@ -205,7 +205,7 @@ let package = Package(
         .executableTarget(
             name: "tradepost-bench",
             dependencies: [
-                "TradepostCore", "TradepostDatabase", "TradepostStore", "TradepostJobs", "TradepostSearch",
+                "TradepostCore", "TradepostDatabase", "TradepostStore", "TradepostJobs", "TradepostSearch", "TradepostDocuments",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

@@ -67,12 +67,13 @@ final class Latencies: Sendable {
 struct Bench {
     static func main() async throws {
         let args = CommandLine.arguments
+        if args.count == 2, args[1] == "invoice-pdf" { return InvoicePDFBench.run() }
         if args.count == 3, args[1] == "reads" { return try await ReadsBench.run(dir: args[2]) }
         if args.count == 5, args[1] == "search" {
             return try await SearchBench.run(dir: args[2], products: args[3], queries: args[4])
         }
         guard args.count >= 2, args[1] == "jobs" else {
-            print("usage: tradepost-bench jobs [DIR] | tradepost-bench search DIR PRODUCTS.tsv QUERIES.tsv | tradepost-bench reads DIR")
+            print("usage: tradepost-bench jobs [DIR] | tradepost-bench search DIR PRODUCTS.tsv QUERIES.tsv | tradepost-bench reads DIR | tradepost-bench invoice-pdf")
             exit(2)
         }
         let dir = args.count > 2 ? args[2] : FileManager.default.temporaryDirectory.appendingPathComponent("tp-bench-\(UUID().uuidString)").path
