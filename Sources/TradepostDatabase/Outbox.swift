@@ -64,18 +64,19 @@ final class OutboxObserver: TransactionObserver, @unchecked Sendable {
     func databaseDidRollback(_ db: Database) { inserted = false }
 }
 
-/// Who to tell when a tenant's outbox grows; set once by whoever delivers events (the server's
-/// jobs engine, or the CLI, which leaves a signal for a running server).
+/// Who to tell when a tenant's outbox grows: whoever delivers events (the server's jobs engine, or
+/// the CLI, which leaves a signal for a running server) and the live socket's order feed.
 public final class OutboxListener: Sendable {
-    private let handler = Mutex<(@Sendable (TenantID) -> Void)?>(nil)
+    private let handlers = Mutex<[@Sendable (TenantID) -> Void]>([])
 
     public init() {}
 
-    public func set(_ handler: @escaping @Sendable (TenantID) -> Void) {
-        self.handler.withLock { $0 = handler }
+    /// Adds a listener: the jobs engine's dispatcher, the live socket's order feed.
+    public func add(_ handler: @escaping @Sendable (TenantID) -> Void) {
+        handlers.withLock { $0.append(handler) }
     }
 
     func notify(_ tenant: TenantID) {
-        handler.withLock { $0 }?(tenant)
+        for handler in handlers.withLock({ $0 }) { handler(tenant) }
     }
 }

@@ -296,5 +296,21 @@ extension TenantMigrations {
                 PRIMARY KEY (seller_business_id, buyer_business_id)
             ) WITHOUT ROWID;
             """),
+        Migration(20, "live_events", """
+            -- What the live socket tells web clients about orders, kept so a client that reconnects
+            -- catches up from its last sequence number: one row per order change (a transition, a
+            -- shipment, an invoice, a payment), written in the change's transaction, kept a week.
+            CREATE TABLE IF NOT EXISTS live_events (
+                seq INTEGER PRIMARY KEY AUTOINCREMENT,
+                at TEXT NOT NULL,
+                topic TEXT NOT NULL,
+                order_id TEXT NOT NULL,
+                number TEXT NOT NULL,
+                state TEXT NOT NULL,
+                buyer_business_id TEXT NOT NULL,
+                seller_business_id TEXT NOT NULL
+            );
+            CREATE INDEX IF NOT EXISTS live_events_at ON live_events (at);
+            """),
     ]
 }

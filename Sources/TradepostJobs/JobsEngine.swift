@@ -35,7 +35,7 @@ public final class JobsEngine: Service, Sendable {
         dispatcher = OutboxDispatcher(core: core, host: host, wakeQueue: wake)
         scheduler = Scheduler(core: core, host: host, wakeQueue: wake)
         service = SQLiteJobService(core: core, host: host, wakeQueue: wake)
-        host.tenantDatabases.outboxListener.set { [dispatcher] tenant in dispatcher.notify(tenant) }
+        host.tenantDatabases.outboxListener.add { [dispatcher] tenant in dispatcher.notify(tenant) }
     }
 
     /// Enqueues a job now, at a time or after a delay. Returns its id once it is durably stored;

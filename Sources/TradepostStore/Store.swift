@@ -106,9 +106,13 @@ public final class Store: Sendable {
         }
     }
 
-    /// Forgets a tenant's `Idempotency-Key` answers older than a day (retries come within minutes).
+    /// Forgets a tenant's `Idempotency-Key` answers older than a day (retries come within minutes)
+    /// and the live socket's order changes older than a week.
     public func pruneIdempotencyKeys(_ tenant: TenantID) async throws {
-        try await tenantDatabases.write(tenant) { db in try IdempotencyRecords.sweep(db, now: Date()) }
+        try await tenantDatabases.write(tenant) { db in
+            try IdempotencyRecords.sweep(db, now: Date())
+            try LiveFeed.sweep(db, now: Date())
+        }
     }
 
     /// Checkpoints and closes every database. Call once, after the last request finished.

@@ -32,7 +32,7 @@ struct GlobalOptions: ParsableArguments {
         let store = try await Store(Store.Options(config: config))
         // Events this command writes are delivered by a running server: leave it a signal.
         let jobs = try JobsDatabase(dataDir: config.dataDir)
-        store.tenantDatabases.outboxListener.set { tenant in OutboxSignals.record(tenant, in: jobs) }
+        store.tenantDatabases.outboxListener.add { tenant in OutboxSignals.record(tenant, in: jobs) }
         defer { jobs.close() }
         do {
             let result = try await body(store)

@@ -32,7 +32,8 @@ struct MigrationTests {
                    16: "f94e2a407653ce63f16768976e49839790f15b06e11b3b85b013884880419e9d",
                    17: "e07bb8f751e74cb37ae592d0aa02d46d435386728ecee5cc10801a12b0ac2ac9",
                    18: "8fa9d23b71c7ee3dc113a28d5309201c414b23d97340c4cfa4c006a218b4f46d",
-                   19: "039521086f80c22738cfb34ba1fff4ca3cdef1d0a456378d5a03be0164f40f42"],
+                   19: "039521086f80c22738cfb34ba1fff4ca3cdef1d0a456378d5a03be0164f40f42",
+                   20: "97260d0751add1bf8a020fcbdb02e66e15b4336e9c24f01d0f60dd717411613c"],
     ]
 
     static let latestTenantVersion = TenantMigrations.migrator.migrations.last!.version

@@ -5,9 +5,14 @@ pypdf) carry both parties' legal details, Cyrillic included, tax per rate, the t
 total in words in the buyer's language; the buyer pays in parts, gets a refund; the shipments are
 delivered and the order completed; the stock ledger agrees with the counters. Also: credit
 limits put an order on hold at placement, and nobody outside the trade sees any of it."""
+import asyncio
 import csv
 import io
+import json
 import uuid
+
+import requests
+import websockets
 
 from pypdf import PdfReader
 
@@ -178,3 +183,72 @@ def test_an_order_over_the_credit_limit_waits_for_the_seller(server):
     assert s.api("POST", f"/orders/{second['id']}/approve", seller_token).json()["state"] == "placed"
     assert s.api("DELETE", f"/businesses/{seller['id']}/credit-limits/{buyer['id']}", seller_token).status_code == 204
     assert place(10)["state"] == "placed"
+
+
+def test_order_changes_reach_live_sockets_of_both_sides_only_and_a_reconnect_catches_up(server):
+    """The buyer's and the seller's members hear every change to their orders over /api/v1/live,
+    numbered; a member of another business hears nothing; a client that was away asks for what came
+    after its last number and gets exactly the changes it missed, from the database."""
+    s = server
+    owner, seller_token, buyer_token, seller, buyer, par = trade_world(s, stock=50)
+    stranger_biz = s.api("POST", "/businesses", owner, json={"name": "Elsewhere", "type": "pharmacy", "city": "Odesa"}).json()
+    user = s.api("POST", "/users", owner, json={"email": "stranger@acme.test", "name": "S", "password": "stranger-pass-1"}).json()["user"]
+    s.api("PUT", f"/businesses/{stranger_biz['id']}/members/{user['id']}", owner, json={"role": "staff"})
+
+    def cookie(email, password):
+        session = requests.Session()
+        assert session.post(s.url + "/api/v1/auth/login", json={"tenant": "acme", "email": email, "password": password, "mode": "cookie"}).status_code == 200
+        return "; ".join(f"{c.name}={c.value}" for c in session.cookies)
+
+    cookies = {"buyer": cookie("buyer@acme.test", "buyer-pass-1"), "seller": cookie("seller@acme.test", "seller-pass-1"),
+               "stranger": cookie("stranger@acme.test", "stranger-pass-1")}
+    url = s.url.replace("http://", "ws://") + "/api/v1/live"
+
+    async def open_orders(who, after=None):
+        ws = await websockets.connect(url, additional_headers={"Cookie": cookies[who], "Origin": s.url})
+        assert json.loads(await ws.recv())["type"] == "hello"
+        await ws.send(json.dumps({"subscribe": "orders", **({"after": after} if after is not None else {})}))
+        return ws
+
+    async def until_subscribed(ws):
+        seen = []
+        while True:
+            message = json.loads(await asyncio.wait_for(ws.recv(), 5))
+            if message["type"] == "subscribed":
+                return seen, message["seq"]
+            seen.append(message)
+
+    async def next_changes(ws, count):
+        return [json.loads(await asyncio.wait_for(ws.recv(), 5)) for _ in range(count)]
+
+    async def scenario():
+        buyer_ws, seller_ws, stranger_ws = await open_orders("buyer"), await open_orders("seller"), await open_orders("stranger")
+        for ws in (buyer_ws, seller_ws, stranger_ws):
+            assert (await until_subscribed(ws))[0] == []
+        order = s.api("POST", "/orders", buyer_token, json={"buyer_business_id": buyer["id"], "seller_business_id": seller["id"],
+                                                            "lines": [{"sku": "PAR-500", "quantity": 3}]}).json()
+        s.api("POST", f"/orders/{order['id']}/confirm", seller_token)
+        for ws in (buyer_ws, seller_ws):
+            changes = await next_changes(ws, 2)
+            assert [(c["type"], c["topic"], c["order_id"], c["state"]) for c in changes] == [
+                ("order.changed", "order.placed", order["id"], "placed"), ("order.changed", "order.confirmed", order["id"], "confirmed")]
+            assert changes[1]["seq"] == changes[0]["seq"] + 1
+        last_seen = changes[1]["seq"]
+        await buyer_ws.close()
+        # While the buyer is away: a shipment and an invoice.
+        s.api("POST", f"/orders/{order['id']}/shipments", seller_token, json={})
+        s.api("POST", f"/orders/{order['id']}/invoices", seller_token)
+        assert [c["topic"] for c in await next_changes(seller_ws, 2)] == ["order.shipped", "invoice.issued"]
+        back = await open_orders("buyer", after=last_seen)
+        missed, seq = await until_subscribed(back)
+        assert [(m["topic"], m["seq"]) for m in missed] == [("order.shipped", last_seen + 1), ("invoice.issued", last_seen + 2)]
+        assert seq == last_seen + 2
+        try:
+            extra = await asyncio.wait_for(stranger_ws.recv(), 0.5)
+            raise AssertionError(f"a member of another business heard {extra}")
+        except asyncio.TimeoutError:
+            pass
+        for ws in (back, seller_ws, stranger_ws):
+            await ws.close()
+
+    asyncio.run(scenario())

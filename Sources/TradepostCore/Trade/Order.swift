@@ -178,3 +178,25 @@ extension Topic {
     /// `order.placed`, `order.confirmed`, `order.cancelled`, … : `OrderEvent`, one per transition.
     public static func order(_ state: OrderState) -> String { "order.\(state.rawValue)" }
 }
+
+/// One change to an order as the live socket sends it (`order.changed`): a client refetches the
+/// order; `seq` grows by one per change in the tenant, so a client that reconnects asks for what
+/// came after the last one it saw.
+public struct OrderLiveEvent: Codable, Sendable, Equatable {
+    public var seq: Int64
+    /// What happened: `order.confirmed`, `shipment.created`, `invoice.issued`, `payment.recorded`, …
+    public var topic: String
+    public var orderId: String
+    public var number: String
+    public var state: OrderState
+    public var at: Date
+
+    public init(seq: Int64, topic: String, orderId: String, number: String, state: OrderState, at: Date) {
+        self.seq = seq
+        self.topic = topic
+        self.orderId = orderId
+        self.number = number
+        self.state = state
+        self.at = at
+    }
+}

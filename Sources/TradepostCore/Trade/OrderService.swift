@@ -29,6 +29,10 @@ public protocol OrderService: Sendable {
     /// lines the seller cannot cover and takes no backorders).
     func transition(_ caller: Caller, orderID: String, _ action: OrderAction, reason: String?) async throws -> Order
 
+    /// Changes to the orders the caller sees, after sequence number `after` (nil: none, just the
+    /// latest number), oldest first, at most `limit`; and the tenant's latest number. For the live socket.
+    func liveEvents(_ caller: Caller, after: Int64?, limit: Int) async throws -> (events: [OrderLiveEvent], latest: Int64)
+
     /// A seller's trade rules (defaults until set). Throws `.notFound`, `.forbidden`.
     func tradeSettings(_ caller: Caller, businessID: String) async throws -> TradeSettings
     /// Throws `.invalid`, `.notFound`, `.forbidden`.

@@ -107,7 +107,9 @@ func buildRouter(config: TradepostConfig, store: Store, services: AppServices, m
     AuditRoutes(services: services).register(on: api)
     MediaRoutes(services: services, maxBody: maxBody).register(on: api)
     CatalogImportRoutes(services: services, maxUpload: config.maxUploadMB * 1_048_576).register(on: api)
-    let live = LiveRoutes(hub: hub)
+    let feed = OrderFeed(orders: services.orders)
+    store.tenantDatabases.outboxListener.add { tenant in feed.changed(tenant) }
+    let live = LiveRoutes(hub: hub, orders: feed)
     live.register(on: api)
 
     WebRoutes(lazyAssets: Lazy { WebAssets() }).register(on: router)

@@ -68,6 +68,7 @@ extension SQLiteFulfilmentService {
                     try AuditLog.tenant(db, caller.audit, "invoice.issue", target: id, detail: [
                         "number": number, "order": order.number, "gross": invoice.gross.decimal, "currency": order.currency])
                     try Outbox.append(db, topic: Topic.invoiceIssued, payload: InvoiceEvent(invoice))
+                    try LiveFeed.append(db, Topic.invoiceIssued, order, now: now)
                     return invoice
                 }
             }
@@ -125,6 +126,7 @@ extension SQLiteFulfilmentService {
                     let invoice = try FulfilmentRows.fetchInvoice(db, id: id)!
                     try AuditLog.tenant(db, caller.audit, "invoice.overdue", target: id, detail: ["number": invoice.number, "balance": invoice.balance.decimal])
                     try Outbox.append(db, topic: Topic.invoiceOverdue, payload: InvoiceEvent(invoice))
+                    if let order = try OrderRows.fetch(db, id: invoice.orderId) { try LiveFeed.append(db, Topic.invoiceOverdue, order, now: now) }
                 }
                 return ids.count
             }

@@ -48,6 +48,7 @@ extension SQLiteFulfilmentService {
                         "invoice": invoice.number, "direction": direction.rawValue, "amount": money.decimal, "currency": money.currency,
                         "method": input.method!.rawValue])
                     try Outbox.append(db, topic: Topic.paymentRecorded, payload: InvoiceEvent(invoice))
+                    if let order = try OrderRows.fetch(db, id: invoice.orderId) { try LiveFeed.append(db, Topic.paymentRecorded, order, now: now) }
                     if invoice.status == .paid && before.status != .paid {
                         try Outbox.append(db, topic: Topic.invoicePaid, payload: InvoiceEvent(invoice))
                     }

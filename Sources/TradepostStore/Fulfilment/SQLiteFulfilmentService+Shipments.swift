@@ -144,6 +144,7 @@ extension SQLiteFulfilmentService {
                 try AuditLog.tenant(db, caller.audit, "shipment.deliver", target: shipmentID, detail: ["order": before.number, "number": String(shipment.number)])
                 try Outbox.append(db, topic: Topic.shipmentDelivered, payload: ShipmentEvent(shipment))
                 let waiting = try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM shipments WHERE order_id = ? AND delivered_at IS NULL)", arguments: [orderID]) ?? true
+                if !(before.state == .shipped && !waiting) { try LiveFeed.append(db, Topic.shipmentDelivered, before, now: now) }
                 if before.state == .shipped && !waiting {
                     var order = before
                     order.state = try before.state.next(.deliver)

@@ -105,5 +105,6 @@ enum OrderRows {
         if let note { detail["note"] = String(note.prefix(200)) }
         try AuditLog.tenant(db, audit, "order.\(order.state.rawValue)", target: order.id, detail: detail)
         try Outbox.append(db, topic: Topic.order(order.state), payload: OrderEvent(order))
+        try LiveFeed.append(db, Topic.order(order.state), order, now: now)
     }
 }

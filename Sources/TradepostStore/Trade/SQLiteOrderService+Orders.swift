@@ -79,6 +79,20 @@ extension SQLiteOrderService {
         }
     }
 
+    public func liveEvents(_ caller: Caller, after: Int64?, limit: Int) async throws -> (events: [OrderLiveEvent], latest: Int64) {
+        let tenant = try caller.tenant()
+        return try await mapErrors(stats) {
+            try await tenants.read(tenant) { db in
+                let latest = try LiveFeed.latest(db)
+                guard let after else { return ([], latest) }
+                let facts = try CallerFacts.read(db, caller)
+                // Members see their businesses' orders (a token's scopes too); tenant admins see all.
+                let visible = facts.seesAll ? nil : Set(facts.memberships.keys.filter { (try? facts.authorize(.ordersRead, business: $0)) != nil })
+                return (try LiveFeed.events(db, after: after, businesses: visible, limit: min(max(limit, 1), 1000)), latest)
+            }
+        }
+    }
+
     public func tradeSettings(_ caller: Caller, businessID: String) async throws -> TradeSettings {
         let tenant = try caller.tenant()
         return try await mapErrors(stats) {
