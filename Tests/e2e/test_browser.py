@@ -523,10 +523,55 @@ def test_order_journey(server, browser):
     login("seller@torg.test", "seller-pass-1")
     page.get_by_role("navigation", name="Главное").get_by_role("link", name="Заказы").click()
     page.get_by_role("link", name="FARM-").click()
+    order_url = page.url
+    # The buyer keeps the order open in another browser: it follows the seller's work live.
+    buyer_context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="ru-RU")
+    buyer_page = buyer_context.new_page()
+    buyer_problems = watch(buyer_page)
+    buyer_page.goto(server.url + "/login")
+    buyer_page.get_by_label("Компания").fill("torg")
+    buyer_page.get_by_label("Email").fill("buyer@torg.test")
+    buyer_page.get_by_label("Пароль").fill("buyer-pass-1")
+    buyer_page.keyboard.press("Enter")
+    buyer_page.wait_for_url(server.url + "/")
+    buyer_page.goto(order_url)
+    expect(buyer_page.locator(".badge.order-placed")).to_have_text("оформлен")
+
     page.get_by_role("button", name="Подтвердить").click()
     expect(page.locator(".badge.order-confirmed")).to_have_text("подтверждён")
+    expect(buyer_page.locator(".badge.order-confirmed")).to_have_text("подтверждён")   # no reload on the buyer's side
     page.screenshot(path=str(ARTIFACTS / "order-seller.png"), full_page=True)
     orders = server.api("GET", f"/businesses/{seller['id']}/orders?side=seller", seller_token).json()["items"]
     assert [o["state"] for o in orders] == ["confirmed"] and orders[0]["delivery_address"] == "Львов, пл. Рынок 1"
-    assert problems == []
+
+    # Ship all of it (the dialog offers what is reserved), then bill it and record the payment.
+    page.get_by_role("button", name="Отгрузить", exact=True).click()
+    dialog = page.get_by_role("dialog")
+    expect(dialog.get_by_label("Отгрузить сейчас PAR-500")).to_have_value("12")
+    dialog.get_by_label("Перевозчик").fill("Нова пошта")
+    dialog.get_by_label("Номер накладной").fill("20450000000001")
+    dialog.get_by_role("button", name="Отгрузить").click()
+    expect(page.locator(".badge.order-shipped")).to_have_text("отгружен")
+    expect(page.get_by_text("Нова пошта · 20450000000001")).to_be_visible()
+    expect(buyer_page.locator(".badge.order-shipped")).to_have_text("отгружен")
+    page.get_by_role("button", name="Счёт на остаток заказа").click()
+    expect(page.locator(".badge.invoice-open")).to_have_text("не оплачен")
+    page.get_by_role("button", name="Оплата").click()
+    dialog = page.get_by_role("dialog")
+    expect(dialog.get_by_label("Сумма, UAH")).to_have_value("672.30")
+    dialog.get_by_label("Основание (напр. платёжное поручение)").fill("п/п 42")
+    dialog.get_by_role("button", name="Записать").click()
+    expect(page.locator(".badge.invoice-paid")).to_have_text("оплачен")
+    page.screenshot(path=str(ARTIFACTS / "order-fulfilled.png"), full_page=True)
+
+    # The buyer sees the invoice appear, downloads its PDF and confirms the delivery.
+    expect(buyer_page.locator(".badge.invoice-paid")).to_have_text("оплачен")
+    with buyer_page.expect_download() as download:
+        buyer_page.get_by_role("link", name="PDF").click()
+    assert download.value.suggested_filename.startswith("INV-FARM-") and download.value.suggested_filename.endswith(".pdf")
+    buyer_page.get_by_role("button", name="Отметить доставленным").click()
+    expect(buyer_page.locator(".badge.order-delivered")).to_have_text("доставлен")
+    expect(page.locator(".badge.order-delivered")).to_have_text("доставлен")
+    assert problems == [] and buyer_problems == []
+    buyer_context.close()
     context.close()

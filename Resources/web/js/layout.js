@@ -11,7 +11,7 @@ function navItems() {
     items.push(['/platform/tenants', 'nav.tenants', 'tenants.read'], ['/jobs', 'nav.jobs', 'jobs.read'], ['/audit', 'nav.audit', 'audit.read']);
   } else {
     items.push(['/', 'nav.home', null], ['/catalog', 'nav.catalog', 'catalog.read'], ['/cart', 'nav.cart', 'catalog.read'],
-      ['/orders', 'nav.orders', 'catalog.read'], ['/businesses', 'nav.businesses', 'businesses.read'],
+      ['/orders', 'nav.orders', 'catalog.read'], ['/invoices', 'nav.invoices', 'catalog.read'], ['/businesses', 'nav.businesses', 'businesses.read'],
       ['/moderation', 'nav.moderation', 'products.review'], ['/search-settings', 'nav.searchSettings', 'catalog.settings'],
       ['/users', 'nav.users', 'users.read'], ['/storage', 'nav.storage', 'storage.manage'],
       ['/jobs', 'nav.jobs', 'jobs.read'], ['/audit', 'nav.audit', 'audit.read']);

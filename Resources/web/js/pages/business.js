@@ -68,6 +68,7 @@ async function productsPanel(id, canManage) {
     h('div', { class: 'page-head' }, h('h2', {}, t('product.list')),
       canManage ? h('div', { class: 'actions' },
         h('a', { class: 'button', href: `/businesses/${id}/stock` }, t('stock.title')),
+        h('a', { class: 'button', href: `/businesses/${id}/trade` }, t('tradeSettings.title')),
         h('a', { class: 'button', href: `/businesses/${id}/import` }, t('import.title')),
         h('button', { type: 'button', class: 'primary', onclick: add }, t('product.add'))) : null),
     items.length ? h('div', { class: 'table-wrap' }, h('table', {},

@@ -7,8 +7,24 @@ import { money } from '../catalog-util.js';
 import { navigate } from '../router.js';
 import { session } from '../session.js';
 import { myBusinesses, priceSource, stateBadge } from '../trade.js';
+import { invoicesPanel, shipmentsPanel } from '../components/fulfilment.js';
+import { watchOrders } from '../live.js';
+
+let closeLive = null;
 
 export async function render(main, ctx) {
+  // Both sides see the order move as it happens (another person confirms, ships, bills).
+  closeLive?.();
+  let again = null;
+  closeLive = watchOrders(main, (change) => {
+    if (change.order_id !== ctx.params.id) return;
+    clearTimeout(again);
+    again = setTimeout(() => draw(main, ctx).catch(() => {}), 150);
+  });
+  await draw(main, ctx);
+}
+
+async function draw(main, ctx) {
   const [order, mine] = await Promise.all([api.get(`/orders/${ctx.params.id}`), myBusinesses()]);
   const admin = ['owner', 'admin'].includes(session.me.role);
   const isSeller = admin || mine.some((m) => m.business.id === order.seller_business_id);
@@ -22,7 +38,7 @@ export async function render(main, ctx) {
     }
     await api.post(`/orders/${order.id}/${action}`, body);
     toast(t('trade.updated'), 'success');
-    await render(main, ctx);
+    await draw(main, ctx);
   });
   const actions = [];
   if (isSeller && order.state === 'on_hold') actions.push(act('approve', t('orderAction.approve'), 'primary'));
@@ -45,6 +61,9 @@ export async function render(main, ctx) {
     ['trade.deliveryAddress', order.delivery_address], ['trade.requestedDate', order.requested_date && formatDate(order.requested_date)],
     ['trade.notes', order.notes], ['trade.cancelReason', order.cancel_reason],
   ].filter(([, v]) => v);
+  const refresh = () => draw(main, ctx);
+  const sides = { isSeller, isBuyer };
+  const [shipments, invoices] = await Promise.all([shipmentsPanel(order, sides, refresh), invoicesPanel(order, sides, refresh)]);
   mount(main,
     h('p', { class: 'breadcrumb' }, h('a', { href: `/orders?side=${isSeller ? 'seller' : 'buyer'}` }, t('nav.orders'))),
     h('div', { class: 'page-head' }, h('h1', { tabindex: -1 }, order.number, stateBadge(order.state)), h('div', { class: 'actions' }, actions)),
@@ -66,6 +85,7 @@ export async function render(main, ctx) {
         h('dt', {}, t('trade.net')), h('dd', {}, money(order.net)),
         h('dt', {}, t('trade.tax')), h('dd', {}, money(order.tax)),
         h('dt', {}, h('strong', {}, t('trade.gross'))), h('dd', {}, h('strong', {}, money(order.gross))))),
+    shipments, invoices,
     h('section', { class: 'panel' }, h('h2', {}, t('trade.history')), h('ol', { class: 'history' }, order.history.map((step) => h('li', {},
       h('span', { class: 'nowrap' }, formatDateTime(step.at)), ' · ', t(`orderState.${step.to}`), ' · ', step.actor_label || step.actor,
       step.note ? h('span', { class: 'muted' }, ` — ${step.note}`) : null)))));

@@ -6,6 +6,9 @@ import { formatDateTime, t } from '../i18n.js';
 import { money } from '../catalog-util.js';
 import { pager } from '../pager.js';
 import { businessPicker, chosenBusiness, myBusinesses, stateBadge } from '../trade.js';
+import { watchOrders } from '../live.js';
+
+let closeLive = null;
 
 const STATES = ['on_hold', 'placed', 'confirmed', 'partially_shipped', 'shipped', 'delivered', 'completed', 'cancelled'];
 
@@ -36,6 +39,10 @@ export async function render(main, ctx) {
         h('td', { class: 'nowrap' }, formatDateTime(o.placed_at)))))));
   }, more);
   side.addEventListener('change', () => load(true));
+  // New orders and state changes show up without a reload (the seller's inbox fills by itself).
+  closeLive?.();
+  let again = null;
+  closeLive = watchOrders(main, () => { clearTimeout(again); again = setTimeout(() => load(true).catch(() => {}), 300); });
   state.addEventListener('change', () => load(true));
   mount(main,
     h('div', { class: 'page-head' }, h('h1', { tabindex: -1 }, t('nav.orders')),
