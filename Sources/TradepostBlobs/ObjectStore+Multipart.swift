@@ -218,6 +218,7 @@ extension ObjectStore {
             Set(try String.fetchAll(db, sql: """
                 SELECT blob FROM s3_objects UNION ALL SELECT blob FROM s3_parts UNION ALL SELECT blob FROM media
                 UNION ALL SELECT pdf_blob FROM invoices WHERE pdf_blob IS NOT NULL
+                UNION ALL SELECT pdf_blob FROM credit_notes WHERE pdf_blob IS NOT NULL
                 """))
         }
         let orphans = onDisk.filter { !referenced.contains($0) }

@@ -312,5 +312,85 @@ extension TenantMigrations {
             );
             CREATE INDEX IF NOT EXISTS live_events_at ON live_events (at);
             """),
+        Migration(21, "returns", """
+            -- Returns of shipped goods and the credit notes that settle them. A credit note has its own
+            -- gapless series (number_sequences, scope credit_note:<seller>), copies both parties'
+            -- legal details, corrects the order's latest invoice (lowering what is owed on it) and is
+            -- frozen by triggers like an invoice.
+            CREATE TABLE IF NOT EXISTS returns (
+                id TEXT PRIMARY KEY,
+                order_id TEXT NOT NULL REFERENCES orders(id),
+                number INTEGER NOT NULL,
+                state TEXT NOT NULL CHECK (state IN ('requested', 'accepted', 'refused', 'received')),
+                reason TEXT NOT NULL,
+                requested_by TEXT NOT NULL,
+                requested_at TEXT NOT NULL,
+                decided_at TEXT,
+                decision_note TEXT,
+                received_at TEXT,
+                warehouse_id TEXT REFERENCES warehouses(id),
+                credit_note_id TEXT,
+                seller_business_id TEXT NOT NULL,
+                buyer_business_id TEXT NOT NULL,
+                UNIQUE (order_id, number)
+            );
+            CREATE INDEX IF NOT EXISTS returns_by_seller ON returns (seller_business_id, id);
+            CREATE INDEX IF NOT EXISTS returns_by_buyer ON returns (buyer_business_id, id);
+            CREATE TABLE IF NOT EXISTS return_lines (
+                return_id TEXT NOT NULL REFERENCES returns(id),
+                line_no INTEGER NOT NULL,
+                quantity INTEGER NOT NULL CHECK (quantity > 0),
+                damaged INTEGER NOT NULL DEFAULT 0 CHECK (damaged >= 0 AND damaged <= quantity),
+                PRIMARY KEY (return_id, line_no)
+            ) WITHOUT ROWID;
+            CREATE TABLE IF NOT EXISTS credit_notes (
+                id TEXT PRIMARY KEY,
+                number TEXT NOT NULL UNIQUE,
+                order_id TEXT NOT NULL REFERENCES orders(id),
+                return_id TEXT NOT NULL REFERENCES returns(id),
+                invoice_id TEXT REFERENCES invoices(id),
+                seller_business_id TEXT NOT NULL,
+                buyer_business_id TEXT NOT NULL,
+                currency TEXT NOT NULL,
+                prices_include_tax INTEGER NOT NULL,
+                net_minor INTEGER NOT NULL,
+                tax_minor INTEGER NOT NULL,
+                gross_minor INTEGER NOT NULL,
+                taxes TEXT NOT NULL,
+                reason TEXT NOT NULL,
+                issued_at TEXT NOT NULL,
+                seller TEXT NOT NULL,
+                buyer TEXT NOT NULL,
+                language TEXT NOT NULL,
+                issued_by TEXT NOT NULL,
+                pdf_blob TEXT
+            );
+            CREATE INDEX IF NOT EXISTS credit_notes_by_order ON credit_notes (order_id, issued_at);
+            CREATE INDEX IF NOT EXISTS credit_notes_by_invoice ON credit_notes (invoice_id);
+            CREATE INDEX IF NOT EXISTS credit_notes_by_parties ON credit_notes (seller_business_id, buyer_business_id);
+            CREATE TABLE IF NOT EXISTS credit_note_lines (
+                credit_note_id TEXT NOT NULL REFERENCES credit_notes(id),
+                line_no INTEGER NOT NULL,
+                order_line_no INTEGER NOT NULL,
+                sku TEXT NOT NULL,
+                name TEXT NOT NULL,
+                quantity INTEGER NOT NULL CHECK (quantity > 0),
+                unit_minor INTEGER NOT NULL,
+                tax_rate_bp INTEGER NOT NULL,
+                net_minor INTEGER NOT NULL,
+                tax_minor INTEGER NOT NULL,
+                gross_minor INTEGER NOT NULL,
+                PRIMARY KEY (credit_note_id, line_no)
+            ) WITHOUT ROWID;
+            CREATE TRIGGER IF NOT EXISTS credit_notes_no_delete BEFORE DELETE ON credit_notes
+                BEGIN SELECT RAISE(ABORT, 'an issued credit note is never deleted'); END;
+            CREATE TRIGGER IF NOT EXISTS credit_notes_no_edit BEFORE UPDATE OF number, order_id, return_id, invoice_id, seller_business_id,
+                buyer_business_id, currency, net_minor, tax_minor, gross_minor, taxes, issued_at, seller, buyer ON credit_notes
+                BEGIN SELECT RAISE(ABORT, 'an issued credit note is never edited'); END;
+            CREATE TRIGGER IF NOT EXISTS credit_note_lines_frozen BEFORE UPDATE ON credit_note_lines
+                BEGIN SELECT RAISE(ABORT, 'an issued credit note is never edited'); END;
+            CREATE TRIGGER IF NOT EXISTS credit_note_lines_no_delete BEFORE DELETE ON credit_note_lines
+                BEGIN SELECT RAISE(ABORT, 'an issued credit note is never edited'); END;
+            """),
     ]
 }

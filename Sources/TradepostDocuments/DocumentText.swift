@@ -9,6 +9,9 @@ struct DocumentText {
     var date: String
     var due: String
     var order: String
+    /// "Corrects invoice": on a credit note.
+    var corrects: String
+    var reason: String
     var seller: String
     var buyer: String
     var taxId: String
@@ -43,20 +46,20 @@ struct DocumentText {
     }
 
     static let en = DocumentText(
-        invoice: "Invoice", creditNote: "Credit note", date: "Date", due: "Due date", order: "Order", seller: "Seller", buyer: "Buyer",
+        invoice: "Invoice", creditNote: "Credit note", date: "Date", due: "Due date", order: "Order", corrects: "Corrects invoice", reason: "Reason", seller: "Seller", buyer: "Buyer",
         taxId: "Tax ID", bankAccount: "Account", bank: "Bank", number: "No.", sku: "SKU", item: "Item", quantity: "Qty", price: "Price",
         tax: "Tax", net: "Net", total: "Total", taxAt: "Tax", on: "on", totalNet: "Total net", totalTax: "Total tax", totalDue: "Total",
         inWords: "Amount in words", pricesIncludeTax: "Prices include tax", page: "Page", of: "of", language: "en")
 
     static let uk = DocumentText(
-        invoice: "Рахунок-фактура", creditNote: "Кредитове повідомлення", date: "Дата", due: "Сплатити до", order: "Замовлення",
+        invoice: "Рахунок-фактура", creditNote: "Кредит-нота", date: "Дата", due: "Сплатити до", order: "Замовлення", corrects: "Коригує рахунок", reason: "Причина",
         seller: "Постачальник", buyer: "Покупець", taxId: "Податковий номер", bankAccount: "Рахунок", bank: "Банк", number: "№", sku: "Артикул",
         item: "Товар", quantity: "К-сть", price: "Ціна", tax: "ПДВ", net: "Без ПДВ", total: "Разом", taxAt: "ПДВ", on: "з", totalNet: "Разом без ПДВ",
         totalTax: "Сума ПДВ", totalDue: "Всього до сплати", inWords: "Сума прописом", pricesIncludeTax: "Ціни з ПДВ", page: "Сторінка",
         of: "з", language: "uk")
 
     static let ru = DocumentText(
-        invoice: "Счёт-фактура", creditNote: "Кредит-нота", date: "Дата", due: "Оплатить до", order: "Заказ", seller: "Поставщик",
+        invoice: "Счёт-фактура", creditNote: "Кредит-нота", date: "Дата", due: "Оплатить до", order: "Заказ", corrects: "Корректирует счёт", reason: "Причина", seller: "Поставщик",
         buyer: "Покупатель", taxId: "Налоговый номер", bankAccount: "Счёт", bank: "Банк", number: "№", sku: "Артикул", item: "Товар",
         quantity: "Кол-во", price: "Цена", tax: "НДС", net: "Без НДС", total: "Итого", taxAt: "НДС", on: "с", totalNet: "Итого без НДС",
         totalTax: "Сумма НДС", totalDue: "Всего к оплате", inWords: "Сумма прописью", pricesIncludeTax: "Цены с НДС", page: "Страница",

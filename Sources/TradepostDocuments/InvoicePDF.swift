@@ -19,10 +19,30 @@ public enum InvoicePDF {
     }
 }
 
+/// A credit note as an A4 PDF: the invoice's layout, naming the invoice it corrects and why.
+public enum CreditNotePDF {
+    public static func render(_ note: CreditNote) -> Data {
+        let t = DocumentText.of(note.language)
+        let asInvoice = Invoice(
+            id: note.id, number: note.number, series: "CN", orderId: note.orderId, orderNumber: note.orderNumber, sellerBusinessId: note.sellerBusinessId,
+            buyerBusinessId: note.buyerBusinessId, currency: note.currency, pricesIncludeTax: note.pricesIncludeTax, net: note.net, tax: note.tax,
+            gross: note.gross, taxes: note.taxes, paid: Money(minor: 0, currency: note.currency), overdue: false, issuedAt: note.issuedAt, dueDate: "",
+            seller: note.seller, buyer: note.buyer, language: note.language, issuedBy: note.issuedBy, lines: note.lines, payments: nil)
+        var facts = ["\(t.date): \(TradeDocumentLayout.day(note.issuedAt))"]
+        if let invoice = note.invoiceNumber { facts.append("\(t.corrects): \(invoice)") }
+        facts.append("\(t.order): \(note.orderNumber)")
+        return Data(TradeDocumentLayout(invoice: asInvoice, title: t.creditNote, facts: facts, note: "\(t.reason): \(note.reason)").render())
+    }
+}
+
 /// The layout shared by invoices and credit notes.
 struct TradeDocumentLayout {
     let invoice: Invoice
     let title: String
+    /// The line under the title: date, due date and order for an invoice.
+    let facts: [String]
+    /// A line printed above the table (a credit note's reason).
+    let note: String?
     let t: DocumentText
     let regular = PDFFont(InvoicePDF.fonts.regular, resourceName: "F1")
     let bold = PDFFont(InvoicePDF.fonts.bold, resourceName: "F2")
@@ -33,10 +53,13 @@ struct TradeDocumentLayout {
         (40, 22, .left), (62, 70, .left), (132, 168, .left), (300, 45, .right), (345, 62, .right), (407, 38, .right), (445, 55, .right), (500, 55, .right),
     ]
 
-    init(invoice: Invoice, title: String) {
+    init(invoice: Invoice, title: String, facts: [String]? = nil, note: String? = nil) {
         self.invoice = invoice
         self.title = title
-        t = DocumentText.of(invoice.language)
+        let t = DocumentText.of(invoice.language)
+        self.t = t
+        self.facts = facts ?? ["\(t.date): \(Self.day(invoice.issuedAt))", "\(t.due): \(invoice.dueDate)", "\(t.order): \(invoice.orderNumber)"]
+        self.note = note
     }
 
     func render() -> [UInt8] {
@@ -45,12 +68,18 @@ struct TradeDocumentLayout {
         var y = PDFWriter.pageHeight - Self.margin - 16
         page.text("\(title) \(t.number) \(invoice.number)", x: Self.margin, y: y, font: bold, size: 16)
         y -= 20
-        page.text("\(t.date): \(Self.day(invoice.issuedAt))    \(t.due): \(invoice.dueDate)    \(t.order): \(invoice.orderNumber)",
-                  x: Self.margin, y: y, font: regular, size: 9.5)
+        page.text(facts.joined(separator: "    "), x: Self.margin, y: y, font: regular, size: 9.5)
         y -= 26
         let sellerEnd = party(&page, t.seller, invoice.seller, x: Self.margin, y: y, bank: true)
         let buyerEnd = party(&page, t.buyer, invoice.buyer, x: 310, y: y, bank: false)
         y = min(sellerEnd, buyerEnd) - 14
+        if let note {
+            for part in wrap(note, width: PDFWriter.pageWidth - 2 * Self.margin, size: 9, maxLines: 5) {
+                page.text(part, x: Self.margin, y: y, font: regular, size: 9)
+                y -= 12
+            }
+            y -= 6
+        }
 
         y = header(&page, y)
         for line in invoice.lines ?? [] {

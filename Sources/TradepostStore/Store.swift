@@ -47,6 +47,7 @@ public final class Store: Sendable {
     public let stock: SQLiteStockService
     public let orders: SQLiteOrderService
     public let fulfilment: SQLiteFulfilmentService
+    public let returns: SQLiteReturnService
     public let s3Keys: SQLiteS3KeyService
     public let audit: SQLiteAuditService
 
@@ -73,6 +74,7 @@ public final class Store: Sendable {
         stock = SQLiteStockService(tenants: tenantDatabases, stats: stats)
         orders = SQLiteOrderService(tenants: tenantDatabases, stats: stats)
         fulfilment = SQLiteFulfilmentService(tenants: tenantDatabases, stats: stats)
+        returns = SQLiteReturnService(tenants: tenantDatabases, stats: stats)
         catalogImports = SQLiteCatalogImportService(tenants: tenantDatabases, stats: stats, dataDir: options.dataDir)
         s3Keys = SQLiteS3KeyService(control: control, tenants: tenantDatabases, box: try SecretBox(dataDir: options.dataDir), stats: stats)
         audit = SQLiteAuditService(control: control, tenants: tenantDatabases)

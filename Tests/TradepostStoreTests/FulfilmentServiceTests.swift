@@ -117,3 +117,40 @@ struct FulfilmentServiceTests {
         #expect(next.state == .placed)
     }
 }
+
+@Suite("Returns: the state machine, stock back or written off, credit notes numbered without gaps")
+struct ReturnServiceTests {
+    @Test func everyReturnTransitionIsAllowedOnlyFromItsState() {
+        let allowed: [ReturnState: [ReturnState.Action: ReturnState]] = [.requested: [.accept: .accepted, .refuse: .refused], .accepted: [.receive: .received]]
+        for state in ReturnState.allCases {
+            for action in [ReturnState.Action.accept, .refuse, .receive] {
+                #expect(state.after(action) == allowed[state]?[action], "\(state) \(action)")
+            }
+        }
+    }
+
+    @Test func receivingPutsStockBackAndCreditNotesCountOnTheirOwn() async throws {
+        let w = try await FulfilmentServiceTests().world(stock: 20)
+        defer { Task { await w.store.remove() } }
+        let tests = FulfilmentServiceTests()
+        var notes: [String] = []
+        for _ in 0..<3 {
+            let order = try await tests.confirmedOrder(w, quantity: 4)
+            _ = try await w.store.fulfilment.ship(w.sellerMember, orderID: order.id, ShipmentInput(), idempotency: nil)
+            _ = try await w.store.fulfilment.issueInvoice(w.sellerMember, orderID: order.id, InvoiceInput(), idempotency: nil)
+            let r = try await w.store.returns.requestReturn(w.buyerMember, orderID: order.id,
+                                                            ReturnInput(lines: [.init(lineNo: 1, quantity: 3)], reason: "Wrong strength"), idempotency: nil)
+            await #expect(throws: AppError.self) { _ = try await w.store.returns.decideReturn(w.buyerMember, returnID: r.id, accept: true, note: nil) }
+            _ = try await w.store.returns.decideReturn(w.sellerMember, returnID: r.id, accept: true, note: nil)
+            let received = try await w.store.returns.receiveReturn(w.sellerMember, returnID: r.id, ReceiveInput(lines: [.init(lineNo: 1, damaged: 1)]))
+            notes.append(try #require(received.creditNoteNumber))
+        }
+        #expect(notes.map { Int($0.suffix(6))! } == [1, 2, 3] && notes.allSatisfy { $0.hasPrefix("CN-FARM-") })
+        // 20 − 3 × 4 shipped + 3 × 3 returned − 3 × 1 damaged.
+        #expect(try await OrderServiceTests().level(w) == (14, 0))
+        #expect(try await w.store.stock.reconcile(w.system, repair: false).drifts.isEmpty)
+        await #expect(throws: DatabaseError.self) {
+            try await w.store.tenantDatabases.write(w.tenant.id) { try $0.execute(sql: "UPDATE credit_notes SET gross_minor = 0") }
+        }
+    }
+}

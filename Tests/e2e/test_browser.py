@@ -572,6 +572,23 @@ def test_order_journey(server, browser):
     buyer_page.get_by_role("button", name="Отметить доставленным").click()
     expect(buyer_page.locator(".badge.order-delivered")).to_have_text("доставлен")
     expect(page.locator(".badge.order-delivered")).to_have_text("доставлен")
+
+    # One box came broken: the buyer asks to return it, the seller accepts and receives it as damaged.
+    buyer_page.get_by_role("button", name="Вернуть товар").click()
+    dialog = buyer_page.get_by_role("dialog")
+    dialog.get_by_label("Вернуть IBU-200").fill("1")
+    dialog.get_by_label("Причина").fill("Разбитая упаковка")
+    dialog.get_by_role("button", name="Запросить возврат").click()
+    expect(buyer_page.locator(".badge.return-requested")).to_have_text("запрос")
+    expect(page.locator(".badge.return-requested")).to_have_text("запрос")
+    page.get_by_role("button", name="Принять").click()
+    expect(page.locator(".badge.return-accepted")).to_have_text("принят")
+    page.get_by_role("button", name="Оприходовать").click()
+    dialog = page.get_by_role("dialog")
+    dialog.get_by_label("Повреждено IBU-200").fill("1")
+    dialog.get_by_role("button", name="Оприходовать").click()
+    expect(page.locator(".badge.return-received")).to_have_text("оприходован")
+    expect(buyer_page.get_by_role("link", name="CN-FARM-")).to_be_visible()   # the credit note reaches the buyer live
     assert problems == [] and buyer_problems == []
     buyer_context.close()
     context.close()

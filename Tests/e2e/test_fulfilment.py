@@ -119,6 +119,43 @@ def test_a_whole_trade_with_every_document_checked(server):
     assert [(p["direction"], p["amount"]["amount"]) for p in refund["payments"]] == [("in", "100.00"), ("in", "236.00"), ("out", "36.00")]
     made = s.api("GET", f"/businesses/{buyer['id']}/payments?side=buyer", buyer_token).json()["items"]
     assert len(made) == 3 and made[0]["direction"] == "out"
+    assert s.api("POST", f"/invoices/{inv2['id']}/payments", seller_token, json={"amount": "320.52", "method": "bank_transfer"}).json()["status"] == "paid"
+
+    # A return: two of the five vitamin packs. Asking for more than shipped is refused, field by field.
+    bad = problem(s.api("POST", f"/orders/{order['id']}/returns", buyer_token, json={"lines": [{"line_no": 2, "quantity": 6}], "reason": "Broken"}), 400)
+    assert bad["errors"][0]["field"] == "lines[0].quantity"
+    problem(s.api("POST", f"/orders/{order['id']}/returns", seller_token, json={"lines": [{"line_no": 2, "quantity": 2}], "reason": "x"}), 403, "forbidden")
+    ret = s.api("POST", f"/orders/{order['id']}/returns", buyer_token, json={"lines": [{"line_no": 2, "quantity": 2}], "reason": "Пошкоджена упаковка"},
+                headers={"Idempotency-Key": str(uuid.uuid4())})
+    assert ret.status_code == 201, ret.text
+    ret = ret.json()
+    assert ret["state"] == "requested" and ret["lines"] == [{"line_no": 2, "sku": "VIT-C", "name": vit["name"], "quantity": 2, "damaged": 0}]
+    problem(s.api("POST", f"/orders/{order['id']}/returns", buyer_token, json={"lines": [{"line_no": 2, "quantity": 4}], "reason": "more"}), 400)
+    problem(s.api("POST", f"/returns/{ret['id']}/receive", seller_token), 409, "invalid_state")
+    problem(s.api("POST", f"/returns/{ret['id']}/accept", buyer_token), 403, "forbidden")
+    assert s.api("POST", f"/returns/{ret['id']}/accept", seller_token).json()["state"] == "accepted"
+    assert problem(s.api("POST", f"/returns/{ret['id']}/refuse", seller_token), 409, "invalid_state")["state"] == "accepted"
+    level_before = s.api("GET", f"/businesses/{seller['id']}/stock?product_id={vit['id']}", seller_token).json()["items"][0]["on_hand"]
+    received = s.api("POST", f"/returns/{ret['id']}/receive", seller_token, json={"lines": [{"line_no": 2, "damaged": 1}]}).json()
+    assert received["state"] == "received" and received["lines"][0]["damaged"] == 1 and received["credit_note_number"].startswith("CN-FARM-")
+    # One back on the shelf, one written off: the ledger says both.
+    assert s.api("GET", f"/businesses/{seller['id']}/stock?product_id={vit['id']}", seller_token).json()["items"][0]["on_hand"] == level_before + 1
+    kinds = [m["kind"] for m in s.api("GET", f"/businesses/{seller['id']}/stock/movements?product_id={vit['id']}", seller_token).json()["items"][:2]]
+    assert kinds == ["write_off", "return"]
+    note = s.api("GET", f"/credit-notes/{received['credit_note_id']}", buyer_token).json()
+    # 2 × 15.05 = 30.10 at 7 % = 2.107 → 2.11.
+    assert (note["net"]["amount"], note["tax"]["amount"], note["gross"]["amount"], note["invoice_number"]) == ("30.10", "2.11", "32.21", inv2["number"])
+    assert note["number"].endswith("-000001")
+    credited = s.api("GET", f"/invoices/{inv2['id']}", seller_token).json()
+    assert (credited["credited"]["amount"], credited["balance"]["amount"]) == ("32.21", "-32.21")
+    refunded = s.api("POST", f"/invoices/{inv2['id']}/payments", seller_token, json={"amount": "32.21", "method": "bank_transfer", "direction": "out"}).json()
+    assert refunded["balance"]["amount"] == "0.00" and refunded["status"] == "paid"
+    text, _ = pdf_text(s.api("GET", f"/credit-notes/{note['id']}/pdf", buyer_token))
+    for expected in ["Кредит-нота", note["number"], inv2["number"], "Пошкоджена упаковка", "ТОВ «Фарм Опт»", "ФОП Іваненко Ірина", "30,10", "2,11", "32,21",
+                     "Тридцять дві гривні 21 копійка"]:
+        assert expected in text, (expected, text)
+    assert [r["id"] for r in s.api("GET", f"/businesses/{seller['id']}/returns?side=seller", seller_token).json()["items"]] == [ret["id"]]
+    assert [c["number"] for c in s.api("GET", f"/orders/{order['id']}/credit-notes", buyer_token).json()["items"]] == [note["number"]]
     assert [i["number"] for i in s.api("GET", f"/businesses/{seller['id']}/invoices?side=seller", seller_token).json()["items"]] == [inv2["number"], inv1["number"]]
 
     # Delivery: the buyer confirms each shipment; with the last one the order is delivered.
@@ -133,12 +170,13 @@ def test_a_whole_trade_with_every_document_checked(server):
     # Accounting exports: one row each, amounts as decimals, the catalog export's encodings.
     rows = list(csv.DictReader(io.StringIO(s.api("GET", f"/businesses/{seller['id']}/invoices/export?side=seller", seller_token).content.decode("utf-8-sig"))))
     assert [(r["number"], r["gross"], r["paid"], r["status"], r["buyer"]) for r in rows] == [
-        (inv1["number"], "336.00", "300.00", "partially_paid", "ФОП Іваненко Ірина"), (inv2["number"], "320.52", "0.00", "open", "ФОП Іваненко Ірина")]
+        (inv1["number"], "336.00", "300.00", "partially_paid", "ФОП Іваненко Ірина"), (inv2["number"], "320.52", "288.31", "paid", "ФОП Іваненко Ірина")]
     assert rows[1]["tax_by_rate"] == "20%: 200.00/40.00; 7%: 75.25/5.27"
     cp1251 = s.api("GET", f"/businesses/{buyer['id']}/payments/export?side=buyer&encoding=windows-1251&delimiter=;", buyer_token)
     assert cp1251.headers["content-type"] == "text/csv; charset=windows-1251"
     rows = list(csv.DictReader(io.StringIO(cp1251.content.decode("cp1251")), delimiter=";"))
-    assert [(r["direction"], r["amount"], r["reference"]) for r in rows] == [("in", "100.00", "п/д 17"), ("in", "236.00", ""), ("out", "36.00", "")]
+    assert [(r["direction"], r["amount"], r["reference"]) for r in rows] == [("in", "100.00", "п/д 17"), ("in", "236.00", ""), ("out", "36.00", ""),
+                                                                            ("in", "320.52", ""), ("out", "32.21", "")]
     orders_csv = s.api("GET", f"/businesses/{seller['id']}/orders/export?side=seller&from=2000-01-01&to=2200-12-31", seller_token).content.decode("utf-8-sig")
     assert list(csv.DictReader(io.StringIO(orders_csv)))[0]["number"] == order["number"]
     assert s.api("GET", f"/businesses/{seller['id']}/orders/export?side=seller&from=2000-01-01&to=2000-01-02", seller_token).content.decode("utf-8-sig").count("\n") == 1
@@ -152,7 +190,7 @@ def test_a_whole_trade_with_every_document_checked(server):
     # Nobody outside the trade sees any of it.
     other = s.create_tenant("other", owner_email="boss@other.test", token=s.admin_token())
     stranger = s.login("boss@other.test", "owner-password-1", tenant="other")
-    for path in [f"/invoices/{inv1['id']}", f"/invoices/{inv1['id']}/pdf", f"/orders/{order['id']}/shipments", f"/orders/{order['id']}/invoices",
+    for path in [f"/invoices/{inv1['id']}", f"/invoices/{inv1['id']}/pdf", f"/credit-notes/{note['id']}/pdf", f"/orders/{order['id']}/returns", f"/orders/{order['id']}/shipments", f"/orders/{order['id']}/invoices",
                  f"/businesses/{seller['id']}/invoices/export?side=seller"]:
         problem(s.api("GET", path, stranger), 404)
     problem(s.api("POST", f"/shipments/{shipment1['id']}/deliver", stranger), 404)

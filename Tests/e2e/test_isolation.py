@@ -62,6 +62,13 @@ def world(server):
         assert server.api("GET", f"/invoices/{invoice.json()['id']}/pdf", token).status_code == 200
         limit = server.api("PUT", f"/businesses/{shop['id']}/credit-limits/{biz['id']}", token, json={"limit": {"amount": "500", "currency": "UAH"}})
         assert limit.status_code == 200, limit.text
+        returned = server.api("POST", f"/orders/{order.json()['id']}/returns", token, json={"lines": [{"line_no": 1, "quantity": 1}], "reason": "Seed"})
+        assert returned.status_code == 201, returned.text
+        assert server.api("POST", f"/returns/{returned.json()['id']}/accept", token).status_code == 200
+        credit = server.api("POST", f"/returns/{returned.json()['id']}/receive", token)
+        assert credit.status_code == 200, credit.text
+        second = server.api("POST", f"/orders/{order.json()['id']}/returns", token, json={"lines": [{"line_no": 1, "quantity": 1}], "reason": "Open"})
+        assert second.status_code == 400, second.text  # the one shipped unit is back already
         png = bytes.fromhex("89504e470d0a1a0a") + tenant.encode()
         assert server.api("PUT", f"/products/{product['id']}/image", token, data=png, headers={"Content-Type": "image/png"}).status_code == 200
         assert server.api("PUT", f"/businesses/{biz['id']}/logo", token, data=png, headers={"Content-Type": "image/png"}).status_code == 200
@@ -79,7 +86,7 @@ def world(server):
                 "category": category["id"], "product": product["id"], "import": upload.json()["id"],
                 "group": group.json()["id"], "price_list": plist.json()["id"], "warehouse": warehouse.json()["id"],
                 "order": order.json()["id"], "shop": shop["id"], "sold": sold["id"], "shipment": shipment.json()["id"],
-                "invoice": invoice.json()["id"]}
+                "invoice": invoice.json()["id"], "return": returned.json()["id"], "credit_note": credit.json()["credit_note_id"]}
 
     world = {"admin": admin, "a": a, "b": b, "ta": ta, "tb": tb, "A": seed(ta, "alpha"), "B": seed(tb, "beta")}
     for key, token in (("A", ta), ("B", tb)):
@@ -142,6 +149,9 @@ def snapshot(server, token):
         "payments": {b["id"]: server.api("GET", f"/businesses/{b['id']}/payments?side=seller", token).json()["items"] for b in businesses},
         "legal": {b["id"]: server.api("GET", f"/businesses/{b['id']}/legal", token).json() for b in businesses},
         "credit_limits": {b["id"]: server.api("GET", f"/businesses/{b['id']}/credit-limits", token).json()["items"] for b in businesses},
+        "returns": {o: server.api("GET", f"/orders/{o}/returns", token).json()["items"] for o in orders},
+        "credit_notes": {o: [server.api("GET", f"/credit-notes/{c['id']}", token).json()
+                             for c in server.api("GET", f"/orders/{o}/credit-notes", token).json()["items"]] for o in orders},
         "imports": {b["id"]: [(i["id"], i["state"]) for i in server.api("GET", f"/businesses/{b['id']}/imports", token).json()["items"]]
                     for b in businesses},
     }
@@ -178,6 +188,10 @@ def case_not_found(method, path, body=None):
             concrete = path.format(id=B["shipment"])
         if path.startswith("/invoices/"):
             concrete = path.format(id=B["invoice"])
+        if path.startswith("/returns/"):
+            concrete = path.format(id=B["return"])
+        if path.startswith("/credit-notes/"):
+            concrete = path.format(id=B["credit_note"])
         if "/credit-limits/" in path:
             concrete = path.format(id=B["shop"], buyer=B["business"])
         if path.startswith("/s3/keys/"):
@@ -411,6 +425,15 @@ MATRIX = {
     "GET /api/v1/businesses/{id}/orders/export": case_not_found("GET", "/businesses/{id}/orders/export?side=buyer"),
     "GET /api/v1/businesses/{id}/invoices/export": case_not_found("GET", "/businesses/{id}/invoices/export?side=buyer"),
     "GET /api/v1/businesses/{id}/payments/export": case_not_found("GET", "/businesses/{id}/payments/export?side=buyer"),
+    "POST /api/v1/orders/{id}/returns": case_not_found("POST", "/orders/{id}/returns", {"lines": [{"line_no": 1, "quantity": 1}], "reason": "Hijack"}),
+    "GET /api/v1/orders/{id}/returns": case_not_found("GET", "/orders/{id}/returns"),
+    "GET /api/v1/businesses/{id}/returns": case_not_found("GET", "/businesses/{id}/returns?side=buyer"),
+    "POST /api/v1/returns/{id}/accept": case_not_found("POST", "/returns/{id}/accept"),
+    "POST /api/v1/returns/{id}/refuse": case_not_found("POST", "/returns/{id}/refuse", {"reason": "Hijack"}),
+    "POST /api/v1/returns/{id}/receive": case_not_found("POST", "/returns/{id}/receive", {"lines": []}),
+    "GET /api/v1/orders/{id}/credit-notes": case_not_found("GET", "/orders/{id}/credit-notes"),
+    "GET /api/v1/credit-notes/{id}": case_not_found("GET", "/credit-notes/{id}"),
+    "GET /api/v1/credit-notes/{id}/pdf": case_not_found("GET", "/credit-notes/{id}/pdf"),
     "GET /api/v1/s3/keys": case_list("/s3/keys", key="access_key"),
     "POST /api/v1/s3/keys": case_create("/s3/keys", {"name": "beta backups"}),
     "DELETE /api/v1/s3/keys/{id}": case_not_found("DELETE", "/s3/keys/{id}"),

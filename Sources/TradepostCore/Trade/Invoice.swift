@@ -44,8 +44,9 @@ public enum InvoiceStatus: String, Codable, Sendable, CaseIterable {
     case partiallyPaid = "partially_paid"
     case paid
 
-    public static func of(gross: Int64, paid: Int64) -> InvoiceStatus {
-        paid <= 0 ? .open : paid >= gross ? .paid : .partiallyPaid
+    /// `due` is the gross less credit notes.
+    public static func of(gross due: Int64, paid: Int64) -> InvoiceStatus {
+        paid >= due ? .paid : paid <= 0 ? .open : .partiallyPaid
     }
 }
 
@@ -68,6 +69,9 @@ public struct Invoice: Codable, Sendable, Equatable {
     public var taxes: [TaxSummary]
     /// Received less refunded.
     public var paid: Money
+    /// Lowered by credit notes (returns).
+    public var credited: Money
+    /// What the buyer still owes: gross less credited less paid (negative: the seller owes a refund).
     public var balance: Money
     public var status: InvoiceStatus
     public var overdue: Bool
@@ -85,7 +89,7 @@ public struct Invoice: Codable, Sendable, Equatable {
     public init(id: String, number: String, series: String, orderId: String, orderNumber: String, sellerBusinessId: String, buyerBusinessId: String,
                 currency: String, pricesIncludeTax: Bool, net: Money, tax: Money, gross: Money, taxes: [TaxSummary], paid: Money, overdue: Bool,
                 issuedAt: Date, dueDate: String, seller: LegalDetails, buyer: LegalDetails, language: String, issuedBy: String,
-                lines: [InvoiceLine]?, payments: [Payment]?) {
+                lines: [InvoiceLine]?, payments: [Payment]?, credited: Money? = nil) {
         self.id = id
         self.number = number
         self.series = series
@@ -100,8 +104,10 @@ public struct Invoice: Codable, Sendable, Equatable {
         self.gross = gross
         self.taxes = taxes
         self.paid = paid
-        self.balance = Money(minor: gross.minor - paid.minor, currency: currency)
-        self.status = InvoiceStatus.of(gross: gross.minor, paid: paid.minor)
+        let credited = credited ?? Money(minor: 0, currency: currency)
+        self.credited = credited
+        self.balance = Money(minor: gross.minor - credited.minor - paid.minor, currency: currency)
+        self.status = InvoiceStatus.of(gross: gross.minor - credited.minor, paid: paid.minor)
         self.overdue = overdue
         self.issuedAt = issuedAt
         self.dueDate = dueDate

@@ -22,8 +22,10 @@ public struct AppServices: Sendable {
     public var fulfilment: any FulfilmentService
     /// Orders, invoices and payments as CSV for accounting.
     public var exports: any TradeExportService
-    /// Invoices' PDFs (made once, kept in the blob store).
-    public var documents: InvoiceDocuments
+    /// Returns and credit notes.
+    public var returns: any ReturnService
+    /// Invoices' and credit notes' PDFs (made once, kept in the blob store).
+    public var documents: TradeDocuments
     public var s3Keys: any S3KeyService
     public var audit: any AuditService
     public var tenantRestore: any TenantRestoreService
@@ -37,7 +39,7 @@ public struct AppServices: Sendable {
         admins: any PlatformAdminService, auth: any AuthService, jobs: any JobService, categories: any CategoryService,
         products: any ProductService, search: any SearchService, imports: any CatalogImportService,
         priceLists: any PriceListService, stock: any StockService, orders: any OrderService,
-        fulfilment: any FulfilmentService, exports: any TradeExportService, s3Keys: any S3KeyService, audit: any AuditService, tenantRestore: any TenantRestoreService,
+        fulfilment: any FulfilmentService, exports: any TradeExportService, returns: any ReturnService, s3Keys: any S3KeyService, audit: any AuditService, tenantRestore: any TenantRestoreService,
         blobs: any BlobStore, media: any MediaService
     ) {
         self.tenants = tenants
@@ -55,7 +57,8 @@ public struct AppServices: Sendable {
         self.orders = orders
         self.fulfilment = fulfilment
         self.exports = exports
-        documents = InvoiceDocuments(fulfilment: fulfilment, blobs: blobs)
+        self.returns = returns
+        documents = TradeDocuments(fulfilment: fulfilment, returns: returns, blobs: blobs)
         self.s3Keys = s3Keys
         self.audit = audit
         self.tenantRestore = tenantRestore
@@ -68,7 +71,7 @@ public struct AppServices: Sendable {
         self.init(tenants: store.tenants, users: store.users, businesses: store.businesses, admins: store.admins, auth: store.auth,
                   jobs: jobs, categories: store.categories, products: store.products, search: search,
                   imports: store.catalogImports, priceLists: store.priceLists, stock: store.stock, orders: store.orders,
-                  fulfilment: store.fulfilment, exports: store.fulfilment, s3Keys: store.s3Keys, audit: store.audit,
+                  fulfilment: store.fulfilment, exports: store.fulfilment, returns: store.returns, s3Keys: store.s3Keys, audit: store.audit,
                   tenantRestore: store.tenantRestore, blobs: blobs,
                   media: SQLiteMediaService(tenants: store.tenantDatabases, blobs: blobs, stats: store.stats))
     }

@@ -5,6 +5,34 @@ extension Operations {
         .init(name: "side", schema: Schema.enumeration(OrderFilter.Side.self), description: "seller (the business's as seller) or buyer", required: true),
     ]
 
+    static let returns: [Operation] = [
+        Operation(method: "post", path: "/api/v1/orders/{id}/returns", id: "requestReturn", tag: "returns",
+                  summary: "Ask to return shipped goods (the buyer): lines and quantities (at most what shipped and is not already being returned) and why",
+                  body: "NewReturn", status: 201, response: "Return", errors: [403, 404, 409], idempotent: true),
+        Operation(method: "get", path: "/api/v1/orders/{id}/returns", id: "listOrderReturns", tag: "returns",
+                  summary: "An order's returns, oldest first", response: "ReturnList", errors: [404]),
+        Operation(method: "get", path: "/api/v1/businesses/{id}/returns", id: "listReturns", tag: "returns",
+                  summary: "Returns to a business (side=seller) or asked for by it (side=buyer), newest first", query: sideQuery,
+                  response: "ReturnList", errors: [403, 404]),
+        Operation(method: "post", path: "/api/v1/returns/{id}/accept", id: "acceptReturn", tag: "returns",
+                  summary: "Accept a requested return (the seller; requested → accepted)", body: "OrderTransition", bodyOptional: true,
+                  response: "Return", errors: [403, 404, 409]),
+        Operation(method: "post", path: "/api/v1/returns/{id}/refuse", id: "refuseReturn", tag: "returns",
+                  summary: "Refuse a requested return, saying why (the seller; requested → refused)", body: "OrderTransition", bodyOptional: true,
+                  response: "Return", errors: [403, 404, 409]),
+        Operation(method: "post", path: "/api/v1/returns/{id}/receive", id: "receiveReturn", tag: "returns",
+                  summary: "Receive an accepted return (the seller): the goods back on hand in one warehouse, the damaged written off, "
+                      + "and a credit note (CN-ACME-2026-000001, its own gapless series) issued, all at once",
+                  body: "ReceiveReturn", bodyOptional: true, response: "Return", errors: [403, 404, 409]),
+        Operation(method: "get", path: "/api/v1/orders/{id}/credit-notes", id: "listCreditNotes", tag: "returns",
+                  summary: "An order's credit notes, oldest first", response: "CreditNoteList", errors: [404]),
+        Operation(method: "get", path: "/api/v1/credit-notes/{id}", id: "getCreditNote", tag: "returns",
+                  summary: "A credit note with its lines (by id or number)", response: "CreditNote", errors: [404]),
+        Operation(method: "get", path: "/api/v1/credit-notes/{id}/pdf", id: "getCreditNotePDF", tag: "returns",
+                  summary: "The credit note as a PDF, in the buyer's document language", responseSchema: Schema.string("The PDF", format: "binary"),
+                  responseMediaType: "application/pdf", errors: [404]),
+    ]
+
     static let fulfilment: [Operation] = [
         Operation(method: "post", path: "/api/v1/orders/{id}/shipments", id: "shipOrder", tag: "fulfilment",
                   summary: "Ship lines of a confirmed order from one warehouse (the seller): off on-hand and out of the reservation; "

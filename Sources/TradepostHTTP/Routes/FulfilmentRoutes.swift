@@ -148,12 +148,15 @@ struct FulfilmentRoutes {
     }
 
     @Sendable func pdf(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let (filename, data) = try await services.documents.pdf(try context.caller(), invoiceID: try context.parameters.require("id"))
-        return Response(status: .ok, headers: [
+        Self.pdfResponse(try await services.documents.invoicePDF(try context.caller(), invoiceID: try context.parameters.require("id")))
+    }
+
+    static func pdfResponse(_ document: (filename: String, data: Data)) -> Response {
+        Response(status: .ok, headers: [
             .contentType: "application/pdf",
-            .contentDisposition: "attachment; filename=\"\(filename)\"",
+            .contentDisposition: "attachment; filename=\"\(document.filename)\"",
             .cacheControl: "private, no-store",
-        ], body: ResponseBody(byteBuffer: ByteBuffer(data: data)))
+        ], body: ResponseBody(byteBuffer: ByteBuffer(data: document.data)))
     }
 
     @Sendable func pay(_ request: Request, context: AppRequestContext) async throws -> APIResponse<Invoice> {

@@ -39,7 +39,11 @@ enum FulfilmentRows {
 
     // MARK: Invoices
 
-    static let invoiceSelect = "SELECT i.*, o.number AS order_number FROM invoices i JOIN orders o ON o.id = i.order_id"
+    static let invoiceSelect = """
+        SELECT i.*, o.number AS order_number,
+               (SELECT coalesce(sum(c.gross_minor), 0) FROM credit_notes c WHERE c.invoice_id = i.id) AS credited_minor
+        FROM invoices i JOIN orders o ON o.id = i.order_id
+        """
 
     static func invoice(_ row: Row) -> Invoice {
         let currency: String = row["currency"]
@@ -49,7 +53,7 @@ enum FulfilmentRows {
                        pricesIncludeTax: row["prices_include_tax"], net: money("net_minor"), tax: money("tax_minor"), gross: money("gross_minor"),
                        taxes: OrderRows.taxes(row["taxes"], currency), paid: money("paid_minor"), overdue: row["overdue_at"] != nil,
                        issuedAt: row["issued_at"], dueDate: row["due_date"], seller: legal(row["seller"]), buyer: legal(row["buyer"]),
-                       language: row["language"], issuedBy: row["issued_by"], lines: nil, payments: nil)
+                       language: row["language"], issuedBy: row["issued_by"], lines: nil, payments: nil, credited: money("credited_minor"))
     }
 
     /// One invoice (by id or number) with its lines and payments, or nil.

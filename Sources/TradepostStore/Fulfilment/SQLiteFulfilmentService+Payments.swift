@@ -28,7 +28,8 @@ extension SQLiteFulfilmentService {
                         v.fail("amount", "is required")
                     }
                     if let amount, direction == .in, amount.minor > before.balance.minor {
-                        v.fail("amount", "is more than the balance of \(before.balance.decimal) \(before.currency)")
+                        v.fail("amount", before.balance.minor > 0 ? "is more than the balance of \(before.balance.decimal) \(before.currency)"
+                               : "nothing is owed on this invoice")
                     }
                     if let amount, direction == .out, amount.minor > before.paid.minor {
                         v.fail("amount", "is more than was paid (\(before.paid.decimal) \(before.currency))")

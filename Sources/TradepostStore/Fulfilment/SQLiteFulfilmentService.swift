@@ -97,7 +97,7 @@ public final class SQLiteFulfilmentService: FulfilmentService {
     }
 
     /// What the buyer owes the seller or has on order with it: every non-cancelled order's gross
-    /// less the payments received for its invoices (refunds added back).
+    /// less the payments received for its invoices (refunds added back) and less its credit notes.
     static func exposure(_ db: Database, seller: String, buyer: String, currency: String) throws -> Int64 {
         let ordered = try Int64.fetchOne(db.cachedStatement(sql: """
             SELECT coalesce(sum(gross_minor), 0) FROM orders
@@ -107,7 +107,10 @@ public final class SQLiteFulfilmentService: FulfilmentService {
             SELECT coalesce(sum(CASE direction WHEN 'in' THEN amount_minor ELSE -amount_minor END), 0) FROM payments
             WHERE seller_business_id = ? AND buyer_business_id = ? AND currency = ?
             """), arguments: [seller, buyer, currency]) ?? 0
-        return ordered - paid
+        let credited = try Int64.fetchOne(db.cachedStatement(sql: """
+            SELECT coalesce(sum(gross_minor), 0) FROM credit_notes WHERE seller_business_id = ? AND buyer_business_id = ? AND currency = ?
+            """), arguments: [seller, buyer, currency]) ?? 0
+        return ordered - paid - credited
     }
 
     /// The seller's limit for the buyer when an order of `gross` would go over it (the order then waits on hold).

@@ -8,6 +8,7 @@ import { navigate } from '../router.js';
 import { session } from '../session.js';
 import { myBusinesses, priceSource, stateBadge } from '../trade.js';
 import { invoicesPanel, shipmentsPanel } from '../components/fulfilment.js';
+import { returnsPanel } from '../components/returns.js';
 import { watchOrders } from '../live.js';
 
 let closeLive = null;
@@ -63,7 +64,8 @@ async function draw(main, ctx) {
   ].filter(([, v]) => v);
   const refresh = () => draw(main, ctx);
   const sides = { isSeller, isBuyer };
-  const [shipments, invoices] = await Promise.all([shipmentsPanel(order, sides, refresh), invoicesPanel(order, sides, refresh)]);
+  const [shipments, invoices, returns] = await Promise.all([
+    shipmentsPanel(order, sides, refresh), invoicesPanel(order, sides, refresh), returnsPanel(order, sides, refresh)]);
   mount(main,
     h('p', { class: 'breadcrumb' }, h('a', { href: `/orders?side=${isSeller ? 'seller' : 'buyer'}` }, t('nav.orders'))),
     h('div', { class: 'page-head' }, h('h1', { tabindex: -1 }, order.number, stateBadge(order.state)), h('div', { class: 'actions' }, actions)),
@@ -85,7 +87,7 @@ async function draw(main, ctx) {
         h('dt', {}, t('trade.net')), h('dd', {}, money(order.net)),
         h('dt', {}, t('trade.tax')), h('dd', {}, money(order.tax)),
         h('dt', {}, h('strong', {}, t('trade.gross'))), h('dd', {}, h('strong', {}, money(order.gross))))),
-    shipments, invoices,
+    shipments, invoices, returns,
     h('section', { class: 'panel' }, h('h2', {}, t('trade.history')), h('ol', { class: 'history' }, order.history.map((step) => h('li', {},
       h('span', { class: 'nowrap' }, formatDateTime(step.at)), ' · ', t(`orderState.${step.to}`), ' · ', step.actor_label || step.actor,
       step.note ? h('span', { class: 'muted' }, ` — ${step.note}`) : null)))));

@@ -1,0 +1,95 @@
+import Foundation
+import Hummingbird
+import TradepostCore
+
+/// Returns of shipped goods and the credit notes that settle them.
+struct ReturnRoutes {
+    let services: AppServices
+    let maxBody: Int
+
+    func register(on api: RouterGroup<AppRequestContext>) {
+        api.post("orders/:id/returns", use: request)
+        api.get("orders/:id/returns", use: orderReturns)
+        api.get("businesses/:id/returns", use: list)
+        api.post("returns/:id/accept") { request, context in try await decide(request, context, accept: true) }
+        api.post("returns/:id/refuse") { request, context in try await decide(request, context, accept: false) }
+        api.post("returns/:id/receive", use: receive)
+        api.get("orders/:id/credit-notes", use: creditNotes)
+        api.get("credit-notes/:id", use: creditNote)
+        api.get("credit-notes/:id/pdf", use: pdf)
+    }
+
+    struct ReturnBody: APIRequestBody {
+        var input: ReturnInput
+        enum CodingKeys: String, CodingKey, CaseIterable { case lines, reason }
+        init(from decoder: any Decoder) throws {
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            let lines = try c.decode([FulfilmentRoutes.ShipmentBody.LineBody].self, forKey: .lines)
+            input = ReturnInput(lines: lines.map { .init(lineNo: $0.lineNo, quantity: $0.quantity) }, reason: try c.decode(String.self, forKey: .reason))
+        }
+    }
+
+    struct ReceiveBody: APIRequestBody {
+        struct LineBody: Decodable {
+            var lineNo: Int
+            var damaged: Int64
+            enum CodingKeys: String, CodingKey {
+                case damaged
+                case lineNo = "line_no"
+            }
+        }
+        var input: ReceiveInput
+        enum CodingKeys: String, CodingKey, CaseIterable {
+            case lines
+            case warehouseId = "warehouse_id"
+        }
+        init(from decoder: any Decoder) throws {
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            input = ReceiveInput(warehouseId: try c.decodeIfPresent(String.self, forKey: .warehouseId),
+                                 lines: (try c.decodeIfPresent([LineBody].self, forKey: .lines) ?? []).map { .init(lineNo: $0.lineNo, damaged: $0.damaged) })
+        }
+    }
+
+    @Sendable func request(_ request: Request, context: AppRequestContext) async throws -> APIResponse<OrderReturn> {
+        let caller = try context.caller()
+        let (body, key) = try await request.decodeIdempotent(ReturnBody.self, limit: maxBody)
+        return APIResponse(try await services.returns.requestReturn(caller, orderID: try context.parameters.require("id"), body.input, idempotency: key),
+                           status: .created)
+    }
+
+    @Sendable func orderReturns(_ request: Request, context: AppRequestContext) async throws -> APIResponse<ListResponse<OrderReturn>> {
+        APIResponse(ListResponse(items: try await services.returns.returns(try context.caller(), orderID: try context.parameters.require("id"))))
+    }
+
+    @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> APIResponse<ListResponse<OrderReturn>> {
+        let caller = try context.caller()
+        let side = try request.query("side", OrderFilter.Side.init(rawValue:), expected: "buyer or seller")
+        guard let side else { throw AppError.invalidField("side", "is required: seller (returns to the business) or buyer (returns it asked for)") }
+        let filter = OrderFilter(side: side, businessID: try context.parameters.require("id"))
+        return APIResponse(ListResponse(try await services.returns.returns(caller, filter, try request.pageRequest())))
+    }
+
+    func decide(_ request: Request, _ context: AppRequestContext, accept: Bool) async throws -> APIResponse<OrderReturn> {
+        let caller = try context.caller()
+        let reason = request.headers[.contentType] == nil ? nil : try await request.decode(OrderRoutes.ReasonBody.self, limit: maxBody).reason
+        return APIResponse(try await services.returns.decideReturn(caller, returnID: try context.parameters.require("id"), accept: accept, note: reason))
+    }
+
+    @Sendable func receive(_ request: Request, context: AppRequestContext) async throws -> APIResponse<OrderReturn> {
+        let caller = try context.caller()
+        let input = request.headers[.contentType] == nil ? ReceiveInput() : try await request.decode(ReceiveBody.self, limit: maxBody).input
+        return APIResponse(try await services.returns.receiveReturn(caller, returnID: try context.parameters.require("id"), input))
+    }
+
+    @Sendable func creditNotes(_ request: Request, context: AppRequestContext) async throws -> APIResponse<ListResponse<CreditNote>> {
+        APIResponse(ListResponse(items: try await services.returns.creditNotes(try context.caller(), orderID: try context.parameters.require("id"))))
+    }
+
+    @Sendable func creditNote(_ request: Request, context: AppRequestContext) async throws -> APIResponse<CreditNote> {
+        APIResponse(try await services.returns.creditNote(try context.caller(), id: try context.parameters.require("id")))
+    }
+
+    @Sendable func pdf(_ request: Request, context: AppRequestContext) async throws -> Response {
+        FulfilmentRoutes.pdfResponse(try await services.documents.creditNotePDF(try context.caller(), creditNoteID: try context.parameters.require("id")))
+    }
+}
