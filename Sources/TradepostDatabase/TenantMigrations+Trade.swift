@@ -392,5 +392,51 @@ extension TenantMigrations {
             CREATE TRIGGER IF NOT EXISTS credit_note_lines_no_delete BEFORE DELETE ON credit_note_lines
                 BEGIN SELECT RAISE(ABORT, 'an issued credit note is never edited'); END;
             """),
+        Migration(22, "promo_codes", """
+            -- Sellers' promo codes. `used` counts the code's live redemptions and is raised in the
+            -- placing transaction only while below total_limit, so concurrent orders never use a code
+            -- beyond its limit; a cancelled order gives its use back. The discount an order got is
+            -- kept per line beside the order (its net and gross are already after it).
+            CREATE TABLE IF NOT EXISTS promo_codes (
+                id TEXT PRIMARY KEY,
+                seller_business_id TEXT NOT NULL REFERENCES businesses(id) ON DELETE CASCADE,
+                code TEXT NOT NULL,
+                kind TEXT NOT NULL CHECK (kind IN ('percent', 'fixed')),
+                percent_bp INTEGER CHECK (percent_bp > 0 AND percent_bp <= 10000),
+                amount_minor INTEGER CHECK (amount_minor > 0),
+                currency TEXT,
+                min_order_minor INTEGER,
+                valid_from TEXT,
+                valid_to TEXT,
+                total_limit INTEGER CHECK (total_limit > 0),
+                per_buyer_limit INTEGER CHECK (per_buyer_limit > 0),
+                used INTEGER NOT NULL DEFAULT 0 CHECK (used >= 0 AND (total_limit IS NULL OR used <= total_limit)),
+                product_ids TEXT NOT NULL DEFAULT '',
+                category_ids TEXT NOT NULL DEFAULT '',
+                active INTEGER NOT NULL DEFAULT 1,
+                created_at TEXT NOT NULL,
+                UNIQUE (seller_business_id, code)
+            );
+            CREATE TABLE IF NOT EXISTS promo_redemptions (
+                promo_id TEXT NOT NULL REFERENCES promo_codes(id),
+                order_id TEXT NOT NULL REFERENCES orders(id),
+                buyer_business_id TEXT NOT NULL,
+                at TEXT NOT NULL,
+                PRIMARY KEY (promo_id, order_id)
+            ) WITHOUT ROWID;
+            CREATE INDEX IF NOT EXISTS promo_redemptions_by_buyer ON promo_redemptions (promo_id, buyer_business_id);
+            CREATE TABLE IF NOT EXISTS order_discounts (
+                order_id TEXT PRIMARY KEY REFERENCES orders(id),
+                promo_id TEXT NOT NULL,
+                code TEXT NOT NULL,
+                discount_minor INTEGER NOT NULL
+            ) WITHOUT ROWID;
+            CREATE TABLE IF NOT EXISTS order_line_discounts (
+                order_id TEXT NOT NULL REFERENCES orders(id),
+                line_no INTEGER NOT NULL,
+                discount_minor INTEGER NOT NULL CHECK (discount_minor > 0),
+                PRIMARY KEY (order_id, line_no)
+            ) WITHOUT ROWID;
+            """),
     ]
 }

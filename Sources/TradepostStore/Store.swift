@@ -48,6 +48,7 @@ public final class Store: Sendable {
     public let orders: SQLiteOrderService
     public let fulfilment: SQLiteFulfilmentService
     public let returns: SQLiteReturnService
+    public let promos: SQLitePromoService
     public let s3Keys: SQLiteS3KeyService
     public let audit: SQLiteAuditService
 
@@ -75,6 +76,7 @@ public final class Store: Sendable {
         orders = SQLiteOrderService(tenants: tenantDatabases, stats: stats)
         fulfilment = SQLiteFulfilmentService(tenants: tenantDatabases, stats: stats)
         returns = SQLiteReturnService(tenants: tenantDatabases, stats: stats)
+        promos = SQLitePromoService(tenants: tenantDatabases, stats: stats)
         catalogImports = SQLiteCatalogImportService(tenants: tenantDatabases, stats: stats, dataDir: options.dataDir)
         s3Keys = SQLiteS3KeyService(control: control, tenants: tenantDatabases, box: try SecretBox(dataDir: options.dataDir), stats: stats)
         audit = SQLiteAuditService(control: control, tenants: tenantDatabases)

@@ -154,3 +154,57 @@ struct ReturnServiceTests {
         }
     }
 }
+
+@Suite("Promo codes: applied per line at placement, never beyond their limits under concurrency")
+struct PromoCodeTests {
+    @Test func aCodeUsedUpByConcurrentOrdersIsNeverUsedBeyondItsLimit() async throws {
+        let w = try await FulfilmentServiceTests().world(stock: 1000)
+        defer { Task { await w.store.remove() } }
+        _ = try await w.store.promos.createPromoCode(w.sellerMember, sellerBusinessID: w.seller.id,
+                                                     PromoCodeInput(code: "spring-10", kind: .percent, percent: "10", totalLimit: 3), idempotency: nil)
+        let outcomes = await withTaskGroup(of: Bool.self) { group in
+            for _ in 0..<12 {
+                group.addTask {
+                    (try? await w.orders.placeOrder(w.buyerMember, PlaceOrderInput(
+                        buyerBusinessId: w.buyer.id, sellerBusinessId: w.seller.id, lines: [.init(productId: w.product.id, quantity: 3)], promoCode: "Spring-10"),
+                        idempotency: nil)) != nil
+                }
+            }
+            return await group.reduce(into: [Bool]()) { $0.append($1) }
+        }
+        #expect(outcomes.filter { $0 }.count == 3)
+        let codes = try await w.store.promos.promoCodes(w.sellerMember, sellerBusinessID: w.seller.id)
+        #expect(codes.map(\.used) == [3] && codes.map(\.code) == ["SPRING-10"])
+        // 3 × 42.50 = 127.50, 10 % off = 12.75 → 114.75 net, 20 % tax 22.95.
+        let orders = try await w.orders.orders(w.buyerMember, OrderFilter(side: .buyer, businessID: w.buyer.id), PageRequest(limit: 50))
+        let order = try await w.orders.order(w.buyerMember, id: orders.items[0].id)
+        #expect(order.promoCode == "SPRING-10" && order.discount?.minor == 1275 && order.lines?.first?.discount?.minor == 1275)
+        #expect(order.net.minor == 11_475 && order.tax.minor == 2295 && order.gross.minor == 13_770)
+        // Cancelling gives the use back.
+        _ = try await w.orders.transition(w.buyerMember, orderID: order.id, .cancel, reason: nil)
+        #expect(try await w.store.promos.promoCodes(w.sellerMember, sellerBusinessID: w.seller.id).map(\.used) == [2])
+    }
+
+    @Test func invoicesShareALinesDiscountAndAddUpToTheLineExactly() async throws {
+        let w = try await FulfilmentServiceTests().world(stock: 1000)
+        defer { Task { await w.store.remove() } }
+        _ = try await w.store.promos.createPromoCode(w.sellerMember, sellerBusinessID: w.seller.id,
+                                                     PromoCodeInput(code: "MINUS7", kind: .fixed, amount: "7.00", currency: "UAH", perBuyerLimit: 1), idempotency: nil)
+        var order = try await w.orders.placeOrder(w.buyerMember, PlaceOrderInput(
+            buyerBusinessId: w.buyer.id, sellerBusinessId: w.seller.id, lines: [.init(productId: w.product.id, quantity: 3)], promoCode: "minus7"), idempotency: nil)
+        // A second use by the same buyer is refused, naming the field.
+        do {
+            _ = try await w.orders.placeOrder(w.buyerMember, PlaceOrderInput(
+                buyerBusinessId: w.buyer.id, sellerBusinessId: w.seller.id, lines: [.init(productId: w.product.id, quantity: 3)], promoCode: "MINUS7"), idempotency: nil)
+            Issue.record("the per-buyer limit must hold")
+        } catch let error as AppError { #expect(error.fields.map(\.field) == ["promo_code"]) }
+        order = try await w.orders.transition(w.sellerMember, orderID: order.id, .confirm, reason: nil)
+        // 3 × 42.50 − 7.00 = 120.50 net; invoiced one unit at a time: 40.17, 40.17, then what is left, 40.16.
+        var nets: [Int64] = []
+        for _ in 0..<3 {
+            _ = try await w.store.fulfilment.ship(w.sellerMember, orderID: order.id, ShipmentInput(lines: [.init(lineNo: 1, quantity: 1)]), idempotency: nil)
+            nets.append(try await w.store.fulfilment.issueInvoice(w.sellerMember, orderID: order.id, InvoiceInput(basis: .shipped), idempotency: nil).net.minor)
+        }
+        #expect(nets == [4017, 4017, 4016] && nets.reduce(0, +) == 12_050)
+    }
+}

@@ -58,7 +58,28 @@ def tenant_with_everything(server):
     put = s.api("PUT", "/s3/buckets/" + "b" * 63 + "/object", owner, params={"key": "/".join([LONG[:60]] * 3) + ".pdf"}, data=b"%PDF",
                 headers={"Content-Type": "application/pdf"})
     assert put.status_code == 200, put.text
-    return {"owner": owner, "admin": admin, "seller": seller, "buyer": buyer, "product": product, "key": key}
+    # A whole trade with hostile text everywhere a person can type: legal details, notes, tracking, references, reasons, codes.
+    for business in (seller, buyer):
+        r = s.api("PUT", f"/businesses/{business['id']}/legal", owner, json={"legal_name": (HOSTILE + LONG)[:200], "tax_id": "<b>1</b>",
+                                                                            "address": (HOSTILE + LONG)[:400], "bank_account": "UA" + "9" * 27, "document_language": "uk"})
+        assert r.status_code == 200, r.text
+    r = s.api("POST", f"/businesses/{seller['id']}/promo-codes", owner, json={"code": "HOSTILE-" + "X" * 20, "kind": "percent", "percent": "12.5", "total_limit": 999999})
+    assert r.status_code == 201, r.text
+    order = s.api("POST", "/orders", owner, json={"buyer_business_id": buyer["id"], "seller_business_id": seller["id"], "notes": (HOSTILE + LONG)[:2000],
+                                                  "delivery_address": HOSTILE, "promo_code": r.json()["code"],
+                                                  "lines": [{"product_id": product["id"], "quantity": 123456}]})
+    assert order.status_code == 201, order.text
+    order = order.json()
+    assert s.api("POST", f"/orders/{order['id']}/confirm", owner).status_code == 200
+    shipped = s.api("POST", f"/orders/{order['id']}/shipments", owner, json={"lines": [{"line_no": 1, "quantity": 100000}], "carrier": HOSTILE,
+                                                                             "tracking_number": LONG[:120]})
+    assert shipped.status_code == 201, shipped.text
+    invoice = s.api("POST", f"/orders/{order['id']}/invoices", owner, json={"basis": "shipped"}).json()
+    s.api("POST", f"/invoices/{invoice['id']}/payments", owner, json={"amount": "1000.00", "method": "other", "reference": HOSTILE})
+    s.api("PUT", f"/businesses/{seller['id']}/credit-limits/{buyer['id']}", owner, json={"limit": {"amount": "999999999999.99", "currency": "UAH"}})
+    ret = s.api("POST", f"/orders/{order['id']}/returns", owner, json={"lines": [{"line_no": 1, "quantity": 5}], "reason": (HOSTILE + LONG)[:500]})
+    assert ret.status_code == 201, ret.text
+    return {"owner": owner, "admin": admin, "seller": seller, "buyer": buyer, "product": product, "key": key, "order": order}
 
 
 def check_page(page, problems, label):
@@ -108,7 +129,8 @@ def test_every_page_fits_and_escapes_with_hostile_data(server, browser, tenant_w
     w = tenant_with_everything
     seller, product = w["seller"]["id"], w["product"]["id"]
     tenant_pages = ["/", "/catalog", "/catalog?q=" + LONG[:20], "/businesses", f"/businesses/{seller}", f"/businesses/{w['buyer']['id']}",
-                    f"/businesses/{seller}/import", f"/businesses/{seller}/stock", f"/products/{product}", "/cart", "/orders", "/moderation", "/search-settings", "/users", "/storage",
+                    f"/businesses/{seller}/import", f"/businesses/{seller}/stock", f"/products/{product}", "/cart", "/orders",
+                    f"/orders/{w['order']['id']}", "/invoices", f"/businesses/{seller}/trade", "/moderation", "/search-settings", "/users", "/storage",
                     "/storage/buckets/" + "b" * 63, "/jobs", "/audit", "/account", "/no-such-page"]
     visit(browser, server, "owner@hostile.test", "owner-password-1", "hostile", tenant_pages, size, shots=True)
     visit(browser, server, ADMIN_EMAIL, ADMIN_PASSWORD, None, ["/platform/tenants", "/jobs", "/audit", "/account"], size, shots=True)

@@ -10,6 +10,7 @@ import csv
 import io
 import json
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 
 import requests
 import websockets
@@ -290,3 +291,50 @@ def test_order_changes_reach_live_sockets_of_both_sides_only_and_a_reconnect_cat
             await ws.close()
 
     asyncio.run(scenario())
+
+
+def test_promo_codes_at_placement_with_limits_over_http(server):
+    """A seller's code takes 10 % off the lines it covers, shown per line and carried into the
+    invoice; codes that do not apply are refused naming promo_code; 20 concurrent buyers race for a
+    code good for 5 uses: exactly 5 orders get it."""
+    s = server
+    owner, seller_token, buyer_token, seller, buyer, par = trade_world(s, stock=500)
+    cat = s.api("POST", "/categories", owner, json={"name": "Vitamins"}).json()
+    vit = s.api("POST", f"/businesses/{seller['id']}/products", seller_token, json={
+        "sku": "VIT-C", "name": "Vitamin C", "currency": "UAH", "price": "20.00", "status": "published", "stock_quantity": 500, "tax_rate": "7",
+        "category_id": cat["id"]}).json()
+    bad = problem(s.api("POST", f"/businesses/{seller['id']}/promo-codes", seller_token, json={"code": "x", "kind": "fixed", "percent": "10"}), 400)
+    assert {e["field"] for e in bad["errors"]} == {"code", "currency", "amount", "percent"}
+    problem(s.api("POST", f"/businesses/{seller['id']}/promo-codes", buyer_token, json={"code": "MINE", "kind": "percent", "percent": "50"}), 403, "forbidden")
+    code = s.api("POST", f"/businesses/{seller['id']}/promo-codes", seller_token, json={
+        "code": "vita10", "kind": "percent", "percent": "10", "category_ids": [cat["id"]], "min_order": "100", "currency": "UAH"}).json()
+    assert code["code"] == "VITA10" and code["min_order"] == {"amount": "100.00", "currency": "UAH"}
+    problem(s.api("POST", f"/businesses/{seller['id']}/promo-codes", seller_token, json={"code": "VITA10", "kind": "percent", "percent": "5"}), 409)
+
+    def place(lines, promo, token=buyer_token):
+        return s.api("POST", "/orders", token, json={"buyer_business_id": buyer["id"], "seller_business_id": seller["id"], "lines": lines, "promo_code": promo})
+
+    small = problem(place([{"sku": "VIT-C", "quantity": 1}], "VITA10"), 400)
+    assert small["errors"][0]["field"] == "promo_code" and "100.00" in small["errors"][0]["message"]
+    assert problem(place([{"sku": "VIT-C", "quantity": 9}], "NOPE-1"), 400)["errors"][0]["field"] == "promo_code"
+    order = place([{"sku": "PAR-500", "quantity": 2}, {"sku": "VIT-C", "quantity": 5}], "vita10")
+    assert order.status_code == 201, order.text
+    order = order.json()
+    # Only the vitamins are in the category: 5 × 20.00 = 100.00, 10 % off → 90.00 + 7 % = 96.30; paracetamol 2 × 42.50 + 20 % = 102.00.
+    assert [(l["sku"], (l.get("discount") or {}).get("amount"), l["net"]["amount"], l["gross"]["amount"]) for l in order["lines"]] == [
+        ("PAR-500", None, "85.00", "102.00"), ("VIT-C", "10.00", "90.00", "96.30")]
+    assert order["promo_code"] == "VITA10" and order["discount"]["amount"] == "10.00" and order["gross"]["amount"] == "198.30"
+    s.api("POST", f"/orders/{order['id']}/confirm", seller_token)
+    invoice = s.api("POST", f"/orders/{order['id']}/invoices", seller_token).json()
+    assert invoice["gross"]["amount"] == "198.30"
+
+    limited = s.api("POST", f"/businesses/{seller['id']}/promo-codes", seller_token, json={
+        "code": "RUSH", "kind": "fixed", "amount": "5.00", "currency": "UAH", "total_limit": 5}).json()
+    with ThreadPoolExecutor(max_workers=20) as pool:
+        answers = list(pool.map(lambda _: place([{"sku": "PAR-500", "quantity": 1}], "RUSH"), range(20)))
+    assert sorted(a.status_code for a in answers).count(201) == 5, [a.status_code for a in answers]
+    assert all(a.json()["errors"][0]["field"] == "promo_code" for a in answers if a.status_code != 201)
+    codes = {c["code"]: c for c in s.api("GET", f"/businesses/{seller['id']}/promo-codes", seller_token).json()["items"]}
+    assert codes["RUSH"]["used"] == 5 and codes["VITA10"]["used"] == 1
+    off = s.api("PATCH", f"/promo-codes/{limited['id']}", seller_token, json={"active": False}).json()
+    assert off["active"] is False

@@ -62,6 +62,8 @@ def world(server):
         assert server.api("GET", f"/invoices/{invoice.json()['id']}/pdf", token).status_code == 200
         limit = server.api("PUT", f"/businesses/{shop['id']}/credit-limits/{biz['id']}", token, json={"limit": {"amount": "500", "currency": "UAH"}})
         assert limit.status_code == 200, limit.text
+        promo = server.api("POST", f"/businesses/{shop['id']}/promo-codes", token, json={"code": f"{tenant}-10", "kind": "percent", "percent": "10"})
+        assert promo.status_code == 201, promo.text
         returned = server.api("POST", f"/orders/{order.json()['id']}/returns", token, json={"lines": [{"line_no": 1, "quantity": 1}], "reason": "Seed"})
         assert returned.status_code == 201, returned.text
         assert server.api("POST", f"/returns/{returned.json()['id']}/accept", token).status_code == 200
@@ -86,7 +88,8 @@ def world(server):
                 "category": category["id"], "product": product["id"], "import": upload.json()["id"],
                 "group": group.json()["id"], "price_list": plist.json()["id"], "warehouse": warehouse.json()["id"],
                 "order": order.json()["id"], "shop": shop["id"], "sold": sold["id"], "shipment": shipment.json()["id"],
-                "invoice": invoice.json()["id"], "return": returned.json()["id"], "credit_note": credit.json()["credit_note_id"]}
+                "invoice": invoice.json()["id"], "return": returned.json()["id"], "credit_note": credit.json()["credit_note_id"],
+                "promo": promo.json()["id"]}
 
     world = {"admin": admin, "a": a, "b": b, "ta": ta, "tb": tb, "A": seed(ta, "alpha"), "B": seed(tb, "beta")}
     for key, token in (("A", ta), ("B", tb)):
@@ -149,6 +152,7 @@ def snapshot(server, token):
         "payments": {b["id"]: server.api("GET", f"/businesses/{b['id']}/payments?side=seller", token).json()["items"] for b in businesses},
         "legal": {b["id"]: server.api("GET", f"/businesses/{b['id']}/legal", token).json() for b in businesses},
         "credit_limits": {b["id"]: server.api("GET", f"/businesses/{b['id']}/credit-limits", token).json()["items"] for b in businesses},
+        "promo_codes": {b["id"]: server.api("GET", f"/businesses/{b['id']}/promo-codes", token).json()["items"] for b in businesses},
         "returns": {o: server.api("GET", f"/orders/{o}/returns", token).json()["items"] for o in orders},
         "credit_notes": {o: [server.api("GET", f"/credit-notes/{c['id']}", token).json()
                              for c in server.api("GET", f"/orders/{o}/credit-notes", token).json()["items"]] for o in orders},
@@ -188,6 +192,8 @@ def case_not_found(method, path, body=None):
             concrete = path.format(id=B["shipment"])
         if path.startswith("/invoices/"):
             concrete = path.format(id=B["invoice"])
+        if path.startswith("/promo-codes/"):
+            concrete = path.format(id=B["promo"])
         if path.startswith("/returns/"):
             concrete = path.format(id=B["return"])
         if path.startswith("/credit-notes/"):
@@ -425,6 +431,9 @@ MATRIX = {
     "GET /api/v1/businesses/{id}/orders/export": case_not_found("GET", "/businesses/{id}/orders/export?side=buyer"),
     "GET /api/v1/businesses/{id}/invoices/export": case_not_found("GET", "/businesses/{id}/invoices/export?side=buyer"),
     "GET /api/v1/businesses/{id}/payments/export": case_not_found("GET", "/businesses/{id}/payments/export?side=buyer"),
+    "GET /api/v1/businesses/{id}/promo-codes": case_not_found("GET", "/businesses/{id}/promo-codes"),
+    "POST /api/v1/businesses/{id}/promo-codes": case_not_found("POST", "/businesses/{id}/promo-codes", {"code": "HIJACK", "kind": "percent", "percent": "90"}),
+    "PATCH /api/v1/promo-codes/{id}": case_not_found("PATCH", "/promo-codes/{id}", {"active": False}),
     "POST /api/v1/orders/{id}/returns": case_not_found("POST", "/orders/{id}/returns", {"lines": [{"line_no": 1, "quantity": 1}], "reason": "Hijack"}),
     "GET /api/v1/orders/{id}/returns": case_not_found("GET", "/orders/{id}/returns"),
     "GET /api/v1/businesses/{id}/returns": case_not_found("GET", "/businesses/{id}/returns?side=buyer"),

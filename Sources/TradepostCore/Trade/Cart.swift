@@ -116,9 +116,12 @@ public struct PlaceOrderInput: Sendable, Equatable {
     /// The total the buyer saw and agreed to: when prices have changed since, placement is refused
     /// (409 `price_changed`) with the new total, so the buyer sees it before confirming.
     public var expectedTotal: Money?
+    /// A promo code of the seller, applied at placement.
+    public var promoCode: String?
 
     public init(buyerBusinessId: String? = nil, sellerBusinessId: String? = nil, lines: [Line]? = nil, notes: String? = nil,
-                deliveryAddress: String? = nil, requestedDate: String? = nil, paymentTerms: PaymentTerms? = nil, expectedTotal: Money? = nil) {
+                deliveryAddress: String? = nil, requestedDate: String? = nil, paymentTerms: PaymentTerms? = nil, expectedTotal: Money? = nil,
+                promoCode: String? = nil) {
         self.buyerBusinessId = buyerBusinessId
         self.sellerBusinessId = sellerBusinessId
         self.lines = lines
@@ -127,6 +130,7 @@ public struct PlaceOrderInput: Sendable, Equatable {
         self.requestedDate = requestedDate
         self.paymentTerms = paymentTerms
         self.expectedTotal = expectedTotal
+        self.promoCode = promoCode
     }
 
     /// Throws `.invalid` naming every bad field.
@@ -145,6 +149,10 @@ public struct PlaceOrderInput: Sendable, Equatable {
         if let notes { out.notes = v.text("notes", notes, min: 0, max: 2000, multiline: true).nilIfEmpty }
         if let deliveryAddress { out.deliveryAddress = v.text("delivery_address", deliveryAddress, min: 0, max: 500, multiline: true).nilIfEmpty }
         if let requestedDate, !PriceListInput.isDate(requestedDate) { v.fail("requested_date", "must be a date like 2026-12-31") }
+        if let promoCode {
+            out.promoCode = PromoCode.normalized(promoCode).nilIfEmpty
+            if let code = out.promoCode, !PromoCode.isCode(code) { v.fail("promo_code", "is not a promo code (3–32 letters, digits, - or _)") }
+        }
         if let terms = paymentTerms {
             switch terms.kind {
             case .prepaid: if terms.days != nil { v.fail("payment_terms.days", "is only for net terms") }

@@ -42,10 +42,12 @@ public struct OrderLine: Codable, Sendable, Equatable {
     /// Units the seller owes but could not reserve (only when it allows backorders).
     public var backordered: Int64
     public var shipped: Int64
+    /// Taken off `unitPrice × quantity` by the order's promo code (net and gross are after it).
+    public var discount: Money?
 
     public init(lineNo: Int, productId: String, sku: String, name: String, quantity: Int64, unitPrice: Money, priceSource: PriceSource,
                 priceListId: String?, tierMinQuantity: Int64?, taxRate: TaxRate, net: Money, tax: Money, gross: Money,
-                reserved: Int64, backordered: Int64, shipped: Int64) {
+                reserved: Int64, backordered: Int64, shipped: Int64, discount: Money? = nil) {
         self.lineNo = lineNo
         self.productId = productId
         self.sku = sku
@@ -62,6 +64,7 @@ public struct OrderLine: Codable, Sendable, Equatable {
         self.reserved = reserved
         self.backordered = backordered
         self.shipped = shipped
+        self.discount = discount
     }
 }
 
@@ -105,6 +108,9 @@ public struct Order: Codable, Sendable, Equatable {
     /// Lines are present when one order is read, not in lists.
     public var lines: [OrderLine]?
     public var history: [OrderHistoryEntry]?
+    /// The promo code applied at placement and what it took off in all (present when one order is read).
+    public var promoCode: String?
+    public var discount: Money?
 
     public init(id: String, number: String, sellerBusinessId: String, sellerName: String, buyerBusinessId: String, buyerName: String,
                 state: OrderState, currency: String, pricesIncludeTax: Bool, net: Money, tax: Money, gross: Money, taxes: [TaxSummary],

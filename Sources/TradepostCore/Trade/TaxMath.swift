@@ -69,6 +69,12 @@ public enum TaxMath {
         return LineAmounts(net: amount, tax: tax, gross: amount + tax)
     }
 
+    /// The line rule for an amount already multiplied out (a discounted line, part of a line):
+    /// `amount` is gross when prices include tax, else net.
+    public static func amount(_ amount: Int64, rate: TaxRate, pricesIncludeTax: Bool) throws -> LineAmounts {
+        try line(unitMinor: amount, quantity: 1, rate: rate, pricesIncludeTax: pricesIncludeTax)
+    }
+
     /// `a / b` rounded half away from zero (b > 0).
     public static func divideRounded(_ a: Int64, by b: Int64) -> Int64 {
         let q = a / b, r = a % b

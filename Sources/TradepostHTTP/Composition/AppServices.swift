@@ -24,6 +24,8 @@ public struct AppServices: Sendable {
     public var exports: any TradeExportService
     /// Returns and credit notes.
     public var returns: any ReturnService
+    /// Sellers' promo codes.
+    public var promos: any PromoService
     /// Invoices' and credit notes' PDFs (made once, kept in the blob store).
     public var documents: TradeDocuments
     public var s3Keys: any S3KeyService
@@ -39,7 +41,7 @@ public struct AppServices: Sendable {
         admins: any PlatformAdminService, auth: any AuthService, jobs: any JobService, categories: any CategoryService,
         products: any ProductService, search: any SearchService, imports: any CatalogImportService,
         priceLists: any PriceListService, stock: any StockService, orders: any OrderService,
-        fulfilment: any FulfilmentService, exports: any TradeExportService, returns: any ReturnService, s3Keys: any S3KeyService, audit: any AuditService, tenantRestore: any TenantRestoreService,
+        fulfilment: any FulfilmentService, exports: any TradeExportService, returns: any ReturnService, promos: any PromoService, s3Keys: any S3KeyService, audit: any AuditService, tenantRestore: any TenantRestoreService,
         blobs: any BlobStore, media: any MediaService
     ) {
         self.tenants = tenants
@@ -58,6 +60,7 @@ public struct AppServices: Sendable {
         self.fulfilment = fulfilment
         self.exports = exports
         self.returns = returns
+        self.promos = promos
         documents = TradeDocuments(fulfilment: fulfilment, returns: returns, blobs: blobs)
         self.s3Keys = s3Keys
         self.audit = audit
@@ -71,7 +74,7 @@ public struct AppServices: Sendable {
         self.init(tenants: store.tenants, users: store.users, businesses: store.businesses, admins: store.admins, auth: store.auth,
                   jobs: jobs, categories: store.categories, products: store.products, search: search,
                   imports: store.catalogImports, priceLists: store.priceLists, stock: store.stock, orders: store.orders,
-                  fulfilment: store.fulfilment, exports: store.fulfilment, returns: store.returns, s3Keys: store.s3Keys, audit: store.audit,
+                  fulfilment: store.fulfilment, exports: store.fulfilment, returns: store.returns, promos: store.promos, s3Keys: store.s3Keys, audit: store.audit,
                   tenantRestore: store.tenantRestore, blobs: blobs,
                   media: SQLiteMediaService(tenants: store.tenantDatabases, blobs: blobs, stats: store.stats))
     }

@@ -101,5 +101,22 @@ extension Components {
         ], required: ["id", "number", "order_id", "order_number", "return_id", "currency", "net", "tax", "gross", "taxes", "reason", "issued_at",
                       "seller", "buyer", "language"], closed: false)),
         ("CreditNoteList", Schema.list(of: "CreditNote")),
+        ("NewPromoCode", Schema.object([
+            ("code", Schema.string("3–32 letters, digits, - or _; compared in upper case")), ("kind", Schema.enumeration(PromoCode.Kind.self)),
+            ("percent", Schema.string("For percent codes, e.g. \"10\" or \"7.5\"")), ("amount", Schema.string("For fixed codes, a decimal in currency")),
+            ("currency", Schema.string(minLength: 3, maxLength: 3)), ("min_order", Schema.string("The least order total (price × quantity) it applies to")),
+            ("valid_from", Schema.string(format: "date")), ("valid_to", Schema.string(format: "date")),
+            ("total_limit", Schema.integer(minimum: 1)), ("per_buyer_limit", Schema.integer(minimum: 1)),
+            ("product_ids", Schema.array(Schema.id, maxItems: 1000)), ("category_ids", Schema.array(Schema.id, maxItems: 1000)),
+        ], required: ["code", "kind"])),
+        ("PromoCodeActive", Schema.object([("active", Schema.boolean())], required: ["active"])),
+        ("PromoCode", Schema.object([
+            ("id", Schema.id), ("seller_business_id", Schema.id), ("code", Schema.string()), ("kind", Schema.enumeration(PromoCode.Kind.self)),
+            ("percent", Schema.nullable(taxRate)), ("amount", Schema.nullable(money)), ("min_order", Schema.nullable(money)),
+            ("valid_from", Schema.nullable(Schema.string(format: "date"))), ("valid_to", Schema.nullable(Schema.string(format: "date"))),
+            ("total_limit", Schema.nullable(Schema.integer())), ("per_buyer_limit", Schema.nullable(Schema.integer())), ("used", Schema.integer()),
+            ("product_ids", Schema.array(Schema.id)), ("category_ids", Schema.array(Schema.id)), ("active", Schema.boolean()), ("created_at", Schema.dateTime),
+        ], required: ["id", "seller_business_id", "code", "kind", "used", "product_ids", "category_ids", "active", "created_at"], closed: false)),
+        ("PromoCodeList", Schema.list(of: "PromoCode")),
     ]
 }

@@ -92,7 +92,7 @@ extension Components {
                                    "Without lines, my cart with the seller", minItems: 1, maxItems: 1000)),
             ("notes", Schema.text(maxLength: 2000)), ("delivery_address", Schema.text(maxLength: 500)),
             ("requested_date", Schema.string(format: "date")), ("payment_terms", paymentTerms),
-            ("expected_total", Schema.ref("Money")),
+            ("expected_total", Schema.ref("Money")), ("promo_code", Schema.string("A promo code of the seller")),
         ], required: ["buyer_business_id", "seller_business_id"],
            description: "expected_total is the cart total the buyer saw (the sum of price × quantity): when prices changed since, 409 price_changed")),
         ("OrderLine", Schema.object([
@@ -101,6 +101,7 @@ extension Components {
             ("price_list_id", Schema.nullable(Schema.id)), ("tier_min_quantity", Schema.nullable(Schema.integer())), ("tax_rate", taxRate),
             ("net", money), ("tax", money), ("gross", money),
             ("reserved", Schema.integer()), ("backordered", Schema.integer()), ("shipped", Schema.integer()),
+            ("discount", Schema.nullable(money)),
         ], required: ["line_no", "product_id", "sku", "name", "quantity", "unit_price", "price_source", "tax_rate", "net", "tax", "gross",
                       "reserved", "backordered", "shipped"], closed: false)),
         ("Order", Schema.object([
@@ -114,6 +115,7 @@ extension Components {
             ("placed_by", Schema.string()), ("placed_at", Schema.dateTime), ("confirmed_at", Schema.nullable(Schema.dateTime)),
             ("cancelled_at", Schema.nullable(Schema.dateTime)), ("cancel_reason", Schema.nullable(Schema.string())), ("updated_at", Schema.dateTime),
             ("lines", Schema.array(Schema.ref("OrderLine"), "Present when one order is read")),
+            ("promo_code", Schema.nullable(Schema.string())), ("discount", Schema.nullable(money)),
             ("history", Schema.array(Schema.object([
                 ("at", Schema.dateTime), ("actor", Schema.string()), ("actor_label", Schema.nullable(Schema.string())),
                 ("from", Schema.nullable(Schema.enumeration(OrderState.self))), ("to", Schema.enumeration(OrderState.self)),

@@ -33,6 +33,17 @@ extension Operations {
                   responseMediaType: "application/pdf", errors: [404]),
     ]
 
+    static let promos: [Operation] = [
+        Operation(method: "get", path: "/api/v1/businesses/{id}/promo-codes", id: "listPromoCodes", tag: "orders",
+                  summary: "A seller's promo codes with how often each was used", response: "PromoCodeList", errors: [403, 404]),
+        Operation(method: "post", path: "/api/v1/businesses/{id}/promo-codes", id: "createPromoCode", tag: "orders",
+                  summary: "Add a promo code: percent or fixed amount off, from a minimum order, within dates, with total and per-buyer limits, "
+                      + "optionally for some products or categories only. Buyers give it as promo_code when placing an order",
+                  body: "NewPromoCode", status: 201, response: "PromoCode", errors: [403, 404, 409], idempotent: true),
+        Operation(method: "patch", path: "/api/v1/promo-codes/{id}", id: "setPromoCodeActive", tag: "orders",
+                  summary: "Switch a promo code off (or on again)", body: "PromoCodeActive", response: "PromoCode", errors: [403, 404]),
+    ]
+
     static let fulfilment: [Operation] = [
         Operation(method: "post", path: "/api/v1/orders/{id}/shipments", id: "shipOrder", tag: "fulfilment",
                   summary: "Ship lines of a confirmed order from one warehouse (the seller): off on-hand and out of the reservation; "

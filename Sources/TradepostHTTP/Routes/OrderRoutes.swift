@@ -64,6 +64,7 @@ struct OrderRoutes {
             case requestedDate = "requested_date"
             case paymentTerms = "payment_terms"
             case expectedTotal = "expected_total"
+            case promoCode = "promo_code"
         }
 
         init(from decoder: any Decoder) throws {
@@ -76,7 +77,8 @@ struct OrderRoutes {
                 deliveryAddress: try c.decodeIfPresent(String.self, forKey: .deliveryAddress),
                 requestedDate: try c.decodeIfPresent(String.self, forKey: .requestedDate),
                 paymentTerms: try c.decodeIfPresent(TermsBody.self, forKey: .paymentTerms)?.terms,
-                expectedTotal: try c.decodeIfPresent(Money.self, forKey: .expectedTotal))
+                expectedTotal: try c.decodeIfPresent(Money.self, forKey: .expectedTotal),
+                promoCode: try c.decodeIfPresent(String.self, forKey: .promoCode))
         }
     }
 

@@ -2,7 +2,7 @@ import Foundation
 import Hummingbird
 import TradepostCore
 
-/// Returns of shipped goods and the credit notes that settle them.
+/// Returns of shipped goods and the credit notes that settle them; sellers' promo codes.
 struct ReturnRoutes {
     let services: AppServices
     let maxBody: Int
@@ -17,6 +17,55 @@ struct ReturnRoutes {
         api.get("orders/:id/credit-notes", use: creditNotes)
         api.get("credit-notes/:id", use: creditNote)
         api.get("credit-notes/:id/pdf", use: pdf)
+        api.get("businesses/:id/promo-codes", use: promoCodes)
+        api.post("businesses/:id/promo-codes", use: createPromoCode)
+        api.patch("promo-codes/:id", use: setPromoCode)
+    }
+
+    struct PromoBody: APIRequestBody {
+        var input: PromoCodeInput
+        enum CodingKeys: String, CodingKey, CaseIterable {
+            case code, kind, percent, amount, currency
+            case minOrder = "min_order"
+            case validFrom = "valid_from"
+            case validTo = "valid_to"
+            case totalLimit = "total_limit"
+            case perBuyerLimit = "per_buyer_limit"
+            case productIds = "product_ids"
+            case categoryIds = "category_ids"
+        }
+        init(from decoder: any Decoder) throws {
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            input = PromoCodeInput(
+                code: try c.decodeIfPresent(String.self, forKey: .code), kind: try c.decodeIfPresent(PromoCode.Kind.self, forKey: .kind),
+                percent: try c.decodeIfPresent(String.self, forKey: .percent), amount: try c.decodeIfPresent(String.self, forKey: .amount),
+                currency: try c.decodeIfPresent(String.self, forKey: .currency), minOrder: try c.decodeIfPresent(String.self, forKey: .minOrder),
+                validFrom: try c.decodeIfPresent(String.self, forKey: .validFrom), validTo: try c.decodeIfPresent(String.self, forKey: .validTo),
+                totalLimit: try c.decodeIfPresent(Int64.self, forKey: .totalLimit), perBuyerLimit: try c.decodeIfPresent(Int64.self, forKey: .perBuyerLimit),
+                productIds: try c.decodeIfPresent([String].self, forKey: .productIds), categoryIds: try c.decodeIfPresent([String].self, forKey: .categoryIds))
+        }
+    }
+
+    struct ActiveBody: APIRequestBody {
+        var active: Bool
+        enum CodingKeys: String, CodingKey, CaseIterable { case active }
+    }
+
+    @Sendable func promoCodes(_ request: Request, context: AppRequestContext) async throws -> APIResponse<ListResponse<PromoCode>> {
+        APIResponse(ListResponse(items: try await services.promos.promoCodes(try context.caller(), sellerBusinessID: try context.parameters.require("id"))))
+    }
+
+    @Sendable func createPromoCode(_ request: Request, context: AppRequestContext) async throws -> APIResponse<PromoCode> {
+        let caller = try context.caller()
+        let (body, key) = try await request.decodeIdempotent(PromoBody.self, limit: maxBody)
+        return APIResponse(try await services.promos.createPromoCode(caller, sellerBusinessID: try context.parameters.require("id"), body.input, idempotency: key),
+                           status: .created)
+    }
+
+    @Sendable func setPromoCode(_ request: Request, context: AppRequestContext) async throws -> APIResponse<PromoCode> {
+        let caller = try context.caller()
+        let body = try await request.decode(ActiveBody.self, limit: maxBody)
+        return APIResponse(try await services.promos.setPromoCodeActive(caller, id: try context.parameters.require("id"), active: body.active))
     }
 
     struct ReturnBody: APIRequestBody {

@@ -13,6 +13,7 @@ extension Order: DirectJSON {
         o.date("confirmed_at", confirmedAt, &out)
         o.string("currency", currency, &out)
         o.string("delivery_address", deliveryAddress, &out)
+        o.object("discount", discount, &out)
         o.object("gross", gross, &out)
         o.array("history", history, &out)
         o.string("id", id, &out)
@@ -24,6 +25,7 @@ extension Order: DirectJSON {
         o.date("placed_at", placedAt, &out)
         o.string("placed_by", placedBy, &out)
         o.bool("prices_include_tax", pricesIncludeTax, &out)
+        o.string("promo_code", promoCode, &out)
         o.string("requested_date", requestedDate, &out)
         o.string("seller_business_id", sellerBusinessId, &out)
         o.string("seller_name", sellerName, &out)
@@ -39,6 +41,7 @@ extension OrderLine: DirectJSON {
     func writeJSON(into out: inout [UInt8]) {
         var o = JSONObjectWriter(&out)
         o.number("backordered", backordered, &out)
+        o.object("discount", discount, &out)
         o.object("gross", gross, &out)
         o.number("line_no", lineNo, &out)
         o.string("name", name, &out)

@@ -21,15 +21,17 @@ extension SQLiteFulfilmentService {
                 try facts.authorize(.ordersManage, business: order.sellerBusinessId)
                 return try IdempotencyRecords.once(db, caller, idempotency, now: now) {
                     guard Self.invoiceableStates.contains(order.state) else { throw AppError.invalidState(order.state.rawValue, "invoice the order") }
+                    // Per order line: units invoiced so far and the amount they carried (gross when prices include tax, else net).
                     let invoiced = Dictionary(uniqueKeysWithValues: try Row.fetchAll(db, sql: """
-                        SELECT il.order_line_no, sum(il.quantity) FROM invoice_lines il JOIN invoices i ON i.id = il.invoice_id
-                        WHERE i.order_id = ? GROUP BY il.order_line_no
-                        """, arguments: [order.id]).map { ($0[0] as Int, $0[1] as Int64) })
+                        SELECT il.order_line_no, sum(il.quantity), sum(CASE WHEN i.prices_include_tax THEN il.gross_minor ELSE il.net_minor END)
+                        FROM invoice_lines il JOIN invoices i ON i.id = il.invoice_id WHERE i.order_id = ? GROUP BY il.order_line_no
+                        """, arguments: [order.id]).map { ($0[0] as Int, (quantity: $0[1] as Int64, amount: $0[2] as Int64)) })
                     var lines: [InvoiceLine] = []
                     for line in order.lines ?? [] {
-                        let quantity = (basis == .order ? line.quantity : line.shipped) - (invoiced[line.lineNo] ?? 0)
+                        let before = invoiced[line.lineNo] ?? (0, 0)
+                        let quantity = (basis == .order ? line.quantity : line.shipped) - before.quantity
                         guard quantity > 0 else { continue }
-                        let a = try TaxMath.line(unitMinor: line.unitPrice.minor, quantity: quantity, rate: line.taxRate, pricesIncludeTax: order.pricesIncludeTax)
+                        let a = try Self.share(of: line, quantity: quantity, before: before, pricesIncludeTax: order.pricesIncludeTax)
                         func m(_ minor: Int64) -> Money { Money(minor: minor, currency: order.currency) }
                         lines.append(InvoiceLine(lineNo: lines.count + 1, orderLineNo: line.lineNo, sku: line.sku, name: line.name, quantity: quantity,
                                                  unitPrice: line.unitPrice, taxRate: line.taxRate, net: m(a.net), tax: m(a.tax), gross: m(a.gross)))
@@ -73,6 +75,16 @@ extension SQLiteFulfilmentService {
                 }
             }
         }
+    }
+
+    /// The amounts of `quantity` units of an order line, its discount shared in proportion: the
+    /// part invoiced last gets what is left, so a line's invoices add up to the line exactly.
+    static func share(of line: OrderLine, quantity: Int64, before: (quantity: Int64, amount: Int64), pricesIncludeTax: Bool) throws -> LineAmounts {
+        let whole = pricesIncludeTax ? line.gross.minor : line.net.minor
+        let (scaled, overflow) = whole.multipliedReportingOverflow(by: quantity)
+        guard !overflow else { throw AppError.invalidField("quantity", "makes the line's amount too large") }
+        let part = before.quantity + quantity == line.quantity ? whole - before.amount : TaxMath.divideRounded(scaled, by: line.quantity)
+        return try TaxMath.amount(part, rate: line.taxRate, pricesIncludeTax: pricesIncludeTax)
     }
 
     /// The invoice if the caller sees its order; `.notFound` otherwise.

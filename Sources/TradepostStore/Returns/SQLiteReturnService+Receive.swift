@@ -71,7 +71,8 @@ extension SQLiteReturnService {
         func m(_ minor: Int64) -> Money { Money(minor: minor, currency: order.currency) }
         let lines = try r.lines.enumerated().map { i, returned -> InvoiceLine in
             let line = orderLines[returned.lineNo]!
-            let a = try TaxMath.line(unitMinor: line.unitPrice.minor, quantity: returned.quantity, rate: line.taxRate, pricesIncludeTax: order.pricesIncludeTax)
+            // At what the line was sold for, its discount included; a whole line gives back exactly what it cost.
+            let a = try SQLiteFulfilmentService.share(of: line, quantity: returned.quantity, before: (0, 0), pricesIncludeTax: order.pricesIncludeTax)
             return InvoiceLine(lineNo: i + 1, orderLineNo: line.lineNo, sku: line.sku, name: line.name, quantity: returned.quantity, unitPrice: line.unitPrice,
                                taxRate: line.taxRate, net: m(a.net), tax: m(a.tax), gross: m(a.gross))
         }

@@ -61,6 +61,7 @@ enum OrderRows {
         let id: String = row[0]
         var order = order(row)
         order.lines = try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM order_lines WHERE order_id = ? ORDER BY line_no"), arguments: [id]).map { line($0, order.currency) }
+        try PromoRows.attach(db, &order)
         order.history = try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM order_history WHERE order_id = ? ORDER BY id"), arguments: [id]).map {
             OrderHistoryEntry(at: $0["at"], actor: $0["actor"], actorLabel: $0["actor_label"],
                               from: ($0["from_state"] as String?).flatMap(OrderState.init(rawValue:)),

@@ -68,6 +68,7 @@ extension SQLiteOrderService {
                     order.cancelledAt = now
                     order.cancelReason = note
                     try Self.release(db, order, audit: caller.audit, now: now)
+                    try PromoRows.release(db, orderID: order.id)
                 default:
                     break
                 }

@@ -31,6 +31,7 @@ extension SQLiteOrderService {
                     let year = Calendar(identifier: .gregorian).dateComponents(in: TimeZone(identifier: "UTC")!, from: now).year!
                     order.number = OrderNumber.format(prefix: settings.orderPrefix, year: year,
                                                       sequence: try TradeSettingsRows.nextNumber(db, scope: "order:\(seller)", year: year))
+                    let promo = try input.promoCode.map { try PromoRows.apply(db, code: $0, to: &order, day: Self.today(now), now: now) }
                     // The credit check happens here, at placement: an order over the buyer's limit waits for the seller.
                     var note: String?
                     if let limit = try SQLiteFulfilmentService.overLimit(db, seller: seller, buyer: buyer, gross: order.gross) {
@@ -38,6 +39,7 @@ extension SQLiteOrderService {
                         note = "Over the credit limit of \(limit.decimal) \(limit.currency)"
                     }
                     try OrderRows.insert(db, order)
+                    if let promo { try PromoRows.record(db, promo, order, now: now) }
                     try Self.reserve(db, order, allowBackorders: settings.allowBackorders, audit: caller.audit, now: now)
                     if fromCart {
                         try db.cachedStatement(sql: "DELETE FROM cart_lines WHERE user_id = ? AND buyer_business_id = ? AND seller_business_id = ?").execute(arguments: [caller.principal.userID, buyer, seller])

@@ -60,6 +60,7 @@ function cartPanel(buyer, cart, redraw) {
   mount(form, summary,
     field(t('trade.deliveryAddress'), h('textarea', { name: 'delivery_address', rows: 2, maxlength: 500 })),
     field(t('trade.requestedDate'), h('input', { name: 'requested_date', type: 'date' })),
+    field(t('promo.code'), h('input', { name: 'promo_code', maxlength: 32, autocomplete: 'off' }), t('promo.codeHint')),
     field(t('trade.notes'), h('textarea', { name: 'notes', rows: 2, maxlength: 2000 })),
     h('div', { class: 'actions' }, h('button', { class: 'primary', type: 'submit', disabled: blocked || !cart.total }, t('trade.place'))));
   let sending = false;
@@ -69,7 +70,7 @@ function cartPanel(buyer, cart, redraw) {
     sending = true;
     const data = new FormData(form);
     const body = { buyer_business_id: buyer.id, seller_business_id: cart.seller_business_id, expected_total: cart.total };
-    for (const name of ['delivery_address', 'requested_date', 'notes']) if (data.get(name)) body[name] = data.get(name);
+    for (const name of ['delivery_address', 'requested_date', 'notes', 'promo_code']) if (data.get(name)) body[name] = data.get(name);
     try {
       const order = await api.create('/orders', body, key);
       toast(t('trade.placed', { number: order.number }), 'success');

@@ -61,6 +61,7 @@ async function draw(main, ctx) {
     ['trade.paymentTerms', order.payment_terms.kind === 'net' ? t('trade.netTerms', { days: order.payment_terms.days }) : t('trade.prepaid')],
     ['trade.deliveryAddress', order.delivery_address], ['trade.requestedDate', order.requested_date && formatDate(order.requested_date)],
     ['trade.notes', order.notes], ['trade.cancelReason', order.cancel_reason],
+    ['promo.code', order.promo_code && t('promo.applied', { code: order.promo_code, amount: money(order.discount) })],
   ].filter(([, v]) => v);
   const refresh = () => draw(main, ctx);
   const sides = { isSeller, isBuyer };
@@ -77,7 +78,8 @@ async function draw(main, ctx) {
         h('td', {}, String(l.line_no)),
         h('td', { class: 'text' }, l.name, h('div', { class: 'small muted' }, l.sku)),
         h('td', {}, formatNumber(l.quantity)),
-        h('td', { class: 'nowrap' }, money(l.unit_price), h('div', { class: 'small muted' }, priceSource(l))),
+        h('td', { class: 'nowrap' }, money(l.unit_price), h('div', { class: 'small muted' }, priceSource(l)),
+          l.discount ? h('div', { class: 'small discount' }, t('promo.lineDiscount', { amount: money(l.discount) })) : null),
         h('td', { class: 'nowrap' }, `${l.tax_rate} %`), h('td', { class: 'nowrap' }, money(l.net)), h('td', { class: 'nowrap' }, money(l.gross)),
         h('td', {}, formatNumber(l.reserved)), h('td', {}, formatNumber(l.backordered)), h('td', {}, formatNumber(l.shipped)))))))),
     h('section', { class: 'panel totals' },

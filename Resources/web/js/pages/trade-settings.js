@@ -1,6 +1,6 @@
 // A business's trade: how its orders are numbered and taxed, the legal details printed on its
 // documents, the credit limits it gives buyers, and CSV exports for its accountant.
-import { api } from '../api.js';
+import { api, idempotencyKey } from '../api.js';
 import { busyButton, field, h, mount, showErrors, toast } from '../dom.js';
 import { t } from '../i18n.js';
 import { money } from '../catalog-util.js';
@@ -9,11 +9,11 @@ export async function render(main, ctx) {
   const id = ctx.params.id;
   const [business, settings, legal] = await Promise.all([
     api.get(`/businesses/${id}`), api.get(`/businesses/${id}/trade-settings`), api.get(`/businesses/${id}/legal`)]);
-  const limits = await creditLimitsPanel(id);
+  const [limits, promos] = await Promise.all([creditLimitsPanel(id), promoPanel(id)]);
   mount(main,
     h('p', { class: 'breadcrumb' }, h('a', { href: `/businesses/${id}` }, business.name)),
     h('h1', { tabindex: -1 }, t('tradeSettings.title')),
-    settingsForm(id, settings), legalForm(id, legal), limits, exportsPanel(id));
+    settingsForm(id, settings), legalForm(id, legal), limits, promos, exportsPanel(id));
 }
 
 function settingsForm(id, s) {
@@ -100,6 +100,63 @@ async function creditLimitsPanel(id) {
             await api.del(`/businesses/${id}/credit-limits/${c.buyer_business_id}`);
             await draw();
           }))))))) : h('p', { class: 'empty' }, t('credit.none')),
+      form);
+  };
+  await draw();
+  return section;
+}
+
+async function promoPanel(id) {
+  const section = h('section', { class: 'panel' });
+  const draw = async () => {
+    let items;
+    try { ({ items } = await api.get(`/businesses/${id}/promo-codes`)); } catch { section.hidden = true; return; }
+    const form = h('form', { class: 'inline-form', novalidate: true });
+    const summary = h('div', { class: 'error-summary', role: 'alert', hidden: true });
+    const kind = h('select', { name: 'kind' }, h('option', { value: 'percent' }, t('promo.percent')), h('option', { value: 'fixed' }, t('promo.fixed')));
+    let key = idempotencyKey();
+    mount(form, summary,
+      field(t('promo.code'), h('input', { name: 'code', required: true, maxlength: 32 })),
+      field(t('promo.kind'), kind),
+      field(t('promo.value'), h('input', { name: 'value', inputmode: 'decimal', required: true }), t('promo.valueHint')),
+      field(t('product.currency'), h('input', { name: 'currency', value: 'UAH', maxlength: 3, size: 4 })),
+      field(t('promo.minOrder'), h('input', { name: 'min_order', inputmode: 'decimal' })),
+      field(t('promo.validTo'), h('input', { name: 'valid_to', type: 'date' })),
+      field(t('promo.totalLimit'), h('input', { name: 'total_limit', type: 'number', min: 1 })),
+      field(t('promo.perBuyerLimit'), h('input', { name: 'per_buyer_limit', type: 'number', min: 1 })),
+      h('button', { type: 'submit' }, t('promo.add')));
+    form.addEventListener('submit', async (event) => {
+      event.preventDefault();
+      const data = new FormData(form);
+      const body = { code: data.get('code'), kind: data.get('kind') };
+      body[body.kind === 'percent' ? 'percent' : 'amount'] = data.get('value');
+      if (body.kind === 'fixed' || data.get('min_order')) body.currency = data.get('currency').toUpperCase();
+      if (data.get('min_order')) body.min_order = data.get('min_order');
+      if (data.get('valid_to')) body.valid_to = data.get('valid_to');
+      for (const name of ['total_limit', 'per_buyer_limit']) if (data.get(name)) body[name] = Number(data.get(name));
+      try {
+        await api.create(`/businesses/${id}/promo-codes`, body, key);
+        key = idempotencyKey();
+        toast(t('promo.saved'), 'success');
+        await draw();
+      } catch (error) {
+        showErrors(form, { ...error, fields: (error.fields || []).map((f) => (['percent', 'amount'].includes(f.field) ? { ...f, field: 'value' } : f)) }, summary);
+      }
+    });
+    mount(section, h('h2', {}, t('promo.title')), h('p', { class: 'muted small' }, t('promo.help')),
+      items.length ? h('div', { class: 'table-wrap' }, h('table', {},
+        h('thead', {}, h('tr', {}, [t('promo.code'), t('promo.value'), t('promo.minOrder'), t('promo.validTo'), t('promo.used'), '']
+          .map((c) => h('th', { scope: 'col' }, c)))),
+        h('tbody', {}, items.map((c) => h('tr', { class: c.active ? '' : 'muted' },
+          h('td', { class: 'nowrap' }, c.code),
+          h('td', { class: 'nowrap' }, c.kind === 'percent' ? `${c.percent} %` : money(c.amount)),
+          h('td', { class: 'nowrap' }, c.min_order ? money(c.min_order) : '—'),
+          h('td', { class: 'nowrap' }, c.valid_to || '—'),
+          h('td', {}, c.total_limit ? `${c.used} / ${c.total_limit}` : String(c.used)),
+          h('td', { class: 'actions' }, busyButton({ class: 'small' }, c.active ? t('promo.off') : t('promo.on'), async () => {
+            await api.patch(`/promo-codes/${c.id}`, { active: !c.active });
+            await draw();
+          }))))))) : h('p', { class: 'empty' }, t('promo.none')),
       form);
   };
   await draw();
