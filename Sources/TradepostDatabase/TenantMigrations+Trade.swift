@@ -438,5 +438,27 @@ extension TenantMigrations {
                 PRIMARY KEY (order_id, line_no)
             ) WITHOUT ROWID;
             """),
+        Migration(23, "order_proposals", """
+            -- A seller's proposed changes to a placed order, each a numbered version with its lines as
+            -- they would be (JSON, priced and taxed) until the buyer accepts or declines it.
+            CREATE TABLE IF NOT EXISTS order_proposals (
+                id TEXT PRIMARY KEY,
+                order_id TEXT NOT NULL REFERENCES orders(id),
+                version INTEGER NOT NULL,
+                state TEXT NOT NULL CHECK (state IN ('open', 'accepted', 'declined', 'withdrawn')),
+                note TEXT,
+                requested_date TEXT,
+                delivery_address TEXT,
+                lines TEXT NOT NULL,
+                net_minor INTEGER NOT NULL,
+                tax_minor INTEGER NOT NULL,
+                gross_minor INTEGER NOT NULL,
+                proposed_by TEXT NOT NULL,
+                proposed_at TEXT NOT NULL,
+                decided_by TEXT,
+                decided_at TEXT,
+                UNIQUE (order_id, version)
+            );
+            """),
     ]
 }

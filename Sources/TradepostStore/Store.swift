@@ -49,6 +49,7 @@ public final class Store: Sendable {
     public let fulfilment: SQLiteFulfilmentService
     public let returns: SQLiteReturnService
     public let promos: SQLitePromoService
+    public let proposals: SQLiteProposalService
     public let s3Keys: SQLiteS3KeyService
     public let audit: SQLiteAuditService
 
@@ -77,6 +78,7 @@ public final class Store: Sendable {
         fulfilment = SQLiteFulfilmentService(tenants: tenantDatabases, stats: stats)
         returns = SQLiteReturnService(tenants: tenantDatabases, stats: stats)
         promos = SQLitePromoService(tenants: tenantDatabases, stats: stats)
+        proposals = SQLiteProposalService(tenants: tenantDatabases, stats: stats)
         catalogImports = SQLiteCatalogImportService(tenants: tenantDatabases, stats: stats, dataDir: options.dataDir)
         s3Keys = SQLiteS3KeyService(control: control, tenants: tenantDatabases, box: try SecretBox(dataDir: options.dataDir), stats: stats)
         audit = SQLiteAuditService(control: control, tenants: tenantDatabases)

@@ -537,6 +537,15 @@ def test_order_journey(server, browser):
     buyer_page.goto(order_url)
     expect(buyer_page.locator(".badge.order-placed")).to_have_text("оформлен")
 
+    # The seller has only 2 of the ibuprofen: it proposes a new version, the buyer accepts it live.
+    page.get_by_role("button", name="Предложить изменения").click()
+    dialog = page.get_by_role("dialog")
+    dialog.get_by_label("Количество IBU-200").fill("2")
+    dialog.get_by_label("Примечание для покупателя").fill("Осталось 2 упаковки")
+    dialog.get_by_role("button", name="Отправить покупателю").click()
+    expect(buyer_page.get_by_text("Итого: сейчас 672,30 UAH, предлагается 640,20 UAH.")).to_be_visible()
+    buyer_page.get_by_role("button", name="Принять изменения").click()
+    expect(page.locator(".totals")).to_contain_text("640,20 UAH")
     page.get_by_role("button", name="Подтвердить").click()
     expect(page.locator(".badge.order-confirmed")).to_have_text("подтверждён")
     expect(buyer_page.locator(".badge.order-confirmed")).to_have_text("подтверждён")   # no reload on the buyer's side
@@ -558,7 +567,7 @@ def test_order_journey(server, browser):
     expect(page.locator(".badge.invoice-open")).to_have_text("не оплачен")
     page.get_by_role("button", name="Оплата").click()
     dialog = page.get_by_role("dialog")
-    expect(dialog.get_by_label("Сумма, UAH")).to_have_value("672.30")
+    expect(dialog.get_by_label("Сумма, UAH")).to_have_value("640.20")
     dialog.get_by_label("Основание (напр. платёжное поручение)").fill("п/п 42")
     dialog.get_by_role("button", name="Записать").click()
     expect(page.locator(".badge.invoice-paid")).to_have_text("оплачен")

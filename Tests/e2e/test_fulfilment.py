@@ -338,3 +338,44 @@ def test_promo_codes_at_placement_with_limits_over_http(server):
     assert codes["RUSH"]["used"] == 5 and codes["VITA10"]["used"] == 1
     off = s.api("PATCH", f"/promo-codes/{limited['id']}", seller_token, json={"active": False}).json()
     assert off["active"] is False
+
+
+def test_a_seller_proposes_a_new_version_the_buyer_accepts_or_declines(server):
+    """Nothing changes until the buyer accepts; accepting replaces lines, totals and dates and moves
+    the reservation; declining leaves the order as it was; the wrong side or state is refused."""
+    s = server
+    owner, seller_token, buyer_token, seller, buyer, par = trade_world(s, stock=40)
+    vit = s.api("POST", f"/businesses/{seller['id']}/products", seller_token, json={
+        "sku": "VIT-C", "name": "Vitamin C", "currency": "UAH", "price": "20.00", "status": "published", "stock_quantity": 30, "tax_rate": "7"}).json()
+    order = s.api("POST", "/orders", buyer_token, json={"buyer_business_id": buyer["id"], "seller_business_id": seller["id"],
+                                                        "lines": [{"sku": "PAR-500", "quantity": 20}]}).json()
+    assert order["gross"]["amount"] == "960.00"   # 20 × 40.00 (tier) + 20 %
+    bad = problem(s.api("POST", f"/orders/{order['id']}/proposals", seller_token, json={"lines": [
+        {"sku": "NOPE", "quantity": 1}, {"sku": "PAR-500", "quantity": 1}, {"sku": "PAR-500", "quantity": 2, "unit_price": "abc"}]}), 400)
+    assert {e["field"] for e in bad["errors"]} == {"lines[0]", "lines[2]"}
+    problem(s.api("POST", f"/orders/{order['id']}/proposals", buyer_token, json={"lines": [{"sku": "PAR-500", "quantity": 1}]}), 403, "forbidden")
+    # Only 12 paracetamol at a better price, 10 vitamins added, a later date.
+    first = s.api("POST", f"/orders/{order['id']}/proposals", seller_token, json={
+        "lines": [{"sku": "PAR-500", "quantity": 12, "unit_price": "39.00"}, {"sku": "VIT-C", "quantity": 10}], "requested_date": "2026-12-24",
+        "note": "12 left in stock"}).json()
+    assert first["version"] == 2 and first["state"] == "open" and first["gross"]["amount"] == "775.60"   # 468.00 + 93.60 + 200.00 + 14.00
+    unchanged = s.api("GET", f"/orders/{order['id']}", buyer_token).json()
+    assert unchanged["gross"]["amount"] == "960.00" and unchanged["lines"][0]["reserved"] == 20
+    problem(s.api("POST", f"/proposals/{first['id']}/accept", seller_token), 403, "forbidden")
+    declined = s.api("POST", f"/proposals/{first['id']}/decline", buyer_token).json()
+    assert declined["state"] == "declined"
+    assert problem(s.api("POST", f"/proposals/{first['id']}/accept", buyer_token), 409, "invalid_state")["state"] == "declined"
+    second = s.api("POST", f"/orders/{order['id']}/proposals", seller_token, json={
+        "lines": [{"sku": "PAR-500", "quantity": 12, "unit_price": "39.00"}, {"sku": "VIT-C", "quantity": 10}], "requested_date": "2026-12-24"}).json()
+    assert second["version"] == 3
+    accepted = s.api("POST", f"/proposals/{second['id']}/accept", buyer_token).json()
+    assert accepted["state"] == "accepted"
+    changed = s.api("GET", f"/orders/{order['id']}", buyer_token).json()
+    assert [(l["sku"], l["quantity"], l["unit_price"]["amount"], l["reserved"]) for l in changed["lines"]] == [("PAR-500", 12, "39.00", 12), ("VIT-C", 10, "20.00", 10)]
+    assert changed["gross"]["amount"] == "775.60" and changed["requested_date"] == "2026-12-24" and changed["state"] == "placed"
+    assert changed["history"][-1]["note"] == "Version 3 accepted"
+    assert s.api("GET", f"/products/{par['id']}", buyer_token).json()["stock_quantity"] == 28   # 40 − 12
+    assert [p["state"] for p in s.api("GET", f"/orders/{order['id']}/proposals", buyer_token).json()["items"]] == ["declined", "accepted"]
+    s.api("POST", f"/orders/{order['id']}/confirm", seller_token)
+    problem(s.api("POST", f"/orders/{order['id']}/proposals", seller_token, json={"lines": [{"sku": "PAR-500", "quantity": 1}]}), 409, "invalid_state")
+    assert cli_json("stock", "reconcile", "--tenant", "acme", "--json", data=s.data)["drifts"] == []

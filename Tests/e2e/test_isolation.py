@@ -52,6 +52,8 @@ def world(server):
                                                            "lines": [{"product_id": sold["id"], "quantity": 2}]})
         assert order.status_code == 201, order.text
         assert server.api("PUT", f"/businesses/{biz['id']}/cart/lines/{sold['id']}", token, json={"quantity": 1}).status_code == 200
+        proposal = server.api("POST", f"/orders/{order.json()['id']}/proposals", token, json={"lines": [{"product_id": sold["id"], "quantity": 2, "unit_price": "4.00"}]})
+        assert proposal.status_code == 201, proposal.text
         assert server.api("POST", f"/orders/{order.json()['id']}/confirm", token).status_code == 200
         shipment = server.api("POST", f"/orders/{order.json()['id']}/shipments", token, json={"lines": [{"line_no": 1, "quantity": 1}]})
         assert shipment.status_code == 201, shipment.text
@@ -89,7 +91,7 @@ def world(server):
                 "group": group.json()["id"], "price_list": plist.json()["id"], "warehouse": warehouse.json()["id"],
                 "order": order.json()["id"], "shop": shop["id"], "sold": sold["id"], "shipment": shipment.json()["id"],
                 "invoice": invoice.json()["id"], "return": returned.json()["id"], "credit_note": credit.json()["credit_note_id"],
-                "promo": promo.json()["id"]}
+                "promo": promo.json()["id"], "proposal": proposal.json()["id"]}
 
     world = {"admin": admin, "a": a, "b": b, "ta": ta, "tb": tb, "A": seed(ta, "alpha"), "B": seed(tb, "beta")}
     for key, token in (("A", ta), ("B", tb)):
@@ -153,6 +155,7 @@ def snapshot(server, token):
         "legal": {b["id"]: server.api("GET", f"/businesses/{b['id']}/legal", token).json() for b in businesses},
         "credit_limits": {b["id"]: server.api("GET", f"/businesses/{b['id']}/credit-limits", token).json()["items"] for b in businesses},
         "promo_codes": {b["id"]: server.api("GET", f"/businesses/{b['id']}/promo-codes", token).json()["items"] for b in businesses},
+        "proposals": {o: server.api("GET", f"/orders/{o}/proposals", token).json()["items"] for o in orders},
         "returns": {o: server.api("GET", f"/orders/{o}/returns", token).json()["items"] for o in orders},
         "credit_notes": {o: [server.api("GET", f"/credit-notes/{c['id']}", token).json()
                              for c in server.api("GET", f"/orders/{o}/credit-notes", token).json()["items"]] for o in orders},
@@ -192,6 +195,8 @@ def case_not_found(method, path, body=None):
             concrete = path.format(id=B["shipment"])
         if path.startswith("/invoices/"):
             concrete = path.format(id=B["invoice"])
+        if path.startswith("/proposals/"):
+            concrete = path.format(id=B["proposal"])
         if path.startswith("/promo-codes/"):
             concrete = path.format(id=B["promo"])
         if path.startswith("/returns/"):
@@ -431,6 +436,10 @@ MATRIX = {
     "GET /api/v1/businesses/{id}/orders/export": case_not_found("GET", "/businesses/{id}/orders/export?side=buyer"),
     "GET /api/v1/businesses/{id}/invoices/export": case_not_found("GET", "/businesses/{id}/invoices/export?side=buyer"),
     "GET /api/v1/businesses/{id}/payments/export": case_not_found("GET", "/businesses/{id}/payments/export?side=buyer"),
+    "POST /api/v1/orders/{id}/proposals": case_not_found("POST", "/orders/{id}/proposals", {"lines": [{"sku": "IBU-1", "quantity": 1, "unit_price": "0.01"}]}),
+    "GET /api/v1/orders/{id}/proposals": case_not_found("GET", "/orders/{id}/proposals"),
+    "POST /api/v1/proposals/{id}/accept": case_not_found("POST", "/proposals/{id}/accept"),
+    "POST /api/v1/proposals/{id}/decline": case_not_found("POST", "/proposals/{id}/decline"),
     "GET /api/v1/businesses/{id}/promo-codes": case_not_found("GET", "/businesses/{id}/promo-codes"),
     "POST /api/v1/businesses/{id}/promo-codes": case_not_found("POST", "/businesses/{id}/promo-codes", {"code": "HIJACK", "kind": "percent", "percent": "90"}),
     "PATCH /api/v1/promo-codes/{id}": case_not_found("PATCH", "/promo-codes/{id}", {"active": False}),

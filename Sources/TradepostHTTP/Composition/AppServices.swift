@@ -26,6 +26,8 @@ public struct AppServices: Sendable {
     public var returns: any ReturnService
     /// Sellers' promo codes.
     public var promos: any PromoService
+    /// Proposed changes to placed orders.
+    public var proposals: any OrderProposalService
     /// Invoices' and credit notes' PDFs (made once, kept in the blob store).
     public var documents: TradeDocuments
     public var s3Keys: any S3KeyService
@@ -41,7 +43,7 @@ public struct AppServices: Sendable {
         admins: any PlatformAdminService, auth: any AuthService, jobs: any JobService, categories: any CategoryService,
         products: any ProductService, search: any SearchService, imports: any CatalogImportService,
         priceLists: any PriceListService, stock: any StockService, orders: any OrderService,
-        fulfilment: any FulfilmentService, exports: any TradeExportService, returns: any ReturnService, promos: any PromoService, s3Keys: any S3KeyService, audit: any AuditService, tenantRestore: any TenantRestoreService,
+        fulfilment: any FulfilmentService, exports: any TradeExportService, returns: any ReturnService, promos: any PromoService, proposals: any OrderProposalService, s3Keys: any S3KeyService, audit: any AuditService, tenantRestore: any TenantRestoreService,
         blobs: any BlobStore, media: any MediaService
     ) {
         self.tenants = tenants
@@ -61,6 +63,7 @@ public struct AppServices: Sendable {
         self.exports = exports
         self.returns = returns
         self.promos = promos
+        self.proposals = proposals
         documents = TradeDocuments(fulfilment: fulfilment, returns: returns, blobs: blobs)
         self.s3Keys = s3Keys
         self.audit = audit
@@ -74,7 +77,7 @@ public struct AppServices: Sendable {
         self.init(tenants: store.tenants, users: store.users, businesses: store.businesses, admins: store.admins, auth: store.auth,
                   jobs: jobs, categories: store.categories, products: store.products, search: search,
                   imports: store.catalogImports, priceLists: store.priceLists, stock: store.stock, orders: store.orders,
-                  fulfilment: store.fulfilment, exports: store.fulfilment, returns: store.returns, promos: store.promos, s3Keys: store.s3Keys, audit: store.audit,
+                  fulfilment: store.fulfilment, exports: store.fulfilment, returns: store.returns, promos: store.promos, proposals: store.proposals, s3Keys: store.s3Keys, audit: store.audit,
                   tenantRestore: store.tenantRestore, blobs: blobs,
                   media: SQLiteMediaService(tenants: store.tenantDatabases, blobs: blobs, stats: store.stats))
     }

@@ -104,6 +104,7 @@ func buildRouter(config: TradepostConfig, store: Store, services: AppServices, m
     OrderRoutes(services: services, maxBody: maxBody).register(on: api)
     FulfilmentRoutes(services: services, maxBody: maxBody).register(on: api)
     ReturnRoutes(services: services, maxBody: maxBody).register(on: api)
+    ProposalRoutes(services: services, maxBody: maxBody).register(on: api)
     StorageRoutes(services: services, maxBody: maxBody, maxUpload: config.maxUploadMB * 1_048_576).register(on: api)
     AuditRoutes(services: services).register(on: api)
     MediaRoutes(services: services, maxBody: maxBody).register(on: api)

@@ -118,5 +118,21 @@ extension Components {
             ("product_ids", Schema.array(Schema.id)), ("category_ids", Schema.array(Schema.id)), ("active", Schema.boolean()), ("created_at", Schema.dateTime),
         ], required: ["id", "seller_business_id", "code", "kind", "used", "product_ids", "category_ids", "active", "created_at"], closed: false)),
         ("PromoCodeList", Schema.list(of: "PromoCode")),
+        ("NewOrderProposal", Schema.object([
+            ("lines", Schema.array(Schema.object([("product_id", Schema.id), ("sku", Schema.string()),
+                                                  ("quantity", Schema.integer(minimum: 1, maximum: 1_000_000_000_000)),
+                                                  ("unit_price", Schema.string("A decimal in the order's currency; else the order's price, or the buyer's price now"))],
+                                                 required: ["quantity"], exactlyOne: ["product_id", "sku"]), "The whole new set; a line left out is dropped",
+                                   minItems: 1, maxItems: 1000)),
+            ("requested_date", Schema.string(format: "date")), ("delivery_address", Schema.text(maxLength: 500)), ("note", Schema.text(maxLength: 1000)),
+        ], required: ["lines"])),
+        ("OrderProposal", Schema.object([
+            ("id", Schema.id), ("order_id", Schema.id), ("version", Schema.integer("2, 3, …; the order as placed is 1")),
+            ("state", Schema.enumeration(OrderProposal.State.self)), ("note", Schema.nullable(Schema.string())),
+            ("requested_date", Schema.nullable(Schema.string(format: "date"))), ("delivery_address", Schema.nullable(Schema.string())),
+            ("lines", Schema.array(Schema.ref("OrderLine"))), ("net", money), ("tax", money), ("gross", money), ("proposed_by", Schema.string()),
+            ("proposed_at", Schema.dateTime), ("decided_by", Schema.nullable(Schema.string())), ("decided_at", Schema.nullable(Schema.dateTime)),
+        ], required: ["id", "order_id", "version", "state", "lines", "net", "tax", "gross", "proposed_by", "proposed_at"], closed: false)),
+        ("OrderProposalList", Schema.list(of: "OrderProposal")),
     ]
 }

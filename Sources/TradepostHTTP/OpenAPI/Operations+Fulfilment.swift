@@ -33,6 +33,20 @@ extension Operations {
                   responseMediaType: "application/pdf", errors: [404]),
     ]
 
+    static let proposals: [Operation] = [
+        Operation(method: "post", path: "/api/v1/orders/{id}/proposals", id: "proposeOrderChange", tag: "orders",
+                  summary: "Propose changes to a placed order (the seller): the whole new set of lines with quantities and prices, dates; "
+                      + "a new version the buyer accepts or declines, nothing changing until then (a new proposal withdraws the open one)",
+                  body: "NewOrderProposal", status: 201, response: "OrderProposal", errors: [403, 404, 409], idempotent: true),
+        Operation(method: "get", path: "/api/v1/orders/{id}/proposals", id: "listOrderProposals", tag: "orders",
+                  summary: "An order's proposed versions, oldest first", response: "OrderProposalList", errors: [404]),
+        Operation(method: "post", path: "/api/v1/proposals/{id}/accept", id: "acceptOrderProposal", tag: "orders",
+                  summary: "Accept a proposal (the buyer): the order takes its lines, totals and dates and reserves stock for them",
+                  response: "OrderProposal", errors: [403, 404, 409]),
+        Operation(method: "post", path: "/api/v1/proposals/{id}/decline", id: "declineOrderProposal", tag: "orders",
+                  summary: "Decline a proposal (the buyer): the order stays as it is", response: "OrderProposal", errors: [403, 404, 409]),
+    ]
+
     static let promos: [Operation] = [
         Operation(method: "get", path: "/api/v1/businesses/{id}/promo-codes", id: "listPromoCodes", tag: "orders",
                   summary: "A seller's promo codes with how often each was used", response: "PromoCodeList", errors: [403, 404]),

@@ -88,6 +88,11 @@ enum OrderRows {
             """).execute(arguments: [o.id, o.number, o.sellerBusinessId, o.buyerBusinessId, o.state.rawValue, o.currency, o.pricesIncludeTax,
                              o.net.minor, o.tax.minor, o.gross.minor, taxes, o.notes, o.deliveryAddress, o.requestedDate,
                              o.paymentTerms.kind.rawValue, o.paymentTerms.days, o.placedBy, o.placedAt, o.updatedAt])
+        try insertLines(db, o)
+    }
+
+    /// The order's lines (a new order's, or an accepted proposal's after the old ones are gone).
+    static func insertLines(_ db: Database, _ o: Order) throws {
         for l in o.lines ?? [] {
             try db.cachedStatement(sql: """
                 INSERT INTO order_lines (order_id, line_no, product_id, sku, name, quantity, unit_minor, price_source, price_list_id,

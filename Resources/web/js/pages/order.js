@@ -9,6 +9,7 @@ import { session } from '../session.js';
 import { myBusinesses, priceSource, stateBadge } from '../trade.js';
 import { invoicesPanel, shipmentsPanel } from '../components/fulfilment.js';
 import { returnsPanel } from '../components/returns.js';
+import { proposalsPanel } from '../components/proposals.js';
 import { watchOrders } from '../live.js';
 
 let closeLive = null;
@@ -65,7 +66,7 @@ async function draw(main, ctx) {
   ].filter(([, v]) => v);
   const refresh = () => draw(main, ctx);
   const sides = { isSeller, isBuyer };
-  const [shipments, invoices, returns] = await Promise.all([
+  const [proposals, shipments, invoices, returns] = await Promise.all([proposalsPanel(order, sides, refresh),
     shipmentsPanel(order, sides, refresh), invoicesPanel(order, sides, refresh), returnsPanel(order, sides, refresh)]);
   mount(main,
     h('p', { class: 'breadcrumb' }, h('a', { href: `/orders?side=${isSeller ? 'seller' : 'buyer'}` }, t('nav.orders'))),
@@ -89,7 +90,7 @@ async function draw(main, ctx) {
         h('dt', {}, t('trade.net')), h('dd', {}, money(order.net)),
         h('dt', {}, t('trade.tax')), h('dd', {}, money(order.tax)),
         h('dt', {}, h('strong', {}, t('trade.gross'))), h('dd', {}, h('strong', {}, money(order.gross))))),
-    shipments, invoices, returns,
+    proposals, shipments, invoices, returns,
     h('section', { class: 'panel' }, h('h2', {}, t('trade.history')), h('ol', { class: 'history' }, order.history.map((step) => h('li', {},
       h('span', { class: 'nowrap' }, formatDateTime(step.at)), ' · ', t(`orderState.${step.to}`), ' · ', step.actor_label || step.actor,
       step.note ? h('span', { class: 'muted' }, ` — ${step.note}`) : null)))));
