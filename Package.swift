@@ -134,6 +134,7 @@ let package = Package(
                 "TradepostJobs",
                 "TradepostSearch",
                 "TradepostBlobs",
+                "TradepostDocuments",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),

@@ -91,6 +91,10 @@ def test_a_whole_trade_with_every_document_checked(server):
     listed = s.api("GET", f"/orders/{order['id']}/invoices", buyer_token).json()["items"]
     assert [i["number"] for i in listed] == [inv1["number"], inv2["number"]]
 
+    # Each invoice's PDF is made and kept by a job right after issue, before anyone downloads it.
+    s.wait_for(lambda: sorted(j["state"] for j in s.api("GET", "/jobs?type=document.pdf", owner).json()["items"]) == ["succeeded", "succeeded"],
+               message="the invoices' PDF jobs")
+
     # The PDFs, as the buyer downloads them.
     text, pages = pdf_text(s.api("GET", f"/invoices/{inv2['id']}/pdf", buyer_token))
     for expected in ["Рахунок-фактура", inv2["number"], order["number"], "ТОВ «Фарм Опт»", "12345678", "UA213223130000026007233566001",
