@@ -86,6 +86,16 @@ enum FulfilmentRows {
         }
     }
 
+    // MARK: Documents' PDFs
+
+    /// Names `blob` as the PDF of the invoice or credit note `id` (`table`) unless one is named;
+    /// answers the one named.
+    static func attachPDF(_ db: Database, table: String, id: String, blob: String, what: String) throws -> String {
+        try db.execute(sql: "UPDATE \(table) SET pdf_blob = ? WHERE id = ? AND pdf_blob IS NULL", arguments: [blob, id])
+        guard let named = try String.fetchOne(db, sql: "SELECT pdf_blob FROM \(table) WHERE id = ?", arguments: [id]) else { throw AppError.notFound(what) }
+        return named
+    }
+
     // MARK: Legal details
 
     static func legalDetails(_ db: Database, business: String) throws -> LegalDetails {

@@ -90,12 +90,7 @@ extension SQLiteFulfilmentService {
     /// The invoice if the caller sees its order; `.notFound` otherwise.
     static func visibleInvoice(_ db: Database, _ caller: Caller, _ id: String) throws -> (Invoice, CallerFacts) {
         guard let invoice = try FulfilmentRows.fetchInvoice(db, id: id) else { throw AppError.notFound("Invoice") }
-        do {
-            let (_, facts) = try SQLiteOrderService.visibleOrder(db, caller, invoice.orderId)
-            return (invoice, facts)
-        } catch let error as AppError where error.code == .notFound {
-            throw AppError.notFound("Invoice")
-        }
+        return (invoice, try SQLiteOrderService.documentOrder(db, caller, orderID: invoice.orderId, document: "Invoice").1)
     }
 
     public func invoice(_ caller: Caller, id: String) async throws -> Invoice {
@@ -160,13 +155,7 @@ extension SQLiteFulfilmentService {
 
     public func attachInvoicePDF(_ tenant: TenantID, invoiceID: String, blob: String) async throws -> String {
         try await mapErrors(stats) {
-            try await tenants.write(tenant) { db in
-                try db.execute(sql: "UPDATE invoices SET pdf_blob = ? WHERE id = ? AND pdf_blob IS NULL", arguments: [blob, invoiceID])
-                guard let named = try String.fetchOne(db, sql: "SELECT pdf_blob FROM invoices WHERE id = ?", arguments: [invoiceID]) else {
-                    throw AppError.notFound("Invoice")
-                }
-                return named
-            }
+            try await tenants.write(tenant) { db in try FulfilmentRows.attachPDF(db, table: "invoices", id: invoiceID, blob: blob, what: "Invoice") }
         }
     }
 }

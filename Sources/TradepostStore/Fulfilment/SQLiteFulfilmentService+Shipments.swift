@@ -78,12 +78,7 @@ extension SQLiteFulfilmentService {
 
     /// The warehouse named (one of the seller's), else the one warehouse holding the order's stock.
     static func shippingWarehouse(_ db: Database, _ named: String?, held: [String], seller: String, now: Date) throws -> String {
-        if let named {
-            guard try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM warehouses WHERE id = ? AND business_id = ?)", arguments: [named, seller]) == true else {
-                throw AppError.invalidField("warehouse_id", "is not a warehouse of the seller")
-            }
-            return named
-        }
+        if let named { return try StockLedger.requireWarehouse(db, named, of: seller) }
         let holding = Set(held)
         if holding.count == 1 { return holding.first! }
         if holding.isEmpty { return try StockLedger.defaultWarehouse(db, business: seller, now: now) }

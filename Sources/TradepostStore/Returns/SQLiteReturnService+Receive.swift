@@ -51,13 +51,7 @@ extension SQLiteReturnService {
 
     /// The warehouse named (one of the seller's), else the one the order's first shipment left from, else the default.
     static func receivingWarehouse(_ db: Database, _ named: String?, order: Order, now: Date) throws -> String {
-        if let named {
-            guard try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM warehouses WHERE id = ? AND business_id = ?)",
-                                    arguments: [named, order.sellerBusinessId]) == true else {
-                throw AppError.invalidField("warehouse_id", "is not a warehouse of the seller")
-            }
-            return named
-        }
+        if let named { return try StockLedger.requireWarehouse(db, named, of: order.sellerBusinessId) }
         if let shipped = try String.fetchOne(db, sql: "SELECT warehouse_id FROM shipments WHERE order_id = ? ORDER BY number LIMIT 1", arguments: [order.id]) {
             return shipped
         }

@@ -80,10 +80,7 @@ public final class SQLiteReturnService: ReturnService {
     /// The return if the caller sees its order (and, with `manage`, may handle it for the seller).
     static func visibleReturn(_ db: Database, _ caller: Caller, _ id: String, manage: Bool) throws -> (OrderReturn, Order) {
         guard let found = try ReturnRows.returns(db, where: "r.id = ?", [id]).first else { throw AppError.notFound("Return") }
-        let order: Order, facts: CallerFacts
-        do { (order, facts) = try SQLiteOrderService.visibleOrder(db, caller, found.orderId) } catch let e as AppError where e.code == .notFound {
-            throw AppError.notFound("Return")
-        }
+        let (order, facts) = try SQLiteOrderService.documentOrder(db, caller, orderID: found.orderId, document: "Return")
         if manage { try facts.authorize(.ordersManage, business: order.sellerBusinessId) }
         return (found, order)
     }
@@ -142,9 +139,7 @@ public final class SQLiteReturnService: ReturnService {
                 guard let note = try ReturnRows.creditNotes(db, where: "c.id = ? OR c.number = ?", [id, id], withLines: true).first else {
                     throw AppError.notFound("Credit note")
                 }
-                do { _ = try SQLiteOrderService.visibleOrder(db, caller, note.orderId) } catch let e as AppError where e.code == .notFound {
-                    throw AppError.notFound("Credit note")
-                }
+                _ = try SQLiteOrderService.documentOrder(db, caller, orderID: note.orderId, document: "Credit note")
                 return (note, try String.fetchOne(db, sql: "SELECT pdf_blob FROM credit_notes WHERE id = ?", arguments: [note.id]))
             }
         }
@@ -153,11 +148,7 @@ public final class SQLiteReturnService: ReturnService {
     public func attachCreditNotePDF(_ tenant: TenantID, creditNoteID: String, blob: String) async throws -> String {
         try await mapErrors(stats) {
             try await tenants.write(tenant) { db in
-                try db.execute(sql: "UPDATE credit_notes SET pdf_blob = ? WHERE id = ? AND pdf_blob IS NULL", arguments: [blob, creditNoteID])
-                guard let named = try String.fetchOne(db, sql: "SELECT pdf_blob FROM credit_notes WHERE id = ?", arguments: [creditNoteID]) else {
-                    throw AppError.notFound("Credit note")
-                }
-                return named
+                try FulfilmentRows.attachPDF(db, table: "credit_notes", id: creditNoteID, blob: blob, what: "Credit note")
             }
         }
     }

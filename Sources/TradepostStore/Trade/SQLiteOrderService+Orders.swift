@@ -17,6 +17,14 @@ extension SQLiteOrderService {
         return (order, facts)
     }
 
+    /// The order a document (invoice, return, credit note, proposal) belongs to, as `visibleOrder`
+    /// sees it; `.notFound` naming the document when the caller may not see the order.
+    static func documentOrder(_ db: Database, _ caller: Caller, orderID: String, document: String) throws -> (Order, CallerFacts) {
+        do { return try visibleOrder(db, caller, orderID) } catch let error as AppError where error.code == .notFound {
+            throw AppError.notFound(document)
+        }
+    }
+
     public func order(_ caller: Caller, id: String) async throws -> Order {
         let tenant = try caller.tenant()
         return try await mapErrors(stats) { try await tenants.read(tenant) { db in try Self.visibleOrder(db, caller, id).0 } }

@@ -128,10 +128,7 @@ public final class SQLiteProposalService: OrderProposalService {
         return try await mapErrors(stats) {
             try await tenants.write(tenant) { db in
                 guard let proposal = try Self.fetch(db, where: "p.id = ?", [proposalID]).first else { throw AppError.notFound("Proposal") }
-                let before: Order, facts: CallerFacts
-                do { (before, facts) = try SQLiteOrderService.visibleOrder(db, caller, proposal.orderId) } catch let e as AppError where e.code == .notFound {
-                    throw AppError.notFound("Proposal")
-                }
+                let (before, facts) = try SQLiteOrderService.documentOrder(db, caller, orderID: proposal.orderId, document: "Proposal")
                 try facts.authorize(.ordersPlace, business: before.buyerBusinessId)
                 guard proposal.state == .open else { throw AppError.invalidState(proposal.state.rawValue, accept ? "accept the proposal" : "decline the proposal") }
                 guard !accept || Self.negotiable.contains(before.state) else { throw AppError.invalidState(before.state.rawValue, "change the order") }

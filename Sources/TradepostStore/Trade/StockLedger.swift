@@ -29,6 +29,15 @@ enum StockLedger {
         var documentId: String?
     }
 
+    /// `warehouse` when it is one of `business`'s; `.invalid` naming `field` otherwise.
+    static func requireWarehouse(_ db: Database, _ warehouse: String, of business: String, field: String = "warehouse_id") throws -> String {
+        guard try Bool.fetchOne(db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM warehouses WHERE id = ? AND business_id = ?)"),
+                                arguments: [warehouse, business]) == true else {
+            throw AppError.invalidField(field, "is not a warehouse of the seller")
+        }
+        return warehouse
+    }
+
     /// The level of `product` in `warehouse`, made (all zero) when there is none yet.
     static func level(_ db: Database, product: String, warehouse: String) throws -> Level {
         if let level = try find(db, product: product, warehouse: warehouse) { return level }
