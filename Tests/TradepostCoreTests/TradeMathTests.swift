@@ -95,4 +95,10 @@ struct TradeMathTests {
         #expect(rows.map(\.sku) == ["PAR-500", "IBU 200", "ASP", "VIT C 1000"] && rows.map(\.quantity) == [20, 5, 3, 12])
         #expect(rows.map(\.line) == [1, 3, 4, 7] && issues.map(\.line) == [5, 6])
     }
+
+    @Test func quickOrderReadsASpreadsheetsCSV() {
+        // A header the buyer left in is listed, not guessed at; quoted cells are read as their text.
+        let (rows, issues) = QuickOrderResult.parse("\"sku\";\"quantity\"\r\n\"PAR-500\";\"20\"\r\n\"IBU-200\";5\r\n")
+        #expect(rows.map(\.sku) == ["PAR-500", "IBU-200"] && rows.map(\.quantity) == [20, 5] && issues.map(\.line) == [1])
+    }
 }

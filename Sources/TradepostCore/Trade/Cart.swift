@@ -78,10 +78,13 @@ public struct QuickOrderResult: Codable, Sendable, Equatable {
     public static func parse(_ text: String) -> (rows: [(line: Int, sku: String, quantity: Int64)], issues: [Issue]) {
         var rows: [(Int, String, Int64)] = []
         var issues: [Issue] = []
-        for (i, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+        // "\r\n" is one Character in Swift: split on any line break, not on "\n".
+        for (i, raw) in text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).enumerated() {
             let line = raw.trimmingCharacters(in: .whitespacesAndNewlines)
             if line.isEmpty { continue }
-            let parts = line.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == ";" || $0 == "," }).map(String.init)
+            // A spreadsheet's CSV quotes its cells: "PAR-500";"20".
+            let parts = line.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == ";" || $0 == "," })
+                .map { $0.trimmingCharacters(in: CharacterSet(charactersIn: "\"")) }.filter { !$0.isEmpty }
             guard parts.count >= 2, let quantity = Int64(parts.last!), quantity > 0, quantity <= StockMovementInput.maxQuantity else {
                 issues.append(Issue(line: i + 1, text: String(line.prefix(200)), message: "write a SKU and a whole quantity, e.g. \"PAR-500 20\""))
                 continue

@@ -702,4 +702,5 @@ export default {
   'proposalState.accepted': 'accepted',
   'proposalState.declined': 'declined',
   'proposalState.withdrawn': 'withdrawn',
+  'trade.quickFile': 'Or upload a CSV (SKU and quantity columns):',
 };

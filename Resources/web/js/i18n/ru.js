@@ -708,4 +708,5 @@ export default {
   'proposalState.accepted': 'принято',
   'proposalState.declined': 'отклонено',
   'proposalState.withdrawn': 'отозвано',
+  'trade.quickFile': 'Или загрузите CSV (колонки артикул и количество):',
 };

@@ -708,4 +708,5 @@ export default {
   'proposalState.accepted': 'прийнято',
   'proposalState.declined': 'відхилено',
   'proposalState.withdrawn': 'відкликано',
+  'trade.quickFile': 'Або завантажте CSV (колонки артикул і кількість):',
 };

@@ -18,6 +18,15 @@ export async function render(main, ctx) {
   const box = h('div');
   const status = h('div', { role: 'status', 'aria-live': 'polite' });
   const quick = h('textarea', { name: 'text', rows: 4, placeholder: 'PAR-500 20\nIBU-200 5', 'aria-label': t('trade.quickOrder') });
+  // A CSV from a spreadsheet (UTF-8 or Windows-1251, any of ; , tab) fills the box; the server reads it line by line.
+  const file = h('input', { type: 'file', accept: '.csv,.txt,text/csv,text/plain', 'aria-label': t('trade.quickFile') });
+  file.addEventListener('change', async () => {
+    const bytes = new Uint8Array(await file.files[0].arrayBuffer());
+    let text;
+    try { text = new TextDecoder('utf-8', { fatal: true }).decode(bytes); } catch { text = new TextDecoder('windows-1251').decode(bytes); }
+    quick.value = text.replace(/^\uFEFF/, '');
+    file.value = '';
+  });
   const draw = async (notice) => {
     const { items } = await api.get(`/businesses/${buyer.id}/carts`);
     mount(status, notice ? h('p', { class: 'notice' }, notice) : null);
@@ -28,6 +37,7 @@ export async function render(main, ctx) {
       h('label', { class: 'inline' }, t('trade.actingFor'), businessPicker(mine, buyer, () => render(main, ctx)))),
     status,
     h('section', { class: 'panel' }, h('h2', {}, t('trade.quickOrder')), h('p', { class: 'muted small' }, t('trade.quickHelp')), quick,
+      h('label', { class: 'small' }, t('trade.quickFile'), ' ', file),
       h('div', { class: 'actions' }, busyButton({ class: 'secondary' }, t('trade.addLines'), async () => {
         const result = await api.post(`/businesses/${buyer.id}/cart/quick`, { text: quick.value });
         quick.value = result.issues.map((i) => i.text).join('\n');
