@@ -383,3 +383,39 @@ def test_a_seller_proposes_a_new_version_the_buyer_accepts_or_declines(server):
     s.api("POST", f"/orders/{order['id']}/confirm", seller_token)
     problem(s.api("POST", f"/orders/{order['id']}/proposals", seller_token, json={"lines": [{"sku": "PAR-500", "quantity": 1}]}), 409, "invalid_state")
     assert cli_json("stock", "reconcile", "--tenant", "acme", "--json", data=s.data)["drifts"] == []
+
+
+def test_every_unsafe_post_of_the_trade_answers_a_retry_once(server):
+    """A retried POST with the same Idempotency-Key gets the first answer and changes nothing again:
+    quick order (no doubled quantities), a transition, a delivery, a return's decision and receipt
+    (one credit note), a proposal's acceptance. The same key with another request is 422."""
+    s = server
+    owner, seller_token, buyer_token, seller, buyer, par = trade_world(s, stock=50)
+
+    def twice(method, path, token, body=None):
+        key = str(uuid.uuid4())
+        first = s.api(method, path, token, json=body, headers={"Idempotency-Key": key})
+        again = s.api(method, path, token, json=body, headers={"Idempotency-Key": key})
+        assert first.status_code in (200, 201), first.text
+        assert again.status_code == first.status_code and again.json() == first.json(), (path, again.text)
+        return first.json(), key
+
+    cart, key = twice("POST", f"/businesses/{buyer['id']}/cart/quick", buyer_token, {"text": "PAR-500 4"})
+    assert cart["carts"][0]["lines"][0]["quantity"] == 4
+    problem(s.api("POST", f"/businesses/{buyer['id']}/cart/quick", buyer_token, json={"text": "PAR-500 5"}, headers={"Idempotency-Key": key}),
+            422, "idempotency_key_reused")
+    order = s.api("POST", "/orders", buyer_token, json={"buyer_business_id": buyer["id"], "seller_business_id": seller["id"]}).json()
+    assert order["lines"][0]["quantity"] == 4
+    proposal = s.api("POST", f"/orders/{order['id']}/proposals", seller_token, json={"lines": [{"sku": "PAR-500", "quantity": 3}]}).json()
+    twice("POST", f"/proposals/{proposal['id']}/accept", buyer_token)
+    confirmed, _ = twice("POST", f"/orders/{order['id']}/confirm", seller_token)
+    assert confirmed["state"] == "confirmed"
+    assert problem(s.api("POST", f"/orders/{order['id']}/confirm", seller_token), 409, "invalid_state")["state"] == "confirmed"
+    shipment = s.api("POST", f"/orders/{order['id']}/shipments", seller_token, json={}).json()
+    twice("POST", f"/shipments/{shipment['id']}/deliver", buyer_token)
+    ret = s.api("POST", f"/orders/{order['id']}/returns", buyer_token, json={"lines": [{"line_no": 1, "quantity": 1}], "reason": "Dented"}).json()
+    twice("POST", f"/returns/{ret['id']}/accept", seller_token)
+    received, _ = twice("POST", f"/returns/{ret['id']}/receive", seller_token, {"lines": [{"line_no": 1, "damaged": 0}]})
+    assert len(s.api("GET", f"/orders/{order['id']}/credit-notes", buyer_token).json()["items"]) == 1 and received["credit_note_id"]
+    twice("POST", f"/orders/{order['id']}/reorder", buyer_token)
+    assert s.api("GET", f"/businesses/{buyer['id']}/carts", buyer_token).json()["items"][0]["lines"][0]["quantity"] == 3

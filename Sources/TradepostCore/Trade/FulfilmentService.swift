@@ -13,7 +13,7 @@ public protocol FulfilmentService: Sendable {
     func shipments(_ caller: Caller, orderID: String) async throws -> [Shipment]
     /// Marks a shipment delivered (the buyer or the seller); the order becomes delivered with its last
     /// shipment. Throws `.notFound`, `.forbidden`, `.invalidState` (already delivered).
-    func deliver(_ caller: Caller, shipmentID: String) async throws -> Shipment
+    func deliver(_ caller: Caller, shipmentID: String, idempotency: IdempotencyKey?) async throws -> Shipment
 
     /// Issues an invoice for what the order has not been invoiced for yet (all of it, or what has
     /// shipped). Throws `.invalid` (nothing to invoice), `.notFound`, `.forbidden`, `.invalidState`
@@ -79,4 +79,8 @@ public protocol TradeExportService: Sendable {
     func checkExport(_ caller: Caller, _ export: TradeExport) async throws
     /// Streams the CSV, oldest first, 1,000 rows per read. Throws as `checkExport`.
     func export(_ caller: Caller, _ export: TradeExport, write: ([UInt8]) async throws -> Void) async throws
+}
+
+extension FulfilmentService {
+    public func deliver(_ caller: Caller, shipmentID: String) async throws -> Shipment { try await deliver(caller, shipmentID: shipmentID, idempotency: nil) }
 }

@@ -103,5 +103,11 @@ public protocol OrderProposalService: Sendable {
     /// Accepting replaces the order's lines, totals and dates and reserves stock for them, in one
     /// transaction. Throws `.notFound`, `.forbidden`, `.invalidState` (the proposal or the order moved
     /// on), `.insufficientStock`.
-    func decide(_ caller: Caller, proposalID: String, accept: Bool) async throws -> OrderProposal
+    func decide(_ caller: Caller, proposalID: String, accept: Bool, idempotency: IdempotencyKey?) async throws -> OrderProposal
+}
+
+extension OrderProposalService {
+    public func decide(_ caller: Caller, proposalID: String, accept: Bool) async throws -> OrderProposal {
+        try await decide(caller, proposalID: proposalID, accept: accept, idempotency: nil)
+    }
 }

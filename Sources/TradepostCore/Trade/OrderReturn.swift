@@ -194,10 +194,10 @@ public protocol ReturnService: Sendable {
     /// `.forbidden`, `.invalidState` (nothing shipped yet), `.idempotencyKeyReused`.
     func requestReturn(_ caller: Caller, orderID: String, _ input: ReturnInput, idempotency: IdempotencyKey?) async throws -> OrderReturn
     /// Throws `.notFound`, `.forbidden`, `.invalidState` (409 with the return's state).
-    func decideReturn(_ caller: Caller, returnID: String, accept: Bool, note: String?) async throws -> OrderReturn
+    func decideReturn(_ caller: Caller, returnID: String, accept: Bool, note: String?, idempotency: IdempotencyKey?) async throws -> OrderReturn
     /// Puts the goods back (the damaged written off) in one warehouse and issues the credit note,
     /// in one transaction. Throws `.invalid`, `.notFound`, `.forbidden`, `.invalidState`.
-    func receiveReturn(_ caller: Caller, returnID: String, _ input: ReceiveInput) async throws -> OrderReturn
+    func receiveReturn(_ caller: Caller, returnID: String, _ input: ReceiveInput, idempotency: IdempotencyKey?) async throws -> OrderReturn
     /// An order's returns, oldest first. Throws `.notFound`.
     func returns(_ caller: Caller, orderID: String) async throws -> [OrderReturn]
     /// A business's returns (to it as `seller`, from it as `buyer`), newest first. Throws `.invalid`, `.notFound`, `.forbidden`.
@@ -210,4 +210,13 @@ public protocol ReturnService: Sendable {
     func creditNoteDocument(_ caller: Caller, id: String) async throws -> (creditNote: CreditNote, pdfBlob: String?)
     /// Names `blob` as its PDF unless one is named already; answers the one named. Throws `.notFound`.
     func attachCreditNotePDF(_ tenant: TenantID, creditNoteID: String, blob: String) async throws -> String
+}
+
+extension ReturnService {
+    public func decideReturn(_ caller: Caller, returnID: String, accept: Bool, note: String?) async throws -> OrderReturn {
+        try await decideReturn(caller, returnID: returnID, accept: accept, note: note, idempotency: nil)
+    }
+    public func receiveReturn(_ caller: Caller, returnID: String, _ input: ReceiveInput) async throws -> OrderReturn {
+        try await receiveReturn(caller, returnID: returnID, input, idempotency: nil)
+    }
 }

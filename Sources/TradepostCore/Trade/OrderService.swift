@@ -11,9 +11,9 @@ public protocol OrderService: Sendable {
     /// Throws `.invalid`, `.notFound` (product), `.forbidden` (not a member of the buyer).
     func setCartLine(_ caller: Caller, buyerBusinessID: String, productID: String, quantity: Int64) async throws -> Cart
     /// Adds pasted "SKU quantity" lines to the caller's carts. Throws `.invalid`, `.notFound`, `.forbidden`.
-    func quickOrder(_ caller: Caller, buyerBusinessID: String, text: String) async throws -> QuickOrderResult
+    func quickOrder(_ caller: Caller, buyerBusinessID: String, text: String, idempotency: IdempotencyKey?) async throws -> QuickOrderResult
     /// Puts a past order's lines back into the caller's cart with its seller. Throws `.notFound`, `.forbidden`.
-    func reorder(_ caller: Caller, orderID: String) async throws -> Cart
+    func reorder(_ caller: Caller, orderID: String, idempotency: IdempotencyKey?) async throws -> Cart
 
     /// Places an order, re-pricing every line now and reserving stock. Throws `.invalid`, `.notFound`,
     /// `.forbidden`, `.conflict` (409 `price_changed` with the new total when `expectedTotal` differs),
@@ -27,7 +27,7 @@ public protocol OrderService: Sendable {
     /// The buyer may cancel; the seller does the rest (and may cancel). Throws `.notFound`,
     /// `.forbidden`, `.invalidState` (409 with the current state), `.insufficientStock` (confirming
     /// lines the seller cannot cover and takes no backorders).
-    func transition(_ caller: Caller, orderID: String, _ action: OrderAction, reason: String?) async throws -> Order
+    func transition(_ caller: Caller, orderID: String, _ action: OrderAction, reason: String?, idempotency: IdempotencyKey?) async throws -> Order
 
     /// Changes to the orders the caller sees, after sequence number `after` (nil: none, just the
     /// latest number), oldest first, at most `limit`; and the tenant's latest number. For the live socket.
@@ -37,4 +37,16 @@ public protocol OrderService: Sendable {
     func tradeSettings(_ caller: Caller, businessID: String) async throws -> TradeSettings
     /// Throws `.invalid`, `.notFound`, `.forbidden`.
     func setTradeSettings(_ caller: Caller, businessID: String, _ settings: TradeSettings) async throws -> TradeSettings
+}
+
+/// Every unsafe call of the trade takes an `Idempotency-Key` (a retry gets the first answer and
+/// changes nothing again); callers that never retry (the command line, tests) leave it out.
+extension OrderService {
+    public func quickOrder(_ caller: Caller, buyerBusinessID: String, text: String) async throws -> QuickOrderResult {
+        try await quickOrder(caller, buyerBusinessID: buyerBusinessID, text: text, idempotency: nil)
+    }
+    public func reorder(_ caller: Caller, orderID: String) async throws -> Cart { try await reorder(caller, orderID: orderID, idempotency: nil) }
+    public func transition(_ caller: Caller, orderID: String, _ action: OrderAction, reason: String?) async throws -> Order {
+        try await transition(caller, orderID: orderID, action, reason: reason, idempotency: nil)
+    }
 }

@@ -16,14 +16,14 @@ extension Operations {
                   response: "ReturnList", errors: [403, 404]),
         Operation(method: "post", path: "/api/v1/returns/{id}/accept", id: "acceptReturn", tag: "returns",
                   summary: "Accept a requested return (the seller; requested → accepted)", body: "OrderTransition", bodyOptional: true,
-                  response: "Return", errors: [403, 404, 409]),
+                  response: "Return", errors: [403, 404, 409], idempotent: true),
         Operation(method: "post", path: "/api/v1/returns/{id}/refuse", id: "refuseReturn", tag: "returns",
                   summary: "Refuse a requested return, saying why (the seller; requested → refused)", body: "OrderTransition", bodyOptional: true,
-                  response: "Return", errors: [403, 404, 409]),
+                  response: "Return", errors: [403, 404, 409], idempotent: true),
         Operation(method: "post", path: "/api/v1/returns/{id}/receive", id: "receiveReturn", tag: "returns",
                   summary: "Receive an accepted return (the seller): the goods back on hand in one warehouse, the damaged written off, "
                       + "and a credit note (CN-ACME-2026-000001, its own gapless series) issued, all at once",
-                  body: "ReceiveReturn", bodyOptional: true, response: "Return", errors: [403, 404, 409]),
+                  body: "ReceiveReturn", bodyOptional: true, response: "Return", errors: [403, 404, 409], idempotent: true),
         Operation(method: "get", path: "/api/v1/orders/{id}/credit-notes", id: "listCreditNotes", tag: "returns",
                   summary: "An order's credit notes, oldest first", response: "CreditNoteList", errors: [404]),
         Operation(method: "get", path: "/api/v1/credit-notes/{id}", id: "getCreditNote", tag: "returns",
@@ -42,9 +42,10 @@ extension Operations {
                   summary: "An order's proposed versions, oldest first", response: "OrderProposalList", errors: [404]),
         Operation(method: "post", path: "/api/v1/proposals/{id}/accept", id: "acceptOrderProposal", tag: "orders",
                   summary: "Accept a proposal (the buyer): the order takes its lines, totals and dates and reserves stock for them",
-                  response: "OrderProposal", errors: [403, 404, 409]),
+                  response: "OrderProposal", errors: [403, 404, 409], idempotent: true),
         Operation(method: "post", path: "/api/v1/proposals/{id}/decline", id: "declineOrderProposal", tag: "orders",
-                  summary: "Decline a proposal (the buyer): the order stays as it is", response: "OrderProposal", errors: [403, 404, 409]),
+                  summary: "Decline a proposal (the buyer): the order stays as it is", response: "OrderProposal", errors: [403, 404, 409],
+                  idempotent: true),
     ]
 
     static let promos: [Operation] = [
@@ -67,7 +68,7 @@ extension Operations {
                   summary: "An order's shipments, oldest first", response: "ShipmentList", errors: [404]),
         Operation(method: "post", path: "/api/v1/shipments/{id}/deliver", id: "deliverShipment", tag: "fulfilment",
                   summary: "Mark a shipment delivered (either side); a shipped order becomes delivered with its last shipment",
-                  response: "Shipment", errors: [403, 404, 409]),
+                  response: "Shipment", errors: [403, 404, 409], idempotent: true),
         Operation(method: "post", path: "/api/v1/orders/{id}/invoices", id: "issueInvoice", tag: "fulfilment",
                   summary: "Issue an invoice (the seller) for what the order has not been invoiced for: all of it (basis=order) or what has shipped "
                       + "(basis=shipped). Its number (e.g. INV-ACME-2026-000001) is the next of a gapless series per seller, series and year, "

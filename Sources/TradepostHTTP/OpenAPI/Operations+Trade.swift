@@ -48,7 +48,7 @@ extension Operations {
                   response: "Cart", errors: [403, 404]),
         Operation(method: "post", path: "/api/v1/businesses/{id}/cart/quick", id: "quickOrder", tag: "orders",
                   summary: "Quick order: add pasted \"SKU quantity\" lines to my carts; lines that cannot be used are listed",
-                  body: "QuickOrder", response: "QuickOrderResult", errors: [403, 404]),
+                  body: "QuickOrder", response: "QuickOrderResult", errors: [403, 404], idempotent: true),
         Operation(method: "post", path: "/api/v1/orders", id: "placeOrder", tag: "orders",
                   summary: "Place an order with one seller from my cart with it (or the lines given): every line re-priced now, stock reserved, "
                       + "a number like ACME-2026-000123 given. 409 price_changed (with the new total) when expected_total differs; 409 insufficient_stock when the seller takes no backorders",
@@ -62,10 +62,11 @@ extension Operations {
         Operation(method: "get", path: "/api/v1/orders/{id}", id: "getOrder", tag: "orders",
                   summary: "An order with its lines and history (its buyer's and seller's members, tenant admins)", response: "Order", errors: [404]),
         Operation(method: "post", path: "/api/v1/orders/{id}/reorder", id: "reorder", tag: "orders",
-                  summary: "Put a past order's lines back into my cart with its seller", response: "Cart", errors: [403, 404]),
+                  summary: "Put a past order's lines back into my cart with its seller", response: "Cart", errors: [403, 404], idempotent: true),
     ] + [OrderAction.approve, .confirm, .cancel, .deliver, .complete].map { action in
         Operation(method: "post", path: "/api/v1/orders/{id}/\(action.rawValue)", id: "\(action.rawValue)Order", tag: "orders",
-                  summary: transitionSummary(action), body: "OrderTransition", bodyOptional: true, response: "Order", errors: [403, 404, 409])
+                  summary: transitionSummary(action), body: "OrderTransition", bodyOptional: true, response: "Order", errors: [403, 404, 409],
+                  idempotent: true)
     } + [
         Operation(method: "get", path: "/api/v1/businesses/{id}/trade-settings", id: "getTradeSettings", tag: "orders",
                   summary: "A seller's order prefix, whether its prices include tax, backorders and default payment terms", response: "TradeSettings",

@@ -113,14 +113,14 @@ struct FulfilmentRoutes {
     }
 
     @Sendable func deliver(_ request: Request, context: AppRequestContext) async throws -> APIResponse<Shipment> {
-        APIResponse(try await services.fulfilment.deliver(try context.caller(), shipmentID: try context.parameters.require("id")))
+        APIResponse(try await services.fulfilment.deliver(try context.caller(), shipmentID: try context.parameters.require("id"),
+                                                          idempotency: try request.idempotencyKey(body: Data())))
     }
 
     @Sendable func issue(_ request: Request, context: AppRequestContext) async throws -> APIResponse<Invoice> {
         let caller = try context.caller()
         // The body is optional: without one, the whole order in the default series.
-        let (body, key): (InvoiceBody?, IdempotencyKey?) = request.headers[.contentType] == nil
-            ? (nil, try request.idempotencyKey(body: Data())) : try await request.decodeIdempotent(InvoiceBody.self, limit: maxBody)
+        let (body, key) = try await request.decodeOptionalIdempotent(InvoiceBody.self, limit: maxBody)
         let input = InvoiceInput(basis: body?.basis, series: body?.series)
         return APIResponse(try await services.fulfilment.issueInvoice(caller, orderID: try context.parameters.require("id"), input, idempotency: key),
                            status: .created)

@@ -113,8 +113,8 @@ struct OrderRoutes {
     @Sendable func quickOrder(_ request: Request, context: AppRequestContext) async throws -> APIResponse<QuickOrderResult> {
         let caller = try context.caller()
         let buyer = try context.parameters.require("id")
-        let body = try await request.decode(QuickBody.self, limit: maxBody)
-        return APIResponse(try await services.orders.quickOrder(caller, buyerBusinessID: buyer, text: body.text))
+        let (body, key) = try await request.decodeIdempotent(QuickBody.self, limit: maxBody)
+        return APIResponse(try await services.orders.quickOrder(caller, buyerBusinessID: buyer, text: body.text, idempotency: key))
     }
 
     @Sendable func place(_ request: Request, context: AppRequestContext) async throws -> APIResponse<Order> {
@@ -137,15 +137,16 @@ struct OrderRoutes {
     }
 
     @Sendable func reorder(_ request: Request, context: AppRequestContext) async throws -> APIResponse<Cart> {
-        APIResponse(try await services.orders.reorder(try context.caller(), orderID: try context.parameters.require("id")))
+        APIResponse(try await services.orders.reorder(try context.caller(), orderID: try context.parameters.require("id"),
+                                                      idempotency: try request.idempotencyKey(body: Data())))
     }
 
     func transition(_ request: Request, _ context: AppRequestContext, _ action: OrderAction) async throws -> APIResponse<Order> {
         let caller = try context.caller()
         let id = try context.parameters.require("id")
         // A body is optional: {"reason": "..."} for a cancellation.
-        let reason = request.headers[.contentType] == nil ? nil : try await request.decode(ReasonBody.self, limit: maxBody).reason
-        return APIResponse(try await services.orders.transition(caller, orderID: id, action, reason: reason))
+        let (body, key) = try await request.decodeOptionalIdempotent(ReasonBody.self, limit: maxBody)
+        return APIResponse(try await services.orders.transition(caller, orderID: id, action, reason: body?.reason, idempotency: key))
     }
 
     @Sendable func settings(_ request: Request, context: AppRequestContext) async throws -> APIResponse<TradeSettings> {

@@ -10,8 +10,8 @@ struct ProposalRoutes {
     func register(on api: RouterGroup<AppRequestContext>) {
         api.post("orders/:id/proposals", use: propose)
         api.get("orders/:id/proposals", use: list)
-        api.post("proposals/:id/accept") { request, context in try await decide(context, accept: true) }
-        api.post("proposals/:id/decline") { request, context in try await decide(context, accept: false) }
+        api.post("proposals/:id/accept") { request, context in try await decide(request, context, accept: true) }
+        api.post("proposals/:id/decline") { request, context in try await decide(request, context, accept: false) }
     }
 
     struct ProposalBody: APIRequestBody {
@@ -52,7 +52,8 @@ struct ProposalRoutes {
         APIResponse(ListResponse(items: try await services.proposals.proposals(try context.caller(), orderID: try context.parameters.require("id"))))
     }
 
-    func decide(_ context: AppRequestContext, accept: Bool) async throws -> APIResponse<OrderProposal> {
-        APIResponse(try await services.proposals.decide(try context.caller(), proposalID: try context.parameters.require("id"), accept: accept))
+    func decide(_ request: Request, _ context: AppRequestContext, accept: Bool) async throws -> APIResponse<OrderProposal> {
+        APIResponse(try await services.proposals.decide(try context.caller(), proposalID: try context.parameters.require("id"), accept: accept,
+                                                        idempotency: try request.idempotencyKey(body: Data())))
     }
 }

@@ -120,14 +120,16 @@ struct ReturnRoutes {
 
     func decide(_ request: Request, _ context: AppRequestContext, accept: Bool) async throws -> APIResponse<OrderReturn> {
         let caller = try context.caller()
-        let reason = request.headers[.contentType] == nil ? nil : try await request.decode(OrderRoutes.ReasonBody.self, limit: maxBody).reason
-        return APIResponse(try await services.returns.decideReturn(caller, returnID: try context.parameters.require("id"), accept: accept, note: reason))
+        let (body, key) = try await request.decodeOptionalIdempotent(OrderRoutes.ReasonBody.self, limit: maxBody)
+        return APIResponse(try await services.returns.decideReturn(caller, returnID: try context.parameters.require("id"), accept: accept, note: body?.reason,
+                                                                   idempotency: key))
     }
 
     @Sendable func receive(_ request: Request, context: AppRequestContext) async throws -> APIResponse<OrderReturn> {
         let caller = try context.caller()
-        let input = request.headers[.contentType] == nil ? ReceiveInput() : try await request.decode(ReceiveBody.self, limit: maxBody).input
-        return APIResponse(try await services.returns.receiveReturn(caller, returnID: try context.parameters.require("id"), input))
+        let (body, key) = try await request.decodeOptionalIdempotent(ReceiveBody.self, limit: maxBody)
+        return APIResponse(try await services.returns.receiveReturn(caller, returnID: try context.parameters.require("id"), body?.input ?? ReceiveInput(),
+                                                                    idempotency: key))
     }
 
     @Sendable func creditNotes(_ request: Request, context: AppRequestContext) async throws -> APIResponse<ListResponse<CreditNote>> {

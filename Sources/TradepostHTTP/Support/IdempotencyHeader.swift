@@ -18,6 +18,14 @@ extension Request {
         return IdempotencyKey(key: key, fingerprint: hash.finalize().map { String(format: "%02x", $0) }.joined())
     }
 
+    /// For a POST whose body may be left out (a transition's reason): the body when there is one,
+    /// and the request's idempotency key either way.
+    func decodeOptionalIdempotent<T: APIRequestBody>(_ type: T.Type, limit: Int) async throws -> (T?, IdempotencyKey?) {
+        guard headers[.contentType] != nil else { return (nil, try idempotencyKey(body: Data())) }
+        let (body, key) = try await decodeIdempotent(type, limit: limit)
+        return (body, key)
+    }
+
     /// A strictly decoded JSON body and the request's idempotency key (see `idempotencyKey(body:)`).
     func decodeIdempotent<T: APIRequestBody>(_ type: T.Type, limit: Int) async throws -> (T, IdempotencyKey?) {
         let data = try await jsonBody(limit: limit)

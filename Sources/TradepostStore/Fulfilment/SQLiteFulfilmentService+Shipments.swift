@@ -119,7 +119,7 @@ extension SQLiteFulfilmentService {
         }
     }
 
-    public func deliver(_ caller: Caller, shipmentID: String) async throws -> Shipment {
+    public func deliver(_ caller: Caller, shipmentID: String, idempotency: IdempotencyKey?) async throws -> Shipment {
         let tenant = try caller.tenant()
         let now = Date()
         return try await mapErrors(stats) {
@@ -131,23 +131,25 @@ extension SQLiteFulfilmentService {
                 if (try? facts.authorize(.ordersPlace, business: before.buyerBusinessId)) == nil {
                     try facts.authorize(.ordersManage, business: before.sellerBusinessId)
                 }
-                guard try Bool.fetchOne(db, sql: "SELECT delivered_at IS NULL FROM shipments WHERE id = ?", arguments: [shipmentID]) == true else {
-                    throw AppError.invalidState("delivered", "mark the shipment delivered")
+                return try IdempotencyRecords.once(db, caller, idempotency, now: now) {
+                    guard try Bool.fetchOne(db, sql: "SELECT delivered_at IS NULL FROM shipments WHERE id = ?", arguments: [shipmentID]) == true else {
+                        throw AppError.invalidState("delivered", "mark the shipment delivered")
+                    }
+                    try db.execute(sql: "UPDATE shipments SET delivered_at = ? WHERE id = ?", arguments: [now, shipmentID])
+                    let shipment = try FulfilmentRows.shipments(db, where: "s.id = ?", [shipmentID])[0]
+                    try AuditLog.tenant(db, caller.audit, "shipment.deliver", target: shipmentID, detail: ["order": before.number, "number": String(shipment.number)])
+                    try Outbox.append(db, topic: Topic.shipmentDelivered, payload: ShipmentEvent(shipment))
+                    let waiting = try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM shipments WHERE order_id = ? AND delivered_at IS NULL)", arguments: [orderID]) ?? true
+                    if !(before.state == .shipped && !waiting) { try LiveFeed.append(db, Topic.shipmentDelivered, before, now: now) }
+                    if before.state == .shipped && !waiting {
+                        var order = before
+                        order.state = try before.state.next(.deliver)
+                        order.updatedAt = now
+                        try db.execute(sql: "UPDATE orders SET state = ?, updated_at = ? WHERE id = ?", arguments: [order.state.rawValue, now, order.id])
+                        try OrderRows.record(db, order, from: before.state, note: "Every shipment delivered", audit: caller.audit, now: now)
+                    }
+                    return shipment
                 }
-                try db.execute(sql: "UPDATE shipments SET delivered_at = ? WHERE id = ?", arguments: [now, shipmentID])
-                let shipment = try FulfilmentRows.shipments(db, where: "s.id = ?", [shipmentID])[0]
-                try AuditLog.tenant(db, caller.audit, "shipment.deliver", target: shipmentID, detail: ["order": before.number, "number": String(shipment.number)])
-                try Outbox.append(db, topic: Topic.shipmentDelivered, payload: ShipmentEvent(shipment))
-                let waiting = try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM shipments WHERE order_id = ? AND delivered_at IS NULL)", arguments: [orderID]) ?? true
-                if !(before.state == .shipped && !waiting) { try LiveFeed.append(db, Topic.shipmentDelivered, before, now: now) }
-                if before.state == .shipped && !waiting {
-                    var order = before
-                    order.state = try before.state.next(.deliver)
-                    order.updatedAt = now
-                    try db.execute(sql: "UPDATE orders SET state = ?, updated_at = ? WHERE id = ?", arguments: [order.state.rawValue, now, order.id])
-                    try OrderRows.record(db, order, from: before.state, note: "Every shipment delivered", audit: caller.audit, now: now)
-                }
-                return shipment
             }
         }
     }

@@ -7,44 +7,46 @@ import TradepostDatabase
 /// damaged ones written off right after, so the ledger tells both), and the credit note is issued
 /// from its own gapless series, all in one transaction.
 extension SQLiteReturnService {
-    public func receiveReturn(_ caller: Caller, returnID: String, _ input: ReceiveInput) async throws -> OrderReturn {
+    public func receiveReturn(_ caller: Caller, returnID: String, _ input: ReceiveInput, idempotency: IdempotencyKey?) async throws -> OrderReturn {
         let tenant = try caller.tenant()
         let now = Date()
         return try await mapErrors(stats) {
             try await tenants.write(tenant) { db in
                 let (before, order) = try Self.visibleReturn(db, caller, returnID, manage: true)
-                _ = try before.state.next(.receive)
-                let warehouse = try Self.receivingWarehouse(db, input.warehouseId, order: order, now: now)
-                var v = Validator()
-                var damaged: [Int: Int64] = [:]
-                let lines = Dictionary(uniqueKeysWithValues: before.lines.map { ($0.lineNo, $0) })
-                for (i, item) in input.lines.enumerated() {
-                    guard let line = lines[item.lineNo] else { v.fail("lines[\(i)].line_no", "is not a line of this return"); continue }
-                    if item.damaged < 0 || item.damaged > line.quantity { v.fail("lines[\(i)].damaged", "must be from 0 to \(line.quantity)"); continue }
-                    damaged[item.lineNo] = item.damaged
-                }
-                try v.check()
-
-                let orderLines = Dictionary(uniqueKeysWithValues: (order.lines ?? []).map { ($0.lineNo, $0) })
-                let cause = StockLedger.Cause(reason: "Return \(before.number) of \(order.number)", audit: caller.audit, documentType: "return", documentId: before.id)
-                for line in before.lines {
-                    let productID = orderLines[line.lineNo]!.productId
-                    var level = try StockLedger.level(db, product: productID, warehouse: warehouse)
-                    _ = try StockLedger.apply(db, &level, .return, onHand: line.quantity, cause: cause, now: now)
-                    let broken = damaged[line.lineNo] ?? 0
-                    if broken > 0 {
-                        var writeOff = cause
-                        writeOff.reason = "Damaged in return \(before.number) of \(order.number)"
-                        _ = try StockLedger.apply(db, &level, .writeOff, onHand: -broken, cause: writeOff, now: now)
+                return try IdempotencyRecords.once(db, caller, idempotency, now: now) {
+                    _ = try before.state.next(.receive)
+                    let warehouse = try Self.receivingWarehouse(db, input.warehouseId, order: order, now: now)
+                    var v = Validator()
+                    var damaged: [Int: Int64] = [:]
+                    let lines = Dictionary(uniqueKeysWithValues: before.lines.map { ($0.lineNo, $0) })
+                    for (i, item) in input.lines.enumerated() {
+                        guard let line = lines[item.lineNo] else { v.fail("lines[\(i)].line_no", "is not a line of this return"); continue }
+                        if item.damaged < 0 || item.damaged > line.quantity { v.fail("lines[\(i)].damaged", "must be from 0 to \(line.quantity)"); continue }
+                        damaged[item.lineNo] = item.damaged
                     }
-                    try db.execute(sql: "UPDATE return_lines SET damaged = ? WHERE return_id = ? AND line_no = ?", arguments: [broken, before.id, line.lineNo])
+                    try v.check()
+
+                    let orderLines = Dictionary(uniqueKeysWithValues: (order.lines ?? []).map { ($0.lineNo, $0) })
+                    let cause = StockLedger.Cause(reason: "Return \(before.number) of \(order.number)", audit: caller.audit, documentType: "return", documentId: before.id)
+                    for line in before.lines {
+                        let productID = orderLines[line.lineNo]!.productId
+                        var level = try StockLedger.level(db, product: productID, warehouse: warehouse)
+                        _ = try StockLedger.apply(db, &level, .return, onHand: line.quantity, cause: cause, now: now)
+                        let broken = damaged[line.lineNo] ?? 0
+                        if broken > 0 {
+                            var writeOff = cause
+                            writeOff.reason = "Damaged in return \(before.number) of \(order.number)"
+                            _ = try StockLedger.apply(db, &level, .writeOff, onHand: -broken, cause: writeOff, now: now)
+                        }
+                        try db.execute(sql: "UPDATE return_lines SET damaged = ? WHERE return_id = ? AND line_no = ?", arguments: [broken, before.id, line.lineNo])
+                    }
+                    try StockLedger.refreshFigures(db, products: before.lines.map { orderLines[$0.lineNo]!.productId })
+                    let note = try Self.issueCreditNote(db, before, order, audit: caller.audit, now: now)
+                    try db.execute(sql: "UPDATE returns SET state = 'received', received_at = ?, warehouse_id = ?, credit_note_id = ? WHERE id = ?",
+                                   arguments: [now, warehouse, note.id, before.id])
+                    try Outbox.append(db, topic: Topic.creditNoteIssued, payload: ReturnEvent(try ReturnRows.returns(db, where: "r.id = ?", [before.id])[0]))
+                    return try Self.record(db, before.id, order, audit: caller.audit, now: now)
                 }
-                try StockLedger.refreshFigures(db, products: before.lines.map { orderLines[$0.lineNo]!.productId })
-                let note = try Self.issueCreditNote(db, before, order, audit: caller.audit, now: now)
-                try db.execute(sql: "UPDATE returns SET state = 'received', received_at = ?, warehouse_id = ?, credit_note_id = ? WHERE id = ?",
-                               arguments: [now, warehouse, note.id, before.id])
-                try Outbox.append(db, topic: Topic.creditNoteIssued, payload: ReturnEvent(try ReturnRows.returns(db, where: "r.id = ?", [before.id])[0]))
-                return try Self.record(db, before.id, order, audit: caller.audit, now: now)
             }
         }
     }

@@ -60,7 +60,7 @@ public final class SQLiteReturnService: ReturnService {
         }
     }
 
-    public func decideReturn(_ caller: Caller, returnID: String, accept: Bool, note: String?) async throws -> OrderReturn {
+    public func decideReturn(_ caller: Caller, returnID: String, accept: Bool, note: String?, idempotency: IdempotencyKey?) async throws -> OrderReturn {
         let tenant = try caller.tenant()
         let now = Date()
         var v = Validator()
@@ -69,10 +69,12 @@ public final class SQLiteReturnService: ReturnService {
         return try await mapErrors(stats) {
             try await tenants.write(tenant) { db in
                 let (before, order) = try Self.visibleReturn(db, caller, returnID, manage: true)
-                let state = try before.state.next(accept ? .accept : .refuse)
-                try db.execute(sql: "UPDATE returns SET state = ?, decided_at = ?, decision_note = ? WHERE id = ?",
-                               arguments: [state.rawValue, now, note, before.id])
-                return try Self.record(db, before.id, order, audit: caller.audit, now: now)
+                return try IdempotencyRecords.once(db, caller, idempotency, now: now) {
+                    let state = try before.state.next(accept ? .accept : .refuse)
+                    try db.execute(sql: "UPDATE returns SET state = ?, decided_at = ?, decision_note = ? WHERE id = ?",
+                                   arguments: [state.rawValue, now, note, before.id])
+                    return try Self.record(db, before.id, order, audit: caller.audit, now: now)
+                }
             }
         }
     }

@@ -47,7 +47,7 @@ extension SQLiteOrderService {
         }
     }
 
-    public func transition(_ caller: Caller, orderID: String, _ action: OrderAction, reason: String?) async throws -> Order {
+    public func transition(_ caller: Caller, orderID: String, _ action: OrderAction, reason: String?, idempotency: IdempotencyKey?) async throws -> Order {
         let tenant = try caller.tenant()
         let now = Date()
         var v = Validator()
@@ -64,26 +64,28 @@ extension SQLiteOrderService {
                 guard action != .shipPart && action != .shipAll else {
                     throw AppError.invalid("Ship an order by recording a shipment")
                 }
-                var order = before
-                order.state = try before.state.next(action)
-                order.updatedAt = now
-                switch action {
-                case .confirm:
-                    order.confirmedAt = now
-                    let settings = try TradeSettingsRows.read(db, business: order.sellerBusinessId)
-                    try Self.reserve(db, order, allowBackorders: settings.allowBackorders, audit: caller.audit, now: now)
-                case .cancel:
-                    order.cancelledAt = now
-                    order.cancelReason = note
-                    try Self.release(db, order, audit: caller.audit, now: now)
-                    try PromoRows.release(db, orderID: order.id)
-                default:
-                    break
+                return try IdempotencyRecords.once(db, caller, idempotency, now: now) {
+                    var order = before
+                    order.state = try before.state.next(action)
+                    order.updatedAt = now
+                    switch action {
+                    case .confirm:
+                        order.confirmedAt = now
+                        let settings = try TradeSettingsRows.read(db, business: order.sellerBusinessId)
+                        try Self.reserve(db, order, allowBackorders: settings.allowBackorders, audit: caller.audit, now: now)
+                    case .cancel:
+                        order.cancelledAt = now
+                        order.cancelReason = note
+                        try Self.release(db, order, audit: caller.audit, now: now)
+                        try PromoRows.release(db, orderID: order.id)
+                    default:
+                        break
+                    }
+                    try db.execute(sql: "UPDATE orders SET state = ?, confirmed_at = ?, cancelled_at = ?, cancel_reason = ?, updated_at = ? WHERE id = ?",
+                                   arguments: [order.state.rawValue, order.confirmedAt, order.cancelledAt, order.cancelReason, now, order.id])
+                    try OrderRows.record(db, order, from: before.state, note: note, audit: caller.audit, now: now)
+                    return try OrderRows.fetch(db, id: order.id)!
                 }
-                try db.execute(sql: "UPDATE orders SET state = ?, confirmed_at = ?, cancelled_at = ?, cancel_reason = ?, updated_at = ? WHERE id = ?",
-                               arguments: [order.state.rawValue, order.confirmedAt, order.cancelledAt, order.cancelReason, now, order.id])
-                try OrderRows.record(db, order, from: before.state, note: note, audit: caller.audit, now: now)
-                return try OrderRows.fetch(db, id: order.id)!
             }
         }
     }

@@ -68,49 +68,53 @@ public final class SQLiteOrderService: OrderService {
         }
     }
 
-    public func quickOrder(_ caller: Caller, buyerBusinessID: String, text: String) async throws -> QuickOrderResult {
+    public func quickOrder(_ caller: Caller, buyerBusinessID: String, text: String, idempotency: IdempotencyKey?) async throws -> QuickOrderResult {
         let tenant = try caller.tenant()
         let now = Date()
         guard text.utf8.count <= 1_000_000 else { throw AppError.invalidField("text", "must be at most 1 MB") }
         return try await mapErrors(stats) {
             try await tenants.write(tenant) { db in
                 let facts = try Self.authorize(db, caller, .ordersPlace, business: buyerBusinessID)
-                var (rows, issues) = QuickOrderResult.parse(text)
-                guard rows.count <= 1000 else { throw AppError.invalidField("text", "may hold at most 1000 lines") }
-                var added = 0
-                for row in rows {
-                    // The SKU among products the caller can see and buy (not the buyer's own); the first by seller when several sell it.
-                    let candidates = try Product.fetchAll(db, sql: "SELECT * FROM products WHERE sku = ? COLLATE NOCASE AND business_id <> ? ORDER BY business_id",
-                                                          arguments: [row.sku, buyerBusinessID])
-                        .filter { facts.productVisibility.canSee($0) && $0.status == .published }
-                    guard let product = candidates.first else {
-                        issues.append(.init(line: row.line, text: "\(row.sku) \(row.quantity)", message: "no product with this SKU is sold to you"))
-                        continue
+                return try IdempotencyRecords.once(db, caller, idempotency, now: now) {
+                    var (rows, issues) = QuickOrderResult.parse(text)
+                    guard rows.count <= 1000 else { throw AppError.invalidField("text", "may hold at most 1000 lines") }
+                    var added = 0
+                    for row in rows {
+                        // The SKU among products the caller can see and buy (not the buyer's own); the first by seller when several sell it.
+                        let candidates = try Product.fetchAll(db, sql: "SELECT * FROM products WHERE sku = ? COLLATE NOCASE AND business_id <> ? ORDER BY business_id",
+                                                              arguments: [row.sku, buyerBusinessID])
+                            .filter { facts.productVisibility.canSee($0) && $0.status == .published }
+                        guard let product = candidates.first else {
+                            issues.append(.init(line: row.line, text: "\(row.sku) \(row.quantity)", message: "no product with this SKU is sold to you"))
+                            continue
+                        }
+                        try Self.setLine(db, user: caller.principal.userID, buyer: buyerBusinessID, product: product, quantity: row.quantity, adding: true, now: now)
+                        added += 1
                     }
-                    try Self.setLine(db, user: caller.principal.userID, buyer: buyerBusinessID, product: product, quantity: row.quantity, adding: true, now: now)
-                    added += 1
+                    issues.sort { $0.line < $1.line }
+                    return QuickOrderResult(added: added, issues: issues,
+                                            carts: try Self.carts(db, user: caller.principal.userID, buyer: buyerBusinessID, seller: nil, now: now))
                 }
-                issues.sort { $0.line < $1.line }
-                return QuickOrderResult(added: added, issues: issues,
-                                        carts: try Self.carts(db, user: caller.principal.userID, buyer: buyerBusinessID, seller: nil, now: now))
             }
         }
     }
 
-    public func reorder(_ caller: Caller, orderID: String) async throws -> Cart {
+    public func reorder(_ caller: Caller, orderID: String, idempotency: IdempotencyKey?) async throws -> Cart {
         let tenant = try caller.tenant()
         let now = Date()
         return try await mapErrors(stats) {
             try await tenants.write(tenant) { db in
                 let (order, facts) = try Self.visibleOrder(db, caller, orderID)
                 try facts.authorize(.ordersPlace, business: order.buyerBusinessId)
-                for line in order.lines ?? [] {
-                    guard let product = try Product.fetch(db, id: line.productId), product.status == .published else { continue }
-                    try Self.setLine(db, user: caller.principal.userID, buyer: order.buyerBusinessId, product: product, quantity: line.quantity,
-                                     adding: true, now: now)
+                return try IdempotencyRecords.once(db, caller, idempotency, now: now) {
+                    for line in order.lines ?? [] {
+                        guard let product = try Product.fetch(db, id: line.productId), product.status == .published else { continue }
+                        try Self.setLine(db, user: caller.principal.userID, buyer: order.buyerBusinessId, product: product, quantity: line.quantity,
+                                         adding: true, now: now)
+                    }
+                    return try Self.carts(db, user: caller.principal.userID, buyer: order.buyerBusinessId, seller: order.sellerBusinessId, now: now).first
+                        ?? Self.emptyCart(db, buyer: order.buyerBusinessId, seller: order.sellerBusinessId)
                 }
-                return try Self.carts(db, user: caller.principal.userID, buyer: order.buyerBusinessId, seller: order.sellerBusinessId, now: now).first
-                    ?? Self.emptyCart(db, buyer: order.buyerBusinessId, seller: order.sellerBusinessId)
             }
         }
     }

@@ -122,7 +122,7 @@ public final class SQLiteProposalService: OrderProposalService {
         }
     }
 
-    public func decide(_ caller: Caller, proposalID: String, accept: Bool) async throws -> OrderProposal {
+    public func decide(_ caller: Caller, proposalID: String, accept: Bool, idempotency: IdempotencyKey?) async throws -> OrderProposal {
         let tenant = try caller.tenant()
         let now = Date()
         return try await mapErrors(stats) {
@@ -130,37 +130,39 @@ public final class SQLiteProposalService: OrderProposalService {
                 guard let proposal = try Self.fetch(db, where: "p.id = ?", [proposalID]).first else { throw AppError.notFound("Proposal") }
                 let (before, facts) = try SQLiteOrderService.documentOrder(db, caller, orderID: proposal.orderId, document: "Proposal")
                 try facts.authorize(.ordersPlace, business: before.buyerBusinessId)
-                guard proposal.state == .open else { throw AppError.invalidState(proposal.state.rawValue, accept ? "accept the proposal" : "decline the proposal") }
-                guard !accept || Self.negotiable.contains(before.state) else { throw AppError.invalidState(before.state.rawValue, "change the order") }
-                try db.execute(sql: "UPDATE order_proposals SET state = ?, decided_by = ?, decided_at = ? WHERE id = ?",
-                               arguments: [accept ? "accepted" : "declined", caller.audit.actor, now, proposal.id])
-                guard accept else { return try Self.record(db, proposal.id, before, audit: caller.audit, now: now) }
+                return try IdempotencyRecords.once(db, caller, idempotency, now: now) {
+                    guard proposal.state == .open else { throw AppError.invalidState(proposal.state.rawValue, accept ? "accept the proposal" : "decline the proposal") }
+                    guard !accept || Self.negotiable.contains(before.state) else { throw AppError.invalidState(before.state.rawValue, "change the order") }
+                    try db.execute(sql: "UPDATE order_proposals SET state = ?, decided_by = ?, decided_at = ? WHERE id = ?",
+                                   arguments: [accept ? "accepted" : "declined", caller.audit.actor, now, proposal.id])
+                    guard accept else { return try Self.record(db, proposal.id, before, audit: caller.audit, now: now) }
 
-                // The new version replaces the order's lines; stock follows them.
-                try SQLiteOrderService.release(db, before, audit: caller.audit, now: now)
-                try db.execute(sql: "DELETE FROM order_line_discounts WHERE order_id = ?", arguments: [before.id])
-                try db.execute(sql: "DELETE FROM order_discounts WHERE order_id = ?", arguments: [before.id])
-                try db.execute(sql: "DELETE FROM order_lines WHERE order_id = ?", arguments: [before.id])
-                var order = before
-                order.lines = proposal.lines
-                let byRate = TaxMath.byRate(proposal.lines.map { (rate: $0.taxRate, amounts: LineAmounts(net: $0.net.minor, tax: $0.tax.minor, gross: $0.gross.minor)) })
-                order.taxes = byRate.map { TaxSummary(rate: $0.rate, net: Money(minor: $0.net, currency: order.currency), tax: Money(minor: $0.tax, currency: order.currency)) }
-                (order.net, order.tax, order.gross) = (proposal.net, proposal.tax, proposal.gross)
-                order.requestedDate = proposal.requestedDate ?? order.requestedDate
-                order.deliveryAddress = proposal.deliveryAddress ?? order.deliveryAddress
-                order.updatedAt = now
-                try OrderRows.insertLines(db, order)
-                try db.execute(sql: """
-                    UPDATE orders SET net_minor = ?, tax_minor = ?, gross_minor = ?, taxes = ?, requested_date = ?, delivery_address = ?, updated_at = ? WHERE id = ?
-                    """, arguments: [order.net.minor, order.tax.minor, order.gross.minor, OrderRows.taxesText(order.taxes), order.requestedDate,
-                                     order.deliveryAddress, now, order.id])
-                let settings = try TradeSettingsRows.read(db, business: order.sellerBusinessId)
-                try SQLiteOrderService.reserve(db, try OrderRows.fetch(db, id: order.id)!, allowBackorders: settings.allowBackorders, audit: caller.audit, now: now)
-                // The order's history shows the new version; the proposal's own audit entry and events say the rest.
-                try db.execute(sql: "INSERT INTO order_history (order_id, at, actor, actor_label, from_state, to_state, note) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                               arguments: [order.id, now, caller.audit.actor, caller.audit.actorLabel, before.state.rawValue, order.state.rawValue,
-                                           "Version \(proposal.version) accepted"])
-                return try Self.record(db, proposal.id, order, audit: caller.audit, now: now)
+                    // The new version replaces the order's lines; stock follows them.
+                    try SQLiteOrderService.release(db, before, audit: caller.audit, now: now)
+                    try db.execute(sql: "DELETE FROM order_line_discounts WHERE order_id = ?", arguments: [before.id])
+                    try db.execute(sql: "DELETE FROM order_discounts WHERE order_id = ?", arguments: [before.id])
+                    try db.execute(sql: "DELETE FROM order_lines WHERE order_id = ?", arguments: [before.id])
+                    var order = before
+                    order.lines = proposal.lines
+                    let byRate = TaxMath.byRate(proposal.lines.map { (rate: $0.taxRate, amounts: LineAmounts(net: $0.net.minor, tax: $0.tax.minor, gross: $0.gross.minor)) })
+                    order.taxes = byRate.map { TaxSummary(rate: $0.rate, net: Money(minor: $0.net, currency: order.currency), tax: Money(minor: $0.tax, currency: order.currency)) }
+                    (order.net, order.tax, order.gross) = (proposal.net, proposal.tax, proposal.gross)
+                    order.requestedDate = proposal.requestedDate ?? order.requestedDate
+                    order.deliveryAddress = proposal.deliveryAddress ?? order.deliveryAddress
+                    order.updatedAt = now
+                    try OrderRows.insertLines(db, order)
+                    try db.execute(sql: """
+                        UPDATE orders SET net_minor = ?, tax_minor = ?, gross_minor = ?, taxes = ?, requested_date = ?, delivery_address = ?, updated_at = ? WHERE id = ?
+                        """, arguments: [order.net.minor, order.tax.minor, order.gross.minor, OrderRows.taxesText(order.taxes), order.requestedDate,
+                                         order.deliveryAddress, now, order.id])
+                    let settings = try TradeSettingsRows.read(db, business: order.sellerBusinessId)
+                    try SQLiteOrderService.reserve(db, try OrderRows.fetch(db, id: order.id)!, allowBackorders: settings.allowBackorders, audit: caller.audit, now: now)
+                    // The order's history shows the new version; the proposal's own audit entry and events say the rest.
+                    try db.execute(sql: "INSERT INTO order_history (order_id, at, actor, actor_label, from_state, to_state, note) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                                   arguments: [order.id, now, caller.audit.actor, caller.audit.actorLabel, before.state.rawValue, order.state.rawValue,
+                                               "Version \(proposal.version) accepted"])
+                    return try Self.record(db, proposal.id, order, audit: caller.audit, now: now)
+                }
             }
         }
     }
