@@ -10,7 +10,8 @@ PLURAL = re.compile(r"\.(zero|one|two|few|many|other)$")
 
 
 def catalog(name):
-    text = (WEB / "i18n" / f"{name}.js").read_text()
+    # A language is its main file and its concern files (en.js, en+trade.js).
+    text = "".join(p.read_text() for p in sorted((WEB / "i18n").glob(f"{name}*.js")))
     return dict(re.findall(r"^\s*'([^']+)':\s*'((?:[^'\\]|\\.)*)',?$", text, re.M))
 
 
