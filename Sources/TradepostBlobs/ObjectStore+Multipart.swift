@@ -219,6 +219,7 @@ extension ObjectStore {
                 SELECT blob FROM s3_objects UNION ALL SELECT blob FROM s3_parts UNION ALL SELECT blob FROM media
                 UNION ALL SELECT pdf_blob FROM invoices WHERE pdf_blob IS NOT NULL
                 UNION ALL SELECT pdf_blob FROM credit_notes WHERE pdf_blob IS NOT NULL
+                UNION ALL SELECT blob FROM message_attachments UNION ALL SELECT blob FROM salesperson_identities
                 """))
         }
         let orphans = onDisk.filter { !referenced.contains($0) }

@@ -25,6 +25,8 @@ public struct AppError: Error, Sendable, Equatable, CustomStringConvertible {
         case priceChanged = "price_changed"
         /// An `Idempotency-Key` already used for a different request (422).
         case idempotencyKeyReused = "idempotency_key_reused"
+        /// Well-formed, but what it names cannot be used as given — an offer's lines (422), each named.
+        case unprocessable = "unprocessable"
         /// The request body is larger than allowed (413).
         case payloadTooLarge = "payload_too_large"
         /// The request's headers are larger than the server reads (431).

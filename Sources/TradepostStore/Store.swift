@@ -12,6 +12,11 @@ public final class Store: Sendable {
         public var sessionTTL: TimeInterval
         public var hasher: any PasswordHasher
         public var throttle: LoginThrottle
+        /// Conversations' limits.
+        public var talk = TalkSettings()
+        /// How message text is cut into terms for its index: the server passes the catalog's
+        /// analyzer (`TradepostSearch.Analyzer.terms`); alone, words folded to lower case.
+        public var analyze: @Sendable (String) -> [String] = { $0.lowercased().split(whereSeparator: { !$0.isLetter && !$0.isNumber }).map(String.init) }
 
         public init(
             dataDir: String, maxOpenTenants: Int = 64, sessionTTL: TimeInterval = 30 * 86400,
@@ -24,10 +29,12 @@ public final class Store: Sendable {
             self.throttle = throttle
         }
 
-        public init(config: TradepostConfig) {
+        public init(config: TradepostConfig, analyze: (@Sendable (String) -> [String])? = nil) {
             self.init(
                 dataDir: config.dataDir, maxOpenTenants: config.maxOpenTenants,
                 sessionTTL: TimeInterval(config.sessionTTLHours) * 3600, hasher: BcryptHasher(cost: config.bcryptCost))
+            talk = config.talk
+            if let analyze { self.analyze = analyze }
         }
     }
 
@@ -50,6 +57,9 @@ public final class Store: Sendable {
     public let returns: SQLiteReturnService
     public let promos: SQLitePromoService
     public let proposals: SQLiteProposalService
+    public let conversations: SQLiteConversationService
+    public let negotiations: SQLiteNegotiationService
+    public let salespeople: SQLiteSalespersonService
     public let s3Keys: SQLiteS3KeyService
     public let audit: SQLiteAuditService
 
@@ -79,6 +89,9 @@ public final class Store: Sendable {
         returns = SQLiteReturnService(tenants: tenantDatabases, stats: stats)
         promos = SQLitePromoService(tenants: tenantDatabases, stats: stats)
         proposals = SQLiteProposalService(tenants: tenantDatabases, stats: stats)
+        conversations = SQLiteConversationService(tenants: tenantDatabases, stats: stats, settings: options.talk, analyze: options.analyze)
+        negotiations = SQLiteNegotiationService(tenants: tenantDatabases, stats: stats, analyze: options.analyze)
+        salespeople = SQLiteSalespersonService(tenants: tenantDatabases, stats: stats)
         catalogImports = SQLiteCatalogImportService(tenants: tenantDatabases, stats: stats, dataDir: options.dataDir)
         s3Keys = SQLiteS3KeyService(control: control, tenants: tenantDatabases, box: try SecretBox(dataDir: options.dataDir), stats: stats)
         audit = SQLiteAuditService(control: control, tenants: tenantDatabases)

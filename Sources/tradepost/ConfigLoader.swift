@@ -108,6 +108,13 @@ struct ConfigLoader {
         config.snapshotS3AccessKey = v["snapshot.s3_access_key"] ?? ""
         config.snapshotS3SecretKey = v["snapshot.s3_secret_key"] ?? ""
         config.snapshotS3Region = v["snapshot.s3_region"] ?? config.snapshotS3Region
+        config.talk.editWindow = TimeInterval(try int("talk.edit_window_seconds"))
+        config.talk.maxAttachmentBytes = Int64(try int("talk.max_attachment_mb")) << 20
+        if let types = v["talk.attachment_types"] {
+            config.talk.attachmentTypes = Set(types.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces).lowercased() }.filter { !$0.isEmpty })
+        }
+        config.talk.resumeLimit = try int("talk.resume_limit")
+        config.talk.socketQueue = try int("talk.socket_queue")
         config.demoEnabled = try bool("demo.enabled")
         config.demoSample = try bool("demo.sample")
         config.adminEmail = text("admin.email")

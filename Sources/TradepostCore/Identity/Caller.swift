@@ -47,11 +47,17 @@ public struct CallerFacts: Sendable {
     public let caller: Caller
     /// The caller's role in each business they are a member of.
     public let memberships: [String: BusinessRole]
+    /// A salesperson's active links: the businesses they act for and on which side.
+    public let links: [String: TradeSide]
 
-    public init(caller: Caller, memberships: [String: BusinessRole]) {
+    public init(caller: Caller, memberships: [String: BusinessRole], links: [String: TradeSide] = [:]) {
         self.caller = caller
         self.memberships = memberships
+        self.links = links
     }
+
+    /// Whether the caller takes part in `business`'s trade: a member, or a salesperson linked to it.
+    public func actsFor(_ business: String) -> Bool { memberships[business] != nil || links[business] != nil }
 
     /// Tenant admins see every product; members also their own businesses' unpublished ones.
     public var productVisibility: ProductVisibility {
@@ -65,6 +71,7 @@ public struct CallerFacts: Sendable {
 
     /// Throws `.forbidden` when the caller may not do `action` to `business` (nil: no business involved).
     public func authorize(_ action: Action, business: String? = nil) throws {
-        try Policy.authorize(caller.principal, action, PolicyFacts(businessRole: business.flatMap { memberships[$0] }))
+        try Policy.authorize(caller.principal, action, PolicyFacts(businessRole: business.flatMap { memberships[$0] },
+                                                                      link: business.flatMap { links[$0] }))
     }
 }

@@ -39,6 +39,12 @@ public enum Action: String, Sendable, CaseIterable {
     case ordersPlace = "orders.place"
     case ordersManage = "orders.manage"
 
+    // Conversations: whoever takes part (decided from the data: members of either business, linked
+    // salespeople, the two users of a direct conversation); salespeople's identities: tenant admins.
+    case conversationsRead = "conversations.read"
+    case conversationsWrite = "conversations.write"
+    case salespeopleVerify = "salespeople.verify"
+
     // Background jobs: tenant admins see their tenant's, platform admins everyone's.
     case jobsRead = "jobs.read"
     case jobsManage = "jobs.manage"
@@ -54,10 +60,10 @@ public enum Action: String, Sendable, CaseIterable {
     /// The least scope an API token needs for the action.
     public var requiredScope: Scope {
         switch self {
-        case .tenantsRead, .accountRead, .tenantRead, .usersRead, .businessesRead, .jobsRead, .catalogRead, .auditRead, .stockRead, .ordersRead: .read
-        case .accountUpdate, .businessUpdate, .businessMembersManage, .productsManage, .stockManage, .ordersPlace, .ordersManage: .write
+        case .tenantsRead, .accountRead, .tenantRead, .usersRead, .businessesRead, .jobsRead, .catalogRead, .auditRead, .stockRead, .ordersRead, .conversationsRead: .read
+        case .accountUpdate, .businessUpdate, .businessMembersManage, .productsManage, .stockManage, .ordersPlace, .ordersManage, .conversationsWrite: .write
         case .tenantsManage, .tokensManage, .usersManage, .businessesCreate, .jobsManage, .queuesManage, .categoriesManage, .businessesVerify,
-             .productsReview, .catalogSettings, .storageManage, .stockReconcile: .admin
+             .productsReview, .catalogSettings, .storageManage, .stockReconcile, .salespeopleVerify: .admin
         }
     }
 }
@@ -70,9 +76,12 @@ public struct PolicyFacts: Sendable {
     public var targetRole: TenantRole?
     /// The role the change would give them.
     public var newRole: TenantRole?
+    /// The side an active salesperson link lets the caller act for in the business.
+    public var link: TradeSide?
 
-    public init(businessRole: BusinessRole? = nil, targetRole: TenantRole? = nil, newRole: TenantRole? = nil) {
+    public init(businessRole: BusinessRole? = nil, targetRole: TenantRole? = nil, newRole: TenantRole? = nil, link: TradeSide? = nil) {
         self.businessRole = businessRole
+        self.link = link
         self.targetRole = targetRole
         self.newRole = newRole
     }

@@ -16,11 +16,14 @@ public enum Policy {
             return principal.isPlatformAdmin
         case .jobsRead, .jobsManage, .auditRead:
             return principal.isPlatformAdmin || isTenantAdmin(principal)
-        case .tenantRead, .usersRead, .businessesRead, .catalogRead:
+        case .tenantRead, .usersRead, .businessesRead, .catalogRead, .conversationsRead, .conversationsWrite:
             return principal.tenantID != nil
-        case .categoriesManage, .productsReview, .catalogSettings, .businessesVerify, .storageManage, .stockReconcile:
+        case .categoriesManage, .productsReview, .catalogSettings, .businessesVerify, .storageManage, .stockReconcile, .salespeopleVerify:
             return isTenantAdmin(principal)
-        case .productsManage, .stockRead, .stockManage, .ordersRead, .ordersPlace, .ordersManage:
+        case .ordersRead, .ordersPlace:
+            // A salesperson a buyer has linked places and follows its orders.
+            return isTenantAdmin(principal) || (principal.tenantID != nil && (facts.businessRole != nil || facts.link == .buyer))
+        case .productsManage, .stockRead, .stockManage, .ordersManage:
             return isTenantAdmin(principal) || (principal.tenantID != nil && facts.businessRole != nil)
         case .usersManage:
             return canManageUsers(principal, facts)

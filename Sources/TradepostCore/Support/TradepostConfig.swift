@@ -58,6 +58,8 @@ public struct TradepostConfig: Sendable, Equatable {
     /// sample (businesses, a catalog with pictures, price lists) that shows every feature working.
     public var demoEnabled: Bool = true
     public var demoSample: Bool = true
+    /// Conversations: edit window, attachment limits, resume and socket queue limits.
+    public var talk = TalkSettings()
     /// First platform admin, used only when the control database has none.
     public var adminEmail: String?
     public var adminPassword: String?
@@ -92,6 +94,11 @@ public struct TradepostConfig: Sendable, Equatable {
             v.fail("log.level", "must be one of trace, debug, info, notice, warning, error, critical")
         }
         if !["json", "text"].contains(logFormat) { v.fail("log.format", "must be json or text") }
+        if talk.editWindow < 0 { v.fail("talk.edit_window_seconds", "must not be negative") }
+        if talk.maxAttachmentBytes < 1 << 20 || talk.maxAttachmentBytes > 1 << 40 { v.fail("talk.max_attachment_mb", "must be from 1 to 1048576") }
+        if talk.attachmentTypes.isEmpty { v.fail("talk.attachment_types", "must name at least one content type") }
+        if talk.resumeLimit < 1 { v.fail("talk.resume_limit", "must be at least 1") }
+        if talk.socketQueue < 16 { v.fail("talk.socket_queue", "must be at least 16") }
         if maxOpenTenants < 1 { v.fail("database.max_open_tenants", "must be at least 1") }
         if sessionTTLHours < 1 { v.fail("auth.session_ttl_hours", "must be at least 1") }
         if bcryptCost < 12 || bcryptCost > 16 { v.fail("auth.bcrypt_cost", "must be from 12 to 16") }

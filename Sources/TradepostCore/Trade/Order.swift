@@ -19,6 +19,8 @@ public struct PaymentTerms: Codable, Sendable, Equatable {
 public enum PriceSource: String, Codable, Sendable, CaseIterable {
     case base, tier
     case priceList = "price_list"
+    /// Agreed in a negotiation.
+    case offer
 }
 
 /// One line of an order: what was ordered, the price snapshot taken at placement, and what the

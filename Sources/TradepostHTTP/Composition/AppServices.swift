@@ -28,6 +28,14 @@ public struct AppServices: Sendable {
     public var promos: any PromoService
     /// Proposed changes to placed orders.
     public var proposals: any OrderProposalService
+    /// Conversations and messages.
+    public var conversations: any ConversationService
+    /// Offers, requests for quote, counters and acceptance.
+    public var negotiations: any NegotiationService
+    /// Salespeople's links and identities.
+    public var salespeople: any SalespersonService
+    /// The conversations' limits (attachments' size and types).
+    public var talk: TalkSettings
     /// Invoices' and credit notes' PDFs (made once, kept in the blob store).
     public var documents: TradeDocuments
     public var s3Keys: any S3KeyService
@@ -43,7 +51,9 @@ public struct AppServices: Sendable {
         admins: any PlatformAdminService, auth: any AuthService, jobs: any JobService, categories: any CategoryService,
         products: any ProductService, search: any SearchService, imports: any CatalogImportService,
         priceLists: any PriceListService, stock: any StockService, orders: any OrderService,
-        fulfilment: any FulfilmentService, exports: any TradeExportService, returns: any ReturnService, promos: any PromoService, proposals: any OrderProposalService, s3Keys: any S3KeyService, audit: any AuditService, tenantRestore: any TenantRestoreService,
+        fulfilment: any FulfilmentService, exports: any TradeExportService, returns: any ReturnService, promos: any PromoService, proposals: any OrderProposalService,
+        conversations: any ConversationService, negotiations: any NegotiationService, salespeople: any SalespersonService, talk: TalkSettings,
+        s3Keys: any S3KeyService, audit: any AuditService, tenantRestore: any TenantRestoreService,
         blobs: any BlobStore, media: any MediaService
     ) {
         self.tenants = tenants
@@ -64,6 +74,10 @@ public struct AppServices: Sendable {
         self.returns = returns
         self.promos = promos
         self.proposals = proposals
+        self.conversations = conversations
+        self.negotiations = negotiations
+        self.salespeople = salespeople
+        self.talk = talk
         documents = TradeDocuments(fulfilment: fulfilment, returns: returns, blobs: blobs)
         self.s3Keys = s3Keys
         self.audit = audit
@@ -72,12 +86,14 @@ public struct AppServices: Sendable {
         self.media = media
     }
 
-    public init(store: Store, jobs: any JobService, search: any SearchService) {
+    public init(store: Store, jobs: any JobService, search: any SearchService, talk: TalkSettings = TalkSettings()) {
         let blobs = ObjectStore(dataDir: store.dataDir, tenants: store.tenantDatabases)
         self.init(tenants: store.tenants, users: store.users, businesses: store.businesses, admins: store.admins, auth: store.auth,
                   jobs: jobs, categories: store.categories, products: store.products, search: search,
                   imports: store.catalogImports, priceLists: store.priceLists, stock: store.stock, orders: store.orders,
-                  fulfilment: store.fulfilment, exports: store.fulfilment, returns: store.returns, promos: store.promos, proposals: store.proposals, s3Keys: store.s3Keys, audit: store.audit,
+                  fulfilment: store.fulfilment, exports: store.fulfilment, returns: store.returns, promos: store.promos, proposals: store.proposals,
+                  conversations: store.conversations, negotiations: store.negotiations, salespeople: store.salespeople, talk: talk,
+                  s3Keys: store.s3Keys, audit: store.audit,
                   tenantRestore: store.tenantRestore, blobs: blobs,
                   media: SQLiteMediaService(tenants: store.tenantDatabases, blobs: blobs, stats: store.stats))
     }

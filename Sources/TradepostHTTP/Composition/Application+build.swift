@@ -25,7 +25,7 @@ public func buildApplication(
     onListening: @escaping @Sendable (Int) async -> Void = { _ in },
     onS3Listening: @escaping @Sendable (Int) async -> Void = { _ in }
 ) async throws -> Application<RouterResponder<AppRequestContext>> {
-    let store = if let store { store } else { try await Store(Store.Options(config: config)) }
+    let store = if let store { store } else { try await Store(Store.Options(config: config, analyze: Analyzer.terms)) }
     let registry = JobRegistry()
     let search = SearchEngine(tenants: store.tenantDatabases)
     try JobWiring.register(registry, config: config, version: TradepostVersion.current, store: store, search: search)
@@ -34,7 +34,7 @@ public func buildApplication(
     let engine = try JobsEngine(host: JobsHost(store: store), registry: registry, options: config.jobsOptions, logger: logger, observer: telemetry)
     let hub = LiveHub { try await engine.service.stats(scope: $0) }
     telemetry.attach(hub)
-    let appServices = AppServices(store: store, jobs: engine.service, search: search)
+    let appServices = AppServices(store: store, jobs: engine.service, search: search, talk: config.talk)
     // The S3 listener runs beside the HTTP server, on the same blob store, and stops before the databases close.
     var services: [any Service] = [StoreCloser(store: store, logger: logger), engine]
     if config.s3Port >= 0 {
@@ -105,13 +105,18 @@ func buildRouter(config: TradepostConfig, store: Store, services: AppServices, m
     FulfilmentRoutes(services: services, maxBody: maxBody).register(on: api)
     ReturnRoutes(services: services, maxBody: maxBody).register(on: api)
     ProposalRoutes(services: services, maxBody: maxBody).register(on: api)
+    TalkRoutes(services: services, maxBody: maxBody).register(on: api)
+    NegotiationRoutes(services: services, maxBody: maxBody).register(on: api)
+    SalespersonRoutes(services: services, maxBody: maxBody).register(on: api)
     StorageRoutes(services: services, maxBody: maxBody, maxUpload: config.maxUploadMB * 1_048_576).register(on: api)
     AuditRoutes(services: services).register(on: api)
     MediaRoutes(services: services, maxBody: maxBody).register(on: api)
     CatalogImportRoutes(services: services, maxUpload: config.maxUploadMB * 1_048_576).register(on: api)
     let feed = OrderFeed(orders: services.orders)
     store.tenantDatabases.outboxListener.add { tenant in feed.changed(tenant) }
-    let live = LiveRoutes(hub: hub, orders: feed)
+    let talk = ConversationHub(conversations: services.conversations, resumeLimit: config.talk.resumeLimit)
+    store.tenantDatabases.outboxListener.add { tenant in talk.changed(tenant) }
+    let live = LiveRoutes(hub: hub, orders: feed, conversations: talk, queue: config.talk.socketQueue)
     live.register(on: api)
 
     WebRoutes(lazyAssets: Lazy { WebAssets() }).register(on: router)

@@ -8,7 +8,7 @@ extension AppServices {
     /// sees the first 16 bytes and the size before the blob is made durable; `record` gets the
     /// blob id and digests. The bytes are removed if any step fails.
     func storeBody<T>(
-        _ request: Request, tenant: TenantID, limit: Int64, tooLarge: String,
+        _ request: Request, tenant: TenantID, limit: Int64, tooLarge: String, headBytes: Int = 16,
         check: ([UInt8], Int64) throws -> Void = { _, _ in },
         record: (String, BlobDigests) async throws -> T
     ) async throws -> T {
@@ -18,7 +18,7 @@ extension AppServices {
         let result: BlobDigests
         do {
             for try await buffer in request.body {
-                if head.count < 16 { head += buffer.getBytes(at: buffer.readerIndex, length: min(16 - head.count, buffer.readableBytes)) ?? [] }
+                if head.count < headBytes { head += buffer.getBytes(at: buffer.readerIndex, length: min(headBytes - head.count, buffer.readableBytes)) ?? [] }
                 try buffer.withUnsafeReadableBytes { try writer.write($0) }
                 if writer.size > limit { throw AppError(.payloadTooLarge, tooLarge) }
             }

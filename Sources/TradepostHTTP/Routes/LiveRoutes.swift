@@ -16,6 +16,9 @@ import TradepostCore
 struct LiveRoutes {
     let hub: LiveHub
     let orders: OrderFeed
+    let conversations: ConversationHub
+    /// Messages a connection may have waiting (`talk.socket_queue`).
+    let queue: Int
 
     /// Without an Upgrade header the path answers 426, so it is an honest, documented endpoint.
     func register(on api: RouterGroup<AppRequestContext>) {
@@ -35,37 +38,62 @@ struct LiveRoutes {
             return .upgrade([:])
         }, onUpgrade: { inbound, outbound, wsContext in
             guard let principal = wsContext.requestContext.principal else { return }
-            try await outbound.write(.text(#"{"type":"hello"}"#))
-            var subscriptions: [UUID] = []
-            var feeds: [UUID] = []
-            defer {
-                for id in subscriptions { hub.unsubscribe(id) }
-                let (feed, ids) = (orders, feeds)
-                Task { for id in ids { await feed.unsubscribe(id) } }
-            }
-            for try await message in inbound.messages(maxSize: 4096) {
-                guard case .text(let text) = message,
-                    let object = try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any],
-                    let topic = object["subscribe"] as? String
-                else {
-                    try await outbound.write(.text(#"{"type":"error","detail":"send {\"subscribe\": \"jobs\"} or {\"subscribe\": \"orders\", \"after\": 0}"}"#))
-                    continue
+            let connection = LiveConnection(capacity: queue)
+            // One writer per socket: everything else only queues.
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask {
+                    for await text in connection.stream { try await outbound.write(.text(text)) }
                 }
-                if topic == "orders", principal.tenantID != nil {
-                    let caller = Caller(principal, ip: nil)
-                    let after = (object["after"] as? NSNumber).map { $0.int64Value }
-                    let (id, seq) = try await orders.subscribe(caller, after: after) { text in try? await outbound.write(.text(text)) }
-                    feeds.append(id)
-                    try await outbound.write(.text(#"{"type":"subscribed","topic":"orders","seq":\#(seq)}"#))
-                    continue
+                connection.control(#"{"type":"hello"}"#)
+                let id = UUID()
+                var subscriptions: [UUID] = []
+                var feeds: [UUID] = []
+                defer {
+                    for id in subscriptions { hub.unsubscribe(id) }
+                    let (feed, ids, talk) = (orders, feeds, conversations)
+                    Task {
+                        for id in ids { await feed.unsubscribe(id) }
+                        await talk.unsubscribe(id)
+                    }
+                    connection.finish()
+                    group.cancelAll()
                 }
-                guard topic == "jobs", Policy.allows(principal, .jobsRead) else {
-                    try await outbound.write(.text(#"{"type":"error","detail":"unknown or forbidden topic"}"#))
-                    continue
+                for try await message in inbound.messages(maxSize: 64 << 10) {
+                    guard case .text(let text) = message,
+                          let object = try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any] else {
+                        connection.control(Self.usage)
+                        continue
+                    }
+                    if let conversation = object["typing"] as? String, principal.tenantID != nil {
+                        await conversations.typing(Caller(principal, ip: nil), conversationID: conversation)
+                        continue
+                    }
+                    guard let topic = object["subscribe"] as? String else { connection.control(Self.usage); continue }
+                    switch topic {
+                    case "orders" where principal.tenantID != nil:
+                        let caller = Caller(principal, ip: nil)
+                        let after = (object["after"] as? NSNumber).map { $0.int64Value }
+                        let (feedID, seq) = try await orders.subscribe(caller, after: after) { text in _ = connection.send(text) }
+                        feeds.append(feedID)
+                        connection.control(#"{"type":"subscribed","topic":"orders","seq":\#(seq)}"#)
+                    case "conversations" where principal.tenantID != nil:
+                        var after: [String: Int64] = [:]
+                        for (key, value) in object["after"] as? [String: Any] ?? [:] {
+                            if let n = value as? NSNumber { after[key] = n.int64Value }
+                        }
+                        try await conversations.subscribe(id, Caller(principal, ip: nil), connection: connection, after: after)
+                    case "inbox" where principal.tenantID != nil:
+                        try await conversations.subscribeInbox(id, Caller(principal, ip: nil), connection: connection)
+                    case "jobs" where Policy.allows(principal, .jobsRead):
+                        subscriptions.append(hub.subscribe(principal.jobScope) { text in _ = connection.send(text) })
+                        connection.control(#"{"type":"subscribed","topic":"jobs"}"#)
+                    default:
+                        connection.control(#"{"type":"error","detail":"unknown or forbidden topic"}"#)
+                    }
                 }
-                subscriptions.append(hub.subscribe(principal.jobScope) { text in try? await outbound.write(.text(text)) })
-                try await outbound.write(.text(#"{"type":"subscribed","topic":"jobs"}"#))
             }
         })
     }
+
+    static let usage = #"{"type":"error","detail":"send {\"subscribe\": \"orders\" | \"conversations\" | \"inbox\" | \"jobs\"} or {\"typing\": conversation_id}"}"#
 }

@@ -16,7 +16,7 @@ enum Problem {
         case .notFound: .notFound
         case .methodNotAllowed: .methodNotAllowed
         case .conflict, .invalidState, .insufficientStock, .priceChanged: .conflict
-        case .idempotencyKeyReused: .unprocessableContent
+        case .idempotencyKeyReused, .unprocessable: .unprocessableContent
         case .payloadTooLarge: .contentTooLarge
         case .headersTooLarge: .requestHeaderFieldsTooLarge
         case .unsupportedMediaType: .unsupportedMediaType
@@ -39,6 +39,7 @@ enum Problem {
         case .insufficientStock: "Insufficient stock"
         case .priceChanged: "Prices changed"
         case .idempotencyKeyReused: "Idempotency key reused"
+        case .unprocessable: "Unprocessable content"
         case .payloadTooLarge: "Payload too large"
         case .headersTooLarge: "Request headers too large"
         case .unsupportedMediaType: "Unsupported media type"

@@ -10,7 +10,15 @@ extension CallerFacts {
         while let row = try rows.next() {
             if let role = BusinessRole(rawValue: row[1]) { memberships[row[0]] = role }
         }
-        return CallerFacts(caller: caller, memberships: memberships)
+        var links: [String: TradeSide] = [:]
+        if caller.principal.userKind == .salesperson {
+            let rows = try Row.fetchCursor(db.cachedStatement(sql: "SELECT business_id, side FROM salesperson_links WHERE user_id = ? AND state = 'active'"),
+                                           arguments: [caller.principal.userID])
+            while let row = try rows.next() {
+                if let side = TradeSide(rawValue: row[1]) { links[row[0]] = side }
+            }
+        }
+        return CallerFacts(caller: caller, memberships: memberships, links: links)
     }
 }
 

@@ -166,6 +166,7 @@ public final class SQLiteBusinessService: BusinessService {
                 try CallerFacts.read(db, caller).authorize(.businessMembersManage, business: businessID)
                 try db.execute(sql: "DELETE FROM business_members WHERE business_id = ? AND user_id = ?", arguments: [businessID, userID])
                 guard db.changesCount == 1 else { throw AppError.notFound("Member") }
+                try TalkAccess.bump(db)
                 try AuditLog.tenant(db, caller.audit, "business.member_remove", target: businessID, detail: ["user_id": userID])
                 try Outbox.append(db, topic: Topic.businessMemberRemoved, payload: MemberEvent(businessId: businessID, userId: userID, role: nil))
             }

@@ -139,6 +139,7 @@ public final class SQLiteUserService: UserService {
                     arguments: [user.name, user.role.rawValue, user.kind.rawValue, user.disabled, user.locale, user.updatedAt, id])
                 try AuditLog.tenant(db, audit, Self.auditAction(before, user), target: id, detail: Self.changes(before, user))
                 try Outbox.append(db, topic: Topic.userUpdated, payload: UserEvent(user))
+                if user.disabled != before.disabled || user.kind != before.kind { try TalkAccess.bump(db) }
                 return (user, user.disabled && !before.disabled)
             }
         }

@@ -9,11 +9,13 @@ extension SQLiteOrderService {
     static func visibleOrder(_ db: Database, _ caller: Caller, _ id: String) throws -> (Order, CallerFacts) {
         let facts = try CallerFacts.read(db, caller)
         guard let order = try OrderRows.fetch(db, id: id),
-              facts.seesAll || facts.memberships[order.buyerBusinessId] != nil || facts.memberships[order.sellerBusinessId] != nil else {
+              facts.seesAll || facts.memberships[order.buyerBusinessId] != nil || facts.memberships[order.sellerBusinessId] != nil
+                || facts.links[order.buyerBusinessId] == .buyer else {
             throw AppError.notFound("Order")
         }
         // Seen as a member of the side the caller is on (a token's scopes count too).
-        try facts.authorize(.ordersRead, business: facts.memberships[order.buyerBusinessId] != nil ? order.buyerBusinessId : order.sellerBusinessId)
+        try facts.authorize(.ordersRead, business: facts.memberships[order.buyerBusinessId] != nil || facts.links[order.buyerBusinessId] == .buyer
+                                ? order.buyerBusinessId : order.sellerBusinessId)
         return (order, facts)
     }
 
