@@ -47,7 +47,7 @@ extension Operations {
         Operation(method: "delete", path: "/api/v1/messages/{id}", id: "deleteMessage", tag: "conversations",
                   summary: "Delete one's own message: a tombstone remains (\"message deleted\"), its files are removed", response: "Message",
                   errors: [403, 404, 409]),
-        Operation(method: "get", path: "/api/v1/messages/search", id: "searchMessages", tag: "conversations",
+        Operation(method: "get", path: "/api/v1/search/messages", id: "searchMessages", tag: "conversations",
                   summary: "Messages of the caller's conversations matching every word (the catalog's Russian/Ukrainian/English analysis; "
                       + "the last word may be a prefix), newest first",
                   query: [.init(name: "q", schema: Schema.line(maxLength: 200), description: "Words", required: true),

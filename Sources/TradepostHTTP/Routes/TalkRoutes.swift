@@ -23,7 +23,7 @@ struct TalkRoutes {
         api.get("attachments/:id", use: download)
         api.patch("messages/:id", use: edit)
         api.delete("messages/:id", use: delete)
-        api.get("messages/search", use: search)
+        api.get("search/messages", use: search)
         api.get("inbox", use: inbox)
     }
 
