@@ -91,4 +91,20 @@ struct PolicyTests {
         #expect(Action.allCases.filter { Policy.allows(Self.platform, $0) }.map(\.rawValue).sorted()
                 == ["account.read", "account.tokens", "account.update", "audit.read", "jobs.manage", "jobs.read", "queues.manage", "tenants.manage", "tenants.read"])
     }
+
+    /// A salesperson's active link counts where the issue says: a buyer's link places and follows
+    /// its orders; neither side's link manages the business's catalog, stock or orders as seller.
+    @Test func salespersonLinksGrantOnlyTheirSidesOrders() {
+        let rep = Self.tenantUser(.member)
+        for action in [Action.ordersPlace, .ordersRead] {
+            #expect(Policy.allows(rep, action, PolicyFacts(link: .buyer)))
+            #expect(!Policy.allows(rep, action, PolicyFacts(link: .seller)))
+            #expect(!Policy.allows(rep, action, PolicyFacts()))
+        }
+        for action in [Action.productsManage, .stockRead, .stockManage, .ordersManage, .businessUpdate, .businessMembersManage] {
+            #expect(!Policy.allows(rep, action, PolicyFacts(link: .buyer)) && !Policy.allows(rep, action, PolicyFacts(link: .seller)))
+        }
+        #expect(Policy.allows(rep, .conversationsWrite) && !Policy.allows(rep, .salespeopleVerify))
+        #expect(throws: AppError.self) { try Policy.authorize(Self.tenantUser(.member, scopes: [.read]), .conversationsWrite) }
+    }
 }

@@ -36,7 +36,8 @@ struct MigrationTests {
                    20: "97260d0751add1bf8a020fcbdb02e66e15b4336e9c24f01d0f60dd717411613c",
                    21: "93709b68b4b9cbd54ff7ac6c2d3976817e92794c86c6a34e84d6f9c8b4291227",
                    22: "aa3c27334b17c21099de2a9d77b51cbb5006db2086fed1ad26bc9ecd35731bef",
-                   23: "75f8310b84aab6adf51872a8d033dc1d783a536004c5ccf25bc5db3d39705623"],
+                   23: "75f8310b84aab6adf51872a8d033dc1d783a536004c5ccf25bc5db3d39705623",
+                   24: "62d0079cb9fc61f927e255b40565d2e4bb02cf8bf5fd72642d2bae5c8edaeea3"],
     ]
 
     static let latestTenantVersion = TenantMigrations.migrator.migrations.last!.version
