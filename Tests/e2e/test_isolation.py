@@ -78,6 +78,23 @@ def world(server):
         assert server.api("PUT", f"/businesses/{biz['id']}/logo", token, data=png, headers={"Content-Type": "image/png"}).status_code == 200
         s3key = server.api("POST", "/s3/keys", token, json={"name": f"{tenant} backups"})
         assert s3key.status_code == 201, s3key.text
+        staff = server.login(f"staff@{tenant}.test", "staff-pass-1", tenant=tenant)
+        talk = server.api("POST", "/conversations", staff, json={"buyer_business_id": biz["id"], "seller_business_id": shop["id"]})
+        assert talk.status_code == 201, talk.text
+        cid = talk.json()["id"]
+        attachment = server.api("POST", f"/conversations/{cid}/attachments?name=a.pdf", staff, data=b"%PDF-1.4 " + tenant.encode(),
+                                headers={"Content-Type": "application/pdf"})
+        assert attachment.status_code == 201, attachment.text
+        message = server.api("POST", f"/conversations/{cid}/messages", staff, json={"text": f"aspirin talk {tenant}", "attachment_ids": [attachment.json()["id"]]})
+        assert message.status_code == 201, message.text
+        rfq = server.api("POST", f"/conversations/{cid}/negotiations", staff, json={"kind": "rfq", "lines": [{"product_id": sold["id"], "quantity": 3}]})
+        assert rfq.status_code == 201, rfq.text
+        rep = server.api("POST", "/users", token, json={"email": f"rep@{tenant}.test", "name": "Rep", "password": "rep-pass-1", "kind": "salesperson"}).json()["user"]
+        rep_token = server.login(f"rep@{tenant}.test", "rep-pass-1", tenant=tenant)
+        link = server.api("POST", "/salesperson-links", rep_token, json={"business_id": shop["id"], "side": "seller"})
+        assert link.status_code == 201, link.text
+        document = server.api("PUT", "/salespeople/me/document?name=passport.pdf", rep_token, data=b"%PDF-1.4 id", headers={"Content-Type": "application/pdf"})
+        assert document.status_code == 200, document.text
         bucket = f"files-{tenant}"
         assert server.api("GET", "/s3/buckets", token).status_code == 200
         from test_s3 import client, wait_for_port
@@ -91,7 +108,9 @@ def world(server):
                 "group": group.json()["id"], "price_list": plist.json()["id"], "warehouse": warehouse.json()["id"],
                 "order": order.json()["id"], "shop": shop["id"], "sold": sold["id"], "shipment": shipment.json()["id"],
                 "invoice": invoice.json()["id"], "return": returned.json()["id"], "credit_note": credit.json()["credit_note_id"],
-                "promo": promo.json()["id"], "proposal": proposal.json()["id"]}
+                "promo": promo.json()["id"], "proposal": proposal.json()["id"], "conversation": cid, "message": message.json()["id"],
+                "attachment": attachment.json()["id"], "negotiation": rfq.json()["id"], "link": link.json()["id"], "salesperson": rep["id"],
+                "staff_token": staff}
 
     world = {"admin": admin, "a": a, "b": b, "ta": ta, "tb": tb, "A": seed(ta, "alpha"), "B": seed(tb, "beta")}
     for key, token in (("A", ta), ("B", tb)):
@@ -159,6 +178,11 @@ def snapshot(server, token):
         "returns": {o: server.api("GET", f"/orders/{o}/returns", token).json()["items"] for o in orders},
         "credit_notes": {o: [server.api("GET", f"/credit-notes/{c['id']}", token).json()
                              for c in server.api("GET", f"/orders/{o}/credit-notes", token).json()["items"]] for o in orders},
+        "conversations": [(c, server.api("GET", f"/conversations/{c['id']}/messages", token).json(),
+                           server.api("GET", f"/conversations/{c['id']}/negotiations", token).json())
+                          for c in server.api("GET", "/conversations", token).json()["items"]],
+        "salesperson_links": server.api("GET", "/salesperson-links", token).json()["items"],
+        "salespeople": server.api("GET", "/salespeople", token).json()["items"],
         "imports": {b["id"]: [(i["id"], i["state"]) for i in server.api("GET", f"/businesses/{b['id']}/imports", token).json()["items"]]
                     for b in businesses},
     }
@@ -205,6 +229,10 @@ def case_not_found(method, path, body=None):
             concrete = path.format(id=B["credit_note"])
         if "/credit-limits/" in path:
             concrete = path.format(id=B["shop"], buyer=B["business"])
+        for prefix, key in (("/conversations/", "conversation"), ("/attachments/", "attachment"), ("/messages/", "message"),
+                            ("/negotiations/", "negotiation"), ("/salesperson-links/", "link"), ("/salespeople/", "salesperson")):
+            if path.startswith(prefix):
+                concrete = path.format(id=B[key])
         if path.startswith("/s3/keys/"):
             concrete = path.format(id=B["s3key"])
         problem(server.api(method, concrete, w["ta"], json=body), 404, "not_found")
@@ -222,6 +250,27 @@ def case_placing_into_b(server, w):
         r = server.api("POST", "/orders", w["ta"], json={"buyer_business_id": buyer, "seller_business_id": seller,
                                                           "lines": [{"product_id": product, "quantity": 1}]})
         problem(r, 404, "not_found")
+
+
+def case_talking_into_b(server, w):
+    """A conversation with B's business or user, a link with B's business: neither exists for A."""
+    A, B = w["A"], w["B"]
+    for body in ({"buyer_business_id": A["business"], "seller_business_id": B["shop"]}, {"user_id": B["user"]}):
+        problem(server.api("POST", "/conversations", A["staff_token"], json=body), 404, "not_found")
+
+
+def case_linking_into_b(server, w):
+    rep = server.login("rep@alpha.test", "rep-pass-1", tenant="alpha")
+    problem(server.api("POST", "/salesperson-links", rep, json={"business_id": w["B"]["shop"], "side": "seller"}), 404, "not_found")
+
+
+def no_b_messages(r, w):
+    assert r.status_code == 200
+    assert not {h["message"]["conversation_id"] for h in r.json()["items"]} & set(w["B"].values()), "message search leaked tenant B"
+
+
+def only_a_inbox(r, w):
+    assert r.status_code == 200 and not set(r.json()["conversations"]) & set(w["B"].values())
 
 
 def case_platform_only(method, path, body=None):
@@ -468,6 +517,40 @@ MATRIX = {
     "GET /api/v1/admin/audit": case_platform_only("GET", "/admin/audit"),
     "POST /api/v1/admin/tenants/{id}/restore": case_platform_only("POST", "/admin/tenants/{id}/restore"),
     "GET /api/v1/admin/audit/verify": case_platform_only("GET", "/admin/audit/verify"),
+    "POST /api/v1/conversations": case_talking_into_b,
+    "GET /api/v1/conversations": case_list("/conversations"),
+    "GET /api/v1/conversations/{id}": case_not_found("GET", "/conversations/{id}"),
+    "POST /api/v1/conversations/{id}/archive": case_not_found("POST", "/conversations/{id}/archive"),
+    "POST /api/v1/conversations/{id}/reopen": case_not_found("POST", "/conversations/{id}/reopen"),
+    "GET /api/v1/conversations/{id}/messages": case_not_found("GET", "/conversations/{id}/messages"),
+    "POST /api/v1/conversations/{id}/messages": case_not_found("POST", "/conversations/{id}/messages", {"text": "planted"}),
+    "GET /api/v1/conversations/{id}/events": case_not_found("GET", "/conversations/{id}/events?after=0"),
+    "POST /api/v1/conversations/{id}/read": case_not_found("POST", "/conversations/{id}/read", {}),
+    "POST /api/v1/conversations/{id}/attachments": case_not_found("POST", "/conversations/{id}/attachments?name=x.csv"),
+    "GET /api/v1/attachments/{id}": case_not_found("GET", "/attachments/{id}"),
+    "PATCH /api/v1/messages/{id}": case_not_found("PATCH", "/messages/{id}", {"text": "hijacked"}),
+    "DELETE /api/v1/messages/{id}": case_not_found("DELETE", "/messages/{id}"),
+    "GET /api/v1/search/messages": case_own("GET", "/search/messages?q=aspirin", no_b_messages),
+    "GET /api/v1/inbox": case_own("GET", "/inbox", only_a_inbox),
+    "POST /api/v1/conversations/{id}/negotiations": case_not_found("POST", "/conversations/{id}/negotiations",
+                                                                   {"kind": "rfq", "lines": [{"sku": "IBU-1", "quantity": 1}]}),
+    "GET /api/v1/conversations/{id}/negotiations": case_not_found("GET", "/conversations/{id}/negotiations"),
+    "GET /api/v1/negotiations/{id}": case_not_found("GET", "/negotiations/{id}"),
+    "POST /api/v1/negotiations/{id}/counter": case_not_found("POST", "/negotiations/{id}/counter",
+                                                             {"revision": 1, "lines": [{"sku": "IBU-1", "quantity": 1, "unit_price": "0.01"}]}),
+    "POST /api/v1/negotiations/{id}/accept": case_not_found("POST", "/negotiations/{id}/accept", {"revision": 1}),
+    "POST /api/v1/negotiations/{id}/decline": case_not_found("POST", "/negotiations/{id}/decline", {"revision": 1}),
+    "POST /api/v1/businesses/{id}/quote-requests": case_not_found("POST", "/businesses/{id}/quote-requests", {"seller_business_id": "0" * 26}),
+    "POST /api/v1/salesperson-links": case_linking_into_b,
+    "GET /api/v1/salesperson-links": case_list("/salesperson-links"),
+    "POST /api/v1/salesperson-links/{id}/approve": case_not_found("POST", "/salesperson-links/{id}/approve", {}),
+    "POST /api/v1/salesperson-links/{id}/refuse": case_not_found("POST", "/salesperson-links/{id}/refuse", {}),
+    "POST /api/v1/salesperson-links/{id}/revoke": case_not_found("POST", "/salesperson-links/{id}/revoke", {}),
+    "GET /api/v1/salespeople": case_list("/salespeople", key="user_id"),
+    # The caller's own document only: A's owner is no salesperson (403), and nothing of B is named.
+    "PUT /api/v1/salespeople/me/document": case_own("PUT", "/salespeople/me/document?name=x.pdf", lambda r, w: problem(r, 403)),
+    "GET /api/v1/salespeople/{id}/document": case_not_found("GET", "/salespeople/{id}/document"),
+    "POST /api/v1/salespeople/{id}/verify": case_not_found("POST", "/salespeople/{id}/verify"),
     # The WebSocket: a plain GET is refused, and a socket only ever carries the caller's own scope
     # (test_jobs.test_live_channel_pushes_job_changes_to_the_right_people).
     "GET /api/v1/live": case_own("GET", "/live", lambda r, w: problem(r, 400, "invalid")),
@@ -493,3 +576,34 @@ def test_tenant_a_never_touches_tenant_b(server, world):
     assert after == before
     # B's credentials still work and B still sees only its own.
     assert server.api("GET", "/me", world["tb"]).json()["tenant"]["slug"] == "beta"
+
+
+def test_live_conversation_topics_carry_only_the_callers_tenant(server, world):
+    """A's socket asking to resume B's conversation gets an error for it, and B's new messages never
+    reach A's conversation or inbox topics."""
+    import asyncio
+    import json
+    import websockets
+    A, B = world["A"], world["B"]
+
+    async def scenario():
+        ws = await websockets.connect(server.url.replace("http://", "ws://") + "/api/v1/live",
+                                      additional_headers={"Authorization": f"Bearer {A['staff_token']}"})
+        assert json.loads(await ws.recv())["type"] == "hello"
+        await ws.send(json.dumps({"subscribe": "conversations", "after": {B["conversation"]: 0, A["conversation"]: 0}}))
+        await ws.send(json.dumps({"subscribe": "inbox"}))
+        await ws.send(json.dumps({"typing": B["conversation"]}))
+        got = []
+        while not any(m["type"] == "inbox" for m in got):
+            got.append(json.loads(await asyncio.wait_for(ws.recv(), 5)))
+        assert {"type": "error", "conversation_id": B["conversation"], "detail": "No such conversation"} in got
+        own = [m for m in got if m["type"] == "conversation.event"]
+        assert own and {m["conversation_id"] for m in own} == {A["conversation"]}
+        assert server.api("POST", f"/conversations/{B['conversation']}/messages", B["staff_token"], json={"text": "B only"}).status_code == 201
+        try:
+            extra = json.loads(await asyncio.wait_for(ws.recv(), 1.0))
+            raise AssertionError(f"A heard {extra}")
+        except asyncio.TimeoutError:
+            pass
+        await ws.close()
+    asyncio.run(scenario())

@@ -62,12 +62,12 @@ struct SalespersonRoutes {
     /// The salesperson's identity document (PDF, JPEG or PNG, at most 10 MiB), replacing any earlier one.
     @Sendable func upload(_ request: Request, context: AppRequestContext) async throws -> APIResponse<SalespersonIdentity> {
         let caller = try context.caller()
+        let tenant = try await services.salespeople.identityUploadTenant(caller)
         let declared = request.headers[.contentType]?.split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() } ?? ""
         guard Self.documentTypes.contains(declared) else { throw AppError(.unsupportedMediaType, "Send the document as application/pdf, image/jpeg or image/png") }
         var v = Validator()
         let name = v.text("name", request.uri.queryParameters.get("name").map { String($0) } ?? "", min: 1, max: 200)
         try v.check()
-        let tenant = try await services.salespeople.identityUploadTenant(caller)
         let identity = try await services.storeBody(request, tenant: tenant, limit: 10 << 20, tooLarge: "A document may be at most 10 MiB", check: { head, size in
             guard size > 0 else { throw AppError.invalid("The file is empty") }
             guard FileSniffer.matches(declared, head) else { throw AppError(.unsupportedMediaType, "The file is not the \(declared) its Content-Type says") }

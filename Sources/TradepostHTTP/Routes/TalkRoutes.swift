@@ -144,6 +144,8 @@ struct TalkRoutes {
         let caller = try context.caller()
         let conversation = try context.parameters.require("id")
         let settings = services.talk
+        // Whether the caller may send here is asked first: a stranger learns nothing from 415 or 400.
+        let tenant = try await services.conversations.attachmentTenant(caller, conversationID: conversation)
         let declared = request.headers[.contentType]?.split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() } ?? ""
         guard settings.attachmentTypes.contains(declared) else {
             throw AppError(.unsupportedMediaType, "Files of type \(declared.isEmpty ? "(none)" : declared) cannot be sent; allowed: "
@@ -153,7 +155,6 @@ struct TalkRoutes {
         let name = v.text("name", request.uri.queryParameters.get("name").map { String($0) } ?? "", min: 1, max: 200)
         if name.contains("/") || name.contains("\\") { v.fail("name", "must be a file name without folders") }
         try v.check()
-        let tenant = try await services.conversations.attachmentTenant(caller, conversationID: conversation)
         let mb = settings.maxAttachmentBytes >> 20
         var dimensions: (width: Int, height: Int)?
         let attachment = try await services.storeBody(request, tenant: tenant, limit: settings.maxAttachmentBytes, tooLarge: "A file may be at most \(mb) MiB",
