@@ -57,7 +57,7 @@ extension SQLiteConversationService {
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """).execute(arguments: [id, conversation, seq, kind.rawValue, caller.principal.userID, caller.principal.name, text, replyTo, productID,
                                      negotiation?.id, negotiation?.revision, now])
-        if let text { try index(db, id, text, analyze) }
+        if let text { try index(db, id, conversation, text, analyze) }
         try db.cachedStatement(sql: "UPDATE conversations SET last_message_at = ?, preview = ? WHERE id = ?")
             .execute(arguments: [now, ConversationRows.preview(text) ?? (kind == .offer ? "…" : nil), conversation])
         try markRead(db, conversation, user: caller.principal.userID, seq: seq)
@@ -66,14 +66,23 @@ extension SQLiteConversationService {
         return seq
     }
 
-    static func index(_ db: Database, _ id: String, _ text: String?, _ analyze: (String) -> [String]) throws {
+    /// The message's terms under its rowid, with its conversation's term (`zc` + id) so a search in
+    /// a few conversations intersects lists in the index instead of filtering every match.
+    static func index(_ db: Database, _ id: String, _ conversation: String, _ text: String?, _ analyze: (String) -> [String]) throws {
         guard let rowid = try Int64.fetchOne(db.cachedStatement(sql: "SELECT rowid FROM messages WHERE id = ?"), arguments: [id]) else { return }
         try db.cachedStatement(sql: "DELETE FROM message_fts WHERE rowid = ?").execute(arguments: [rowid])
         guard let text else { return }
-        let terms = analyze(text).joined(separator: " ")
+        let terms = analyze(text)
         guard !terms.isEmpty else { return }
-        try db.cachedStatement(sql: "INSERT INTO message_fts (rowid, terms) VALUES (?, ?)").execute(arguments: [rowid, terms])
+        try db.cachedStatement(sql: "INSERT INTO message_fts (rowid, terms) VALUES (?, ?)").execute(arguments: [rowid, termsText(terms, conversation)])
     }
+
+    public static func termsText(_ terms: [String], _ conversation: String) -> String {
+        (terms + ["zc" + conversation]).joined(separator: " ")
+    }
+
+    /// Searching more conversations than this filters matches by a join instead of naming each.
+    static let namedConversations = 64
 
     static func markRead(_ db: Database, _ conversation: String, user: String, seq: Int64) throws {
         try db.cachedStatement(sql: """
@@ -109,7 +118,7 @@ extension SQLiteConversationService {
                 let text = v.text("text", text, min: message.attachments.isEmpty && message.productId == nil ? 1 : 0, max: MessageInput.maxText, multiline: true)
                 try v.check()
                 try db.execute(sql: "UPDATE messages SET text = ?, edited_at = ? WHERE id = ?", arguments: [text.nilIfEmpty, now, messageID])
-                try Self.index(db, messageID, text.nilIfEmpty, self.analyze)
+                try Self.index(db, messageID, message.conversationId, text.nilIfEmpty, self.analyze)
                 let seq = try ConversationRows.event(db, message.conversationId, .messageEdited, message: messageID, now: now)
                 try Self.refreshPreview(db, message.conversationId)
                 try Outbox.append(db, topic: Topic.messageEdited, payload: ConversationEventPayload(conversationId: message.conversationId, seq: seq,
@@ -129,7 +138,7 @@ extension SQLiteConversationService {
                 try db.execute(sql: "UPDATE messages SET text = NULL, deleted_at = ? WHERE id = ?", arguments: [now, messageID])
                 try db.execute(sql: "INSERT OR IGNORE INTO s3_garbage (blob) SELECT blob FROM message_attachments WHERE message_id = ?", arguments: [messageID])
                 try db.execute(sql: "DELETE FROM message_attachments WHERE message_id = ?", arguments: [messageID])
-                try Self.index(db, messageID, nil, self.analyze)
+                try Self.index(db, messageID, message.conversationId, nil, self.analyze)
                 let seq = try ConversationRows.event(db, message.conversationId, .messageDeleted, message: messageID, now: now)
                 try Self.refreshPreview(db, message.conversationId)
                 try AuditLog.tenant(db, caller.audit, "message.deleted", target: messageID, detail: ["conversation": message.conversationId])
@@ -211,11 +220,13 @@ extension SQLiteConversationService {
                 try facts.authorize(.conversationsRead)
                 let me = caller.principal.userID
                 var clause = "message_fts MATCH ? AND m.deleted_at IS NULL"
-                var args: StatementArguments = [match]
+                var args: StatementArguments = []
+                var within: [String] = []
                 if let conversationID {
                     guard let head = try ConversationRows.head(db, conversationID), TalkAccess.side(facts, head) != nil else { throw AppError.notFound("Conversation") }
                     clause += " AND m.conversation_id = ?"
                     args += [conversationID]
+                    within = [conversationID]
                 } else {
                     let businesses = TalkAccess.businesses(facts)
                     var mine = "c.user_a = ? OR c.user_b = ?"
@@ -226,7 +237,13 @@ extension SQLiteConversationService {
                         args += StatementArguments(businesses + businesses)
                     }
                     clause += " AND (\(mine))"
+                    // A caller in few conversations: name them in the query (the index intersects).
+                    let few = try String.fetchAll(db, sql: "SELECT c.id FROM conversations c WHERE \(mine) LIMIT \(Self.namedConversations + 1)",
+                                                  arguments: args)
+                    if few.count <= Self.namedConversations { within = few.isEmpty ? ["none"] : few }
                 }
+                let scoped = within.isEmpty ? match : "(\(match)) AND (" + within.map { "zc\($0)" }.joined(separator: " OR ") + ")"
+                args = [scoped] + args
                 let rows = try Row.fetchAll(db, sql: """
                     SELECT m.id, coalesce(c.title, b.name || ' · ' || s.name, '') FROM message_fts f JOIN messages m ON m.rowid = f.rowid
                     JOIN conversations c ON c.id = m.conversation_id LEFT JOIN businesses b ON b.id = c.buyer_business_id

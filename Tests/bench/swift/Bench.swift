@@ -68,6 +68,9 @@ struct Bench {
     static func main() async throws {
         let args = CommandLine.arguments
         if args.count == 2, args[1] == "invoice-pdf" { return InvoicePDFBench.run() }
+        if args.count == 6, args[1] == "talk-setup" {
+            return try await TalkBench.run(dir: args[2], conversations: Int(args[3])!, perSide: Int(args[4])!, messages: Int(args[5])!)
+        }
         if args.count == 3, args[1] == "reads" { return try await ReadsBench.run(dir: args[2]) }
         if args.count == 5, args[1] == "search" {
             return try await SearchBench.run(dir: args[2], products: args[3], queries: args[4])
