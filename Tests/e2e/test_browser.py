@@ -94,7 +94,7 @@ def test_platform_admin_and_tenant_owner_journeys(server, browser):
     page.keyboard.press("Enter")
     expect(page.get_by_role("heading", name="Hello, Olena")).to_be_visible()
     nav = page.get_by_role("navigation", name="Main")
-    expect(nav.get_by_role("link")).to_have_text(["Home", "Catalog", "Cart", "Orders", "Invoices", "Businesses", "Moderation", "Search settings", "Users", "Storage", "Jobs",
+    expect(nav.get_by_role("link")).to_have_text(["Home", "Catalog", "Cart", "Orders", "Invoices", "Messages", "Salespeople", "Businesses", "Moderation", "Search settings", "Users", "Storage", "Jobs",
                                                   "Audit", "My account"])
 
     nav.get_by_role("link", name="Businesses").click()
@@ -601,3 +601,70 @@ def test_order_journey(server, browser):
     assert problems == [] and buyer_problems == []
     buyer_context.close()
     context.close()
+
+
+def test_conversation_journey_two_people_see_each_other_live(server, browser):
+    """A pharmacist (Ukrainian) asks the wholesaler a question from the product page; the
+    wholesaler's salesperson (English) has the conversation open in another browser and sees it
+    arrive with the unread badge, answers with an offer; the pharmacist sees the offer live, with
+    what changed, and accepts it: the order is placed."""
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    from test_orders import trade_world
+    owner, seller_token, buyer_token, seller, buyer, product = trade_world(server, stock=500, slug="rozmova")
+
+    def open_as(email, password, locale):
+        context = browser.new_context(viewport={"width": 390, "height": 844}, locale=locale)
+        page = context.new_page()
+        problems = watch(page)
+        page.goto(server.url + "/login")
+        page.locator("input[name=tenant]").fill("rozmova")
+        page.locator("input[name=email]").fill(email)
+        page.locator("input[name=password]").fill(password)
+        page.keyboard.press("Enter")
+        page.wait_for_url(server.url + "/")
+        return page, problems
+
+    buyer_page, buyer_problems = open_as("buyer@rozmova.test", "buyer-pass-1", "uk-UA")
+    seller_page, seller_problems = open_as("seller@rozmova.test", "seller-pass-1", "en-US")
+    seller_page.goto(server.url + "/messages")
+    expect(seller_page.get_by_text("No conversations yet")).to_be_visible()
+
+    buyer_page.goto(server.url + f"/products/{product['id']}")
+    buyer_page.get_by_role("button", name="Написати продавцю").click()
+    buyer_page.wait_for_url(server.url + "/messages/*")
+    buyer_page.get_by_label("Напишіть повідомлення…").fill("Яка ціна на 200 упаковок? https://example.com/list")
+    buyer_page.get_by_role("button", name="Надіслати").click()
+    expect(buyer_page.locator(".message.mine .message-text")).to_have_text("Яка ціна на 200 упаковок? https://example.com/list")
+    expect(buyer_page.locator(".message.mine a[href='https://example.com/list']")).to_be_visible()
+
+    # The seller's inbox hears it without a reload: the badge and the conversation.
+    nav = seller_page.locator("#site-nav")
+    expect(nav.locator(".unread-badge")).to_have_text("1")
+    seller_page.get_by_role("link", name="Apteka · Фарм Опт").click()
+    expect(seller_page.locator(".message .message-text").first).to_contain_text("Яка ціна на 200 упаковок?")
+    expect(nav.locator(".unread-badge")).to_be_hidden()
+
+    # The seller answers with an offer; the buyer sees it arrive live and accepts it.
+    seller_page.get_by_role("button", name="Make an offer").click()
+    dialog = seller_page.get_by_role("dialog")
+    dialog.get_by_label("SKU").fill("PAR-500")
+    dialog.get_by_label("Quantity").fill("200")
+    dialog.get_by_label("Unit price").fill("39.50")
+    dialog.get_by_label("Delivery terms").fill("Friday, our truck")
+    dialog.get_by_role("button", name="Send").click()
+    card = buyer_page.locator(".offer-card").last
+    expect(card).to_contain_text("Пропозиція")
+    expect(card).to_contain_text("Friday, our truck")
+    buyer_page.get_by_label("Напишіть повідомлення…").fill("Дякую, приймаю")
+    buyer_page.get_by_role("button", name="Надіслати").click()
+    expect(seller_page.locator(".message .message-text").last).to_have_text("Дякую, приймаю")
+    card.get_by_role("button", name="Прийняти").click()
+    expect(buyer_page.locator(".offer-card .badge.offer-state-accepted")).to_have_text("Прийнята")
+    expect(seller_page.locator(".offer-card .badge.offer-state-accepted")).to_have_text("Accepted")  # live, no reload
+    order_link = seller_page.get_by_role("link", name="The order made from this offer")
+    expect(order_link).to_be_visible()
+    buyer_page.screenshot(path=str(ARTIFACTS / "conversation-buyer.png"), full_page=True)
+    seller_page.screenshot(path=str(ARTIFACTS / "conversation-seller.png"), full_page=True)
+    orders = server.api("GET", f"/businesses/{buyer['id']}/orders?side=buyer", buyer_token).json()["items"]
+    assert len(orders) == 1 and orders[0]["gross"]["amount"] == "9480.00"
+    assert buyer_problems == [] and seller_problems == []

@@ -79,7 +79,22 @@ def tenant_with_everything(server):
     s.api("PUT", f"/businesses/{seller['id']}/credit-limits/{buyer['id']}", owner, json={"limit": {"amount": "999999999999.99", "currency": "UAH"}})
     ret = s.api("POST", f"/orders/{order['id']}/returns", owner, json={"lines": [{"line_no": 1, "quantity": 5}], "reason": (HOSTILE + LONG)[:500]})
     assert ret.status_code == 201, ret.text
-    return {"owner": owner, "admin": admin, "seller": seller, "buyer": buyer, "product": product, "key": key, "order": order}
+    # A conversation with hostile text, a long link, a picture, a product card and an offer.
+    me = s.api("GET", "/me", owner).json()["id"]
+    assert s.api("PUT", f"/businesses/{seller['id']}/members/{me}", owner, json={"role": "manager"}).status_code == 200
+    talk = s.api("POST", "/conversations", owner, json={"buyer_business_id": buyer["id"], "seller_business_id": seller["id"],
+                                                       "product_id": product["id"], "title": (HOSTILE + LONG)[:200]}).json()
+    picture = s.api("POST", f"/conversations/{talk['id']}/attachments", owner, params={"name": "photo<b>\"x\".png"}, data=PNG,
+                    headers={"Content-Type": "image/png"})
+    assert picture.status_code == 201, picture.text
+    for body in ({"text": HOSTILE}, {"text": LONG[:4000], "product_id": product["id"]},
+                 {"text": "https://example.com/" + "x" * 300 + " " + HOSTILE, "attachment_ids": [picture.json()["id"]]}):
+        r = s.api("POST", f"/conversations/{talk['id']}/messages", owner, json=body)
+        assert r.status_code == 201, r.text
+    offer = s.api("POST", f"/conversations/{talk['id']}/negotiations", owner, json={
+        "lines": [{"product_id": product["id"], "quantity": 10, "unit_price": "999999.99"}], "note": HOSTILE, "delivery_terms": LONG[:500]})
+    assert offer.status_code == 201, offer.text
+    return {"owner": owner, "admin": admin, "seller": seller, "buyer": buyer, "product": product, "key": key, "order": order, "talk": talk}
 
 
 def check_page(page, problems, label):
@@ -131,6 +146,7 @@ def test_every_page_fits_and_escapes_with_hostile_data(server, browser, tenant_w
     tenant_pages = ["/", "/catalog", "/catalog?q=" + LONG[:20], "/businesses", f"/businesses/{seller}", f"/businesses/{w['buyer']['id']}",
                     f"/businesses/{seller}/import", f"/businesses/{seller}/stock", f"/products/{product}", "/cart", "/orders",
                     f"/orders/{w['order']['id']}", "/invoices", f"/businesses/{seller}/trade", "/moderation", "/search-settings", "/users", "/storage",
-                    "/storage/buckets/" + "b" * 63, "/jobs", "/audit", "/account", "/no-such-page"]
+                    "/storage/buckets/" + "b" * 63, "/jobs", "/audit", "/account", "/no-such-page",
+                    "/messages", f"/messages/{w['talk']['id']}", "/salespeople"]
     visit(browser, server, "owner@hostile.test", "owner-password-1", "hostile", tenant_pages, size, shots=True)
     visit(browser, server, ADMIN_EMAIL, ADMIN_PASSWORD, None, ["/platform/tenants", "/jobs", "/audit", "/account"], size, shots=True)

@@ -4,6 +4,9 @@ import { h, mount } from './dom.js';
 import { language, languages, setLanguage, t } from './i18n.js';
 import { navigate } from './router.js';
 import { session } from './session.js';
+import { listen, refreshUnread } from './talk.js';
+
+let stopBadge = () => {};
 
 function navItems() {
   const items = [];
@@ -11,7 +14,8 @@ function navItems() {
     items.push(['/platform/tenants', 'nav.tenants', 'tenants.read'], ['/jobs', 'nav.jobs', 'jobs.read'], ['/audit', 'nav.audit', 'audit.read']);
   } else {
     items.push(['/', 'nav.home', null], ['/catalog', 'nav.catalog', 'catalog.read'], ['/cart', 'nav.cart', 'catalog.read'],
-      ['/orders', 'nav.orders', 'catalog.read'], ['/invoices', 'nav.invoices', 'catalog.read'], ['/businesses', 'nav.businesses', 'businesses.read'],
+      ['/orders', 'nav.orders', 'catalog.read'], ['/invoices', 'nav.invoices', 'catalog.read'], ['/messages', 'nav.messages', 'conversations.read'],
+      ['/salespeople', 'nav.salespeople', 'conversations.read'], ['/businesses', 'nav.businesses', 'businesses.read'],
       ['/moderation', 'nav.moderation', 'products.review'], ['/search-settings', 'nav.searchSettings', 'catalog.settings'],
       ['/users', 'nav.users', 'users.read'], ['/storage', 'nav.storage', 'storage.manage'],
       ['/jobs', 'nav.jobs', 'jobs.read'], ['/audit', 'nav.audit', 'audit.read']);
@@ -31,7 +35,8 @@ export function renderFrame(app, path) {
   const me = session.me;
   const links = navItems().map(([href, key]) => {
     const active = href === '/' ? path === '/' : path === href || path.startsWith(`${href}/`);
-    return h('a', { href, class: active ? 'nav-link active' : 'nav-link', 'aria-current': active ? 'page' : null }, t(key));
+    return h('a', { href, class: active ? 'nav-link active' : 'nav-link', 'aria-current': active ? 'page' : null }, t(key),
+      href === '/messages' ? unreadBadge() : null);
   });
   const langSelect = h('select', {
     class: 'lang-select', 'aria-label': t('nav.language'),
@@ -64,4 +69,18 @@ export function renderFrame(app, path) {
           h('button', { type: 'button', class: 'link-button', onclick: logout }, t('nav.logout')))),
       main));
   return main;
+}
+
+/** The unread total beside "Messages", kept by the live socket's inbox topic. */
+function unreadBadge() {
+  const badge = h('span', { class: 'badge unread-badge', hidden: true });
+  const show = (total) => {
+    badge.hidden = !total;
+    badge.textContent = !total ? '' : total > 99 ? '99+' : String(total);
+    badge.setAttribute('aria-label', t('talk.unreadCount', { count: total }));
+  };
+  stopBadge();
+  refreshUnread().then((u) => show(u.total));
+  stopBadge = listen((m) => { if (m.type === 'inbox') show(m.total); });
+  return badge;
 }

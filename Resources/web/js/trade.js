@@ -33,6 +33,7 @@ export function stateBadge(state) {
 /** "tier ≥ 10", "your contract price" or "base price": which rule gave a line its price. */
 export function priceSource(line) {
   if (line.price_source === 'price_list') return t('trade.sourceList');
+  if (line.price_source === 'offer') return t('trade.sourceOffer');
   if (line.price_source === 'tier') return t('trade.sourceTier', { min: line.tier_min_quantity });
   return line.price_source ? t('trade.sourceBase') : '';
 }

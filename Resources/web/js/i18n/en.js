@@ -1,8 +1,10 @@
 // English messages. uk.js and ru.js hold the same keys (a test checks).
 import trade from './en+trade.js';
+import talk from './en+talk.js';
 
 export default {
   ...trade,
+  ...talk,
   'nav.main': 'Main',
   'nav.menu': 'Menu',
   'nav.home': 'Home',

@@ -1,8 +1,10 @@
 // Русские сообщения (те же ключи, что и в en.js).
 import trade from './ru+trade.js';
+import talk from './ru+talk.js';
 
 export default {
   ...trade,
+  ...talk,
   'nav.main': 'Главное',
   'nav.menu': 'Меню',
   'nav.home': 'Главная',

@@ -1,8 +1,10 @@
 // Українські повідомлення (ті самі ключі, що й en.js).
 import trade from './uk+trade.js';
+import talk from './uk+talk.js';
 
 export default {
   ...trade,
+  ...talk,
   'nav.main': 'Головне',
   'nav.menu': 'Меню',
   'nav.home': 'Головна',

@@ -91,7 +91,12 @@ function cartPanel(buyer, cart, redraw) {
     } finally { sending = false; }
   });
   return h('section', { class: 'panel' },
-    h('div', { class: 'page-head' }, h('h2', {}, cart.seller_name), h('p', { class: 'price' }, money(cart.total))),
+    h('div', { class: 'page-head' }, h('h2', {}, cart.seller_name), h('p', { class: 'price' }, money(cart.total)),
+      busyButton({ class: 'small' }, t('offer.askQuote'), async () => {
+        const n = await api.create(`/businesses/${buyer.id}/quote-requests`, { seller_business_id: cart.seller_business_id }, idempotencyKey());
+        toast(t('offer.quoteAsked'), 'success');
+        navigate(`/messages/${n.conversation_id}`);
+      })),
     h('div', { class: 'table-wrap' }, h('table', {},
       h('thead', {}, h('tr', {}, [t('stock.product'), t('stock.quantity'), t('product.unitPrice'), t('trade.lineTotal'), ''].map((c) => h('th', { scope: 'col' }, c)))),
       h('tbody', {}, rows))),

@@ -1,5 +1,6 @@
 import { attributeLabel, attributeValue } from '../attributes.js';
-import { api, query } from '../api.js';
+import { api, idempotencyKey, query } from '../api.js';
+import { navigate } from '../router.js';
 import { busyButton, h, mount, openDialog, toast } from '../dom.js';
 import { formatDate, formatDateTime, formatNumber, t } from '../i18n.js';
 import { session } from '../session.js';
@@ -64,6 +65,11 @@ export async function render(main, ctx) {
           buyer && product.status === 'published' ? busyButton({ class: 'primary' }, t('trade.addToCart'), async () => {
             await api.put(`/businesses/${buyer.id}/cart/lines/${product.id}`, { quantity: Number(quantity.value) });
             toast(t('trade.addedToCart', { business: buyer.name }), 'success');
+          }) : null,
+          buyer ? busyButton({}, t('talk.messageSeller'), async () => {
+            const c = await api.create('/conversations', { buyer_business_id: buyer.id, seller_business_id: product.business_id, product_id: product.id },
+              idempotencyKey());
+            navigate(`/messages/${c.id}`);
           }) : null),
         quote),
       h('section', { class: 'panel' },
