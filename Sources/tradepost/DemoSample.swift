@@ -34,8 +34,10 @@ enum DemoSample {
             try await picture(blobs, media, tenant, .businessLogo, owner: made.id, DemoPicture.png(.logo, hue: company.hue))
             summary.businesses += 1
         }
+        var users: [String: User] = [:]
         for person in people {
             let made = try await store.users.createUser(.system(tenant, audit: audit), NewUser(email: person.email, name: person.name, password: nil, kind: person.kind))
+            users[person.business + "/" + person.email] = made.user
             _ = try await store.businesses.setMember(.system(tenant, audit: audit), businessID: business[person.business]!, userID: made.user.id, role: person.role)
             summary.users += 1
         }
@@ -78,6 +80,7 @@ enum DemoSample {
             name: "Медок — контракт 2026", buyerBusinessId: business["medok"]!, items: importerList.map { .init(sku: $0.sku, price: $0.price) }))
         summary.priceLists = 2
         try await orders(store, tenant: tenant, business: business)
+        try await conversation(store, tenant: tenant, business: business, users: users)
         _ = try await SearchEngine(tenants: store.tenantDatabases).setVocabulary(.system(tenant, audit: audit), SearchVocabulary(synonyms: synonyms, stopWords: ["для"]))
         return summary
     }
@@ -113,6 +116,30 @@ enum DemoSample {
         _ = try await store.orders.placeOrder(.system(tenant), PlaceOrderInput(
             buyerBusinessId: business["podil"]!, sellerBusinessId: business["wholesaler"]!, lines: lines(sold.dropFirst(3).prefix(2)),
             notes: "Доставка до 12:00"), idempotency: nil)
+    }
+
+    /// A pharmacy and the wholesaler talking: a question, a request for quote, the wholesaler's offer
+    /// waiting for the pharmacy's answer.
+    static func conversation(_ store: Store, tenant: TenantID, business: [String: String], users: [String: User]) async throws {
+        func caller(_ key: String) -> Caller {
+            let user = users[key]!
+            return Caller(Principal(kind: .tenantUser, userID: user.id, email: user.email, name: user.name, tenantID: tenant, tenantSlug: nil,
+                                    role: user.role, userKind: user.kind, locale: nil, scopes: Set(Scope.allCases), credential: .session(id: "")),
+                          audit: AuditContext(actor: user.id, actorLabel: user.email))
+        }
+        let (maria, ihor) = (caller("zdorovya/maria@zdorovya.demo"), caller("wholesaler/ihor@pharmopt.demo"))
+        let sold = items.filter { $0.seller == "wholesaler" }.prefix(2)
+        let talk = try await store.conversations.open(maria, ConversationInput(buyerBusinessId: business["zdorovya"]!, sellerBusinessId: business["wholesaler"]!),
+                                                      idempotency: nil).conversation
+        _ = try await store.conversations.post(maria, conversationID: talk.id, MessageInput(text: "Добрий день! Чи буде знижка на велику партію до кінця місяця?"),
+                                               idempotency: nil)
+        let quantity = { (item: Item) in (item.moq + item.multiple - 1) / item.multiple * item.multiple * 10 }
+        let rfq = try await store.negotiations.start(maria, conversationID: talk.id, OfferInput(
+            kind: .rfq, lines: sold.map { .init(sku: $0.sku, quantity: quantity($0)) }, note: "Потрібно до п’ятниці"), idempotency: nil)
+        _ = try await store.negotiations.counter(ihor, id: rfq.id, revision: 1, OfferInput(
+            kind: .offer, lines: sold.map { .init(sku: $0.sku, quantity: quantity($0), unitPrice: Money.parse($0.price, currency: "UAH")
+                .map { Money(minor: $0.minor * 92 / 100, currency: "UAH").decimal }) },
+            expiresAt: Date().addingTimeInterval(7 * 86_400), deliveryTerms: "Доставка нашим транспортом у п’ятницю", paymentTerms: "14 днів"), idempotency: nil)
     }
 
     /// Writes a picture to the blob store and makes it the owner's, as an upload would.

@@ -15,7 +15,7 @@ import zlib
 import requests
 import websockets
 
-from conftest import problem
+from conftest import cli_json, problem
 from test_orders import trade_world
 
 
@@ -311,3 +311,19 @@ def test_a_buyer_linked_salesperson_places_orders_until_revoked(server):
     assert s.api("POST", f"/salesperson-links/{link['id']}/revoke", rep_token).json()["state"] == "revoked"
     problem(s.api("POST", "/orders", rep_token, json=body), 403)
     problem(s.api("GET", f"/orders/{placed.json()['id']}", rep_token), 404)
+
+
+def test_an_admin_lists_and_revokes_links_from_the_command_line(server):
+    s = server
+    owner, seller_token, buyer_token, seller, buyer, product, c = setup(s)
+    s.api("POST", "/users", owner, json={"email": "cli-rep@acme.test", "name": "Rep", "password": "rep-pass-1", "kind": "salesperson"})
+    rep_token = s.login("cli-rep@acme.test", "rep-pass-1", tenant="acme")
+    link = s.api("POST", "/salesperson-links", rep_token, json={"business_id": seller["id"], "side": "seller"}).json()
+    assert s.api("POST", f"/salesperson-links/{link['id']}/approve", owner).json()["state"] == "active"
+    assert s.api("POST", f"/conversations/{c['id']}/messages", rep_token, json={"text": "hi"}).status_code == 201
+    listed = cli_json("salespeople", "links", "--tenant", "acme", "--state", "active", data=s.data)
+    assert [(l["id"], l["user_email"], l["state"]) for l in listed] == [(link["id"], "cli-rep@acme.test", "active")]
+    revoked = cli_json("salespeople", "revoke", "--tenant", "acme", link["id"], "--reason", "Left", data=s.data)
+    assert revoked["state"] == "revoked" and revoked["reason"] == "Left"
+    problem(s.api("POST", f"/conversations/{c['id']}/messages", rep_token, json={"text": "again"}), 404)
+    assert any(a["action"] == "salesperson_link.revoked" for a in s.api("GET", "/audit", owner).json()["items"])
