@@ -327,3 +327,45 @@ def test_an_admin_lists_and_revokes_links_from_the_command_line(server):
     assert revoked["state"] == "revoked" and revoked["reason"] == "Left"
     problem(s.api("POST", f"/conversations/{c['id']}/messages", rep_token, json={"text": "again"}), 404)
     assert any(a["action"] == "salesperson_link.revoked" for a in s.api("GET", "/audit", owner).json()["items"])
+
+
+def test_a_member_of_another_business_sees_none_of_it(server):
+    """Isolation across businesses of one tenant, for every endpoint of conversations and
+    negotiations in the OpenAPI document: a member of a third business gets 404 on each, and the
+    lists, search and inbox show it nothing."""
+    s = server
+    owner, seller_token, buyer_token, seller, buyer, product, c = setup(s)
+    other = s.api("POST", "/businesses", owner, json={"name": "Elsewhere", "type": "pharmacy", "city": "Odesa"}).json()
+    user = s.api("POST", "/users", owner, json={"email": "other@acme.test", "name": "Other", "password": "other-pass-1"}).json()["user"]
+    s.api("PUT", f"/businesses/{other['id']}/members/{user['id']}", owner, json={"role": "manager"})
+    stranger = s.login("other@acme.test", "other-pass-1", tenant="acme")
+    path = f"/conversations/{c['id']}"
+    att = s.api("POST", path + "/attachments?name=a.pdf", buyer_token, data=b"%PDF-1.4", headers={"Content-Type": "application/pdf"}).json()
+    msg = s.api("POST", path + "/messages", buyer_token, json={"text": "secret aspirin price", "attachment_ids": [att["id"]]}).json()
+    n = s.api("POST", path + "/negotiations", seller_token, json={"lines": [{"product_id": product["id"], "quantity": 1, "unit_price": "1.00"}]}).json()
+    ids = {"conversations": c["id"], "attachments": att["id"], "messages": msg["id"], "negotiations": n["id"]}
+    bodies = {"messages": {"text": "x"}, "counter": {"revision": 1, "lines": [{"sku": "PAR-500", "quantity": 1, "unit_price": "1.00"}]},
+              "accept": {"revision": 1}, "decline": {"revision": 1}, "read": {}, "negotiations": {"lines": [{"sku": "PAR-500", "quantity": 1}]},
+              "PATCH": {"text": "x"}}
+    doc = requests.get(s.url + "/api/openapi.json").json()
+    checked = set()
+    for template, item in doc["paths"].items():
+        for method, op in item.items():
+            if op["tags"][0] not in ("conversations", "negotiations") or "{id}" not in template or template.startswith("/api/v1/businesses/"):
+                continue
+            root = template.split("/")[3]
+            concrete = template.replace("{id}", ids[root])[len("/api/v1"):]
+            body = bodies.get(method.upper()) or bodies.get(concrete.rsplit("/", 1)[-1])
+            if concrete.endswith("/attachments"):
+                concrete += "?name=x.pdf"
+            r = s.api(method.upper(), concrete, stranger, json=body)
+            assert r.status_code == 404, f"{method.upper()} {concrete}: {r.status_code} {r.text}"
+            checked.add(f"{method.upper()} {template}")
+    assert len(checked) >= 17, checked
+    # Quote requests name the buyer: a business the stranger is not in is refused.
+    problem(s.api("POST", f"/businesses/{buyer['id']}/quote-requests", stranger, json={"seller_business_id": seller["id"]}), 403)
+    problem(s.api("POST", "/conversations", stranger, json={"buyer_business_id": buyer["id"], "seller_business_id": seller["id"]}), 403)
+    assert s.api("GET", "/conversations", stranger).json()["items"] == []
+    assert s.api("GET", "/search/messages?q=aspirin", stranger).json()["items"] == []
+    assert s.api("GET", "/inbox", stranger).json() == {"total": 0, "conversations": {}}
+    assert s.api("GET", f"/conversations/{c['id']}/messages", buyer_token).json()["items"][0]["id"] == msg["id"]  # still there for its owners
