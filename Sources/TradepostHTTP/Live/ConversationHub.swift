@@ -33,6 +33,8 @@ actor ConversationHub {
     private var subscribers: [UUID: Subscriber] = [:]
     private var byUser: [String: Set<UUID>] = [:]
     private var feeds: [TenantID: TenantFeed] = [:]
+    /// Subscriptions per tenant: a tenant's feed is dropped with its last one.
+    private var perTenant: [TenantID: Int] = [:]
     private var lastTyping: [String: ContinuousClock.Instant] = [:]
 
     init(conversations: any ConversationService, resumeLimit: Int) {
@@ -51,6 +53,7 @@ actor ConversationHub {
             if feeds[tenant] == nil { feeds[tenant] = TenantFeed(cursor: top.cursor, epoch: top.accessEpoch) }
         }
         let user = caller.principal.userID
+        if subscribers[id] == nil { perTenant[tenant, default: 0] += 1 }
         var sub = subscribers[id] ?? Subscriber(caller: caller, user: user, tenant: tenant, connection: connection)
         for (conversation, seq) in after {
             sub.cursors[conversation] = seq
@@ -100,6 +103,7 @@ actor ConversationHub {
     func subscribeInbox(_ id: UUID, _ caller: Caller, connection: LiveConnection) async throws {
         let tenant = try caller.tenant()
         if subscribers[id] == nil {
+            perTenant[tenant, default: 0] += 1
             subscribers[id] = Subscriber(caller: caller, user: caller.principal.userID, tenant: tenant, connection: connection)
             byUser[caller.principal.userID, default: []].insert(id)
             if feeds[tenant] == nil {
@@ -121,7 +125,11 @@ actor ConversationHub {
         guard let sub = subscribers.removeValue(forKey: id) else { return }
         byUser[sub.user]?.remove(id)
         if byUser[sub.user]?.isEmpty == true { byUser[sub.user] = nil }
-        if !subscribers.values.contains(where: { $0.tenant == sub.tenant }) { feeds[sub.tenant] = nil }
+        perTenant[sub.tenant, default: 1] -= 1
+        if perTenant[sub.tenant] == 0 {
+            perTenant[sub.tenant] = nil
+            feeds[sub.tenant] = nil
+        }
     }
 
     /// From the outbox listener (any thread): something committed in the tenant.
