@@ -136,18 +136,8 @@ public struct OfferChange: Codable, Sendable, Equatable {
 /// An offer or request as sent: lines by product id (or the seller's SKU), quantity and, for an
 /// offer, a unit price as a decimal string in the seller's currency.
 public struct OfferInput: Codable, Sendable, Equatable {
-    public struct Line: Codable, Sendable, Equatable {
-        public var productId: String?
-        public var sku: String?
-        public var quantity: Int64
-        public var unitPrice: String?
-        public init(productId: String? = nil, sku: String? = nil, quantity: Int64, unitPrice: String? = nil) {
-            self.productId = productId
-            self.sku = sku
-            self.quantity = quantity
-            self.unitPrice = unitPrice
-        }
-    }
+    /// The same line as a seller's proposed order change: product id or SKU, quantity, unit price.
+    public typealias Line = OrderChangeInput.Line
     public var kind: OfferRevision.Kind?
     public var lines: [Line]
     public var expiresAt: Date?

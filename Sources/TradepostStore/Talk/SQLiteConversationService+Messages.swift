@@ -187,19 +187,12 @@ extension SQLiteConversationService {
         let facts = try CallerFacts.read(db, caller)
         try facts.authorize(.conversationsRead)
         let me = caller.principal.userID
-        let businesses = TalkAccess.businesses(facts)
-        var clause = "(c.user_a = ? OR c.user_b = ?"
-        var args: StatementArguments = [me, me]
-        if !businesses.isEmpty {
-            let marks = ConversationRows.marks(businesses.count)
-            clause += " OR c.buyer_business_id IN (\(marks)) OR c.seller_business_id IN (\(marks))"
-            args += StatementArguments(businesses + businesses)
-        }
+        let (clause, args) = TalkAccess.mine(facts)
         var counts: [String: Int] = [:]
         for row in try Row.fetchAll(db, sql: """
             SELECT c.id, (SELECT count(*) FROM messages m WHERE m.conversation_id = c.id AND m.seq > coalesce(r.seq, 0) AND m.author_id != ? AND m.deleted_at IS NULL)
             FROM conversations c LEFT JOIN conversation_reads r ON r.conversation_id = c.id AND r.user_id = ?
-            WHERE \(clause)) AND c.last_seq > coalesce(r.seq, 0)
+            WHERE \(clause) AND c.last_seq > coalesce(r.seq, 0)
             """, arguments: [me, me] + args) {
             let n: Int = row[1]
             if n > 0 { counts[row[0]] = n }
@@ -221,7 +214,6 @@ extension SQLiteConversationService {
             try await tenants.read(tenant) { db in
                 let facts = try CallerFacts.read(db, caller)
                 try facts.authorize(.conversationsRead)
-                let me = caller.principal.userID
                 var clause = "message_fts MATCH ? AND m.deleted_at IS NULL"
                 var args: StatementArguments = []
                 var within: [String] = []
@@ -231,18 +223,12 @@ extension SQLiteConversationService {
                     args += [conversationID]
                     within = [conversationID]
                 } else {
-                    let businesses = TalkAccess.businesses(facts)
-                    var mine = "c.user_a = ? OR c.user_b = ?"
-                    args += [me, me]
-                    if !businesses.isEmpty {
-                        let marks = ConversationRows.marks(businesses.count)
-                        mine += " OR c.buyer_business_id IN (\(marks)) OR c.seller_business_id IN (\(marks))"
-                        args += StatementArguments(businesses + businesses)
-                    }
-                    clause += " AND (\(mine))"
+                    let (mine, mineArgs) = TalkAccess.mine(facts)
+                    args += mineArgs
+                    clause += " AND \(mine)"
                     // A caller in few conversations: name them in the query (the index intersects).
                     let few = try String.fetchAll(db, sql: "SELECT c.id FROM conversations c WHERE \(mine) LIMIT \(Self.namedConversations + 1)",
-                                                  arguments: args)
+                                                  arguments: mineArgs)
                     if few.count <= Self.namedConversations { within = few.isEmpty ? ["none"] : few }
                 }
                 func run(_ match: String) throws -> [Row] {

@@ -99,15 +99,7 @@ public final class SQLiteConversationService: ConversationService {
                 let facts = try CallerFacts.read(db, caller)
                 try facts.authorize(.conversationsRead)
                 let me = caller.principal.userID
-                let businesses = TalkAccess.businesses(facts)
-                var clause = "(c.user_a = ? OR c.user_b = ?"
-                var args: StatementArguments = [me, me]
-                if !businesses.isEmpty {
-                    let marks = ConversationRows.marks(businesses.count)
-                    clause += " OR c.buyer_business_id IN (\(marks)) OR c.seller_business_id IN (\(marks))"
-                    args += StatementArguments(businesses + businesses)
-                }
-                clause += ")"
+                var (clause, args) = TalkAccess.mine(facts)
                 if let state { clause += " AND c.state = ?"; args += [state.rawValue] }
                 let offset = page.after.flatMap(Int.init) ?? 0
                 let rows = try ConversationRows.conversations(db, user: me, where: clause, args,

@@ -41,6 +41,20 @@ enum TalkAccess {
         Array(Set(facts.memberships.keys).union(facts.links.keys)).sorted()
     }
 
+    /// The SQL condition (on `conversations c`) for the conversations the caller takes part in, with its arguments.
+    static func mine(_ facts: CallerFacts) -> (sql: String, arguments: StatementArguments) {
+        let me = facts.caller.principal.userID
+        let businesses = businesses(facts)
+        var sql = "c.user_a = ? OR c.user_b = ?"
+        var arguments: StatementArguments = [me, me]
+        if !businesses.isEmpty {
+            let marks = ConversationRows.marks(businesses.count)
+            sql += " OR c.buyer_business_id IN (\(marks)) OR c.seller_business_id IN (\(marks))"
+            arguments += StatementArguments(businesses + businesses)
+        }
+        return ("(" + sql + ")", arguments)
+    }
+
     /// The users taking part in a conversation now.
     static func participants(_ db: Database, _ head: ConversationRows.Head) throws -> Set<String> {
         if head.kind == .direct { return Set([head.userA, head.userB].compactMap { $0 }) }

@@ -27,6 +27,7 @@ export default {
   'talk.write': 'Write a message…',
   'talk.send': 'Send',
   'talk.attach': 'Attach files',
+  'talk.newFrom': 'New message from {name}',
   'talk.typing': '{name} is typing…',
   'talk.loading': 'Loading…',
   'talk.yourPrice': '(your price)',

@@ -27,6 +27,7 @@ export default {
   'talk.write': 'Напишите сообщение…',
   'talk.send': 'Отправить',
   'talk.attach': 'Прикрепить файлы',
+  'talk.newFrom': 'Новое сообщение от {name}',
   'talk.typing': '{name} печатает…',
   'talk.loading': 'Загрузка…',
   'talk.yourPrice': '(ваша цена)',

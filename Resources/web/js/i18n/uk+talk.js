@@ -27,6 +27,7 @@ export default {
   'talk.write': 'Напишіть повідомлення…',
   'talk.send': 'Надіслати',
   'talk.attach': 'Додати файли',
+  'talk.newFrom': 'Нове повідомлення від {name}',
   'talk.typing': '{name} пише…',
   'talk.loading': 'Завантаження…',
   'talk.yourPrice': '(ваша ціна)',

@@ -20,7 +20,9 @@ export async function render(main, ctx) {
   let nextBefore = null;
   let replyTo = null;
   const me = session.me.id;
-  const list = h('ol', { class: 'messages', 'aria-live': 'polite', 'aria-label': t('talk.messages') });
+  // The list is redrawn as events arrive, so it is not itself a live region: arrivals are announced apart.
+  const list = h('ol', { class: 'messages', 'aria-label': t('talk.messages') });
+  const announce = h('p', { class: 'visually-hidden', 'aria-live': 'polite' });
   const typingLine = h('p', { class: 'typing muted', 'aria-live': 'polite' });
   const older = h('button', { type: 'button', class: 'small', hidden: true, onclick: loadOlder }, t('talk.older'));
 
@@ -55,7 +57,10 @@ export async function render(main, ctx) {
     if (event.message) messages.set(event.message.id, event.message);
     if (event.kind === 'read' && event.user_id !== me) otherRead = Math.max(otherRead, event.read_seq);
     draw();
-    if (event.kind === 'message.created' && event.message?.author_id !== me && document.visibilityState === 'visible') markRead();
+    if (event.kind === 'message.created' && event.message?.author_id !== me) {
+      announce.textContent = t('talk.newFrom', { name: event.message.author_name });
+      if (document.visibilityState === 'visible') markRead();
+    }
   }
 
   let otherRead = 0;
@@ -218,7 +223,7 @@ export async function render(main, ctx) {
   mount(main,
     h('div', { class: 'page-head' }, h('h1', { tabindex: -1 }, title), h('a', { href: '/messages', class: 'button small' }, t('talk.inbox')), archive),
     conversation.state === 'archived' ? h('p', { class: 'notice' }, t('talk.archivedNote')) : null,
-    h('div', { class: 'conversation' }, older, list, typingLine, conversation.state === 'open' ? form : null));
+    h('div', { class: 'conversation' }, older, list, announce, typingLine, conversation.state === 'open' ? form : null));
   draw();
   list.scrollTop = list.scrollHeight;
   markRead();
