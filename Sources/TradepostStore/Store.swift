@@ -125,12 +125,14 @@ public final class Store: Sendable {
         }
     }
 
-    /// Forgets a tenant's `Idempotency-Key` answers older than a day (retries come within minutes)
-    /// and the live socket's order changes older than a week.
+    /// Forgets a tenant's `Idempotency-Key` answers older than a day (retries come within minutes),
+    /// the live socket's order changes older than a week, and files uploaded for messages never
+    /// sent within a day.
     public func pruneIdempotencyKeys(_ tenant: TenantID) async throws {
         try await tenantDatabases.write(tenant) { db in
             try IdempotencyRecords.sweep(db, now: Date())
             try LiveFeed.sweep(db, now: Date())
+            try ConversationRows.sweepUnsent(db, now: Date())
         }
     }
 

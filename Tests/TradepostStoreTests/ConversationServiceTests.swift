@@ -102,4 +102,23 @@ struct ConversationServiceTests {
         #expect(try await w.talk.inbox(w.sellerMember).total == 0)
         #expect(try await w.talk.inbox(w.buyerMember).total == 1)
     }
+
+    @Test func filesNeverSentAreSweptAfterADayAndSentOnesStay() async throws {
+        let w = try await world()
+        defer { Task { await w.store.remove() } }
+        let (c, _) = try await w.talk.open(w.buyerMember, ConversationInput(buyerBusinessId: w.buyer.id, sellerBusinessId: w.seller.id), idempotency: nil)
+        func file(_ id: String) -> TradepostCore.Attachment { TradepostCore.Attachment(id: id, name: "\(id).pdf", contentType: "application/pdf", size: 5, width: nil, height: nil) }
+        _ = try await w.talk.recordAttachment(w.buyerMember, conversationID: c.id, file("sentfile"), blob: "blob-sent")
+        _ = try await w.talk.recordAttachment(w.buyerMember, conversationID: c.id, file("oldfile"), blob: "blob-old")
+        _ = try await w.talk.recordAttachment(w.buyerMember, conversationID: c.id, file("newfile"), blob: "blob-new")
+        _ = try await w.talk.post(w.buyerMember, conversationID: c.id, MessageInput(attachmentIds: ["sentfile"]), idempotency: nil)
+        try await w.store.tenantDatabases.write(w.tenant.id) { db in
+            try db.execute(sql: "UPDATE message_attachments SET created_at = ? WHERE id IN ('sentfile', 'oldfile')", arguments: [Date().addingTimeInterval(-2 * 86_400)])
+        }
+        try await w.store.pruneIdempotencyKeys(w.tenant.id)
+        let (left, garbage) = try await w.store.tenantDatabases.read(w.tenant.id) { db in
+            (try String.fetchAll(db, sql: "SELECT id FROM message_attachments ORDER BY id"), try String.fetchAll(db, sql: "SELECT blob FROM s3_garbage"))
+        }
+        #expect(left == ["newfile", "sentfile"] && garbage == ["blob-old"])
+    }
 }

@@ -658,6 +658,16 @@ def test_conversation_journey_two_people_see_each_other_live(server, browser):
     buyer_page.get_by_label("Напишіть повідомлення…").fill("Дякую, приймаю")
     buyer_page.get_by_role("button", name="Надіслати").click()
     expect(seller_page.locator(".message .message-text").last).to_have_text("Дякую, приймаю")
+    # The buyer edits a message in place and deletes it: the seller sees both live.
+    mine = buyer_page.locator(".message.mine").last
+    mine.get_by_role("button", name="Змінити").click()
+    mine.get_by_label("Змініть повідомлення").fill("Дякую, приймаю пропозицію")
+    mine.get_by_role("button", name="Зберегти").click()
+    expect(seller_page.locator(".message .message-text").last).to_have_text("Дякую, приймаю пропозицію")
+    expect(seller_page.locator(".message").last).to_contain_text("edited")
+    buyer_page.locator(".message.mine").last.get_by_role("button", name="Видалити").click()
+    buyer_page.get_by_role("dialog").get_by_role("button", name="Видалити").click()
+    expect(seller_page.locator(".message").last).to_contain_text("Message deleted")
     card.get_by_role("button", name="Прийняти").click()
     expect(buyer_page.locator(".offer-card .badge.offer-state-accepted")).to_have_text("Прийнята")
     expect(seller_page.locator(".offer-card .badge.offer-state-accepted")).to_have_text("Accepted")  # live, no reload

@@ -111,6 +111,14 @@ enum ConversationRows {
         }
     }
 
+    /// Files uploaded for a message but never sent, after a day: their bytes go to the blob store's garbage.
+    static func sweepUnsent(_ db: Database, now: Date) throws {
+        let cutoff = now.addingTimeInterval(-86_400)
+        try db.execute(sql: "INSERT OR IGNORE INTO s3_garbage (blob) SELECT blob FROM message_attachments WHERE message_id IS NULL AND created_at < ?",
+                       arguments: [cutoff])
+        try db.execute(sql: "DELETE FROM message_attachments WHERE message_id IS NULL AND created_at < ?", arguments: [cutoff])
+    }
+
     static func marks(_ n: Int) -> String { Array(repeating: "?", count: n).joined(separator: ", ") }
 
     /// The first words of a message for the inbox.

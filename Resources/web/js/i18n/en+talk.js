@@ -33,6 +33,7 @@ export default {
   'talk.yourPrice': '(your price)',
   'talk.productGone': 'This product is no longer available.',
   'talk.editPrompt': 'Edit your message',
+  'talk.deleteTitle': 'Delete the message',
   'talk.deleteConfirm': 'Delete this message? Everyone will see that a message was deleted.',
   'talk.messageSeller': 'Message the seller',
   'offer.offer': 'Offer',

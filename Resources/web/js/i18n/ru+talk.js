@@ -33,6 +33,7 @@ export default {
   'talk.yourPrice': '(ваша цена)',
   'talk.productGone': 'Этот товар больше недоступен.',
   'talk.editPrompt': 'Измените сообщение',
+  'talk.deleteTitle': 'Удалить сообщение',
   'talk.deleteConfirm': 'Удалить сообщение? Все увидят, что оно удалено.',
   'talk.messageSeller': 'Написать продавцу',
   'offer.offer': 'Предложение',

@@ -33,6 +33,7 @@ export default {
   'talk.yourPrice': '(ваша ціна)',
   'talk.productGone': 'Цей товар більше недоступний.',
   'talk.editPrompt': 'Змініть повідомлення',
+  'talk.deleteTitle': 'Видалити повідомлення',
   'talk.deleteConfirm': 'Видалити повідомлення? Усі побачать, що його видалено.',
   'talk.messageSeller': 'Написати продавцю',
   'offer.offer': 'Пропозиція',

@@ -3,7 +3,7 @@
 // with the reader's own price, edits and deletions, read marks, typing, and negotiations as offer
 // cards. Subscribes to the live socket before it fetches, so nothing falls between the two.
 import { api, idempotencyKey, query } from '../api.js';
-import { h, mount, toast } from '../dom.js';
+import { h, mount, openDialog, toast } from '../dom.js';
 import { formatBytes, formatDateTime, t } from '../i18n.js';
 import { money } from '../catalog-util.js';
 import { session } from '../session.js';
@@ -129,14 +129,32 @@ export async function render(main, ctx) {
     return card;
   }
 
-  async function edit(m) {
-    const next = prompt(t('talk.editPrompt'), m.text || '');
-    if (next === null || next === m.text) return;
-    try { messages.set(m.id, await api.patch(`/messages/${m.id}`, { text: next })); draw(); } catch (error) { toast(error.message, 'error'); }
+  /** Edits in place: the text becomes a field with Save and Cancel (Escape cancels, Enter saves). */
+  function edit(m) {
+    const node = list.querySelector(`#m-${m.id} .message-text`);
+    if (!node) return;
+    const field = h('textarea', { rows: 3, maxlength: 4000, 'aria-label': t('talk.editPrompt') });
+    field.value = m.text || '';
+    const save = async () => {
+      if (field.value === m.text) return draw();
+      try { messages.set(m.id, await api.patch(`/messages/${m.id}`, { text: field.value })); } catch (error) { toast(error.message, 'error'); }
+      draw();
+    };
+    field.addEventListener('keydown', (e) => {
+      if (e.key === 'Escape') { e.preventDefault(); draw(); }
+      if (e.key === 'Enter' && !e.shiftKey) { e.preventDefault(); save(); }
+    });
+    node.replaceWith(h('div', { class: 'message-edit' }, field,
+      h('div', { class: 'message-tools' }, h('button', { type: 'button', class: 'small primary', onclick: save }, t('action.save')),
+        h('button', { type: 'button', class: 'small', onclick: () => draw() }, t('action.cancel')))));
+    field.focus();
   }
 
   async function remove(m) {
-    if (!confirm(t('talk.deleteConfirm'))) return;
+    const sure = await openDialog(t('talk.deleteTitle'), (close) => h('div', {}, h('p', {}, t('talk.deleteConfirm')),
+      h('div', { class: 'dialog-actions' }, h('button', { type: 'button', onclick: () => close(false) }, t('action.cancel')),
+        h('button', { type: 'button', class: 'primary', onclick: () => close(true) }, t('action.delete')))));
+    if (!sure) return;
     try { messages.set(m.id, await api.del(`/messages/${m.id}`)); draw(); } catch (error) { toast(error.message, 'error'); }
   }
 
