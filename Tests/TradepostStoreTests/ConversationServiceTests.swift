@@ -121,4 +121,17 @@ struct ConversationServiceTests {
         }
         #expect(left == ["newfile", "sentfile"] && garbage == ["blob-old"])
     }
+
+    @Test func aQuoteRequestFromTheCartOpensTheConversationWithItsEvent() async throws {
+        let w = try await world()
+        defer { Task { await w.store.remove() } }
+        var input = ProductInput()
+        (input.sku, input.name, input.currency, input.price, input.status, input.stockQuantity) = ("PAR-500", "Paracetamol", "UAH", "42.50", .published, 100)
+        let product = try await w.store.products.createProduct(w.system, businessID: w.seller.id, input)
+        _ = try await w.store.orders.setCartLine(w.buyerMember, buyerBusinessID: w.buyer.id, productID: product.id, quantity: 30)
+        let n = try await w.store.negotiations.requestQuote(w.buyerMember, buyerBusinessID: w.buyer.id, sellerBusinessID: w.seller.id, note: nil, idempotency: nil)
+        #expect(n.revisions.map(\.kind) == [.rfq] && n.revisions[0].lines.map(\.quantity) == [30])
+        let topics = try await w.store.tenantDatabases.read(w.tenant.id) { try String.fetchAll($0, sql: "SELECT topic FROM outbox ORDER BY id") }
+        #expect(topics.contains("conversation.opened") && topics.contains("message.created") && topics.contains("offer.revised"))
+    }
 }

@@ -220,6 +220,8 @@ public final class SQLiteNegotiationService: NegotiationService {
                             VALUES (?, 'trade', ?, ?, ?, ?, ?)
                             """, arguments: [id, buyerBusinessID, sellerBusinessID, key, caller.principal.userID, now])
                         try AuditLog.tenant(db, caller.audit, "conversation.opened", target: id, detail: ["subject": key])
+                        try Outbox.append(db, topic: "conversation.opened",
+                                          payload: ConversationEventPayload(conversationId: id, seq: 0, messageId: nil, authorId: caller.principal.userID))
                         conversation = id
                     }
                     let seen = try TalkAccess.conversation(db, caller, conversation!, .conversationsWrite, side: .buyer)
