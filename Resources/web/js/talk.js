@@ -10,7 +10,6 @@ const listeners = new Set();
 let socket = null;
 let delay = 500;
 let timer = null;
-let unread = { total: 0, conversations: {} };
 
 function connect() {
   if (socket || !listeners.size) return;
@@ -33,8 +32,6 @@ function connect() {
     } else if (message.type === 'resync') {
       // Too slow to keep up: subscribe again from where each conversation stands.
       ws.send(JSON.stringify({ subscribe: 'conversations', after: Object.fromEntries(cursors) }));
-    } else if (message.type === 'inbox') {
-      unread = { total: message.total, conversations: message.conversations };
     }
     for (const listener of listeners) listener(message);
   });
@@ -67,12 +64,9 @@ export function typing(conversationId) {
   if (socket?.readyState === WebSocket.OPEN) socket.send(JSON.stringify({ typing: conversationId }));
 }
 
-export function unreadCounts() { return unread; }
-
 /** The caller's unread total, from the server (the badge's first value before the socket says). */
 export async function refreshUnread() {
-  try { unread = await api.get('/inbox'); } catch { /* the badge waits for the socket */ }
-  return unread;
+  try { return await api.get('/inbox'); } catch { return { total: 0, conversations: {} }; /* the badge waits for the socket */ }
 }
 
 /** Shrinks a large photo before upload (longest side 2000 px, JPEG): phones take 12 MP pictures. */

@@ -112,7 +112,6 @@ extension Topic {
     public static let messageCreated = "message.created"
     public static let messageEdited = "message.edited"
     public static let messageDeleted = "message.deleted"
-    public static func offer(_ kind: ConversationEvent.Kind) -> String { kind.rawValue }
     public static func salespersonLink(_ state: SalespersonLink.State) -> String { "salesperson_link.\(state.rawValue)" }
     public static let salespersonVerified = "salesperson.verified"
 }

@@ -13,11 +13,8 @@ extension SQLiteNegotiationService {
         let now = Date()
         return try await mapErrors(stats) {
             try await tenants.write(tenant) { db in
-                let (n, seen) = try Self.visible(db, caller, id, .conversationsWrite)
                 return try IdempotencyRecords.once(db, caller, idempotency, now: now) {
-                    guard let current = n.revisions.first(where: { $0.revision == revision }) else { throw AppError.notFound("Revision") }
-                    let side = seen.side ?? .buyer
-                    if let error = NegotiationRules.check(.accept, revision: current, latest: n.revision, by: side, now: now) { throw error }
+                    let (n, current, seen, side) = try Self.acting(db, caller, id, revision: revision, .accept, now: now)
                     // The buyer's side places an order; a seller accepting the buyer's priced bid places it for them.
                     if side == .buyer { try seen.facts.authorize(.ordersPlace, business: n.buyerBusinessId) }
                     let order = try Self.placeOrder(db, n, current, caller: caller, now: now)

@@ -129,6 +129,17 @@ public final class SQLiteNegotiationService: NegotiationService {
         }
     }
 
+    /// What an act on a revision needs: the negotiation, the revision, who acts and on which side —
+    /// after `NegotiationRules` allowed `act` (else its error: 409 with the current revision, 403).
+    static func acting(_ db: Database, _ caller: Caller, _ id: String, revision: Int, _ act: NegotiationRules.Act, now: Date) throws
+        -> (negotiation: Negotiation, revision: OfferRevision, seen: TalkAccess.Seen, side: TradeSide) {
+        let (n, seen) = try visible(db, caller, id, .conversationsWrite)
+        guard let current = n.revisions.first(where: { $0.revision == revision }) else { throw AppError.notFound("Revision") }
+        let side = seen.side ?? .buyer
+        if let error = NegotiationRules.check(act, revision: current, latest: n.revision, by: side, now: now) { throw error }
+        return (n, current, seen, side)
+    }
+
     public func negotiation(_ caller: Caller, id: String) async throws -> Negotiation {
         let tenant = try caller.tenant()
         return try await mapErrors(stats) {
@@ -152,11 +163,8 @@ public final class SQLiteNegotiationService: NegotiationService {
         let now = Date()
         return try await mapErrors(stats) {
             try await tenants.write(tenant) { db in
-                let (n, seen) = try Self.visible(db, caller, id, .conversationsWrite)
                 return try IdempotencyRecords.once(db, caller, idempotency, now: now) {
-                    guard let current = n.revisions.first(where: { $0.revision == revision }) else { throw AppError.notFound("Revision") }
-                    let side = seen.side ?? .buyer
-                    if let error = NegotiationRules.check(.counter, revision: current, latest: n.revision, by: side, now: now) { throw error }
+                    let (n, current, seen, side) = try Self.acting(db, caller, id, revision: revision, .counter, now: now)
                     var next = try Self.priced(db, input, negotiation: id, number: n.revision + 1, side: side, buyer: n.buyerBusinessId,
                                                seller: n.sellerBusinessId, facts: seen.facts, caller: caller, now: now, currency: n.currency)
                     next.changes = NegotiationRules.changes(from: current, to: next)
@@ -180,10 +188,8 @@ public final class SQLiteNegotiationService: NegotiationService {
         let now = Date()
         return try await mapErrors(stats) {
             try await tenants.write(tenant) { db in
-                let (n, seen) = try Self.visible(db, caller, id, .conversationsWrite)
                 return try IdempotencyRecords.once(db, caller, idempotency, now: now) {
-                    guard let current = n.revisions.first(where: { $0.revision == revision }) else { throw AppError.notFound("Revision") }
-                    if let error = NegotiationRules.check(.decline, revision: current, latest: n.revision, by: seen.side ?? .buyer, now: now) { throw error }
+                    let (n, current, _, _) = try Self.acting(db, caller, id, revision: revision, .decline, now: now)
                     var v = Validator()
                     let reason = reason.map { v.text("reason", $0, min: 0, max: 500, multiline: true) }?.nilIfEmpty
                     try v.check()
