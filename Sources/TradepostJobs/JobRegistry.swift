@@ -23,6 +23,17 @@ public struct PermanentJobError: Error, CustomStringConvertible {
     public init(_ description: String) { self.description = description }
 }
 
+/// Thrown by a handler that knows when it should run again (a `Retry-After`, a webhook's schedule,
+/// quiet hours): the job is retried after `delay` instead of its type's backoff, while attempts remain.
+public struct RetryLater: Error, CustomStringConvertible {
+    public let delay: TimeInterval
+    public let description: String
+    public init(after delay: TimeInterval, _ description: String) {
+        self.delay = max(0, delay)
+        self.description = description
+    }
+}
+
 /// Exponential backoff with full jitter between half and all of the step, capped.
 public struct Backoff: Sendable, Equatable {
     public var base: Duration

@@ -109,8 +109,8 @@ final class QueueWorker: Sendable {
                     logger.error("job discarded", metadata: ["attempt": "\(job.attempt)", "error": "\(message)"])
                 } else {
                     var random = SystemRandomNumberGenerator()
-                    let backoff = (type?.backoff ?? Backoff()).delay(afterAttempt: job.attempt, using: &random)
-                    (outcome, kind) = (.failed(error: message, retryAt: now + backoff.seconds), .failed)
+                    let wait = (error as? RetryLater)?.delay ?? (type?.backoff ?? Backoff()).delay(afterAttempt: job.attempt, using: &random).seconds
+                    (outcome, kind) = (.failed(error: message, retryAt: now + wait), .failed)
                     logger.warning("job failed; will retry", metadata: ["attempt": "\(job.attempt)", "error": "\(message)"])
                 }
             }

@@ -14,6 +14,9 @@ public final class Store: Sendable {
         public var throttle: LoginThrottle
         /// Conversations' limits.
         public var talk = TalkSettings()
+        /// Why an outgoing URL may not be called (webhooks): the server passes `DestinationGuard`'s
+        /// check; alone, every destination is allowed.
+        public var destinationProblem: @Sendable (URL) async -> String? = { _ in nil }
         /// How message text is cut into terms for its index: the server passes the catalog's
         /// analyzer (`TradepostSearch.Analyzer.terms`); alone, words folded to lower case.
         public var analyze: @Sendable (String) -> [String] = { $0.lowercased().split(whereSeparator: { !$0.isLetter && !$0.isNumber }).map(String.init) }
@@ -61,6 +64,8 @@ public final class Store: Sendable {
     public let negotiations: SQLiteNegotiationService
     public let salespeople: SQLiteSalespersonService
     public let s3Keys: SQLiteS3KeyService
+    public let notifications: SQLiteNotificationService
+    public let webhooks: SQLiteWebhookService
     public let audit: SQLiteAuditService
 
     /// Opens (creating if needed) and migrates the control database; tenant files open lazily.
@@ -93,7 +98,14 @@ public final class Store: Sendable {
         negotiations = SQLiteNegotiationService(tenants: tenantDatabases, stats: stats, analyze: options.analyze)
         salespeople = SQLiteSalespersonService(tenants: tenantDatabases, stats: stats)
         catalogImports = SQLiteCatalogImportService(tenants: tenantDatabases, stats: stats, dataDir: options.dataDir)
-        s3Keys = SQLiteS3KeyService(control: control, tenants: tenantDatabases, box: try SecretBox(dataDir: options.dataDir), stats: stats)
+        let box = try SecretBox(dataDir: options.dataDir)
+        s3Keys = SQLiteS3KeyService(control: control, tenants: tenantDatabases, box: box, stats: stats)
+        let tenantService = tenants
+        notifications = SQLiteNotificationService(tenants: tenantDatabases, stats: stats) { id in
+            let t = try await tenantService.tenant(id: id)
+            return (t.name, t.timeZone)
+        }
+        webhooks = SQLiteWebhookService(tenants: tenantDatabases, stats: stats, box: box, destinationProblem: options.destinationProblem)
         audit = SQLiteAuditService(control: control, tenants: tenantDatabases)
         admins = SQLitePlatformAdminService(
             control: control, hasher: options.hasher, stats: stats,

@@ -15,7 +15,19 @@ public enum JobWiring {
         try StockJobs.register(registry, store: store)
         try InvoiceJobs.register(registry, store: store)
         SearchJobs.register(registry, engine: search)
+        NotifyJobs.register(registry, store: store, settings: config.notify)
         try SnapshotJobs.register(registry, settings: snapshots ?? .init(config: config, version: version), store: store)
+    }
+}
+
+extension Store.Options {
+    /// The options the server and the command line open the store with: the catalog's analyzer
+    /// for message text, and the destination check for webhooks' URLs.
+    public static func forServer(_ config: TradepostConfig) -> Store.Options {
+        var options = Store.Options(config: config, analyze: Analyzer.terms)
+        let destinations = DestinationGuard(allowPrivate: config.notify.allowPrivateDestinations)
+        options.destinationProblem = { url in await destinations.problem(url) }
+        return options
     }
 }
 

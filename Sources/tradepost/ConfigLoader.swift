@@ -115,6 +115,10 @@ struct ConfigLoader {
         }
         config.talk.resumeLimit = try int("talk.resume_limit")
         config.talk.socketQueue = try int("talk.socket_queue")
+        config.notify.allowPrivateDestinations = try bool("notify.allow_private_destinations")
+        config.notify.webhookTimeout = TimeInterval(try int("notify.webhook_timeout_seconds"))
+        config.notify.webhookDisableAfter = TimeInterval(try int("notify.webhook_disable_after_hours")) * 3600
+        config.notify.smtpCAFile = text("notify.smtp_ca_file") ?? ""
         config.demoEnabled = try bool("demo.enabled")
         config.demoSample = try bool("demo.sample")
         config.adminEmail = text("admin.email")

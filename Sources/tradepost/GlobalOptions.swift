@@ -30,7 +30,7 @@ struct GlobalOptions: ParsableArguments {
         guard FileManager.default.fileExists(atPath: config.dataDir) else {
             throw CLIError("no data directory at \(config.dataDir)", hint: "run `tradepost serve` once, or pass --data DIR")
         }
-        let store = try await Store(Store.Options(config: config, analyze: Analyzer.terms))
+        let store = try await Store(.forServer(config))
         // Events this command writes are delivered by a running server: leave it a signal.
         let jobs = try JobsDatabase(dataDir: config.dataDir)
         store.tenantDatabases.outboxListener.add { tenant in OutboxSignals.record(tenant, in: jobs) }

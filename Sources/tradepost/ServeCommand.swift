@@ -84,7 +84,7 @@ struct ServeCommand: AsyncParsableCommand {
             throw CLIError(error.description, hint: "stop the other server first, or pass another --data")
         }
         defer { withExtendedLifetime(lock) {} }
-        let store = try await Store(Store.Options(config: config, analyze: Analyzer.terms))
+        let store = try await Store(.forServer(config))
         let report = try await store.bootstrap(adminEmail: config.adminEmail, adminPassword: config.adminPassword, demo: config.demoEnabled)
         if !json { printBanner(report) }
         if let demo = report.demoTenant, config.demoSample {

@@ -42,6 +42,45 @@ public enum Topic {
     public static let productChanged = "product.changed"
     /// A category was created, renamed, moved or merged: `CategoryEvent`.
     public static let categoryChanged = "category.changed"
+    /// A product under review was published or refused: `ProductReviewEvent`.
+    public static let productApproved = "product.approved"
+    public static let productRejected = "product.rejected"
+    /// A tenant's job was given up after its last attempt: `JobFailedEvent` (its admins hear of it).
+    public static let jobFailed = "job.failed"
+    /// A notification was stored: the live socket and the delivery jobs follow (`NotificationEvent`).
+    public static let notificationCreated = "notification.created"
+    /// A message to a webhook endpoint is due: `WebhookDue`.
+    public static let webhookDue = "webhook.due"
+    /// The server switched an endpoint off (410, or failing for days); its tenant's admins hear of it.
+    public static let webhookDisabled = "webhook.disabled"
+    /// A notification's delivery on a channel other than the app is due: `DeliveryDue`.
+    public static let notificationDue = "notification.due"
+}
+
+public struct ProductReviewEvent: Codable, Sendable, Equatable {
+    public var productId: String
+    public var businessId: String
+    public var sku: String
+    public var name: String
+    public var reason: String?
+    public init(productId: String, businessId: String, sku: String, name: String, reason: String?) {
+        self.productId = productId
+        self.businessId = businessId
+        self.sku = sku
+        self.name = name
+        self.reason = reason
+    }
+}
+
+public struct JobFailedEvent: Codable, Sendable, Equatable {
+    public var jobId: Int64
+    public var type: String
+    public var error: String
+    public init(jobId: Int64, type: String, error: String) {
+        self.jobId = jobId
+        self.type = type
+        self.error = error
+    }
 }
 
 /// Payload of `product.changed`.

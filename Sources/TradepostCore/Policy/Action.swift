@@ -57,13 +57,20 @@ public enum Action: String, Sendable, CaseIterable {
     /// The audit trail: a tenant's for its admins, the platform's for platform admins.
     case auditRead = "audit.read"
 
+    /// One's own notifications and their settings.
+    case notificationsRead = "notifications.read"
+    case notificationsUpdate = "notifications.update"
+    /// The tenant's outbound webhooks and its channels (mail, SMS, Telegram), for its admins.
+    case webhooksManage = "webhooks.manage"
+    case channelsManage = "channels.manage"
+
     /// The least scope an API token needs for the action.
     public var requiredScope: Scope {
         switch self {
-        case .tenantsRead, .accountRead, .tenantRead, .usersRead, .businessesRead, .jobsRead, .catalogRead, .auditRead, .stockRead, .ordersRead, .conversationsRead: .read
-        case .accountUpdate, .businessUpdate, .businessMembersManage, .productsManage, .stockManage, .ordersPlace, .ordersManage, .conversationsWrite: .write
+        case .tenantsRead, .accountRead, .tenantRead, .usersRead, .businessesRead, .jobsRead, .catalogRead, .auditRead, .stockRead, .ordersRead, .conversationsRead, .notificationsRead: .read
+        case .accountUpdate, .businessUpdate, .businessMembersManage, .productsManage, .stockManage, .ordersPlace, .ordersManage, .conversationsWrite, .notificationsUpdate: .write
         case .tenantsManage, .tokensManage, .usersManage, .businessesCreate, .jobsManage, .queuesManage, .categoriesManage, .businessesVerify,
-             .productsReview, .catalogSettings, .storageManage, .stockReconcile, .salespeopleVerify: .admin
+             .productsReview, .catalogSettings, .storageManage, .stockReconcile, .salespeopleVerify, .webhooksManage, .channelsManage: .admin
         }
     }
 }

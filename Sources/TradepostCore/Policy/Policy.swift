@@ -16,9 +16,10 @@ public enum Policy {
             return principal.isPlatformAdmin
         case .jobsRead, .jobsManage, .auditRead:
             return principal.isPlatformAdmin || isTenantAdmin(principal)
-        case .tenantRead, .usersRead, .businessesRead, .catalogRead, .conversationsRead, .conversationsWrite:
+        case .tenantRead, .usersRead, .businessesRead, .catalogRead, .conversationsRead, .conversationsWrite, .notificationsRead, .notificationsUpdate:
             return principal.tenantID != nil
-        case .categoriesManage, .productsReview, .catalogSettings, .businessesVerify, .storageManage, .stockReconcile, .salespeopleVerify:
+        case .categoriesManage, .productsReview, .catalogSettings, .businessesVerify, .storageManage, .stockReconcile, .salespeopleVerify,
+             .webhooksManage, .channelsManage:
             return isTenantAdmin(principal)
         case .ordersRead, .ordersPlace:
             // A salesperson a buyer has linked places and follows its orders.

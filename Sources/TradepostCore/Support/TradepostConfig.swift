@@ -60,6 +60,8 @@ public struct TradepostConfig: Sendable, Equatable {
     public var demoSample: Bool = true
     /// Conversations: edit window, attachment limits, resume and socket queue limits.
     public var talk = TalkSettings()
+    /// Notifications and webhooks.
+    public var notify = NotifySettings()
     /// First platform admin, used only when the control database has none.
     public var adminEmail: String?
     public var adminPassword: String?
@@ -98,6 +100,8 @@ public struct TradepostConfig: Sendable, Equatable {
         if talk.maxAttachmentBytes < 1 << 20 || talk.maxAttachmentBytes > 1 << 40 { v.fail("talk.max_attachment_mb", "must be from 1 to 1048576") }
         if talk.attachmentTypes.isEmpty { v.fail("talk.attachment_types", "must name at least one content type") }
         if talk.resumeLimit < 1 { v.fail("talk.resume_limit", "must be at least 1") }
+        if notify.webhookTimeout < 1 || notify.webhookTimeout > 60 { v.fail("notify.webhook_timeout_seconds", "must be from 1 to 60") }
+        if notify.webhookDisableAfter < 3600 { v.fail("notify.webhook_disable_after_hours", "must be at least 1") }
         if talk.socketQueue < 16 { v.fail("talk.socket_queue", "must be at least 16") }
         if maxOpenTenants < 1 { v.fail("database.max_open_tenants", "must be at least 1") }
         if sessionTTLHours < 1 { v.fail("auth.session_ttl_hours", "must be at least 1") }

@@ -45,6 +45,10 @@ public struct AppServices: Sendable {
     public var blobs: any BlobStore
     /// Which picture a product or business has, decided for the caller.
     public var media: any MediaService
+    /// The notification centre and users' settings.
+    public var notifications: any NotificationService
+    /// Outbound webhooks.
+    public var webhooks: any WebhookService
 
     public init(
         tenants: any TenantService, users: any UserService, businesses: any BusinessService,
@@ -54,8 +58,10 @@ public struct AppServices: Sendable {
         fulfilment: any FulfilmentService, exports: any TradeExportService, returns: any ReturnService, promos: any PromoService, proposals: any OrderProposalService,
         conversations: any ConversationService, negotiations: any NegotiationService, salespeople: any SalespersonService, talk: TalkSettings,
         s3Keys: any S3KeyService, audit: any AuditService, tenantRestore: any TenantRestoreService,
-        blobs: any BlobStore, media: any MediaService
+        blobs: any BlobStore, media: any MediaService, notifications: any NotificationService, webhooks: any WebhookService
     ) {
+        self.notifications = notifications
+        self.webhooks = webhooks
         self.tenants = tenants
         self.users = users
         self.businesses = businesses
@@ -95,6 +101,7 @@ public struct AppServices: Sendable {
                   conversations: store.conversations, negotiations: store.negotiations, salespeople: store.salespeople, talk: talk,
                   s3Keys: store.s3Keys, audit: store.audit,
                   tenantRestore: store.tenantRestore, blobs: blobs,
-                  media: SQLiteMediaService(tenants: store.tenantDatabases, blobs: blobs, stats: store.stats))
+                  media: SQLiteMediaService(tenants: store.tenantDatabases, blobs: blobs, stats: store.stats),
+                  notifications: store.notifications, webhooks: store.webhooks)
     }
 }

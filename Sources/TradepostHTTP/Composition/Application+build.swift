@@ -25,7 +25,7 @@ public func buildApplication(
     onListening: @escaping @Sendable (Int) async -> Void = { _ in },
     onS3Listening: @escaping @Sendable (Int) async -> Void = { _ in }
 ) async throws -> Application<RouterResponder<AppRequestContext>> {
-    let store = if let store { store } else { try await Store(Store.Options(config: config, analyze: Analyzer.terms)) }
+    let store = if let store { store } else { try await Store(.forServer(config)) }
     let registry = JobRegistry()
     let search = SearchEngine(tenants: store.tenantDatabases)
     try JobWiring.register(registry, config: config, version: TradepostVersion.current, store: store, search: search)
@@ -112,11 +112,15 @@ func buildRouter(config: TradepostConfig, store: Store, services: AppServices, m
     AuditRoutes(services: services).register(on: api)
     MediaRoutes(services: services, maxBody: maxBody).register(on: api)
     CatalogImportRoutes(services: services, maxUpload: config.maxUploadMB * 1_048_576).register(on: api)
+    NotificationRoutes(services: services, maxBody: maxBody).register(on: api)
+    WebhookRoutes(services: services, maxBody: maxBody).register(on: api)
     let feed = OrderFeed(orders: services.orders)
     store.tenantDatabases.outboxListener.add { tenant in feed.changed(tenant) }
     let talk = ConversationHub(conversations: services.conversations, resumeLimit: config.talk.resumeLimit)
     store.tenantDatabases.outboxListener.add { tenant in talk.changed(tenant) }
-    let live = LiveRoutes(hub: hub, orders: feed, conversations: talk, queue: config.talk.socketQueue)
+    let notices = NotificationFeed(notifications: services.notifications)
+    store.tenantDatabases.outboxListener.add { tenant in notices.changed(tenant) }
+    let live = LiveRoutes(hub: hub, orders: feed, conversations: talk, notifications: notices, queue: config.talk.socketQueue)
     live.register(on: api)
 
     WebRoutes(lazyAssets: Lazy { WebAssets() }).register(on: router)

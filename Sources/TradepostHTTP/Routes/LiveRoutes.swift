@@ -12,11 +12,14 @@ import TradepostCore
 /// - `{"subscribe": "orders", "after": 41}`: `{"type": "order.changed", "seq": 42, …}` for every
 ///   change to an order the caller sees, first those after `after` (a reconnecting client's last
 ///   `seq`), then as they commit. `subscribed` carries the `seq` the stream starts from.
+/// - `{"subscribe": "notifications", "after": 7}`: `{"type": "notification", "seq": 8, "notification": {…}}`
+///   for each of the caller's notifications, those after `after` first.
 /// Signed in by the session cookie; a cross-origin page may not open it.
 struct LiveRoutes {
     let hub: LiveHub
     let orders: OrderFeed
     let conversations: ConversationHub
+    let notifications: NotificationFeed
     /// Messages a connection may have waiting (`talk.socket_queue`).
     let queue: Int
 
@@ -50,10 +53,11 @@ struct LiveRoutes {
                 var feeds: [UUID] = []
                 defer {
                     for id in subscriptions { hub.unsubscribe(id) }
-                    let (feed, ids, talk) = (orders, feeds, conversations)
+                    let (feed, ids, talk, notices) = (orders, feeds, conversations, notifications)
                     Task {
                         for id in ids { await feed.unsubscribe(id) }
                         await talk.unsubscribe(id)
+                        await notices.unsubscribe(id)
                     }
                     connection.finish()
                     group.cancelAll()
@@ -82,6 +86,9 @@ struct LiveRoutes {
                             if let n = value as? NSNumber { after[key] = n.int64Value }
                         }
                         try await conversations.subscribe(id, Caller(principal, ip: nil), connection: connection, after: after)
+                    case "notifications" where principal.tenantID != nil:
+                        let after = (object["after"] as? NSNumber).map { $0.int64Value }
+                        try await notifications.subscribe(id, Caller(principal, ip: nil), after: after, connection: connection)
                     case "inbox" where principal.tenantID != nil:
                         try await conversations.subscribeInbox(id, Caller(principal, ip: nil), connection: connection)
                     case "jobs" where Policy.allows(principal, .jobsRead):
@@ -95,5 +102,5 @@ struct LiveRoutes {
         })
     }
 
-    static let usage = #"{"type":"error","detail":"send {\"subscribe\": \"orders\" | \"conversations\" | \"inbox\" | \"jobs\"} or {\"typing\": conversation_id}"}"#
+    static let usage = #"{"type":"error","detail":"send {\"subscribe\": \"orders\" | \"conversations\" | \"inbox\" | \"notifications\" | \"jobs\"} or {\"typing\": conversation_id}"}"#
 }

@@ -33,6 +33,8 @@ extension SQLiteProductService {
                 try AuditLog.tenant(db, caller.audit, approve ? "product.approve" : "product.reject", target: id,
                                     detail: ["sku": product.sku, "reason": reason ?? ""])
                 try Outbox.append(db, topic: Topic.productChanged, payload: ProductEvent(productId: id, deleted: false))
+                try Outbox.append(db, topic: approve ? Topic.productApproved : Topic.productRejected, payload: ProductReviewEvent(
+                    productId: id, businessId: product.businessId, sku: product.sku, name: product.name, reason: reason))
                 return product
             }
         }

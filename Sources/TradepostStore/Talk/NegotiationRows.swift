@@ -55,6 +55,8 @@ struct NegotiationEventPayload: Encodable {
     var revision: Int
     var state: String
     var orderId: String?
+    /// Who acted (the notifications leave them out).
+    var authorId: String?
 }
 
 extension Validator {

@@ -118,7 +118,8 @@ public final class SQLiteNegotiationService: NegotiationService {
         try AuditLog.tenant(db, caller.audit, "negotiation." + topic.replacingOccurrences(of: "offer.", with: ""), target: id, detail: [
             "revision": String(revision), "conversation": conversation] .merging(n.orderId.map { ["order": $0] } ?? [:]) { a, _ in a })
         try Outbox.append(db, topic: topic, payload: NegotiationEventPayload(negotiationId: id, conversationId: conversation, revision: revision,
-                                                                            state: n.state.rawValue, orderId: n.orderId))
+                                                                            state: n.state.rawValue, orderId: n.orderId,
+                                                                            authorId: caller.principal.userID))
     }
 
     /// The negotiation as the caller may act on it: the conversation's access decides.

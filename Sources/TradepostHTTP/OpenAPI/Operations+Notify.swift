@@ -1,0 +1,64 @@
+import TradepostCore
+
+extension Operations {
+    static let endpointID = Schema.string("A webhook endpoint's id (ep_…)", pattern: "^ep_[0-9a-z]{26}$")
+
+    static let notify: [Operation] = [
+        Operation(method: "get", path: "/api/v1/notifications", id: "listNotifications", tag: "notifications",
+                  summary: "The caller's notifications, newest first, with the unread count. Subscribe to the live socket's notifications "
+                      + "topic for new ones as they are stored",
+                  query: [.init(name: "before", schema: Schema.integer(minimum: 1), description: "Older than this id (next_before of the last page)"),
+                          .init(name: "unread", schema: Schema.boolean(), description: "Only unread ones"),
+                          .init(name: "limit", schema: Schema.integer(minimum: 1, maximum: 200), description: "Default 50")],
+                  response: "NotificationPage"),
+        Operation(method: "post", path: "/api/v1/notifications/{id}/read", id: "readNotification", tag: "notifications",
+                  summary: "Mark one of one's notifications read", response: "Notification", errors: [404]),
+        Operation(method: "post", path: "/api/v1/notifications/read-all", id: "readAllNotifications", tag: "notifications",
+                  summary: "Mark every unread notification read (up to up_to, the newest id the client showed, when given)",
+                  body: "ReadAllNotifications", bodyOptional: true, response: "Updated"),
+        Operation(method: "get", path: "/api/v1/notifications/settings", id: "getNotificationSettings", tag: "notifications",
+                  summary: "Which kinds reach the caller on which channel (the role's defaults unless changed), quiet hours, digest, phone",
+                  response: "NotificationSettings"),
+        Operation(method: "patch", path: "/api/v1/notifications/settings", id: "updateNotificationSettings", tag: "notifications",
+                  summary: "Change one's notification settings; absent members stay as they are. Quiet hours hold email and SMS (not what is "
+                      + "urgent) until they end, in time_zone; a digest gathers email hourly or daily",
+                  body: "NotificationSettingsChange", response: "NotificationSettings"),
+        Operation(method: "get", path: "/api/v1/notifications/deliveries", id: "listNotificationDeliveries", tag: "notifications",
+                  summary: "Every email and SMS sent or waiting, newest first, with its status and last error (tenant admins)",
+                  query: [.init(name: "channel", schema: Schema.enumeration(NotificationChannel.self), description: "One channel's"),
+                          .init(name: "status", schema: Schema.enumeration(NotificationDelivery.Status.self), description: "Only in this status"),
+                          .init(name: "limit", schema: Schema.integer(minimum: 1, maximum: 500), description: "Default 100")],
+                  response: "NotificationDeliveryList", errors: [403]),
+        Operation(method: "get", path: "/api/v1/webhooks/event-types", id: "webhookEventTypes", tag: "webhooks",
+                  summary: "The event types an endpoint may ask for (tenant admins)", response: "WebhookEventTypes", errors: [403]),
+        Operation(method: "get", path: "/api/v1/webhooks", id: "listWebhooks", tag: "webhooks",
+                  summary: "The tenant's webhook endpoints (tenant admins); secrets are never listed", response: "WebhookEndpointList", errors: [403]),
+        Operation(method: "post", path: "/api/v1/webhooks", id: "createWebhook", tag: "webhooks",
+                  summary: "Add an endpoint. Deliveries are signed per Standard Webhooks (webhook-id, webhook-timestamp, webhook-signature "
+                      + "v1,<base64 HMAC-SHA256 of id.timestamp.body>); the answer carries the secret (whsec_…) once. URLs in private, "
+                      + "loopback and link-local ranges are refused unless the operator allows them",
+                  body: "NewWebhookEndpoint", status: 201, response: "WebhookEndpoint", errors: [403], idempotent: true),
+        Operation(method: "get", path: "/api/v1/webhooks/{id}", id: "getWebhook", tag: "webhooks",
+                  summary: "One endpoint", response: "WebhookEndpoint", errors: [403, 404]),
+        Operation(method: "patch", path: "/api/v1/webhooks/{id}", id: "updateWebhook", tag: "webhooks",
+                  summary: "Change an endpoint; enabled=true switches a disabled one back on", body: "WebhookEndpointChange",
+                  response: "WebhookEndpoint", errors: [403, 404]),
+        Operation(method: "delete", path: "/api/v1/webhooks/{id}", id: "deleteWebhook", tag: "webhooks",
+                  summary: "Remove an endpoint and its log", status: 204, errors: [403, 404]),
+        Operation(method: "post", path: "/api/v1/webhooks/{id}/rotate-secret", id: "rotateWebhookSecret", tag: "webhooks",
+                  summary: "A new secret (answered once); deliveries carry signatures with both secrets for grace_seconds (default a day)",
+                  body: "RotateWebhookSecret", bodyOptional: true, response: "WebhookEndpoint", errors: [403, 404]),
+        Operation(method: "get", path: "/api/v1/webhooks/{id}/messages", id: "listWebhookMessages", tag: "webhooks",
+                  summary: "The delivery log: messages newest first, each with its attempts (status, latency, the answer's first bytes)",
+                  query: [.init(name: "status", schema: Schema.enumeration(WebhookMessage.Status.self), description: "Only in this status"),
+                          .init(name: "limit", schema: Schema.integer(minimum: 1, maximum: 200), description: "Default 50")],
+                  response: "WebhookMessageList", errors: [403, 404]),
+        Operation(method: "post", path: "/api/v1/webhooks/{id}/test", id: "testWebhook", tag: "webhooks",
+                  summary: "Queue a webhook.test event to the endpoint", status: 202, response: "WebhookMessage", errors: [403, 404, 409]),
+        Operation(method: "post", path: "/api/v1/webhooks/{id}/replay", id: "replayWebhookRange", tag: "webhooks",
+                  summary: "Send again every message created in [from, to), with their original webhook-ids",
+                  body: "WebhookReplayRange", status: 202, response: "WebhookReplayed", errors: [403, 404]),
+        Operation(method: "post", path: "/api/v1/webhook-messages/{id}/replay", id: "replayWebhookMessage", tag: "webhooks",
+                  summary: "Send one message again (same webhook-id)", status: 202, response: "WebhookMessage", errors: [403, 404]),
+    ]
+}

@@ -1,0 +1,139 @@
+import Foundation
+import GRDB
+import TradepostCore
+import TradepostDatabase
+
+/// Turns one outbox event into notifications for exactly the users its kinds name, their
+/// deliveries on other channels, and a message per webhook endpoint that asked for the topic — in
+/// one transaction, idempotently (a retried job inserts nothing twice).
+enum NotificationFanout {
+    struct Recipient {
+        var id: String
+        var locale: String?
+        var phone: String?
+    }
+
+    struct Outcome: Sendable, Equatable {
+        var notifications = 0
+        var deliveries = 0
+        var webhooks = 0
+    }
+
+    static func run(_ db: Database, event: OutboxEvent, tenantName: String, tenantZone: String, now: Date) throws -> Outcome {
+        var out = Outcome()
+        var fields = NotificationKinds.fields(event.payload)
+        fields["tenant"] = tenantName
+        var lastID: Int64 = 0
+        for kind in NotificationKinds.byTopic[event.topic] ?? [] {
+            let users = try audience(db, kind.audience, &fields)
+            guard !users.isEmpty else { continue }
+            let recipients = try self.recipients(db, users)
+            let choices = try NotificationRows.choices(db, users: recipients.map(\.id))
+            let link = kind.link(fields)
+            for r in recipients {
+                let mine = choices[r.id]
+                guard NotificationRows.enabled(kind, .inApp, choices: mine) || kind.defaultChannels.count > 1 else { continue }
+                let words = NotificationText.render(kind.name, locale: r.locale, fields: fields)
+                try db.cachedStatement(sql: """
+                    INSERT INTO notifications (user_id, kind, event_id, title, body, link, urgent, created_at, read_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING
+                    """).execute(arguments: [r.id, kind.name, event.id, words.title, words.body, link, kind.urgent, now,
+                                             NotificationRows.enabled(kind, .inApp, choices: mine) ? nil : now])
+                guard db.changesCount > 0 else { continue }
+                let id = db.lastInsertedRowID
+                lastID = id
+                out.notifications += 1
+                out.deliveries += try deliveries(db, kind, notification: id, r, choices: mine, zone: tenantZone, now: now)
+            }
+        }
+        if lastID > 0 { try Outbox.append(db, topic: Topic.notificationCreated, payload: NotificationEvent(lastId: lastID)) }
+        out.webhooks = try WebhookRows.enqueue(db, event: event, now: now)
+        return out
+    }
+
+    /// Rows for the channels the user keeps on for this kind: held in quiet hours (unless urgent),
+    /// kept for the digest when they chose one, each raising its delivery job.
+    static func deliveries(_ db: Database, _ kind: NotificationKind, notification: Int64, _ r: Recipient, choices: [String: Bool]?,
+                           zone: String, now: Date) throws -> Int {
+        var count = 0
+        var settings: NotificationRows.Stored?
+        for channel in [NotificationChannel.email, .sms] where NotificationRows.enabled(kind, channel, choices: choices) {
+            let s = try settings ?? NotificationRows.stored(db, user: r.id)
+            settings = s
+            if channel == .sms && s.phone == nil { continue }
+            let quiet = QuietHours(start: s.quietStart, end: s.quietEnd, zone: s.timeZone ?? zone)
+            let held = kind.urgent ? nil : quiet?.heldUntil(now)
+            let status: NotificationDelivery.Status = channel == .email && s.digest != .off && !kind.urgent ? .digest : .pending
+            try db.cachedStatement(sql: """
+                INSERT INTO notification_deliveries (notification_id, user_id, channel, status, not_before, created_at) VALUES (?, ?, ?, ?, ?, ?)
+                """).execute(arguments: [notification, r.id, channel.rawValue, status.rawValue, held, now])
+            if status == .pending {
+                try Outbox.append(db, topic: Topic.notificationDue, payload: DeliveryDue(deliveryId: db.lastInsertedRowID, channel: channel.rawValue))
+            }
+            count += 1
+        }
+        return count
+    }
+
+    /// The users a kind's audience names for this event (adding what the words need to `fields`).
+    static func audience(_ db: Database, _ audience: NotificationKind.Audience, _ fields: inout [String: String]) throws -> [String] {
+        switch audience {
+        case .order(let side, let field):
+            guard let id = fields[field], let row = try Row.fetchOne(db.cachedStatement(
+                sql: "SELECT number, seller_business_id, buyer_business_id FROM orders WHERE id = ?"), arguments: [id]) else { return [] }
+            fields["order_number"] = row["number"]
+            let businesses: [String] = switch side {
+            case .seller: [row["seller_business_id"]]
+            case .buyer: [row["buyer_business_id"]]
+            case nil: [row["seller_business_id"], row["buyer_business_id"]]
+            }
+            return try String.fetchAll(db, sql: """
+                SELECT user_id FROM business_members WHERE business_id IN (\(NotificationRows.marks(businesses.count)))
+                UNION SELECT user_id FROM salesperson_links WHERE business_id IN (\(NotificationRows.marks(businesses.count))) AND state = 'active'
+                """, arguments: StatementArguments(businesses + businesses))
+        case .conversation(let field, let author):
+            guard let id = fields[field], let head = try ConversationRows.head(db, id) else { return [] }
+            if let message = fields["message_id"], let row = try Row.fetchOne(db.cachedStatement(sql: """
+                SELECT text, author_name FROM messages WHERE id = ?
+                """), arguments: [message]) {
+                let body = (row["text"] as String?) ?? ""
+                fields["excerpt"] = body.count > 140 ? String(body.prefix(139)) + "…" : body
+                fields["author_name"] = row["author_name"] ?? ""
+            }
+            return try TalkAccess.participants(db, head).subtracting([fields[author] ?? ""]).sorted()
+        case .businessManagers(let field):
+            return try String.fetchAll(db.cachedStatement(sql: "SELECT user_id FROM business_members WHERE business_id = ? AND role = 'manager'"),
+                                       arguments: [fields[field] ?? ""])
+        case .businessMembers(let field):
+            return try String.fetchAll(db.cachedStatement(sql: "SELECT user_id FROM business_members WHERE business_id = ?"), arguments: [fields[field] ?? ""])
+        case .user(let field):
+            return fields[field].map { [$0] } ?? []
+        case .tenantAdmins:
+            return try String.fetchAll(db, sql: "SELECT id FROM users WHERE role IN ('admin', 'owner')")
+        }
+    }
+
+    /// The users still able to sign in, with what the channels need.
+    static func recipients(_ db: Database, _ users: [String]) throws -> [Recipient] {
+        var out: [Recipient] = []
+        for chunk in stride(from: 0, to: users.count, by: 500) {
+            let part = Array(users[chunk..<min(chunk + 500, users.count)])
+            out += try Row.fetchAll(db, sql: """
+                SELECT u.id, u.locale, s.phone FROM users u LEFT JOIN notification_settings s ON s.user_id = u.id
+                WHERE u.id IN (\(NotificationRows.marks(part.count))) AND u.disabled = 0 ORDER BY u.id
+                """, arguments: StatementArguments(part)).map { Recipient(id: $0["id"], locale: $0["locale"], phone: $0["phone"]) }
+        }
+        return out
+    }
+}
+
+/// Payload of `notification.created`: the live socket reads what came after its cursor.
+struct NotificationEvent: Encodable {
+    var lastId: Int64
+}
+
+/// Payload of `notification.due`: one delivery for its channel's job.
+public struct DeliveryDue: Codable, Sendable, Equatable {
+    public var deliveryId: Int64
+    public var channel: String
+}

@@ -1,0 +1,58 @@
+import Foundation
+import TradepostCore
+import TradepostJobs
+import TradepostStore
+
+/// One attempt of one webhook message: refused destinations are not called; the body is signed
+/// (every current secret); the answer is recorded; a failure is tried again on the schedule
+/// (`WebhookRetry`, honouring `Retry-After`) by throwing `RetryLater` to the engine.
+final class WebhookSender: Sendable {
+    let store: Store
+    let settings: NotifySettings
+    let http: OutgoingHTTP
+    let destinations: DestinationGuard
+
+    init(store: Store, settings: NotifySettings) {
+        self.store = store
+        self.settings = settings
+        var policy = OutgoingHTTP.Policy()
+        policy.retries = 0  // the schedule is ours, minutes to hours apart
+        policy.timeout = .seconds(settings.webhookTimeout)
+        policy.maxResponseBytes = 64 << 10
+        http = OutgoingHTTP(policy: policy, breaker: CircuitBreaker(threshold: 5, cooldown: 30))
+        destinations = DestinationGuard(allowPrivate: settings.allowPrivateDestinations)
+    }
+
+    func deliver(_ tenant: TenantID, messageID: String) async throws {
+        guard let d = try await store.webhooks.delivery(tenant, messageID: messageID) else { return }
+        if let url = URL(string: d.url), let problem = await destinations.problem(url) {
+            try await store.webhooks.record(tenant, messageID: messageID, WebhookAttemptResult(status: nil, latencyMs: 0, response: "not called: the URL \(problem)",
+                                                                                             retryAt: nil), disableAfter: settings.webhookDisableAfter)
+            return
+        }
+        let body = Array(d.body.utf8)
+        let now = Date()
+        var headers = StandardWebhooks.headers(id: d.messageID, timestamp: Int(now.timeIntervalSince1970), body: body, secrets: d.secrets)
+        headers += [("content-type", "application/json"), ("user-agent", "Tradepost-Webhooks/1")]
+        let started = ContinuousClock.now
+        var status: Int?
+        var excerpt: String
+        var retryAfter: TimeInterval?
+        do {
+            let response = try await http.send(.POST, url: d.url, headers: headers, body: body)
+            status = response.status
+            excerpt = String(decoding: response.body.prefix(1000), as: UTF8.self)
+            retryAfter = WebhookRetry.retryAfter(response.headers.first { $0.0.lowercased() == "retry-after" }?.1)
+        } catch let failure as OutgoingHTTP.Failure {
+            excerpt = failure.description
+            if case .circuitOpen(_, let wait) = failure { retryAfter = wait }
+        }
+        let elapsed = ContinuousClock.now - started
+        let ms = Int(elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000)
+        let delivered = status.map { (200..<300).contains($0) } ?? false
+        let delay = delivered || status == 410 ? nil : WebhookRetry.delay(afterAttempt: d.attempt, retryAfter: retryAfter, jitter: Double.random(in: -0.1...0.1))
+        try await store.webhooks.record(tenant, messageID: messageID, WebhookAttemptResult(
+            status: status, latencyMs: ms, response: excerpt, retryAt: delay.map { Date().addingTimeInterval($0) }), disableAfter: settings.webhookDisableAfter)
+        if let delay { throw RetryLater(after: delay, "attempt \(d.attempt) to \(d.endpointID) failed: \(status.map(String.init) ?? excerpt)") }
+    }
+}

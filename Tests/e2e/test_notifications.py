@@ -1,0 +1,123 @@
+"""Notifications through the real server: an order's life tells exactly the users who should hear
+(the seller's people when it is placed, the buyer's when it is confirmed or shipped; never the one
+outside either business), in their language, once each; they arrive live over the socket with
+sequence numbers and a reconnecting client catches up from where it stopped; read marks; settings
+with every bad field named; a user who turned a kind off in the app does not see it."""
+import asyncio
+import json
+
+import websockets
+
+from conftest import problem
+from test_orders import trade_world
+
+
+def ws_url(s):
+    return s.url.replace("http://", "ws://") + "/api/v1/live"
+
+
+def kinds(s, token):
+    return [n["kind"] for n in s.api("GET", "/notifications", token).json()["items"]]
+
+
+def place(s, buyer_token, seller, buyer, product, quantity=3):
+    assert s.api("PUT", f"/businesses/{buyer['id']}/cart/lines/{product['id']}", buyer_token, json={"quantity": quantity}).status_code == 200
+    r = s.api("POST", "/orders", buyer_token, json={"buyer_business_id": buyer["id"], "seller_business_id": seller["id"]})
+    assert r.status_code == 201, r.text
+    return r.json()
+
+
+async def subscribe(s, token, after=None):
+    ws = await websockets.connect(ws_url(s), additional_headers={"Authorization": f"Bearer {token}"})
+    assert json.loads(await ws.recv())["type"] == "hello"
+    await ws.send(json.dumps({"subscribe": "notifications", **({"after": after} if after is not None else {})}))
+    m = json.loads(await asyncio.wait_for(ws.recv(), 10))
+    assert m["type"] == "subscribed" and m["topic"] == "notifications", m
+    return ws, m["seq"]
+
+
+async def next_notification(ws, timeout=10):
+    while True:
+        m = json.loads(await asyncio.wait_for(ws.recv(), timeout))
+        if m["type"] == "notification":
+            return m
+
+
+def test_an_orders_life_tells_exactly_who_should_hear(server):
+    s = server
+    owner, seller_token, buyer_token, seller, buyer, product = trade_world(s, stock=50)
+    outsider = s.api("POST", "/users", owner, json={"email": "out@acme.test", "name": "Out", "password": "outsider-pass-1"}).json()["user"]
+    outsider_token = s.login("out@acme.test", "outsider-pass-1", tenant="acme")
+    # The buyer reads Ukrainian.
+    assert s.api("PATCH", "/me", buyer_token, json={"locale": "uk"}).status_code == 200
+
+    async def flow():
+        seller_ws, start = await subscribe(s, seller_token)
+        order = place(s, buyer_token, seller, buyer, product)
+        pushed = await next_notification(seller_ws)
+        assert pushed["seq"] > start and pushed["notification"]["kind"] == "order.placed"
+        assert order["number"] in pushed["notification"]["title"] and pushed["notification"]["link"] == f"/orders/{order['id']}"
+        await seller_ws.close()
+        return order, pushed["seq"]
+
+    order, seen = asyncio.run(flow())
+    assert s.api("POST", f"/orders/{order['id']}/confirm", seller_token).status_code == 200
+    s.wait_for(lambda: "order.confirmed" in kinds(s, buyer_token), message="the buyer hears of the confirmation")
+    buyer_items = s.api("GET", "/notifications", buyer_token).json()
+    confirmed = [n for n in buyer_items["items"] if n["kind"] == "order.confirmed"][0]
+    assert confirmed["title"] == f"Замовлення {order['number']} підтверджено" and buyer_items["unread"] == 1
+    assert kinds(s, seller_token) == ["order.placed"]  # the seller does not hear of their own confirmation
+    assert kinds(s, outsider_token) == [] and kinds(s, owner) == []
+
+    # A reconnecting client catches up from its last seq: the seller, who saw everything of its own,
+    # is sent nothing again; the buyer, from 0, gets its one notification.
+    async def catch_up():
+        ws, _ = await subscribe(s, seller_token, after=seen)
+        try:
+            await asyncio.wait_for(next_notification(ws), 0.5)
+            raise AssertionError("the seller was sent something it had seen")
+        except asyncio.TimeoutError:
+            pass
+        await ws.close()
+        ws, _ = await subscribe(s, buyer_token, after=0)
+        m = await next_notification(ws)
+        assert m["notification"]["kind"] == "order.confirmed"
+        await ws.close()
+    asyncio.run(catch_up())
+
+    # Read marks: one, then all; nobody marks another's.
+    problem(s.api("POST", f"/notifications/{confirmed['id']}/read", seller_token), 404, "not_found")
+    read = s.api("POST", f"/notifications/{confirmed['id']}/read", buyer_token).json()
+    assert read["read_at"] and s.api("GET", "/notifications", buyer_token).json()["unread"] == 0
+    place(s, buyer_token, seller, buyer, product)
+    s.wait_for(lambda: kinds(s, seller_token).count("order.placed") == 2)
+    assert s.api("POST", "/notifications/read-all", seller_token).json()["updated"] == 2
+    assert s.api("GET", "/notifications?unread=true", seller_token).json()["items"] == []
+
+
+def test_settings_name_every_bad_field_and_a_kind_turned_off_stays_out_of_the_app(server):
+    s = server
+    owner, seller_token, buyer_token, seller, buyer, product = trade_world(s, stock=50)
+    settings = s.api("GET", "/notifications/settings", seller_token).json()
+    placed = {c["channel"]: c["enabled"] for c in settings["choices"] if c["kind"] == "order.placed"}
+    assert placed == {"in_app": True, "email": True, "telegram": False, "sms": False}
+    assert settings["digest"] == "off" and settings["time_zone"] == "UTC"
+
+    bad = problem(s.api("PATCH", "/notifications/settings", seller_token, json={
+        "choices": [{"kind": "order.nope", "channel": "email", "enabled": False}], "time_zone": "Mars/Base",
+        "quiet_start": "25:00", "quiet_end": "07:00", "phone": "12345"}), 400, "invalid")
+    assert {e["field"] for e in bad["errors"]} >= {"choices[0].kind", "quiet_start", "phone"}, bad
+    assert s.api("GET", "/notifications/settings", seller_token).json() == settings
+
+    changed = s.api("PATCH", "/notifications/settings", seller_token, json={
+        "choices": [{"kind": "order.placed", "channel": "in_app", "enabled": False}], "time_zone": "Europe/Kyiv",
+        "quiet_start": "22:00", "quiet_end": "07:00", "digest": "daily", "phone": "+380501234567"}).json()
+    assert changed["time_zone"] == "Europe/Kyiv" and changed["quiet_start"] == "22:00" and changed["digest"] == "daily"
+    assert [c["enabled"] for c in changed["choices"] if c["kind"] == "order.placed" and c["channel"] == "in_app"] == [False]
+    place(s, buyer_token, seller, buyer, product)
+    # The in-app one is stored read (email still goes), so the centre shows nothing unread.
+    s.wait_for(lambda: s.api("GET", "/notifications", seller_token).json()["items"])
+    assert s.api("GET", "/notifications", seller_token).json()["unread"] == 0
+    problem(s.api("GET", "/notifications/deliveries", seller_token), 403, "forbidden")
+    deliveries = s.api("GET", "/notifications/deliveries?channel=email", owner).json()["items"]
+    assert [d["status"] for d in deliveries] == ["digest"]
