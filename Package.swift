@@ -50,6 +50,7 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird-websocket.git", from: "2.8.1"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-nio-extras.git", from: "1.35.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.0"),
     ],
     targets: [
         .target(
@@ -126,6 +127,16 @@ let package = Package(
         // The domains' job handlers (upkeep, catalog imports, search, snapshots) and their
         // registration: the one target that sees the store, the engine, search and blobs together.
         .target(
+            name: "TradepostMail",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "NIOExtras", package: "swift-nio-extras"),
+            ],
+            swiftSettings: strict
+        ),
+        .target(
             name: "TradepostWiring",
             dependencies: [
                 "TradepostCore",
@@ -135,6 +146,7 @@ let package = Package(
                 "TradepostSearch",
                 "TradepostBlobs",
                 "TradepostDocuments",
+                "TradepostMail",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Crypto", package: "swift-crypto"),

@@ -16,6 +16,8 @@ extension TenantMigrations {
                 title TEXT NOT NULL,
                 body TEXT NOT NULL,
                 link TEXT,
+                -- The event's fields (JSON): what channels need beyond the words (an invoice to attach, an order to confirm).
+                data TEXT NOT NULL DEFAULT '{}',
                 urgent INTEGER NOT NULL DEFAULT 0,
                 created_at TEXT NOT NULL,
                 read_at TEXT

@@ -66,6 +66,7 @@ public final class Store: Sendable {
     public let s3Keys: SQLiteS3KeyService
     public let notifications: SQLiteNotificationService
     public let webhooks: SQLiteWebhookService
+    public let channels: SQLiteChannelService
     public let audit: SQLiteAuditService
 
     /// Opens (creating if needed) and migrates the control database; tenant files open lazily.
@@ -101,10 +102,11 @@ public final class Store: Sendable {
         let box = try SecretBox(dataDir: options.dataDir)
         s3Keys = SQLiteS3KeyService(control: control, tenants: tenantDatabases, box: box, stats: stats)
         let tenantService = tenants
-        notifications = SQLiteNotificationService(tenants: tenantDatabases, stats: stats) { id in
+        notifications = SQLiteNotificationService(tenants: tenantDatabases, stats: stats, box: box) { id in
             let t = try await tenantService.tenant(id: id)
             return (t.name, t.timeZone)
         }
+        channels = SQLiteChannelService(tenants: tenantDatabases, stats: stats, box: box)
         webhooks = SQLiteWebhookService(tenants: tenantDatabases, stats: stats, box: box, destinationProblem: options.destinationProblem)
         audit = SQLiteAuditService(control: control, tenants: tenantDatabases)
         admins = SQLitePlatformAdminService(

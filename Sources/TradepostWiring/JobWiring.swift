@@ -8,15 +8,19 @@ import TradepostStore
 /// implementation. HTTP's composition root and the command line call it.
 public enum JobWiring {
     /// `snapshots` defaults to the config's (stamped with `version`); the CLI passes settings without a schedule.
+    /// Answers the channels' settings service, sharing the mail jobs' relay sessions.
+    @discardableResult
     public static func register(_ registry: JobRegistry, config: TradepostConfig, version: String, store: Store, search: SearchEngine,
-                                snapshots: SnapshotJobs.Settings? = nil) throws {
+                                snapshots: SnapshotJobs.Settings? = nil) throws -> ChannelDirectory {
         try BuiltinJobs.register(registry, store: store)
         CatalogJobs.register(registry, store: store)
         try StockJobs.register(registry, store: store)
         try InvoiceJobs.register(registry, store: store)
         SearchJobs.register(registry, engine: search)
         NotifyJobs.register(registry, store: store, settings: config.notify)
+        let mail = try MailJobs.register(registry, store: store, settings: config.notify, baseURL: config.baseURL)
         try SnapshotJobs.register(registry, settings: snapshots ?? .init(config: config, version: version), store: store)
+        return ChannelDirectory(store: store, mail: mail)
     }
 }
 

@@ -19,6 +19,8 @@ public protocol NotificationService: Sendable {
     func updateSettings(_ caller: Caller, _ input: NotificationSettingsInput) async throws -> NotificationSettings
     /// Turns one kind's email off for the user a signed unsubscribe link names (RFC 8058). Throws: notFound.
     func unsubscribe(tenant: TenantID, userID: String, kind: String) async throws
+    /// The same, from the link's signed token. Throws: notFound (a bad or forged token).
+    func unsubscribe(token: String) async throws
     /// The deliveries on channels other than the app, newest first (admins). Throws: forbidden.
     func deliveries(_ caller: Caller, channel: NotificationChannel?, status: NotificationDelivery.Status?, limit: Int) async throws -> [NotificationDelivery]
 }

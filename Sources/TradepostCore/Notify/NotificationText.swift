@@ -22,7 +22,7 @@ public enum NotificationText {
         return phrases[lang]?[key] ?? phrases["en"]?[key] ?? key
     }
 
-    static func fill(_ template: String, _ fields: [String: String]) -> String {
+    public static func fill(_ template: String, _ fields: [String: String]) -> String {
         var out = ""
         var rest = Substring(template)
         while let open = rest.firstIndex(of: "{"), let close = rest[open...].firstIndex(of: "}") {

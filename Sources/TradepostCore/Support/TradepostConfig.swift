@@ -69,6 +69,12 @@ public struct TradepostConfig: Sendable, Equatable {
     public init() {}
 
     public var listen: String { "\(host):\(port)" }
+    /// Where users reach the app, for links in mail: `http.public_url`, else the listening address.
+    public var baseURL: String {
+        if let publicURL { return publicURL.hasSuffix("/") ? String(publicURL.dropLast()) : publicURL }
+        let shown = host == "0.0.0.0" || host == "::" ? "localhost" : host
+        return "http://\(shown.contains(":") ? "[\(shown)]" : shown):\(port)"
+    }
 
     /// Whether session cookies must be Secure because users reach us over TLS.
     public var isTLS: Bool { publicURL?.lowercased().hasPrefix("https://") ?? false }

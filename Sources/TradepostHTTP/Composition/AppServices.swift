@@ -2,6 +2,7 @@ import TradepostBlobs
 import TradepostCore
 import TradepostDocuments
 import TradepostStore
+import TradepostWiring
 
 /// The services the routes call, as protocols so tests can substitute any of them.
 public struct AppServices: Sendable {
@@ -49,6 +50,8 @@ public struct AppServices: Sendable {
     public var notifications: any NotificationService
     /// Outbound webhooks.
     public var webhooks: any WebhookService
+    /// The tenant's mail relay (and the other channels' settings).
+    public var channels: any ChannelService
 
     public init(
         tenants: any TenantService, users: any UserService, businesses: any BusinessService,
@@ -58,8 +61,10 @@ public struct AppServices: Sendable {
         fulfilment: any FulfilmentService, exports: any TradeExportService, returns: any ReturnService, promos: any PromoService, proposals: any OrderProposalService,
         conversations: any ConversationService, negotiations: any NegotiationService, salespeople: any SalespersonService, talk: TalkSettings,
         s3Keys: any S3KeyService, audit: any AuditService, tenantRestore: any TenantRestoreService,
-        blobs: any BlobStore, media: any MediaService, notifications: any NotificationService, webhooks: any WebhookService
+        blobs: any BlobStore, media: any MediaService, notifications: any NotificationService, webhooks: any WebhookService,
+        channels: any ChannelService
     ) {
+        self.channels = channels
         self.notifications = notifications
         self.webhooks = webhooks
         self.tenants = tenants
@@ -92,7 +97,7 @@ public struct AppServices: Sendable {
         self.media = media
     }
 
-    public init(store: Store, jobs: any JobService, search: any SearchService, talk: TalkSettings = TalkSettings()) {
+    public init(store: Store, jobs: any JobService, search: any SearchService, talk: TalkSettings = TalkSettings(), channels: (any ChannelService)? = nil) {
         let blobs = ObjectStore(dataDir: store.dataDir, tenants: store.tenantDatabases)
         self.init(tenants: store.tenants, users: store.users, businesses: store.businesses, admins: store.admins, auth: store.auth,
                   jobs: jobs, categories: store.categories, products: store.products, search: search,
@@ -102,6 +107,7 @@ public struct AppServices: Sendable {
                   s3Keys: store.s3Keys, audit: store.audit,
                   tenantRestore: store.tenantRestore, blobs: blobs,
                   media: SQLiteMediaService(tenants: store.tenantDatabases, blobs: blobs, stats: store.stats),
-                  notifications: store.notifications, webhooks: store.webhooks)
+                  notifications: store.notifications, webhooks: store.webhooks,
+                  channels: channels ?? ChannelDirectory(store: store, baseURL: "http://localhost"))
     }
 }

@@ -67,3 +67,20 @@ extension Components {
         ("WebhookReplayed", Schema.object([("replayed", Schema.integer())], required: ["replayed"], closed: false)),
     ]
 }
+
+extension Components {
+    static let channels: [(String, JSONValue)] = [
+        ("EmailChannel", Schema.object([
+            ("host", Schema.string()), ("port", Schema.integer()), ("security", Schema.enumeration(EmailChannelSettings.Security.self)),
+            ("username", Schema.nullable(Schema.string())), ("has_password", Schema.boolean()), ("from_email", Schema.string()),
+            ("from_name", Schema.nullable(Schema.string())), ("updated_at", Schema.dateTime),
+        ], required: ["host", "port", "security", "has_password", "from_email", "updated_at"], closed: false)),
+        ("EmailChannelChange", Schema.object([
+            ("host", Schema.line(maxLength: 253)), ("port", Schema.integer(minimum: 1, maximum: 65535)),
+            ("security", Schema.enumeration(EmailChannelSettings.Security.self)), ("username", Schema.string(maxLength: 320)),
+            ("password", Schema.string(maxLength: 1000)), ("from_email", Schema.line(maxLength: 254)), ("from_name", Schema.text(maxLength: 120)),
+        ], required: ["host", "port", "security", "from_email"])),
+        ("EmailChannelTest", Schema.object([("to", Schema.line(maxLength: 254))])),
+        ("ChannelTestResult", Schema.object([("ok", Schema.boolean()), ("detail", Schema.string())], required: ["ok", "detail"], closed: false)),
+    ]
+}

@@ -62,3 +62,29 @@ extension Operations {
                   summary: "Send one message again (same webhook-id)", status: 202, response: "WebhookMessage", errors: [403, 404]),
     ]
 }
+
+extension Operations {
+    static let channels: [Operation] = [
+        Operation(method: "get", path: "/api/v1/channels/email", id: "getEmailChannel", tag: "notifications",
+                  summary: "The tenant's mail relay (tenant admins); 404 until set up. The password is never returned, only has_password",
+                  response: "EmailChannel", errors: [403, 404]),
+        Operation(method: "put", path: "/api/v1/channels/email", id: "setEmailChannel", tag: "notifications",
+                  summary: "Set the mail relay: STARTTLS (587), implicit TLS (465) or none; certificates are verified. The password is sealed "
+                      + "at rest; leave it out to keep the one kept, send \"\" to remove it",
+                  body: "EmailChannelChange", response: "EmailChannel", errors: [403]),
+        Operation(method: "delete", path: "/api/v1/channels/email", id: "removeEmailChannel", tag: "notifications",
+                  summary: "Stop sending mail", status: 204, errors: [403, 404]),
+        Operation(method: "post", path: "/api/v1/channels/email/test", id: "testEmailChannel", tag: "notifications",
+                  summary: "Send a test message now (to the caller unless `to` is given) and answer how it went",
+                  body: "EmailChannelTest", bodyOptional: true, response: "ChannelTestResult", errors: [403, 409]),
+        Operation(method: "get", path: "/api/v1/unsubscribe", id: "unsubscribePage", tag: "notifications",
+                  summary: "The page an email's unsubscribe link opens: one button that POSTs", access: .open,
+                  query: [.init(name: "token", schema: Schema.string(maxLength: 300), description: "The signed token from the email", required: true)],
+                  responseSchema: Schema.string("HTML"), responseMediaType: "text/html"),
+        Operation(method: "post", path: "/api/v1/unsubscribe", id: "unsubscribe", tag: "notifications",
+                  summary: "One-click unsubscribe (RFC 8058): turns off that kind of email for the user the signed token names", access: .open,
+                  query: [.init(name: "token", schema: Schema.string(maxLength: 300), description: "The signed token from the email", required: true)],
+                  body: "List-Unsubscribe=One-Click", bodyMediaType: "application/x-www-form-urlencoded", bodyOptional: true,
+                  responseSchema: Schema.string("Unsubscribed."), responseMediaType: "text/plain", errors: [404]),
+    ]
+}

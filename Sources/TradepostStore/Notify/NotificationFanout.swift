@@ -24,6 +24,7 @@ enum NotificationFanout {
         var fields = NotificationKinds.fields(event.payload)
         fields["tenant"] = tenantName
         var lastID: Int64 = 0
+        let data = String(decoding: try JSONSerialization.data(withJSONObject: fields, options: [.sortedKeys]), as: UTF8.self)
         for kind in NotificationKinds.byTopic[event.topic] ?? [] {
             let users = try audience(db, kind.audience, &fields)
             guard !users.isEmpty else { continue }
@@ -35,9 +36,9 @@ enum NotificationFanout {
                 guard NotificationRows.enabled(kind, .inApp, choices: mine) || kind.defaultChannels.count > 1 else { continue }
                 let words = NotificationText.render(kind.name, locale: r.locale, fields: fields)
                 try db.cachedStatement(sql: """
-                    INSERT INTO notifications (user_id, kind, event_id, title, body, link, urgent, created_at, read_at)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING
-                    """).execute(arguments: [r.id, kind.name, event.id, words.title, words.body, link, kind.urgent, now,
+                    INSERT INTO notifications (user_id, kind, event_id, title, body, link, data, urgent, created_at, read_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING
+                    """).execute(arguments: [r.id, kind.name, event.id, words.title, words.body, link, data, kind.urgent, now,
                                              NotificationRows.enabled(kind, .inApp, choices: mine) ? nil : now])
                 guard db.changesCount > 0 else { continue }
                 let id = db.lastInsertedRowID

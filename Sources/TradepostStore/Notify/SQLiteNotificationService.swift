@@ -9,10 +9,14 @@ public final class SQLiteNotificationService: NotificationService {
     let stats: StoreStats
     /// The tenant's name and time zone (the words' `{tenant}`, quiet hours' default zone).
     let tenantInfo: @Sendable (TenantID) async throws -> (name: String, zone: String)
+    /// Signs unsubscribe links.
+    let box: SecretBox
 
-    public init(tenants: TenantDatabases, stats: StoreStats, tenantInfo: @escaping @Sendable (TenantID) async throws -> (name: String, zone: String)) {
+    public init(tenants: TenantDatabases, stats: StoreStats, box: SecretBox,
+                tenantInfo: @escaping @Sendable (TenantID) async throws -> (name: String, zone: String)) {
         self.tenants = tenants
         self.stats = stats
+        self.box = box
         self.tenantInfo = tenantInfo
     }
 

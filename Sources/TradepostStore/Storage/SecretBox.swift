@@ -10,6 +10,7 @@ import Glibc
 public final class SecretBox: Sendable {
     public static let fileName = "secret.key"
     private let key: SymmetricKey
+    var keyForDerivation: SymmetricKey { key }
 
     /// Loads the key, creating it on first use.
     public init(dataDir: String) throws {
@@ -52,4 +53,27 @@ public final class SecretBox: Sendable {
 public struct SecretBoxError: Error, CustomStringConvertible {
     public let description: String
     init(_ description: String) { self.description = description }
+}
+
+extension SecretBox {
+    /// An HMAC-SHA256 tag of `text` under a key derived from the box's for `purpose` (signed links
+    /// such as mail's unsubscribe): nothing else signed with the box's key verifies as one.
+    public func tag(_ text: String, purpose: String) -> String {
+        let derived = HKDF<SHA256>.deriveKey(inputKeyMaterial: keyForDerivation, info: Data(purpose.utf8), outputByteCount: 32)
+        return Data(HMAC<SHA256>.authenticationCode(for: Data(text.utf8), using: derived)).base64URL
+    }
+
+    /// Whether `tag` is `text`'s, compared in constant time.
+    public func verify(_ text: String, tag: String, purpose: String) -> Bool {
+        let expected = Array(self.tag(text, purpose: purpose).utf8)
+        let given = Array(tag.utf8)
+        guard expected.count == given.count else { return false }
+        return zip(expected, given).reduce(0) { $0 | ($1.0 ^ $1.1) } == 0
+    }
+}
+
+extension Data {
+    var base64URL: String {
+        base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
+    }
 }

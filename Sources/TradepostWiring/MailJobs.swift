@@ -1,0 +1,134 @@
+import Foundation
+import TradepostBlobs
+import TradepostCore
+import TradepostDocuments
+import TradepostJobs
+import TradepostMail
+import TradepostStore
+
+/// One notification's delivery on a channel other than the app (`notify.deliver`).
+public struct DeliverNotificationJob: JobPayload {
+    public static let jobType = "notify.deliver"
+    public var deliveryId: Int64
+    public var channel: String
+}
+
+/// Every user's digest that is due (hourly, per tenant).
+public struct NotificationDigestJob: JobPayload {
+    public static let jobType = "notify.digest"
+    public init() {}
+}
+
+/// Mail: each delivery waits out the user's quiet hours, goes through the tenant's relay on a
+/// reused session, is retried on 4xx and transport failures and given up on 5xx; digests gather
+/// the rest. SMS and Telegram deliveries are skipped with the reason until those channels exist.
+final class MailJobs: Sendable {
+    let store: Store
+    let composer: MailComposer
+    let pool: SMTPPool
+    let documents: TradeDocuments
+    static let maxAttempts = 12
+
+    init(store: Store, baseURL: String, caFile: String) {
+        self.store = store
+        composer = MailComposer(baseURL: baseURL)
+        pool = SMTPPool(caFile: caFile)
+        documents = TradeDocuments(fulfilment: store.fulfilment, returns: store.returns,
+                                   blobs: ObjectStore(dataDir: store.dataDir, tenants: store.tenantDatabases))
+    }
+
+    static func register(_ registry: JobRegistry, store: Store, settings: NotifySettings, baseURL: String) throws -> MailJobs {
+        let jobs = MailJobs(store: store, baseURL: baseURL, caFile: settings.smtpCAFile)
+        registry.register(DeliverNotificationJob.self, queue: "notify", maxAttempts: maxAttempts, timeout: .seconds(120),
+                          backoff: Backoff(base: .seconds(30), maximum: .seconds(3600))) { job, context in
+            guard let tenant = context.tenant else { throw PermanentJobError("a delivery needs a tenant") }
+            try await jobs.deliver(tenant, job.deliveryId, attempt: context.attempt)
+        }
+        registry.subscribe("notify-deliver", topic: Topic.notificationDue, job: DeliverNotificationJob.self) { event in
+            let due = try event.decode(DeliveryDue.self)
+            return DeliverNotificationJob(deliveryId: due.deliveryId, channel: due.channel)
+        }
+        registry.register(NotificationDigestJob.self, queue: "notify", maxAttempts: 3, timeout: .seconds(600)) { _, context in
+            guard let tenant = context.tenant else { throw PermanentJobError("a digest needs a tenant") }
+            try await jobs.digests(tenant)
+        }
+        try registry.schedule("notify-digest", cron: "0 * * * *", zone: .eachTenant, job: NotificationDigestJob.self) { _ in NotificationDigestJob() }
+        return jobs
+    }
+
+    func deliver(_ tenant: TenantID, _ id: Int64, attempt: Int) async throws {
+        guard let work = try await store.notifications.work(tenant, deliveryID: id) else { return }
+        if let notBefore = work.delivery.notBefore, notBefore > Date() {
+            throw RetryLater(after: notBefore.timeIntervalSinceNow, "held by quiet hours until \(notBefore)")
+        }
+        guard work.delivery.channel == .email else {
+            return try await store.notifications.finish(tenant, deliveryID: id, .skipped, error: "\(work.delivery.channel.rawValue) is not set up on this server")
+        }
+        guard let relay = try await store.channels.relay(tenant) else {
+            return try await store.notifications.finish(tenant, deliveryID: id, .skipped, error: "email is not set up for this tenant")
+        }
+        var attachments: [MailMessage.Attachment] = []
+        if work.kind == "invoice.issued", let invoice = work.fields["invoice_id"],
+           let (name, data) = try? await documents.invoicePDF(.system(tenant), invoiceID: invoice) {
+            attachments.append(.init(fileName: name, contentType: "application/pdf", data: Array(data)))
+        }
+        do {
+            try await pool.send(composer.notification(work, relay: relay, attachments: attachments), via: composer.relaySettings(relay))
+            try await store.notifications.finish(tenant, deliveryID: id, .sent, error: nil)
+        } catch let error as SMTPError {
+            let last = error.permanent || attempt >= Self.maxAttempts
+            try await store.notifications.finish(tenant, deliveryID: id, last ? .failed : .pending, error: error.description)
+            if !last { throw error }
+        }
+    }
+
+    func digests(_ tenant: TenantID) async throws {
+        let due = try await store.notifications.dueDigests(tenant, now: Date())
+        guard !due.isEmpty, let relay = try await store.channels.relay(tenant) else { return }
+        for digest in due {
+            do {
+                try await pool.send(composer.digest(digest, relay: relay), via: composer.relaySettings(relay))
+                try await store.notifications.digestSent(tenant, digest, error: nil)
+            } catch {
+                try await store.notifications.digestSent(tenant, digest, error: String(describing: error))
+            }
+        }
+    }
+
+    /// The settings screen's and the command line's test: sent now, the outcome answered.
+    func test(_ tenant: TenantID, to: String, locale: String?) async throws -> ChannelTestResult {
+        guard let relay = try await store.channels.relay(tenant) else { throw AppError.conflict("Email is not set up; save the settings first") }
+        let name = (try? await store.tenants.tenant(id: tenant).name) ?? tenant.rawValue
+        do {
+            try await pool.send(composer.test(to: to, tenantName: name, locale: locale, relay: relay), via: composer.relaySettings(relay))
+            return ChannelTestResult(ok: true, detail: "Sent to \(to) through \(relay.settings.host):\(relay.settings.port)")
+        } catch {
+            return ChannelTestResult(ok: false, detail: String(describing: error))
+        }
+    }
+}
+
+/// The channel settings for the routes: the store keeps them, the mail jobs' pool sends the test.
+public struct ChannelDirectory: ChannelService {
+    let store: Store
+    let mail: MailJobs
+
+    init(store: Store, mail: MailJobs) {
+        self.store = store
+        self.mail = mail
+    }
+
+    /// Settings and tests without the jobs engine (tests, tools): its own relay sessions.
+    public init(store: Store, baseURL: String, caFile: String = "") {
+        self.init(store: store, mail: MailJobs(store: store, baseURL: baseURL, caFile: caFile))
+    }
+
+    public func email(_ caller: Caller) async throws -> EmailChannelSettings? { try await store.channels.email(caller) }
+    public func setEmail(_ caller: Caller, _ input: EmailChannelInput) async throws -> EmailChannelSettings { try await store.channels.setEmail(caller, input) }
+    public func removeEmail(_ caller: Caller) async throws { try await store.channels.removeEmail(caller) }
+    public func testEmail(_ caller: Caller, to: String?) async throws -> ChannelTestResult {
+        let own = try store.channels.callerEmail(caller)
+        if let to, !Validator.isEmail(to) { throw AppError.invalidField("to", "must be an email address") }
+        return try await mail.test(try caller.tenant(), to: to ?? own, locale: caller.principal.locale)
+    }
+}
