@@ -272,7 +272,7 @@ let package = Package(
         .testTarget(
             name: "TradepostHTTPTests",
             dependencies: [
-                "TradepostCore", "TradepostTestSupport", "TradepostStore", "TradepostHTTP", "TradepostSearch", "TradepostWiring",
+                "TradepostCore", "TradepostTestSupport", "TradepostStore", "TradepostHTTP", "TradepostSearch", "TradepostWiring", "TradepostMail",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
