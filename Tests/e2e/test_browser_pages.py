@@ -94,6 +94,13 @@ def tenant_with_everything(server):
     offer = s.api("POST", f"/conversations/{talk['id']}/negotiations", owner, json={
         "lines": [{"product_id": product["id"], "quantity": 10, "unit_price": "999999.99"}], "note": HOSTILE, "delivery_terms": LONG[:500]})
     assert offer.status_code == 201, offer.text
+    # A webhook endpoint and mail settings with hostile text (203.0.113.0/24 is a documentation range: nothing answers).
+    hook = s.api("POST", "/webhooks", owner, json={"url": "https://203.0.113.10/" + "h" * 300 + "?q=<b>", "description": HOSTILE[:500]})
+    assert hook.status_code == 201, hook.text
+    assert s.api("POST", f"/webhooks/{hook.json()['id']}/test", owner).status_code == 202
+    mail = s.api("PUT", "/channels/email", owner, json={"host": "203.0.113.10", "port": 587, "security": "starttls", "username": HOSTILE[:300],
+                                                         "password": "x", "from_email": "shop@hostile.test", "from_name": HOSTILE[:120]})
+    assert mail.status_code == 200, mail.text
     return {"owner": owner, "admin": admin, "seller": seller, "buyer": buyer, "product": product, "key": key, "order": order, "talk": talk}
 
 
@@ -147,6 +154,6 @@ def test_every_page_fits_and_escapes_with_hostile_data(server, browser, tenant_w
                     f"/businesses/{seller}/import", f"/businesses/{seller}/stock", f"/products/{product}", "/cart", "/orders",
                     f"/orders/{w['order']['id']}", "/invoices", f"/businesses/{seller}/trade", "/moderation", "/search-settings", "/users", "/storage",
                     "/storage/buckets/" + "b" * 63, "/jobs", "/audit", "/account", "/no-such-page",
-                    "/messages", f"/messages/{w['talk']['id']}", "/salespeople"]
+                    "/messages", f"/messages/{w['talk']['id']}", "/salespeople", "/notifications", "/webhooks", "/channels"]
     visit(browser, server, "owner@hostile.test", "owner-password-1", "hostile", tenant_pages, size, shots=True)
     visit(browser, server, ADMIN_EMAIL, ADMIN_PASSWORD, None, ["/platform/tenants", "/jobs", "/audit", "/account"], size, shots=True)

@@ -9,6 +9,7 @@ import json
 import websockets
 
 from conftest import problem
+from test_browser import browser  # noqa: F401 - the Chromium fixture
 from test_orders import trade_world
 
 
@@ -121,3 +122,42 @@ def test_settings_name_every_bad_field_and_a_kind_turned_off_stays_out_of_the_ap
     problem(s.api("GET", "/notifications/deliveries", seller_token), 403, "forbidden")
     deliveries = s.api("GET", "/notifications/deliveries?channel=email", owner).json()["items"]
     assert [d["status"] for d in deliveries] == ["digest"]
+
+
+def test_the_bell_counts_live_and_the_centre_opens_and_reads(server, browser):  # noqa: F811
+    from playwright.sync_api import expect
+    s = server
+    owner, seller_token, buyer_token, seller, buyer, product = trade_world(s, stock=50)
+    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="en-US")
+    page = context.new_page()
+    errors = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(s.url + "/login")
+    page.get_by_label("Company").fill("acme")
+    page.get_by_label("Email").fill("seller@acme.test")
+    page.get_by_label("Password").fill("seller-pass-1")
+    page.keyboard.press("Enter")
+    bell = page.get_by_role("link", name="Notifications, 0 unread")
+    expect(bell).to_be_visible()
+    # An order placed elsewhere rings the bell without a reload.
+    order = place(s, buyer_token, seller, buyer, product)
+    expect(page.get_by_role("link", name="Notifications, 1 unread")).to_be_visible()
+    page.get_by_role("link", name="Notifications, 1 unread").click()
+    expect(page.get_by_role("heading", name="Notifications", exact=True)).to_be_visible()
+    item = page.get_by_role("link", name=f"New order {order['number']}")
+    expect(item).to_be_visible()
+    # A second one arrives while the centre is open, at the top.
+    place(s, buyer_token, seller, buyer, product)
+    expect(page.locator(".notice")).to_have_count(2)
+    item.click()
+    expect(page).to_have_url(s.url + f"/orders/{order['id']}")
+    expect(page.get_by_role("link", name="Notifications, 1 unread")).to_be_visible()
+    # Settings: turning a kind's email off is saved.
+    page.goto(s.url + "/notifications")
+    page.get_by_label("Order placed: Email").uncheck()
+    page.get_by_role("button", name="Save").click()
+    expect(page.get_by_text("Settings saved")).to_be_visible()
+    choices = s.api("GET", "/notifications/settings", seller_token).json()["choices"]
+    assert {(c["kind"], c["channel"]): c["enabled"] for c in choices}[("order.placed", "email")] is False
+    assert errors == []
+    context.close()

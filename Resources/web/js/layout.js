@@ -7,6 +7,7 @@ import { session } from './session.js';
 import { listen, refreshUnread } from './talk.js';
 
 let stopBadge = () => {};
+let stopBell = () => {};
 
 function navItems() {
   const items = [];
@@ -18,6 +19,7 @@ function navItems() {
       ['/salespeople', 'nav.salespeople', 'conversations.read'], ['/businesses', 'nav.businesses', 'businesses.read'],
       ['/moderation', 'nav.moderation', 'products.review'], ['/search-settings', 'nav.searchSettings', 'catalog.settings'],
       ['/users', 'nav.users', 'users.read'], ['/storage', 'nav.storage', 'storage.manage'],
+      ['/webhooks', 'nav.webhooks', 'webhooks.manage'], ['/channels', 'nav.channels', 'channels.manage'],
       ['/jobs', 'nav.jobs', 'jobs.read'], ['/audit', 'nav.audit', 'audit.read']);
   }
   items.push(['/account', 'nav.account', null]);
@@ -59,6 +61,7 @@ export function renderFrame(app, path) {
     h('header', { class: 'topbar' },
       h('a', { href: '/', class: 'brand' }, h('img', { src: document.querySelector('link[rel=icon]').href, alt: '', width: 28, height: 28 }), 'Tradepost'),
       me.tenant ? h('span', { class: 'tenant-name', title: me.tenant.slug }, me.tenant.name) : h('span', { class: 'tenant-name' }, t('nav.platform')),
+      me.tenant ? bell() : null,
       menuButton),
     h('div', { class: 'shell' },
       h('nav', { id: 'site-nav', class: 'sidenav', 'aria-label': t('nav.main') },
@@ -69,6 +72,27 @@ export function renderFrame(app, path) {
           h('button', { type: 'button', class: 'link-button', onclick: logout }, t('nav.logout')))),
       main));
   return main;
+}
+
+/** The bell: a link to the notification centre with the unread count, kept live by the socket. */
+function bell() {
+  const count = h('span', { class: 'badge bell-count', hidden: true });
+  const link = h('a', { href: '/notifications', class: 'bell', 'aria-label': t('notify.bell', { count: 0 }) },
+    h('span', { class: 'bell-icon', 'aria-hidden': 'true' }), count);
+  let unread = 0;
+  const show = () => {
+    count.hidden = !unread;
+    count.textContent = unread > 99 ? '99+' : String(unread);
+    link.setAttribute('aria-label', t('notify.bell', { count: unread }));
+  };
+  stopBell();
+  api.get('/notifications?limit=1').then((page) => { unread = page.unread; show(); }).catch(() => {});
+  stopBell = listen((m) => {
+    if (m.type === 'notification' && !m.notification.read_at) { unread += 1; show(); }
+    if (m.type === 'notifications.read') { unread = m.unread; show(); }
+  });
+  addEventListener('tp:notifications-read', (e) => { unread = e.detail; show(); });
+  return link;
 }
 
 /** The unread total beside "Messages", kept by the live socket's inbox topic. */

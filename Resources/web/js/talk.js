@@ -6,6 +6,8 @@
 import { api } from './api.js';
 
 const cursors = new Map();
+// The last notification id seen: a reconnect asks for what came after it.
+let notificationCursor = null;
 const listeners = new Set();
 let socket = null;
 let delay = 500;
@@ -20,11 +22,17 @@ function connect() {
     delay = 500;
     ws.send(JSON.stringify({ subscribe: 'conversations', after: Object.fromEntries(cursors) }));
     ws.send(JSON.stringify({ subscribe: 'inbox' }));
+    ws.send(JSON.stringify({ subscribe: 'notifications', ...(notificationCursor === null ? {} : { after: notificationCursor }) }));
   });
   ws.addEventListener('message', (event) => {
     let message;
     try { message = JSON.parse(event.data); } catch { return; }
-    if (message.type === 'conversation.event') {
+    if (message.type === 'subscribed' && message.topic === 'notifications') {
+      notificationCursor = Math.max(notificationCursor ?? 0, message.seq);
+    } else if (message.type === 'notification') {
+      if (message.seq <= (notificationCursor ?? 0)) return;
+      notificationCursor = message.seq;
+    } else if (message.type === 'conversation.event') {
       if (message.seq <= (cursors.get(message.conversation_id) ?? 0)) return;
       cursors.set(message.conversation_id, message.seq);
     } else if (message.type === 'resync' && message.conversation_id) {
@@ -32,6 +40,7 @@ function connect() {
     } else if (message.type === 'resync') {
       // Too slow to keep up: subscribe again from where each conversation stands.
       ws.send(JSON.stringify({ subscribe: 'conversations', after: Object.fromEntries(cursors) }));
+      ws.send(JSON.stringify({ subscribe: 'notifications', after: notificationCursor ?? 0 }));
     }
     for (const listener of listeners) listener(message);
   });
@@ -45,7 +54,7 @@ function connect() {
   });
 }
 
-/** Calls `listener(message)` for every conversation event, `inbox` count, `typing` and `resync`. */
+/** Calls `listener(message)` for every conversation event, `inbox` count, `notification`, `typing` and `resync`. */
 export function listen(listener) {
   listeners.add(listener);
   connect();

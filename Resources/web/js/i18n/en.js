@@ -1,10 +1,12 @@
 // English messages. uk.js and ru.js hold the same keys (a test checks).
 import trade from './en+trade.js';
 import talk from './en+talk.js';
+import notify from './en+notify.js';
 
 export default {
   ...trade,
   ...talk,
+  ...notify,
   'nav.main': 'Main',
   'nav.menu': 'Menu',
   'nav.home': 'Home',

@@ -1,10 +1,12 @@
 // Русские сообщения (те же ключи, что и в en.js).
 import trade from './ru+trade.js';
 import talk from './ru+talk.js';
+import notify from './ru+notify.js';
 
 export default {
   ...trade,
   ...talk,
+  ...notify,
   'nav.main': 'Главное',
   'nav.menu': 'Меню',
   'nav.home': 'Главная',

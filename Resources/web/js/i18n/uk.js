@@ -1,10 +1,12 @@
 // Українські повідомлення (ті самі ключі, що й en.js).
 import trade from './uk+trade.js';
 import talk from './uk+talk.js';
+import notify from './uk+notify.js';
 
 export default {
   ...trade,
   ...talk,
+  ...notify,
   'nav.main': 'Головне',
   'nav.menu': 'Меню',
   'nav.home': 'Головна',

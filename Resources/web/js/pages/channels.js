@@ -1,0 +1,53 @@
+// The tenant's mail relay (tenant admins): host, port, STARTTLS or TLS, the sign-in (the password
+// is kept sealed and never shown again), the sender; "send a test"; and every delivery's status.
+import { api } from '../api.js';
+import { busyButton, clearErrors, field, formValues, h, mount, showErrors, toast } from '../dom.js';
+import { formatDateTime, t } from '../i18n.js';
+
+export async function render(main) {
+  const current = await api.get('/channels/email').catch((e) => { if (e.status === 404) return null; throw e; });
+  const summary = h('div', { class: 'form-error', role: 'alert', hidden: true });
+  const result = h('p', { role: 'status' });
+  const form = h('form', { class: 'stack' }, summary,
+    h('div', { class: 'inline-form' },
+      field(t('channels.host'), h('input', { name: 'host', required: true, value: current?.host ?? '', placeholder: 'smtp.example.com' })),
+      field(t('channels.port'), h('input', { name: 'port', type: 'number', min: 1, max: 65535, required: true, value: current?.port ?? 587 })),
+      field(t('channels.security'), h('select', { name: 'security' }, ['starttls', 'tls', 'none'].map((s) => h('option', { value: s, selected: s === (current?.security ?? 'starttls') }, t(`channels.security.${s}`)))))),
+    h('div', { class: 'inline-form' },
+      field(t('channels.username'), h('input', { name: 'username', value: current?.username ?? '', autocomplete: 'off' })),
+      field(t('channels.password'), h('input', { name: 'password', type: 'password', autocomplete: 'new-password' }),
+        current?.has_password ? t('channels.passwordKept') : null)),
+    h('div', { class: 'inline-form' },
+      field(t('channels.fromEmail'), h('input', { name: 'from_email', type: 'email', required: true, value: current?.from_email ?? '' })),
+      field(t('channels.fromName'), h('input', { name: 'from_name', value: current?.from_name ?? '' }))),
+    h('div', { class: 'actions' }, h('button', { class: 'primary', type: 'submit' }, t('action.save')),
+      current ? busyButton({}, t('channels.test'), async () => {
+        const r = await api.post('/channels/email/test', {});
+        result.textContent = `${r.ok ? '✓' : '✗'} ${r.detail}`;
+      }) : null),
+    result);
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    clearErrors(form, summary);
+    const v = formValues(form);
+    const body = { host: v.host ?? '', port: Number(v.port), security: v.security, username: v.username ?? '', from_email: v.from_email ?? '', from_name: v.from_name ?? '' };
+    if (v.password) body.password = v.password;
+    try {
+      await api.put('/channels/email', body);
+      toast(t('channels.saved'), 'success');
+      render(main);
+    } catch (error) {
+      showErrors(form, error, summary);
+    }
+  });
+
+  const deliveries = (await api.get('/notifications/deliveries?limit=50')).items;
+  const log = deliveries.length ? h('div', { class: 'table-wrap' }, h('table', {},
+    h('thead', {}, h('tr', {}, [t('channels.channel'), t('field.status'), t('channels.attempts'), t('channels.error'), t('channels.when')].map((c) => h('th', { scope: 'col' }, c)))),
+    h('tbody', {}, deliveries.map((d) => h('tr', {}, h('td', {}, t(`notify.channel.${d.channel}`)), h('td', {}, t(`channels.status.${d.status}`)),
+      h('td', {}, String(d.attempts)), h('td', { class: 'muted' }, d.last_error ?? ''), h('td', { class: 'nowrap' }, formatDateTime(d.sent_at ?? d.created_at))))))) 
+    : h('p', { class: 'empty' }, t('channels.noDeliveries'));
+
+  mount(main, h('div', { class: 'page-head' }, h('h1', { tabindex: -1 }, t('nav.channels'))), h('p', { class: 'hint' }, t('channels.help')),
+    h('h2', {}, t('channels.email')), form, h('h2', {}, t('channels.deliveries')), log);
+}
