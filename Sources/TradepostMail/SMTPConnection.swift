@@ -137,7 +137,7 @@ public final class SMTPConnection: Sendable {
 
     func write(_ text: String) async throws {
         do { try await channel.writeAndFlush(ByteBuffer(string: text)) } catch {
-            throw SMTPError(code: nil, message: "the connection to \(settings.host) broke: \(error)")
+            throw SMTPError(code: nil, message: "the connection to \(settings.host) broke: \(lines.failure ?? String(describing: error))")
         }
     }
 
@@ -148,7 +148,8 @@ public final class SMTPConnection: Sendable {
         var text: [String] = []
         while true {
             guard let line = await lines.next() else {
-                throw SMTPError(code: nil, message: "\(settings.host) closed the connection or did not answer in time")
+                throw SMTPError(code: nil, message: lines.failure.map { "the connection to \(settings.host) failed: \($0)" }
+                    ?? "\(settings.host) closed the connection or did not answer in time")
             }
             let trimmed = line.hasSuffix("\r") ? String(line.dropLast()) : line
             guard trimmed.count >= 3, let code = Int(trimmed.prefix(3)) else { throw SMTPError(code: nil, message: "not an SMTP reply: \(trimmed.prefix(80))") }
@@ -171,6 +172,7 @@ final class LineQueue: Sendable {
         var head = 0
         var waiter: CheckedContinuation<String?, Never>?
         var closed = false
+        var failure: String?
     }
     private let state = Mutex(State())
 
@@ -186,8 +188,12 @@ final class LineQueue: Sendable {
         waiter?.resume(returning: line)
     }
 
-    func close() {
+    /// Why the connection ended, when an error ended it (a refused certificate, a reset).
+    var failure: String? { state.withLock { $0.failure } }
+
+    func close(_ error: (any Error)? = nil) {
         let waiter = state.withLock { s in
+            if let error, s.failure == nil { s.failure = String(describing: error) }
             s.closed = true
             defer { s.waiter = nil }
             return s.waiter
@@ -231,7 +237,7 @@ final class LineHandler: ChannelInboundHandler, Sendable {
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
-        lines.close()
+        lines.close(error)
         context.close(promise: nil)
     }
 }

@@ -12,7 +12,7 @@ struct Tradepost: AsyncParsableCommand {
         version: TradepostVersion.current,
         subcommands: [
             ServeCommand.self, ConfigCommand.self, TenantCommand.self, UserCommand.self, TokenCommand.self,
-            JobsCommand.self, SearchCommand.self, CatalogCommand.self, StockCommand.self, OrdersCommand.self, SalespeopleCommand.self, S3Command.self, SnapshotCommand.self, RestoreCommand.self, DoctorCommand.self, AuditCommand.self, MigrateCommand.self,
+            JobsCommand.self, SearchCommand.self, CatalogCommand.self, StockCommand.self, OrdersCommand.self, SalespeopleCommand.self, NotifyCommand.self, WebhooksCommand.self, S3Command.self, SnapshotCommand.self, RestoreCommand.self, DoctorCommand.self, AuditCommand.self, MigrateCommand.self,
             VersionCommand.self,
         ]
     )

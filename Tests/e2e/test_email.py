@@ -11,7 +11,9 @@ import pytest
 import requests
 import io
 
-from conftest import Server, problem
+import json
+
+from conftest import Server, cli_json, problem, run_cli
 from smtp_relay import Relay
 from test_orders import trade_world
 
@@ -86,3 +88,10 @@ def test_notifications_arrive_as_mail_with_headers_parts_and_the_invoice(mailed)
     assert {(c["kind"], c["channel"]): c["enabled"] for c in choices}[("order.placed", "email")] is False
     deliveries = s.api("GET", "/notifications/deliveries?channel=email&status=sent", owner).json()["items"]
     assert len(deliveries) >= 3
+
+    # The command line's test goes through the same relay; without the test CA the certificate is refused.
+    failed = run_cli("notify", "test", "--tenant", "acme", "--email", "ops@acme.test", "--json", data=s.data, check=False)
+    assert failed.returncode == 1 and json.loads(failed.stdout)["ok"] is False and "certificate" in json.loads(failed.stdout)["detail"].lower()
+    ca = {"TRADEPOST_NOTIFY_SMTP_CA_FILE": str(relay.cert)}
+    assert cli_json("notify", "test", "--tenant", "acme", "--email", "ops@acme.test", data=s.data, env=ca)["ok"] is True
+    relay.wait_for(lambda _, to, raw: to == ["ops@acme.test"])

@@ -9,7 +9,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from standardwebhooks.webhooks import Webhook, WebhookVerificationError
 
-from conftest import Server, problem
+from conftest import Server, cli_json, problem, run_cli
 from test_orders import trade_world
 from webhook_sink import Sink
 
@@ -95,6 +95,14 @@ def test_an_orders_life_arrives_signed_and_verifies(hooked):
     assert r.status_code == 202 and r.json()["replayed"] == 4
     sink.wait("/orders", 9)
     problem(s.api("POST", f"/webhooks/{endpoint['id']}/replay", owner, json={"from": body["to"], "to": body["from"]}), 400, "invalid")
+
+    # The command line lists the endpoint and replays one message into the running server.
+    listed = cli_json("webhooks", "list", "--tenant", "acme", data=s.data)
+    assert [e["id"] for e in listed] == [endpoint["id"]] and "secret" not in listed[0]
+    assert cli_json("webhooks", "replay", "--tenant", "acme", "--message", first["id"], data=s.data) == {"replayed": 1}
+    assert sink.wait("/orders", 10)[-1][1]["webhook-id"] == first["id"]
+    bad = run_cli("webhooks", "replay", "--tenant", "acme", "--endpoint", endpoint["id"], data=s.data, check=False)
+    assert bad.returncode != 0 and "--from" in bad.stderr
 
 
 def test_a_failing_endpoint_is_retried_with_the_same_id_and_a_gone_one_is_switched_off(hooked):
