@@ -48,6 +48,8 @@ def world(server):
         shop = server.api("POST", "/businesses", token, json={"name": f"{tenant} wholesale", "type": "wholesaler", "city": "Kyiv"}).json()
         sold = server.api("POST", f"/businesses/{shop['id']}/products", token, json={
             "sku": "IBU-1", "name": f"Ibuprofen {tenant}", "currency": "UAH", "price": "5.00", "status": "published", "stock_quantity": 9}).json()
+        owner_id = server.api("GET", "/me", token).json()["id"]
+        assert server.api("PUT", f"/businesses/{shop['id']}/members/{owner_id}", token, json={"role": "manager"}).status_code == 200
         order = server.api("POST", "/orders", token, json={"buyer_business_id": biz["id"], "seller_business_id": shop["id"],
                                                            "lines": [{"product_id": sold["id"], "quantity": 2}]})
         assert order.status_code == 201, order.text
@@ -95,6 +97,18 @@ def world(server):
         assert link.status_code == 201, link.text
         document = server.api("PUT", "/salespeople/me/document?name=passport.pdf", rep_token, data=b"%PDF-1.4 id", headers={"Content-Type": "application/pdf"})
         assert document.status_code == 200, document.text
+        # Notifications (the owner manages the selling shop), a webhook endpoint with a test message (a documentation
+        # address: nothing answers), the mail relay.
+        hook = server.api("POST", "/webhooks", token, json={"url": f"https://203.0.113.10/{tenant}", "event_types": ["order.placed"]})
+        assert hook.status_code == 201, hook.text
+        hook_message = server.api("POST", f"/webhooks/{hook.json()['id']}/test", token)
+        assert hook_message.status_code == 202, hook_message.text
+        assert server.api("PUT", "/channels/email", token, json={"host": "203.0.113.10", "port": 587, "security": "starttls",
+                                                                  "from_email": f"shop@{tenant}.test", "password": tenant}).status_code == 200
+        expected = {"order.placed", "payment.recorded", "return.requested", "salesperson_link.requested"}
+        server.wait_for(lambda: expected <= {n["kind"] for n in server.api("GET", "/notifications", token).json()["items"]},
+                        message="the seeded notifications")
+        notification = str(server.api("GET", "/notifications", token).json()["items"][0]["id"])  # a string: job ids are numbers too
         bucket = f"files-{tenant}"
         assert server.api("GET", "/s3/buckets", token).status_code == 200
         from test_s3 import client, wait_for_port
@@ -110,7 +124,8 @@ def world(server):
                 "invoice": invoice.json()["id"], "return": returned.json()["id"], "credit_note": credit.json()["credit_note_id"],
                 "promo": promo.json()["id"], "proposal": proposal.json()["id"], "conversation": cid, "message": message.json()["id"],
                 "attachment": attachment.json()["id"], "negotiation": rfq.json()["id"], "link": link.json()["id"], "salesperson": rep["id"],
-                "staff_token": staff}
+                "staff_token": staff, "endpoint": hook.json()["id"], "webhook_message": hook_message.json()["id"], "owner": owner_id,
+                "notification": notification}
 
     world = {"admin": admin, "a": a, "b": b, "ta": ta, "tb": tb, "A": seed(ta, "alpha"), "B": seed(tb, "beta")}
     for key, token in (("A", ta), ("B", tb)):
@@ -183,6 +198,13 @@ def snapshot(server, token):
                           for c in server.api("GET", "/conversations", token).json()["items"]],
         "salesperson_links": server.api("GET", "/salesperson-links", token).json()["items"],
         "salespeople": server.api("GET", "/salespeople", token).json()["items"],
+        "notifications": [(n["id"], n["kind"], n["title"], n.get("read_at")) for n in server.api("GET", "/notifications", token).json()["items"]],
+        "notification_settings": server.api("GET", "/notifications/settings", token).json(),
+        "deliveries": [(d["id"], d["channel"], d["user_id"]) for d in server.api("GET", "/notifications/deliveries", token).json()["items"]],
+        "webhooks": [({k: v for k, v in e.items() if k != "updated_at"},
+                      [(m["id"], m["event_type"]) for m in server.api("GET", f"/webhooks/{e['id']}/messages", token).json()["items"]])
+                     for e in server.api("GET", "/webhooks", token).json()["items"]],
+        "email_channel": server.api("GET", "/channels/email", token).json(),
         "imports": {b["id"]: [(i["id"], i["state"]) for i in server.api("GET", f"/businesses/{b['id']}/imports", token).json()["items"]]
                     for b in businesses},
     }
@@ -233,6 +255,10 @@ def case_not_found(method, path, body=None):
                             ("/negotiations/", "negotiation"), ("/salesperson-links/", "link"), ("/salespeople/", "salesperson")):
             if path.startswith(prefix):
                 concrete = path.format(id=B[key])
+        if path.startswith("/webhooks/"):
+            concrete = path.format(id=B["endpoint"])
+        if path.startswith("/webhook-messages/"):
+            concrete = path.format(id=B["webhook_message"])
         if path.startswith("/s3/keys/"):
             concrete = path.format(id=B["s3key"])
         problem(server.api(method, concrete, w["ta"], json=body), 404, "not_found")
@@ -298,6 +324,34 @@ def case_create(path, body):
     return run
 
 
+def case_reading_b_notification(server, w):
+    """Notification ids are per tenant: A naming B's id reaches A's own (or nothing), never B's."""
+    r = server.api("POST", f"/notifications/{w['B']['notification']}/read", w["ta"])
+    if r.status_code == 200:
+        assert r.json()["id"] in {n["id"] for n in server.api("GET", "/notifications", w["ta"]).json()["items"]}
+    else:
+        problem(r, 404, "not_found")
+
+
+def case_forged_unsubscribe(server, w):
+    token = f"{w['b']['id']}.{w['B']['owner']}.order.placed.AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"
+    problem(server.api("POST", "/unsubscribe", params={"token": token}), 404, "not_found")
+
+
+def no_b_notifications(r, w):
+    assert r.status_code == 200
+    links = " ".join(n.get("link") or "" for n in r.json()["items"])
+    assert r.json()["items"] and not any(v in links for v in w["B"].values() if isinstance(v, str)), "notifications leaked tenant B"
+
+
+def no_b_deliveries(r, w):
+    assert r.status_code == 200 and not {d["user_id"] for d in r.json()["items"]} & set(w["B"].values())
+
+
+def a_channel_or_none(r, w):
+    assert r.status_code in (200, 404) and (r.status_code == 404 or r.json()["from_email"] == "shop@alpha.test"), r.text
+
+
 def case_own(method, path, check, body=None):
     def run(server, w):
         r = server.api(method, path, w["ta"], json=body)
@@ -335,7 +389,7 @@ def only_a_suggestions(r, w):
 
 def only_a_audit(r, w):
     assert r.status_code == 200
-    targets = {e["target"] for e in r.json()["items"]}
+    targets = {e.get("target") for e in r.json()["items"]} - {None}
     assert targets and not targets & set(w["B"].values()), "the audit trail leaked tenant B entries"
     assert w["A"]["business"] in targets
 
@@ -554,6 +608,32 @@ MATRIX = {
     # The WebSocket: a plain GET is refused, and a socket only ever carries the caller's own scope
     # (test_jobs.test_live_channel_pushes_job_changes_to_the_right_people).
     "GET /api/v1/live": case_own("GET", "/live", lambda r, w: problem(r, 400, "invalid")),
+    "GET /api/v1/notifications": case_own("GET", "/notifications", no_b_notifications),
+    "POST /api/v1/notifications/{id}/read": case_reading_b_notification,
+    "POST /api/v1/notifications/read-all": case_own("POST", "/notifications/read-all", lambda r, w: r.status_code == 200 or problem(r, 200)),
+    "GET /api/v1/notifications/settings": case_own("GET", "/notifications/settings", lambda r, w: r.status_code == 200 or problem(r, 200)),
+    "PATCH /api/v1/notifications/settings": case_own("PATCH", "/notifications/settings", lambda r, w: r.status_code == 200 or problem(r, 200),
+                                                     body={"digest": "daily"}),
+    "GET /api/v1/notifications/deliveries": case_own("GET", "/notifications/deliveries", no_b_deliveries),
+    "GET /api/v1/webhooks/event-types": case_own("GET", "/webhooks/event-types", lambda r, w: r.status_code == 200 or problem(r, 200)),
+    "GET /api/v1/webhooks": case_list("/webhooks"),
+    "POST /api/v1/webhooks": case_create("/webhooks", {"url": "https://203.0.113.11/a"}),
+    "GET /api/v1/webhooks/{id}": case_not_found("GET", "/webhooks/{id}"),
+    "PATCH /api/v1/webhooks/{id}": case_not_found("PATCH", "/webhooks/{id}", {"enabled": False}),
+    "DELETE /api/v1/webhooks/{id}": case_not_found("DELETE", "/webhooks/{id}"),
+    "POST /api/v1/webhooks/{id}/rotate-secret": case_not_found("POST", "/webhooks/{id}/rotate-secret"),
+    "GET /api/v1/webhooks/{id}/messages": case_not_found("GET", "/webhooks/{id}/messages"),
+    "POST /api/v1/webhooks/{id}/test": case_not_found("POST", "/webhooks/{id}/test"),
+    "POST /api/v1/webhooks/{id}/replay": case_not_found("POST", "/webhooks/{id}/replay",
+                                                        {"from": "2020-01-01T00:00:00Z", "to": "2099-01-01T00:00:00Z"}),
+    "POST /api/v1/webhook-messages/{id}/replay": case_not_found("POST", "/webhook-messages/{id}/replay"),
+    "GET /api/v1/channels/email": case_own("GET", "/channels/email", a_channel_or_none),
+    "PUT /api/v1/channels/email": case_own("PUT", "/channels/email", a_channel_or_none,
+                                           body={"host": "203.0.113.12", "port": 25, "security": "none", "from_email": "shop@alpha.test"}),
+    "DELETE /api/v1/channels/email": case_own("DELETE", "/channels/email", lambda r, w: r.status_code in (204, 404) or problem(r, 204)),
+    "POST /api/v1/channels/email/test": case_own("POST", "/channels/email/test", lambda r, w: r.status_code in (200, 409) or problem(r, 200)),
+    "GET /api/v1/unsubscribe": case_own("GET", "/unsubscribe?token=x", lambda r, w: r.status_code == 200 or problem(r, 200)),
+    "POST /api/v1/unsubscribe": case_forged_unsubscribe,
 }
 
 
@@ -607,3 +687,42 @@ def test_live_conversation_topics_carry_only_the_callers_tenant(server, world):
             pass
         await ws.close()
     asyncio.run(scenario())
+
+
+def test_the_notifications_topic_carries_only_the_callers_own(server, world):
+    """A's socket resuming notifications from 0 gets A's own, and B's new ones never reach it."""
+    import asyncio
+    import json
+    import websockets
+    A, B = world["A"], world["B"]
+    own = {n["id"] for n in server.api("GET", "/notifications", world["ta"]).json()["items"]}
+
+    async def scenario():
+        ws = await websockets.connect(server.url.replace("http://", "ws://") + "/api/v1/live",
+                                      additional_headers={"Authorization": f"Bearer {world['ta']}"})
+        assert json.loads(await ws.recv())["type"] == "hello"
+        await ws.send(json.dumps({"subscribe": "notifications", "after": 0}))
+        got = []
+        try:
+            while True:
+                got.append(json.loads(await asyncio.wait_for(ws.recv(), 1.5)))
+        except asyncio.TimeoutError:
+            pass
+        # B's owner hears of a new salesperson link request; A's socket stays quiet.
+        rep = server.login("rep@beta.test", "rep-pass-1", tenant="beta")
+        server.api("POST", f"/salesperson-links/{B['link']}/revoke", world["tb"])
+        assert server.api("POST", "/salesperson-links", rep, json={"business_id": B["shop"], "side": "seller"}).status_code == 201
+        server.wait_for(lambda: server.api("GET", "/notifications?unread=true", world["tb"]).json()["unread"] >= 1 and
+                        sum(n["kind"] == "salesperson_link.requested" for n in server.api("GET", "/notifications", world["tb"]).json()["items"]) == 2)
+        try:
+            extra = json.loads(await asyncio.wait_for(ws.recv(), 1.0))
+            got.append(extra)
+        except asyncio.TimeoutError:
+            pass
+        await ws.close()
+        return got
+
+    got = asyncio.run(scenario())
+    pushed = [m["notification"] for m in got if m["type"] == "notification"]
+    assert {n["id"] for n in pushed} == own
+    assert not any(v in (n.get("link") or "") for n in pushed for v in B.values() if isinstance(v, str))
