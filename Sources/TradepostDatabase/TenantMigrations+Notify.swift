@@ -93,6 +93,24 @@ extension TenantMigrations {
                 response TEXT NOT NULL,
                 PRIMARY KEY (message_id, n)
             ) WITHOUT ROWID;
+            -- Users' Telegram accounts (linked through a one-time /start code), the codes (hashed),
+            -- and the updates already handled (Telegram may deliver one twice).
+            CREATE TABLE IF NOT EXISTS telegram_links (
+                user_id TEXT PRIMARY KEY,
+                telegram_user_id INTEGER NOT NULL UNIQUE,
+                chat_id INTEGER NOT NULL,
+                username TEXT,
+                linked_at TEXT NOT NULL
+            );
+            CREATE TABLE IF NOT EXISTS telegram_link_codes (
+                code_hash BLOB PRIMARY KEY,
+                user_id TEXT NOT NULL,
+                expires_at TEXT NOT NULL
+            ) WITHOUT ROWID;
+            CREATE TABLE IF NOT EXISTS telegram_updates (
+                update_id INTEGER PRIMARY KEY,
+                at TEXT NOT NULL
+            );
             -- The tenant's channels (email, sms, telegram): settings as JSON, the secret sealed.
             CREATE TABLE IF NOT EXISTS channel_settings (
                 channel TEXT PRIMARY KEY CHECK (channel IN ('email', 'sms', 'telegram')),

@@ -67,6 +67,7 @@ public final class Store: Sendable {
     public let notifications: SQLiteNotificationService
     public let webhooks: SQLiteWebhookService
     public let channels: SQLiteChannelService
+    public let telegram: SQLiteTelegramStore
     public let audit: SQLiteAuditService
 
     /// Opens (creating if needed) and migrates the control database; tenant files open lazily.
@@ -107,6 +108,7 @@ public final class Store: Sendable {
             return (t.name, t.timeZone)
         }
         channels = SQLiteChannelService(tenants: tenantDatabases, stats: stats, box: box)
+        telegram = SQLiteTelegramStore(tenants: tenantDatabases, stats: stats, box: box)
         webhooks = SQLiteWebhookService(tenants: tenantDatabases, stats: stats, box: box, destinationProblem: options.destinationProblem)
         audit = SQLiteAuditService(control: control, tenants: tenantDatabases)
         admins = SQLitePlatformAdminService(

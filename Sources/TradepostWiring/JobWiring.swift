@@ -8,19 +8,26 @@ import TradepostStore
 /// implementation. HTTP's composition root and the command line call it.
 public enum JobWiring {
     /// `snapshots` defaults to the config's (stamped with `version`); the CLI passes settings without a schedule.
-    /// Answers the channels' settings service, sharing the mail jobs' relay sessions.
+    /// What the routes share with the jobs: the channels' settings (with the mail jobs' relay
+    /// sessions) and the Telegram front door (with its rate limits).
+    public struct Wired: Sendable {
+        public var channels: ChannelDirectory
+        public var telegram: TelegramDirectory
+    }
+
     @discardableResult
     public static func register(_ registry: JobRegistry, config: TradepostConfig, version: String, store: Store, search: SearchEngine,
-                                snapshots: SnapshotJobs.Settings? = nil) throws -> ChannelDirectory {
+                                snapshots: SnapshotJobs.Settings? = nil) throws -> Wired {
         try BuiltinJobs.register(registry, store: store)
         CatalogJobs.register(registry, store: store)
         try StockJobs.register(registry, store: store)
         try InvoiceJobs.register(registry, store: store)
         SearchJobs.register(registry, engine: search)
         NotifyJobs.register(registry, store: store, settings: config.notify)
-        let mail = try MailJobs.register(registry, store: store, settings: config.notify, baseURL: config.baseURL)
+        let telegram = TelegramDirectory(store: store, search: search, baseURL: config.baseURL, settings: config.notify)
+        let mail = try MailJobs.register(registry, store: store, settings: config.notify, baseURL: config.baseURL, telegram: telegram)
         try SnapshotJobs.register(registry, settings: snapshots ?? .init(config: config, version: version), store: store)
-        return ChannelDirectory(store: store, mail: mail)
+        return Wired(channels: ChannelDirectory(store: store, mail: mail), telegram: telegram)
     }
 }
 

@@ -19,7 +19,7 @@ public struct NotificationDigestJob: JobPayload {
     public init() {}
 }
 
-/// Mail: each delivery waits out the user's quiet hours, goes through the tenant's relay on a
+/// Mail and Telegram: each delivery waits out the user's quiet hours, goes through the tenant's relay on a
 /// reused session, is retried on 4xx and transport failures and given up on 5xx; digests gather
 /// the rest. SMS and Telegram deliveries are skipped with the reason until those channels exist.
 final class MailJobs: Sendable {
@@ -27,18 +27,20 @@ final class MailJobs: Sendable {
     let composer: MailComposer
     let pool: SMTPPool
     let documents: TradeDocuments
+    let telegram: TelegramDirectory?
     static let maxAttempts = 12
 
-    init(store: Store, baseURL: String, caFile: String) {
+    init(store: Store, baseURL: String, caFile: String, telegram: TelegramDirectory? = nil) {
         self.store = store
+        self.telegram = telegram
         composer = MailComposer(baseURL: baseURL)
         pool = SMTPPool(caFile: caFile)
         documents = TradeDocuments(fulfilment: store.fulfilment, returns: store.returns,
                                    blobs: ObjectStore(dataDir: store.dataDir, tenants: store.tenantDatabases))
     }
 
-    static func register(_ registry: JobRegistry, store: Store, settings: NotifySettings, baseURL: String) throws -> MailJobs {
-        let jobs = MailJobs(store: store, baseURL: baseURL, caFile: settings.smtpCAFile)
+    static func register(_ registry: JobRegistry, store: Store, settings: NotifySettings, baseURL: String, telegram: TelegramDirectory) throws -> MailJobs {
+        let jobs = MailJobs(store: store, baseURL: baseURL, caFile: settings.smtpCAFile, telegram: telegram)
         registry.register(DeliverNotificationJob.self, queue: "notify", maxAttempts: maxAttempts, timeout: .seconds(120),
                           backoff: Backoff(base: .seconds(30), maximum: .seconds(3600))) { job, context in
             guard let tenant = context.tenant else { throw PermanentJobError("a delivery needs a tenant") }
@@ -60,6 +62,13 @@ final class MailJobs: Sendable {
         guard let work = try await store.notifications.work(tenant, deliveryID: id) else { return }
         if let notBefore = work.delivery.notBefore, notBefore > Date() {
             throw RetryLater(after: notBefore.timeIntervalSinceNow, "held by quiet hours until \(notBefore)")
+        }
+        if work.delivery.channel == .telegram, let telegram {
+            switch try await telegram.deliver(tenant, work) {
+            case .sent: return try await store.notifications.finish(tenant, deliveryID: id, .sent, error: nil)
+            case .skipped(let why): return try await store.notifications.finish(tenant, deliveryID: id, .skipped, error: why)
+            case .failed(let why): return try await store.notifications.finish(tenant, deliveryID: id, .failed, error: why)
+            }
         }
         guard work.delivery.channel == .email else {
             return try await store.notifications.finish(tenant, deliveryID: id, .skipped, error: "\(work.delivery.channel.rawValue) is not set up on this server")

@@ -119,6 +119,9 @@ struct ConfigLoader {
         config.notify.webhookTimeout = TimeInterval(try int("notify.webhook_timeout_seconds"))
         config.notify.webhookDisableAfter = TimeInterval(try int("notify.webhook_disable_after_hours")) * 3600
         config.notify.smtpCAFile = text("notify.smtp_ca_file") ?? ""
+        config.notify.telegramAPIURL = text("notify.telegram_api_url") ?? config.notify.telegramAPIURL
+        config.notify.telegramPublicKey = text("notify.telegram_public_key") ?? config.notify.telegramPublicKey
+        config.notify.telegramInitDataMaxAge = TimeInterval(try int("notify.telegram_init_data_max_age_seconds"))
         config.demoEnabled = try bool("demo.enabled")
         config.demoSample = try bool("demo.sample")
         config.adminEmail = text("admin.email")

@@ -38,7 +38,7 @@ struct MigrationTests {
                    22: "aa3c27334b17c21099de2a9d77b51cbb5006db2086fed1ad26bc9ecd35731bef",
                    23: "75f8310b84aab6adf51872a8d033dc1d783a536004c5ccf25bc5db3d39705623",
                    24: "62d0079cb9fc61f927e255b40565d2e4bb02cf8bf5fd72642d2bae5c8edaeea3",
-                   25: "bad15b284035d2bfa1ddc49565163c1fefae1cb44d8aacaac52189990c39b9d0"],
+                   25: "930061e1d84184a9268d42dd03d4077922e2a3b4cff86cc6a279af64a53830db"],
     ]
 
     static let latestTenantVersion = TenantMigrations.migrator.migrations.last!.version

@@ -101,7 +101,7 @@ def test_settings_name_every_bad_field_and_a_kind_turned_off_stays_out_of_the_ap
     owner, seller_token, buyer_token, seller, buyer, product = trade_world(s, stock=50)
     settings = s.api("GET", "/notifications/settings", seller_token).json()
     placed = {c["channel"]: c["enabled"] for c in settings["choices"] if c["kind"] == "order.placed"}
-    assert placed == {"in_app": True, "email": True, "telegram": False, "sms": False}
+    assert placed == {"in_app": True, "email": True, "telegram": True, "sms": False}
     assert settings["digest"] == "off" and settings["time_zone"] == "UTC"
 
     bad = problem(s.api("PATCH", "/notifications/settings", seller_token, json={

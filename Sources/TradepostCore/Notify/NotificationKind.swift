@@ -26,7 +26,7 @@ public struct NotificationKind: Sendable {
     public let audience: Audience
     /// Urgent kinds are not held by quiet hours.
     public let urgent: Bool
-    /// Channels on by default besides in-app (which is always on by default).
+    /// Channels on by default: in-app always, Telegram wherever email is.
     public let defaultChannels: Set<NotificationChannel>
     /// The web app's route, built from the event's fields; nil for none.
     public let link: @Sendable ([String: String]) -> String?
@@ -37,7 +37,8 @@ public struct NotificationKind: Sendable {
         self.topic = topic ?? name
         self.audience = audience
         self.urgent = urgent
-        self.defaultChannels = defaults.union([.inApp])
+        // Whoever linked Telegram hears there what they would hear by mail.
+        self.defaultChannels = defaults.union([.inApp]).union(defaults.contains(.email) ? [.telegram] : [])
         self.link = link
     }
 }

@@ -52,6 +52,8 @@ public struct AppServices: Sendable {
     public var webhooks: any WebhookService
     /// The tenant's mail relay (and the other channels' settings).
     public var channels: any ChannelService
+    /// The tenant's Telegram bot, users' links, Mini App sign-in.
+    public var telegram: any TelegramService
 
     public init(
         tenants: any TenantService, users: any UserService, businesses: any BusinessService,
@@ -62,9 +64,10 @@ public struct AppServices: Sendable {
         conversations: any ConversationService, negotiations: any NegotiationService, salespeople: any SalespersonService, talk: TalkSettings,
         s3Keys: any S3KeyService, audit: any AuditService, tenantRestore: any TenantRestoreService,
         blobs: any BlobStore, media: any MediaService, notifications: any NotificationService, webhooks: any WebhookService,
-        channels: any ChannelService
+        channels: any ChannelService, telegram: any TelegramService
     ) {
         self.channels = channels
+        self.telegram = telegram
         self.notifications = notifications
         self.webhooks = webhooks
         self.tenants = tenants
@@ -97,7 +100,8 @@ public struct AppServices: Sendable {
         self.media = media
     }
 
-    public init(store: Store, jobs: any JobService, search: any SearchService, talk: TalkSettings = TalkSettings(), channels: (any ChannelService)? = nil) {
+    public init(store: Store, jobs: any JobService, search: any SearchService, talk: TalkSettings = TalkSettings(), channels: (any ChannelService)? = nil,
+                telegram: (any TelegramService)? = nil) {
         let blobs = ObjectStore(dataDir: store.dataDir, tenants: store.tenantDatabases)
         self.init(tenants: store.tenants, users: store.users, businesses: store.businesses, admins: store.admins, auth: store.auth,
                   jobs: jobs, categories: store.categories, products: store.products, search: search,
@@ -108,6 +112,7 @@ public struct AppServices: Sendable {
                   tenantRestore: store.tenantRestore, blobs: blobs,
                   media: SQLiteMediaService(tenants: store.tenantDatabases, blobs: blobs, stats: store.stats),
                   notifications: store.notifications, webhooks: store.webhooks,
-                  channels: channels ?? ChannelDirectory(store: store, baseURL: "http://localhost"))
+                  channels: channels ?? ChannelDirectory(store: store, baseURL: "http://localhost"),
+                  telegram: telegram ?? TelegramDirectory(store: store, search: search, baseURL: "http://localhost", settings: NotifySettings()))
     }
 }

@@ -28,13 +28,13 @@ public func buildApplication(
     let store = if let store { store } else { try await Store(.forServer(config)) }
     let registry = JobRegistry()
     let search = SearchEngine(tenants: store.tenantDatabases)
-    let channels = try JobWiring.register(registry, config: config, version: TradepostVersion.current, store: store, search: search)
+    let wired = try JobWiring.register(registry, config: config, version: TradepostVersion.current, store: store, search: search)
     try registerJobs(registry, store)
     let telemetry = JobsTelemetry(registry: metrics.registry)
     let engine = try JobsEngine(host: JobsHost(store: store), registry: registry, options: config.jobsOptions, logger: logger, observer: telemetry)
     let hub = LiveHub { try await engine.service.stats(scope: $0) }
     telemetry.attach(hub)
-    let appServices = AppServices(store: store, jobs: engine.service, search: search, talk: config.talk, channels: channels)
+    let appServices = AppServices(store: store, jobs: engine.service, search: search, talk: config.talk, channels: wired.channels, telegram: wired.telegram)
     // The S3 listener runs beside the HTTP server, on the same blob store, and stops before the databases close.
     var services: [any Service] = [StoreCloser(store: store, logger: logger), engine]
     if config.s3Port >= 0 {
@@ -115,6 +115,7 @@ func buildRouter(config: TradepostConfig, store: Store, services: AppServices, m
     NotificationRoutes(services: services, maxBody: maxBody).register(on: api)
     WebhookRoutes(services: services, maxBody: maxBody).register(on: api)
     ChannelRoutes(services: services, maxBody: maxBody).register(on: api)
+    TelegramRoutes(services: services, cookies: cookies, maxBody: maxBody).register(on: api)
     let feed = OrderFeed(orders: services.orders)
     store.tenantDatabases.outboxListener.add { tenant in feed.changed(tenant) }
     let talk = ConversationHub(conversations: services.conversations, resumeLimit: config.talk.resumeLimit)

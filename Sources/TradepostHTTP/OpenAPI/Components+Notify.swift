@@ -84,3 +84,23 @@ extension Components {
         ("ChannelTestResult", Schema.object([("ok", Schema.boolean()), ("detail", Schema.string())], required: ["ok", "detail"], closed: false)),
     ]
 }
+
+extension Components {
+    static let telegram: [(String, JSONValue)] = [
+        ("TelegramBot", Schema.object([
+            ("bot_username", Schema.string()), ("bot_id", Schema.integer()), ("webhook_url", Schema.string()), ("connected_at", Schema.dateTime),
+        ], required: ["bot_username", "bot_id", "webhook_url", "connected_at"], closed: false)),
+        ("TelegramBotToken", Schema.object([("token", Schema.line("From @BotFather", maxLength: 100))], required: ["token"])),
+        ("TelegramLink", Schema.object([
+            ("linked", Schema.boolean()), ("username", Schema.nullable(Schema.string())), ("linked_at", Schema.nullable(Schema.dateTime)),
+            ("bot_username", Schema.nullable(Schema.string("nil when the tenant has no bot"))),
+        ], required: ["linked"], closed: false)),
+        ("TelegramLinkCode", Schema.object([("url", Schema.string()), ("expires_at", Schema.dateTime)], required: ["url", "expires_at"], closed: false)),
+        ("TelegramUpdate", Schema.object([("update_id", Schema.integer())], required: ["update_id"], closed: false,
+                                         description: "A Bot API Update (core.telegram.org/bots/api#update)")),
+        ("TelegramSignIn", Schema.object([
+            ("tenant", Schema.line("The company's slug", maxLength: 64)), ("init_data", Schema.string("Telegram.WebApp.initData", minLength: 1, maxLength: 8192)),
+            ("mode", Schema.string("token (default) or cookie", values: ["token", "cookie"])),
+        ], required: ["tenant", "init_data"])),
+    ]
+}

@@ -88,3 +88,32 @@ extension Operations {
                   responseSchema: Schema.string("Unsubscribed."), responseMediaType: "text/plain", errors: [404]),
     ]
 }
+
+extension Operations {
+    static let telegram: [Operation] = [
+        Operation(method: "get", path: "/api/v1/channels/telegram", id: "getTelegramBot", tag: "telegram",
+                  summary: "The tenant's Telegram bot (tenant admins); 404 until connected. The token is never returned",
+                  response: "TelegramBot", errors: [403, 404]),
+        Operation(method: "put", path: "/api/v1/channels/telegram", id: "connectTelegramBot", tag: "telegram",
+                  summary: "Connect a bot with its BotFather token: checked with getMe, the webhook registered with a fresh random "
+                      + "secret_token (updates without it are refused), the token sealed at rest",
+                  body: "TelegramBotToken", response: "TelegramBot", errors: [403, 503]),
+        Operation(method: "delete", path: "/api/v1/channels/telegram", id: "disconnectTelegramBot", tag: "telegram",
+                  summary: "Disconnect the bot (its webhook is deleted)", status: 204, errors: [403, 404]),
+        Operation(method: "get", path: "/api/v1/me/telegram", id: "getMyTelegram", tag: "telegram",
+                  summary: "Whether the caller's Telegram account is linked, and the tenant's bot", response: "TelegramLink"),
+        Operation(method: "post", path: "/api/v1/me/telegram/link", id: "linkMyTelegram", tag: "telegram",
+                  summary: "A one-time deep link (t.me/<bot>?start=<code>, 15 minutes) that links the Telegram account opening it",
+                  response: "TelegramLinkCode", errors: [409]),
+        Operation(method: "delete", path: "/api/v1/me/telegram", id: "unlinkMyTelegram", tag: "telegram",
+                  summary: "Unlink the caller's Telegram account", status: 204, errors: [404]),
+        Operation(method: "post", path: "/api/v1/telegram/{tenant}/webhook", id: "telegramWebhook", tag: "telegram",
+                  summary: "Telegram's updates for the tenant's bot. Refused (403) without the X-Telegram-Bot-Api-Secret-Token set at "
+                      + "connection; a repeated update_id is ignored; the answer may carry a Bot API call (a reply)",
+                  access: .open, body: "TelegramUpdate", responseSchema: Schema.object([], closed: false), errors: [403]),
+        Operation(method: "post", path: "/api/v1/auth/telegram", id: "telegramSignIn", tag: "telegram",
+                  summary: "Sign in from the Telegram Mini App with its initData (HMAC keyed by the bot token, auth_date fresh, the Ed25519 "
+                      + "signature when present). An account nobody linked gets 403 with reason telegram_not_linked and how to link it",
+                  access: .open, body: "TelegramSignIn", response: "LoginResponse", errors: [401, 403]),
+    ]
+}

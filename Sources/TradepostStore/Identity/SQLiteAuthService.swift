@@ -259,3 +259,27 @@ public final class SQLiteAuthService: AuthService {
         }
     }
 }
+
+extension SQLiteAuthService {
+    /// A session for a tenant user whose identity something else proved (a Telegram Mini App's
+    /// signed init data, for the user that account is linked to). Throws: unauthenticated (gone or
+    /// disabled), tenantSuspended.
+    public func openSession(tenant: TenantID, userID: String, client: ClientInfo) async throws -> LoginResult {
+        let status = try await control.pool.read { db in try SQLiteTenantService.fetch(db, id: tenant)?.status }
+        guard let status else { throw AppError(.unauthenticated, "No such tenant") }
+        if status == .suspended { throw AppError(.tenantSuspended, "This tenant is suspended. Contact your platform administrator.") }
+        guard let user = try await tenants.read(tenant, { db in try SQLiteUserService.fetch(db, id: userID) }), !user.disabled else {
+            throw AppError(.unauthenticated, "This account is disabled")
+        }
+        return try await mapErrors(stats) {
+            try await openSession(for: Account(kind: .tenantUser, id: user.id, passwordHash: "", disabled: false, tenantID: tenant, tenantStatus: status,
+                                               email: user.email), client: client)
+        }
+    }
+
+    /// The principal a linked account acts as (a Telegram command or button), with every scope.
+    public func principal(tenant: TenantID, userID: String) async throws -> Principal {
+        try await loadPrincipal(StoredCredential(credential: .session(id: "telegram"), kind: .tenantUser, userID: userID, tenantID: tenant, tenantSlug: nil,
+                                                 tenantName: nil, tenantStatus: nil, scopes: Set(Scope.allCases), lastSeen: nil, expiresAt: .distantFuture))
+    }
+}

@@ -58,10 +58,13 @@ enum NotificationFanout {
                            zone: String, now: Date) throws -> Int {
         var count = 0
         var settings: NotificationRows.Stored?
-        for channel in [NotificationChannel.email, .sms] where NotificationRows.enabled(kind, channel, choices: choices) {
+        for channel in [NotificationChannel.email, .telegram, .sms] where NotificationRows.enabled(kind, channel, choices: choices) {
             let s = try settings ?? NotificationRows.stored(db, user: r.id)
             settings = s
             if channel == .sms && s.phone == nil { continue }
+            if channel == .telegram, try Bool.fetchOne(db.cachedStatement(sql: "SELECT 1 FROM telegram_links WHERE user_id = ?"), arguments: [r.id]) == nil {
+                continue
+            }
             let quiet = QuietHours(start: s.quietStart, end: s.quietEnd, zone: s.timeZone ?? zone)
             let held = kind.urgent ? nil : quiet?.heldUntil(now)
             let status: NotificationDelivery.Status = channel == .email && s.digest != .off && !kind.urgent ? .digest : .pending
