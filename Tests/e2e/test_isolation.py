@@ -338,6 +338,18 @@ def case_forged_unsubscribe(server, w):
     problem(server.api("POST", "/unsubscribe", params={"token": token}), 404, "not_found")
 
 
+def case_telegram_webhook(server, w):
+    """Neither tenant has a bot: no secret opens either webhook, and A's path never reaches B."""
+    for slug in ("alpha", "beta", "gamma"):
+        r = requests.post(server.url + f"/api/v1/telegram/{slug}/webhook", json={"update_id": 1}, headers={"X-Telegram-Bot-Api-Secret-Token": "x"})
+        problem(r, 403, "forbidden")
+
+
+def case_telegram_sign_in(server, w):
+    r = requests.post(server.url + "/api/v1/auth/telegram", json={"tenant": "beta", "init_data": "user=%7B%7D&auth_date=1&hash=" + "0" * 64})
+    problem(r, 401, "unauthenticated")
+
+
 def no_b_notifications(r, w):
     assert r.status_code == 200
     links = " ".join(n.get("link") or "" for n in r.json()["items"])
@@ -634,6 +646,14 @@ MATRIX = {
     "POST /api/v1/channels/email/test": case_own("POST", "/channels/email/test", lambda r, w: r.status_code in (200, 409) or problem(r, 200)),
     "GET /api/v1/unsubscribe": case_own("GET", "/unsubscribe?token=x", lambda r, w: r.status_code == 200 or problem(r, 200)),
     "POST /api/v1/unsubscribe": case_forged_unsubscribe,
+    "GET /api/v1/channels/telegram": case_own("GET", "/channels/telegram", lambda r, w: problem(r, 404, "not_found")),
+    "PUT /api/v1/channels/telegram": case_own("PUT", "/channels/telegram", lambda r, w: problem(r, 400, "invalid"), body={"token": "x"}),
+    "DELETE /api/v1/channels/telegram": case_own("DELETE", "/channels/telegram", lambda r, w: problem(r, 404, "not_found")),
+    "GET /api/v1/me/telegram": case_own("GET", "/me/telegram", lambda r, w: r.json() == {"linked": False} or problem(r, 200)),
+    "POST /api/v1/me/telegram/link": case_own("POST", "/me/telegram/link", lambda r, w: problem(r, 409, "conflict")),
+    "DELETE /api/v1/me/telegram": case_own("DELETE", "/me/telegram", lambda r, w: problem(r, 404, "not_found")),
+    "POST /api/v1/telegram/{tenant}/webhook": case_telegram_webhook,
+    "POST /api/v1/auth/telegram": case_telegram_sign_in,
 }
 
 
