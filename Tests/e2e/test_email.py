@@ -30,7 +30,7 @@ def mailed(data_dir, tmp_path):
 def test_notifications_arrive_as_mail_with_headers_parts_and_the_invoice(mailed):
     s, relay = mailed
     owner, seller_token, buyer_token, seller, buyer, product = trade_world(s, stock=50)
-    problem(s.api("GET", "/channels/email", owner), 404, "not_found")
+    assert s.api("GET", "/channels/email", owner).json() == {"configured": False}
     problem(s.api("PUT", "/channels/email", seller_token, json={"host": "localhost", "port": relay.port, "security": "starttls",
                                                                 "from_email": "shop@acme.test"}), 403, "forbidden")
     bad = problem(s.api("PUT", "/channels/email", owner, json={"host": "", "port": 0, "security": "starttls", "from_email": "nope"}), 400, "invalid")
@@ -39,6 +39,7 @@ def test_notifications_arrive_as_mail_with_headers_parts_and_the_invoice(mailed)
                 "from_email": "shop@acme.test", "from_name": "Фарм Опт"}
     saved = s.api("PUT", "/channels/email", owner, json=settings).json()
     assert saved["has_password"] and "password" not in saved
+    assert s.api("GET", "/channels/email", owner).json() == {"configured": True, "settings": saved}
     failed = s.api("POST", "/channels/email/test", owner, json={"to": "boss@acme.test"}).json()
     assert not failed["ok"] and "535" in failed["detail"], failed
     # Leaving the password out keeps it; a new one replaces it.

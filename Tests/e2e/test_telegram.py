@@ -52,8 +52,10 @@ def test_a_bot_links_a_user_notifies_with_buttons_and_answers_commands(bot):
     problem(s.api("PUT", "/channels/telegram", seller_token, json={"token": TOKEN}), 403, "forbidden")
     problem(s.api("POST", "/me/telegram/link", seller_token), 409, "conflict")
 
+    assert s.api("GET", "/channels/telegram", owner).json() == {"connected": False}
     connected = s.api("PUT", "/channels/telegram", owner, json={"token": TOKEN}).json()
     assert connected["bot_username"] == "acme_shop_bot" and "token" not in connected
+    assert s.api("GET", "/channels/telegram", owner).json() == {"connected": True, "bot": connected}
     hook = api.of("setWebhook")[-1]
     assert hook["url"] == s.url + "/api/v1/telegram/acme/webhook" and len(hook["secret_token"]) >= 32
     secret = hook["secret_token"]

@@ -5,6 +5,7 @@ import { detectLanguage, setLanguage, t } from './i18n.js';
 import { renderFrame } from './layout.js';
 import { match, navigate, route, start } from './router.js';
 import { session } from './session.js';
+import * as telegram from './telegram.js';
 
 route('/login', () => import('./pages/login.js'), { public: true });
 route('/', () => import('./pages/home.js'));
@@ -73,9 +74,12 @@ async function boot() {
     session.set(null);
     navigate(loginPath(), { replace: true });
   });
+  const tg = telegram.launch();
+  if (tg) telegram.adopt(tg);
   try {
     const { me } = await api.get('/auth/session');
     session.set(me);
+    if (!me && tg && !(await telegram.signIn(tg, document.getElementById('app')))) return;
     if (me?.locale && !localStorage.getItem('tp.lang')) await setLanguage(me.locale);
   } catch (error) {
     if (error.code === 'tenant_suspended') return mount(document.getElementById('app'), h('main', { id: 'main', class: 'login-page' },

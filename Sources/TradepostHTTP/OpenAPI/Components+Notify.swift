@@ -80,6 +80,7 @@ extension Components {
             ("security", Schema.enumeration(EmailChannelSettings.Security.self)), ("username", Schema.string(maxLength: 320)),
             ("password", Schema.string(maxLength: 1000)), ("from_email", Schema.line(maxLength: 254)), ("from_name", Schema.text(maxLength: 120)),
         ], required: ["host", "port", "security", "from_email"])),
+        ("EmailChannelAnswer", Schema.object([("configured", Schema.boolean()), ("settings", Schema.ref("EmailChannel"))], required: ["configured"], closed: false)),
         ("EmailChannelTest", Schema.object([("to", Schema.line(maxLength: 254))])),
         ("ChannelTestResult", Schema.object([("ok", Schema.boolean()), ("detail", Schema.string())], required: ["ok", "detail"], closed: false)),
     ]
@@ -90,6 +91,7 @@ extension Components {
         ("TelegramBot", Schema.object([
             ("bot_username", Schema.string()), ("bot_id", Schema.integer()), ("webhook_url", Schema.string()), ("connected_at", Schema.dateTime),
         ], required: ["bot_username", "bot_id", "webhook_url", "connected_at"], closed: false)),
+        ("TelegramBotAnswer", Schema.object([("connected", Schema.boolean()), ("bot", Schema.ref("TelegramBot"))], required: ["connected"], closed: false)),
         ("TelegramBotToken", Schema.object([("token", Schema.line("From @BotFather", maxLength: 100))], required: ["token"])),
         ("TelegramLink", Schema.object([
             ("linked", Schema.boolean()), ("username", Schema.nullable(Schema.string())), ("linked_at", Schema.nullable(Schema.dateTime)),

@@ -66,8 +66,9 @@ extension Operations {
 extension Operations {
     static let channels: [Operation] = [
         Operation(method: "get", path: "/api/v1/channels/email", id: "getEmailChannel", tag: "notifications",
-                  summary: "The tenant's mail relay (tenant admins); 404 until set up. The password is never returned, only has_password",
-                  response: "EmailChannel", errors: [403, 404]),
+                  summary: "The tenant's mail relay (tenant admins): configured, and the settings once set up. The password is never "
+                      + "returned, only has_password",
+                  response: "EmailChannelAnswer", errors: [403]),
         Operation(method: "put", path: "/api/v1/channels/email", id: "setEmailChannel", tag: "notifications",
                   summary: "Set the mail relay: STARTTLS (587), implicit TLS (465) or none; certificates are verified. The password is sealed "
                       + "at rest; leave it out to keep the one kept, send \"\" to remove it",
@@ -92,8 +93,8 @@ extension Operations {
 extension Operations {
     static let telegram: [Operation] = [
         Operation(method: "get", path: "/api/v1/channels/telegram", id: "getTelegramBot", tag: "telegram",
-                  summary: "The tenant's Telegram bot (tenant admins); 404 until connected. The token is never returned",
-                  response: "TelegramBot", errors: [403, 404]),
+                  summary: "The tenant's Telegram bot (tenant admins): connected, and the bot once it is. The token is never returned",
+                  response: "TelegramBotAnswer", errors: [403]),
         Operation(method: "put", path: "/api/v1/channels/telegram", id: "connectTelegramBot", tag: "telegram",
                   summary: "Connect a bot with its BotFather token: checked with getMe, the webhook registered with a fresh random "
                       + "secret_token (updates without it are refused), the token sealed at rest",

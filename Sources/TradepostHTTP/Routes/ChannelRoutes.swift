@@ -37,9 +37,15 @@ struct ChannelRoutes {
         enum CodingKeys: String, CodingKey, CaseIterable { case to }
     }
 
-    @Sendable func email(_ request: Request, context: AppRequestContext) async throws -> APIResponse<EmailChannelSettings> {
-        guard let settings = try await services.channels.email(try context.caller()) else { throw AppError.notFound("Email settings") }
-        return APIResponse(settings)
+    /// `{"configured": false}` until set up, so a settings screen asks without an error.
+    struct EmailAnswer: Encodable, Sendable {
+        var configured: Bool
+        var settings: EmailChannelSettings?
+    }
+
+    @Sendable func email(_ request: Request, context: AppRequestContext) async throws -> APIResponse<EmailAnswer> {
+        let settings = try await services.channels.email(try context.caller())
+        return APIResponse(EmailAnswer(configured: settings != nil, settings: settings))
     }
 
     @Sendable func setEmail(_ request: Request, context: AppRequestContext) async throws -> APIResponse<EmailChannelSettings> {

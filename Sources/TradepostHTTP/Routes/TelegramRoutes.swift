@@ -35,9 +35,15 @@ struct TelegramRoutes {
 
     static let secretHeader = HTTPField.Name("X-Telegram-Bot-Api-Secret-Token")!
 
-    @Sendable func bot(_ request: Request, context: AppRequestContext) async throws -> APIResponse<TelegramBotSettings> {
-        guard let bot = try await services.telegram.bot(try context.caller()) else { throw AppError.notFound("Telegram bot") }
-        return APIResponse(bot)
+    /// `{"connected": false}` until a bot is connected.
+    struct BotAnswer: Encodable, Sendable {
+        var connected: Bool
+        var bot: TelegramBotSettings?
+    }
+
+    @Sendable func bot(_ request: Request, context: AppRequestContext) async throws -> APIResponse<BotAnswer> {
+        let bot = try await services.telegram.bot(try context.caller())
+        return APIResponse(BotAnswer(connected: bot != nil, bot: bot))
     }
 
     @Sendable func connect(_ request: Request, context: AppRequestContext) async throws -> APIResponse<TelegramBotSettings> {

@@ -13,6 +13,7 @@ export async function render(main) {
     h('div', { class: 'grid-2' },
       me.kind === 'tenant_user' ? profileSection() : null,
       passwordSection()),
+    me.kind === 'tenant_user' ? await telegramSection() : null,
     h('section', { class: 'panel', 'aria-labelledby': 'sessions-title' },
       h('h2', { id: 'sessions-title' }, t('account.sessions')),
       h('p', { class: 'muted' }, t('account.sessionsHint')),
@@ -24,6 +25,27 @@ export async function render(main) {
       h('p', { class: 'muted' }, t('account.tokensHint')),
       tokensBox) : null);
   await Promise.all([loadSessions(sessionsBox), session.can('account.tokens') ? loadTokens(tokensBox) : null]);
+}
+
+/** Linking the user's Telegram account: a one-time deep link opens the bot, which links whoever presses Start. */
+async function telegramSection() {
+  const box = h('div');
+  const draw = async () => {
+    const link = await api.get('/me/telegram');
+    if (!link.bot_username) return mount(box, h('p', { class: 'muted' }, t('account.telegramNoBot')));
+    if (link.linked) {
+      return mount(box, h('p', {}, t('account.telegramLinked', { username: link.username ? `@${link.username}` : '' })),
+        busyButton({}, t('account.telegramUnlink'), async () => { await api.del('/me/telegram'); draw(); }));
+    }
+    mount(box, h('p', {}, t('account.telegramNone', { bot: `@${link.bot_username}` })),
+      busyButton({ class: 'primary' }, t('account.telegramLink'), async () => {
+        const code = await api.post('/me/telegram/link');
+        mount(box, h('p', {}, t('account.telegramOpen')), h('p', {}, h('a', { href: code.url, target: '_blank', rel: 'noopener' }, code.url)),
+          busyButton({}, t('account.telegramDone'), draw));
+      }));
+  };
+  await draw();
+  return h('section', { class: 'panel', 'aria-labelledby': 'telegram-title' }, h('h2', { id: 'telegram-title' }, 'Telegram'), box);
 }
 
 function profileSection() {

@@ -5,7 +5,7 @@ import { busyButton, clearErrors, field, formValues, h, mount, showErrors, toast
 import { formatDateTime, t } from '../i18n.js';
 
 export async function render(main) {
-  const current = await api.get('/channels/email').catch((e) => { if (e.status === 404) return null; throw e; });
+  const current = (await api.get('/channels/email')).settings ?? null;
   const summary = h('div', { class: 'form-error', role: 'alert', hidden: true });
   const result = h('p', { role: 'status' });
   const form = h('form', { class: 'stack' }, summary,
@@ -49,5 +49,30 @@ export async function render(main) {
     : h('p', { class: 'empty' }, t('channels.noDeliveries'));
 
   mount(main, h('div', { class: 'page-head' }, h('h1', { tabindex: -1 }, t('nav.channels'))), h('p', { class: 'hint' }, t('channels.help')),
-    h('h2', {}, t('channels.email')), form, h('h2', {}, t('channels.deliveries')), log);
+    h('h2', {}, t('channels.email')), form, h('h2', {}, 'Telegram'), await telegramSection(main), h('h2', {}, t('channels.deliveries')), log);
+}
+
+/** The tenant's bot: connected with a BotFather token (kept sealed), or disconnected. */
+async function telegramSection(main) {
+  const bot = (await api.get('/channels/telegram')).bot ?? null;
+  if (bot) {
+    return h('div', {}, h('p', {}, t('channels.telegramConnected', { bot: `@${bot.bot_username}` })),
+      busyButton({}, t('channels.telegramDisconnect'), async () => { await api.del('/channels/telegram'); render(main); }));
+  }
+  const summary = h('div', { class: 'form-error', role: 'alert', hidden: true });
+  const form = h('form', { class: 'inline-form' }, summary,
+    field(t('channels.telegramToken'), h('input', { name: 'token', required: true, autocomplete: 'off', placeholder: '123456789:AA…' }), t('channels.telegramHelp')),
+    h('button', { class: 'primary', type: 'submit' }, t('channels.telegramConnect')));
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    clearErrors(form, summary);
+    try {
+      await api.put('/channels/telegram', { token: form.elements.token.value.trim() });
+      toast(t('channels.saved'), 'success');
+      render(main);
+    } catch (error) {
+      showErrors(form, error, summary);
+    }
+  });
+  return form;
 }
