@@ -17,6 +17,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from telegram import CallbackQuery, Chat, Message, Update, User
 
 from conftest import Server, problem
+from test_browser import browser  # noqa: F401 - the Chromium fixture
 from fake_bot_api import FakeBotAPI
 from test_orders import trade_world
 
@@ -168,3 +169,37 @@ def test_the_mini_app_signs_in_with_init_data_and_refuses_stale_tampered_and_unl
     # Valid, but nobody linked this Telegram account: told how to link it.
     unlinked = problem(requests.post(s.url + "/api/v1/auth/telegram", json={"tenant": "acme", "init_data": init_data(777002)}), 403, "forbidden")
     assert unlinked["reason"] == "telegram_not_linked" and "Link Telegram" in unlinked["detail"]
+
+
+def test_the_mini_app_opens_signed_in_with_telegrams_theme_at_phone_size(bot, browser):  # noqa: F811
+    from playwright.sync_api import expect
+    s, api = bot
+    owner, seller_token, buyer_token, seller, buyer, product = trade_world(s)
+    assert s.api("PUT", "/channels/telegram", owner, json={"token": TOKEN}).status_code == 200
+    secret = api.of("setWebhook")[-1]["secret_token"]
+    code = urllib.parse.parse_qs(urllib.parse.urlparse(s.api("POST", "/me/telegram/link", buyer_token).json()["url"]).query)["start"][0]
+    post_update(s, text_update(3001, User(id=888001, first_name="Ira", is_bot=False), f"/start {code}"), secret)
+    theme = json.dumps({"bg_color": "#17212b", "text_color": "#f5f5f5", "button_color": "#5288c1", "button_text_color": "#ffffff"})
+    context = browser.new_context(viewport={"width": 360, "height": 640}, locale="en-US", is_mobile=True, has_touch=True)
+    page = context.new_page()
+    errors = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    fragment = urllib.parse.urlencode({"tgWebAppData": init_data(888001), "tgWebAppThemeParams": theme, "tgWebAppVersion": "8.0",
+                                       "tgWebAppPlatform": "android"})
+    page.goto(s.url + "/catalog?tenant=acme#" + fragment)
+    expect(page.get_by_role("heading", name="Catalog")).to_be_visible()
+    assert page.evaluate("getComputedStyle(document.documentElement).getPropertyValue('--bg').trim()") == "#17212b"
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    # The cart works at this size: add the product and see it there.
+    assert s.api("PUT", f"/businesses/{buyer['id']}/cart/lines/{product['id']}", buyer_token, json={"quantity": 2}).status_code == 200
+    page.goto(s.url + "/cart")
+    expect(page.get_by_text("PAR-500").first).to_be_visible()
+    assert errors == []
+    context.close()
+
+    # An account nobody linked: told how to link it.
+    context = browser.new_context(viewport={"width": 360, "height": 640}, locale="en-US")
+    page = context.new_page()
+    page.goto(s.url + "/?tenant=acme#" + urllib.parse.urlencode({"tgWebAppData": init_data(888999), "tgWebAppThemeParams": theme}))
+    expect(page.get_by_role("heading", name="Link your Telegram account first")).to_be_visible()
+    context.close()
