@@ -28,11 +28,13 @@ final class MailJobs: Sendable {
     let pool: SMTPPool
     let documents: TradeDocuments
     let telegram: TelegramDirectory?
+    let sms: SMSSender
     static let maxAttempts = 12
 
-    init(store: Store, baseURL: String, caFile: String, telegram: TelegramDirectory? = nil) {
+    init(store: Store, baseURL: String, caFile: String, telegram: TelegramDirectory? = nil, settings: NotifySettings = NotifySettings()) {
         self.store = store
         self.telegram = telegram
+        sms = SMSSender(settings: settings)
         composer = MailComposer(baseURL: baseURL)
         pool = SMTPPool(caFile: caFile)
         documents = TradeDocuments(fulfilment: store.fulfilment, returns: store.returns,
@@ -40,7 +42,7 @@ final class MailJobs: Sendable {
     }
 
     static func register(_ registry: JobRegistry, store: Store, settings: NotifySettings, baseURL: String, telegram: TelegramDirectory) throws -> MailJobs {
-        let jobs = MailJobs(store: store, baseURL: baseURL, caFile: settings.smtpCAFile, telegram: telegram)
+        let jobs = MailJobs(store: store, baseURL: baseURL, caFile: settings.smtpCAFile, telegram: telegram, settings: settings)
         registry.register(DeliverNotificationJob.self, queue: "notify", maxAttempts: maxAttempts, timeout: .seconds(120),
                           backoff: Backoff(base: .seconds(30), maximum: .seconds(3600))) { job, context in
             guard let tenant = context.tenant else { throw PermanentJobError("a delivery needs a tenant") }
@@ -68,6 +70,21 @@ final class MailJobs: Sendable {
             case .sent: return try await store.notifications.finish(tenant, deliveryID: id, .sent, error: nil)
             case .skipped(let why): return try await store.notifications.finish(tenant, deliveryID: id, .skipped, error: why)
             case .failed(let why): return try await store.notifications.finish(tenant, deliveryID: id, .failed, error: why)
+            }
+        }
+        if work.delivery.channel == .sms {
+            guard let gateway = try await store.channels.smsGateway(tenant) else {
+                return try await store.notifications.finish(tenant, deliveryID: id, .skipped, error: "SMS is not set up for this tenant")
+            }
+            guard let phone = work.phone else { return try await store.notifications.finish(tenant, deliveryID: id, .skipped, error: "no phone number") }
+            do {
+                _ = try await sms.send(gateway, to: phone, text: "\(work.title): \(work.body)")
+                return try await store.notifications.finish(tenant, deliveryID: id, .sent, error: nil)
+            } catch let failure as SMSSender.Failure {
+                let last = failure.permanent || attempt >= Self.maxAttempts
+                try await store.notifications.finish(tenant, deliveryID: id, last ? .failed : .pending, error: failure.description)
+                if !last { throw failure }
+                return
             }
         }
         guard work.delivery.channel == .email else {
@@ -118,7 +135,7 @@ final class MailJobs: Sendable {
 }
 
 /// The channel settings for the routes: the store keeps them, the mail jobs' pool sends the test.
-public struct ChannelDirectory: ChannelService {
+public struct ChannelDirectory: ChannelService, SMSChannelService {
     let store: Store
     let mail: MailJobs
 
@@ -135,6 +152,35 @@ public struct ChannelDirectory: ChannelService {
     public func email(_ caller: Caller) async throws -> EmailChannelSettings? { try await store.channels.email(caller) }
     public func setEmail(_ caller: Caller, _ input: EmailChannelInput) async throws -> EmailChannelSettings { try await store.channels.setEmail(caller, input) }
     public func removeEmail(_ caller: Caller) async throws { try await store.channels.removeEmail(caller) }
+    public func sms(_ caller: Caller) async throws -> SMSChannelSettings? { try await store.channels.sms(caller) }
+
+    public func setSMS(_ caller: Caller, _ input: SMSChannelInput) async throws -> SMSChannelSettings {
+        _ = try caller.authorize(.channelsManage)
+        let base = input.url.replacingOccurrences(of: "{to}", with: "0")
+        var problem: String?
+        if let url = URL(string: base), let scheme = url.scheme?.lowercased(), ["http", "https"].contains(scheme), url.host != nil {
+            problem = await mail.sms.destinations.problem(url)
+        } else {
+            problem = "must be an http or https URL"
+        }
+        return try await store.channels.setSMS(caller, input, urlProblem: problem)
+    }
+
+    public func removeSMS(_ caller: Caller) async throws { try await store.channels.removeSMS(caller) }
+
+    public func testSMS(_ caller: Caller, to: String) async throws -> ChannelTestResult {
+        _ = try caller.authorize(.channelsManage)
+        if !SQLiteNotificationService.isPhone(to) { throw AppError.invalidField("to", "must be an international number like +380501234567") }
+        guard let gateway = try await store.channels.smsGateway(try caller.tenant()) else { throw AppError.conflict("SMS is not set up; save the settings first") }
+        let text = NotificationText.fill(NotificationText.phrase("test", locale: caller.principal.locale), ["tenant": caller.principal.tenantName ?? ""])
+        do {
+            let (encoding, segments) = try await mail.sms.send(gateway, to: to, text: text)
+            return ChannelTestResult(ok: true, detail: "Sent to \(to): \(segments) message\(segments == 1 ? "" : "s"), \(encoding.rawValue)")
+        } catch {
+            return ChannelTestResult(ok: false, detail: String(describing: error))
+        }
+    }
+
     public func testEmail(_ caller: Caller, to: String?) async throws -> ChannelTestResult {
         let own = try store.channels.callerEmail(caller)
         if let to, !Validator.isEmail(to) { throw AppError.invalidField("to", "must be an email address") }

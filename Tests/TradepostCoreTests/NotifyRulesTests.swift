@@ -72,4 +72,19 @@ struct NotifyRulesTests {
         #expect(!WebhookTopics.all.contains("job.failed"))
         #expect(Set(WebhookTopics.all).count == WebhookTopics.all.count)
     }
+
+    @Test func smsTextIsGSM7WhenItCanBeAndUCS2ForCyrillic() {
+        #expect(SMSText.measure(String(repeating: "a", count: 160)) == (.gsm7, 160, 1))
+        #expect(SMSText.measure(String(repeating: "a", count: 161)).segments == 2)
+        #expect(SMSText.measure(String(repeating: "a", count: 306)).segments == 2)
+        #expect(SMSText.measure(String(repeating: "a", count: 307)).segments == 3)
+        #expect(SMSText.measure("€[]").units == 6)  // the extension table counts twice
+        #expect(SMSText.measure("Привіт") == (.ucs2, 6, 1))
+        #expect(SMSText.measure(String(repeating: "ж", count: 70)).segments == 1)
+        #expect(SMSText.measure(String(repeating: "ж", count: 71)).segments == 2)
+        #expect(SMSText.measure(String(repeating: "ж", count: 135)).segments == 3)
+        let cut = SMSText.fit(String(repeating: "ж", count: 500), segments: 2)
+        #expect(SMSText.measure(cut).segments == 2 && cut.hasSuffix("…") && cut.count == 134)
+        #expect(SMSText.fit("short", segments: 1) == "short")
+    }
 }

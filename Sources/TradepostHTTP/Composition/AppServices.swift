@@ -52,6 +52,8 @@ public struct AppServices: Sendable {
     public var webhooks: any WebhookService
     /// The tenant's mail relay (and the other channels' settings).
     public var channels: any ChannelService
+    /// The tenant's SMS gateway.
+    public var sms: any SMSChannelService
     /// The tenant's Telegram bot, users' links, Mini App sign-in.
     public var telegram: any TelegramService
 
@@ -64,9 +66,10 @@ public struct AppServices: Sendable {
         conversations: any ConversationService, negotiations: any NegotiationService, salespeople: any SalespersonService, talk: TalkSettings,
         s3Keys: any S3KeyService, audit: any AuditService, tenantRestore: any TenantRestoreService,
         blobs: any BlobStore, media: any MediaService, notifications: any NotificationService, webhooks: any WebhookService,
-        channels: any ChannelService, telegram: any TelegramService
+        channels: any ChannelService & SMSChannelService, telegram: any TelegramService
     ) {
         self.channels = channels
+        self.sms = channels
         self.telegram = telegram
         self.notifications = notifications
         self.webhooks = webhooks
@@ -100,7 +103,7 @@ public struct AppServices: Sendable {
         self.media = media
     }
 
-    public init(store: Store, jobs: any JobService, search: any SearchService, talk: TalkSettings = TalkSettings(), channels: (any ChannelService)? = nil,
+    public init(store: Store, jobs: any JobService, search: any SearchService, talk: TalkSettings = TalkSettings(), channels: (any ChannelService & SMSChannelService)? = nil,
                 telegram: (any TelegramService)? = nil) {
         let blobs = ObjectStore(dataDir: store.dataDir, tenants: store.tenantDatabases)
         self.init(tenants: store.tenants, users: store.users, businesses: store.businesses, admins: store.admins, auth: store.auth,

@@ -82,6 +82,21 @@ extension Components {
         ], required: ["host", "port", "security", "from_email"])),
         ("EmailChannelAnswer", Schema.object([("configured", Schema.boolean()), ("settings", Schema.ref("EmailChannel"))], required: ["configured"], closed: false)),
         ("EmailChannelTest", Schema.object([("to", Schema.line(maxLength: 254))])),
+        ("SMSChannel", Schema.object([
+            ("provider", Schema.enumeration(SMSChannelSettings.Provider.self)), ("url", Schema.string()), ("method", Schema.string()),
+            ("content_type", Schema.string()), ("body_template", Schema.string()), ("auth_header", Schema.string()), ("has_secret", Schema.boolean()),
+            ("from", Schema.string()), ("max_segments", Schema.integer()), ("updated_at", Schema.dateTime),
+        ], required: ["provider", "url", "method", "content_type", "body_template", "auth_header", "has_secret", "from", "max_segments", "updated_at"],
+           closed: false)),
+        ("SMSChannelAnswer", Schema.object([("configured", Schema.boolean()), ("settings", Schema.ref("SMSChannel"))], required: ["configured"], closed: false)),
+        ("SMSChannelChange", Schema.object([
+            ("provider", Schema.enumeration(SMSChannelSettings.Provider.self)),
+            ("url", Schema.string("generic: the gateway's URL ({to} allowed); twilio: the API's base", minLength: 8, maxLength: 2000, pattern: "^[Hh][Tt][Tt][Pp][Ss]?://[^\\s]+$")),
+            ("method", Schema.string(values: ["POST", "GET"])), ("content_type", Schema.string(values: ["application/json", "application/x-www-form-urlencoded"])),
+            ("body_template", Schema.string(maxLength: 4000)), ("auth_header", Schema.string(maxLength: 100)), ("secret", Schema.string(maxLength: 1000)),
+            ("from", Schema.line(maxLength: 20)), ("max_segments", Schema.integer(minimum: 1, maximum: 10)),
+        ], required: ["provider", "url", "from"])),
+        ("SMSChannelTest", Schema.object([("to", Schema.string("E.164", pattern: "^\\+[1-9][0-9]{6,14}$"))], required: ["to"])),
         ("ChannelTestResult", Schema.object([("ok", Schema.boolean()), ("detail", Schema.string())], required: ["ok", "detail"], closed: false)),
     ]
 }

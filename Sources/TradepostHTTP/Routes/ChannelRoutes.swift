@@ -14,6 +14,10 @@ struct ChannelRoutes {
         api.put("channels/email", use: setEmail)
         api.delete("channels/email", use: removeEmail)
         api.post("channels/email/test", use: test)
+        api.get("channels/sms", use: sms)
+        api.put("channels/sms", use: setSMS)
+        api.delete("channels/sms", use: removeSMS)
+        api.post("channels/sms/test", use: testSMS)
         api.get("unsubscribe", use: confirm)
         api.post("unsubscribe", use: unsubscribe)
     }
@@ -30,6 +34,58 @@ struct ChannelRoutes {
             case host, port, security, username, password
             case fromEmail = "from_email", fromName = "from_name"
         }
+    }
+
+    struct SMSBody: APIRequestBody {
+        var provider: SMSChannelSettings.Provider
+        var url: String
+        var method: String?
+        var contentType: String?
+        var bodyTemplate: String?
+        var authHeader: String?
+        var secret: String?
+        var from: String
+        var maxSegments: Int?
+        enum CodingKeys: String, CodingKey, CaseIterable {
+            case provider, url, method, secret, from
+            case contentType = "content_type", bodyTemplate = "body_template", authHeader = "auth_header", maxSegments = "max_segments"
+        }
+    }
+
+    struct SMSTestBody: APIRequestBody {
+        var to: String
+        enum CodingKeys: String, CodingKey, CaseIterable { case to }
+    }
+
+    struct SMSAnswer: Encodable, Sendable {
+        var configured: Bool
+        var settings: SMSChannelSettings?
+    }
+
+    @Sendable func sms(_ request: Request, context: AppRequestContext) async throws -> APIResponse<SMSAnswer> {
+        let settings = try await services.sms.sms(try context.caller())
+        return APIResponse(SMSAnswer(configured: settings != nil, settings: settings))
+    }
+
+    @Sendable func setSMS(_ request: Request, context: AppRequestContext) async throws -> APIResponse<SMSChannelSettings> {
+        let caller = try context.caller()
+        _ = try caller.authorize(.channelsManage)
+        let b = try await request.decode(SMSBody.self, limit: maxBody)
+        return APIResponse(try await services.sms.setSMS(caller, SMSChannelInput(provider: b.provider, url: b.url, method: b.method, contentType: b.contentType,
+                                                                               bodyTemplate: b.bodyTemplate, authHeader: b.authHeader, secret: b.secret,
+                                                                               from: b.from, maxSegments: b.maxSegments)))
+    }
+
+    @Sendable func removeSMS(_ request: Request, context: AppRequestContext) async throws -> Response {
+        try await services.sms.removeSMS(try context.caller())
+        return .noContent
+    }
+
+    @Sendable func testSMS(_ request: Request, context: AppRequestContext) async throws -> APIResponse<ChannelTestResult> {
+        let caller = try context.caller()
+        _ = try caller.authorize(.channelsManage)
+        let body = try await request.decode(SMSTestBody.self, limit: maxBody)
+        return APIResponse(try await services.sms.testSMS(caller, to: body.to))
     }
 
     struct TestBody: APIRequestBody {

@@ -88,7 +88,7 @@ extension SQLiteNotificationService {
         }
     }
 
-    static func isPhone(_ s: String) -> Bool {
+    public static func isPhone(_ s: String) -> Bool {
         s.count >= 8 && s.count <= 16 && s.first == "+" && s.dropFirst().allSatisfy(\.isASCII) && s.dropFirst().allSatisfy(\.isNumber)
             && s.dropFirst().first != "0"
     }

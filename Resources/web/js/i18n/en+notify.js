@@ -1,5 +1,17 @@
 // English messages of notifications, webhooks and channels. Spread into en.js; the same keys in every language (a test checks).
 export default {
+  'sms.provider': 'Gateway',
+  'sms.provider.generic': 'Any HTTP gateway',
+  'sms.provider.twilio': 'Twilio (or compatible)',
+  'sms.url': 'Gateway URL',
+  'sms.from': 'Sender',
+  'sms.template': 'Request body',
+  'sms.templateHint': 'Placeholders (Twilio needs none):',
+  'sms.authHeader': 'Auth header (Twilio: account SID)',
+  'sms.secret': 'Secret (header value; Twilio: auth token)',
+  'sms.maxSegments': 'At most messages per text',
+  'sms.testTo': 'Phone for the test',
+  'sms.test': 'Send a test',
   'tg.failed': 'Could not sign you in',
   'tg.failedHint': 'Close the app and open it again from the bot.',
   'tg.notLinked': 'Link your Telegram account first',

@@ -1,5 +1,17 @@
 // Russian messages of notifications, webhooks and channels. Spread into ru.js; the same keys in every language (a test checks).
 export default {
+  'sms.provider': 'Шлюз',
+  'sms.provider.generic': 'Любой HTTP-шлюз',
+  'sms.provider.twilio': 'Twilio (или совместимый)',
+  'sms.url': 'URL шлюза',
+  'sms.from': 'Отправитель',
+  'sms.template': 'Тело запроса',
+  'sms.templateHint': 'Подстановки (для Twilio не нужны):',
+  'sms.authHeader': 'Заголовок аутентификации (Twilio: SID учётной записи)',
+  'sms.secret': 'Секрет (значение заголовка; Twilio: токен)',
+  'sms.maxSegments': 'Не больше сообщений на текст',
+  'sms.testTo': 'Телефон для теста',
+  'sms.test': 'Отправить тест',
   'tg.failed': 'Не удалось войти',
   'tg.failedHint': 'Закройте приложение и откройте его снова из бота.',
   'tg.notLinked': 'Сначала свяжите учётную запись Telegram',

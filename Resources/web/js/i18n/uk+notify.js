@@ -1,5 +1,17 @@
 // Ukrainian messages of notifications, webhooks and channels. Spread into uk.js; the same keys in every language (a test checks).
 export default {
+  'sms.provider': 'Шлюз',
+  'sms.provider.generic': 'Будь-який HTTP-шлюз',
+  'sms.provider.twilio': 'Twilio (або сумісний)',
+  'sms.url': 'URL шлюзу',
+  'sms.from': 'Відправник',
+  'sms.template': 'Тіло запиту',
+  'sms.templateHint': 'Підстановки (для Twilio не потрібні):',
+  'sms.authHeader': 'Заголовок автентифікації (Twilio: SID облікового запису)',
+  'sms.secret': 'Секрет (значення заголовка; Twilio: токен)',
+  'sms.maxSegments': 'Не більше повідомлень на текст',
+  'sms.testTo': 'Телефон для тесту',
+  'sms.test': 'Надіслати тест',
   'tg.failed': 'Не вдалося увійти',
   'tg.failedHint': 'Закрийте застосунок і відкрийте його знову з бота.',
   'tg.notLinked': 'Спершу пов’яжіть обліковий запис Telegram',

@@ -49,7 +49,48 @@ export async function render(main) {
     : h('p', { class: 'empty' }, t('channels.noDeliveries'));
 
   mount(main, h('div', { class: 'page-head' }, h('h1', { tabindex: -1 }, t('nav.channels'))), h('p', { class: 'hint' }, t('channels.help')),
-    h('h2', {}, t('channels.email')), form, h('h2', {}, 'Telegram'), await telegramSection(main), h('h2', {}, t('channels.deliveries')), log);
+    h('h2', {}, t('channels.email')), form, h('h2', {}, 'SMS'), await smsSection(main), h('h2', {}, 'Telegram'), await telegramSection(main), h('h2', {}, t('channels.deliveries')), log);
+}
+
+/** The SMS gateway: a generic HTTP gateway or Twilio's API; the secret kept sealed. */
+async function smsSection(main) {
+  const current = (await api.get('/channels/sms')).settings ?? null;
+  const summary = h('div', { class: 'form-error', role: 'alert', hidden: true });
+  const result = h('p', { role: 'status' });
+  const form = h('form', { class: 'stack' }, summary,
+    h('div', { class: 'inline-form' },
+      field(t('sms.provider'), h('select', { name: 'provider' }, ['generic', 'twilio'].map((p) => h('option', { value: p, selected: p === (current?.provider ?? 'generic') }, t(`sms.provider.${p}`))))),
+      field(t('sms.url'), h('input', { name: 'url', required: true, value: current?.url ?? '', placeholder: 'https://sms.example.com/send' })),
+      field(t('sms.from'), h('input', { name: 'from', required: true, maxlength: 20, value: current?.from ?? '' }))),
+    field(t('sms.template'), h('textarea', { name: 'body_template', rows: 2, maxlength: 4000 }, current?.body_template ?? '{"to": "{to}", "text": "{text}", "from": "{from}"}'),
+      [t('sms.templateHint'), ' ', h('code', { dataset: { literal: '' } }, '{to} {text} {from} {encoding} {segments}')]),
+    h('div', { class: 'inline-form' },
+      field(t('sms.authHeader'), h('input', { name: 'auth_header', value: current?.auth_header ?? '', placeholder: 'Authorization' })),
+      field(t('sms.secret'), h('input', { name: 'secret', type: 'password', autocomplete: 'new-password' }), current?.has_secret ? t('channels.passwordKept') : null),
+      field(t('sms.maxSegments'), h('input', { name: 'max_segments', type: 'number', min: 1, max: 10, value: current?.max_segments ?? 3 }))),
+    h('div', { class: 'actions' }, h('button', { class: 'primary', type: 'submit' }, t('action.save')),
+      current ? h('input', { name: 'test_to', type: 'tel', placeholder: '+380501234567', 'aria-label': t('sms.testTo') }) : null,
+      current ? busyButton({}, t('sms.test'), async () => {
+        const r = await api.post('/channels/sms/test', { to: form.elements.test_to.value.trim() });
+        result.textContent = `${r.ok ? '✓' : '✗'} ${r.detail}`;
+      }) : null),
+    result);
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    clearErrors(form, summary);
+    const v = formValues(form);
+    const body = { provider: v.provider, url: v.url ?? '', from: v.from ?? '', body_template: v.body_template ?? '', auth_header: v.auth_header ?? '',
+      max_segments: Number(v.max_segments || 3) };
+    if (v.secret) body.secret = v.secret;
+    try {
+      await api.put('/channels/sms', body);
+      toast(t('channels.saved'), 'success');
+      render(main);
+    } catch (error) {
+      showErrors(form, error, summary);
+    }
+  });
+  return form;
 }
 
 /** The tenant's bot: connected with a BotFather token (kept sealed), or disconnected. */
