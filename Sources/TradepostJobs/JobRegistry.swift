@@ -110,6 +110,14 @@ public final class JobRegistry: @unchecked Sendable {
     public private(set) var subscriptions: [Subscription] = []
     public private(set) var schedules: [Schedule] = []
     private var frozen = false
+    /// Told when a tenant's job is given up for good (its last attempt failed, or it failed
+    /// permanently): the domain raises its tenant's `job.failed` event, so admins hear of it.
+    public private(set) var onDiscard: (@Sendable (_ tenant: TenantID, _ jobID: Int64, _ type: String, _ error: String) -> Void)?
+
+    public func whenDiscarded(_ handler: @escaping @Sendable (_ tenant: TenantID, _ jobID: Int64, _ type: String, _ error: String) -> Void) {
+        precondition(!frozen, "register before the engine starts")
+        onDiscard = handler
+    }
 
     /// Payload JSON as the types spell their keys (declare snake_case CodingKeys where it matters):
     /// no key conversion or sorting, which would cost every enqueue.

@@ -107,6 +107,7 @@ final class QueueWorker: Sendable {
                 if error is PermanentJobError || job.attempt >= job.maxAttempts {
                     (outcome, kind) = (.failed(error: message, retryAt: nil), .discarded)
                     logger.error("job discarded", metadata: ["attempt": "\(job.attempt)", "error": "\(message)"])
+                    if let tenant = job.tenant { engine.registry.onDiscard?(tenant, job.id, job.type, message) }
                 } else {
                     var random = SystemRandomNumberGenerator()
                     let wait = (error as? RetryLater)?.delay ?? (type?.backoff ?? Backoff()).delay(afterAttempt: job.attempt, using: &random).seconds

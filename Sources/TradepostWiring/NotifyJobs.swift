@@ -33,6 +33,12 @@ enum NotifyJobs {
         for topic in topics.sorted() {
             registry.subscribe("notify:\(topic)", topic: topic, job: NotifyEventJob.self) { NotifyEventJob(event: $0) }
         }
+        // A tenant's job given up tells its admins — except the deliveries themselves, whose failures
+        // their own logs show (and which must not notify about notifying).
+        registry.whenDiscarded { tenant, id, type, error in
+            guard !type.hasPrefix("notify.") && type != WebhookDeliverJob.jobType else { return }
+            Task { try? await store.notifications.jobFailed(tenant, JobFailedEvent(jobId: id, type: type, error: String(error.prefix(300)))) }
+        }
         let sender = WebhookSender(store: store, settings: settings)
         registry.register(WebhookDeliverJob.self, queue: "webhooks", maxAttempts: WebhookRetry.maxAttempts + 4,
                           timeout: .seconds(Int64(settings.webhookTimeout) + 15), priority: 10) { job, context in

@@ -15,8 +15,10 @@ enum TestProbe {
         static let jobType = "test.probe"
         var tag: String
         var sleepMs: Int?
+        /// Fail for good (a tenant's admins then hear of it).
+        var fail: Bool?
         enum CodingKeys: String, CodingKey {
-            case tag
+            case tag, fail
             case sleepMs = "sleep_ms"
         }
     }
@@ -66,6 +68,7 @@ enum TestProbe {
             if let ms = probe.sleepMs, ms > 0 { try await Task.sleep(for: .milliseconds(ms)) }
             log.write("end \(context.jobID) \(pid)")
             _ = log.running.withLock { $0.remove(context.jobID) }
+            if probe.fail == true { throw PermanentJobError("the probe failed as asked") }
         }
         registry.register(EventProbe.self, queue: "probe", maxAttempts: 50,
                           backoff: Backoff(base: .milliseconds(100), maximum: .seconds(1))) { event, context in

@@ -161,3 +161,16 @@ def test_the_bell_counts_live_and_the_centre_opens_and_reads(server, browser):  
     assert {(c["kind"], c["channel"]): c["enabled"] for c in choices}[("order.placed", "email")] is False
     assert errors == []
     context.close()
+
+
+def test_a_tenants_job_given_up_tells_its_admins(probed_server):
+    s = probed_server
+    admin = s.admin_token()
+    tenant = s.create_tenant("acme", owner_email="boss@acme.test", token=admin)
+    owner = s.login("boss@acme.test", "owner-password-1", tenant="acme")
+    assert s.api("POST", "/users", owner, json={"email": "m@acme.test", "name": "M", "password": "member-pass-1"}).status_code == 201
+    r = s.api("POST", "/admin/jobs", admin, json={"type": "test.probe", "payload": {"tag": "doomed", "fail": True}, "tenant_id": tenant["id"]})
+    assert r.status_code == 201, r.text
+    note = s.wait_for(lambda: [n for n in s.api("GET", "/notifications", owner).json()["items"] if n["kind"] == "job.failed"])[0]
+    assert note["urgent"] and "test.probe" in note["title"] and "failed as asked" in note["body"] and note["link"] == "/jobs"
+    assert s.api("GET", "/notifications", s.login("m@acme.test", "member-pass-1", tenant="acme")).json()["items"] == []

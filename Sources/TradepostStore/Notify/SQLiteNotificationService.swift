@@ -103,6 +103,11 @@ public final class SQLiteNotificationService: NotificationService {
         }
     }
 
+    /// Raises a tenant's `job.failed` event (its admins hear of it through the one path).
+    public func jobFailed(_ tenant: TenantID, _ event: JobFailedEvent) async throws {
+        try await tenants.write(tenant) { db in try Outbox.append(db, topic: Topic.jobFailed, payload: event) }
+    }
+
     /// Records what one event means for whom (the `notify.event` job). Idempotent.
     public func fanOut(_ event: OutboxEvent) async throws -> (notifications: Int, deliveries: Int, webhooks: Int) {
         let info = try await tenantInfo(event.tenant)
