@@ -71,6 +71,7 @@ struct Bench {
         if args.count == 6, args[1] == "talk-setup" {
             return try await TalkBench.run(dir: args[2], conversations: Int(args[3])!, perSide: Int(args[4])!, messages: Int(args[5])!)
         }
+        if args.count == 4, args[1] == "notify-setup" { return try await NotifyBench.run(dir: args[2], managers: Int(args[3])!) }
         if args.count == 3, args[1] == "reads" { return try await ReadsBench.run(dir: args[2]) }
         if args.count == 5, args[1] == "search" {
             return try await SearchBench.run(dir: args[2], products: args[3], queries: args[4])
