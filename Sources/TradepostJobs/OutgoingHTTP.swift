@@ -97,4 +97,11 @@ public final class OutgoingHTTP: Sendable {
     public func shutdown() async {
         try? await client.shutdown()
     }
+
+    /// An owner that forgot `shutdown` (a command line's channels, a test's services) must not trip
+    /// AsyncHTTPClient's check that a client is shut down before it goes: shut it down on the way out.
+    deinit {
+        let client = self.client
+        Task { try? await client.shutdown() }
+    }
 }

@@ -6,11 +6,12 @@ import TradepostJobs
 import TradepostMail
 import TradepostStore
 
-/// One notification's delivery on a channel other than the app (`notify.deliver`).
+/// Deliveries of notifications on channels other than the app (`notify.deliver`): one event's, in
+/// batches. Each is sent at most once (a delivery no longer pending is skipped), so a retried batch
+/// sends only what is still due.
 public struct DeliverNotificationJob: JobPayload {
     public static let jobType = "notify.deliver"
-    public var deliveryId: Int64
-    public var channel: String
+    public var deliveryIds: [Int64]
 }
 
 /// Every user's digest that is due (hourly, per tenant).
@@ -46,11 +47,10 @@ final class MailJobs: Sendable {
         registry.register(DeliverNotificationJob.self, queue: "notify", maxAttempts: maxAttempts, timeout: .seconds(120),
                           backoff: Backoff(base: .seconds(30), maximum: .seconds(3600))) { job, context in
             guard let tenant = context.tenant else { throw PermanentJobError("a delivery needs a tenant") }
-            try await jobs.deliver(tenant, job.deliveryId, attempt: context.attempt)
+            try await jobs.deliver(tenant, job.deliveryIds, attempt: context.attempt)
         }
         registry.subscribe("notify-deliver", topic: Topic.notificationDue, job: DeliverNotificationJob.self) { event in
-            let due = try event.decode(DeliveryDue.self)
-            return DeliverNotificationJob(deliveryId: due.deliveryId, channel: due.channel)
+            DeliverNotificationJob(deliveryIds: try event.decode(DeliveryDue.self).deliveryIds)
         }
         registry.register(NotificationDigestJob.self, queue: "notify", maxAttempts: 3, timeout: .seconds(600)) { _, context in
             guard let tenant = context.tenant else { throw PermanentJobError("a digest needs a tenant") }
@@ -60,38 +60,63 @@ final class MailJobs: Sendable {
         return jobs
     }
 
-    func deliver(_ tenant: TenantID, _ id: Int64, attempt: Int) async throws {
-        guard let work = try await store.notifications.work(tenant, deliveryID: id) else { return }
-        if let notBefore = work.delivery.notBefore, notBefore > Date() {
-            throw RetryLater(after: notBefore.timeIntervalSinceNow, "held by quiet hours until \(notBefore)")
+    /// Sends what is due; comes back (RetryLater) for what waits out quiet hours or failed in a way
+    /// worth another try — sooner of the two.
+    func deliver(_ tenant: TenantID, _ ids: [Int64], attempt: Int) async throws {
+        var again: TimeInterval?
+        var last: (any Error)?
+        for id in ids {
+            do {
+                if let wait = try await deliver(tenant, id, attempt: attempt) { again = min(again ?? wait, wait) }
+            } catch let error as RetryLater {
+                again = min(again ?? error.delay, error.delay)
+            } catch {
+                last = error
+                let backoff = min(30 * pow(2, Double(attempt - 1)), 3600)
+                again = min(again ?? backoff, backoff)
+            }
         }
+        if let again { throw RetryLater(after: again, last.map { String(describing: $0) } ?? "deliveries wait") }
+    }
+
+    /// One delivery: nil when done (sent, skipped, given up), or how long until it should be tried again.
+    func deliver(_ tenant: TenantID, _ id: Int64, attempt: Int) async throws -> TimeInterval? {
+        guard let work = try await store.notifications.work(tenant, deliveryID: id) else { return nil }
+        if let notBefore = work.delivery.notBefore, notBefore > Date() { return notBefore.timeIntervalSinceNow }
         if work.delivery.channel == .telegram, let telegram {
             switch try await telegram.deliver(tenant, work) {
-            case .sent: return try await store.notifications.finish(tenant, deliveryID: id, .sent, error: nil)
-            case .skipped(let why): return try await store.notifications.finish(tenant, deliveryID: id, .skipped, error: why)
-            case .failed(let why): return try await store.notifications.finish(tenant, deliveryID: id, .failed, error: why)
+            case .sent: try await store.notifications.finish(tenant, deliveryID: id, .sent, error: nil)
+            case .skipped(let why): try await store.notifications.finish(tenant, deliveryID: id, .skipped, error: why)
+            case .failed(let why): try await store.notifications.finish(tenant, deliveryID: id, .failed, error: why)
             }
+            return nil
         }
         if work.delivery.channel == .sms {
             guard let gateway = try await store.channels.smsGateway(tenant) else {
-                return try await store.notifications.finish(tenant, deliveryID: id, .skipped, error: "SMS is not set up for this tenant")
+                try await store.notifications.finish(tenant, deliveryID: id, .skipped, error: "SMS is not set up for this tenant")
+                return nil
             }
-            guard let phone = work.phone else { return try await store.notifications.finish(tenant, deliveryID: id, .skipped, error: "no phone number") }
+            guard let phone = work.phone else {
+                try await store.notifications.finish(tenant, deliveryID: id, .skipped, error: "no phone number")
+                return nil
+            }
             do {
                 _ = try await sms.send(gateway, to: phone, text: "\(work.title): \(work.body)")
-                return try await store.notifications.finish(tenant, deliveryID: id, .sent, error: nil)
+                try await store.notifications.finish(tenant, deliveryID: id, .sent, error: nil)
             } catch let failure as SMSSender.Failure {
                 let last = failure.permanent || attempt >= Self.maxAttempts
                 try await store.notifications.finish(tenant, deliveryID: id, last ? .failed : .pending, error: failure.description)
                 if !last { throw failure }
-                return
             }
+            return nil
         }
         guard work.delivery.channel == .email else {
-            return try await store.notifications.finish(tenant, deliveryID: id, .skipped, error: "\(work.delivery.channel.rawValue) is not set up on this server")
+            try await store.notifications.finish(tenant, deliveryID: id, .skipped, error: "\(work.delivery.channel.rawValue) is not set up on this server")
+            return nil
         }
         guard let relay = try await store.channels.relay(tenant) else {
-            return try await store.notifications.finish(tenant, deliveryID: id, .skipped, error: "email is not set up for this tenant")
+            try await store.notifications.finish(tenant, deliveryID: id, .skipped, error: "email is not set up for this tenant")
+            return nil
         }
         var attachments: [MailMessage.Attachment] = []
         if work.kind == "invoice.issued", let invoice = work.fields["invoice_id"],
@@ -106,6 +131,7 @@ final class MailJobs: Sendable {
             try await store.notifications.finish(tenant, deliveryID: id, last ? .failed : .pending, error: error.description)
             if !last { throw error }
         }
+        return nil
     }
 
     func digests(_ tenant: TenantID) async throws {

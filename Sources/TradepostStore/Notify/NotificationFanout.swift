@@ -24,6 +24,7 @@ enum NotificationFanout {
         var fields = NotificationKinds.fields(event.payload)
         fields["tenant"] = tenantName
         var lastID: Int64 = 0
+        var due: [Int64] = []
         let data = String(decoding: try JSONSerialization.data(withJSONObject: fields, options: [.sortedKeys]), as: UTF8.self)
         for kind in NotificationKinds.byTopic[event.topic] ?? [] {
             let users = try audience(db, kind.audience, &fields)
@@ -44,8 +45,11 @@ enum NotificationFanout {
                 let id = db.lastInsertedRowID
                 lastID = id
                 out.notifications += 1
-                out.deliveries += try deliveries(db, kind, notification: id, r, choices: mine, zone: tenantZone, now: now)
+                out.deliveries += try deliveries(db, kind, notification: id, r, choices: mine, zone: tenantZone, now: now, due: &due)
             }
+        }
+        for start in stride(from: 0, to: due.count, by: DeliveryDue.batch) {
+            try Outbox.append(db, topic: Topic.notificationDue, payload: DeliveryDue(deliveryIds: Array(due[start..<min(start + DeliveryDue.batch, due.count)])))
         }
         if lastID > 0 { try Outbox.append(db, topic: Topic.notificationCreated, payload: NotificationEvent(lastId: lastID)) }
         out.webhooks = try WebhookRows.enqueue(db, event: event, now: now)
@@ -53,9 +57,9 @@ enum NotificationFanout {
     }
 
     /// Rows for the channels the user keeps on for this kind: held in quiet hours (unless urgent),
-    /// kept for the digest when they chose one, each raising its delivery job.
+    /// kept for the digest when they chose one; the pending ones are collected into `due` (their jobs' batches).
     static func deliveries(_ db: Database, _ kind: NotificationKind, notification: Int64, _ r: Recipient, choices: [String: Bool]?,
-                           zone: String, now: Date) throws -> Int {
+                           zone: String, now: Date, due: inout [Int64]) throws -> Int {
         var count = 0
         var settings: NotificationRows.Stored?
         for channel in [NotificationChannel.email, .telegram, .sms] where NotificationRows.enabled(kind, channel, choices: choices) {
@@ -71,9 +75,7 @@ enum NotificationFanout {
             try db.cachedStatement(sql: """
                 INSERT INTO notification_deliveries (notification_id, user_id, channel, status, not_before, created_at) VALUES (?, ?, ?, ?, ?, ?)
                 """).execute(arguments: [notification, r.id, channel.rawValue, status.rawValue, held, now])
-            if status == .pending {
-                try Outbox.append(db, topic: Topic.notificationDue, payload: DeliveryDue(deliveryId: db.lastInsertedRowID, channel: channel.rawValue))
-            }
+            if status == .pending { due.append(db.lastInsertedRowID) }
             count += 1
         }
         return count
@@ -136,8 +138,9 @@ struct NotificationEvent: Encodable {
     var lastId: Int64
 }
 
-/// Payload of `notification.due`: one delivery for its channel's job.
+/// Payload of `notification.due`: deliveries for one job (an event's, up to `batch` of them), so a
+/// thousand recipients make ten jobs, not a thousand.
 public struct DeliveryDue: Codable, Sendable, Equatable {
-    public var deliveryId: Int64
-    public var channel: String
+    public var deliveryIds: [Int64]
+    public static let batch = 100
 }

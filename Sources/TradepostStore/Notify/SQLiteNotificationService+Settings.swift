@@ -54,9 +54,10 @@ extension SQLiteNotificationService {
                     try db.execute(sql: "UPDATE notification_settings SET digest = ? WHERE user_id = ?", arguments: [d.rawValue, me])
                     if d == .off {
                         // Mail kept for a digest nobody will send goes out one by one.
-                        for id in try Int64.fetchAll(db, sql: "SELECT id FROM notification_deliveries WHERE user_id = ? AND status = 'digest'", arguments: [me]) {
-                            try db.execute(sql: "UPDATE notification_deliveries SET status = 'pending' WHERE id = ?", arguments: [id])
-                            try Outbox.append(db, topic: Topic.notificationDue, payload: DeliveryDue(deliveryId: id, channel: "email"))
+                        let kept = try Int64.fetchAll(db, sql: "SELECT id FROM notification_deliveries WHERE user_id = ? AND status = 'digest'", arguments: [me])
+                        try db.execute(sql: "UPDATE notification_deliveries SET status = 'pending' WHERE user_id = ? AND status = 'digest'", arguments: [me])
+                        for start in stride(from: 0, to: kept.count, by: DeliveryDue.batch) {
+                            try Outbox.append(db, topic: Topic.notificationDue, payload: DeliveryDue(deliveryIds: Array(kept[start..<min(start + DeliveryDue.batch, kept.count)])))
                         }
                     }
                 }
