@@ -47,6 +47,9 @@ public final class OutgoingHTTP: Sendable {
         var configuration = HTTPClient.Configuration()
         configuration.timeout = .init(connect: .seconds(5), read: .seconds(Int64(policy.timeout.seconds.rounded(.up))))
         configuration.redirectConfiguration = .disallow
+        // A refused connection fails the call at once (our retries and breaker decide what next),
+        // instead of the pool trying again until the deadline and holding a worker for seconds.
+        configuration.connectionPool.retryConnectionEstablishment = false
         client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
     }
 

@@ -3,10 +3,22 @@ import TradepostCore
 import TradepostJobs
 import TradepostStore
 
-/// One outbox event that some notification kind or webhook may want (`notify.event`).
+/// One outbox event that some notification kind or webhook may want (`notify.event`). Its time
+/// travels as seconds, not as the payloads' ISO dates: a webhook's `timestamp` keeps its milliseconds.
 public struct NotifyEventJob: JobPayload {
     public static let jobType = "notify.event"
-    public var event: OutboxEvent
+    public var id: Int64
+    public var topic: String
+    public var payload: String
+    public var at: Double
+
+    init(_ event: OutboxEvent) {
+        (id, topic, payload, at) = (event.id, event.topic, event.payload, event.createdAt.timeIntervalSince1970)
+    }
+
+    func event(_ tenant: TenantID) -> OutboxEvent {
+        OutboxEvent(id: id, tenant: tenant, topic: topic, payload: payload, createdAt: Date(timeIntervalSince1970: at))
+    }
 }
 
 /// One webhook message's next attempt (`webhook.deliver`).
@@ -23,15 +35,16 @@ enum NotifyJobs {
         registry.queue("notify", concurrency: 8)
         registry.queue("webhooks", concurrency: 32)
         registry.register(NotifyEventJob.self, queue: "notify", maxAttempts: 10, timeout: .seconds(60), priority: 10) { job, context in
-            let (n, d, w) = try await store.notifications.fanOut(job.event)
+            guard let tenant = context.tenant else { throw PermanentJobError("an event needs its tenant") }
+            let (n, d, w) = try await store.notifications.fanOut(job.event(tenant))
             if n + d + w > 0 {
-                context.logger.debug("notified", metadata: ["topic": "\(job.event.topic)", "notifications": "\(n)", "deliveries": "\(d)", "webhooks": "\(w)"])
+                context.logger.debug("notified", metadata: ["topic": "\(job.topic)", "notifications": "\(n)", "deliveries": "\(d)", "webhooks": "\(w)"])
             }
         }
         var topics = Set(NotificationKinds.all.map(\.topic)).union(WebhookTopics.all)
         topics.remove(WebhookTopics.test)
         for topic in topics.sorted() {
-            registry.subscribe("notify:\(topic)", topic: topic, job: NotifyEventJob.self) { NotifyEventJob(event: $0) }
+            registry.subscribe("notify:\(topic)", topic: topic, job: NotifyEventJob.self) { NotifyEventJob($0) }
         }
         // A tenant's job given up tells its admins — except the deliveries themselves, whose failures
         // their own logs show (and which must not notify about notifying).
@@ -40,7 +53,9 @@ enum NotifyJobs {
             Task { try? await store.notifications.jobFailed(tenant, JobFailedEvent(jobId: id, type: type, error: String(error.prefix(300)))) }
         }
         let sender = WebhookSender(store: store, settings: settings)
-        registry.register(WebhookDeliverJob.self, queue: "webhooks", maxAttempts: WebhookRetry.maxAttempts + 4,
+        // The message counts its own attempts (WebhookRetry); the job may also come back when its
+        // destination is busy, which is not an attempt — hence room for many runs.
+        registry.register(WebhookDeliverJob.self, queue: "webhooks", maxAttempts: 1000,
                           timeout: .seconds(Int64(settings.webhookTimeout) + 15), priority: 10) { job, context in
             guard let tenant = context.tenant else { throw PermanentJobError("a webhook needs a tenant") }
             try await sender.deliver(tenant, messageID: job.messageId)

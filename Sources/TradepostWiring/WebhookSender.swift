@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import TradepostCore
 import TradepostJobs
 import TradepostStore
@@ -23,8 +24,21 @@ final class WebhookSender: Sendable {
         destinations = DestinationGuard(allowPrivate: settings.allowPrivateDestinations)
     }
 
+    /// Calls in flight per destination: a slow endpoint gets at most this many workers; the rest of
+    /// its messages come back shortly (no attempt counted), so other endpoints' deliveries never wait.
+    static let perDestination = 4
+    let inFlight = Mutex<[String: Int]>([:])
+
     func deliver(_ tenant: TenantID, messageID: String) async throws {
         guard let d = try await store.webhooks.delivery(tenant, messageID: messageID) else { return }
+        let destination = URL(string: d.url).map { "\($0.host ?? ""):\($0.port ?? 0)" } ?? d.url
+        let admitted = inFlight.withLock { counts in
+            guard counts[destination, default: 0] < Self.perDestination else { return false }
+            counts[destination, default: 0] += 1
+            return true
+        }
+        guard admitted else { throw RetryLater(after: Double.random(in: 0.5...1.5), "\(destination) has \(Self.perDestination) calls in flight") }
+        defer { inFlight.withLock { $0[destination, default: 1] -= 1 } }
         if let url = URL(string: d.url), let problem = await destinations.problem(url) {
             try await store.webhooks.record(tenant, messageID: messageID, WebhookAttemptResult(status: nil, latencyMs: 0, response: "not called: the URL \(problem)",
                                                                                              retryAt: nil), disableAfter: settings.webhookDisableAfter)
