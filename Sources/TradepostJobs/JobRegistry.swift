@@ -88,6 +88,9 @@ public final class JobRegistry: @unchecked Sendable {
         public let topic: String
         public let jobType: String
         let makePayload: @Sendable (OutboxEvent) throws -> Data?
+        /// Run by the dispatcher itself, before any job: a subscription whose handler is quick and
+        /// idempotent skips the engine's two commits. When it throws, the job is made as usual.
+        let inline: (@Sendable (OutboxEvent) async throws -> Void)?
     }
 
     public enum Zone: Sendable, Equatable {
@@ -169,9 +172,23 @@ public final class JobRegistry: @unchecked Sendable {
     ) {
         precondition(!frozen, "register before the engine starts")
         precondition(types[P.jobType] != nil, "register \(P.jobType) before subscribing it")
-        subscriptions.append(Subscription(name: name, topic: topic, jobType: P.jobType) { event in
+        subscriptions.append(Subscription(name: name, topic: topic, jobType: P.jobType, makePayload: { event in
             try payload(event).map { try Self.encoder.encode($0) }
-        })
+        }, inline: nil))
+    }
+
+    /// Like `subscribe`, but the dispatcher first runs `inline` with the event itself (for handlers on
+    /// the path people wait on: a notification to push); only if that fails does the event become a
+    /// job of type `P`, which must do the same, idempotently.
+    public func subscribeInline<P: JobPayload>(
+        _ name: String, topic: String, job: P.Type, payload: @escaping @Sendable (OutboxEvent) throws -> P?,
+        inline: @escaping @Sendable (OutboxEvent) async throws -> Void
+    ) {
+        precondition(!frozen, "register before the engine starts")
+        precondition(types[P.jobType] != nil, "register \(P.jobType) before subscribing it")
+        subscriptions.append(Subscription(name: name, topic: topic, jobType: P.jobType, makePayload: { event in
+            try payload(event).map { try Self.encoder.encode($0) }
+        }, inline: inline))
     }
 
     /// A recurring job. `cron` is a five-field expression or @hourly, @daily, @weekly, @monthly, @yearly.

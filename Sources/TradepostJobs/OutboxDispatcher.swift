@@ -71,6 +71,16 @@ final class OutboxDispatcher: Sendable {
             let now = Date().timeIntervalSince1970
             for event in events {
                 for subscription in core.registry.subscriptions(for: event.topic) {
+                    if let inline = subscription.inline {
+                        do {
+                            try await inline(event)
+                            continue
+                        } catch {
+                            core.logger.warning("an inline handler failed; the event becomes a job", metadata: [
+                                "tenant": "\(tenant)", "event": "\(event.id)", "subscription": "\(subscription.name)", "error": "\(error)",
+                            ])
+                        }
+                    }
                     do {
                         guard let payload = try subscription.makePayload(event) else { continue }
                         jobs.append(try core.newJob(

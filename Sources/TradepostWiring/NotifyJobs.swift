@@ -25,6 +25,8 @@ public struct NotifyEventJob: JobPayload {
 public struct WebhookDeliverJob: JobPayload {
     public static let jobType = "webhook.deliver"
     public var messageId: String
+    /// Sent even if delivered meanwhile (an admin's replay).
+    public var replay: Bool?
 }
 
 /// The one path from events to people: every topic a notification kind or a webhook listens to
@@ -44,7 +46,10 @@ enum NotifyJobs {
         var topics = Set(NotificationKinds.all.map(\.topic)).union(WebhookTopics.all)
         topics.remove(WebhookTopics.test)
         for topic in topics.sorted() {
-            registry.subscribe("notify:\(topic)", topic: topic, job: NotifyEventJob.self) { NotifyEventJob($0) }
+            // Run by the dispatcher as the event leaves the outbox: people are waiting on it.
+            registry.subscribeInline("notify:\(topic)", topic: topic, job: NotifyEventJob.self, payload: { NotifyEventJob($0) }) { event in
+                _ = try await store.notifications.fanOut(event)
+            }
         }
         // A tenant's job given up tells its admins — except the deliveries themselves, whose failures
         // their own logs show (and which must not notify about notifying).
@@ -58,10 +63,11 @@ enum NotifyJobs {
         registry.register(WebhookDeliverJob.self, queue: "webhooks", maxAttempts: 1000,
                           timeout: .seconds(Int64(settings.webhookTimeout) + 15), priority: 10) { job, context in
             guard let tenant = context.tenant else { throw PermanentJobError("a webhook needs a tenant") }
-            try await sender.deliver(tenant, messageID: job.messageId)
+            try await sender.deliver(tenant, messageID: job.messageId, replay: job.replay ?? false)
         }
         registry.subscribe("webhook-deliver", topic: Topic.webhookDue, job: WebhookDeliverJob.self) { event in
-            WebhookDeliverJob(messageId: try event.decode(WebhookDue.self).messageId)
+            let due = try event.decode(WebhookDue.self)
+            return WebhookDeliverJob(messageId: due.messageId, replay: due.replay)
         }
     }
 }

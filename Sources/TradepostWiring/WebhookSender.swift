@@ -29,8 +29,8 @@ final class WebhookSender: Sendable {
     static let perDestination = 4
     let inFlight = Mutex<[String: Int]>([:])
 
-    func deliver(_ tenant: TenantID, messageID: String) async throws {
-        guard let d = try await store.webhooks.delivery(tenant, messageID: messageID) else { return }
+    func deliver(_ tenant: TenantID, messageID: String, replay: Bool = false) async throws {
+        guard let d = try await store.webhooks.delivery(tenant, messageID: messageID, replay: replay) else { return }
         let destination = URL(string: d.url).map { "\($0.host ?? ""):\($0.port ?? 0)" } ?? d.url
         let admitted = inFlight.withLock { counts in
             guard counts[destination, default: 0] < Self.perDestination else { return false }

@@ -93,7 +93,13 @@ def test_an_orders_life_arrives_signed_and_verifies(hooked):
     body = {"from": (now - timedelta(hours=1)).isoformat().replace("+00:00", "Z"), "to": (now + timedelta(minutes=1)).isoformat().replace("+00:00", "Z")}
     r = s.api("POST", f"/webhooks/{endpoint['id']}/replay", owner, json=body)
     assert r.status_code == 202 and r.json()["replayed"] == 4
-    sink.wait("/orders", 9)
+    try:
+        sink.wait("/orders", 9)
+    except AssertionError:
+        print("LOG", json.dumps(s.api("GET", f"/webhooks/{endpoint['id']}/messages", owner).json(), indent=1))
+        print("GOT", [g[1]["webhook-id"] for g in sink.at("/orders")])
+        print(s.output()[-3000:])
+        raise
     problem(s.api("POST", f"/webhooks/{endpoint['id']}/replay", owner, json={"from": body["to"], "to": body["from"]}), 400, "invalid")
 
     # The command line lists the endpoint and replays one message into the running server.

@@ -94,18 +94,19 @@ extension SQLiteWebhookService {
     static func requeue(_ db: Database, _ ids: [String]) throws {
         for id in ids {
             try db.execute(sql: "UPDATE webhook_messages SET status = 'pending', next_attempt_at = NULL WHERE id = ?", arguments: [id])
-            try Outbox.append(db, topic: Topic.webhookDue, payload: WebhookDue(messageId: id))
+            try Outbox.append(db, topic: Topic.webhookDue, payload: WebhookDue(messageId: id, replay: true))
         }
     }
 
-    /// The next attempt of a pending message to an enabled endpoint, or nil (delivered, failed, gone, disabled).
-    public func delivery(_ tenant: TenantID, messageID: String) async throws -> WebhookDelivery? {
+    /// The next attempt of a pending message (any message, for a replay) to an enabled endpoint, or
+    /// nil (delivered or failed and not replayed, gone, disabled).
+    public func delivery(_ tenant: TenantID, messageID: String, replay: Bool = false) async throws -> WebhookDelivery? {
         let box = self.box
         return try await tenants.read(tenant) { db in
             guard let row = try Row.fetchOne(db.cachedStatement(sql: """
                 SELECT m.payload, m.attempts, m.status, e.id AS endpoint_id, e.url, e.enabled, e.secret, e.previous_secret, e.previous_expires_at
                 FROM webhook_messages m JOIN webhook_endpoints e ON e.id = m.endpoint_id WHERE m.id = ?
-                """), arguments: [messageID]), row["status"] as String == "pending", row["enabled"] as Bool else { return nil }
+                """), arguments: [messageID]), replay || row["status"] as String == "pending", row["enabled"] as Bool else { return nil }
             let endpoint: String = row["endpoint_id"]
             var secrets = [try box.open(row["secret"], context: endpoint)]
             if let previous = row["previous_secret"] as Data?, let until = row["previous_expires_at"] as Date?, until > Date() {

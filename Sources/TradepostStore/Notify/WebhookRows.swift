@@ -56,8 +56,13 @@ enum WebhookRows {
     }
 }
 
-/// Payload of `webhook.due`: one message for the delivery job.
+/// Payload of `webhook.due`: one message for the delivery job. A replay is sent even when the
+/// message was delivered meanwhile (its first delivery may still have been on its way).
 public struct WebhookDue: Codable, Sendable, Equatable {
     public var messageId: String
-    public init(messageId: String) { self.messageId = messageId }
+    public var replay: Bool?
+    public init(messageId: String, replay: Bool? = nil) {
+        self.messageId = messageId
+        self.replay = replay
+    }
 }
