@@ -99,9 +99,11 @@ actor NotificationFeed {
     }
 
     private func send(_ n: UserNotification, to connection: LiveConnection) {
-        guard let data = try? JSONCoding.encoder.encode(LiveNotificationMessage(seq: n.id, notification: n)) else { return }
-        connection.send(String(decoding: data, as: UTF8.self))
+        connection.send(LiveNotificationMessage.text(n, cache: &encoded))
     }
+
+    /// One event's notifications differ only in their id: the rest is encoded once per batch.
+    private var encoded = LiveNotificationMessage.Cache()
 }
 
 /// `{"type": "notification", "seq": 42, "notification": {…}}`
@@ -109,4 +111,31 @@ struct LiveNotificationMessage: Encodable {
     var type = "notification"
     var seq: Int64
     var notification: UserNotification
+
+    /// The encoder's output around the id, kept for the notifications that share everything else.
+    struct Cache {
+        var key: UserNotification?
+        var parts: [String] = []
+    }
+
+    /// The same bytes `JSONCoding.encoder` writes (a test holds them equal), with the id spliced in:
+    /// a thousand recipients cost one encoding, not a thousand.
+    static func text(_ n: UserNotification, cache: inout Cache) -> String {
+        var shared = n
+        shared.id = 0
+        if cache.key != shared {
+            let marker: Int64 = 7_919_000_000_000_000_017
+            var probe = n
+            probe.id = marker
+            guard let data = try? JSONCoding.encoder.encode(LiveNotificationMessage(seq: marker, notification: probe)) else { return "" }
+            cache.key = shared
+            cache.parts = String(decoding: data, as: UTF8.self).components(separatedBy: String(marker))
+        }
+        // The marker appears exactly twice (seq and id) unless the text itself held those digits.
+        guard cache.parts.count == 3 else {
+            cache.key = nil
+            return (try? JSONCoding.encoder.encode(LiveNotificationMessage(seq: n.id, notification: n))).map { String(decoding: $0, as: UTF8.self) } ?? ""
+        }
+        return cache.parts.joined(separator: String(n.id))
+    }
 }

@@ -7,10 +7,12 @@ import TradepostDatabase
 /// deliveries on other channels, and a message per webhook endpoint that asked for the topic — in
 /// one transaction, idempotently (a retried job inserts nothing twice).
 enum NotificationFanout {
+    /// A user who hears, with what the channels need (read with them in one query, not per user).
     struct Recipient {
         var id: String
         var locale: String?
-        var phone: String?
+        var settings: NotificationRows.Stored
+        var telegram: Bool
     }
 
     struct Outcome: Sendable, Equatable {
@@ -32,10 +34,13 @@ enum NotificationFanout {
             let recipients = try self.recipients(db, users)
             let choices = try NotificationRows.choices(db, users: recipients.map(\.id))
             let link = kind.link(fields)
+            var wordsByLocale: [String: NotificationText.Words] = [:]
             for r in recipients {
                 let mine = choices[r.id]
                 guard NotificationRows.enabled(kind, .inApp, choices: mine) || kind.defaultChannels.count > 1 else { continue }
-                let words = NotificationText.render(kind.name, locale: r.locale, fields: fields)
+                let lang = r.locale ?? ""
+                let words = wordsByLocale[lang] ?? NotificationText.render(kind.name, locale: r.locale, fields: fields)
+                wordsByLocale[lang] = words
                 try db.cachedStatement(sql: """
                     INSERT INTO notifications (user_id, kind, event_id, title, body, link, data, urgent, created_at, read_at)
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING
@@ -61,14 +66,10 @@ enum NotificationFanout {
     static func deliveries(_ db: Database, _ kind: NotificationKind, notification: Int64, _ r: Recipient, choices: [String: Bool]?,
                            zone: String, now: Date, due: inout [Int64]) throws -> Int {
         var count = 0
-        var settings: NotificationRows.Stored?
+        let s = r.settings
         for channel in [NotificationChannel.email, .telegram, .sms] where NotificationRows.enabled(kind, channel, choices: choices) {
-            let s = try settings ?? NotificationRows.stored(db, user: r.id)
-            settings = s
             if channel == .sms && s.phone == nil { continue }
-            if channel == .telegram, try Bool.fetchOne(db.cachedStatement(sql: "SELECT 1 FROM telegram_links WHERE user_id = ?"), arguments: [r.id]) == nil {
-                continue
-            }
+            if channel == .telegram && !r.telegram { continue }
             let quiet = QuietHours(start: s.quietStart, end: s.quietEnd, zone: s.timeZone ?? zone)
             let held = kind.urgent ? nil : quiet?.heldUntil(now)
             let status: NotificationDelivery.Status = channel == .email && s.digest != .off && !kind.urgent ? .digest : .pending
@@ -125,9 +126,15 @@ enum NotificationFanout {
         for chunk in stride(from: 0, to: users.count, by: 500) {
             let part = Array(users[chunk..<min(chunk + 500, users.count)])
             out += try Row.fetchAll(db, sql: """
-                SELECT u.id, u.locale, s.phone FROM users u LEFT JOIN notification_settings s ON s.user_id = u.id
+                SELECT u.id, u.locale, s.time_zone, s.quiet_start, s.quiet_end, s.digest, s.phone, s.last_digest_at, t.user_id AS telegram
+                FROM users u LEFT JOIN notification_settings s ON s.user_id = u.id LEFT JOIN telegram_links t ON t.user_id = u.id
                 WHERE u.id IN (\(NotificationRows.marks(part.count))) AND u.disabled = 0 ORDER BY u.id
-                """, arguments: StatementArguments(part)).map { Recipient(id: $0["id"], locale: $0["locale"], phone: $0["phone"]) }
+                """, arguments: StatementArguments(part)).map { row in
+                Recipient(id: row["id"], locale: row["locale"], settings: NotificationRows.Stored(
+                    timeZone: row["time_zone"], quietStart: row["quiet_start"], quietEnd: row["quiet_end"],
+                    digest: (row["digest"] as String?).flatMap(DigestMode.init(rawValue:)) ?? .off, phone: row["phone"], lastDigestAt: row["last_digest_at"]),
+                          telegram: (row["telegram"] as String?) != nil)
+            }
         }
         return out
     }
