@@ -87,8 +87,7 @@ def test_notifications_arrive_as_mail_with_headers_parts_and_the_invoice(mailed)
     assert requests.post(unsubscribe, data={"List-Unsubscribe": "One-Click"}).status_code == 200
     choices = s.api("GET", "/notifications/settings", seller_token).json()["choices"]
     assert {(c["kind"], c["channel"]): c["enabled"] for c in choices}[("order.placed", "email")] is False
-    deliveries = s.api("GET", "/notifications/deliveries?channel=email&status=sent", owner).json()["items"]
-    assert len(deliveries) >= 3
+    s.wait_for(lambda: len(s.api("GET", "/notifications/deliveries?channel=email&status=sent", owner).json()["items"]) >= 3)
 
     # The command line's test goes through the same relay; without the test CA the certificate is refused.
     failed = run_cli("notify", "test", "--tenant", "acme", "--email", "ops@acme.test", "--json", data=s.data, check=False)

@@ -63,8 +63,8 @@ def test_an_order_reaches_the_phone_through_a_generic_gateway_and_twilios_shape(
     assert headers["authorization"] == "Basic " + base64.b64encode(b"AC123:tw-token").decode()
     form = dict(urllib.parse.parse_qsl(body.decode()))
     assert form["To"] == "+380501234567" and form["From"] == "+15005550006" and form["Body"]
-    deliveries = s.api("GET", "/notifications/deliveries?channel=sms", owner).json()["items"]
-    assert [d["status"] for d in deliveries] == ["sent"]
+    # Recorded once the gateway answered.
+    s.wait_for(lambda: [d["status"] for d in s.api("GET", "/notifications/deliveries?channel=sms", owner).json()["items"]] == ["sent"])
 
 
 def test_a_private_gateway_is_refused_by_default(server):
