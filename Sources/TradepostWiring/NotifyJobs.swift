@@ -59,8 +59,8 @@ enum NotifyJobs {
         }
         let sender = WebhookSender(store: store, settings: settings)
         // The message counts its own attempts (WebhookRetry); the job may also come back when its
-        // destination is busy, which is not an attempt — hence room for many runs.
-        registry.register(WebhookDeliverJob.self, queue: "webhooks", maxAttempts: 1000,
+        // destination is busy or its breaker open, which is not an attempt — hence room for days of runs.
+        registry.register(WebhookDeliverJob.self, queue: "webhooks", maxAttempts: 100_000,
                           timeout: .seconds(Int64(settings.webhookTimeout) + 15), priority: 10) { job, context in
             guard let tenant = context.tenant else { throw PermanentJobError("a webhook needs a tenant") }
             try await sender.deliver(tenant, messageID: job.messageId, replay: job.replay ?? false)

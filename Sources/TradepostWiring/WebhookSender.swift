@@ -58,8 +58,11 @@ final class WebhookSender: Sendable {
             excerpt = String(decoding: response.body.prefix(1000), as: UTF8.self)
             retryAfter = WebhookRetry.retryAfter(response.headers.first { $0.0.lowercased() == "retry-after" }?.1)
         } catch let failure as OutgoingHTTP.Failure {
+            // The destination's breaker is open (it kept failing): nothing was called, so no attempt is
+            // recorded; the message comes back after the breaker's wait, spread so a backlog does not
+            // return at once. The trial call the breaker lets through records what happened.
+            if case .circuitOpen(_, let wait) = failure { throw RetryLater(after: wait + Double.random(in: 0...30), failure.description) }
             excerpt = failure.description
-            if case .circuitOpen(_, let wait) = failure { retryAfter = wait }
         }
         let elapsed = ContinuousClock.now - started
         let ms = Int(elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000)

@@ -64,6 +64,13 @@ struct AuthRoutes {
         let result = try await services.auth.login(
             LoginRequest(tenant: body.tenant.flatMap { $0.isEmpty ? nil : $0 }, email: body.email, password: body.password),
             client: ClientInfo(ip: context.clientIP, userAgent: request.headers[.userAgent]))
+        return try await Self.signedIn(result, cookieMode: cookieMode, request: request, context: context, services: services, cookies: cookies)
+    }
+
+    /// The answer to a sign-in (password or Telegram): the token in JSON, or the HttpOnly cookie and
+    /// its CSRF token, with who signed in.
+    static func signedIn(_ result: LoginResult, cookieMode: Bool, request: Request, context: AppRequestContext, services: AppServices,
+                         cookies: SessionCookies) async throws -> Response {
         context.trace.identify(result.principal)
         let me = try await MeResponse.build(result.principal, services: services)
         let payload = LoginResponse(

@@ -83,14 +83,11 @@ struct TelegramRoutes {
     @Sendable func signIn(_ request: Request, context: AppRequestContext) async throws -> Response {
         let body = try await request.decode(SignInBody.self, limit: maxBody)
         let cookieMode = body.mode == .cookie
+        if cookieMode && request.headers[.secFetchSite] == "cross-site" {
+            throw AppError.forbidden("A cross-site page may not sign you in")
+        }
         let result = try await services.telegram.signIn(tenant: body.tenant, initData: body.initData,
                                                         client: ClientInfo(ip: context.clientIP, userAgent: request.headers[.userAgent]))
-        context.trace.identify(result.principal)
-        let me = try await MeResponse.build(result.principal, services: services)
-        let payload = AuthRoutes.LoginResponse(token: cookieMode ? nil : result.token, csrfToken: cookieMode ? SessionCookies.csrfToken(for: result.token) : nil,
-                                               sessionId: result.session.id, expiresAt: result.session.expiresAt, me: me)
-        var response = try APIResponse(payload).response(from: request, context: context)
-        if cookieMode { cookies.set(result.token, on: &response, request: request) }
-        return response
+        return try await AuthRoutes.signedIn(result, cookieMode: cookieMode, request: request, context: context, services: services, cookies: cookies)
     }
 }
