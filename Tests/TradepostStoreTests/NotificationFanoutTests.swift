@@ -91,6 +91,14 @@ struct NotificationFanoutTests {
         _ = try await w.store.notifications.fanOut(event(w, 5, "salesperson_link.requested", #"{"business_id":"\#(w.business.id)","user_id":"x"}"#))
         let page = try await w.store.notifications.list(m, before: nil, unreadOnly: false, limit: 10)
         #expect(page.items.count == 1 && page.items[0].readAt != nil && page.unread == 0)
+        // A kind off everywhere is not stored; one the user turned on by mail only is (read, with its delivery).
+        _ = try await w.store.notifications.updateSettings(m, NotificationSettingsInput(choices: [
+            .init(kind: "salesperson_link.requested", channel: .email, enabled: false), .init(kind: "salesperson_link.requested", channel: .telegram, enabled: false),
+            .init(kind: "product.approved", channel: .inApp, enabled: false), .init(kind: "product.approved", channel: .email, enabled: true)]))
+        _ = try await w.store.notifications.fanOut(event(w, 6, "salesperson_link.requested", #"{"business_id":"\#(w.business.id)","user_id":"x"}"#))
+        _ = try await w.store.notifications.fanOut(event(w, 7, "product.approved", #"{"business_id":"\#(w.business.id)","product_id":"p","sku":"S","name":"N"}"#))
+        let kinds = try await w.store.notifications.list(m, before: nil, unreadOnly: false, limit: 10).items.map(\.kind)
+        #expect(kinds == ["product.approved", "salesperson_link.requested"])
         // Nobody else's notification can be marked read.
         await #expect(throws: AppError.self) { _ = try await w.store.notifications.markRead(caller(w.tenant, w.staff), id: page.items[0].id) }
     }

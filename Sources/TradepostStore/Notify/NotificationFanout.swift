@@ -37,7 +37,8 @@ enum NotificationFanout {
             var wordsByLocale: [String: NotificationText.Words] = [:]
             for r in recipients {
                 let mine = choices[r.id]
-                guard NotificationRows.enabled(kind, .inApp, choices: mine) || kind.defaultChannels.count > 1 else { continue }
+                // Stored when any channel carries it (unread only when the app is one of them).
+                guard NotificationChannel.allCases.contains(where: { NotificationRows.enabled(kind, $0, choices: mine) }) else { continue }
                 let lang = r.locale ?? ""
                 let words = wordsByLocale[lang] ?? NotificationText.render(kind.name, locale: r.locale, fields: fields)
                 wordsByLocale[lang] = words
