@@ -17,7 +17,10 @@ public struct DestinationGuard: Sendable {
     public func problem(_ url: URL) async -> String? {
         guard !allowPrivate else { return nil }
         guard let host = url.host?.trimmingCharacters(in: CharacterSet(charactersIn: "[]")), !host.isEmpty else { return "has no host" }
-        let addresses = Self.resolve(host)
+        // getaddrinfo blocks: off the concurrency pool's few threads, on a thread that may wait.
+        let addresses = await withCheckedContinuation { continuation in
+            DispatchQueue.global(qos: .utility).async { continuation.resume(returning: Self.resolve(host)) }
+        }
         if addresses.isEmpty { return "names a host that does not resolve" }
         if let bad = addresses.first(where: Self.isInternal) { return "points to an internal address (\(bad)); the operator has not allowed those" }
         return nil
