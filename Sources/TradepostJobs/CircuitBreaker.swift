@@ -54,10 +54,14 @@ public final class CircuitBreaker: Sendable {
         }
     }
 
-    public func isOpen(_ host: String, now: Date = Date()) -> Bool {
+    public func isOpen(_ host: String, now: Date = Date()) -> Bool { openFor(host, now: now) != nil }
+
+    /// How much longer the breaker stays open for `host` (nil when closed); no trial is taken.
+    public func openFor(_ host: String, now: Date = Date()) -> TimeInterval? {
         entries.withLock { entries in
-            guard let opened = entries[host]?.openedAt else { return false }
-            return now.timeIntervalSince(opened) < cooldown
+            guard let opened = entries[host]?.openedAt else { return nil }
+            let left = cooldown - now.timeIntervalSince(opened)
+            return left > 0 ? left : nil
         }
     }
 }

@@ -27,6 +27,8 @@ public struct WebhookDeliverJob: JobPayload {
     public var messageId: String
     /// Sent even if delivered meanwhile (an admin's replay).
     public var replay: Bool?
+    /// The endpoint's "host:port" (see `WebhookDue.destination`).
+    public var destination: String?
 }
 
 /// The one path from events to people: every topic a notification kind or a webhook listens to
@@ -63,11 +65,11 @@ enum NotifyJobs {
         registry.register(WebhookDeliverJob.self, queue: "webhooks", maxAttempts: 100_000,
                           timeout: .seconds(Int64(settings.webhookTimeout) + 15), priority: 10) { job, context in
             guard let tenant = context.tenant else { throw PermanentJobError("a webhook needs a tenant") }
-            try await sender.deliver(tenant, messageID: job.messageId, replay: job.replay ?? false)
+            try await sender.deliver(tenant, messageID: job.messageId, replay: job.replay ?? false, destination: job.destination)
         }
         registry.subscribe("webhook-deliver", topic: Topic.webhookDue, job: WebhookDeliverJob.self) { event in
             let due = try event.decode(WebhookDue.self)
-            return WebhookDeliverJob(messageId: due.messageId, replay: due.replay)
+            return WebhookDeliverJob(messageId: due.messageId, replay: due.replay, destination: due.destination)
         }
     }
 }

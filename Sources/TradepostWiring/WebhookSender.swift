@@ -29,9 +29,17 @@ final class WebhookSender: Sendable {
     static let perDestination = 4
     let inFlight = Mutex<[String: Int]>([:])
 
-    func deliver(_ tenant: TenantID, messageID: String, replay: Bool = false) async throws {
+    /// How far a message waiting on an open breaker is put off, beyond the breaker's own wait: a
+    /// backlog of thousands comes back over minutes, not all at once and not every second.
+    static let breakerSpread: ClosedRange<Double> = 0...120
+
+    func deliver(_ tenant: TenantID, messageID: String, replay: Bool = false, destination known: String? = nil) async throws {
+        // A destination known to be down: wait, without reading the message or its secrets.
+        if let known, let left = http.breaker.openFor(known) {
+            throw RetryLater(after: left + Double.random(in: Self.breakerSpread), "\(known) is failing")
+        }
         guard let d = try await store.webhooks.delivery(tenant, messageID: messageID, replay: replay) else { return }
-        let destination = URL(string: d.url).map { "\($0.host ?? ""):\($0.port ?? 0)" } ?? d.url
+        let destination = WebhookDue.destination(d.url) ?? d.url
         let admitted = inFlight.withLock { counts in
             guard counts[destination, default: 0] < Self.perDestination else { return false }
             counts[destination, default: 0] += 1
@@ -61,7 +69,7 @@ final class WebhookSender: Sendable {
             // The destination's breaker is open (it kept failing): nothing was called, so no attempt is
             // recorded; the message comes back after the breaker's wait, spread so a backlog does not
             // return at once. The trial call the breaker lets through records what happened.
-            if case .circuitOpen(_, let wait) = failure { throw RetryLater(after: wait + Double.random(in: 0...30), failure.description) }
+            if case .circuitOpen(_, let wait) = failure { throw RetryLater(after: wait + Double.random(in: Self.breakerSpread), failure.description) }
             excerpt = failure.description
         }
         let elapsed = ContinuousClock.now - started

@@ -49,7 +49,7 @@ enum WebhookRows {
                 ON CONFLICT DO NOTHING
                 """).execute(arguments: [id, e.id, event.topic, body(type: event.topic, at: event.createdAt, data: event.payload), now])
             guard db.changesCount > 0 else { continue }
-            try Outbox.append(db, topic: Topic.webhookDue, payload: WebhookDue(messageId: id))
+            try Outbox.append(db, topic: Topic.webhookDue, payload: WebhookDue(messageId: id, destination: WebhookDue.destination(e.url)))
             count += 1
         }
         return count
@@ -61,8 +61,17 @@ enum WebhookRows {
 public struct WebhookDue: Codable, Sendable, Equatable {
     public var messageId: String
     public var replay: Bool?
-    public init(messageId: String, replay: Bool? = nil) {
+    /// "host:port" of the endpoint, so a job for a destination known to be down waits without reading anything.
+    public var destination: String?
+    public init(messageId: String, replay: Bool? = nil, destination: String? = nil) {
         self.messageId = messageId
         self.replay = replay
+        self.destination = destination
+    }
+
+    /// The key the outgoing calls' breaker uses for a URL.
+    public static func destination(_ url: String) -> String? {
+        guard let parsed = URL(string: url), let host = parsed.host else { return nil }
+        return parsed.port.map { "\(host):\($0)" } ?? host
     }
 }
