@@ -111,4 +111,10 @@ struct SupportTests {
         config.bcryptCost = 12
         #expect(throws: Never.self) { try config.validate() }
     }
+
+    @Test func anAtFollowedByACombiningMarkIsNotAnAddressAndDoesNotCrash() {
+        #expect(!Validator.isEmail("a@\u{301}b.com"))
+        #expect(!Validator.isEmail("a\u{301}@\u{301}"))
+        #expect(Validator.isEmail("olena@аптека.укр"))
+    }
 }

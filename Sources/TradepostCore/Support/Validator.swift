@@ -83,7 +83,9 @@ public struct Validator: Sendable {
         else { return false }
         if utf8.contains(where: { $0 <= 32 || $0 == 127 }) { return false }
         if utf8[..<at].contains(UInt8(ascii: "@")) { return false }
-        let labels = email[email.index(after: email.lastIndex(of: "@")!)...].split(separator: ".", omittingEmptySubsequences: false)
+        // By bytes: an "@" followed by a combining mark is one Character, not an "@", so a Character
+        // search for it can miss the byte found above.
+        let labels = String(decoding: utf8[(at + 1)...], as: UTF8.self).split(separator: ".", omittingEmptySubsequences: false)
         return labels.allSatisfy { label in
             !label.isEmpty && label.utf8.count <= 63 && label.first != "-" && label.last != "-"
                 && label.unicodeScalars.allSatisfy { $0 == "-" || ($0.isASCII ? ($0.properties.isAlphabetic || ("0"..."9").contains($0)) : $0.properties.isAlphabetic || $0.properties.numericType == .decimal) }
