@@ -25,6 +25,30 @@ struct NotifyRulesTests {
         #expect(NotificationKinds.byName["order.placed"]!.link(f) == "/orders/o1")
     }
 
+    @Test func defaultsFollowTheRole() {
+        #expect(NotificationRole.of(.owner, .salesperson, managesABusiness: false) == .admin)
+        #expect(NotificationRole.of(.member, .salesperson, managesABusiness: true) == .salesperson)
+        #expect(NotificationRole.of(.member, .member, managesABusiness: true) == .manager)
+        #expect(NotificationRole.of(.member, .member, managesABusiness: false) == .member)
+        let placed = NotificationKinds.byName["order.placed"]!, overdue = NotificationKinds.byName["invoice.overdue"]!
+        let message = NotificationKinds.byName["message.created"]!, rejected = NotificationKinds.byName["product.rejected"]!
+        #expect(placed.defaults(for: .manager) == [.inApp, .email, .telegram])
+        #expect(placed.defaults(for: .member) == [.inApp, .email, .telegram])
+        #expect(placed.defaults(for: .salesperson) == [.inApp, .email, .telegram])
+        let paid = NotificationKinds.byName["payment.recorded"]!, shipped = NotificationKinds.byName["order.shipped"]!
+        #expect(paid.defaults(for: .member) == [.inApp, .telegram] && paid.defaults(for: .manager) == [.inApp, .email, .telegram])
+        #expect(shipped.defaults(for: .salesperson) == [.inApp, .telegram] && shipped.defaults(for: .member) == [.inApp, .email, .telegram])
+        #expect(overdue.defaults(for: .member) == [.inApp, .email, .telegram], "urgent news is mailed to everyone who hears it")
+        #expect(rejected.defaults(for: .salesperson) == [.inApp, .telegram])
+        #expect(message.defaults(for: .admin) == [.inApp, .telegram])
+        for kind in NotificationKinds.all {
+            for role in NotificationRole.allCases {
+                #expect(kind.defaults(for: role).contains(.inApp) && !kind.defaults(for: role).contains(.sms), "\(kind.name) \(role)")
+                #expect(kind.defaults(for: role).isSubset(of: kind.defaults(for: .manager)))
+            }
+        }
+    }
+
     func date(_ text: String) -> Date { try! Date(text, strategy: .iso8601) }
 
     @Test func quietHoursAcrossMidnightAreReadInTheUsersZone() {

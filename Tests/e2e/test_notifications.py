@@ -102,6 +102,21 @@ def test_settings_name_every_bad_field_and_a_kind_turned_off_stays_out_of_the_ap
     settings = s.api("GET", "/notifications/settings", seller_token).json()
     placed = {c["channel"]: c["enabled"] for c in settings["choices"] if c["kind"] == "order.placed"}
     assert placed == {"in_app": True, "email": True, "telegram": True, "sms": False}
+    # Defaults follow the role: staff are not mailed payments (their managers are); a salesperson is
+    # mailed new orders but hears of shipments by Telegram and in the app.
+    def email(token, kind):
+        found = s.api("GET", "/notifications/settings", token).json()
+        return found["defaults_role"], [c["enabled"] for c in found["choices"] if c["kind"] == kind and c["channel"] == "email"][0]
+    assert email(seller_token, "payment.recorded") == ("member", False)
+    assert s.api("PUT", f"/businesses/{seller['id']}/members/{s.api('GET', '/me', seller_token).json()['id']}", owner,
+                 json={"role": "manager"}).status_code == 200
+    assert email(seller_token, "payment.recorded") == ("manager", True)
+    assert s.api("POST", "/users", owner, json={"email": "rep@acme.test", "name": "Rep", "password": "rep-pass-12",
+                                                "kind": "salesperson"}).status_code == 201
+    rep = s.login("rep@acme.test", "rep-pass-12", tenant="acme")
+    assert email(rep, "order.placed") == ("salesperson", True) and email(rep, "order.shipped") == ("salesperson", False)
+    assert email(owner, "order.shipped") == ("admin", True)
+    settings = s.api("GET", "/notifications/settings", seller_token).json()
     assert settings["digest"] == "off" and settings["time_zone"] == "UTC"
 
     bad = problem(s.api("PATCH", "/notifications/settings", seller_token, json={

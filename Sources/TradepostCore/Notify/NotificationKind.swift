@@ -28,11 +28,15 @@ public struct NotificationKind: Sendable {
     public let urgent: Bool
     /// Channels on by default: in-app always, Telegram wherever email is.
     public let defaultChannels: Set<NotificationChannel>
+    /// Who is mailed by default. Salespeople, on the road, are mailed only what they must not miss
+    /// (the kinds that name them here); the rest reaches them by Telegram and in the app.
+    public let mailRoles: Set<NotificationRole>
     /// The web app's route, built from the event's fields; nil for none.
     public let link: @Sendable ([String: String]) -> String?
 
     public init(_ name: String, topic: String? = nil, audience: Audience, urgent: Bool = false, defaults: Set<NotificationChannel> = [.email],
-                link: @escaping @Sendable ([String: String]) -> String?) {
+                mailRoles: Set<NotificationRole> = [.admin, .manager, .member], link: @escaping @Sendable ([String: String]) -> String?) {
+        self.mailRoles = mailRoles
         self.name = name
         self.topic = topic ?? name
         self.audience = audience
@@ -41,6 +45,26 @@ public struct NotificationKind: Sendable {
         self.defaultChannels = defaults.union([.inApp]).union(defaults.contains(.email) ? [.telegram] : [])
         self.link = link
     }
+
+    /// What a role hears by default: Telegram and the app as the kind says; email only for the
+    /// roles in `mailRoles` (or anyone, when urgent).
+    public func defaults(for role: NotificationRole) -> Set<NotificationChannel> {
+        urgent || mailRoles.contains(role) ? defaultChannels : defaultChannels.subtracting([.email])
+    }
+}
+
+/// The role a user's notification defaults follow, the most responsible one they hold.
+public enum NotificationRole: String, Codable, Sendable, CaseIterable {
+    case admin
+    case manager
+    case member
+    case salesperson
+
+    public static func of(_ role: TenantRole, _ kind: UserKind, managesABusiness: Bool) -> NotificationRole {
+        if role >= .admin { return .admin }
+        if kind == .salesperson { return .salesperson }
+        return managesABusiness ? .manager : .member
+    }
 }
 
 /// Every kind the server knows, in the order the preferences screen lists them.
@@ -48,19 +72,22 @@ public enum NotificationKinds {
     static func order(_ f: [String: String]) -> String? { f["order_id"].map { "/orders/\($0)" } }
     static func conversation(_ f: [String: String]) -> String? { f["conversation_id"].map { "/messages/\($0)" } }
 
+    static let everyone = Set(NotificationRole.allCases)
+
     public static let all: [NotificationKind] = [
-        .init("order.placed", audience: .order(side: .seller), link: order),
+        .init("order.placed", audience: .order(side: .seller), mailRoles: everyone, link: order),
         .init("order.confirmed", audience: .order(side: .buyer), link: order),
         .init("order.shipped", audience: .order(side: .buyer), link: order),
         .init("order.partially_shipped", audience: .order(side: .buyer), link: order),
         .init("order.delivered", audience: .order(side: .seller), defaults: [], link: order),
-        .init("order.cancelled", audience: .order(side: nil), link: order),
+        .init("order.cancelled", audience: .order(side: nil), mailRoles: everyone, link: order),
         .init("order.proposal_open", audience: .order(side: .buyer), link: order),
         .init("order.proposal_accepted", audience: .order(side: .seller), link: order),
         .init("order.proposal_declined", audience: .order(side: .seller), link: order),
         .init("invoice.issued", audience: .order(side: .buyer), link: order),
         .init("invoice.overdue", audience: .order(side: nil), urgent: true, link: order),
-        .init("payment.recorded", audience: .order(side: .seller), link: order),
+        // Money received is the managers' news; the staff who ship see it in the app.
+        .init("payment.recorded", audience: .order(side: .seller), mailRoles: [.admin, .manager], link: order),
         .init("return.requested", audience: .order(side: .seller), link: order),
         .init("message.created", audience: .conversation(), defaults: [.telegram], link: conversation),
         .init("offer.revised", audience: .conversation(), link: conversation),

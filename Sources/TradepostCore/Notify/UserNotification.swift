@@ -74,9 +74,13 @@ public struct NotificationSettings: Codable, Sendable, Equatable {
     public var digest: DigestMode
     /// For SMS; E.164 ("+380…").
     public var phone: String?
+    /// Whose defaults the unchanged choices follow.
+    public var defaultsRole: NotificationRole
 
-    public init(choices: [Choice], timeZone: String, quietStart: String?, quietEnd: String?, digest: DigestMode, phone: String?) {
+    public init(choices: [Choice], timeZone: String, quietStart: String?, quietEnd: String?, digest: DigestMode, phone: String?,
+                defaultsRole: NotificationRole = .member) {
         self.choices = choices
+        self.defaultsRole = defaultsRole
         self.timeZone = timeZone
         self.quietStart = quietStart
         self.quietEnd = quietEnd

@@ -24,7 +24,8 @@ extension Components {
         ("NotificationSettings", Schema.object([
             ("choices", Schema.array(choice)), ("time_zone", Schema.string()), ("quiet_start", Schema.nullable(Schema.string())),
             ("quiet_end", Schema.nullable(Schema.string())), ("digest", Schema.enumeration(DigestMode.self)), ("phone", Schema.nullable(Schema.string())),
-        ], required: ["choices", "time_zone", "digest"], closed: false)),
+            ("defaults_role", Schema.enumeration(NotificationRole.self)),
+        ], required: ["choices", "time_zone", "digest", "defaults_role"], closed: false)),
         ("NotificationSettingsChange", Schema.object([
             ("choices", Schema.array(choice, maxItems: 500)), ("time_zone", Schema.line("An IANA zone, e.g. Europe/Kyiv", maxLength: 64)),
             ("quiet_start", localTime), ("quiet_end", localTime), ("digest", Schema.enumeration(DigestMode.self)),

@@ -13,6 +13,7 @@ enum NotificationFanout {
         var locale: String?
         var settings: NotificationRows.Stored
         var telegram: Bool
+        var role: NotificationRole
     }
 
     struct Outcome: Sendable, Equatable {
@@ -38,7 +39,7 @@ enum NotificationFanout {
             for r in recipients {
                 let mine = choices[r.id]
                 // Stored when any channel carries it (unread only when the app is one of them).
-                guard NotificationChannel.allCases.contains(where: { NotificationRows.enabled(kind, $0, choices: mine) }) else { continue }
+                guard NotificationChannel.allCases.contains(where: { NotificationRows.enabled(kind, $0, choices: mine, role: r.role) }) else { continue }
                 let lang = r.locale ?? ""
                 let words = wordsByLocale[lang] ?? NotificationText.render(kind.name, locale: r.locale, fields: fields)
                 wordsByLocale[lang] = words
@@ -46,7 +47,7 @@ enum NotificationFanout {
                     INSERT INTO notifications (user_id, kind, event_id, title, body, link, data, urgent, created_at, read_at)
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING
                     """).execute(arguments: [r.id, kind.name, event.id, words.title, words.body, link, data, kind.urgent, now,
-                                             NotificationRows.enabled(kind, .inApp, choices: mine) ? nil : now])
+                                             NotificationRows.enabled(kind, .inApp, choices: mine, role: r.role) ? nil : now])
                 guard db.changesCount > 0 else { continue }
                 let id = db.lastInsertedRowID
                 lastID = id
@@ -68,7 +69,7 @@ enum NotificationFanout {
                            zone: String, now: Date, due: inout [Int64]) throws -> Int {
         var count = 0
         let s = r.settings
-        for channel in [NotificationChannel.email, .telegram, .sms] where NotificationRows.enabled(kind, channel, choices: choices) {
+        for channel in [NotificationChannel.email, .telegram, .sms] where NotificationRows.enabled(kind, channel, choices: choices, role: r.role) {
             if channel == .sms && s.phone == nil { continue }
             if channel == .telegram && !r.telegram { continue }
             let quiet = QuietHours(start: s.quietStart, end: s.quietEnd, zone: s.timeZone ?? zone)
@@ -127,14 +128,15 @@ enum NotificationFanout {
         for chunk in stride(from: 0, to: users.count, by: 500) {
             let part = Array(users[chunk..<min(chunk + 500, users.count)])
             out += try Row.fetchAll(db, sql: """
-                SELECT u.id, u.locale, s.time_zone, s.quiet_start, s.quiet_end, s.digest, s.phone, s.last_digest_at, t.user_id AS telegram
+                SELECT u.id, u.locale, s.time_zone, s.quiet_start, s.quiet_end, s.digest, s.phone, s.last_digest_at, t.user_id AS telegram,
+                       \(NotificationRows.roleColumns)
                 FROM users u LEFT JOIN notification_settings s ON s.user_id = u.id LEFT JOIN telegram_links t ON t.user_id = u.id
                 WHERE u.id IN (\(NotificationRows.marks(part.count))) AND u.disabled = 0 ORDER BY u.id
                 """, arguments: StatementArguments(part)).map { row in
                 Recipient(id: row["id"], locale: row["locale"], settings: NotificationRows.Stored(
                     timeZone: row["time_zone"], quietStart: row["quiet_start"], quietEnd: row["quiet_end"],
                     digest: (row["digest"] as String?).flatMap(DigestMode.init(rawValue:)) ?? .off, phone: row["phone"], lastDigestAt: row["last_digest_at"]),
-                          telegram: (row["telegram"] as String?) != nil)
+                          telegram: (row["telegram"] as String?) != nil, role: NotificationRows.role(row))
             }
         }
         return out

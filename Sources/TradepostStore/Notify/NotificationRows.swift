@@ -49,8 +49,23 @@ enum NotificationRows {
         return out
     }
 
-    static func enabled(_ kind: NotificationKind, _ channel: NotificationChannel, choices: [String: Bool]?) -> Bool {
-        choices?[kind.name + "|" + channel.rawValue] ?? kind.defaultChannels.contains(channel)
+    static func enabled(_ kind: NotificationKind, _ channel: NotificationChannel, choices: [String: Bool]?, role: NotificationRole) -> Bool {
+        choices?[kind.name + "|" + channel.rawValue] ?? kind.defaults(for: role).contains(channel)
+    }
+
+    /// The SQL columns `role(_:)` reads, for a query over `users u`.
+    static let roleColumns = """
+        u.role AS tenant_role, u.kind AS user_kind,
+        EXISTS (SELECT 1 FROM business_members m WHERE m.user_id = u.id AND m.role = 'manager') AS manages
+        """
+
+    static func role(_ row: Row) -> NotificationRole {
+        NotificationRole.of(TenantRole(rawValue: row["tenant_role"]) ?? .member, UserKind(rawValue: row["user_kind"]) ?? .member,
+                            managesABusiness: row["manages"])
+    }
+
+    static func role(_ db: Database, user: String) throws -> NotificationRole {
+        try Row.fetchOne(db.cachedStatement(sql: "SELECT \(roleColumns) FROM users u WHERE u.id = ?"), arguments: [user]).map(role) ?? .member
     }
 
     static func marks(_ n: Int) -> String { Array(repeating: "?", count: n).joined(separator: ",") }

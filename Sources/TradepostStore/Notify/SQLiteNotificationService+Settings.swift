@@ -16,11 +16,12 @@ extension SQLiteNotificationService {
     static func settings(_ db: Database, user: String, zone: String) throws -> NotificationSettings {
         let s = try NotificationRows.stored(db, user: user)
         let mine = try NotificationRows.choices(db, users: [user])[user]
+        let role = try NotificationRows.role(db, user: user)
         let choices = NotificationKinds.all.flatMap { kind in
-            NotificationChannel.allCases.map { NotificationSettings.Choice(kind: kind.name, channel: $0, enabled: NotificationRows.enabled(kind, $0, choices: mine)) }
+            NotificationChannel.allCases.map { NotificationSettings.Choice(kind: kind.name, channel: $0, enabled: NotificationRows.enabled(kind, $0, choices: mine, role: role)) }
         }
         return NotificationSettings(choices: choices, timeZone: s.timeZone ?? zone, quietStart: s.quietStart, quietEnd: s.quietEnd,
-                                    digest: s.digest, phone: s.phone)
+                                    digest: s.digest, phone: s.phone, defaultsRole: role)
     }
 
     public func updateSettings(_ caller: Caller, _ input: NotificationSettingsInput) async throws -> NotificationSettings {

@@ -90,7 +90,7 @@ async function settingsForm() {
         type: 'checkbox', checked: on.get(`${k}|${c}`), dataset: { kind: k, channel: c },
         'aria-label': `${t(`notify.kind.${k}`)}: ${t(`notify.channel.${c}`)}`,
       }))))))));
-  const form = h('form', { class: 'stack' }, summary, grid,
+  const form = h('form', { class: 'stack' }, summary, h('p', { class: 'muted' }, t(`notify.defaults.${s.defaults_role}`)), grid,
     field(t('notify.timeZone'), h('input', { name: 'time_zone', value: s.time_zone, maxlength: 64 })),
     h('div', { class: 'inline-form' },
       field(t('notify.quietStart'), h('input', { name: 'quiet_start', type: 'time', value: s.quiet_start ?? '' })),
