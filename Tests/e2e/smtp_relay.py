@@ -1,5 +1,6 @@
 """A real SMTP server for the tests: PyPI's aiosmtpd with STARTTLS required (a throwaway CA made
-with openssl) and AUTH PLAIN/LOGIN, keeping every message it accepted."""
+with openssl) or TLS from the first byte (port 465 style), AUTH PLAIN/LOGIN, keeping every message
+it accepted and refusing the recipients in `reject` with a permanent 550."""
 import email
 import email.policy
 import ssl
@@ -20,18 +21,27 @@ def make_certificate(directory):
 
 
 class Relay:
-    def __init__(self, directory, user="mailer", password="s3cret-pass", require_tls=True):
+    def __init__(self, directory, user="mailer", password="s3cret-pass", require_tls=True, implicit_tls=False, reject=()):
         self.key, self.cert = make_certificate(directory)
+        self.reject = set(reject)
+        self.rejected = []
         self.messages = []
         self.logins = []
         self.arrived = threading.Condition()
         relay = self
 
         class Handler:
+            async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+                if address in relay.reject:
+                    relay.rejected.append(address)
+                    return "550 5.1.1 No such mailbox here"
+                envelope.rcpt_tos.append(address)
+                return "250 OK"
+
             async def handle_DATA(self, server, session, envelope):
                 with relay.arrived:
                     relay.messages.append((envelope.mail_from, list(envelope.rcpt_tos), envelope.original_content or envelope.content,
-                                           session.ssl is not None))
+                                           session.ssl is not None or server.transport.get_extra_info("ssl_object") is not None))
                     relay.arrived.notify_all()
                 return "250 OK"
 
@@ -43,8 +53,10 @@ class Relay:
         context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
         context.load_cert_chain(str(self.cert), str(self.key))
         self.port = free_port()
-        self.controller = Controller(Handler(), hostname="127.0.0.1", port=self.port, tls_context=context, require_starttls=require_tls,
-                                     authenticator=authenticate, auth_require_tls=True, server_hostname="localhost")
+        tls = {"ssl_context": context} if implicit_tls else {"tls_context": context, "require_starttls": require_tls}
+        # aiosmtpd's own TLS check only knows STARTTLS; with TLS from the first byte every command is encrypted anyway.
+        self.controller = Controller(Handler(), hostname="127.0.0.1", port=self.port, authenticator=authenticate, auth_require_tls=not implicit_tls,
+                                     server_hostname="localhost", **tls)
         self.controller.start()
 
     def wait(self, count, timeout=30):

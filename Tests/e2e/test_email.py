@@ -95,3 +95,35 @@ def test_notifications_arrive_as_mail_with_headers_parts_and_the_invoice(mailed)
     ca = {"TRADEPOST_NOTIFY_SMTP_CA_FILE": str(relay.cert)}
     assert cli_json("notify", "test", "--tenant", "acme", "--email", "ops@acme.test", data=s.data, env=ca)["ok"] is True
     relay.wait_for(lambda _, to, raw: to == ["ops@acme.test"])
+
+
+def test_implicit_tls_and_a_permanent_refusal_is_given_up_at_once(data_dir, tmp_path):
+    """Port-465 style TLS from the first byte; a recipient the server refuses with 550 is marked
+    failed after one attempt (5xx is permanent: retrying cannot help), while the others are sent."""
+    relay = Relay(tmp_path, implicit_tls=True, reject={"seller@acme.test"})
+    s = Server(data_dir, env={"TRADEPOST_NOTIFY_SMTP_CA_FILE": str(relay.cert)}).start()
+    try:
+        owner, seller_token, buyer_token, seller, buyer, product = trade_world(s, stock=50)
+        settings = {"host": "localhost", "port": relay.port, "security": "tls", "username": "mailer", "password": "s3cret-pass",
+                    "from_email": "shop@acme.test"}
+        assert s.api("PUT", "/channels/email", owner, json=settings).status_code == 200
+        ok = s.api("POST", "/channels/email/test", owner).json()
+        assert ok["ok"], ok
+        relay.wait(1)
+        assert relay.messages[0][1] == ["boss@acme.test"] and relay.messages[0][3], "TLS from the first byte"
+        # The order's mail to the seller is refused for good; the buyer's confirmation still goes.
+        assert s.api("PUT", f"/businesses/{buyer['id']}/cart/lines/{product['id']}", buyer_token, json={"quantity": 2}).status_code == 200
+        order = s.api("POST", "/orders", buyer_token, json={"buyer_business_id": buyer["id"], "seller_business_id": seller["id"]}).json()
+
+        def seller_mail():
+            items = s.api("GET", "/notifications/deliveries?channel=email", owner).json()["items"]
+            return [d for d in items if d["status"] == "failed"]
+        failed = s.wait_for(seller_mail, message="the refused mail is marked failed")[0]
+        assert failed["attempts"] == 1 and "550" in failed["last_error"], failed
+        assert s.api("POST", f"/orders/{order['id']}/confirm", seller_token).status_code == 200
+        relay.wait_for(lambda _, to, raw: to == ["buyer@acme.test"])
+        assert relay.rejected == ["seller@acme.test"], "a permanent refusal is not tried again"
+        assert [d["status"] for d in s.api("GET", "/notifications/deliveries?channel=email", owner).json()["items"] if d["id"] == failed["id"]] == ["failed"]
+    finally:
+        s.stop()
+        relay.stop()
