@@ -1,6 +1,7 @@
 """A local stand-in for the Telegram Bot API (api.telegram.org/bot<token>/<method>): answers getMe,
 setWebhook, setMyCommands, deleteWebhook and sendMessage as Telegram does, records every call, and
-can answer 429 with retry_after to test back-off."""
+can answer 429 with retry_after to test back-off. It serves one bot, or several (`add`), each by
+its own token."""
 import http.server
 import json
 import threading
@@ -10,6 +11,7 @@ import time
 class FakeBotAPI:
     def __init__(self, token, bot_id=7000001, username="acme_shop_bot"):
         self.token, self.bot_id, self.username = token, bot_id, username
+        self.bots = {token: (bot_id, username)}
         self.calls = []  # (method, params, monotonic time)
         self.throttle = 0  # answer the next N sendMessage calls with 429
         self.lock = threading.Condition()
@@ -21,10 +23,10 @@ class FakeBotAPI:
             def do_POST(self):
                 body = self.rfile.read(int(self.headers.get("content-length", 0)))
                 params = json.loads(body or b"{}")
-                prefix = f"/bot{api.token}/"
-                if not self.path.startswith(prefix):
+                token, _, method = self.path.removeprefix("/bot").rpartition("/")
+                if not self.path.startswith("/bot") or token not in api.bots:
                     return self.answer(401, {"ok": False, "error_code": 401, "description": "Unauthorized"})
-                method = self.path[len(prefix):]
+                bot_id, username = api.bots[token]
                 with api.lock:
                     if method == "sendMessage" and api.throttle > 0:
                         api.throttle -= 1
@@ -35,7 +37,7 @@ class FakeBotAPI:
                     api.calls.append((method, params, time.monotonic()))
                     api.lock.notify_all()
                 if method == "getMe":
-                    return self.answer(200, {"ok": True, "result": {"id": api.bot_id, "is_bot": True, "first_name": "Acme shop", "username": api.username}})
+                    return self.answer(200, {"ok": True, "result": {"id": bot_id, "is_bot": True, "first_name": "Acme shop", "username": username}})
                 if method == "sendMessage":
                     return self.answer(200, {"ok": True, "result": {"message_id": len(api.calls), "date": int(time.time()),
                                                                     "chat": {"id": params["chat_id"], "type": "private"}, "text": params["text"]}})
@@ -56,6 +58,9 @@ class FakeBotAPI:
         self.server.daemon_threads = True
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
         threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def add(self, token, bot_id, username):
+        self.bots[token] = (bot_id, username)
 
     def of(self, method):
         with self.lock:

@@ -5,15 +5,51 @@ The matrix is driven by /api/openapi.json: an endpoint without a case here fails
 every new endpoint has to join the matrix.
 """
 import time
+import urllib.parse
+from datetime import datetime, timedelta, timezone
 
+import init_data_py
 import pytest
 import requests
+from telegram import User
 
-from conftest import problem
+from conftest import Server, problem
+from fake_bot_api import FakeBotAPI
+from test_telegram import text_update
+
+BOT_TOKENS = {"alpha": "7100001:AAH" + "a" * 32, "beta": "7100002:AAH" + "b" * 32}
+BETA_TELEGRAM_USER = 7200002
 
 
 @pytest.fixture
-def world(server):
+def bots():
+    """A fake Bot API serving both tenants' bots, each by its own token."""
+    api = FakeBotAPI(BOT_TOKENS["alpha"], bot_id=7100001, username="alpha_bot")
+    api.add(BOT_TOKENS["beta"], 7100002, "beta_bot")
+    yield api
+    api.close()
+
+
+@pytest.fixture
+def server(data_dir, bots):
+    """The usual server, told where the fake Bot API is, so both tenants can connect a bot."""
+    s = Server(data_dir, env={"TRADEPOST_NOTIFY_TELEGRAM_API_URL": bots.url}).start()
+    yield s
+    code = s.stop()
+    assert code == 0, f"server exited with {code}:\n{s.output()[-3000:]}"
+
+
+def bot_secret(bots, slug):
+    return [c for c in bots.of("setWebhook") if c["url"].endswith(f"/telegram/{slug}/webhook")][-1]["secret_token"]
+
+
+def post_update(server, slug, update, secret):
+    return requests.post(server.url + f"/api/v1/telegram/{slug}/webhook", json=update.to_dict(),
+                         headers={"X-Telegram-Bot-Api-Secret-Token": secret})
+
+
+@pytest.fixture
+def world(server, bots):
     admin = server.admin_token()
     a = server.create_tenant("alpha", owner_email="owner@alpha.test", token=admin)
     b = server.create_tenant("beta", owner_email="owner@beta.test", token=admin)
@@ -107,6 +143,8 @@ def world(server):
         assert hook_message.status_code == 202, hook_message.text
         assert server.api("PUT", "/channels/email", token, json={"host": "203.0.113.10", "port": 587, "security": "starttls",
                                                                   "from_email": f"shop@{tenant}.test", "password": tenant}).status_code == 200
+        bot = server.api("PUT", "/channels/telegram", token, json={"token": BOT_TOKENS[tenant]})
+        assert bot.status_code == 200, bot.text
         expected = {"order.placed", "payment.recorded", "return.requested", "salesperson_link.requested"}
         server.wait_for(lambda: expected <= {n["kind"] for n in server.api("GET", "/notifications", token).json()["items"]},
                         message="the seeded notifications")
@@ -127,9 +165,14 @@ def world(server):
                 "promo": promo.json()["id"], "proposal": proposal.json()["id"], "conversation": cid, "message": message.json()["id"],
                 "attachment": attachment.json()["id"], "negotiation": rfq.json()["id"], "link": link.json()["id"], "salesperson": rep["id"],
                 "staff_token": staff, "endpoint": hook.json()["id"], "webhook_message": hook_message.json()["id"], "owner": owner_id,
-                "notification": notification}
+                "notification": notification, "order_number": order.json()["number"]}
 
-    world = {"admin": admin, "a": a, "b": b, "ta": ta, "tb": tb, "A": seed(ta, "alpha"), "B": seed(tb, "beta")}
+    world = {"admin": admin, "a": a, "b": b, "ta": ta, "tb": tb, "A": seed(ta, "alpha"), "B": seed(tb, "beta"), "bots": bots}
+    # B's owner links their Telegram account through B's bot.
+    code = urllib.parse.parse_qs(urllib.parse.urlparse(server.api("POST", "/me/telegram/link", tb).json()["url"]).query)["start"][0]
+    linked = post_update(server, "beta", text_update(9001, User(id=BETA_TELEGRAM_USER, first_name="B", is_bot=False), f"/start {code}"),
+                         bot_secret(bots, "beta"))
+    assert linked.status_code == 200 and server.api("GET", "/me/telegram", tb).json()["linked"] is True, linked.text
     for key, token in (("A", ta), ("B", tb)):
         server.wait_for(lambda: [h["product"]["id"] for h in server.api("GET", "/search/products?q=aspirin", token).json()["items"]]
                         == [world[key]["product"]], message="the seeded product in search")
@@ -221,6 +264,8 @@ def snapshot(server, token):
                       [(m["id"], m["event_type"]) for m in server.api("GET", f"/webhooks/{e['id']}/messages", token).json()["items"]])
                      for e in server.api("GET", "/webhooks", token).json()["items"]],
         "email_channel": server.api("GET", "/channels/email", token).json(),
+        "telegram_bot": server.api("GET", "/channels/telegram", token).json(),
+        "telegram_link": server.api("GET", "/me/telegram", token).json(),
         "imports": {b["id"]: [(i["id"], i["state"]) for i in server.api("GET", f"/businesses/{b['id']}/imports", token).json()["items"]]
                     for b in businesses},
     }
@@ -355,21 +400,48 @@ def case_forged_unsubscribe(server, w):
 
 
 def case_telegram_webhook(server, w):
-    """Neither tenant has a bot: no secret opens either webhook, and A's path never reaches B."""
-    for slug in ("alpha", "beta", "gamma"):
-        r = requests.post(server.url + f"/api/v1/telegram/{slug}/webhook", json={"update_id": 1}, headers={"X-Telegram-Bot-Api-Secret-Token": "x"})
+    """Each tenant's webhook opens only with its own bot's secret; a customer linked in B writing to
+    A's bot is a stranger there and hears nothing of B."""
+    secrets = {slug: bot_secret(w["bots"], slug) for slug in ("alpha", "beta")}
+    for slug, secret in (("alpha", secrets["beta"]), ("beta", secrets["alpha"]), ("gamma", secrets["alpha"]), ("gamma", secrets["beta"])):
+        r = requests.post(server.url + f"/api/v1/telegram/{slug}/webhook", json={"update_id": 1}, headers={"X-Telegram-Bot-Api-Secret-Token": secret})
         problem(r, 403, "forbidden")
+    stranger = User(id=BETA_TELEGRAM_USER, first_name="B", is_bot=False)
+    r = post_update(server, "alpha", text_update(9101, stranger, "/orders"), secrets["alpha"])
+    assert r.status_code == 200 and w["B"]["order_number"] not in r.text, r.text
 
 
 def case_telegram_sign_in(server, w):
-    r = requests.post(server.url + "/api/v1/auth/telegram", json={"tenant": "beta", "init_data": "user=%7B%7D&auth_date=1&hash=" + "0" * 64})
-    problem(r, 401, "unauthenticated")
+    """Init data B's bot signed for B's linked user opens nothing in A; signed by A's bot, the same
+    Telegram user is a stranger in A (the link is B's)."""
+    user = {"user": '{"id":%d,"first_name":"B"}' % BETA_TELEGRAM_USER}
+    from_b = init_data_py.sign(user, BOT_TOKENS["beta"], auth_date=datetime.now(timezone.utc))
+    init_data_py.validate_by_hash(from_b, BOT_TOKENS["beta"])  # genuine: only the tenant makes it fail
+    problem(requests.post(server.url + "/api/v1/auth/telegram", json={"tenant": "alpha", "init_data": from_b}), 401, "unauthenticated")
+    from_a = init_data_py.sign(user, BOT_TOKENS["alpha"], auth_date=datetime.now(timezone.utc) - timedelta(seconds=5))
+    problem(requests.post(server.url + "/api/v1/auth/telegram", json={"tenant": "alpha", "init_data": from_a}), 403, "forbidden")
+
+
+def case_telegram_bot(r, w):
+    assert r.status_code == 200 and r.json()["connected"] and r.json()["bot"]["bot_username"] == "alpha_bot", r.text
+
+
+def case_disconnect_own_bot(server, w):
+    """A disconnects its own bot (B's stays: the snapshot says so), then connects it again."""
+    assert server.api("DELETE", "/channels/telegram", w["ta"]).status_code == 204
+    assert server.api("GET", "/channels/telegram", w["ta"]).json() == {"connected": False}
+    assert server.api("PUT", "/channels/telegram", w["ta"], json={"token": BOT_TOKENS["alpha"]}).status_code == 200
+
+
+def case_own_link(r, w):
+    assert r.status_code in (200, 201) and r.json()["url"].startswith("https://t.me/alpha_bot?start="), r.text
 
 
 def no_b_notifications(r, w):
     assert r.status_code == 200
     links = " ".join(n.get("link") or "" for n in r.json()["items"])
-    assert r.json()["items"] and not any(v in links for v in w["B"].values() if isinstance(v, str)), "notifications leaked tenant B"
+    ids = [v for k, v in w["B"].items() if isinstance(v, str) and k != "order_number"]  # numbers repeat across tenants; ids do not
+    assert r.json()["items"] and not any(v in links for v in ids), "notifications leaked tenant B"
 
 
 def no_b_deliveries(r, w):
@@ -670,11 +742,11 @@ MATRIX = {
                                          body={"provider": "generic", "url": "http://127.0.0.1/x?to={to}&t={text}", "method": "GET", "from": "A"}),
     "DELETE /api/v1/channels/sms": case_own("DELETE", "/channels/sms", lambda r, w: problem(r, 404, "not_found")),
     "POST /api/v1/channels/sms/test": case_own("POST", "/channels/sms/test", lambda r, w: problem(r, 409, "conflict"), body={"to": "+380501234567"}),
-    "GET /api/v1/channels/telegram": case_own("GET", "/channels/telegram", lambda r, w: r.json() == {"connected": False} or problem(r, 200)),
+    "GET /api/v1/channels/telegram": case_own("GET", "/channels/telegram", case_telegram_bot),
     "PUT /api/v1/channels/telegram": case_own("PUT", "/channels/telegram", lambda r, w: problem(r, 400, "invalid"), body={"token": "x"}),
-    "DELETE /api/v1/channels/telegram": case_own("DELETE", "/channels/telegram", lambda r, w: problem(r, 404, "not_found")),
-    "GET /api/v1/me/telegram": case_own("GET", "/me/telegram", lambda r, w: r.json() == {"linked": False} or problem(r, 200)),
-    "POST /api/v1/me/telegram/link": case_own("POST", "/me/telegram/link", lambda r, w: problem(r, 409, "conflict")),
+    "DELETE /api/v1/channels/telegram": case_disconnect_own_bot,
+    "GET /api/v1/me/telegram": case_own("GET", "/me/telegram", lambda r, w: r.json() == {"linked": False, "bot_username": "alpha_bot"} or problem(r, 200)),
+    "POST /api/v1/me/telegram/link": case_own("POST", "/me/telegram/link", case_own_link),
     "DELETE /api/v1/me/telegram": case_own("DELETE", "/me/telegram", lambda r, w: problem(r, 404, "not_found")),
     "POST /api/v1/telegram/{tenant}/webhook": case_telegram_webhook,
     "POST /api/v1/auth/telegram": case_telegram_sign_in,
@@ -769,4 +841,4 @@ def test_the_notifications_topic_carries_only_the_callers_own(server, world):
     got = asyncio.run(scenario())
     pushed = [m["notification"] for m in got if m["type"] == "notification"]
     assert {n["id"] for n in pushed} == own
-    assert not any(v in (n.get("link") or "") for n in pushed for v in B.values() if isinstance(v, str))
+    assert not any(v in (n.get("link") or "") for n in pushed for k, v in B.items() if isinstance(v, str) and k != "order_number")
