@@ -41,6 +41,10 @@ enum DemoSample {
             _ = try await store.businesses.setMember(.system(tenant, audit: audit), businessID: business[person.business]!, userID: made.user.id, role: person.role)
             summary.users += 1
         }
+        // The one who signs in first runs the wholesaler, so its orders, messages and stock news greet them in the bell.
+        if let owner = try? await store.users.user(tenant, email: "owner@demo.local") {
+            _ = try await store.businesses.setMember(.system(tenant, audit: audit), businessID: business["wholesaler"]!, userID: owner.id, role: .manager)
+        }
         var category: [String: String] = [:]
         for (key, name, parent) in categories {
             category[key] = try await store.categories.createCategory(.system(tenant, audit: audit), name: name, parentID: parent.flatMap { category[$0] }).id

@@ -47,6 +47,9 @@ def test_the_demo_tenant_shows_every_feature_working(data_dir):
         found = s.wait_for(lambda: s.api("GET", "/search/products", owner, params={"q": "acetaminophen"}).json()["items"] or None)
         assert {h["product"]["sku"] for h in found} == {"MI-PAR-500", "FO-PAR-500"}
         assert s.api("GET", "/search/products", owner, params={"q": "вітамін"}).json()["total"] >= 3
+        # The owner manages the wholesaler: its two new orders wait in the bell.
+        s.wait_for(lambda: [n["kind"] for n in s.api("GET", "/notifications", owner).json()["items"]].count("order.placed") == 2,
+                   message="the sample's notifications")
     finally:
         assert s.stop() == 0
 
