@@ -8,10 +8,14 @@ public struct Migration: Sendable {
     public let version: Int
     public let name: String
     public let sql: String
+    /// Rebuilds tables others reference (SQLite changes a CHECK only by copying the table): run with
+    /// foreign keys off, as SQLite's own procedure says, and checked before the commit.
+    public let rebuildsTables: Bool
 
-    public init(_ version: Int, _ name: String, _ sql: String) {
+    public init(_ version: Int, _ name: String, rebuildsTables: Bool = false, _ sql: String) {
         self.version = version
         self.name = name
+        self.rebuildsTables = rebuildsTables
         self.sql = sql
     }
 
@@ -62,8 +66,15 @@ public struct Migrator: Sendable {
             try verify(applied)
             var done: [Int] = []
             for migration in migrations.dropFirst(applied.count) {
+                // A pragma without effect inside a transaction: set before it, restored after.
+                if migration.rebuildsTables { try db.execute(sql: "PRAGMA foreign_keys = OFF") }
+                defer { if migration.rebuildsTables { try? db.execute(sql: "PRAGMA foreign_keys = ON") } }
                 try db.inTransaction {
                     try db.execute(sql: migration.sql)
+                    if migration.rebuildsTables, let broken = try Row.fetchOne(db, sql: "PRAGMA foreign_key_check") {
+                        throw DatabaseError(resultCode: .SQLITE_CONSTRAINT_FOREIGNKEY,
+                                            message: "migration \(migration.version) leaves a dangling reference in \(broken[0] as String? ?? "?")")
+                    }
                     try db.execute(
                         sql: "INSERT INTO schema_migrations (version, name, checksum, applied_at) VALUES (?, ?, ?, ?)",
                         arguments: [migration.version, migration.name, migration.checksum, Date()]

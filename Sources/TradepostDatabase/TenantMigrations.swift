@@ -3,5 +3,5 @@
 /// its concern's file; a shipped one is never edited (a test pins their checksums).
 public enum TenantMigrations {
     /// Every migration in version order; each concern's file holds its own (a test pins their checksums).
-    public static let migrator = Migrator(schema: "tenant", migrations: (identity + catalog + search + storage + trade + fulfilment + talk + notify).sorted { $0.version < $1.version })
+    public static let migrator = Migrator(schema: "tenant", migrations: (identity + catalog + search + storage + trade + fulfilment + talk + notify + inbox).sorted { $0.version < $1.version })
 }

@@ -20,6 +20,8 @@ public final class Store: Sendable {
         /// How message text is cut into terms for its index: the server passes the catalog's
         /// analyzer (`TradepostSearch.Analyzer.terms`); alone, words folded to lower case.
         public var analyze: @Sendable (String) -> [String] = { $0.lowercased().split(whereSeparator: { !$0.isLetter && !$0.isNumber }).map(String.init) }
+        /// The server's public URL, for the webhook addresses channels show.
+        public var baseURL = "http://localhost:8080"
 
         public init(
             dataDir: String, maxOpenTenants: Int = 64, sessionTTL: TimeInterval = 30 * 86400,
@@ -37,6 +39,7 @@ public final class Store: Sendable {
                 dataDir: config.dataDir, maxOpenTenants: config.maxOpenTenants,
                 sessionTTL: TimeInterval(config.sessionTTLHours) * 3600, hasher: BcryptHasher(cost: config.bcryptCost))
             talk = config.talk
+            baseURL = config.baseURL
             if let analyze { self.analyze = analyze }
         }
     }
@@ -68,6 +71,7 @@ public final class Store: Sendable {
     public let webhooks: SQLiteWebhookService
     public let channels: SQLiteChannelService
     public let telegram: SQLiteTelegramStore
+    public let inbox: SQLiteInboxService
     public let audit: SQLiteAuditService
 
     /// Opens (creating if needed) and migrates the control database; tenant files open lazily.
@@ -109,6 +113,9 @@ public final class Store: Sendable {
         }
         channels = SQLiteChannelService(tenants: tenantDatabases, stats: stats, box: box)
         telegram = SQLiteTelegramStore(tenants: tenantDatabases, stats: stats, box: box)
+        inbox = SQLiteInboxService(tenants: tenantDatabases, stats: stats, box: box, baseURL: options.baseURL, analyze: options.analyze) { slug in
+            try await tenantService.tenant(slug: slug)
+        }
         webhooks = SQLiteWebhookService(tenants: tenantDatabases, stats: stats, box: box, destinationProblem: options.destinationProblem)
         audit = SQLiteAuditService(control: control, tenants: tenantDatabases)
         admins = SQLitePlatformAdminService(

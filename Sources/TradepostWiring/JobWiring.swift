@@ -13,6 +13,7 @@ public enum JobWiring {
     public struct Wired: Sendable {
         public var channels: ChannelDirectory
         public var telegram: TelegramDirectory
+        public var inbox: InboxJobs
     }
 
     @discardableResult
@@ -26,8 +27,9 @@ public enum JobWiring {
         NotifyJobs.register(registry, store: store, settings: config.notify)
         let telegram = TelegramDirectory(store: store, search: search, baseURL: config.baseURL, settings: config.notify)
         let mail = try MailJobs.register(registry, store: store, settings: config.notify, baseURL: config.baseURL, telegram: telegram)
+        let inbox = InboxJobs.register(registry, store: store, settings: config.notify, telegram: telegram)
         try SnapshotJobs.register(registry, settings: snapshots ?? .init(config: config, version: version), store: store)
-        return Wired(channels: ChannelDirectory(store: store, mail: mail), telegram: telegram)
+        return Wired(channels: ChannelDirectory(store: store, mail: mail), telegram: telegram, inbox: inbox)
     }
 }
 

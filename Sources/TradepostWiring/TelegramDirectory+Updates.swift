@@ -11,7 +11,9 @@ extension TelegramDirectory {
               let updateID = (object["update_id"] as? NSNumber)?.int64Value else { throw AppError.invalidField("update_id", "is required") }
         guard try await store.telegram.firstSight(tenant.id, updateID: updateID) else { return nil }
         let reply: [String: Any]?
-        if let message = object["message"] as? [String: Any] {
+        if let message = object["message"] as? [String: Any], try await inboxTakes(tenant, message, update) {
+            reply = nil
+        } else if let message = object["message"] as? [String: Any] {
             reply = try await command(tenant, message)
         } else if let callback = object["callback_query"] as? [String: Any] {
             reply = try await button(tenant, callback)
@@ -19,6 +21,16 @@ extension TelegramDirectory {
             reply = nil
         }
         return try reply.map { Array(try JSONSerialization.data(withJSONObject: $0)) }
+    }
+
+    /// A private message from someone who is not a linked user goes to the shared inbox when the
+    /// bot is one of its channels (a deep link's `/start <code>` still links an account).
+    func inboxTakes(_ tenant: Tenant, _ message: [String: Any], _ update: [UInt8]) async throws -> Bool {
+        guard (message["chat"] as? [String: Any])?["type"] as? String == "private",
+              let from = (message["from"] as? [String: Any])?["id"] as? NSNumber else { return false }
+        if let text = message["text"] as? String, text.hasPrefix("/start "), text.count > 7 { return false }
+        guard try await store.telegram.user(tenant.id, telegramUserID: from.int64Value) == nil else { return false }
+        return try await store.inbox.acceptTelegram(tenant.id, update: update)
     }
 
     /// `/start <code>`, `/orders`, `/search <words>`, `/price <SKU>`, `/help`.

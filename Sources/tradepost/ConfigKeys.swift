@@ -52,6 +52,7 @@ enum ConfigKeys {
         .init(key: "notify.webhook_disable_after_hours", defaultValue: "120", help: "Switch off a webhook endpoint that failed every delivery for this long"),
         .init(key: "notify.smtp_ca_file", defaultValue: "", help: "PEM file of a CA to trust for SMTP over TLS, besides the system's"),
         .init(key: "notify.telegram_api_url", defaultValue: "https://api.telegram.org", help: "The Telegram Bot API's address (a local fake in tests)"),
+        .init(key: "notify.whatsapp_api_url", defaultValue: "https://graph.facebook.com/v21.0", help: "The WhatsApp Cloud API's address with its version (a local fake in tests)"),
         .init(key: "notify.telegram_public_key", defaultValue: "e7bf03a2fa4602af4580703d88dda5bb59f32ed8b02a56c187fe7d34caed242d",
               help: "Telegram's Ed25519 key (hex) that Mini App init data signatures are checked against"),
         .init(key: "notify.telegram_init_data_max_age_seconds", defaultValue: "86400", help: "How old a Telegram Mini App's init data may be"),

@@ -120,6 +120,7 @@ struct ConfigLoader {
         config.notify.webhookDisableAfter = TimeInterval(try int("notify.webhook_disable_after_hours")) * 3600
         config.notify.smtpCAFile = text("notify.smtp_ca_file") ?? ""
         config.notify.telegramAPIURL = text("notify.telegram_api_url") ?? config.notify.telegramAPIURL
+        config.notify.whatsAppAPIURL = text("notify.whatsapp_api_url") ?? config.notify.whatsAppAPIURL
         config.notify.telegramPublicKey = text("notify.telegram_public_key") ?? config.notify.telegramPublicKey
         config.notify.telegramInitDataMaxAge = TimeInterval(try int("notify.telegram_init_data_max_age_seconds"))
         config.demoEnabled = try bool("demo.enabled")

@@ -38,7 +38,8 @@ struct MigrationTests {
                    22: "aa3c27334b17c21099de2a9d77b51cbb5006db2086fed1ad26bc9ecd35731bef",
                    23: "75f8310b84aab6adf51872a8d033dc1d783a536004c5ccf25bc5db3d39705623",
                    24: "62d0079cb9fc61f927e255b40565d2e4bb02cf8bf5fd72642d2bae5c8edaeea3",
-                   25: "930061e1d84184a9268d42dd03d4077922e2a3b4cff86cc6a279af64a53830db"],
+                   25: "930061e1d84184a9268d42dd03d4077922e2a3b4cff86cc6a279af64a53830db",
+                   26: "ddf8f97207071b7d4f5eb7993d098cfa1486890cb61a4f44477fee2108371376"],
     ]
 
     static let latestTenantVersion = TenantMigrations.migrator.migrations.last!.version
@@ -187,6 +188,37 @@ struct MigrationTests {
             try db.execute(sql: "ALTER TABLE products DROP COLUMN tax_rate_bp")
         }
         #expect(try TenantMigrations.migrator.migrate(queue) == Array(14...Self.latestTenantVersion))
+    }
+
+    /// Migration 26 rebuilds conversations (a new kind in a CHECK): rows and the references to them
+    /// survive, foreign keys are enforced again afterwards, and the new kind is accepted.
+    @Test func theConversationsRebuildKeepsRowsAndReferences() throws {
+        let queue = try DatabaseQueue()
+        try Migrator(schema: "tenant", migrations: Array(TenantMigrations.migrator.migrations.prefix(25))).migrate(queue)
+        try queue.write { db in
+            try db.execute(sql: "INSERT INTO businesses (id, name, type, city, created_at, updated_at) VALUES ('b1', 'A', 'supplier', 'Kyiv', '2026-01-01', '2026-01-01')")
+            try db.execute(sql: "INSERT INTO businesses (id, name, type, city, created_at, updated_at) VALUES ('b2', 'B', 'pharmacy', 'Kyiv', '2026-01-01', '2026-01-01')")
+            try db.execute(sql: """
+                INSERT INTO conversations (id, kind, buyer_business_id, seller_business_id, subject_key, last_seq, created_by, created_at)
+                VALUES ('c1', 'trade', 'b2', 'b1', 'k1', 1, 'u', '2026-01-01')
+                """)
+            try db.execute(sql: """
+                INSERT INTO messages (id, conversation_id, seq, kind, author_id, author_name, text, created_at) VALUES ('m1', 'c1', 1, 'text', 'u', 'U', 'hi', '2026-01-01')
+                """)
+        }
+        #expect(try TenantMigrations.migrator.migrate(queue).contains(26))
+        try queue.write { db in
+            #expect(try String.fetchOne(db, sql: "SELECT subject_key FROM conversations WHERE id = 'c1'") == "k1")
+            #expect(try Row.fetchAll(db, sql: "PRAGMA foreign_key_check").isEmpty)
+            #expect(try Bool.fetchOne(db, sql: "PRAGMA foreign_keys") == true)
+            #expect(throws: DatabaseError.self) {
+                try db.execute(sql: "INSERT INTO messages (id, conversation_id, seq, kind, author_id, author_name, created_at) VALUES ('m2', 'nope', 1, 'text', 'u', 'U', 'x')")
+            }
+            try db.execute(sql: "INSERT INTO conversations (id, kind, seller_business_id, subject_key, created_by, created_at) VALUES ('c2', 'channel', 'b1', 'k2', 'u', 'x')")
+            #expect(throws: DatabaseError.self) {
+                try db.execute(sql: "INSERT INTO conversations (id, kind, subject_key, created_by, created_at) VALUES ('c3', 'channel', 'k3', 'u', 'x')")
+            }
+        }
     }
 
     /// Migration 15 asks for a rebuild only when a published product has attributes to count.

@@ -12,6 +12,8 @@ public struct NotifySettings: Sendable, Equatable {
     public var smtpCAFile = ""
     /// The Bot API's address (a local fake in tests).
     public var telegramAPIURL = "https://api.telegram.org"
+    /// The WhatsApp Cloud API's address (Graph API with its version; a local fake in tests).
+    public var whatsAppAPIURL = "https://graph.facebook.com/v21.0"
     /// Telegram's Ed25519 key (hex) that Mini App init data's `signature` is checked against.
     public var telegramPublicKey = "e7bf03a2fa4602af4580703d88dda5bb59f32ed8b02a56c187fe7d34caed242d"
     /// How old a Mini App's init data may be.

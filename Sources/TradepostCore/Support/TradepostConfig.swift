@@ -109,6 +109,7 @@ public struct TradepostConfig: Sendable, Equatable {
         if notify.webhookTimeout < 1 || notify.webhookTimeout > 60 { v.fail("notify.webhook_timeout_seconds", "must be from 1 to 60") }
         if notify.telegramInitDataMaxAge < 60 { v.fail("notify.telegram_init_data_max_age_seconds", "must be at least 60") }
         if URL(string: notify.telegramAPIURL)?.host == nil { v.fail("notify.telegram_api_url", "must be an absolute URL") }
+        if URL(string: notify.whatsAppAPIURL)?.host == nil { v.fail("notify.whatsapp_api_url", "must be an absolute URL") }
         if notify.webhookDisableAfter < 3600 { v.fail("notify.webhook_disable_after_hours", "must be at least 1") }
         if talk.socketQueue < 16 { v.fail("talk.socket_queue", "must be at least 16") }
         if maxOpenTenants < 1 { v.fail("database.max_open_tenants", "must be at least 1") }

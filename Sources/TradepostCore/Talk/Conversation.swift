@@ -5,7 +5,8 @@ import Foundation
 /// the members of both businesses and the salespeople linked to them — so whoever loses access
 /// stops seeing it at once. Conversations never expire; they are archived and reopened.
 public struct Conversation: Codable, Sendable, Equatable {
-    public enum Kind: String, Codable, Sendable, CaseIterable { case trade, direct }
+    /// `channel`: a customer writing from Telegram or WhatsApp to a business's staff (the shared inbox).
+    public enum Kind: String, Codable, Sendable, CaseIterable { case trade, direct, channel }
     public enum State: String, Codable, Sendable, CaseIterable { case open, archived }
 
     public var id: String

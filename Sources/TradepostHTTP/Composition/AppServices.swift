@@ -56,6 +56,10 @@ public struct AppServices: Sendable {
     public var sms: any SMSChannelService
     /// The tenant's Telegram bot, users' links, Mini App sign-in.
     public var telegram: any TelegramService
+    /// The shared inbox: channels, contacts, channel conversations, agents.
+    public var inbox: any InboxService
+    /// Channels' "test connection".
+    public var inboxTester: any InboxChannelTester
 
     public init(
         tenants: any TenantService, users: any UserService, businesses: any BusinessService,
@@ -66,8 +70,10 @@ public struct AppServices: Sendable {
         conversations: any ConversationService, negotiations: any NegotiationService, salespeople: any SalespersonService, talk: TalkSettings,
         s3Keys: any S3KeyService, audit: any AuditService, tenantRestore: any TenantRestoreService,
         blobs: any BlobStore, media: any MediaService, notifications: any NotificationService, webhooks: any WebhookService,
-        channels: any ChannelService & SMSChannelService, telegram: any TelegramService
+        channels: any ChannelService & SMSChannelService, telegram: any TelegramService, inbox: any InboxService, inboxTester: any InboxChannelTester
     ) {
+        self.inbox = inbox
+        self.inboxTester = inboxTester
         self.channels = channels
         self.sms = channels
         self.telegram = telegram
@@ -104,8 +110,9 @@ public struct AppServices: Sendable {
     }
 
     public init(store: Store, jobs: any JobService, search: any SearchService, talk: TalkSettings = TalkSettings(), channels: (any ChannelService & SMSChannelService)? = nil,
-                telegram: (any TelegramService)? = nil) {
+                telegram: TelegramDirectory? = nil, inboxTester: (any InboxChannelTester)? = nil) {
         let blobs = ObjectStore(dataDir: store.dataDir, tenants: store.tenantDatabases)
+        let telegram = telegram ?? TelegramDirectory(store: store, search: search, baseURL: "http://localhost", settings: NotifySettings())
         self.init(tenants: store.tenants, users: store.users, businesses: store.businesses, admins: store.admins, auth: store.auth,
                   jobs: jobs, categories: store.categories, products: store.products, search: search,
                   imports: store.catalogImports, priceLists: store.priceLists, stock: store.stock, orders: store.orders,
@@ -116,6 +123,7 @@ public struct AppServices: Sendable {
                   media: SQLiteMediaService(tenants: store.tenantDatabases, blobs: blobs, stats: store.stats),
                   notifications: store.notifications, webhooks: store.webhooks,
                   channels: channels ?? ChannelDirectory(store: store, baseURL: "http://localhost"),
-                  telegram: telegram ?? TelegramDirectory(store: store, search: search, baseURL: "http://localhost", settings: NotifySettings()))
+                  telegram: telegram, inbox: store.inbox,
+                  inboxTester: inboxTester ?? InboxJobs(store: store, settings: NotifySettings(), telegram: telegram))
     }
 }

@@ -34,7 +34,8 @@ public func buildApplication(
     let engine = try JobsEngine(host: JobsHost(store: store), registry: registry, options: config.jobsOptions, logger: logger, observer: telemetry)
     let hub = LiveHub { try await engine.service.stats(scope: $0) }
     telemetry.attach(hub)
-    let appServices = AppServices(store: store, jobs: engine.service, search: search, talk: config.talk, channels: wired.channels, telegram: wired.telegram)
+    let appServices = AppServices(store: store, jobs: engine.service, search: search, talk: config.talk, channels: wired.channels, telegram: wired.telegram,
+                                  inboxTester: wired.inbox)
     // The S3 listener runs beside the HTTP server, on the same blob store, and stops before the databases close.
     var services: [any Service] = [StoreCloser(store: store, logger: logger), engine]
     if config.s3Port >= 0 {
@@ -116,6 +117,9 @@ func buildRouter(config: TradepostConfig, store: Store, services: AppServices, m
     WebhookRoutes(services: services, maxBody: maxBody).register(on: api)
     ChannelRoutes(services: services, maxBody: maxBody).register(on: api)
     TelegramRoutes(services: services, cookies: cookies, maxBody: maxBody).register(on: api)
+    InboxRoutes(services: services, maxBody: maxBody).register(on: api)
+    ContactRoutes(services: services, maxBody: maxBody).register(on: api)
+    WhatsAppRoutes(services: services).register(on: api)
     let feed = OrderFeed(orders: services.orders)
     store.tenantDatabases.outboxListener.add { tenant in feed.changed(tenant) }
     let talk = ConversationHub(conversations: services.conversations, resumeLimit: config.talk.resumeLimit)

@@ -3,7 +3,7 @@ import TradepostCore
 /// The named schemas of the API, one per type that crosses the wire.
 enum Components {
     static var schemas: [(String, JSONValue)] {
-        identity + platform + jobs + catalog + trade + ordering + fulfilment + talk + notify + channels + telegram + storage + audit + backups + [
+        identity + platform + jobs + catalog + trade + ordering + fulfilment + talk + notify + channels + telegram + inbox + storage + audit + backups + [
             ("Problem", Schema.object([
                 ("type", Schema.string("Identifies the kind of problem")),
                 ("title", Schema.string()),

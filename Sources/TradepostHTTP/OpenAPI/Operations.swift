@@ -2,7 +2,7 @@ import TradepostCore
 
 /// Every endpoint of the API. A test compares this list with the routes the router really has.
 enum Operations {
-    static var all: [Operation] { meta + auth + account + users + businesses + platform + jobs + catalog + stock + orders + proposals + promos + fulfilment + returns + talk + notify + channels + telegram + search + storage + audit + backups }
+    static var all: [Operation] { meta + auth + account + users + businesses + platform + jobs + catalog + stock + orders + proposals + promos + fulfilment + returns + talk + notify + channels + telegram + inbox + search + storage + audit + backups }
 
     static let meta: [Operation] = [
         Operation(method: "get", path: "/healthz", id: "health", tag: "meta", summary: "The process is alive", access: .open, response: "Health"),

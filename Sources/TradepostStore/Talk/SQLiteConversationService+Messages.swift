@@ -51,18 +51,27 @@ extension SQLiteConversationService {
     @discardableResult
     static func insert(_ db: Database, id: String, _ conversation: String, kind: Message.Kind, caller: Caller, text: String?, replyTo: String?,
                        productID: String?, negotiation: (id: String, revision: Int)?, now: Date, analyze: (String) -> [String]) throws -> Int64 {
+        try insert(db, id: id, conversation, kind: kind, author: (caller.principal.userID, caller.principal.name), text: text, replyTo: replyTo,
+                   productID: productID, negotiation: negotiation, now: now, analyze: analyze)
+    }
+
+    /// The same for any author: a user, or a channel's contact writing in (their id is the contact's).
+    @discardableResult
+    static func insert(_ db: Database, id: String, _ conversation: String, kind: Message.Kind, author: (id: String, name: String), text: String?,
+                       replyTo: String?, productID: String?, negotiation: (id: String, revision: Int)?, now: Date,
+                       analyze: (String) -> [String]) throws -> Int64 {
         let seq = try ConversationRows.event(db, conversation, .messageCreated, message: id, now: now)
         try db.cachedStatement(sql: """
             INSERT INTO messages (id, conversation_id, seq, kind, author_id, author_name, text, reply_to, product_id, negotiation_id, revision, created_at)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """).execute(arguments: [id, conversation, seq, kind.rawValue, caller.principal.userID, caller.principal.name, text, replyTo, productID,
+            """).execute(arguments: [id, conversation, seq, kind.rawValue, author.id, author.name, text, replyTo, productID,
                                      negotiation?.id, negotiation?.revision, now])
         if let text { try index(db, id, conversation, text, analyze) }
         try db.cachedStatement(sql: "UPDATE conversations SET last_message_at = ?, preview = ? WHERE id = ?")
             .execute(arguments: [now, ConversationRows.preview(text) ?? (kind == .offer ? "…" : nil), conversation])
-        try markRead(db, conversation, user: caller.principal.userID, seq: seq)
+        try markRead(db, conversation, user: author.id, seq: seq)
         try Outbox.append(db, topic: Topic.messageCreated, payload: ConversationEventPayload(conversationId: conversation, seq: seq, messageId: id,
-                                                                                            authorId: caller.principal.userID))
+                                                                                            authorId: author.id))
         return seq
     }
 

@@ -58,7 +58,8 @@ enum TalkAccess {
     /// The users taking part in a conversation now.
     static func participants(_ db: Database, _ head: ConversationRows.Head) throws -> Set<String> {
         if head.kind == .direct { return Set([head.userA, head.userB].compactMap { $0 }) }
-        let businesses = [head.buyerBusinessId, head.sellerBusinessId].compactMap { $0 }
+        // A channel conversation has only the seller side: its business's staff (the customer is not a user).
+        let businesses = [head.buyerBusinessId ?? head.sellerBusinessId, head.sellerBusinessId].compactMap { $0 }
         return Set(try String.fetchAll(db.cachedStatement(sql: """
             SELECT user_id FROM business_members WHERE business_id IN (?, ?)
             UNION SELECT user_id FROM salesperson_links WHERE business_id IN (?, ?) AND state = 'active'

@@ -1,0 +1,152 @@
+import Foundation
+
+/// The shared inbox: channels (admins), the platforms' webhooks, contacts, channel conversations
+/// with their status, assignee and labels, agents' replies through the channel, and agents'
+/// availability and capacity. Conversations are the talk domain's: their messages and live events
+/// are the same.
+public protocol InboxService: Sendable {
+    /// Throws: forbidden.
+    func channels(_ caller: Caller) async throws -> [InboxChannel]
+    /// Throws: forbidden, invalid (every bad field named), conflict (a second Telegram channel, a number connected twice).
+    func createChannel(_ caller: Caller, _ input: InboxChannelInput, idempotency: IdempotencyKey?) async throws -> InboxChannel
+    /// Throws: forbidden, notFound, invalid.
+    func updateChannel(_ caller: Caller, id: String, _ input: InboxChannelInput) async throws -> InboxChannel
+    /// Throws: forbidden, notFound, conflict (it has conversations: disable it instead).
+    func deleteChannel(_ caller: Caller, id: String) async throws
+    /// A WhatsApp channel's secrets, for its jobs (the connection test, sending, media). Throws: notFound.
+    func whatsAppSecrets(_ tenant: TenantID, channelID: String) async throws -> (InboxChannel, WhatsAppSecrets)
+
+    /// Meta's verification handshake: the challenge when the mode is `subscribe` and the verify
+    /// token is the channel's, else nil.
+    func verifyWebhook(tenantSlug: String, channelID: String, mode: String?, token: String?, challenge: String?) async throws -> String?
+    /// One webhook request: forbidden unless `signature` (X-Hub-Signature-256) is the HMAC of the
+    /// raw `body` with the channel's app secret; else the body is stored and its job queued in one
+    /// transaction before the answer. Throws: notFound (no such channel), forbidden.
+    func acceptWebhook(tenantSlug: String, channelID: String, signature: String?, body: [UInt8]) async throws
+    /// A stored webhook body, for its job (nil once processed).
+    func pendingWebhook(_ tenant: TenantID, id: Int64) async throws -> (channel: InboxChannel, body: [UInt8])?
+    /// Which of these platform message ids the channel has already taken (their media need no fetching).
+    func knownMessages(_ tenant: TenantID, channelID: String, externalIDs: [String]) async throws -> Set<String>
+    /// Records a webhook's messages (each once: a repeated id is skipped), their files (already in
+    /// the blob store) and statuses — one transaction. Answers the platform ids of statuses for
+    /// messages not known yet (sent a moment ago: worth another look); the webhook is marked
+    /// processed when there are none, or when `final`.
+    func recordInbound(_ tenant: TenantID, webhookID: Int64, channelID: String, _ batch: InboundBatch, files: [String: StoredFile],
+                       final: Bool) async throws -> [String]
+
+    /// Throws: forbidden (not an agent of any channel).
+    func conversations(_ caller: Caller, _ filter: InboxFilter, _ page: PageRequest) async throws -> Page<InboxConversation>
+    /// Throws: notFound.
+    func conversation(_ caller: Caller, id: String) async throws -> InboxConversation
+    /// Status, assignee (a colleague who may work the channel), labels; one transaction with its
+    /// audit entry and outbox event. Throws: notFound, invalid.
+    func change(_ caller: Caller, id: String, _ change: InboxConversationChange) async throws -> InboxConversation
+    /// An agent's reply, sent through the channel by a job. Throws: notFound, invalid, conflict
+    /// (WhatsApp's 24-hour window is closed: state `window_closed`).
+    func reply(_ caller: Caller, conversationID: String, text: String, idempotency: IdempotencyKey?) async throws -> Message
+    /// Delivery status of the outbound messages of a conversation.
+    func deliveries(_ caller: Caller, conversationID: String) async throws -> [ChannelDelivery]
+    /// What the sending job needs, and the outcome it reports.
+    func outbound(_ tenant: TenantID, messageID: String) async throws -> OutboundMessage?
+    func sent(_ tenant: TenantID, messageID: String, externalID: String?, error: String?) async throws
+
+    /// Throws: forbidden.
+    func contacts(_ caller: Caller, _ filter: ContactFilter, _ page: PageRequest) async throws -> Page<Contact>
+    /// Throws: notFound.
+    func contact(_ caller: Caller, id: String) async throws -> ContactDetail
+    /// Throws: notFound, invalid.
+    func updateContact(_ caller: Caller, id: String, _ input: ContactInput) async throws -> Contact
+    /// `source` becomes part of `target`: its channel ids, tags and conversations move; it is gone
+    /// from lists. Throws: notFound, conflict (both on the same channel id).
+    func mergeContacts(_ caller: Caller, target: String, source: String) async throws -> Contact
+
+    /// A channel's agents with their capacity, availability and load. Throws: forbidden, notFound.
+    func channelAgents(_ caller: Caller, channelID: String) async throws -> [ChannelAgent]
+    /// Makes a colleague who works the channel's business an agent of it, or changes their capacity;
+    /// room that appears is handed out at once. Throws: forbidden, notFound, invalid.
+    func setChannelAgent(_ caller: Caller, channelID: String, userID: String, capacity: Int) async throws -> ChannelAgent
+    /// Throws: forbidden, notFound. Their conversations stay theirs until moved.
+    func removeChannelAgent(_ caller: Caller, channelID: String, userID: String) async throws
+
+    /// The caller's availability and, per channel, capacity.
+    func agent(_ caller: Caller) async throws -> AgentStatus
+    /// Going online hands waiting conversations out at once. Throws: forbidden, invalid.
+    func setAgent(_ caller: Caller, _ change: AgentChange) async throws -> AgentStatus
+}
+
+/// A stored file of an inbound message.
+public struct StoredFile: Sendable, Equatable {
+    public var blob: String
+    public var contentType: String
+    public var size: Int64
+    public var name: String
+    public init(blob: String, contentType: String, size: Int64, name: String) {
+        self.blob = blob
+        self.contentType = contentType
+        self.size = size
+        self.name = name
+    }
+}
+
+/// What goes out through a channel for one reply.
+public struct OutboundMessage: Sendable, Equatable {
+    public var channel: InboxChannel
+    public var chatId: String
+    public var text: String
+    public var status: ChannelMessageStatus
+    public init(channel: InboxChannel, chatId: String, text: String, status: ChannelMessageStatus) {
+        self.channel = channel
+        self.chatId = chatId
+        self.text = text
+        self.status = status
+    }
+}
+
+public struct AgentStatus: Codable, Sendable, Equatable {
+    public enum Availability: String, Codable, Sendable, CaseIterable { case online, busy, offline }
+    public struct Seat: Codable, Sendable, Equatable {
+        public var channelId: String
+        public var capacity: Int
+        public var open: Int
+        public init(channelId: String, capacity: Int, open: Int) {
+            self.channelId = channelId
+            self.capacity = capacity
+            self.open = open
+        }
+    }
+    public var availability: Availability
+    public var seats: [Seat]
+    public init(availability: Availability, seats: [Seat]) {
+        self.availability = availability
+        self.seats = seats
+    }
+}
+
+public struct AgentChange: Codable, Sendable, Equatable {
+    public var availability: AgentStatus.Availability?
+    public init(availability: AgentStatus.Availability? = nil) {
+        self.availability = availability
+    }
+}
+
+/// An agent of a channel as its admins see them.
+public struct ChannelAgent: Codable, Sendable, Equatable {
+    public var userId: String
+    public var name: String
+    public var capacity: Int
+    public var availability: AgentStatus.Availability
+    public var open: Int
+    public init(userId: String, name: String, capacity: Int, availability: AgentStatus.Availability, open: Int) {
+        self.userId = userId
+        self.name = name
+        self.capacity = capacity
+        self.availability = availability
+        self.open = open
+    }
+}
+
+/// "Test connection" for a channel: asks the platform with the stored credentials.
+public protocol InboxChannelTester: Sendable {
+    /// Throws: forbidden, notFound.
+    func test(_ caller: Caller, channelID: String) async throws -> ChannelCheck
+}
