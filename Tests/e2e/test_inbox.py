@@ -1,0 +1,162 @@
+"""The shared inbox against a local fake WhatsApp Cloud API, with webhook bodies in Meta's shape
+(PyPI's pywa reads every one of them as the platform's own): connecting a number (secrets never
+shown), Meta's verification handshake, signatures over the raw bytes (unsigned and forged posts
+refused), a repeated message ignored, an inbound photo fetched into the blob store, the message on
+the assigned agent's socket, a reply sent through the API with its statuses arriving out of order,
+and WhatsApp's 24-hour window."""
+import asyncio
+import hashlib
+import hmac
+import json
+import time
+
+import pytest
+import requests
+import websockets
+from pywa import WhatsApp, types as wa_types
+
+from conftest import Server, problem
+from fake_whatsapp_api import FakeWhatsAppAPI, image_message, status_update, text_message
+from test_orders import trade_world
+
+PHONE = "1234567890"
+TOKEN = "EAAG" + "t0ken" * 8
+APP_SECRET = "0123456789abcdef0123456789abcdef"
+VERIFY = "verify-me-please"
+PNG = bytes.fromhex("89504e470d0a1a0a0000000d4948445200000001000000010806000000") + b"inbox-photo"
+
+
+@pytest.fixture
+def whatsapp(data_dir):
+    api = FakeWhatsAppAPI(TOKEN, PHONE)
+    s = Server(data_dir, env={"TRADEPOST_NOTIFY_WHATSAPP_API_URL": api.url}).start()
+    yield s, api
+    s.stop()
+    api.close()
+
+
+def raw(body):
+    """The bytes Meta sends: UTF-8 as is (not \\u-escaped), which the signature covers."""
+    return json.dumps(body, ensure_ascii=False).encode()
+
+
+def sign(data, secret=APP_SECRET):
+    return "sha256=" + hmac.new(secret.encode(), data, hashlib.sha256).hexdigest()
+
+
+def as_pywa(body):
+    """What pywa makes of a body: proof its shape is the platform's."""
+    client = WhatsApp(phone_id=PHONE, token=TOKEN, server=None)
+    value = body["entry"][0]["changes"][0]["value"]
+    return (wa_types.MessageStatus if "statuses" in value else wa_types.Message).from_update(client, body)
+
+
+def test_whatsapp_messages_reach_the_assigned_agent_and_replies_go_out(whatsapp):
+    s, api = whatsapp
+    owner, seller_token, buyer_token, seller, buyer, product = trade_world(s, stock=5)
+    seller_id = s.api("GET", "/me", seller_token).json()["id"]
+    problem(s.api("POST", "/inbox/channels", seller_token, json={"kind": "whatsapp", "name": "x", "business_id": seller["id"]}), 403, "forbidden")
+    bad = problem(s.api("POST", "/inbox/channels", owner, json={"kind": "whatsapp", "name": "Sales", "business_id": seller["id"]}), 400, "invalid")
+    assert {e["field"] for e in bad["errors"]} == {"phone_number_id", "access_token", "app_secret", "verify_token"}, bad
+    channel = s.api("POST", "/inbox/channels", owner, headers={"Idempotency-Key": "wa-1"}, json={
+        "kind": "whatsapp", "name": "Продажі", "business_id": seller["id"], "phone_number_id": PHONE, "display_phone": "+380 44 000 00 00",
+        "access_token": TOKEN, "app_secret": APP_SECRET, "verify_token": VERIFY}).json()
+    assert channel["webhook_url"].endswith(f"/api/v1/whatsapp/acme/{channel['id']}/webhook")
+    assert not any(k in json.dumps(s.api("GET", "/inbox/channels", owner).json()) for k in (TOKEN, APP_SECRET, VERIFY)), "secrets never shown"
+    assert s.api("POST", f"/inbox/channels/{channel['id']}/test", owner).json() == {"ok": True, "detail": "+380 44 000 00 00 · Фарм Опт"}
+    hook = s.url + f"/api/v1/whatsapp/acme/{channel['id']}/webhook"
+
+    # Meta's handshake: the challenge comes back only for the channel's verify token.
+    problem(requests.get(hook, params={"hub.mode": "subscribe", "hub.verify_token": "wrong", "hub.challenge": "42"}), 403, "forbidden")
+    shake = requests.get(hook, params={"hub.mode": "subscribe", "hub.verify_token": VERIFY, "hub.challenge": "1158201444"})
+    assert shake.status_code == 200 and shake.text == "1158201444" and shake.headers["content-type"].startswith("text/plain")
+
+    assert s.api("PUT", f"/inbox/channels/{channel['id']}/agents/{seller_id}", owner, json={"capacity": 2}).status_code == 200
+    assert s.api("PATCH", "/inbox/me", seller_token, json={"availability": "online"}).json()["availability"] == "online"
+
+    first = text_message(PHONE, "380501112233", "Олена 🌿", "wamid.IN1", "Добрий день! Є парацетамол? 💊")
+    assert as_pywa(first).text == "Добрий день! Є парацетамол? 💊"
+    data = raw(first)
+
+    async def arrival():
+        ws = await websockets.connect(s.url.replace("http://", "ws://") + "/api/v1/live", additional_headers={"Authorization": f"Bearer {seller_token}"})
+        assert json.loads(await ws.recv())["type"] == "hello"
+        await ws.send(json.dumps({"subscribe": "inbox"}))
+        while json.loads(await asyncio.wait_for(ws.recv(), 10))["type"] != "inbox":
+            pass
+        # Unsigned and forged posts are refused and change nothing; the signed one is taken once.
+        assert requests.post(hook, data=data, headers={"Content-Type": "application/json"}).status_code == 403
+        assert requests.post(hook, data=data, headers={"Content-Type": "application/json", "X-Hub-Signature-256": sign(data, "forged")}).status_code == 403
+        escaped = json.dumps(first).encode()  # the same JSON written again, \\u-escaped: other bytes
+        assert requests.post(hook, data=escaped, headers={"Content-Type": "application/json", "X-Hub-Signature-256": sign(data)}).status_code == 403
+        for _ in range(2):
+            assert requests.post(hook, data=data, headers={"Content-Type": "application/json", "X-Hub-Signature-256": sign(data)}).status_code == 200
+        while True:
+            m = json.loads(await asyncio.wait_for(ws.recv(), 10))
+            if m["type"] == "inbox" and m["total"] >= 1:
+                break
+        await ws.close()
+    asyncio.run(arrival())
+
+    convs = s.wait_for(lambda: s.api("GET", "/inbox/conversations", seller_token).json()["items"], message="the conversation")
+    assert len(convs) == 1
+    conv = convs[0]
+    assert conv["assignee_id"] == seller_id and conv["status"] == "open" and conv["window_open"] and conv["channel_kind"] == "whatsapp"
+    assert conv["contact"]["name"] == "Олена 🌿" and conv["contact"]["phone"] == "+380501112233"
+    s.wait_for(lambda: len(s.api("GET", f"/conversations/{conv['id']}/messages", seller_token).json()["items"]) >= 1)
+    time.sleep(0.3)
+    messages = s.api("GET", f"/conversations/{conv['id']}/messages", seller_token).json()["items"]
+    assert [m["text"] for m in messages] == ["Добрий день! Є парацетамол? 💊"], "the repeated post added nothing"
+    assert problem(s.api("GET", f"/inbox/conversations/{conv['id']}", buyer_token), 404, "not_found")
+
+    # A photo: fetched from the platform with the token into the blob store.
+    api.media["MEDIA1"] = ("image/png", PNG)
+    photo = image_message(PHONE, "380501112233", "Олена 🌿", "wamid.IN2", "MEDIA1", "Рецепт")
+    assert as_pywa(photo).image.id == "MEDIA1"
+    data = raw(photo)
+    assert requests.post(hook, data=data, headers={"Content-Type": "application/json", "X-Hub-Signature-256": sign(data)}).status_code == 200
+
+    def with_file():
+        items = s.api("GET", f"/conversations/{conv['id']}/messages", seller_token).json()["items"]
+        return [m for m in items if m["attachments"]]
+    stored = s.wait_for(with_file, message="the photo")[0]
+    assert stored["text"] == "Рецепт" and stored["attachments"][0]["content_type"] == "image/png"
+    got = s.api("GET", f"/attachments/{stored['attachments'][0]['id']}", seller_token)
+    assert got.status_code == 200 and got.content == PNG
+
+    # A reply goes out through the Cloud API; statuses arriving read-then-delivered leave it read.
+    reply = s.api("POST", f"/inbox/conversations/{conv['id']}/reply", seller_token, headers={"Idempotency-Key": "r-1"},
+                  json={"text": "Так, є ✅ 42,50 грн"})
+    assert reply.status_code == 201, reply.text
+    again = s.api("POST", f"/inbox/conversations/{conv['id']}/reply", seller_token, headers={"Idempotency-Key": "r-1"}, json={"text": "Так, є ✅ 42,50 грн"})
+    assert again.json()["id"] == reply.json()["id"]
+    wamid, body = api.wait_sent(1)[0]
+    assert body["to"] == "380501112233" and body["text"]["body"] == "Так, є ✅ 42,50 грн" and body["messaging_product"] == "whatsapp"
+    s.wait_for(lambda: s.api("GET", f"/inbox/conversations/{conv['id']}/deliveries", seller_token).json()["items"][0]["status"] == "sent")
+    for status in ("read", "delivered"):
+        report = status_update(PHONE, wamid, status, "380501112233")
+        assert as_pywa(report).status.value == status
+        data = raw(report)
+        assert requests.post(hook, data=data, headers={"Content-Type": "application/json", "X-Hub-Signature-256": sign(data)}).status_code == 200
+    time.sleep(0.5)
+    delivery = s.api("GET", f"/inbox/conversations/{conv['id']}/deliveries", seller_token).json()["items"]
+    assert [(d["status"], d["external_id"]) for d in delivery] == [("read", wamid)], delivery
+    assert len(api.sent) == 1, "sent once"
+    assert s.api("GET", f"/inbox/conversations/{conv['id']}", seller_token).json()["first_response_at"]
+
+    # Two days since the customer's last word: only templates may go.
+    old = text_message(PHONE, "380679998877", "Ігор", "wamid.OLD", "Старе питання", timestamp=time.time() - 2 * 86400)
+    data = raw(old)
+    assert requests.post(hook, data=data, headers={"Content-Type": "application/json", "X-Hub-Signature-256": sign(data)}).status_code == 200
+    stale = s.wait_for(lambda: [c for c in s.api("GET", "/inbox/conversations", seller_token).json()["items"] if c["contact"]["name"] == "Ігор"])[0]
+    assert stale["window_open"] is False
+    closed = problem(s.api("POST", f"/inbox/conversations/{stale['id']}/reply", seller_token, json={"text": "Hi"}), 409, "invalid_state")
+    assert closed["state"] == "window_closed"
+
+    # Resolving makes room; the agent's load follows.
+    assert s.api("PATCH", f"/inbox/conversations/{conv['id']}", seller_token, json={"status": "resolved", "labels": ["рецепт"]}).json()["status"] == "resolved"
+    me = s.api("GET", "/inbox/me", seller_token).json()
+    assert me["seats"] == [{"channel_id": channel["id"], "capacity": 2, "open": 1}]
+    bad = problem(s.api("PATCH", f"/inbox/conversations/{conv['id']}", seller_token, json={"assignee_id": s.api("GET", "/me", buyer_token).json()["id"]}),
+                  400, "invalid")
+    assert [e["field"] for e in bad["errors"]] == ["assignee_id"]
