@@ -6,6 +6,7 @@ import base64
 import re
 
 import pytest
+import requests
 from playwright.sync_api import expect
 
 from conftest import ADMIN_EMAIL, ADMIN_PASSWORD, ARTIFACTS
@@ -101,7 +102,19 @@ def tenant_with_everything(server):
     mail = s.api("PUT", "/channels/email", owner, json={"host": "203.0.113.10", "port": 587, "security": "starttls", "username": HOSTILE[:300],
                                                          "password": "x", "from_email": "shop@hostile.test", "from_name": HOSTILE[:120]})
     assert mail.status_code == 200, mail.text
-    return {"owner": owner, "admin": admin, "seller": seller, "buyer": buyer, "product": product, "key": key, "order": order, "talk": talk}
+    # A WhatsApp channel whose customer writes hostile text under a hostile name.
+    channel = s.api("POST", "/inbox/channels", owner, json={"kind": "whatsapp", "name": HOSTILE[:100], "business_id": seller["id"], "phone_number_id": "555",
+                                                            "access_token": "t", "app_secret": "hostile-secret", "verify_token": "v"})
+    assert channel.status_code == 201, channel.text
+    assert s.api("PUT", f"/inbox/channels/{channel.json()['id']}/agents/{me}", owner, json={"capacity": 2}).status_code == 200
+    from test_inbox import raw, sign
+    from fake_whatsapp_api import text_message
+    body = raw(text_message("555", "380501234567", HOSTILE[:200], "wamid.hostile", (HOSTILE + LONG)[:3000]))
+    r = requests.post(s.url + f"/api/v1/whatsapp/hostile/{channel.json()['id']}/webhook", data=body,
+                      headers={"Content-Type": "application/json", "X-Hub-Signature-256": sign(body, "hostile-secret")})
+    assert r.status_code == 200, r.text
+    inbox = s.wait_for(lambda: s.api("GET", "/inbox/conversations", owner).json()["items"], message="the hostile inbox conversation")[0]
+    return {"owner": owner, "admin": admin, "seller": seller, "buyer": buyer, "product": product, "key": key, "order": order, "talk": talk, "inbox": inbox}
 
 
 def check_page(page, problems, label):
@@ -156,6 +169,7 @@ def test_every_page_fits_and_escapes_with_hostile_data(server, browser, tenant_w
                     f"/businesses/{seller}/import", f"/businesses/{seller}/stock", f"/products/{product}", "/cart", "/orders",
                     f"/orders/{w['order']['id']}", "/invoices", f"/businesses/{seller}/trade", "/moderation", "/search-settings", "/users", "/storage",
                     "/storage/buckets/" + "b" * 63, "/jobs", "/audit", "/account", "/no-such-page",
-                    "/messages", f"/messages/{w['talk']['id']}", "/salespeople", "/notifications", "/webhooks", "/channels"]
+                    "/messages", f"/messages/{w['talk']['id']}", "/salespeople", "/notifications", "/webhooks", "/channels",
+                    "/inbox", f"/inbox/{w['inbox']['id']}", "/inbox/channels", "/contacts", f"/contacts/{w['inbox']['contact']['id']}"]
     visit(browser, server, "owner@hostile.test", "owner-password-1", "hostile", tenant_pages, size, shots=True)
     visit(browser, server, ADMIN_EMAIL, ADMIN_PASSWORD, None, ["/platform/tenants", "/jobs", "/audit", "/account"], size, shots=True)

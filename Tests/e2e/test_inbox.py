@@ -16,6 +16,7 @@ import websockets
 from pywa import WhatsApp, types as wa_types
 
 from conftest import Server, problem
+from test_browser import browser  # noqa: F401 - the Chromium fixture
 from fake_whatsapp_api import FakeWhatsAppAPI, image_message, status_update, text_message
 from test_orders import trade_world
 
@@ -160,3 +161,41 @@ def test_whatsapp_messages_reach_the_assigned_agent_and_replies_go_out(whatsapp)
     bad = problem(s.api("PATCH", f"/inbox/conversations/{conv['id']}", seller_token, json={"assignee_id": s.api("GET", "/me", buyer_token).json()["id"]}),
                   400, "invalid")
     assert [e["field"] for e in bad["errors"]] == ["assignee_id"]
+
+
+def test_an_agent_answers_from_the_inbox_page_in_ukrainian(whatsapp, browser):  # noqa: F811
+    """On a phone, in Ukrainian: the agent goes online, a customer's message appears without a reload,
+    the agent opens it and replies; the reply reaches the Cloud API and shows as sent."""
+    from playwright.sync_api import expect
+    s, api = whatsapp
+    owner, seller_token, buyer_token, seller, buyer, product = trade_world(s, stock=5)
+    seller_id = s.api("GET", "/me", seller_token).json()["id"]
+    channel = s.api("POST", "/inbox/channels", owner, json={"kind": "whatsapp", "name": "Продажі", "business_id": seller["id"], "phone_number_id": PHONE,
+                                                            "access_token": TOKEN, "app_secret": APP_SECRET, "verify_token": VERIFY}).json()
+    assert s.api("PUT", f"/inbox/channels/{channel['id']}/agents/{seller_id}", owner, json={"capacity": 3}).status_code == 200
+    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="uk-UA")
+    page = context.new_page()
+    errors = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(s.url + "/login")
+    page.locator("[name=tenant]").fill("acme")
+    page.locator("[name=email]").fill("seller@acme.test")
+    page.locator("[name=password]").fill("seller-pass-1")
+    page.keyboard.press("Enter")
+    page.locator("#site-nav").wait_for(state="attached")
+    page.goto(s.url + "/inbox")
+    expect(page.get_by_role("heading", name="Вхідні")).to_be_visible()
+    page.get_by_label("Я", exact=True).select_option("online")
+    expect(page.get_by_text("Ваші відкриті розмови: 0 з 3.")).to_be_visible()
+    data = raw(text_message(PHONE, "380501112233", "Олена", "wamid.UI1", "Чи є ібупрофен?"))
+    assert requests.post(s.url + f"/api/v1/whatsapp/acme/{channel['id']}/webhook", data=data,
+                         headers={"Content-Type": "application/json", "X-Hub-Signature-256": sign(data)}).status_code == 200
+    page.get_by_role("link", name="Олена").click()
+    expect(page.get_by_text("Чи є ібупрофен?")).to_be_visible()
+    expect(page.get_by_text("+380501112233 · Ваша")).to_be_visible()
+    page.get_by_label("Відповідь").fill("Так, 120 упаковок")
+    page.get_by_role("button", name="Надіслати").click()
+    expect(page.get_by_text("Надіслано")).to_be_visible()
+    assert api.wait_sent(1)[0][1]["text"]["body"] == "Так, 120 упаковок"
+    assert errors == []
+    context.close()

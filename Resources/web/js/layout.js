@@ -16,6 +16,7 @@ function navItems() {
   } else {
     items.push(['/', 'nav.home', null], ['/catalog', 'nav.catalog', 'catalog.read'], ['/cart', 'nav.cart', 'catalog.read'],
       ['/orders', 'nav.orders', 'catalog.read'], ['/invoices', 'nav.invoices', 'catalog.read'], ['/messages', 'nav.messages', 'conversations.read'],
+      ['/inbox', 'nav.inbox', 'conversations.read'], ['/contacts', 'nav.contacts', 'conversations.read'],
       ['/salespeople', 'nav.salespeople', 'conversations.read'], ['/businesses', 'nav.businesses', 'businesses.read'],
       ['/moderation', 'nav.moderation', 'products.review'], ['/search-settings', 'nav.searchSettings', 'catalog.settings'],
       ['/users', 'nav.users', 'users.read'], ['/storage', 'nav.storage', 'storage.manage'],

@@ -2,11 +2,13 @@
 import trade from './en+trade.js';
 import talk from './en+talk.js';
 import notify from './en+notify.js';
+import inbox from './en+inbox.js';
 
 export default {
   ...trade,
   ...talk,
   ...notify,
+  ...inbox,
   'nav.main': 'Main',
   'nav.menu': 'Menu',
   'nav.home': 'Home',

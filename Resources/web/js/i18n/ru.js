@@ -2,11 +2,13 @@
 import trade from './ru+trade.js';
 import talk from './ru+talk.js';
 import notify from './ru+notify.js';
+import inbox from './ru+inbox.js';
 
 export default {
   ...trade,
   ...talk,
   ...notify,
+  ...inbox,
   'nav.main': 'Главное',
   'nav.menu': 'Меню',
   'nav.home': 'Главная',

@@ -2,11 +2,13 @@
 import trade from './uk+trade.js';
 import talk from './uk+talk.js';
 import notify from './uk+notify.js';
+import inbox from './uk+inbox.js';
 
 export default {
   ...trade,
   ...talk,
   ...notify,
+  ...inbox,
   'nav.main': 'Головне',
   'nav.menu': 'Меню',
   'nav.home': 'Головна',

@@ -1,0 +1,82 @@
+// Inbox channels (tenant admins): connect a WhatsApp Cloud API number (its secrets sealed and never
+// shown again) or the tenant's Telegram bot; the callback URL for Meta's settings; test the
+// connection; each channel's agents with their capacity.
+import { api, idempotencyKey } from '../api.js';
+import { busyButton, clearErrors, field, formValues, h, mount, showErrors, toast } from '../dom.js';
+import { t } from '../i18n.js';
+import { channelBadge } from './inbox.js';
+
+export async function render(main) {
+  const [channels, businesses, users] = await Promise.all([api.get('/inbox/channels'), api.get('/businesses?limit=200'), api.get('/users?limit=200')]);
+  const names = new Map(businesses.items.map((b) => [b.id, b.name]));
+  const agentsBox = h('section', { 'aria-live': 'polite' });
+
+  async function showAgents(c) {
+    const agents = (await api.get(`/inbox/channels/${c.id}/agents`)).items;
+    const user = h('select', { name: 'user_id', required: true }, users.items.map((u) => h('option', { value: u.id }, `${u.name} (${u.email})`)));
+    const capacity = h('input', { name: 'capacity', type: 'number', min: 1, max: 1000, value: 5, required: true });
+    const summary = h('div', { class: 'form-error', role: 'alert', hidden: true });
+    const form = h('form', { class: 'inline-form' }, summary, field(t('inbox.agent'), user), field(t('inbox.capacity'), capacity),
+      h('button', { class: 'primary', type: 'submit' }, t('inbox.addAgent')));
+    form.addEventListener('submit', async (event) => {
+      event.preventDefault();
+      clearErrors(form, summary);
+      try {
+        await api.put(`/inbox/channels/${c.id}/agents/${user.value}`, { capacity: Number(capacity.value) });
+        showAgents(c);
+      } catch (error) { showErrors(form, error, summary); }
+    });
+    mount(agentsBox, h('h2', {}, t('inbox.agentsOf', { name: c.name })),
+      agents.length ? h('div', { class: 'table-wrap' }, h('table', {},
+        h('thead', {}, h('tr', {}, [t('inbox.agent'), t('inbox.capacity'), t('inbox.openNow'), t('inbox.availability'), ''].map((x) => h('th', { scope: 'col' }, x)))),
+        h('tbody', {}, agents.map((a) => h('tr', {}, h('td', {}, a.name), h('td', {}, String(a.capacity)), h('td', {}, String(a.open)),
+          h('td', {}, t(`inbox.availability.${a.availability}`)),
+          h('td', {}, busyButton({ class: 'small danger' }, t('action.remove'), async () => { await api.del(`/inbox/channels/${c.id}/agents/${a.user_id}`); showAgents(c); }))))))))
+        : h('p', { class: 'empty' }, t('inbox.noAgents')), form);
+  }
+
+  const table = channels.items.length ? h('div', { class: 'table-wrap' }, h('table', {},
+    h('thead', {}, h('tr', {}, [t('inbox.channel'), t('inbox.business'), t('inbox.webhook'), ''].map((x) => h('th', { scope: 'col' }, x)))),
+    h('tbody', {}, channels.items.map((c) => h('tr', {},
+      h('td', {}, h('strong', {}, c.name), ' ', channelBadge(c.kind), c.display_phone ? h('div', { class: 'muted' }, c.display_phone) : null,
+        c.enabled ? null : h('div', { class: 'muted' }, t('inbox.disabled'))),
+      h('td', {}, names.get(c.business_id) ?? ''),
+      h('td', {}, c.webhook_url ? h('code', { class: 'small' }, c.webhook_url) : t('inbox.telegramHook')),
+      h('td', { class: 'nowrap' },
+        busyButton({ class: 'small' }, t('inbox.test'), async () => {
+          const r = await api.post(`/inbox/channels/${c.id}/test`);
+          toast(r.ok ? t('inbox.testOk', { detail: r.detail }) : t('inbox.testFailed', { detail: r.detail }), r.ok ? 'success' : 'error');
+        }),
+        busyButton({ class: 'small' }, t('inbox.agents'), () => showAgents(c)),
+        busyButton({ class: 'small' }, c.enabled ? t('webhooks.disable') : t('webhooks.enable'), async () => {
+          await api.patch(`/inbox/channels/${c.id}`, { enabled: !c.enabled });
+          render(main);
+        })))))) : h('p', { class: 'empty' }, t('inbox.noChannels'));
+
+  const summary = h('div', { class: 'form-error', role: 'alert', hidden: true });
+  const kind = h('select', { name: 'kind' }, ['whatsapp', 'telegram'].map((k) => h('option', { value: k }, t(`inbox.kind.${k}`))));
+  const whatsappFields = h('div', { class: 'stack' },
+    field(t('inbox.phoneNumberId'), h('input', { name: 'phone_number_id', inputmode: 'numeric', maxlength: 64 })),
+    field(t('inbox.displayPhone'), h('input', { name: 'display_phone', maxlength: 32, placeholder: '+380 44 000 00 00' })),
+    field(t('inbox.accessToken'), h('input', { name: 'access_token', type: 'password', autocomplete: 'off', maxlength: 1000 })),
+    field(t('inbox.appSecret'), h('input', { name: 'app_secret', type: 'password', autocomplete: 'off', maxlength: 1000 })),
+    field(t('inbox.verifyToken'), h('input', { name: 'verify_token', autocomplete: 'off', maxlength: 1000 }), t('inbox.verifyTokenHint')));
+  kind.addEventListener('change', () => { whatsappFields.hidden = kind.value !== 'whatsapp'; });
+  const form = h('form', { class: 'stack' }, summary, field(t('inbox.kind'), kind),
+    field(t('field.name'), h('input', { name: 'name', required: true, maxlength: 100 })),
+    field(t('inbox.business'), h('select', { name: 'business_id', required: true }, businesses.items.map((b) => h('option', { value: b.id }, b.name))), t('inbox.businessHint')),
+    whatsappFields, h('button', { class: 'primary', type: 'submit' }, t('inbox.connect')));
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    clearErrors(form, summary);
+    const values = formValues(form);
+    if (values.kind === 'telegram') for (const k of ['phone_number_id', 'display_phone', 'access_token', 'app_secret', 'verify_token']) delete values[k];
+    try {
+      await api.create('/inbox/channels', values, idempotencyKey());
+      toast(t('inbox.connected'), 'success');
+      render(main);
+    } catch (error) { showErrors(form, error, summary); }
+  });
+  mount(main, h('div', { class: 'page-head' }, h('h1', { tabindex: -1 }, t('inbox.channels'))), h('p', { class: 'hint' }, t('inbox.channelsHelp')),
+    table, agentsBox, h('h2', {}, t('inbox.connect')), form);
+}
