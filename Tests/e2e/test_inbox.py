@@ -199,3 +199,44 @@ def test_an_agent_answers_from_the_inbox_page_in_ukrainian(whatsapp, browser):  
     assert api.wait_sent(1)[0][1]["text"]["body"] == "Так, 120 упаковок"
     assert errors == []
     context.close()
+
+
+def test_telegram_strangers_land_in_the_inbox_and_replies_go_through_the_bot(data_dir):
+    """The tenant's bot as a channel: a private message from someone who is not a linked user (built
+    with python-telegram-bot's types) becomes an inbox conversation; a repeated update is ignored;
+    the agent's reply goes out by sendMessage to that chat; a deep link still links a user."""
+    from datetime import datetime, timezone
+    from telegram import Chat, Message as TgMessage, Update, User as TgUser
+    from fake_bot_api import FakeBotAPI
+    from test_telegram import TOKEN as BOT_TOKEN
+    bots = FakeBotAPI(BOT_TOKEN)
+    s = Server(data_dir, env={"TRADEPOST_NOTIFY_TELEGRAM_API_URL": bots.url}).start()
+    try:
+        owner, seller_token, buyer_token, seller, buyer, product = trade_world(s, stock=5)
+        seller_id = s.api("GET", "/me", seller_token).json()["id"]
+        assert s.api("PUT", "/channels/telegram", owner, json={"token": BOT_TOKEN}).status_code == 200
+        secret = bots.of("setWebhook")[-1]["secret_token"]
+        channel = s.api("POST", "/inbox/channels", owner, json={"kind": "telegram", "name": "Бот", "business_id": seller["id"]}).json()
+        problem(s.api("POST", "/inbox/channels", owner, json={"kind": "telegram", "name": "Again", "business_id": seller["id"]}), 409, "conflict")
+        assert s.api("POST", f"/inbox/channels/{channel['id']}/test", owner).json() == {"ok": True, "detail": "@acme_shop_bot"}
+        assert s.api("PUT", f"/inbox/channels/{channel['id']}/agents/{seller_id}", owner, json={"capacity": 3}).status_code == 200
+        assert s.api("PATCH", "/inbox/me", seller_token, json={"availability": "online"}).status_code == 200
+        customer = TgUser(id=880001, first_name="Марина", last_name="Аптека", is_bot=False, language_code="uk")
+        update = Update(update_id=5001, message=TgMessage(message_id=12, date=datetime.now(timezone.utc), chat=Chat(id=880001, type=Chat.PRIVATE),
+                                                         from_user=customer, text="Добрий день, потрібен прайс"))
+        for _ in range(2):
+            r = requests.post(s.url + "/api/v1/telegram/acme/webhook", data=json.dumps(update.to_dict()),
+                              headers={"Content-Type": "application/json", "X-Telegram-Bot-Api-Secret-Token": secret})
+            assert r.status_code == 200 and r.content == b"", r.text  # no "link your account" answer: it is a customer
+        conv = s.wait_for(lambda: s.api("GET", "/inbox/conversations", seller_token).json()["items"], message="the Telegram conversation")[0]
+        assert conv["channel_kind"] == "telegram" and conv["contact"]["name"] == "Марина Аптека" and conv["contact"]["telegram_id"] == 880001
+        assert conv["contact"]["language"] == "uk" and conv["assignee_id"] == seller_id
+        time.sleep(0.3)
+        assert [m["text"] for m in s.api("GET", f"/conversations/{conv['id']}/messages", seller_token).json()["items"]] == ["Добрий день, потрібен прайс"]
+        assert s.api("POST", f"/inbox/conversations/{conv['id']}/reply", seller_token, json={"text": "Надсилаю прайс 📎"}).status_code == 201
+        sent = bots.wait("sendMessage", 1)[-1][1]
+        assert sent["chat_id"] == 880001 and sent["text"] == "Надсилаю прайс 📎"
+        s.wait_for(lambda: s.api("GET", f"/inbox/conversations/{conv['id']}/deliveries", seller_token).json()["items"][0]["status"] == "sent")
+    finally:
+        s.stop()
+        bots.close()
