@@ -240,3 +240,55 @@ def test_telegram_strangers_land_in_the_inbox_and_replies_go_through_the_bot(dat
     finally:
         s.stop()
         bots.close()
+
+
+def test_no_acknowledged_webhook_is_lost_across_kill_nine(whatsapp):
+    """Signed posts keep coming while the server is killed (SIGKILL) three times and restarted on the
+    same port: every message that got its 200 shows up afterwards, exactly once."""
+    import signal
+    import threading
+    s, api = whatsapp
+    owner, seller_token, buyer_token, seller, buyer, product = trade_world(s, stock=5)
+    channel = s.api("POST", "/inbox/channels", owner, json={"kind": "whatsapp", "name": "WA", "business_id": seller["id"], "phone_number_id": PHONE,
+                                                            "access_token": TOKEN, "app_secret": APP_SECRET, "verify_token": VERIFY}).json()
+    hook = f"/api/v1/whatsapp/acme/{channel['id']}/webhook"
+    acknowledged, done = [], threading.Event()
+
+    def post_forever():
+        n = 0
+        while not done.is_set():
+            n += 1
+            wamid = f"wamid.K{n}"
+            data = raw(text_message(PHONE, f"38050000{n % 4}", f"C{n % 4}", wamid, wamid))
+            try:
+                r = requests.post(s.url + hook, data=data, headers={"Content-Type": "application/json", "X-Hub-Signature-256": sign(data)}, timeout=2)
+                if r.status_code == 200:
+                    acknowledged.append(wamid)
+            except requests.RequestException:
+                time.sleep(0.02)  # the server is down: this one was not acknowledged
+
+    poster = threading.Thread(target=post_forever)
+    poster.start()
+    try:
+        for _ in range(3):
+            time.sleep(0.6)
+            s.stop(signal.SIGKILL)
+            again = Server(s.data, env={"TRADEPOST_NOTIFY_WHATSAPP_API_URL": api.url})
+            again.port, again.url = s.port, s.url
+            s = again.start()
+        time.sleep(0.4)
+    finally:
+        done.set()
+        poster.join()
+    assert len(acknowledged) > 30, len(acknowledged)
+    seller_token = s.login("seller@acme.test", "seller-pass-1", tenant="acme")
+
+    def texts():
+        out = []
+        for c in s.api("GET", "/inbox/conversations", seller_token).json()["items"]:
+            out += [m["text"] for m in s.api("GET", f"/conversations/{c['id']}/messages?limit=200", seller_token).json()["items"]]
+        return out
+    s.wait_for(lambda: set(acknowledged) <= set(texts()), timeout=30, message="every acknowledged message")
+    got = texts()
+    assert len(got) == len(set(got)), "each message once"
+    s.stop()
