@@ -122,6 +122,8 @@ def check_page(page, problems, label):
     page.wait_for_load_state("networkidle")
     expect(page.locator("#site-nav")).to_be_attached()  # signed in, not sent to the login page
     expect(page.locator("main h1")).to_be_visible()
+    failed = page.locator("main .error-text").all_inner_texts()
+    assert not failed, f"{label}: the page failed to draw: {failed}"  # a script error shows the error screen, not a console error
     width = page.evaluate("() => [document.documentElement.scrollWidth, window.innerWidth]")
     wide = page.evaluate("""() => [...document.querySelectorAll('main *')]
         .filter((e) => e.getBoundingClientRect().right > window.innerWidth + 1 && !e.closest('.table-wrap'))

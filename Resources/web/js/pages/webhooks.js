@@ -36,7 +36,7 @@ export async function render(main) {
           if (!sure) return;
           await api.del(`/webhooks/${e.id}`);
           render(main);
-        })))))) : h('p', { class: 'empty' }, t('webhooks.none'));
+        }))))))) : h('p', { class: 'empty' }, t('webhooks.none'));
 
   async function showLog(e) {
     const messages = (await api.get(`/webhooks/${e.id}/messages?limit=50`)).items;
