@@ -158,6 +158,17 @@ def test_whatsapp_messages_reach_the_assigned_agent_and_replies_go_out(whatsapp)
     assert s.api("PATCH", f"/inbox/conversations/{conv['id']}", seller_token, json={"status": "resolved", "labels": ["рецепт"]}).json()["status"] == "resolved"
     me = s.api("GET", "/inbox/me", seller_token).json()
     assert me["seats"] == [{"channel_id": channel["id"], "capacity": 2, "open": 1}]
+    # The measures: per channel and per agent, for admins; and as Prometheus histograms.
+    problem(s.api("GET", "/inbox/measures", seller_token), 403, "forbidden")
+    measures = s.api("GET", "/inbox/measures", owner).json()
+    figures = measures["channels"][0]["figures"]
+    assert measures["channels"][0]["open"] == 1 and figures["started"] == 2 and figures["resolved"] == 1, measures
+    assert figures["first_response_median"] is not None and figures["first_response_median"] >= 0 and figures["resolution_median"] >= 0
+    assert [(a["user_id"], a["open"], a["figures"]["resolved"]) for a in measures["agents"]] == [(seller_id, 1, 1)]
+    problem(s.api("GET", "/inbox/measures", owner, params={"from": "2026-12-05", "to": "2026-01-01"}), 400, "invalid")
+    text = requests.get(s.url + "/metrics").text
+    assert 'tradepost_inbox_first_response_seconds_count{channel="whatsapp"} 1' in text, text[-2000:]
+    assert 'tradepost_inbox_resolution_seconds_count{channel="whatsapp"} 1' in text
     bad = problem(s.api("PATCH", f"/inbox/conversations/{conv['id']}", seller_token, json={"assignee_id": s.api("GET", "/me", buyer_token).json()["id"]}),
                   400, "invalid")
     assert [e["field"] for e in bad["errors"]] == ["assignee_id"]

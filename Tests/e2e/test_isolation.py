@@ -839,6 +839,8 @@ MATRIX = {
     "PATCH /api/v1/inbox/conversations/{id}": case_not_found("PATCH", "/inbox/conversations/{id}", body={"status": "resolved"}),
     "POST /api/v1/inbox/conversations/{id}/reply": case_not_found("POST", "/inbox/conversations/{id}/reply", body={"text": "hi"}),
     "GET /api/v1/inbox/conversations/{id}/deliveries": case_not_found("GET", "/inbox/conversations/{id}/deliveries"),
+    "GET /api/v1/inbox/measures": case_own("GET", "/inbox/measures", lambda r, w: [c["channel_id"] for c in r.json()["channels"]] == [w["A"]["channel"]]
+                                            or problem(r, 200)),
     "GET /api/v1/inbox/me": case_own("GET", "/inbox/me", lambda r, w: r.json()["seats"][0]["channel_id"] == w["A"]["channel"] or problem(r, 200)),
     "PATCH /api/v1/inbox/me": case_own("PATCH", "/inbox/me", lambda r, w: r.json()["availability"] == "online" or problem(r, 200),
                                        body={"availability": "online"}),

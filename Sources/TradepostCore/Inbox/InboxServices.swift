@@ -68,6 +68,9 @@ public protocol InboxService: Sendable {
     /// Throws: forbidden, notFound. Their conversations stay theirs until moved.
     func removeChannelAgent(_ caller: Caller, channelID: String, userID: String) async throws
 
+    /// First response and resolution times, per channel and per agent, over a period (admins). Throws: forbidden, invalid.
+    func measures(_ caller: Caller, from: Date, to: Date) async throws -> InboxMeasures
+
     /// The caller's availability and, per channel, capacity.
     func agent(_ caller: Caller) async throws -> AgentStatus
     /// Going online hands waiting conversations out at once. Throws: forbidden, invalid.
@@ -149,4 +152,84 @@ public struct ChannelAgent: Codable, Sendable, Equatable {
 public protocol InboxChannelTester: Sendable {
     /// Throws: forbidden, notFound.
     func test(_ caller: Caller, channelID: String) async throws -> ChannelCheck
+}
+
+/// How the inbox is answered over a period: per channel and per agent. First response is from a
+/// conversation's start to the first reply; resolution from its start to being resolved.
+public struct InboxMeasures: Codable, Sendable, Equatable {
+    public struct Figures: Codable, Sendable, Equatable {
+        /// Conversations started in the period.
+        public var started: Int
+        /// Conversations resolved in the period.
+        public var resolved: Int
+        /// Seconds, over conversations started in the period that were answered (nil: none).
+        public var firstResponseMedian: Double?
+        public var firstResponseAverage: Double?
+        /// Seconds, over conversations resolved in the period.
+        public var resolutionMedian: Double?
+        public var resolutionAverage: Double?
+        public init(started: Int, resolved: Int, firstResponseMedian: Double?, firstResponseAverage: Double?, resolutionMedian: Double?,
+                    resolutionAverage: Double?) {
+            self.started = started
+            self.resolved = resolved
+            self.firstResponseMedian = firstResponseMedian
+            self.firstResponseAverage = firstResponseAverage
+            self.resolutionMedian = resolutionMedian
+            self.resolutionAverage = resolutionAverage
+        }
+    }
+    public struct ChannelFigures: Codable, Sendable, Equatable {
+        public var channelId: String
+        public var name: String
+        /// Open now, and of those waiting for an agent now.
+        public var open: Int
+        public var waiting: Int
+        public var figures: Figures
+        public init(channelId: String, name: String, open: Int, waiting: Int, figures: Figures) {
+            self.channelId = channelId
+            self.name = name
+            self.open = open
+            self.waiting = waiting
+            self.figures = figures
+        }
+    }
+    public struct AgentFigures: Codable, Sendable, Equatable {
+        public var userId: String
+        public var name: String
+        /// Open conversations assigned to them now.
+        public var open: Int
+        /// Of the conversations assigned to them now or resolved by them: started / resolved in the period, and their times.
+        public var figures: Figures
+        public init(userId: String, name: String, open: Int, figures: Figures) {
+            self.userId = userId
+            self.name = name
+            self.open = open
+            self.figures = figures
+        }
+    }
+    public var from: Date
+    public var to: Date
+    public var channels: [ChannelFigures]
+    public var agents: [AgentFigures]
+    public init(from: Date, to: Date, channels: [ChannelFigures], agents: [AgentFigures]) {
+        self.from = from
+        self.to = to
+        self.channels = channels
+        self.agents = agents
+    }
+
+    /// The median of some values (nil when there are none).
+    public static func median(_ values: [Double]) -> Double? {
+        guard !values.isEmpty else { return nil }
+        let sorted = values.sorted()
+        let mid = sorted.count / 2
+        return sorted.count % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2
+    }
+
+    public static func figures(startedFirstResponses: [Double?], resolutions: [Double]) -> Figures {
+        let answered = startedFirstResponses.compactMap { $0 }
+        return Figures(started: startedFirstResponses.count, resolved: resolutions.count, firstResponseMedian: median(answered),
+                       firstResponseAverage: answered.isEmpty ? nil : answered.reduce(0, +) / Double(answered.count),
+                       resolutionMedian: median(resolutions), resolutionAverage: resolutions.isEmpty ? nil : resolutions.reduce(0, +) / Double(resolutions.count))
+    }
 }

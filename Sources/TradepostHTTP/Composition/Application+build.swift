@@ -117,7 +117,7 @@ func buildRouter(config: TradepostConfig, store: Store, services: AppServices, m
     WebhookRoutes(services: services, maxBody: maxBody).register(on: api)
     ChannelRoutes(services: services, maxBody: maxBody).register(on: api)
     TelegramRoutes(services: services, cookies: cookies, maxBody: maxBody).register(on: api)
-    InboxRoutes(services: services, maxBody: maxBody).register(on: api)
+    InboxRoutes(services: services, maxBody: maxBody, metrics: metrics).register(on: api)
     ContactRoutes(services: services, maxBody: maxBody).register(on: api)
     WhatsAppRoutes(services: services).register(on: api)
     let feed = OrderFeed(orders: services.orders)

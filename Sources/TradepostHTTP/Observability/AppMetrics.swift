@@ -57,6 +57,27 @@ public final class AppMetrics: Sendable {
         histogram.recordNanoseconds(duration.nanoseconds)
     }
 
+    private let inboxHistograms = Mutex<[String: DurationHistogram]>([:])
+    static let inboxBuckets: [Duration] = [.seconds(15), .seconds(30), .seconds(60), .seconds(120), .seconds(300), .seconds(900), .seconds(1800),
+                                           .seconds(3600), .seconds(7200), .seconds(14400), .seconds(28800), .seconds(86400), .seconds(259200)]
+
+    /// An inbox conversation's first reply (`first_response`) or resolution (`resolution`), seconds
+    /// from its start, by channel kind. Per agent they are in `GET /inbox/measures` (agents as
+    /// labels would grow without bound).
+    func recordInbox(_ measure: String, channel: String, seconds: Double) {
+        let key = measure + " " + channel
+        let histogram = inboxHistograms.withLock { cache in
+            if let histogram = cache[key] { return histogram }
+            let histogram = registry.makeDurationHistogram(descriptor: MetricNameDescriptor(
+                namespace: "tradepost", subsystem: "inbox", metricName: measure, unitName: "seconds",
+                helpText: measure == "first_response" ? "Inbox conversations: start to first reply" : "Inbox conversations: start to resolved"),
+                labels: [("channel", channel)], buckets: Self.inboxBuckets)
+            cache[key] = histogram
+            return histogram
+        }
+        histogram.recordNanoseconds(Int64(max(0, seconds) * 1e9))
+    }
+
     private let queueGauges = Mutex<[String: (depth: Gauge, oldest: Gauge, running: Gauge)]>([:])
 
     /// Samples the gauges and renders the registry in Prometheus text format.

@@ -10,6 +10,11 @@ extension Components {
             ("notes", Schema.nullable(Schema.string())), ("business_id", Schema.nullable(Schema.id)), ("opted_out", Schema.boolean()),
             ("created_at", Schema.dateTime), ("updated_at", Schema.dateTime),
         ], required: ["id", "name", "tags", "opted_out", "created_at", "updated_at"], closed: false)
+        let seconds = Schema.nullable(.object([("type", "number")]))
+        let figures = Schema.object([
+            ("started", Schema.integer()), ("resolved", Schema.integer()), ("first_response_median", seconds), ("first_response_average", seconds),
+            ("resolution_median", seconds), ("resolution_average", seconds),
+        ], required: ["started", "resolved"], closed: false)
         return [
             ("InboxChannel", Schema.object([
                 ("id", Schema.id), ("kind", Schema.enumeration(InboxChannel.Kind.self)), ("name", Schema.string()), ("business_id", Schema.id),
@@ -76,6 +81,14 @@ extension Components {
                                                      required: ["channel_id", "capacity", "open"], closed: false))),
             ], required: ["availability", "seats"], closed: false)),
             ("AgentStatusChange", Schema.object([("availability", Schema.enumeration(AgentStatus.Availability.self))])),
+            ("InboxMeasures", Schema.object([
+                ("from", Schema.dateTime), ("to", Schema.dateTime),
+                ("channels", Schema.array(Schema.object([("channel_id", Schema.id), ("name", Schema.string()), ("open", Schema.integer()),
+                                                         ("waiting", Schema.integer()), ("figures", figures)],
+                                                        required: ["channel_id", "name", "open", "waiting", "figures"], closed: false))),
+                ("agents", Schema.array(Schema.object([("user_id", Schema.id), ("name", Schema.string()), ("open", Schema.integer()), ("figures", figures)],
+                                                      required: ["user_id", "name", "open", "figures"], closed: false))),
+            ], required: ["from", "to", "channels", "agents"], closed: false)),
             ("WhatsAppWebhook", Schema.object([("object", Schema.string()), ("entry", Schema.array(Schema.object([], closed: false)))], closed: false,
                                               description: "Meta's webhook body, signed over its raw bytes")),
         ]

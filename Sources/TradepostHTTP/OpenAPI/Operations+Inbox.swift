@@ -44,6 +44,12 @@ extension Operations {
         Operation(method: "get", path: "/api/v1/inbox/conversations/{id}/deliveries", id: "listInboxDeliveries", tag: "inbox",
                   summary: "The delivery status of the replies (queued, sent, delivered, read, failed); statuses only move forward",
                   response: "ChannelDeliveryList", errors: [404]),
+        Operation(method: "get", path: "/api/v1/inbox/measures", id: "inboxMeasures", tag: "inbox",
+                  summary: "First response and resolution times (median, average, seconds), conversations started and resolved, open and "
+                      + "waiting now — per channel and per agent, over a period (tenant admins; the last 30 days by default)",
+                  query: [.init(name: "from", schema: Schema.line(maxLength: 40), description: "A day (2026-12-01, UTC) or an ISO 8601 time"),
+                          .init(name: "to", schema: Schema.line(maxLength: 40), description: "A day (inclusive) or an ISO 8601 time")],
+                  response: "InboxMeasures", errors: [403]),
         Operation(method: "get", path: "/api/v1/inbox/me", id: "getAgentStatus", tag: "inbox",
                   summary: "The caller's availability and, per channel, capacity and load", response: "AgentStatus"),
         Operation(method: "patch", path: "/api/v1/inbox/me", id: "setAgentStatus", tag: "inbox",

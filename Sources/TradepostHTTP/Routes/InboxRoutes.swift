@@ -8,6 +8,7 @@ import TradepostCore
 struct InboxRoutes {
     let services: AppServices
     let maxBody: Int
+    let metrics: AppMetrics?
 
     func register(on api: RouterGroup<AppRequestContext>) {
         api.get("inbox/channels", use: channels)
@@ -23,6 +24,7 @@ struct InboxRoutes {
         api.patch("inbox/conversations/:id", use: change)
         api.post("inbox/conversations/:id/reply", use: reply)
         api.get("inbox/conversations/:id/deliveries", use: deliveries)
+        api.get("inbox/measures", use: measures)
         api.get("inbox/me", use: me)
         api.patch("inbox/me", use: setMe)
     }
@@ -129,10 +131,13 @@ struct InboxRoutes {
     @Sendable func change(_ request: Request, context: AppRequestContext) async throws -> APIResponse<InboxConversation> {
         let caller = try context.caller()
         let id = try context.parameters.require("id")
-        _ = try await services.inbox.conversation(caller, id: id)
+        let before = try await services.inbox.conversation(caller, id: id)
         let body = try await request.decode(ChangeBody.self, limit: maxBody)
-        return APIResponse(try await services.inbox.change(caller, id: id, InboxConversationChange(status: body.status, assigneeId: body.assigneeId,
-                                                                                                   labels: body.labels)))
+        let after = try await services.inbox.change(caller, id: id, InboxConversationChange(status: body.status, assigneeId: body.assigneeId, labels: body.labels))
+        if before.status != .resolved, let resolved = after.resolvedAt {
+            metrics?.recordInbox("resolution", channel: after.channelKind.rawValue, seconds: resolved.timeIntervalSince(after.createdAt))
+        }
+        return APIResponse(after)
     }
 
     @Sendable func reply(_ request: Request, context: AppRequestContext) async throws -> APIResponse<Message> {
@@ -140,11 +145,32 @@ struct InboxRoutes {
         let id = try context.parameters.require("id")
         _ = try await services.inbox.conversation(caller, id: id)
         let (body, key) = try await request.decodeIdempotent(ReplyBody.self, limit: maxBody)
-        return APIResponse(try await services.inbox.reply(caller, conversationID: id, text: body.text, idempotency: key), status: .created)
+        let started = Date()
+        let message = try await services.inbox.reply(caller, conversationID: id, text: body.text, idempotency: key)
+        // Counted once: a repeated Idempotency-Key answers a message made by an earlier request (times are kept to the millisecond).
+        if let metrics, message.createdAt > started.addingTimeInterval(-0.002),
+           let after = try? await services.inbox.conversation(caller, id: id), after.firstResponseAt == message.createdAt {
+            metrics.recordInbox("first_response", channel: after.channelKind.rawValue, seconds: message.createdAt.timeIntervalSince(after.createdAt))
+        }
+        return APIResponse(message, status: .created)
     }
 
     @Sendable func deliveries(_ request: Request, context: AppRequestContext) async throws -> APIResponse<ListResponse<ChannelDelivery>> {
         APIResponse(ListResponse(items: try await services.inbox.deliveries(try context.caller(), conversationID: try context.parameters.require("id"))))
+    }
+
+    /// The period: `from` and `to` as days (UTC, `to` inclusive) or ISO 8601 times; the last 30 days by default.
+    @Sendable func measures(_ request: Request, context: AppRequestContext) async throws -> APIResponse<InboxMeasures> {
+        let caller = try context.caller()
+        _ = try caller.authorize(.channelsManage)
+        let day = { (text: String) -> Date? in
+            if let d = try? Date(text + "T00:00:00Z", strategy: .iso8601) { return d }
+            return try? Date(text, strategy: .iso8601)
+        }
+        let to = try request.query("to", day, expected: "a date (2026-12-05) or an ISO 8601 time")
+            .map { request.uri.queryParameters.get("to")?.count == 10 ? $0.addingTimeInterval(86400) : $0 } ?? Date()
+        let from = try request.query("from", day, expected: "a date (2026-12-05) or an ISO 8601 time") ?? to.addingTimeInterval(-30 * 86400)
+        return APIResponse(try await services.inbox.measures(caller, from: from, to: to))
     }
 
     @Sendable func me(_ request: Request, context: AppRequestContext) async throws -> APIResponse<AgentStatus> {

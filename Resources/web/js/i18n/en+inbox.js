@@ -85,4 +85,11 @@ export default {
   'contacts.mergeId': 'The other contact’s ID',
   'contacts.mergeButton': 'Merge',
   'contacts.merged': 'Merged',
+  'inbox.measures': 'How the inbox is answered',
+  'inbox.measuresHint': 'The last 30 days; times are medians from a conversation’s start.',
+  'inbox.started': 'Started',
+  'inbox.resolvedCount': 'Resolved',
+  'inbox.firstResponse': 'First response',
+  'inbox.resolution': 'Resolution',
+  'inbox.openWaiting': '{open} (waiting: {waiting})',
 };

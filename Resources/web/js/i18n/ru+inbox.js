@@ -85,4 +85,11 @@ export default {
   'contacts.mergeId': 'ID другого контакта',
   'contacts.mergeButton': 'Объединить',
   'contacts.merged': 'Объединено',
+  'inbox.measures': 'Как отвечают во входящих',
+  'inbox.measuresHint': 'Последние 30 дней; время — медиана от начала разговора.',
+  'inbox.started': 'Начато',
+  'inbox.resolvedCount': 'Решено',
+  'inbox.firstResponse': 'Первый ответ',
+  'inbox.resolution': 'Решение',
+  'inbox.openWaiting': '{open} (ждут: {waiting})',
 };

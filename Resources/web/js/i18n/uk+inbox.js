@@ -85,4 +85,11 @@ export default {
   'contacts.mergeId': 'ID іншого контакту',
   'contacts.mergeButton': 'Об’єднати',
   'contacts.merged': 'Об’єднано',
+  'inbox.measures': 'Як відповідають у вхідних',
+  'inbox.measuresHint': 'Останні 30 днів; час — медіана від початку розмови.',
+  'inbox.started': 'Почато',
+  'inbox.resolvedCount': 'Вирішено',
+  'inbox.firstResponse': 'Перша відповідь',
+  'inbox.resolution': 'Вирішення',
+  'inbox.openWaiting': '{open} (чекають: {waiting})',
 };

@@ -3,11 +3,28 @@
 // connection; each channel's agents with their capacity.
 import { api, idempotencyKey } from '../api.js';
 import { busyButton, clearErrors, field, formValues, h, mount, showErrors, toast } from '../dom.js';
-import { t } from '../i18n.js';
+import { language, t } from '../i18n.js';
 import { channelBadge } from './inbox.js';
 
+/** Seconds as the reader says them: 40 s, 12 min, 3.5 h. */
+function duration(seconds) {
+  if (seconds == null) return '—';
+  const [value, unit] = seconds < 90 ? [seconds, 'second'] : seconds < 5400 ? [seconds / 60, 'minute'] : [seconds / 3600, 'hour'];
+  return new Intl.NumberFormat(language(), { style: 'unit', unit, maximumFractionDigits: unit === 'hour' ? 1 : 0 }).format(value);
+}
+
+function measuresTable(rows, label) {
+  return h('div', { class: 'table-wrap' }, h('table', {},
+    h('thead', {}, h('tr', {}, [label, t('inbox.openNow'), t('inbox.started'), t('inbox.resolvedCount'), t('inbox.firstResponse'), t('inbox.resolution')]
+      .map((x) => h('th', { scope: 'col' }, x)))),
+    h('tbody', {}, rows.map((r) => h('tr', {}, h('td', {}, r.name), h('td', {}, r.waiting != null ? t('inbox.openWaiting', { open: r.open, waiting: r.waiting }) : String(r.open)),
+      h('td', {}, String(r.figures.started)), h('td', {}, String(r.figures.resolved)),
+      h('td', {}, duration(r.figures.first_response_median)), h('td', {}, duration(r.figures.resolution_median)))))));
+}
+
 export async function render(main) {
-  const [channels, businesses, users] = await Promise.all([api.get('/inbox/channels'), api.get('/businesses?limit=200'), api.get('/users?limit=200')]);
+  const [channels, businesses, users, measures] = await Promise.all([api.get('/inbox/channels'), api.get('/businesses?limit=200'), api.get('/users?limit=200'),
+    api.get('/inbox/measures')]);
   const names = new Map(businesses.items.map((b) => [b.id, b.name]));
   const agentsBox = h('section', { 'aria-live': 'polite' });
 
@@ -31,7 +48,7 @@ export async function render(main) {
         h('thead', {}, h('tr', {}, [t('inbox.agent'), t('inbox.capacity'), t('inbox.openNow'), t('inbox.availability'), ''].map((x) => h('th', { scope: 'col' }, x)))),
         h('tbody', {}, agents.map((a) => h('tr', {}, h('td', {}, a.name), h('td', {}, String(a.capacity)), h('td', {}, String(a.open)),
           h('td', {}, t(`inbox.availability.${a.availability}`)),
-          h('td', {}, busyButton({ class: 'small danger' }, t('action.remove'), async () => { await api.del(`/inbox/channels/${c.id}/agents/${a.user_id}`); showAgents(c); }))))))))
+          h('td', {}, busyButton({ class: 'small danger' }, t('action.remove'), async () => { await api.del(`/inbox/channels/${c.id}/agents/${a.user_id}`); showAgents(c); })))))))
         : h('p', { class: 'empty' }, t('inbox.noAgents')), form);
   }
 
@@ -51,7 +68,7 @@ export async function render(main) {
         busyButton({ class: 'small' }, c.enabled ? t('webhooks.disable') : t('webhooks.enable'), async () => {
           await api.patch(`/inbox/channels/${c.id}`, { enabled: !c.enabled });
           render(main);
-        })))))) : h('p', { class: 'empty' }, t('inbox.noChannels'));
+        }))))))) : h('p', { class: 'empty' }, t('inbox.noChannels'));
 
   const summary = h('div', { class: 'form-error', role: 'alert', hidden: true });
   const kind = h('select', { name: 'kind' }, ['whatsapp', 'telegram'].map((k) => h('option', { value: k }, t(`inbox.kind.${k}`))));
@@ -78,5 +95,9 @@ export async function render(main) {
     } catch (error) { showErrors(form, error, summary); }
   });
   mount(main, h('div', { class: 'page-head' }, h('h1', { tabindex: -1 }, t('inbox.channels'))), h('p', { class: 'hint' }, t('inbox.channelsHelp')),
-    table, agentsBox, h('h2', {}, t('inbox.connect')), form);
+    table, agentsBox,
+    h('h2', {}, t('inbox.measures')), h('p', { class: 'hint' }, t('inbox.measuresHint')),
+    measures.channels.length ? measuresTable(measures.channels, t('inbox.channel')) : null,
+    measures.agents.length ? measuresTable(measures.agents, t('inbox.agent')) : null,
+    h('h2', {}, t('inbox.connect')), form);
 }
