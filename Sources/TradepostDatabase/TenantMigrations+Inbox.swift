@@ -140,5 +140,33 @@ extension TenantMigrations {
                 PRIMARY KEY (channel_id, user_id)
             ) WITHOUT ROWID;
             """),
+        Migration(27, "inbox_rules", """
+            -- Auto-replies per channel: a greeting on a contact's first message, keyword or pattern
+            -- replies, and an out-of-hours reply outside the channel's business hours. Replies may
+            -- carry one text per language (JSON). Each rule fires at most once per conversation and
+            -- period (a firing's key names the period: the conversation, a day, an out-of-hours spell).
+            CREATE TABLE IF NOT EXISTS inbox_rules (
+                id TEXT PRIMARY KEY,
+                channel_id TEXT NOT NULL REFERENCES inbox_channels(id) ON DELETE CASCADE,
+                kind TEXT NOT NULL CHECK (kind IN ('greeting', 'keyword', 'away')),
+                keywords TEXT NOT NULL DEFAULT '[]',
+                pattern TEXT,
+                replies TEXT NOT NULL,
+                schedule TEXT,
+                time_zone TEXT,
+                enabled INTEGER NOT NULL DEFAULT 1,
+                position INTEGER NOT NULL DEFAULT 0,
+                created_at TEXT NOT NULL,
+                updated_at TEXT NOT NULL
+            );
+            CREATE INDEX IF NOT EXISTS inbox_rules_channel ON inbox_rules (channel_id, position);
+            CREATE TABLE IF NOT EXISTS inbox_rule_firings (
+                rule_id TEXT NOT NULL REFERENCES inbox_rules(id) ON DELETE CASCADE,
+                conversation_id TEXT NOT NULL,
+                period TEXT NOT NULL,
+                fired_at TEXT NOT NULL,
+                PRIMARY KEY (rule_id, conversation_id, period)
+            ) WITHOUT ROWID;
+            """),
     ]
 }

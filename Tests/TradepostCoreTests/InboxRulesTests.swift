@@ -107,3 +107,50 @@ struct InboxRulesTests {
         #expect(InboxConversation.windowOpen(kind: .telegram, lastInboundAt: nil, now: now))
     }
 }
+
+@Suite("Auto-replies: which fire, once per period, business hours in their zone")
+struct AutoReplyTests {
+    func rule(_ kind: AutoReplyRule.Kind, keywords: [String] = [], pattern: String? = nil, hours: [AutoReplyRule.Hours]? = nil, zone: String? = nil,
+              id: String = UUID().uuidString) -> AutoReplyRule {
+        AutoReplyRule(id: id, channelId: "c", kind: kind, keywords: keywords, pattern: pattern, replies: ["en": "Hi", "uk": "Привіт"], hours: hours,
+                      timeZone: zone, enabled: true, position: 0, createdAt: Date(timeIntervalSince1970: 0), updatedAt: Date(timeIntervalSince1970: 0))
+    }
+
+    func date(_ text: String) -> Date { try! Date(text, strategy: .iso8601) }
+
+    @Test func keywordsMatchWholeWordsInAnyCaseAndAccentAndPatternsMatchToo() {
+        let price = rule(.keyword, keywords: ["прайс", "price list", "Café"])
+        #expect(AutoReply.matches(price, "Надішліть ПРАЙС, будь ласка"))
+        #expect(AutoReply.matches(price, "Could you send the Price List?"))
+        #expect(AutoReply.matches(price, "cafe opening"))
+        #expect(!AutoReply.matches(price, "прайсовий"), "whole words only")
+        #expect(AutoReply.matches(rule(.keyword, pattern: #"\bзамовлення\s+№?\d+"#), "Де моє Замовлення №42?"))
+        #expect(!AutoReply.matches(rule(.keyword, pattern: "[unclosed"), "anything"))
+    }
+
+    @Test func businessHoursAreReadInTheRulesZoneAndTheSpellIsNamedByTheNextOpening() {
+        let weekdays = (1...5).map { AutoReplyRule.Hours(day: $0, open: "09:00", close: "18:00") }
+        // Friday 2026-12-04 17:30 UTC is 19:30 in Kyiv: out of hours until Monday 09:00 Kyiv.
+        #expect(AutoReply.outOfHours(weekdays, zone: "Europe/Kyiv", at: date("2026-12-04T17:30:00Z")) == "2026-12-07T09:00")
+        // The same instant is 12:30 in New York: open.
+        #expect(AutoReply.outOfHours(weekdays, zone: "America/New_York", at: date("2026-12-04T17:30:00Z")) == nil)
+        // Early Tuesday in Kyiv: out until 09:00 the same day.
+        #expect(AutoReply.outOfHours(weekdays, zone: "Europe/Kyiv", at: date("2026-12-08T04:00:00Z")) == "2026-12-08T09:00")
+        #expect(AutoReply.outOfHours([], zone: "UTC", at: date("2026-12-08T04:00:00Z")) == "closed")
+    }
+
+    @Test func eachRuleFiresOncePerPeriodSoTwoBotsCannotLoop() {
+        let greeting = rule(.greeting, id: "g"), price = rule(.keyword, keywords: ["price"], id: "k")
+        let away = rule(.away, hours: [.init(day: 1, open: "09:00", close: "10:00")], zone: "UTC", id: "a")
+        let sunday = date("2026-12-06T12:00:00Z")
+        let first = AutoReply.fire([price, away, greeting], text: "price?", firstMessage: true, now: sunday, fired: [])
+        #expect(first.map(\.rule.id) == ["g", "a", "k"])
+        #expect(first.map(\.period) == ["conversation", "2026-12-07T09:00", "2026-12-06"])
+        let fired = Set(first.map { $0.rule.id + "|" + $0.period })
+        #expect(AutoReply.fire([price, away, greeting], text: "price? price!", firstMessage: false, now: sunday.addingTimeInterval(60), fired: fired).isEmpty)
+        // The next day the keyword may answer again, and a new spell out of hours has its own away reply.
+        #expect(AutoReply.fire([price, away, greeting], text: "price", firstMessage: false, now: sunday.addingTimeInterval(86400 + 7200), fired: fired)
+            .map(\.rule.id) == ["a", "k"])
+        #expect(AutoReply.text(price, language: "uk") == "Привіт" && AutoReply.text(price, language: "de") == "Hi")
+    }
+}

@@ -39,7 +39,8 @@ struct MigrationTests {
                    23: "75f8310b84aab6adf51872a8d033dc1d783a536004c5ccf25bc5db3d39705623",
                    24: "62d0079cb9fc61f927e255b40565d2e4bb02cf8bf5fd72642d2bae5c8edaeea3",
                    25: "930061e1d84184a9268d42dd03d4077922e2a3b4cff86cc6a279af64a53830db",
-                   26: "ddf8f97207071b7d4f5eb7993d098cfa1486890cb61a4f44477fee2108371376"],
+                   26: "ddf8f97207071b7d4f5eb7993d098cfa1486890cb61a4f44477fee2108371376",
+                   27: "7dc6d46734819a195399a868ff8f19b4a8ed163335ba2c4f3ada7d8c4f8a3d7a"],
     ]
 
     static let latestTenantVersion = TenantMigrations.migrator.migrations.last!.version

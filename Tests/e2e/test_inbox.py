@@ -303,3 +303,82 @@ def test_no_acknowledged_webhook_is_lost_across_kill_nine(whatsapp):
     got = texts()
     assert len(got) == len(set(got)), "each message once"
     s.stop()
+
+
+def test_auto_replies_greet_answer_keywords_and_say_when_closed_once_each(whatsapp):
+    """A greeting on the first message, the out-of-hours reply (hours that exclude now), and a keyword
+    reply — each sent through the Cloud API once; the same words again the same day send nothing more."""
+    from datetime import datetime, timezone
+    s, api = whatsapp
+    owner, seller_token, buyer_token, seller, buyer, product = trade_world(s, stock=5)
+    channel = s.api("POST", "/inbox/channels", owner, json={"kind": "whatsapp", "name": "WA", "business_id": seller["id"], "phone_number_id": PHONE,
+                                                            "access_token": TOKEN, "app_secret": APP_SECRET, "verify_token": VERIFY}).json()
+    rules = f"/inbox/channels/{channel['id']}/rules"
+    bad = problem(s.api("POST", rules, owner, json={"kind": "away", "replies": {"en": " "}, "hours": [{"day": 1, "open": "18:00", "close": "09:00"}]}),
+                  400, "invalid")
+    assert {e["field"] for e in bad["errors"]} == {"replies.en", "time_zone", "hours[0].close"}, bad
+    problem(s.api("POST", rules, owner, json={"kind": "keyword", "replies": {"de": "x"}}), 400, "invalid")
+    problem(s.api("POST", rules, seller_token, json={"kind": "greeting", "replies": {"en": "Hi"}}), 403, "forbidden")
+    tomorrow = datetime.now(timezone.utc).isoweekday() % 7 + 1  # open only tomorrow: now is out of hours
+    for body in ({"kind": "greeting", "replies": {"en": "Hello! An agent will answer soon.", "uk": "Вітаємо!"}},
+                 {"kind": "away", "replies": {"en": "We are closed now; we open at nine."}, "time_zone": "Europe/Kyiv",
+                  "hours": [{"day": tomorrow, "open": "09:00", "close": "09:01"}]},
+                 {"kind": "keyword", "keywords": ["price list", "прайс"], "replies": {"en": "Our price list: https://example.com/p"}}):
+        assert s.api("POST", rules, owner, json=body, headers={"Idempotency-Key": body["kind"]}).status_code == 201
+    assert [r["kind"] for r in s.api("GET", rules, owner).json()["items"]] == ["greeting", "away", "keyword"]
+    hook = s.url + f"/api/v1/whatsapp/acme/{channel['id']}/webhook"
+    for n, text in enumerate(["Good morning, may I have your PRICE LIST?", "price list again please"]):
+        data = raw(text_message(PHONE, "380501112233", "Олена", f"wamid.R{n}", text))
+        assert requests.post(hook, data=data, headers={"Content-Type": "application/json", "X-Hub-Signature-256": sign(data)}).status_code == 200
+    sent = api.wait_sent(3)
+    time.sleep(1)
+    assert [b["text"]["body"] for _, b in api.sent] == ["Hello! An agent will answer soon.", "We are closed now; we open at nine.",
+                                                        "Our price list: https://example.com/p"], api.sent
+    assert all(b["to"] == "380501112233" for _, b in sent)
+    assert s.api("GET", "/inbox/conversations", owner).json()["items"] == [], "the owner does not work the shop's channel; the seller does"
+    items = s.api("GET", "/inbox/conversations", seller_token).json()["items"]
+    messages = s.api("GET", f"/conversations/{items[0]['id']}/messages", seller_token).json()["items"]
+    assert [m["author_name"] for m in messages] == ["Олена", "WA", "WA", "WA", "Олена"]
+    assert items[0].get("first_response_at") is None, "automatic replies are not a first response"
+
+
+def test_an_admin_sets_up_a_channel_its_agents_and_an_auto_reply_in_the_browser(whatsapp, browser):  # noqa: F811
+    from playwright.sync_api import expect
+    s, api = whatsapp
+    owner, seller_token, buyer_token, seller, buyer, product = trade_world(s, stock=5)
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-US")
+    page = context.new_page()
+    errors = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(s.url + "/login")
+    page.locator("[name=tenant]").fill("acme")
+    page.locator("[name=email]").fill("boss@acme.test")
+    page.locator("[name=password]").fill("owner-password-1")
+    page.keyboard.press("Enter")
+    page.locator("#site-nav").wait_for(state="attached")
+    page.goto(s.url + "/inbox/channels")
+    expect(page.get_by_role("heading", name="Inbox channels")).to_be_visible()
+    page.get_by_label("Name", exact=True).fill("Sales WhatsApp")
+    page.get_by_label("Answered by").select_option(label=seller["name"])
+    page.get_by_label("Phone number ID (from Meta)").fill(PHONE)
+    page.get_by_label("Access token").fill(TOKEN)
+    page.get_by_label("App secret").fill(APP_SECRET)
+    page.get_by_label("Verify token").fill(VERIFY)
+    page.get_by_role("button", name="Connect a channel").click()
+    expect(page.locator("strong", has_text="Sales WhatsApp")).to_be_visible()
+    page.get_by_role("button", name="Test connection").click()
+    expect(page.get_by_text("Connected: +380 44 000 00 00 · Фарм Опт")).to_be_visible()
+    page.get_by_role("button", name="Agents").click()
+    page.get_by_label("Agent", exact=True).select_option(label="seller (seller@acme.test)")
+    page.get_by_role("button", name="Add agent").click()
+    expect(page.get_by_role("cell", name="seller", exact=True)).to_be_visible()
+    page.get_by_role("button", name="Auto-replies").click()
+    page.get_by_label("When").select_option("keyword")
+    page.get_by_label("Keywords").fill("price, прайс")
+    page.get_by_label("Reply in English").fill("Our prices: https://example.com")
+    page.get_by_role("button", name="Add auto-reply").click()
+    expect(page.get_by_text("Keyword reply · price, прайс")).to_be_visible()
+    channel = s.api("GET", "/inbox/channels", owner).json()["items"][0]
+    assert [(r["kind"], r["keywords"]) for r in s.api("GET", f"/inbox/channels/{channel['id']}/rules", owner).json()["items"]] == [("keyword", ["price", "прайс"])]
+    assert errors == []
+    context.close()

@@ -167,6 +167,10 @@ def world(server, bots):
         assert post_whatsapp(server, tenant, channel.json()["id"], text_message(phone, wa_id, f"Client {tenant}", f"wamid.{tenant}", "Привіт"),
                              secret).status_code == 200
         inbox = server.wait_for(lambda: server.api("GET", "/inbox/conversations", token).json()["items"], message="the seeded inbox conversation")
+        # An auto-reply, made after the customer wrote (nothing is sent: the Cloud API is not reachable here).
+        rule = server.api("POST", f"/inbox/channels/{channel.json()['id']}/rules", token, json={"kind": "keyword", "keywords": ["price"],
+                                                                                               "replies": {"en": f"{tenant} prices"}})
+        assert rule.status_code == 201, rule.text
         expected = {"order.placed", "payment.recorded", "return.requested", "salesperson_link.requested"}
         server.wait_for(lambda: expected <= {n["kind"] for n in server.api("GET", "/notifications", token).json()["items"]},
                         message="the seeded notifications")
@@ -188,7 +192,7 @@ def world(server, bots):
                 "attachment": attachment.json()["id"], "negotiation": rfq.json()["id"], "link": link.json()["id"], "salesperson": rep["id"],
                 "staff_token": staff, "endpoint": hook.json()["id"], "webhook_message": hook_message.json()["id"], "owner": owner_id,
                 "notification": notification, "order_number": order.json()["number"], "channel": channel.json()["id"],
-                "inbox_conversation": inbox[0]["id"], "contact": inbox[0]["contact"]["id"]}
+                "inbox_conversation": inbox[0]["id"], "contact": inbox[0]["contact"]["id"], "rule": rule.json()["id"]}
 
     world = {"admin": admin, "a": a, "b": b, "ta": ta, "tb": tb, "A": seed(ta, "alpha"), "B": seed(tb, "beta"), "bots": bots}
     # B's owner links their Telegram account through B's bot.
@@ -292,7 +296,8 @@ def snapshot(server, token):
         "email_channel": server.api("GET", "/channels/email", token).json(),
         "telegram_bot": server.api("GET", "/channels/telegram", token).json(),
         "telegram_link": server.api("GET", "/me/telegram", token).json(),
-        "inbox_channels": [(c, server.api("GET", f"/inbox/channels/{c['id']}/agents", token).json()["items"])
+        "inbox_channels": [(c, server.api("GET", f"/inbox/channels/{c['id']}/agents", token).json()["items"],
+                            server.api("GET", f"/inbox/channels/{c['id']}/rules", token).json()["items"])
                            for c in server.api("GET", "/inbox/channels", token).json()["items"]],
         "inbox": [(c, server.api("GET", f"/inbox/conversations/{c['id']}/deliveries", token).json()["items"])
                   for c in server.api("GET", "/inbox/conversations", token).json()["items"]],
@@ -354,7 +359,8 @@ def case_not_found(method, path, body=None):
             concrete = path.format(id=B["webhook_message"])
         if path.startswith("/s3/keys/"):
             concrete = path.format(id=B["s3key"])
-        for prefix, key in (("/inbox/channels/", "channel"), ("/inbox/conversations/", "inbox_conversation"), ("/contacts/", "contact")):
+        for prefix, key in (("/inbox/channels/", "channel"), ("/inbox/conversations/", "inbox_conversation"), ("/contacts/", "contact"),
+                            ("/inbox/rules/", "rule")):
             if path.startswith(prefix):
                 concrete = path.format(id=B[key], user_id=B["owner"])
         problem(server.api(method, concrete, w["ta"], json=body), 404, "not_found")
@@ -516,8 +522,8 @@ def case_own_link(r, w):
 def no_b_notifications(r, w):
     assert r.status_code == 200
     links = " ".join(n.get("link") or "" for n in r.json()["items"])
-    ids = [v for k, v in w["B"].items() if isinstance(v, str) and k != "order_number"]  # numbers repeat across tenants; ids do not
-    assert r.json()["items"] and not any(v in links for v in ids), "notifications leaked tenant B"
+    leaked = [(k, v) for k, v in w["B"].items() if isinstance(v, str) and len(v) >= 20 and v in links]  # ids; numbers repeat across tenants
+    assert r.json()["items"] and not leaked, f"notifications leaked tenant B: {leaked} in {links}"
 
 
 def no_b_deliveries(r, w):
@@ -834,6 +840,10 @@ MATRIX = {
     "GET /api/v1/inbox/channels/{id}/agents": case_not_found("GET", "/inbox/channels/{id}/agents"),
     "PUT /api/v1/inbox/channels/{id}/agents/{user_id}": case_not_found("PUT", "/inbox/channels/{id}/agents/{user_id}", body={"capacity": 9}),
     "DELETE /api/v1/inbox/channels/{id}/agents/{user_id}": case_not_found("DELETE", "/inbox/channels/{id}/agents/{user_id}"),
+    "GET /api/v1/inbox/channels/{id}/rules": case_not_found("GET", "/inbox/channels/{id}/rules"),
+    "POST /api/v1/inbox/channels/{id}/rules": case_not_found("POST", "/inbox/channels/{id}/rules", body={"kind": "greeting", "replies": {"en": "x"}}),
+    "PATCH /api/v1/inbox/rules/{id}": case_not_found("PATCH", "/inbox/rules/{id}", body={"enabled": False}),
+    "DELETE /api/v1/inbox/rules/{id}": case_not_found("DELETE", "/inbox/rules/{id}"),
     "GET /api/v1/inbox/conversations": case_own("GET", "/inbox/conversations", only_a_inbox_conversations),
     "GET /api/v1/inbox/conversations/{id}": case_not_found("GET", "/inbox/conversations/{id}"),
     "PATCH /api/v1/inbox/conversations/{id}": case_not_found("PATCH", "/inbox/conversations/{id}", body={"status": "resolved"}),
@@ -941,4 +951,4 @@ def test_the_notifications_topic_carries_only_the_callers_own(server, world):
     got = asyncio.run(scenario())
     pushed = [m["notification"] for m in got if m["type"] == "notification"]
     assert {n["id"] for n in pushed} == own
-    assert not any(v in (n.get("link") or "") for n in pushed for k, v in B.items() if isinstance(v, str) and k != "order_number")
+    assert not any(v in (n.get("link") or "") for n in pushed for v in B.values() if isinstance(v, str) and len(v) >= 20)  # ids, not numbers

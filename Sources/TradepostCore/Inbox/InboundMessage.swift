@@ -68,6 +68,19 @@ public extension Topic {
     static let inboxWebhook = "inbox.webhook"
     static let inboxReply = "inbox.reply"
     static let inboxChanged = "inbox.changed"
+    /// A conversation was handed to an agent (`InboxAssignedEvent`): they are told.
+    static let inboxAssigned = "inbox.assigned"
+}
+
+public struct InboxAssignedEvent: Codable, Sendable, Equatable {
+    public var conversationId: String
+    public var assigneeId: String
+    public var contactName: String
+    public init(conversationId: String, assigneeId: String, contactName: String) {
+        self.conversationId = conversationId
+        self.assigneeId = assigneeId
+        self.contactName = contactName
+    }
 }
 
 public struct InboxWebhookEvent: Codable, Sendable, Equatable {

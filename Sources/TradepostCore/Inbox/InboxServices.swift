@@ -68,6 +68,13 @@ public protocol InboxService: Sendable {
     /// Throws: forbidden, notFound. Their conversations stay theirs until moved.
     func removeChannelAgent(_ caller: Caller, channelID: String, userID: String) async throws
 
+    /// A channel's auto-replies, in the order they are tried. Throws: forbidden, notFound.
+    func rules(_ caller: Caller, channelID: String) async throws -> [AutoReplyRule]
+    /// Throws: forbidden, notFound, invalid (every bad field named).
+    func createRule(_ caller: Caller, channelID: String, _ input: AutoReplyRuleInput, idempotency: IdempotencyKey?) async throws -> AutoReplyRule
+    func updateRule(_ caller: Caller, id: String, _ input: AutoReplyRuleInput) async throws -> AutoReplyRule
+    func deleteRule(_ caller: Caller, id: String) async throws
+
     /// First response and resolution times, per channel and per agent, over a period (admins). Throws: forbidden, invalid.
     func measures(_ caller: Caller, from: Date, to: Date) async throws -> InboxMeasures
 

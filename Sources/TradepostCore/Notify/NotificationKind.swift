@@ -90,6 +90,8 @@ public enum NotificationKinds {
         .init("payment.recorded", audience: .order(side: .seller), mailRoles: [.admin, .manager], link: order),
         .init("return.requested", audience: .order(side: .seller), link: order),
         .init("message.created", audience: .conversation(), defaults: [.telegram], link: conversation),
+        // A channel conversation handed to an agent (by the queue or a colleague): their phone should ring.
+        .init("inbox.assigned", audience: .user(field: "assignee_id"), defaults: [.telegram], link: { f in f["conversation_id"].map { "/inbox/\($0)" } }),
         .init("offer.revised", audience: .conversation(), link: conversation),
         .init("offer.accepted", audience: .conversation(), link: conversation),
         .init("offer.declined", audience: .conversation(), link: conversation),

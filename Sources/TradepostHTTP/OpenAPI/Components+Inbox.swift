@@ -10,6 +10,19 @@ extension Components {
             ("notes", Schema.nullable(Schema.string())), ("business_id", Schema.nullable(Schema.id)), ("opted_out", Schema.boolean()),
             ("created_at", Schema.dateTime), ("updated_at", Schema.dateTime),
         ], required: ["id", "name", "tags", "opted_out", "created_at", "updated_at"], closed: false)
+        let hours = Schema.object([("day", Schema.integer("ISO weekday: 1 Monday … 7 Sunday", minimum: 1, maximum: 7)),
+                                   ("open", Schema.string(pattern: "^([01][0-9]|2[0-3]):[0-5][0-9]$")), ("close", Schema.string(pattern: "^([01][0-9]|2[0-3]):[0-5][0-9]$"))],
+                                  required: ["day", "open", "close"])
+        func ruleFields(required: [String]) -> JSONValue {
+            Schema.object([
+                ("kind", Schema.enumeration(AutoReplyRule.Kind.self)), ("keywords", Schema.array(Schema.line(maxLength: 60), maxItems: 50)),
+                ("pattern", Schema.string("A regular expression (case-insensitive)", maxLength: 200)),
+                ("replies", Schema.object([("en", Schema.text(minLength: 1, maxLength: 1000)), ("uk", Schema.text(minLength: 1, maxLength: 1000)),
+                                           ("ru", Schema.text(minLength: 1, maxLength: 1000))], description: "Text by language; the contact's language picks")),
+                ("hours", Schema.array(hours, "Business hours (away rules)", maxItems: 28)), ("time_zone", Schema.line("An IANA zone", maxLength: 64)),
+                ("enabled", Schema.boolean()), ("position", Schema.integer(minimum: 0, maximum: 1000)),
+            ], required: required)
+        }
         let seconds = Schema.nullable(.object([("type", "number")]))
         let figures = Schema.object([
             ("started", Schema.integer()), ("resolved", Schema.integer()), ("first_response_median", seconds), ("first_response_average", seconds),
@@ -81,6 +94,15 @@ extension Components {
                                                      required: ["channel_id", "capacity", "open"], closed: false))),
             ], required: ["availability", "seats"], closed: false)),
             ("AgentStatusChange", Schema.object([("availability", Schema.enumeration(AgentStatus.Availability.self))])),
+            ("AutoReplyRule", Schema.object([
+                ("id", Schema.id), ("channel_id", Schema.id), ("kind", Schema.enumeration(AutoReplyRule.Kind.self)), ("keywords", Schema.array(Schema.string())),
+                ("pattern", Schema.nullable(Schema.string())), ("replies", Schema.object([], closed: false, description: "Text by language: en, uk, ru")),
+                ("hours", Schema.nullable(Schema.array(hours))), ("time_zone", Schema.nullable(Schema.string())), ("enabled", Schema.boolean()),
+                ("position", Schema.integer()), ("created_at", Schema.dateTime), ("updated_at", Schema.dateTime),
+            ], required: ["id", "channel_id", "kind", "keywords", "replies", "enabled", "position", "created_at", "updated_at"], closed: false)),
+            ("AutoReplyRuleList", Schema.list(of: "AutoReplyRule")),
+            ("NewAutoReplyRule", ruleFields(required: ["kind", "replies"])),
+            ("AutoReplyRuleChange", ruleFields(required: [])),
             ("InboxMeasures", Schema.object([
                 ("from", Schema.dateTime), ("to", Schema.dateTime),
                 ("channels", Schema.array(Schema.object([("channel_id", Schema.id), ("name", Schema.string()), ("open", Schema.integer()),

@@ -23,6 +23,18 @@ extension Operations {
                   body: "ChannelAgentChange", response: "ChannelAgent", errors: [403, 404]),
         Operation(method: "delete", path: "/api/v1/inbox/channels/{id}/agents/{user_id}", id: "removeChannelAgent", tag: "inbox",
                   summary: "Stop assigning the channel's conversations to them", status: 204, errors: [403, 404]),
+        Operation(method: "get", path: "/api/v1/inbox/channels/{id}/rules", id: "listAutoReplies", tag: "inbox",
+                  summary: "The channel's auto-replies in the order they are tried", response: "AutoReplyRuleList", errors: [403, 404]),
+        Operation(method: "post", path: "/api/v1/inbox/channels/{id}/rules", id: "createAutoReply", tag: "inbox",
+                  summary: "An auto-reply: greeting (a contact's first message), keyword (whole words, any case and accent; or a pattern) or "
+                      + "away (outside business hours in its time zone). Each fires at most once per conversation and period (the "
+                      + "conversation, a day, an out-of-hours spell), and at most three automatic replies go to a conversation in ten "
+                      + "minutes, so two bots cannot loop",
+                  body: "NewAutoReplyRule", status: 201, response: "AutoReplyRule", errors: [403, 404], idempotent: true),
+        Operation(method: "patch", path: "/api/v1/inbox/rules/{id}", id: "updateAutoReply", tag: "inbox",
+                  summary: "Change an auto-reply", body: "AutoReplyRuleChange", response: "AutoReplyRule", errors: [403, 404]),
+        Operation(method: "delete", path: "/api/v1/inbox/rules/{id}", id: "deleteAutoReply", tag: "inbox",
+                  summary: "Remove an auto-reply", status: 204, errors: [403, 404]),
         Operation(method: "get", path: "/api/v1/inbox/conversations", id: "listInboxConversations", tag: "inbox",
                   summary: "Channel conversations on the channels the caller works, latest activity first",
                   query: [.init(name: "channel_id", schema: Schema.id, description: "One channel"),

@@ -19,6 +19,10 @@ struct InboxRoutes {
         api.get("inbox/channels/:id/agents", use: agents)
         api.put("inbox/channels/:id/agents/:user_id", use: setAgent)
         api.delete("inbox/channels/:id/agents/:user_id", use: removeAgent)
+        api.get("inbox/channels/:id/rules", use: rules)
+        api.post("inbox/channels/:id/rules", use: createRule)
+        api.patch("inbox/rules/:id", use: updateRule)
+        api.delete("inbox/rules/:id", use: deleteRule)
         api.get("inbox/conversations", use: list)
         api.get("inbox/conversations/:id", use: get)
         api.patch("inbox/conversations/:id", use: change)
@@ -52,6 +56,30 @@ struct InboxRoutes {
     struct AgentBody: APIRequestBody {
         var capacity: Int
         enum CodingKeys: String, CodingKey, CaseIterable { case capacity }
+    }
+
+    struct RuleBody: APIRequestBody {
+        var kind: AutoReplyRule.Kind?
+        var keywords: [String]?
+        var pattern: String?
+        var replies: [String: String]?
+        var hours: [HoursBody]?
+        var timeZone: String?
+        var enabled: Bool?
+        var position: Int?
+        enum CodingKeys: String, CodingKey, CaseIterable { case kind, keywords, pattern, replies, hours, enabled, position, timeZone = "time_zone" }
+        var input: AutoReplyRuleInput {
+            AutoReplyRuleInput(kind: kind, keywords: keywords, pattern: pattern, replies: replies,
+                               hours: hours?.map { AutoReplyRule.Hours(day: $0.day, open: $0.open, close: $0.close) }, timeZone: timeZone,
+                               enabled: enabled, position: position)
+        }
+    }
+
+    struct HoursBody: APIRequestBody {
+        var day: Int
+        var open: String
+        var close: String
+        enum CodingKeys: String, CodingKey, CaseIterable { case day, open, close }
     }
 
     struct ChangeBody: APIRequestBody {
@@ -113,6 +141,30 @@ struct InboxRoutes {
     @Sendable func removeAgent(_ request: Request, context: AppRequestContext) async throws -> Response {
         try await services.inbox.removeChannelAgent(try context.caller(), channelID: try context.parameters.require("id"),
                                                     userID: try context.parameters.require("user_id"))
+        return .noContent
+    }
+
+    @Sendable func rules(_ request: Request, context: AppRequestContext) async throws -> APIResponse<ListResponse<AutoReplyRule>> {
+        APIResponse(ListResponse(items: try await services.inbox.rules(try context.caller(), channelID: try context.parameters.require("id"))))
+    }
+
+    @Sendable func createRule(_ request: Request, context: AppRequestContext) async throws -> APIResponse<AutoReplyRule> {
+        let caller = try context.caller()
+        let channel = try context.parameters.require("id")
+        _ = try await services.inbox.rules(caller, channelID: channel)
+        let (body, key) = try await request.decodeIdempotent(RuleBody.self, limit: maxBody)
+        return APIResponse(try await services.inbox.createRule(caller, channelID: channel, body.input, idempotency: key), status: .created)
+    }
+
+    @Sendable func updateRule(_ request: Request, context: AppRequestContext) async throws -> APIResponse<AutoReplyRule> {
+        let caller = try context.caller()
+        _ = try caller.authorize(.channelsManage)
+        let body = try await request.decode(RuleBody.self, limit: maxBody)
+        return APIResponse(try await services.inbox.updateRule(caller, id: try context.parameters.require("id"), body.input))
+    }
+
+    @Sendable func deleteRule(_ request: Request, context: AppRequestContext) async throws -> Response {
+        try await services.inbox.deleteRule(try context.caller(), id: try context.parameters.require("id"))
         return .noContent
     }
 

@@ -28,7 +28,16 @@ enum InboxAssigner {
             try db.cachedStatement(sql: "UPDATE inbox_channel_agents SET last_assigned_at = ? WHERE channel_id = ? AND user_id = ?")
                 .execute(arguments: [now.addingTimeInterval(Double(n) * 1e-6), channel, pair.agent])
             try Outbox.append(db, topic: Topic.inboxChanged, payload: InboxChangeEvent(conversationId: pair.conversation, status: "open", assigneeId: pair.agent))
+            try told(db, conversation: pair.conversation, assignee: pair.agent)
         }
+    }
+
+    /// Tells an agent a conversation is theirs now (the `inbox.assigned` notification).
+    static func told(_ db: Database, conversation: String, assignee: String) throws {
+        let name = try String.fetchOne(db.cachedStatement(sql: """
+            SELECT k.name FROM inbox_conversations i JOIN contacts k ON k.id = i.contact_id WHERE i.conversation_id = ?
+            """), arguments: [conversation]) ?? ""
+        try Outbox.append(db, topic: Topic.inboxAssigned, payload: InboxAssignedEvent(conversationId: conversation, assigneeId: assignee, contactName: name))
     }
 
     /// Every channel the user is an agent of (they came online, or have room again).

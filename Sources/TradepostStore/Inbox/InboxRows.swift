@@ -56,6 +56,15 @@ enum InboxRows {
         }
     }
 
+    /// Who hears of a message in a channel conversation: a customer's message goes to its assignee,
+    /// or to the channel's agents while it waits; agents' and automatic replies go to nobody.
+    static func audience(_ db: Database, conversation: String, author: String) throws -> [String] {
+        guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT channel_id, contact_id, assignee_id FROM inbox_conversations WHERE conversation_id = ?"),
+                                         arguments: [conversation]), (row["contact_id"] as String) == author else { return [] }
+        if let assignee = row["assignee_id"] as String? { return [assignee] }
+        return try String.fetchAll(db.cachedStatement(sql: "SELECT user_id FROM inbox_channel_agents WHERE channel_id = ?"), arguments: [row["channel_id"]])
+    }
+
     static func json(_ strings: [String]) -> String {
         String(decoding: (try? JSONEncoder().encode(strings)) ?? Data("[]".utf8), as: UTF8.self)
     }

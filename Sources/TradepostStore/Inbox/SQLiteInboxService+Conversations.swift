@@ -101,6 +101,8 @@ extension SQLiteInboxService {
                 try AuditLog.tenant(db, caller.audit, "inbox.conversation.change", target: id,
                                     detail: ["status": status, "assignee": after ?? "", "labels": change.labels?.joined(separator: ",") ?? ""])
                 try Outbox.append(db, topic: Topic.inboxChanged, payload: InboxChangeEvent(conversationId: id, status: status, assigneeId: after))
+                // Handed to a colleague (not taken by oneself): they are told.
+                if let after, after != before, after != caller.principal.userID { try InboxAssigner.told(db, conversation: id, assignee: after) }
                 // Someone has room again, or a conversation joined the queue.
                 try InboxAssigner.run(db, channel: channel, now: now)
                 return try InboxRows.conversations(db, user: caller.principal.userID, where: "i.conversation_id = ?", [id])[0]

@@ -19,7 +19,7 @@ extension SQLiteInboxService {
                     if try Bool.fetchOne(db.cachedStatement(sql: "SELECT 1 FROM channel_messages WHERE channel_id = ? AND external_id = ?"),
                                          arguments: [channelID, message.externalId]) != nil { continue }
                     let contact = try Self.contact(db, for: message, now: now)
-                    let (conversation, waits) = try Self.conversation(db, channel: channel, contact: contact, chat: message.chatId, at: message.at, now: now)
+                    let (conversation, waits, isNew) = try Self.conversation(db, channel: channel, contact: contact, chat: message.chatId, at: message.at, now: now)
                     queued = queued || waits
                     let id = Identifier.make(now: now)
                     try SQLiteConversationService.insert(db, id: id, conversation, kind: .text, author: (contact.id, contact.name), text: message.text,
@@ -35,6 +35,8 @@ extension SQLiteInboxService {
                         """, arguments: [id, channelID, message.externalId, now])
                     try db.execute(sql: "UPDATE inbox_conversations SET last_inbound_at = max(coalesce(last_inbound_at, ''), ?) WHERE conversation_id = ?",
                                    arguments: [message.at, conversation])
+                    try Self.autoReply(db, channel: channel, conversation: conversation, contact: contact, text: message.text, first: isNew, now: now,
+                                       analyze: analyze)
                 }
                 if queued { try InboxAssigner.run(db, channel: channelID, now: now) }
                 var unknown: [String] = []
@@ -70,14 +72,14 @@ extension SQLiteInboxService {
         return try InboxRows.contact(db, id)!
     }
 
-    /// The channel conversation with this chat, made or reopened; whether it now waits for an agent.
-    static func conversation(_ db: Database, channel: Row, contact: Contact, chat: String, at: Date, now: Date) throws -> (String, Bool) {
+    /// The channel conversation with this chat, made or reopened; whether it now waits for an agent, and whether it is new.
+    static func conversation(_ db: Database, channel: Row, contact: Contact, chat: String, at: Date, now: Date) throws -> (String, Bool, Bool) {
         let channelID: String = channel["id"]
         if let row = try Row.fetchOne(db.cachedStatement(sql: """
             SELECT conversation_id, status, assignee_id FROM inbox_conversations WHERE channel_id = ? AND chat_id = ?
             """), arguments: [channelID, chat]) {
             let id: String = row["conversation_id"]
-            guard (row["status"] as String) != "open" else { return (id, false) }
+            guard (row["status"] as String) != "open" else { return (id, false, false) }
             // The customer wrote again: open again; back in the queue unless someone has it.
             let waits = (row["assignee_id"] as String?) == nil
             try db.execute(sql: """
@@ -85,7 +87,7 @@ extension SQLiteInboxService {
                 WHERE conversation_id = ?
                 """, arguments: [now, id])
             try Outbox.append(db, topic: Topic.inboxChanged, payload: InboxChangeEvent(conversationId: id, status: "open", assigneeId: row["assignee_id"]))
-            return (id, waits)
+            return (id, waits, false)
         }
         let id = Identifier.make(now: now)
         try db.execute(sql: """
@@ -96,7 +98,7 @@ extension SQLiteInboxService {
             INSERT INTO inbox_conversations (conversation_id, channel_id, contact_id, chat_id, status, waiting_since, created_at)
             VALUES (?, ?, ?, ?, 'open', ?, ?)
             """, arguments: [id, channelID, contact.id, chat, now, now])
-        return (id, true)
+        return (id, true, true)
     }
 
     /// Moves an outbound message's status forward; false when the platform id is not known (yet).

@@ -109,6 +109,7 @@ enum NotificationFanout {
                 fields["excerpt"] = body.count > 140 ? String(body.prefix(139)) + "…" : body
                 fields["author_name"] = row["author_name"] ?? ""
             }
+            if head.kind == .channel { return try InboxRows.audience(db, conversation: id, author: fields[author] ?? "") }
             return try TalkAccess.participants(db, head).subtracting([fields[author] ?? ""]).sorted()
         case .businessManagers(let field):
             return try String.fetchAll(db.cachedStatement(sql: "SELECT user_id FROM business_members WHERE business_id = ? AND role = 'manager'"),

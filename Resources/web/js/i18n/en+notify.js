@@ -132,6 +132,7 @@ export default {
   'notify.kind.payment.recorded': 'Payment received',
   'notify.kind.return.requested': 'Return requested',
   'notify.kind.message.created': 'New message',
+  'notify.kind.inbox.assigned': 'A conversation is assigned to me',
   'notify.kind.offer.revised': 'New offer',
   'notify.kind.offer.accepted': 'Offer accepted',
   'notify.kind.offer.declined': 'Offer declined',

@@ -132,6 +132,7 @@ export default {
   'notify.kind.payment.recorded': 'Получена оплата',
   'notify.kind.return.requested': 'Запрос на возврат',
   'notify.kind.message.created': 'Новое сообщение',
+  'notify.kind.inbox.assigned': 'Мне назначен разговор',
   'notify.kind.offer.revised': 'Новое предложение',
   'notify.kind.offer.accepted': 'Предложение принято',
   'notify.kind.offer.declined': 'Предложение отклонено',

@@ -132,6 +132,7 @@ export default {
   'notify.kind.payment.recorded': 'Отримано оплату',
   'notify.kind.return.requested': 'Запит на повернення',
   'notify.kind.message.created': 'Нове повідомлення',
+  'notify.kind.inbox.assigned': 'Мені призначено розмову',
   'notify.kind.offer.revised': 'Нова пропозиція',
   'notify.kind.offer.accepted': 'Пропозицію прийнято',
   'notify.kind.offer.declined': 'Пропозицію відхилено',

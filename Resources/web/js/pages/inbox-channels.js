@@ -52,6 +52,50 @@ export async function render(main) {
         : h('p', { class: 'empty' }, t('inbox.noAgents')), form);
   }
 
+  async function showRules(c) {
+    const rules = (await api.get(`/inbox/channels/${c.id}/rules`)).items;
+    const summary = h('div', { class: 'form-error', role: 'alert', hidden: true });
+    const kind = h('select', { name: 'kind' }, ['greeting', 'keyword', 'away'].map((k) => h('option', { value: k }, t(`inbox.rule.${k}`))));
+    const days = h('fieldset', { class: 'checks' }, h('legend', {}, t('inbox.days')),
+      [1, 2, 3, 4, 5, 6, 7].map((d) => h('label', { class: 'check' }, h('input', { type: 'checkbox', name: 'day', value: d, checked: d <= 5 }), ` ${t(`inbox.day.${d}`)}`)));
+    const awayFields = h('div', { class: 'stack', hidden: true },
+      field(t('notify.timeZone'), h('input', { name: 'time_zone', value: Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC', maxlength: 64 })),
+      days, h('div', { class: 'inline-form' }, field(t('inbox.opens'), h('input', { name: 'open', type: 'time', value: '09:00' })),
+        field(t('inbox.closes'), h('input', { name: 'close', type: 'time', value: '18:00' }))));
+    const keywordFields = h('div', { class: 'stack', hidden: true },
+      field(t('inbox.keywords'), h('input', { name: 'keywords', maxlength: 2000 }), t('inbox.keywordsHint')));
+    kind.addEventListener('change', () => { awayFields.hidden = kind.value !== 'away'; keywordFields.hidden = kind.value !== 'keyword'; });
+    const form = h('form', { class: 'stack' }, summary, field(t('inbox.ruleKind'), kind), keywordFields, awayFields,
+      ['en', 'uk', 'ru'].map((l) => field(t('inbox.replyIn', { language: t(`contacts.lang.${l}`) }), h('textarea', { name: `reply_${l}`, rows: 2, maxlength: 1000 }))),
+      h('button', { class: 'primary', type: 'submit' }, t('inbox.addRule')));
+    form.addEventListener('submit', async (event) => {
+      event.preventDefault();
+      clearErrors(form, summary);
+      const v = formValues(form);
+      const body = { kind: v.kind, replies: Object.fromEntries(['en', 'uk', 'ru'].filter((l) => v[`reply_${l}`]).map((l) => [l, v[`reply_${l}`]])) };
+      if (v.kind === 'keyword') body.keywords = (v.keywords ?? '').split(',').map((x) => x.trim()).filter(Boolean);
+      if (v.kind === 'away') {
+        body.time_zone = v.time_zone;
+        body.hours = [...form.querySelectorAll('input[name=day]:checked')].map((d) => ({ day: Number(d.value), open: v.open, close: v.close }));
+      }
+      try {
+        await api.create(`/inbox/channels/${c.id}/rules`, body, idempotencyKey());
+        showRules(c);
+      } catch (error) { showErrors(form, error, summary); }
+    });
+    mount(agentsBox, h('h2', {}, t('inbox.rulesOf', { name: c.name })), h('p', { class: 'hint' }, t('inbox.rulesHelp')),
+      rules.length ? h('ul', { class: 'stack' }, rules.map((r) => h('li', {},
+        h('strong', {}, t(`inbox.rule.${r.kind}`)), r.keywords.length ? ` · ${r.keywords.join(', ')}` : '',
+        r.hours ? ` · ${r.time_zone} ${r.hours.map((x) => `${t(`inbox.day.${x.day}`)} ${x.open}–${x.close}`).join(', ')}` : '',
+        h('div', { class: 'muted' }, Object.values(r.replies)[0] ?? ''),
+        busyButton({ class: 'small' }, r.enabled ? t('webhooks.disable') : t('webhooks.enable'), async () => {
+          await api.patch(`/inbox/rules/${r.id}`, { enabled: !r.enabled });
+          showRules(c);
+        }),
+        busyButton({ class: 'small danger' }, t('action.delete'), async () => { await api.del(`/inbox/rules/${r.id}`); showRules(c); })))) 
+        : h('p', { class: 'empty' }, t('inbox.noRules')), form);
+  }
+
   const table = channels.items.length ? h('div', { class: 'table-wrap' }, h('table', {},
     h('thead', {}, h('tr', {}, [t('inbox.channel'), t('inbox.business'), t('inbox.webhook'), ''].map((x) => h('th', { scope: 'col' }, x)))),
     h('tbody', {}, channels.items.map((c) => h('tr', {},
@@ -65,6 +109,7 @@ export async function render(main) {
           toast(r.ok ? t('inbox.testOk', { detail: r.detail }) : t('inbox.testFailed', { detail: r.detail }), r.ok ? 'success' : 'error');
         }),
         busyButton({ class: 'small' }, t('inbox.agents'), () => showAgents(c)),
+        busyButton({ class: 'small' }, t('inbox.rules'), () => showRules(c)),
         busyButton({ class: 'small' }, c.enabled ? t('webhooks.disable') : t('webhooks.enable'), async () => {
           await api.patch(`/inbox/channels/${c.id}`, { enabled: !c.enabled });
           render(main);
