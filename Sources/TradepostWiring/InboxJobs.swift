@@ -66,15 +66,18 @@ public struct InboxJobs: Sendable {
     /// Reads one stored webhook body: its messages (files fetched first, outside any transaction)
     /// and statuses, recorded in one transaction.
     func inbound(_ tenant: TenantID, _ id: Int64, inline: Bool, attempt: Int) async throws {
-        guard let (channel, body) = try await store.inbox.pendingWebhook(tenant, id: id) else { return }
-        let batch: InboundBatch
-        switch channel.kind {
-        case .whatsapp:
-            // Signed by Meta but not a shape we read: marked processed with nothing to show.
-            batch = (try? WhatsAppPayload.parse(body, phoneNumberId: channel.phoneNumberId)) ?? InboundBatch()
-        case .telegram:
-            batch = InboundBatch(messages: TelegramInbound.parse(body).map { [$0] } ?? [])
+        if inline {
+            // A burst: the oldest waiting bodies without files to fetch are recorded together, in one transaction.
+            let pending = try await store.inbox.pendingWebhooks(tenant, limit: 64)
+            guard pending.contains(where: { $0.id == id }) else { return }  // an earlier batch took it
+            let parsed = pending.map { (id: $0.id, channel: $0.channel, batch: Self.parse($0.channel, $0.body)) }
+            let plain = parsed.filter { $0.batch.messages.allSatisfy { $0.media == nil } }
+            let left = try await store.inbox.recordInbound(tenant, plain.map { ($0.id, $0.channel.id, $0.batch) })
+            if !plain.contains(where: { $0.id == id }) || left.contains(id) { throw NeedsJob() }
+            return
         }
+        guard let (channel, body) = try await store.inbox.pendingWebhook(tenant, id: id) else { return }
+        let batch = Self.parse(channel, body)
         let known = try await store.inbox.knownMessages(tenant, channelID: channel.id, externalIDs: batch.messages.map(\.externalId))
         let fetching = batch.messages.filter { $0.media != nil && !known.contains($0.externalId) }
         if inline && !fetching.isEmpty { throw NeedsJob() }
@@ -89,6 +92,14 @@ public struct InboxJobs: Sendable {
         } catch {
             for file in files.values { blobs.discardBlob(tenant, file.blob) }
             throw error
+        }
+    }
+
+    /// What a body says; one signed by Meta but not of a shape we read says nothing (and is marked processed).
+    static func parse(_ channel: InboxChannel, _ body: [UInt8]) -> InboundBatch {
+        switch channel.kind {
+        case .whatsapp: (try? WhatsAppPayload.parse(body, phoneNumberId: channel.phoneNumberId)) ?? InboundBatch()
+        case .telegram: InboundBatch(messages: TelegramInbound.parse(body).map { [$0] } ?? [])
         }
     }
 
@@ -119,6 +130,7 @@ public struct InboxJobs: Sendable {
     /// Sends a queued reply; a permanent refusal (or the last attempt) marks it failed.
     func send(_ tenant: TenantID, _ messageID: String, last: Bool) async throws {
         guard let out = try await store.inbox.outbound(tenant, messageID: messageID), out.status == .queued else { return }
+        if out.waitsForEarlier && !last { throw RetryLater(after: 0.2, "an earlier reply to this customer is still on its way") }
         do {
             let external: String
             switch out.channel.kind {

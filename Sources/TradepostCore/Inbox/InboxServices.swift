@@ -25,6 +25,11 @@ public protocol InboxService: Sendable {
     func acceptWebhook(tenantSlug: String, channelID: String, signature: String?, body: [UInt8]) async throws
     /// A stored webhook body, for its job (nil once processed).
     func pendingWebhook(_ tenant: TenantID, id: Int64) async throws -> (channel: InboxChannel, body: [UInt8])?
+    /// The oldest unprocessed webhook bodies, up to `limit`, so a burst is read and recorded in batches.
+    func pendingWebhooks(_ tenant: TenantID, limit: Int) async throws -> [(id: Int64, channel: InboxChannel, body: [UInt8])]
+    /// `recordInbound` for several webhooks in one transaction; answers the ids of those left unprocessed
+    /// (statuses for messages not known yet).
+    func recordInbound(_ tenant: TenantID, _ webhooks: [(webhookID: Int64, channelID: String, batch: InboundBatch)]) async throws -> Set<Int64>
     /// Which of these platform message ids the channel has already taken (their media need no fetching).
     func knownMessages(_ tenant: TenantID, channelID: String, externalIDs: [String]) async throws -> Set<String>
     /// Records a webhook's messages (each once: a repeated id is skipped), their files (already in
@@ -104,11 +109,14 @@ public struct OutboundMessage: Sendable, Equatable {
     public var chatId: String
     public var text: String
     public var status: ChannelMessageStatus
-    public init(channel: InboxChannel, chatId: String, text: String, status: ChannelMessageStatus) {
+    /// An earlier reply in the conversation is still queued: this one waits, so the customer reads them in order.
+    public var waitsForEarlier: Bool
+    public init(channel: InboxChannel, chatId: String, text: String, status: ChannelMessageStatus, waitsForEarlier: Bool = false) {
         self.channel = channel
         self.chatId = chatId
         self.text = text
         self.status = status
+        self.waitsForEarlier = waitsForEarlier
     }
 }
 

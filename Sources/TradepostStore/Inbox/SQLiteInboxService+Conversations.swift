@@ -169,11 +169,15 @@ extension SQLiteInboxService {
         let base = baseURL
         return try await tenants.read(tenant) { db in
             guard let row = try Row.fetchOne(db, sql: """
-                SELECT d.status, m.text, i.chat_id, i.channel_id FROM channel_messages d JOIN messages m ON m.id = d.message_id
+                SELECT d.status, m.text, m.seq, m.conversation_id, i.chat_id, i.channel_id FROM channel_messages d JOIN messages m ON m.id = d.message_id
                 JOIN inbox_conversations i ON i.conversation_id = m.conversation_id WHERE d.message_id = ? AND d.direction = 'out'
                 """, arguments: [messageID]), let channel = try InboxRows.channelRow(db, row["channel_id"]) else { return nil }
+            let earlier = try Bool.fetchOne(db, sql: """
+                SELECT 1 FROM messages m JOIN channel_messages d ON d.message_id = m.id
+                WHERE m.conversation_id = ? AND m.seq < ? AND d.direction = 'out' AND d.status = 'queued' LIMIT 1
+                """, arguments: [row["conversation_id"], row["seq"]]) != nil
             return OutboundMessage(channel: InboxRows.channel(channel, baseURL: base, tenantSlug: ""), chatId: row["chat_id"], text: row["text"] ?? "",
-                                   status: ChannelMessageStatus(rawValue: row["status"]) ?? .queued)
+                                   status: ChannelMessageStatus(rawValue: row["status"]) ?? .queued, waitsForEarlier: earlier)
         }
     }
 

@@ -12,43 +12,63 @@ extension SQLiteInboxService {
         let analyze = self.analyze
         return try await mapErrors(stats) {
             try await tenants.write(tenant) { db in
-                let now = Date()
-                guard let channel = try InboxRows.channelRow(db, channelID) else { throw AppError.notFound("Channel") }
-                var queued = false
-                for message in batch.messages {
-                    if try Bool.fetchOne(db.cachedStatement(sql: "SELECT 1 FROM channel_messages WHERE channel_id = ? AND external_id = ?"),
-                                         arguments: [channelID, message.externalId]) != nil { continue }
-                    let contact = try Self.contact(db, for: message, now: now)
-                    let (conversation, waits, isNew) = try Self.conversation(db, channel: channel, contact: contact, chat: message.chatId, at: message.at, now: now)
-                    queued = queued || waits
-                    let id = Identifier.make(now: now)
-                    try SQLiteConversationService.insert(db, id: id, conversation, kind: .text, author: (contact.id, contact.name), text: message.text,
-                                                         replyTo: nil, productID: nil, negotiation: nil, now: now, analyze: analyze)
-                    if let file = files[message.externalId] {
-                        try db.execute(sql: """
-                            INSERT INTO message_attachments (id, conversation_id, message_id, uploaded_by, blob, name, content_type, size, created_at)
-                            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-                            """, arguments: [Identifier.make(now: now), conversation, id, contact.id, file.blob, file.name, file.contentType, file.size, now])
-                    }
-                    try db.execute(sql: """
-                        INSERT INTO channel_messages (message_id, channel_id, direction, external_id, status, updated_at) VALUES (?, ?, 'in', ?, 'received', ?)
-                        """, arguments: [id, channelID, message.externalId, now])
-                    try db.execute(sql: "UPDATE inbox_conversations SET last_inbound_at = max(coalesce(last_inbound_at, ''), ?) WHERE conversation_id = ?",
-                                   arguments: [message.at, conversation])
-                    try Self.autoReply(db, channel: channel, conversation: conversation, contact: contact, text: message.text, first: isNew, now: now,
-                                       analyze: analyze)
-                }
-                if queued { try InboxAssigner.run(db, channel: channelID, now: now) }
-                var unknown: [String] = []
-                for status in batch.statuses where try !Self.advance(db, channel: channelID, status, now: now) {
-                    unknown.append(status.externalId)
-                }
-                if unknown.isEmpty || final {
-                    try db.execute(sql: "UPDATE inbox_webhooks SET processed_at = ? WHERE id = ?", arguments: [now, webhookID])
-                }
-                return unknown
+                try Self.record(db, webhookID: webhookID, channelID: channelID, batch, files: files, final: final, analyze: analyze)
             }
         }
+    }
+
+    public func recordInbound(_ tenant: TenantID, _ webhooks: [(webhookID: Int64, channelID: String, batch: InboundBatch)]) async throws -> Set<Int64> {
+        let analyze = self.analyze
+        return try await mapErrors(stats) {
+            try await tenants.write(tenant) { db in
+                var left: Set<Int64> = []
+                for w in webhooks where try !Self.record(db, webhookID: w.webhookID, channelID: w.channelID, w.batch, files: [:], final: false,
+                                                        analyze: analyze).isEmpty {
+                    left.insert(w.webhookID)
+                }
+                return left
+            }
+        }
+    }
+
+    /// One webhook's messages and statuses, in the caller's transaction; the platform ids of statuses not known yet.
+    static func record(_ db: Database, webhookID: Int64, channelID: String, _ batch: InboundBatch, files: [String: StoredFile], final: Bool,
+                       analyze: (String) -> [String]) throws -> [String] {
+        let now = Date()
+        guard let channel = try InboxRows.channelRow(db, channelID) else { throw AppError.notFound("Channel") }
+        var queued = false
+        for message in batch.messages {
+            if try Bool.fetchOne(db.cachedStatement(sql: "SELECT 1 FROM channel_messages WHERE channel_id = ? AND external_id = ?"),
+                                 arguments: [channelID, message.externalId]) != nil { continue }
+            let contact = try Self.contact(db, for: message, now: now)
+            let (conversation, waits, isNew) = try Self.conversation(db, channel: channel, contact: contact, chat: message.chatId, at: message.at, now: now)
+            queued = queued || waits
+            let id = Identifier.make(now: now)
+            try SQLiteConversationService.insert(db, id: id, conversation, kind: .text, author: (contact.id, contact.name), text: message.text,
+                                                 replyTo: nil, productID: nil, negotiation: nil, now: now, analyze: analyze)
+            if let file = files[message.externalId] {
+                try db.execute(sql: """
+                    INSERT INTO message_attachments (id, conversation_id, message_id, uploaded_by, blob, name, content_type, size, created_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """, arguments: [Identifier.make(now: now), conversation, id, contact.id, file.blob, file.name, file.contentType, file.size, now])
+            }
+            try db.cachedStatement(sql: """
+                INSERT INTO channel_messages (message_id, channel_id, direction, external_id, status, updated_at) VALUES (?, ?, 'in', ?, 'received', ?)
+                """).execute(arguments: [id, channelID, message.externalId, now])
+            try db.cachedStatement(sql: "UPDATE inbox_conversations SET last_inbound_at = max(coalesce(last_inbound_at, ''), ?) WHERE conversation_id = ?")
+                .execute(arguments: [message.at, conversation])
+            try Self.autoReply(db, channel: channel, conversation: conversation, contact: contact, text: message.text, first: isNew, now: now,
+                               analyze: analyze)
+        }
+        if queued { try InboxAssigner.run(db, channel: channelID, now: now) }
+        var unknown: [String] = []
+        for status in batch.statuses where try !Self.advance(db, channel: channelID, status, now: now) {
+            unknown.append(status.externalId)
+        }
+        if unknown.isEmpty || final {
+            try db.cachedStatement(sql: "UPDATE inbox_webhooks SET processed_at = ? WHERE id = ?").execute(arguments: [now, webhookID])
+        }
+        return unknown
     }
 
     /// The contact the message is from: by its channel id, else a new one.

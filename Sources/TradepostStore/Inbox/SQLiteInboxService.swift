@@ -202,6 +202,20 @@ public final class SQLiteInboxService: InboxService {
         }
     }
 
+    public func pendingWebhooks(_ tenant: TenantID, limit: Int) async throws -> [(id: Int64, channel: InboxChannel, body: [UInt8])] {
+        let base = baseURL
+        return try await tenants.read(tenant) { db in
+            var channels: [String: InboxChannel] = [:]
+            return try Row.fetchAll(db, sql: "SELECT id, channel_id, body FROM inbox_webhooks WHERE processed_at IS NULL ORDER BY id LIMIT ?", arguments: [limit])
+                .compactMap { row in
+                    let channelID: String = row["channel_id"]
+                    if channels[channelID] == nil, let c = try InboxRows.channelRow(db, channelID) { channels[channelID] = InboxRows.channel(c, baseURL: base, tenantSlug: "") }
+                    guard let channel = channels[channelID] else { return nil }
+                    return (row["id"], channel, Array(row["body"] as Data))
+                }
+        }
+    }
+
     public func knownMessages(_ tenant: TenantID, channelID: String, externalIDs: [String]) async throws -> Set<String> {
         guard !externalIDs.isEmpty else { return [] }
         return try await tenants.read(tenant) { db in
