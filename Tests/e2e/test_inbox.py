@@ -109,6 +109,8 @@ def test_whatsapp_messages_reach_the_assigned_agent_and_replies_go_out(whatsapp)
     messages = s.api("GET", f"/conversations/{conv['id']}/messages", seller_token).json()["items"]
     assert [m["text"] for m in messages] == ["Добрий день! Є парацетамол? 💊"], "the repeated post added nothing"
     assert problem(s.api("GET", f"/inbox/conversations/{conv['id']}", buyer_token), 404, "not_found")
+    # Posted as a plain conversation message it would never reach the customer: refused, the inbox's reply is the way.
+    assert problem(s.api("POST", f"/conversations/{conv['id']}/messages", seller_token, json={"text": "hi"}), 409, "invalid_state")["state"] == "channel"
 
     # A photo: fetched from the platform with the token into the blob store.
     api.media["MEDIA1"] = ("image/png", PNG)

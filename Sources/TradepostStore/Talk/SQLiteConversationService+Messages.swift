@@ -14,6 +14,8 @@ extension SQLiteConversationService {
                 let seen = try TalkAccess.conversation(db, caller, conversationID, .conversationsWrite)
                 return try IdempotencyRecords.once(db, caller, idempotency, now: now) {
                     guard seen.conversation.state == .open else { throw AppError.invalidState(seen.conversation.state.rawValue, "send to the conversation") }
+                    // A customer's conversation is answered through its channel (the inbox's reply), or the customer would never see it.
+                    guard seen.conversation.kind != .channel else { throw AppError.invalidState("channel", "post here; reply from the inbox") }
                     var v = Validator()
                     let text = input.text.map { v.text("text", $0, min: 0, max: MessageInput.maxText, multiline: true) }?.nilIfEmpty
                     let files = input.attachmentIds ?? []

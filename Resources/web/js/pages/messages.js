@@ -16,7 +16,7 @@ export async function render(main, ctx) {
   const { load } = pager((cursor) => api.get(`/conversations${query({ state: state.value, cursor })}`), (rows) => {
     if (!rows.length) return mount(list, h('li', { class: 'empty' }, t('talk.none')));
     mount(list, rows.map((c) => h('li', { class: c.unread ? 'unread' : '' },
-      h('a', { href: `/messages/${c.id}` },
+      h('a', { href: c.kind === 'channel' ? `/inbox/${c.id}` : `/messages/${c.id}` },
         h('strong', {}, c.title || (c.kind === 'trade' ? `${c.buyer_name} · ${c.seller_name}` : t('talk.direct'))),
         c.unread ? h('span', { class: 'badge unread-badge', 'aria-label': t('talk.unreadCount', { count: c.unread }) }, String(c.unread)) : null,
         h('span', { class: 'preview muted' }, c.preview || ''),
