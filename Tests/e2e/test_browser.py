@@ -94,7 +94,7 @@ def test_platform_admin_and_tenant_owner_journeys(server, browser):
     page.keyboard.press("Enter")
     expect(page.get_by_role("heading", name="Hello, Olena")).to_be_visible()
     nav = page.get_by_role("navigation", name="Main")
-    expect(nav.get_by_role("link")).to_have_text(["Home", "Catalog", "Cart", "Orders", "Invoices", "Messages", "Salespeople", "Businesses", "Moderation", "Search settings", "Users", "Storage", "Webhooks", "Email and SMS", "Jobs",
+    expect(nav.get_by_role("link")).to_have_text(["Home", "Catalog", "Cart", "Orders", "Invoices", "Messages", "Inbox", "Contacts", "Salespeople", "Businesses", "Moderation", "Search settings", "Users", "Storage", "Webhooks", "Email and SMS", "Jobs",
                                                   "Audit", "My account"])
 
     nav.get_by_role("link", name="Businesses").click()
